@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, lowest first; a target only ever depends on targets above it in this list:
+//   C libraries (COpenSSL, CCurl, CSQLite)
+//   TollgateCrypto        Ed25519, SHA-256, PEM, base64url, JWK thumbprints
+//   TollgateCertificates  signed objects (JWS) and the offline verifier
+//   TollgateLedger        SQLite store, Merkle log, checkpoints
+//   TollgateNode          sans-I/O node logic
+//   TollgateHTTP          HTTP/1.1 server on POSIX sockets, libcurl client
+//   TollgateService       the node's HTTP API over TollgateHTTP
+//   TollgateSimulation    deterministic multi-node simulator
+//   tollgate              the command-line tool
+
+let package = Package(
+    name: "Tollgate",
+    products: [
+        .executable(name: "tollgate", targets: ["tollgate"]),
+        .library(name: "TollgateCertificates", targets: ["TollgateCertificates"]),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "TollgateCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
+        // @ledger-targets
+        // @http-targets
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
+
+        .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
+        .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates"]),
+        // @ledger-tests
+        // @http-tests
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,16 @@
+import COpenSSL
+
+/// Reads and clears OpenSSL's thread-local error queue.
+enum OpenSSLErrors {
+    static func drain() -> String {
+        var messages: [String] = []
+        while true {
+            let code = ERR_get_error()
+            if code == 0 { break }
+            var buffer = [CChar](repeating: 0, count: 256)
+            ERR_error_string_n(code, &buffer, buffer.count)
+            messages.append(buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        }
+        return messages.isEmpty ? "no OpenSSL error recorded" : messages.joined(separator: "; ")
+    }
+}
