@@ -1,0 +1,59 @@
+/// Binds one serial of a license to one machine, signed by the activating node.
+public struct Activation: SignedPayload {
+    public static let type = "tollgate-activation+jws"
+    public static let noun = "activation"
+
+    /// How long an activation holds.
+    public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
+        case standard, temporary, lease
+    }
+
+    /// Key id of the activating node.
+    public var iss: String
+    /// SHA-256 (base64url) of the license's compact JWS.
+    public var license: String
+    public var serial: UInt64
+    /// The machine's own Ed25519 public key, base64url of the raw 32 bytes.
+    public var machineKey: String
+    /// Hash of the machine's fingerprint (no raw identifiers).
+    public var fingerprint: String
+    public var platform: String
+    /// Where the machine was activated.
+    public var country: String
+    public var iat: Int64
+    /// Required for temporary and leased activations.
+    public var exp: Int64?
+    public var kind: Kind
+    public var jti: String
+
+    public init(iss: String, license: String, serial: UInt64, machineKey: String, fingerprint: String, platform: String,
+                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String) {
+        self.iss = iss
+        self.license = license
+        self.serial = serial
+        self.machineKey = machineKey
+        self.fingerprint = fingerprint
+        self.platform = platform
+        self.country = country
+        self.iat = iat
+        self.exp = exp
+        self.kind = kind
+        self.jti = jti
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case iss, license, serial, fingerprint, platform, country, iat, exp, kind, jti
+        case machineKey = "machine_key"
+    }
+
+    public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(fingerprint, "fingerprint", object)
+        try FieldFormat.nonEmpty(platform, "platform", object)
+        try FieldFormat.nonEmpty(jti, "jti", object)
+        try FieldFormat.country(country, "country", object)
+        try FieldFormat.window(nbf: iat, exp: exp, object)
+        if kind != .standard && exp == nil {
+            throw VerificationError(.expiryRequired, object, "a \(kind.rawValue) activation must carry exp")
+        }
+    }
+}

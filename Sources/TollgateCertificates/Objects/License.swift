@@ -1,0 +1,67 @@
+/// A sale to one customer: a range of seat serials (its size is how many machines may be active at
+/// once) under one allocation certificate.
+public struct License: SignedPayload {
+    public static let type = "tollgate-license+jws"
+    public static let noun = "license"
+
+    /// Key id of the issuing node.
+    public var iss: String
+    /// SHA-256 (base64url) of the issuing certificate's compact JWS.
+    public var cert: String
+    public var seats: SerialRange
+    public var customer: String
+    /// Where it was sold.
+    public var country: String
+    /// Countries where it may be activated.
+    public var territory: [String]
+    public var product: String
+    public var features: [String]
+    public var model: String
+    public var price: Price
+    public var iat: Int64
+    public var nbf: Int64
+    /// Absent for perpetual licenses.
+    public var exp: Int64?
+    /// Position of this license in the issuer's log.
+    public var logIndex: UInt64
+    public var jti: String
+
+    public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
+                product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
+                logIndex: UInt64, jti: String) {
+        self.iss = iss
+        self.cert = cert
+        self.seats = seats
+        self.customer = customer
+        self.country = country
+        self.territory = territory.sorted()
+        self.product = product
+        self.features = features.sorted()
+        self.model = model
+        self.price = price
+        self.iat = iat
+        self.nbf = nbf
+        self.exp = exp
+        self.logIndex = logIndex
+        self.jti = jti
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti
+        case logIndex = "log_index"
+    }
+
+    public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(customer, "customer", object)
+        try FieldFormat.nonEmpty(product, "product", object)
+        try FieldFormat.nonEmpty(model, "model", object)
+        try FieldFormat.nonEmpty(jti, "jti", object)
+        guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
+        try FieldFormat.country(country, "country", object)
+        guard !territory.isEmpty else { throw VerificationError(.invalidField, object, "territory is empty") }
+        for code in territory { try FieldFormat.country(code, "territory", object) }
+        try FieldFormat.currency(price.currency, object)
+        guard price.amount >= 0 else { throw VerificationError(.invalidField, object, "price is negative") }
+        try FieldFormat.window(nbf: nbf, exp: exp, object)
+    }
+}

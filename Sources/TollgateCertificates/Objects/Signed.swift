@@ -1,0 +1,48 @@
+import Foundation
+import TollgateCrypto
+
+/// A signed object: the verbatim JWS and its decoded claims. Parsing does not check the signature;
+/// the verifier does.
+public struct Signed<Payload: SignedPayload>: Hashable {
+    public let jws: JWS
+    public let payload: Payload
+
+    /// Parses and decodes `compact`, checking `typ` and field formats.
+    public init(compact: String, object: String = Payload.noun, maxBytes: Int = JWS.defaultMaxBytes) throws(VerificationError) {
+        let jws = try JWS(compact: compact, object: object, maxBytes: maxBytes)
+        guard jws.header.typ == Payload.type else {
+            throw VerificationError(.wrongType, object, "typ is \(jws.header.typ), expected \(Payload.type)")
+        }
+        let payload: Payload
+        do {
+            payload = try JSONDecoder().decode(Payload.self, from: Data(jws.payload))
+        } catch {
+            throw VerificationError(.malformed, object, "the \(Payload.noun) claims do not decode: \(error)")
+        }
+        try payload.validateFields(object: object)
+        self.jws = jws
+        self.payload = payload
+    }
+
+    /// Signs `payload` with `key`. The payload's `iss` must already name the key's thumbprint.
+    public static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws -> Signed<Payload> {
+        let jws = try JWS.sign(payload: payload.encodedPayload(), typ: Payload.type, key: key)
+        return Signed(jws: jws, payload: payload)
+    }
+
+    private init(jws: JWS, payload: Payload) {
+        self.jws = jws
+        self.payload = payload
+    }
+
+    public var compact: String { jws.compact }
+    /// SHA-256 of the compact bytes, base64url.
+    public var hash: String { jws.hash }
+}
+
+extension Signed: Sendable {}
+
+public typealias SignedCertificate = Signed<AllocationCertificate>
+public typealias SignedLicense = Signed<License>
+public typealias SignedActivation = Signed<Activation>
+public typealias SignedRevocation = Signed<Revocation>

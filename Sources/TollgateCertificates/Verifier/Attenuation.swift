@@ -1,0 +1,47 @@
+/// The child ⊆ parent rules of allocation certificates: a child may narrow every limit of its
+/// parent and widen none. Used by the verifier and, before signing, by delegation.
+public enum Attenuation {
+    /// Throws the first rule that `child` breaks against `parent`.
+    public static func check(child: AllocationCertificate, parent: AllocationCertificate, object: String) throws(VerificationError) {
+        guard parent.seats.contains(child.seats) else {
+            throw VerificationError(.seatsOutsideParent, object, "seats \(child.seats) leave the parent's \(parent.seats)")
+        }
+        let extraCountries = Set(child.countries).subtracting(parent.countries)
+        guard extraCountries.isEmpty else {
+            throw VerificationError(.countriesWidened, object, "countries \(extraCountries.sorted().joined(separator: ",")) are not in the parent")
+        }
+        for (product, features) in child.products.sorted(by: { $0.key < $1.key }) {
+            guard let allowed = parent.products[product] else {
+                throw VerificationError(.productsWidened, object, "product \(product) is not in the parent")
+            }
+            let extra = Set(features).subtracting(allowed)
+            guard extra.isEmpty else {
+                throw VerificationError(.featuresWidened, object, "features \(extra.sorted().joined(separator: ",")) of \(product) are not in the parent")
+            }
+        }
+        let extraModels = Set(child.models).subtracting(parent.models)
+        guard extraModels.isEmpty else {
+            throw VerificationError(.modelsWidened, object, "models \(extraModels.sorted().joined(separator: ",")) are not in the parent")
+        }
+        for (currency, floor) in parent.priceFloor.sorted(by: { $0.key < $1.key }) {
+            guard let childFloor = child.priceFloor[currency] else {
+                throw VerificationError(.priceFloorLowered, object, "the parent's \(currency) floor is missing")
+            }
+            guard childFloor >= floor else {
+                throw VerificationError(.priceFloorLowered, object, "\(currency) floor \(childFloor) is below the parent's \(floor)")
+            }
+        }
+        if let currency = child.priceFloor.keys.sorted().first(where: { parent.priceFloor[$0] == nil }) {
+            throw VerificationError(.priceFloorLowered, object, "currency \(currency) has no floor in the parent")
+        }
+        guard child.depth < parent.depth else {
+            throw VerificationError(.depthNotReduced, object, "depth \(child.depth) is not below the parent's \(parent.depth)")
+        }
+        guard child.nbf >= parent.nbf, child.exp <= parent.exp else {
+            throw VerificationError(.windowOutsideParent, object, "window [\(child.nbf), \(child.exp)] leaves the parent's [\(parent.nbf), \(parent.exp)]")
+        }
+        guard child.syncWithin <= parent.syncWithin else {
+            throw VerificationError(.syncWithinWidened, object, "sync_within \(child.syncWithin) exceeds the parent's \(parent.syncWithin)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// The rules a license must meet inside its issuing certificate. Used by the verifier and, before
+/// signing, by issuance.
+public enum LicenseRules {
+    /// Throws the first rule `license` breaks against `certificate`.
+    public static func check(_ license: License, within certificate: AllocationCertificate, object: String = "license") throws(VerificationError) {
+        guard certificate.seats.contains(license.seats) else {
+            throw VerificationError(.seatsOutsideCertificate, object, "seats \(license.seats) leave the certificate's \(certificate.seats)")
+        }
+        guard certificate.countries.contains(license.country) else {
+            throw VerificationError(.countryNotAllowed, object, "sold in \(license.country), the certificate allows \(certificate.countries.joined(separator: ","))")
+        }
+        let outside = Set(license.territory).subtracting(certificate.countries)
+        guard outside.isEmpty else {
+            throw VerificationError(.territoryNotAllowed, object, "territory \(outside.sorted().joined(separator: ",")) is not in the certificate")
+        }
+        guard let features = certificate.products[license.product] else {
+            throw VerificationError(.productNotAllowed, object, "product \(license.product) is not in the certificate")
+        }
+        let extraFeatures = Set(license.features).subtracting(features)
+        guard extraFeatures.isEmpty else {
+            throw VerificationError(.featureNotAllowed, object, "features \(extraFeatures.sorted().joined(separator: ",")) are not allowed for \(license.product)")
+        }
+        guard certificate.models.contains(license.model) else {
+            throw VerificationError(.modelNotAllowed, object, "model \(license.model) is not in the certificate")
+        }
+        guard let floor = certificate.priceFloor[license.price.currency] else {
+            throw VerificationError(.currencyNotAllowed, object, "currency \(license.price.currency) has no floor in the certificate")
+        }
+        guard license.price.amount >= floor else {
+            throw VerificationError(.priceBelowFloor, object, "price \(license.price) is below the floor \(floor)")
+        }
+        guard license.iat >= certificate.nbf, license.iat <= certificate.exp else {
+            throw VerificationError(.issuedOutsideWindow, object, "issued at \(license.iat), outside the certificate's [\(certificate.nbf), \(certificate.exp)]")
+        }
+        if license.model == "perpetual" {
+            guard license.exp == nil else {
+                throw VerificationError(.invalidField, object, "a perpetual license carries no exp")
+            }
+        } else if license.exp == nil {
+            throw VerificationError(.expiryRequired, object, "a \(license.model) license must carry exp")
+        }
+    }
+}

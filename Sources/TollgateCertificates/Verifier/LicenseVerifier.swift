@@ -1,0 +1,184 @@
+import TollgateCrypto
+
+/// The offline verifier end customers' software embeds: checks a license file (and optionally an
+/// activation) against the vendor's trust anchor, naming the rule and object of any rejection.
+public struct LicenseVerifier: Sendable {
+    public let anchor: TrustAnchor
+    public let policy: VerificationPolicy
+    public let cache: VerifiedCertificateCache?
+
+    public init(anchor: TrustAnchor, policy: VerificationPolicy = VerificationPolicy(), cache: VerifiedCertificateCache? = nil) {
+        self.anchor = anchor
+        self.policy = policy
+        self.cache = cache
+    }
+
+    // MARK: Chain
+
+    /// Verifies a chain of certificates, root first: signatures, issuer alignment, parent hashes and
+    /// every attenuation rule.
+    public func verifyChain(_ chain: [String]) throws(VerificationError) -> [VerifiedCertificate] {
+        guard !chain.isEmpty else { throw VerificationError(.emptyChain, "chain", "no certificate was given") }
+        guard chain.count <= policy.maxChainLength else {
+            throw VerificationError(.chainTooLong, "chain", "\(chain.count) certificates, the limit is \(policy.maxChainLength)")
+        }
+        var verified: [VerifiedCertificate] = []
+        verified.reserveCapacity(chain.count)
+        for (index, compact) in chain.enumerated() {
+            let object = "certificate[\(index)]"
+            guard compact.utf8.count <= policy.maxObjectBytes else {
+                throw VerificationError(.objectTooLarge, object, "\(compact.utf8.count) bytes, the limit is \(policy.maxObjectBytes)")
+            }
+            let parent = verified.last
+            let hash = Base64URL.encode(SHA256Digest.hash(Array(compact.utf8)))
+            if let cached = cache?.entry(hash: hash, anchorKeyID: anchor.keyID) {
+                // A cached certificate was verified against exactly the parent whose hash it names.
+                guard cached.certificate.payload.parent == parent?.hash else {
+                    throw VerificationError(.parentMismatch, "\(object) (\(cached.certificate.payload.sub))", "parent hash does not match certificate[\(index - 1)]")
+                }
+                verified.append(VerifiedCertificate(certificate: cached.certificate, subjectKey: cached.subjectKey))
+                continue
+            }
+            let certificate = try SignedCertificate(compact: compact, object: object, maxBytes: policy.maxObjectBytes)
+            let named = "\(object) (\(certificate.payload.sub))"
+            let signerKey: Ed25519PublicKey
+            let signerKeyID: String
+            if let parent {
+                signerKey = parent.subjectKey
+                signerKeyID = parent.subjectKey.thumbprint
+                guard certificate.payload.parent == parent.hash else {
+                    throw VerificationError(.parentMismatch, named, "parent hash does not match certificate[\(index - 1)]")
+                }
+            } else {
+                signerKey = anchor.publicKey
+                signerKeyID = anchor.keyID
+                guard certificate.payload.parent == nil else {
+                    throw VerificationError(.parentMismatch, named, "the first certificate is signed by the root and names no parent")
+                }
+            }
+            guard certificate.payload.iss == signerKeyID, certificate.jws.header.kid == signerKeyID else {
+                throw VerificationError(.issuerMismatch, named, "iss \(certificate.payload.iss) is not the signer \(signerKeyID)")
+            }
+            guard certificate.jws.isSigned(by: signerKey) else {
+                throw VerificationError(.badSignature, named, "the signature does not verify with \(signerKeyID)")
+            }
+            if let parent {
+                try Attenuation.check(child: certificate.payload, parent: parent.payload, object: named)
+            }
+            let subjectKey: Ed25519PublicKey
+            do {
+                subjectKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(certificate.payload.subKey))
+            } catch {
+                throw VerificationError(.invalidField, named, "sub_key is not an Ed25519 public key: \(error)")
+            }
+            let entry = VerifiedCertificate(certificate: certificate, subjectKey: subjectKey)
+            cache?.insert(.init(anchorKeyID: anchor.keyID, certificate: certificate, subjectKey: subjectKey), hash: hash)
+            verified.append(entry)
+        }
+        return verified
+    }
+
+    // MARK: License
+
+    /// Verifies a license file at time `now` (Unix seconds), with the revocations known to the caller
+    /// and optionally an activation for `machine`.
+    public func verify(_ file: LicenseFile, at now: Int64, revocations: [String] = [], activation: String? = nil,
+                       machine: MachineIdentity? = nil) throws(VerificationError) -> VerifiedLicense {
+        let chain = try verifyChain(file.chain)
+        let leaf = chain[chain.count - 1]
+        let license = try SignedLicense(compact: file.license, maxBytes: policy.maxObjectBytes)
+        let object = "license (\(license.payload.customer))"
+        guard license.payload.iss == leaf.subjectKey.thumbprint, license.jws.header.kid == license.payload.iss else {
+            throw VerificationError(.issuerMismatch, object, "iss \(license.payload.iss) is not the certificate holder \(leaf.subjectKey.thumbprint)")
+        }
+        guard license.payload.cert == leaf.hash else {
+            throw VerificationError(.certificateMismatch, object, "cert does not name the last certificate of the chain")
+        }
+        guard license.jws.isSigned(by: leaf.subjectKey) else {
+            throw VerificationError(.badSignature, object, "the signature does not verify with the certificate holder's key")
+        }
+        try LicenseRules.check(license.payload, within: leaf.payload, object: object)
+        let claims = license.payload
+        guard claims.iat <= now + policy.clockSkew, claims.nbf <= now + policy.clockSkew else {
+            throw VerificationError(.notYetValid, object, "valid from \(max(claims.iat, claims.nbf)), now is \(now)")
+        }
+        if let exp = claims.exp, now > exp + policy.clockSkew {
+            throw VerificationError(.expired, object, "expired at \(exp), now is \(now)")
+        }
+        try checkRevocations(revocations, chain: chain, license: license)
+
+        var verifiedActivation: SignedActivation?
+        if let activation {
+            verifiedActivation = try verifyActivation(activation, license: license, chain: chain, at: now, machine: machine)
+        }
+        return VerifiedLicense(chain: chain, license: license, activation: verifiedActivation)
+    }
+
+    /// A revocation applies to one certificate of the chain and must be signed by the trust anchor
+    /// or by the holder of a certificate above it. Licenses issued from its effective time on fail.
+    private func checkRevocations(_ revocations: [String], chain: [VerifiedCertificate], license: SignedLicense) throws(VerificationError) {
+        for (index, compact) in revocations.enumerated() {
+            let object = "revocation[\(index)]"
+            let revocation = try SignedRevocation(compact: compact, object: object, maxBytes: policy.maxObjectBytes)
+            guard let revokedIndex = chain.firstIndex(where: { $0.hash == revocation.payload.cert }) else { continue }
+            var ancestors: [(keyID: String, key: Ed25519PublicKey)] = [(anchor.keyID, anchor.publicKey)]
+            for ancestor in chain[..<revokedIndex] { ancestors.append((ancestor.subjectKey.thumbprint, ancestor.subjectKey)) }
+            guard let signer = ancestors.first(where: { $0.keyID == revocation.payload.iss }) else {
+                throw VerificationError(.invalidRevocation, object, "signed by \(revocation.payload.iss), which is not an ancestor of certificate[\(revokedIndex)]")
+            }
+            guard revocation.jws.isSigned(by: signer.key), revocation.jws.header.kid == signer.keyID else {
+                throw VerificationError(.invalidRevocation, object, "the signature does not verify with \(signer.keyID)")
+            }
+            if license.payload.iat >= revocation.payload.effective {
+                let subject = chain[revokedIndex].payload.sub
+                throw VerificationError(.revoked, "license (\(license.payload.customer))",
+                                        "issued at \(license.payload.iat), certificate[\(revokedIndex)] (\(subject)) was revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
+            }
+        }
+    }
+
+    // MARK: Activation
+
+    private func verifyActivation(_ compact: String, license: SignedLicense, chain: [VerifiedCertificate], at now: Int64,
+                                  machine: MachineIdentity?) throws(VerificationError) -> SignedActivation {
+        let activation = try SignedActivation(compact: compact, maxBytes: policy.maxObjectBytes)
+        let claims = activation.payload
+        let object = "activation (serial \(claims.serial))"
+        guard claims.license == license.hash else {
+            throw VerificationError(.licenseMismatch, object, "it names another license")
+        }
+        // The issuer of the license activates its seats; an ancestor may take over a revoked issuer's seats.
+        var authorities: [(keyID: String, key: Ed25519PublicKey)] = [(anchor.keyID, anchor.publicKey)]
+        for certificate in chain { authorities.append((certificate.subjectKey.thumbprint, certificate.subjectKey)) }
+        guard let signer = authorities.first(where: { $0.keyID == claims.iss }), activation.jws.header.kid == claims.iss else {
+            throw VerificationError(.activatorNotAuthorized, object, "signed by \(claims.iss), neither the license issuer nor an ancestor")
+        }
+        guard activation.jws.isSigned(by: signer.key) else {
+            throw VerificationError(.badSignature, object, "the signature does not verify with \(signer.keyID)")
+        }
+        guard license.payload.seats.contains(claims.serial) else {
+            throw VerificationError(.serialOutsideLicense, object, "serial \(claims.serial) is not in the license's \(license.payload.seats)")
+        }
+        guard license.payload.territory.contains(claims.country) else {
+            throw VerificationError(.activationOutsideTerritory, object, "activated in \(claims.country), the territory is \(license.payload.territory.joined(separator: ","))")
+        }
+        guard claims.iat >= license.payload.iat else {
+            throw VerificationError(.activationBeforeLicense, object, "activated at \(claims.iat), before the license was issued at \(license.payload.iat)")
+        }
+        if let machine {
+            guard machine.machineKey == claims.machineKey else {
+                throw VerificationError(.machineMismatch, object, "bound to another machine key")
+            }
+            if let fingerprint = machine.fingerprint, fingerprint != claims.fingerprint {
+                throw VerificationError(.machineMismatch, object, "bound to another machine fingerprint")
+            }
+        }
+        if let exp = claims.exp, now > exp + policy.clockSkew {
+            throw VerificationError(.activationExpired, object, "expired at \(exp), now is \(now)")
+        }
+        if let exp = license.payload.exp, claims.iat > exp {
+            throw VerificationError(.activationExpired, object, "activated at \(claims.iat), after the license expired at \(exp)")
+        }
+        return activation
+    }
+}

@@ -1,0 +1,75 @@
+/// Why a signed object was rejected: the rule that failed, the object that broke it, and details.
+public struct VerificationError: Error, Hashable, CustomStringConvertible {
+    /// The rule that failed. Each rule has a stable name; new rules may be added.
+    public struct Rule: Hashable, Sendable, CustomStringConvertible, Codable {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
+        // Form of the objects.
+        public static let malformed = Rule("malformed")
+        public static let objectTooLarge = Rule("object_too_large")
+        public static let chainTooLong = Rule("chain_too_long")
+        public static let emptyChain = Rule("empty_chain")
+        public static let unsupportedAlgorithm = Rule("unsupported_algorithm")
+        public static let wrongType = Rule("wrong_type")
+        public static let invalidField = Rule("invalid_field")
+        public static let badSignature = Rule("bad_signature")
+        // Chain of certificates.
+        public static let issuerMismatch = Rule("issuer_mismatch")
+        public static let parentMismatch = Rule("parent_mismatch")
+        public static let seatsOutsideParent = Rule("seats_outside_parent")
+        public static let countriesWidened = Rule("countries_widened")
+        public static let productsWidened = Rule("products_widened")
+        public static let featuresWidened = Rule("features_widened")
+        public static let modelsWidened = Rule("models_widened")
+        public static let priceFloorLowered = Rule("price_floor_lowered")
+        public static let depthNotReduced = Rule("depth_not_reduced")
+        public static let windowOutsideParent = Rule("window_outside_parent")
+        public static let syncWithinWidened = Rule("sync_within_widened")
+        // License inside its certificate.
+        public static let certificateMismatch = Rule("certificate_mismatch")
+        public static let seatsOutsideCertificate = Rule("seats_outside_certificate")
+        public static let countryNotAllowed = Rule("country_not_allowed")
+        public static let territoryNotAllowed = Rule("territory_not_allowed")
+        public static let productNotAllowed = Rule("product_not_allowed")
+        public static let featureNotAllowed = Rule("feature_not_allowed")
+        public static let modelNotAllowed = Rule("model_not_allowed")
+        public static let currencyNotAllowed = Rule("currency_not_allowed")
+        public static let priceBelowFloor = Rule("price_below_floor")
+        public static let issuedOutsideWindow = Rule("issued_outside_window")
+        public static let expiryRequired = Rule("expiry_required")
+        public static let notYetValid = Rule("not_yet_valid")
+        public static let expired = Rule("expired")
+        public static let revoked = Rule("revoked")
+        public static let invalidRevocation = Rule("invalid_revocation")
+        // Activation of a license.
+        public static let licenseMismatch = Rule("license_mismatch")
+        public static let activatorNotAuthorized = Rule("activator_not_authorized")
+        public static let serialOutsideLicense = Rule("serial_outside_license")
+        public static let activationOutsideTerritory = Rule("activation_outside_territory")
+        public static let machineMismatch = Rule("machine_mismatch")
+        public static let activationExpired = Rule("activation_expired")
+        public static let activationBeforeLicense = Rule("activation_before_license")
+    }
+
+    public var rule: Rule
+    /// Which object broke the rule, e.g. `certificate[1] (ga-eu)`, `license`, `activation`.
+    public var object: String
+    public var reason: String
+
+    public init(_ rule: Rule, _ object: String, _ reason: String) {
+        self.rule = rule
+        self.object = object
+        self.reason = reason
+    }
+
+    public var description: String { "\(rule) in \(object): \(reason)" }
+}
+
+extension VerificationError: Sendable {}

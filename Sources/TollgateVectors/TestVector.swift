@@ -1,0 +1,28 @@
+import TollgateCertificates
+
+/// One verification case: inputs, the time of verification and the expected verdict.
+public struct TestVector: Codable, Hashable, Sendable {
+    /// What the verifier must answer.
+    public struct Verdict: Codable, Hashable, Sendable {
+        public var valid: Bool
+        public var rule: String?
+        public var object: String?
+    }
+
+    public var name: String
+    public var description: String
+    /// The vendor's public key, base64url of the raw 32 bytes.
+    public var anchor: String
+    public var now: Int64
+    public var chain: [String]
+    public var license: String
+    public var revocations: [String]
+    public var activation: String?
+    public var machineKey: String?
+    public var expect: Verdict
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, anchor, now, chain, license, revocations, activation, expect
+        case machineKey = "machine_key"
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+
+extension VectorGenerator {
+    /// Every vector, in a fixed order.
+    public func vectors() throws -> [TestVector] {
+        var out: [TestVector] = []
+        func add(_ name: String, _ description: String, _ rule: VerificationError.Rule? = nil, _ object: String? = nil,
+                 _ mutate: (inout Case) throws -> Void = { _ in }) throws {
+            var c = baseline()
+            try mutate(&c)
+            out.append(try render(c, name: name, description: description,
+                                  expect: .init(valid: rule == nil, rule: rule?.rawValue, object: object)))
+        }
+        let ra = "certificate[1] (ra-dach)"
+        let ga = "certificate[0] (ga-europe)"
+        let lic = "license (Muster GmbH)"
+        let act = "activation (serial 1002)"
+        let withActivation: (inout Case) -> Void = { $0.activation = self.activation(license: "") }
+
+        // Valid cases.
+        try add("valid-chain-depth-3", "root → general agent → regional agent → license")
+        try add("valid-with-activation", "the valid chain plus an activation of serial 1002 in Austria") { c in
+            withActivation(&c)
+            c.machineKey = Base64URL.encode(machine.publicKey.rawRepresentation)
+        }
+        try add("valid-revoked-later", "the regional certificate was revoked after the license was issued") { c in
+            c.revocations = [try revocation(ofCertificateAt: 1, signer: general, effective: Self.iat + 1)]
+        }
+        try add("valid-perpetual", "a perpetual license carries no exp") { c in
+            c.license.model = "perpetual"
+            c.license.exp = nil
+        }
+        try add("valid-within-clock-skew", "verified 4 minutes before nbf: inside the 5-minute skew") { c in
+            c.now = Self.iat - 240
+        }
+
+        // Form of the objects.
+        try add("malformed-license", "the license is not a compact JWS", .malformed, "license") { c in
+            c.rewrite = { _, license, _ in license = "not-a-jws" }
+        }
+        try add("object-too-large", "a license over 64 KiB", .objectTooLarge, "license") { c in
+            c.license.customer = String(repeating: "x", count: 70_000)
+        }
+        try add("chain-too-long", "nine certificates", .chainTooLong, "chain") { c in
+            c.rewrite = { chain, _, _ in chain = Array(repeating: chain[0], count: 9) }
+        }
+        try add("empty-chain", "a license file without certificates", .emptyChain, "chain") { c in
+            c.rewrite = { chain, _, _ in chain = [] }
+        }
+        try add("unsupported-algorithm", "the license header says HS256", .unsupportedAlgorithm, "license") { c in
+            c.rewrite = { _, license, _ in
+                let parts = license.split(separator: ".")
+                license = Base64URL.encode(Array(#"{"alg":"HS256","kid":"x","typ":"tollgate-license+jws"}"#.utf8)) + "." + parts[1] + "." + parts[2]
+            }
+        }
+        try add("wrong-type", "a certificate where the license belongs", .wrongType, "license") { c in
+            c.rewrite = { chain, license, _ in license = chain[1] }
+        }
+        try add("invalid-field", "a country that is not an ISO code", .invalidField, "license") { c in
+            c.license.country = "Germany"
+        }
+        try add("bad-signature-license", "one byte of the license signature flipped", .badSignature, lic) { c in
+            c.rewrite = { _, license, _ in license = Self.flipSignature(license) }
+        }
+        try add("bad-signature-certificate", "one byte of the regional certificate's signature flipped", .badSignature, ra) { c in
+            c.rewrite = { chain, _, _ in chain[1] = Self.flipSignature(chain[1]) }
+        }
+
+        // Chain of certificates.
+        try add("issuer-mismatch", "the regional certificate signed by the root instead of the general agent", .issuerMismatch, ra) { c in
+            c.regional.iss = root.publicKey.thumbprint
+            c.regionalSigner = root
+        }
+        try add("untrusted-root", "the first certificate signed by a key that is not the trust anchor", .issuerMismatch, ga) { c in
+            c.general.iss = other.publicKey.thumbprint
+            c.generalSigner = other
+        }
+        try add("parent-mismatch", "the regional certificate names another parent", .parentMismatch, ra) { c in
+            c.linkParent = false
+            c.regional.parent = Base64URL.encode(SHA256Digest.hash(Array("another certificate".utf8)))
+        }
+        try add("seats-outside-parent", "the regional range runs past the general agent's", .seatsOutsideParent, ra) { c in
+            c.regional.seats = SerialRange(100_000, 102_000)
+        }
+        try add("countries-widened", "the regional certificate adds the US", .countriesWidened, ra) { c in
+            c.regional.countries = ["AT", "CH", "DE", "US"]
+        }
+        try add("products-widened", "the regional certificate adds a product", .productsWidened, ra) { c in
+            c.regional.products["cad-ultimate"] = ["export"]
+        }
+        try add("features-widened", "the regional certificate adds a feature", .featuresWidened, ra) { c in
+            c.regional.products["cad-pro"] = ["export", "render", "teleport"]
+        }
+        try add("models-widened", "the regional certificate adds a license model", .modelsWidened, ra) { c in
+            c.regional.models = ["lease", "perpetual", "subscription"]
+        }
+        try add("price-floor-lowered", "the regional EUR floor is below the parent's", .priceFloorLowered, ra) { c in
+            c.regional.priceFloor["EUR"] = 3_000
+        }
+        try add("price-floor-dropped", "the regional certificate drops the CHF floor", .priceFloorLowered, ra) { c in
+            c.regional.priceFloor["CHF"] = nil
+        }
+        try add("depth-not-reduced", "the regional depth equals the parent's", .depthNotReduced, ra) { c in
+            c.regional.depth = 2
+        }
+        try add("window-outside-parent", "the regional window ends after the parent's", .windowOutsideParent, ra) { c in
+            c.regional.exp = Self.exp + 1
+        }
+        try add("sync-within-widened", "the regional sync_within is longer than the parent's", .syncWithinWidened, ra) { c in
+            c.regional.syncWithin = 30 * 86_400
+        }
+
+        // License inside its certificate.
+        try add("certificate-mismatch", "the license names another certificate", .certificateMismatch, lic) { c in
+            c.linkCertificate = false
+            c.license.cert = Base64URL.encode(SHA256Digest.hash(Array("another certificate".utf8)))
+        }
+        try add("seats-outside-certificate", "the license serials run past the certificate", .seatsOutsideCertificate, lic) { c in
+            c.license.seats = SerialRange(10_998, 11_003)
+        }
+        try add("country-not-allowed", "sold in France, outside the regional countries", .countryNotAllowed, lic) { c in
+            c.license.country = "FR"
+        }
+        try add("territory-not-allowed", "a territory that includes Italy", .territoryNotAllowed, lic) { c in
+            c.license.territory = ["AT", "DE", "IT"]
+        }
+        try add("product-not-allowed", "a product the certificate does not carry", .productNotAllowed, lic) { c in
+            c.license.product = "cad-lite"
+            c.license.features = ["export"]
+        }
+        try add("feature-not-allowed", "a feature the certificate does not carry", .featureNotAllowed, lic) { c in
+            c.license.features = ["export", "simulate"]
+        }
+        try add("model-not-allowed", "a trial license where only perpetual and subscription are allowed", .modelNotAllowed, lic) { c in
+            c.license.model = "trial"
+        }
+        try add("currency-not-allowed", "a price in US dollars", .currencyNotAllowed, lic) { c in
+            c.license.price = Price(currency: "USD", amount: 99_000)
+        }
+        try add("price-below-floor", "EUR 44.99 against a floor of 45.00", .priceBelowFloor, lic) { c in
+            c.license.price = Price(currency: "EUR", amount: 4_499)
+        }
+        try add("issued-outside-window", "issued before the certificate's nbf", .issuedOutsideWindow, lic) { c in
+            c.license.iat = Self.nbf - 1
+            c.license.nbf = Self.nbf - 1
+        }
+        try add("expiry-required", "a subscription without exp", .expiryRequired, lic) { c in
+            c.license.exp = nil
+        }
+        try add("perpetual-with-expiry", "a perpetual license that carries exp", .invalidField, lic) { c in
+            c.license.model = "perpetual"
+        }
+        try add("not-yet-valid", "verified 6 minutes before nbf: outside the 5-minute skew", .notYetValid, lic) { c in
+            c.now = Self.iat - 360
+        }
+        try add("expired", "verified after the subscription ended", .expired, lic) { c in
+            c.now = Self.iat + 366 * 86_400
+        }
+        try add("revoked", "issued after the regional certificate was revoked", .revoked, lic) { c in
+            c.revocations = [try revocation(ofCertificateAt: 1, signer: general, effective: Self.iat - 1)]
+        }
+        try add("revoked-by-root", "issued after the root revoked the general agent", .revoked, lic) { c in
+            c.revocations = [try revocation(ofCertificateAt: 0, signer: root, effective: Self.iat)]
+        }
+        try add("invalid-revocation", "a revocation signed by the revoked agent's own child", .invalidRevocation, "revocation[0]") { c in
+            c.revocations = [try revocation(ofCertificateAt: 0, signer: regional, effective: Self.iat - 1)]
+        }
+
+        // Activation.
+        try add("license-mismatch", "the activation names another license", .licenseMismatch, act) { c in
+            withActivation(&c)
+            c.linkLicense = false
+            c.activation?.license = Base64URL.encode(SHA256Digest.hash(Array("another license".utf8)))
+        }
+        try add("activator-not-authorized", "the activation signed by an outsider", .activatorNotAuthorized, act) { c in
+            withActivation(&c)
+            c.activation?.iss = other.publicKey.thumbprint
+            c.activationSigner = other
+        }
+        try add("bad-signature-activation", "one byte of the activation signature flipped", .badSignature, act) { c in
+            withActivation(&c)
+            c.rewrite = { _, _, activation in activation = activation.map(Self.flipSignature) }
+        }
+        try add("serial-outside-license", "serial 1005 of a license for [1000, 1005)", .serialOutsideLicense, "activation (serial 1005)") { c in
+            withActivation(&c)
+            c.activation?.serial = 1_005
+        }
+        try add("activation-outside-territory", "activated in Switzerland, outside the territory", .activationOutsideTerritory, act) { c in
+            withActivation(&c)
+            c.activation?.country = "CH"
+        }
+        try add("machine-mismatch", "the activation is bound to another machine", .machineMismatch, act) { c in
+            withActivation(&c)
+            c.machineKey = Base64URL.encode(other.publicKey.rawRepresentation)
+        }
+        try add("activation-expired", "a temporary activation past its exp", .activationExpired, act) { c in
+            withActivation(&c)
+            c.activation?.kind = .temporary
+            c.activation?.exp = Self.iat + 7_200
+        }
+        try add("activation-before-license", "an activation dated before the license", .activationBeforeLicense, act) { c in
+            withActivation(&c)
+            c.activation?.iat = Self.iat - 10
+        }
+        return out
+    }
+
+    static func flipSignature(_ compact: String) -> String {
+        var parts = compact.split(separator: ".").map(String.init)
+        guard parts.count == 3, var signature = try? Base64URL.decode(parts[2]) else { return compact }
+        signature[10] ^= 0x01
+        parts[2] = Base64URL.encode(signature)
+        return parts.joined(separator: ".")
+    }
+
+    /// Writes every vector as `NAME.json` plus `anchor.pub` into `directory`.
+    public func write(to directory: URL) throws -> [TestVector] {
+        let vectors = try vectors()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        for vector in vectors {
+            try (encoder.encode(vector) + Data("\n".utf8)).write(to: directory.appendingPathComponent("\(vector.name).json"))
+        }
+        try Data(root.publicKey.pemRepresentation.utf8).write(to: directory.appendingPathComponent("anchor.pub"))
+        return vectors
+    }
+
+    /// Checks one vector with the verifier and returns what it answered.
+    public static func run(_ vector: TestVector, cache: VerifiedCertificateCache? = nil) throws -> TestVector.Verdict {
+        let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(vector.anchor)))
+        let verifier = LicenseVerifier(anchor: anchor, cache: cache)
+        do {
+            _ = try verifier.verify(LicenseFile(chain: vector.chain, license: vector.license), at: vector.now,
+                                    revocations: vector.revocations, activation: vector.activation,
+                                    machine: vector.machineKey.map { MachineIdentity(machineKey: $0) })
+            return .init(valid: true)
+        } catch {
+            return .init(valid: false, rule: error.rule.rawValue, object: error.object)
+        }
+    }
+}
