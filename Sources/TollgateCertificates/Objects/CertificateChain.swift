@@ -34,3 +34,14 @@ public struct CertificateChain: Codable, Hashable {
 }
 
 extension CertificateChain: Sendable {}
+
+extension CertificateChain {
+    /// The chain as one line of text: compact JWSs joined by spaces (JWS never contains a space).
+    public static func encodeChainText(_ chain: [String]) -> String { chain.joined(separator: " ") }
+
+    public static func decodeChainText(_ text: String) throws(VerificationError) -> [String] {
+        let chain = text.split(separator: " ").map(String.init)
+        guard !chain.isEmpty else { throw VerificationError(.emptyChain, "stored chain", "no certificate") }
+        return chain
+    }
+}

@@ -1,0 +1,226 @@
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+
+/// The node's logic, free of I/O: time comes in as arguments, ids from an injected source and
+/// storage through `NodeStore`, so the same code runs behind the HTTP server, in the CLI and in the
+/// simulator. Not thread-safe: one owner (a serial queue or actor) drives it.
+public final class LicensingNode {
+    public let identity: NodeIdentity
+    public let store: NodeStore
+    let ids: IdentifierSource
+    let verifier: LicenseVerifier
+
+    /// The serial space the root delegates from.
+    public static let rootSerialSpace = SerialRange(0, SerialRange.limit)
+
+    public init(identity: NodeIdentity, store: NodeStore, ids: IdentifierSource = .secureRandom) {
+        self.identity = identity
+        self.store = store
+        self.ids = ids
+        self.verifier = LicenseVerifier(anchor: identity.anchor, cache: VerifiedCertificateCache())
+    }
+
+    // MARK: Receiving certificates
+
+    /// Takes a certificate delegated to this node, after verifying its whole chain. Accepting the
+    /// same certificate twice changes nothing.
+    @discardableResult
+    public func accept(chain: [String], at now: Int64) throws(NodeError) -> HeldCertificate {
+        let verified: [VerifiedCertificate]
+        do {
+            verified = try verifier.verifyChain(chain)
+        } catch {
+            throw NodeError(.certificateRejected, error)
+        }
+        let leaf = verified[verified.count - 1]
+        guard leaf.subjectKey == identity.key.publicKey else {
+            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) is bound to another key than this node's")
+        }
+        let held = HeldCertificate(chain: chain, certificate: leaf.certificate)
+        try storage {
+            if try store.isHeld(hash: held.hash) { return }
+            try store.transaction {
+                let index = try store.log.append(kind: LogEntryKind.certificateReceived.rawValue, bytes: Array(held.certificate.compact.utf8), at: now)
+                try store.insertHeld(held, logIndex: index, at: now)
+            }
+        }
+        return held
+    }
+
+    public func heldCertificates() throws(NodeError) -> [HeldCertificate] {
+        try storage { try store.heldCertificates() }
+    }
+
+    // MARK: Delegating
+
+    /// Carves a child certificate out of a held one (or, at the root, out of the whole serial space),
+    /// refusing serials already handed out and any limit the parent does not allow.
+    public func delegate(_ request: DelegationRequest, at now: Int64) throws(NodeError) -> CertificateChain {
+        let subjectKey: Ed25519PublicKey
+        do {
+            subjectKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(request.subjectKey))
+        } catch {
+            throw NodeError(.invalidRequest, "the subject key is not an Ed25519 public key: \(error)")
+        }
+        let parent: HeldCertificate? = identity.isRoot && request.parentHash == nil ? nil : try heldCertificate(matching: request.parentHash)
+        if let parent, now > parent.payload.exp || now < parent.payload.nbf {
+            throw NodeError(.noCertificate, "certificate \(parent.payload.jti) may only be used between \(parent.payload.nbf) and \(parent.payload.exp)")
+        }
+        func inherited<T>(_ value: T?, _ fromParent: (AllocationCertificate) -> T, _ name: String) throws(NodeError) -> T {
+            if let value { return value }
+            if let parent { return fromParent(parent.payload) }
+            throw NodeError(.invalidRequest, "the root must set \(name) when delegating")
+        }
+        let space = parent?.payload.seats ?? Self.rootSerialSpace
+        let seats: SerialRange
+        if let explicit = request.seats {
+            seats = explicit
+        } else if let count = request.count {
+            seats = try freeRange(count: count, within: space)
+        } else {
+            throw NodeError(.invalidRequest, "give the seats as a range or a count")
+        }
+        let payload = AllocationCertificate(
+            iss: identity.keyID, sub: request.subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
+            parent: parent?.hash, seats: seats,
+            countries: try inherited(request.countries, \.countries, "countries"),
+            products: try inherited(request.products, \.products, "products"),
+            models: try inherited(request.models, \.models, "models"),
+            priceFloor: try inherited(request.priceFloor, \.priceFloor, "price floors"),
+            depth: request.depth ?? parent.map { $0.payload.depth - 1 } ?? 2,
+            nbf: request.nbf ?? parent?.payload.nbf ?? now,
+            exp: request.exp ?? parent?.payload.exp ?? now + 365 * 86_400,
+            syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
+            jti: ids.make())
+        do {
+            try payload.validateFields(object: "certificate for \(request.subject)")
+        } catch {
+            throw NodeError(.invalidRequest, error)
+        }
+        if let parent {
+            do {
+                try Attenuation.check(child: payload, parent: parent.payload, object: "certificate for \(request.subject)")
+            } catch {
+                throw NodeError(.ruleViolation, error)
+            }
+        } else if !space.contains(seats) {
+            throw NodeError(.invalidRequest, "seats \(seats) leave the serial space \(space)")
+        }
+        if let taken = try storage({ try store.overlappingAllocation(seats) }) {
+            throw NodeError(.serialsTaken, "serials \(taken.seats) inside \(seats) are already \(taken.kind.rawValue)")
+        }
+        let signed = try sign { () throws -> SignedCertificate in try SignedCertificate.sign(payload, with: identity.key) }
+        try storage {
+            try store.transaction {
+                let index = try store.log.append(kind: LogEntryKind.certificateDelegated.rawValue, bytes: Array(signed.compact.utf8), at: now)
+                try store.insertDelegation(signed, logIndex: index, at: now)
+                try store.insertAllocation(SerialAllocation(seats: seats, kind: .delegated, holderHash: parent?.hash ?? "root",
+                                                            objectHash: signed.hash), logIndex: index, at: now)
+            }
+        }
+        return CertificateChain(chain: (parent?.chain ?? []) + [signed.compact])
+    }
+
+    // MARK: Issuing
+
+    /// Records a sale as a license under a held certificate, on serials never handed out before.
+    public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
+        guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
+        let candidates: [HeldCertificate]
+        if let hash = request.certificateHash {
+            candidates = [try heldCertificate(matching: hash)]
+        } else {
+            candidates = try storage { try store.heldCertificates() }
+        }
+        guard !candidates.isEmpty else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
+        var firstRefusal: NodeError?
+        for held in candidates {
+            do {
+                return try issue(request, under: held, at: now)
+            } catch {
+                if error.code == .storage || candidates.count == 1 { throw error }
+                firstRefusal = firstRefusal ?? error
+            }
+        }
+        throw firstRefusal ?? NodeError(.noCertificate, "no held certificate allows this sale")
+    }
+
+    private func issue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64) throws(NodeError) -> LicenseFile {
+        let certificate = held.payload
+        let features = request.features ?? certificate.products[request.product] ?? []
+        let seats = try freeRange(count: request.seatCount, within: certificate.seats)
+        var payload = License(
+            iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
+            territory: request.territory ?? [request.country], product: request.product, features: features,
+            model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
+            logIndex: 0, jti: ids.make())
+        do {
+            try payload.validateFields(object: "license")
+            try LicenseRules.check(payload, within: certificate)
+        } catch {
+            throw NodeError(error.rule == .invalidField || error.rule == .expiryRequired ? .invalidRequest : .ruleViolation, error)
+        }
+        return try storage {
+            try store.transaction {
+                payload.logIndex = try store.log.size
+                let signed = try SignedLicense.sign(payload, with: identity.key)
+                let index = try store.log.append(kind: LogEntryKind.licenseIssued.rawValue, bytes: Array(signed.compact.utf8), at: now)
+                precondition(index == payload.logIndex, "the log grew inside a transaction")
+                try store.insertLicense(signed, logIndex: index)
+                try store.insertAllocation(SerialAllocation(seats: seats, kind: .licensed, holderHash: held.hash, objectHash: signed.hash),
+                                           logIndex: index, at: now)
+                return LicenseFile(chain: held.chain, license: signed.compact)
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The held certificate whose hash or jti starts with `prefix`; with no prefix, the only one held.
+    func heldCertificate(matching prefix: String?) throws(NodeError) -> HeldCertificate {
+        let held = try storage { try store.heldCertificates() }
+        let matches = prefix.map { p in held.filter { $0.hash.hasPrefix(p) || $0.payload.jti == p } } ?? held
+        guard matches.count == 1 else {
+            let listing = held.map { "\($0.hash.prefix(12)) (\($0.payload.sub), seats \($0.payload.seats))" }.joined(separator: "; ")
+            if held.isEmpty { throw NodeError(.noCertificate, "this node holds no certificate") }
+            throw NodeError(matches.isEmpty ? .notFound : .invalidRequest,
+                            (matches.isEmpty ? "no held certificate matches" : "several held certificates match; choose one")
+                            + (prefix.map { " '\($0)'" } ?? "") + ": \(listing)")
+        }
+        return matches[0]
+    }
+
+    /// The lowest `count` consecutive serials in `space` that this node has not handed out.
+    func freeRange(count: UInt64, within space: SerialRange) throws(NodeError) -> SerialRange {
+        guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
+        let taken = try storage { try store.allocations(within: space) }
+        var cursor = space.start
+        for allocation in taken {
+            if allocation.seats.start >= cursor, allocation.seats.start - cursor >= count { break }
+            cursor = max(cursor, allocation.seats.end)
+        }
+        guard cursor <= space.end, space.end - cursor >= count else {
+            throw NodeError(.quotaExhausted, "fewer than \(count) free serials are left in \(space)")
+        }
+        return SerialRange(cursor, cursor + count)
+    }
+
+    func storage<T>(_ body: () throws -> T) throws(NodeError) -> T {
+        do {
+            return try body()
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError(.storage, "\(error)")
+        }
+    }
+
+    func sign<T>(_ body: () throws -> T) throws(NodeError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw NodeError(.storage, "signing failed: \(error)")
+        }
+    }
+}

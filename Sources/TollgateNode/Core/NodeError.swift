@@ -1,0 +1,46 @@
+import TollgateCertificates
+
+/// Why a node refused or failed an operation.
+public struct NodeError: Error, Hashable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The request is malformed or incomplete.
+        public static let invalidRequest = Code("invalid_request")
+        /// The node holds no certificate that can serve the request.
+        public static let noCertificate = Code("no_certificate")
+        /// The serials asked for are already handed out.
+        public static let serialsTaken = Code("serials_taken")
+        /// Not enough free serials are left in the certificate.
+        public static let quotaExhausted = Code("quota_exhausted")
+        /// The result would break a rule of the certificate chain.
+        public static let ruleViolation = Code("rule_violation")
+        /// A certificate offered to the node does not verify or is not for this node.
+        public static let certificateRejected = Code("certificate_rejected")
+        /// A referenced object does not exist here.
+        public static let notFound = Code("not_found")
+        /// The node's storage failed; nothing of the operation was kept.
+        public static let storage = Code("storage")
+    }
+
+    public var code: Code
+    public var reason: String
+    /// The verifier rule behind a `.ruleViolation` or `.certificateRejected`.
+    public var rule: VerificationError.Rule?
+
+    public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil) {
+        self.code = code
+        self.reason = reason
+        self.rule = rule
+    }
+
+    init(_ code: Code, _ error: VerificationError) {
+        self.init(code, error.description, rule: error.rule)
+    }
+
+    public var description: String { "\(code): \(reason)" }
+}
+
+extension NodeError: Sendable {}

@@ -1,0 +1,27 @@
+import TollgateCertificates
+
+/// What a node is asked to delegate. Unset limits are inherited from the parent certificate; a
+/// root, which has none, must set them.
+public struct DelegationRequest: Hashable, Sendable {
+    public var subject: String
+    /// base64url of the child's raw Ed25519 public key.
+    public var subjectKey: String
+    /// An explicit range, or `count` serials from the lowest free ones.
+    public var seats: SerialRange?
+    public var count: UInt64?
+    public var countries: [String]?
+    public var products: [String: [String]]?
+    public var models: [String]?
+    public var priceFloor: [String: Int64]?
+    public var depth: Int?
+    public var nbf: Int64?
+    public var exp: Int64?
+    public var syncWithin: Int64?
+    /// Hash of the held certificate to carve from; needed only when the node holds several.
+    public var parentHash: String?
+
+    public init(subject: String, subjectKey: String) {
+        self.subject = subject
+        self.subjectKey = subjectKey
+    }
+}

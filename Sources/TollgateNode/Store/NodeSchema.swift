@@ -1,0 +1,46 @@
+import TollgateLedger
+
+/// The node's tables, appended after the ledger's own schema steps. Steps are only ever appended.
+enum NodeSchema {
+    static let steps: [SchemaMigration] = [
+        SchemaMigration(name: "node-objects", sql: """
+            CREATE TABLE held_certificates (
+                hash TEXT PRIMARY KEY,
+                subject TEXT NOT NULL,
+                chain TEXT NOT NULL,
+                seats_start INTEGER NOT NULL,
+                seats_end INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                log_index INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE serial_allocations (
+                start INTEGER NOT NULL,
+                end INTEGER NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('delegated', 'licensed')),
+                holder_hash TEXT NOT NULL,
+                object_hash TEXT NOT NULL UNIQUE,
+                log_index INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                CHECK (start < end)
+            ) STRICT;
+            CREATE INDEX serial_allocations_by_start ON serial_allocations (start);
+            CREATE TABLE delegations (
+                hash TEXT PRIMARY KEY,
+                subject TEXT NOT NULL,
+                parent_hash TEXT,
+                compact TEXT NOT NULL,
+                log_index INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE licenses (
+                hash TEXT PRIMARY KEY,
+                jti TEXT NOT NULL UNIQUE,
+                certificate_hash TEXT NOT NULL,
+                customer TEXT NOT NULL,
+                compact TEXT NOT NULL,
+                log_index INTEGER NOT NULL,
+                issued_at INTEGER NOT NULL
+            ) STRICT;
+            """),
+    ]
+}

@@ -1,0 +1,87 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+import TollgateNode
+import TollgateVectors
+
+/// `tollgate bench`: throughput of issuance and verification next to raw Ed25519, measured in one run.
+enum BenchCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "bench",
+        abstract: "Measure license issuance and verification rates against raw Ed25519 in the same run.",
+        discussion: "Build with 'swift build -c release' first; debug builds are several times slower.",
+        options: [.init(name: "seconds", value: "s", help: "Time per measurement (default 1).")])
+
+    struct Measurement {
+        var name: String
+        var perSecond: Double
+    }
+
+    static func measure(_ name: String, seconds: Double, _ body: () throws -> Void) rethrows -> Measurement {
+        for _ in 0..<50 { try body() }  // warm up
+        var count = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        repeat {
+            for _ in 0..<50 { try body() }
+            count += 50
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } while elapsed < seconds
+        return Measurement(name: name, perSecond: Double(count) / elapsed)
+    }
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let seconds = Double(try arguments.integer("seconds") ?? 1)
+        let key = try Ed25519PrivateKey()
+        let message = Array(repeating: UInt8(7), count: 600)  // about the size of a license's signing input
+        let signature = try key.signature(for: message)
+        let rawSign = try measure("raw Ed25519 sign (OpenSSL EVP)", seconds: seconds) { _ = try key.signature(for: message) }
+        let rawVerify = measure("raw Ed25519 verify (OpenSSL EVP)", seconds: seconds) { _ = key.publicKey.isValidSignature(signature, for: message) }
+
+        // Verification of the depth-3 test vector chain: cold (every signature) and warm (cached chain).
+        let vector = try VectorGenerator().vectors().first { $0.name == "valid-chain-depth-3" }!
+        let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(vector.anchor)))
+        let file = LicenseFile(chain: vector.chain, license: vector.license)
+        let cold = LicenseVerifier(anchor: anchor)
+        let warm = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache())
+        let coldVerify = try measure("verify license, cold (3 signatures)", seconds: seconds) { _ = try cold.verify(file, at: vector.now) }
+        let warmVerify = try measure("verify license, warm (cached chain)", seconds: seconds) { _ = try warm.verify(file, at: vector.now) }
+
+        // Issuance through the node logic: rules, serial allocation, signing, log append, store.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let memoryIssue = try issuanceRate("issue license (in-memory store)", path: ":memory:", seconds: seconds)
+        let durableIssue = try issuanceRate("issue license (SQLite file, fsync each)", path: scratch.appendingPathComponent("bench.sqlite").path, seconds: seconds)
+
+        Console.print("operation".padding(to: 46) + "per second".padding(to: 14) + "vs raw")
+        for (m, base) in [(rawSign, rawSign), (rawVerify, rawVerify), (coldVerify, rawVerify), (warmVerify, rawVerify),
+                          (memoryIssue, rawSign), (durableIssue, rawSign)] {
+            let ratio = String(format: "%.2f× %@", m.perSecond / base.perSecond, base.name.contains("sign") ? "sign" : "verify")
+            Console.print(m.name.padding(to: 46) + String(format: "%.0f", m.perSecond).padding(to: 14) + ratio)
+        }
+        return .success
+    }
+
+    static func issuanceRate(_ name: String, path: String, seconds: Double) throws -> Measurement {
+        let root = try Ed25519PrivateKey()
+        let agent = try Ed25519PrivateKey()
+        let anchor = TrustAnchor(publicKey: root.publicKey)
+        let rootNode = LicensingNode(identity: NodeIdentity(name: "root", key: root, anchor: anchor),
+                                     store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))
+        let now = TimeArgument.now
+        var request = DelegationRequest(subject: "agent", subjectKey: Base64URL.encode(agent.publicKey.rawRepresentation))
+        request.count = 10_000_000
+        request.countries = ["DE"]
+        request.products = ["cad": ["export"]]
+        request.models = ["perpetual"]
+        request.priceFloor = ["EUR": 100]
+        let chain = try rootNode.delegate(request, at: now)
+        let node = LicensingNode(identity: NodeIdentity(name: "agent", key: agent, anchor: anchor),
+                                 store: try NodeStore(database: SQLiteDatabase(path: path)))
+        try node.accept(chain: chain.chain, at: now)
+        let sale = LicenseRequest(customer: "bench", country: "DE", product: "cad", model: "perpetual", price: Price(currency: "EUR", amount: 500))
+        return try measure(name, seconds: seconds) { _ = try node.issue(sale, at: now) }
+    }
+}

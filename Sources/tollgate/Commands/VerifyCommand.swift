@@ -1,0 +1,109 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+
+/// `tollgate verify`: the offline check end customers' software runs.
+enum VerifyCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "verify",
+        abstract: "Verify a license file offline against the vendor's public key.",
+        discussion: "Exit code 0: valid; 1: invalid (the rule and object that failed are printed); 2: usage; 3: unreadable input.",
+        options: [
+            .init(name: "anchor", value: "public-key.pem", help: "The vendor's (root's) public key.", required: true),
+            .init(name: "activation", value: "file", help: "An activation (compact JWS) to check against the license."),
+            .init(name: "machine-key", value: "public-key.pem", help: "The machine the activation must be bound to."),
+            .init(name: "revocation", value: "file", help: "A revocation (compact JWS) to apply.", repeatable: true),
+            .init(name: "at", value: "time", help: "Verify as of this time instead of now."),
+            .init(name: "skew", value: "seconds", help: "Clock skew tolerance (default 300)."),
+        ],
+        flags: [.init(name: "json", help: "Print the verdict as JSON.")],
+        positionals: [.init(name: "license-file", help: "The license file (JSON with chain and license).")])
+
+    struct Report: Encodable {
+        var valid: Bool
+        var rule: String?
+        var object: String?
+        var reason: String?
+        var customer: String?
+        var product: String?
+        var features: [String]?
+        var model: String?
+        var seats: [UInt64]?
+        var territory: [String]?
+        var expires: Int64?
+        var chain: [String]?
+        var activation: ActivationReport?
+    }
+
+    struct ActivationReport: Encodable {
+        var serial: UInt64
+        var kind: String
+        var country: String
+        var expires: Int64?
+    }
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let anchorKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: arguments.required("anchor")))
+        let path = arguments.positional(0)!
+        let fileData = try readFile(path, what: "license file")
+        let activation = try arguments.value("activation").map { try trimmedText($0, what: "activation") }
+        let revocations = try arguments.values("revocation").map { try trimmedText($0, what: "revocation") }
+        let machine = try arguments.value("machine-key").map {
+            MachineIdentity(machineKey: Base64URL.encode(try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: $0)).rawRepresentation))
+        }
+        let now = try arguments.value("at").map { try TimeArgument.instant($0, option: "at") } ?? TimeArgument.now
+        var policy = VerificationPolicy()
+        if let skew = try arguments.integer("skew") { policy.clockSkew = skew }
+        let verifier = LicenseVerifier(anchor: TrustAnchor(publicKey: anchorKey), policy: policy)
+
+        let report: Report
+        do {
+            let file = try LicenseFile(data: fileData)
+            let verified = try verifier.verify(file, at: now, revocations: revocations, activation: activation, machine: machine)
+            let license = verified.license.payload
+            report = Report(valid: true, customer: license.customer, product: license.product, features: license.features,
+                            model: license.model, seats: [license.seats.start, license.seats.end], territory: license.territory,
+                            expires: license.exp, chain: verified.chain.map(\.payload.sub),
+                            activation: verified.activation.map {
+                                ActivationReport(serial: $0.payload.serial, kind: $0.payload.kind.rawValue,
+                                                 country: $0.payload.country, expires: $0.payload.exp)
+                            })
+        } catch {
+            report = Report(valid: false, rule: error.rule.rawValue, object: error.object, reason: error.reason)
+        }
+        if arguments.flag("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else if report.valid {
+            var lines = [
+                "VALID license for \(report.customer ?? "")",
+                "  product:   \(report.product ?? "") [\(report.features?.joined(separator: ", ") ?? "")]",
+                "  model:     \(report.model ?? "")\(report.expires.map { ", expires \(TimeArgument.format($0))" } ?? ", perpetual")",
+                "  seats:     \(report.seats.map { "[\($0[0]), \($0[1])) — \($0[1] - $0[0]) machine(s)" } ?? "")",
+                "  territory: \(report.territory?.joined(separator: ", ") ?? "")",
+                "  chain:     root → \(report.chain?.joined(separator: " → ") ?? "")",
+            ]
+            if let activation = report.activation {
+                lines.append("  activation: serial \(activation.serial), \(activation.kind), \(activation.country)"
+                             + (activation.expires.map { ", until \(TimeArgument.format($0))" } ?? ""))
+            }
+            Console.print(lines.joined(separator: "\n"))
+        } else {
+            Console.print("INVALID: \(report.rule ?? "") in \(report.object ?? "")\n  \(report.reason ?? "")")
+        }
+        return report.valid ? .success : .invalid
+    }
+}
+
+func readFile(_ path: String, what: String) throws -> Data {
+    do {
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        throw CommandFailure("cannot read \(what) \(path): \(error.localizedDescription)")
+    }
+}
+
+func trimmedText(_ path: String, what: String) throws -> String {
+    String(decoding: try readFile(path, what: what), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}

@@ -1,0 +1,67 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+import TollgateNode
+
+/// A node on disk: `node.json` (name), `node.key` (0600), `node.pub`, `anchor.pub` and `node.sqlite`.
+struct NodeDirectory {
+    struct Config: Codable {
+        var name: String
+        var role: String
+    }
+
+    let url: URL
+
+    init(_ path: String) {
+        url = URL(fileURLWithPath: path)
+    }
+
+    var configURL: URL { url.appendingPathComponent("node.json") }
+    var keyURL: URL { url.appendingPathComponent("node.key") }
+    var publicKeyURL: URL { url.appendingPathComponent("node.pub") }
+    var anchorURL: URL { url.appendingPathComponent("anchor.pub") }
+    var databaseURL: URL { url.appendingPathComponent("node.sqlite") }
+
+    /// Creates the directory with a fresh key; refuses to touch an existing node.
+    func create(name: String, role: String, anchor: Ed25519PublicKey?) throws -> Ed25519PrivateKey {
+        if FileManager.default.fileExists(atPath: configURL.path) {
+            throw CommandFailure("\(url.path) already holds a node; refusing to overwrite it")
+        }
+        guard !name.isEmpty, name.utf8.count <= 64,
+              name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw ValidationError("--name must be 1 to 64 letters, digits, '-', '_' or '.'")
+        }
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let key = try Ed25519PrivateKey()
+        try key.write(to: keyURL)
+        try key.publicKey.write(to: publicKeyURL)
+        try (anchor ?? key.publicKey).write(to: anchorURL)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(Config(name: name, role: role)).write(to: configURL)
+        _ = try open()
+        return key
+    }
+
+    func config() throws -> Config {
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw CommandFailure("\(url.path) is not a Tollgate node directory (no node.json); create one with 'tollgate root init' or 'tollgate node init'")
+        }
+        do {
+            return try JSONDecoder().decode(Config.self, from: Data(contentsOf: configURL))
+        } catch {
+            throw CommandFailure("\(configURL.path) is unreadable: \(error)")
+        }
+    }
+
+    /// Opens the node: its key, trust anchor and store.
+    func open(ids: IdentifierSource = .secureRandom) throws -> LicensingNode {
+        let config = try config()
+        let key = try Ed25519PrivateKey(contentsOf: keyURL)
+        let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: anchorURL))
+        let database = try SQLiteDatabase(path: databaseURL.path)
+        let store = try NodeStore(database: database)
+        return LicensingNode(identity: NodeIdentity(name: config.name, key: key, anchor: anchor), store: store, ids: ids)
+    }
+}
