@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command: installs system packages, builds everything and runs the whole test suite.
+#   Deploy/test.sh                 all tests
+#   Deploy/test.sh --filter NAME   only matching tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Deploy/setup-system.sh
+echo "== build"
+swift build --build-tests 2>&1 | tee /tmp/tollgate-build.log | grep -E "warning:|error:|Compiling|Build" | grep -v "^\[" || true
+if grep -q "error:" /tmp/tollgate-build.log; then echo "build failed" >&2; exit 1; fi
+if grep -E "^/.*warning:" /tmp/tollgate-build.log | grep -v "/.build/" >/dev/null; then
+    echo "build has warnings:" >&2
+    grep -E "^/.*warning:" /tmp/tollgate-build.log | sort -u >&2
+    exit 1
+fi
+echo "== test"
+swift test --skip-build "$@"
