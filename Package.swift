@@ -25,12 +25,14 @@ let package = Package(
 
         .target(name: "TollgateCrypto", dependencies: ["COpenSSL"]),
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
+        .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         // @ledger-targets
         // @http-targets
         .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
 
         .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates"]),
+        .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
         // @ledger-tests
         // @http-tests
     ],

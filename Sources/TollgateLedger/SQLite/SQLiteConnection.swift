@@ -1,0 +1,55 @@
+import CSQLite
+
+/// Owns one `sqlite3*` handle and is the single place the wrapper's checked SQLite calls go through.
+///
+/// Statements keep a reference to it, so the handle is closed only after the last of them is finalized.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    var faultInjector: SQLiteFaultInjector?
+
+    /// Opens `path` with `flags`; the handle is closed again if opening fails.
+    init(path: String, flags: Int32, faultInjector: SQLiteFaultInjector?) throws(SQLiteError) {
+        if let code = faultInjector?(SQLiteCall(kind: .open, sql: path)) {
+            throw SQLiteError(resultCode: code, message: "injected fault opening \(path)", sql: nil)
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &raw, flags, nil)
+        guard rc == SQLITE_OK, let raw else {
+            let message = raw.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            let extended = raw.map { sqlite3_extended_errcode($0) } ?? rc
+            sqlite3_close_v2(raw)
+            throw SQLiteError(resultCode: extended, message: "cannot open \(path): \(message)", sql: nil)
+        }
+        handle = raw
+        self.faultInjector = faultInjector
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Makes one SQLite call unless the fault injector fails it; returns the result code when it is one of `accepted`.
+    @discardableResult
+    func call(_ kind: SQLiteCall.Kind, _ sql: String, accepting accepted: Set<Int32> = [SQLITE_OK],
+              _ body: () -> Int32) throws(SQLiteError) -> Int32 {
+        if let injected = faultInjector?(SQLiteCall(kind: kind, sql: sql)) {
+            throw SQLiteError(resultCode: injected, message: "injected fault in \(kind)", sql: sql)
+        }
+        let rc = body()
+        guard accepted.contains(rc) else { throw error(rc, sql: sql) }
+        return rc
+    }
+
+    /// The error for a failed call, with SQLite's message for this connection.
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let extended = sqlite3_extended_errcode(handle)
+        // The connection's last error can be a different, earlier one when `rc` came from elsewhere.
+        let code = (extended & 0xff) == (rc & 0xff) ? extended : rc
+        return SQLiteError(resultCode: code, message: message, sql: sql)
+    }
+
+    /// Whether a transaction is open (autocommit is off).
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+}

@@ -1,0 +1,168 @@
+import CSQLite
+
+/// One connection to a node's SQLite file, set up for durability: WAL journal, `synchronous=FULL`,
+/// foreign keys enforced, and a busy timeout.
+///
+/// Not `Sendable`: a connection runs one transaction at a time, so it has a single owner (an actor
+/// or one thread) and the compiler keeps it there. It is opened with `SQLITE_OPEN_NOMUTEX` for that reason.
+/// Group related writes with ``transaction(_:)``; the Merkle log and the node's own tables share one
+/// connection so that both change in the same transaction.
+public final class SQLiteDatabase {
+    let connection: SQLiteConnection
+    /// The file path, or `:memory:`.
+    public let path: String
+    private var statements: [String: SQLiteStatement] = [:]
+    private var transactionDepth = 0
+    /// Set when a ROLLBACK failed, so the open transaction is rolled back before the next one starts.
+    private var pendingRollback = false
+    /// Set when a savepoint could not be rolled back, so the enclosing transaction must not commit.
+    private var savepointRollbackFailed = false
+
+    /// Opens or creates the database at `path` (`":memory:"` for a private in-memory one).
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000,
+                faultInjector: SQLiteFaultInjector? = nil) throws(SQLiteError) {
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        connection = try SQLiteConnection(path: path, flags: flags, faultInjector: faultInjector)
+        self.path = path
+        let handle = connection.handle
+        try connection.call(.open, "busy_timeout") { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+        let mode = try query("PRAGMA journal_mode=WAL").first?.text(0)
+        // An in-memory database keeps its journal in memory; every file database must be in WAL mode.
+        guard mode == "wal" || mode == "memory" else {
+            throw SQLiteError(.cannotOpen, "journal_mode=WAL was refused (mode is \(mode ?? "unknown"))", sql: "PRAGMA journal_mode=WAL")
+        }
+        try executeScript("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+    }
+
+    /// Fails chosen SQLite calls from now on; `nil` makes every call for real again.
+    public var faultInjector: SQLiteFaultInjector? {
+        get { connection.faultInjector }
+        set { connection.faultInjector = newValue }
+    }
+
+    // MARK: Statements
+
+    /// A fresh prepared statement, for callers that step through rows themselves.
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        try SQLiteStatement(connection: connection, sql: sql)
+    }
+
+    /// Runs one statement with `values` bound to `?1`, `?2`, … and returns all of its rows.
+    ///
+    /// The prepared statement is cached by its text, so pass values as parameters, never spliced in.
+    @discardableResult
+    public func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
+        let statement: SQLiteStatement
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            statement = try prepare(sql)
+            statements[sql] = statement
+        }
+        return try statement.run(values)
+    }
+
+    /// Runs one statement that returns no rows of interest.
+    public func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) {
+        try query(sql, values)
+    }
+
+    /// Runs a script of several statements without parameters (schema steps, pragmas).
+    public func executeScript(_ sql: String) throws(SQLiteError) {
+        let handle = connection.handle
+        var message: UnsafeMutablePointer<CChar>?
+        do {
+            try connection.call(.exec, sql) { sqlite3_exec(handle, sql, nil, nil, &message) }
+            sqlite3_free(message)
+        } catch {
+            if let message {
+                var detailed = error
+                detailed.reason = String(cString: message)
+                sqlite3_free(message)
+                throw detailed
+            }
+            throw error
+        }
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int64 { sqlite3_changes64(connection.handle) }
+
+    /// Whether a transaction is open on this connection.
+    public var isInTransaction: Bool { connection.isInTransaction }
+
+    /// `PRAGMA user_version`, the schema version number stored in the file header.
+    public var userVersion: Int64 {
+        get throws(SQLiteError) { try query("PRAGMA user_version").first?.int64(0) ?? 0 }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a transaction: `BEGIN IMMEDIATE`, then `COMMIT`, or `ROLLBACK` if `body` throws.
+    ///
+    /// Called inside another transaction it becomes a savepoint: a throwing `body` undoes only its own
+    /// changes, and everything commits or rolls back with the outermost transaction. A commit is one
+    /// fsync of the WAL, so batching many writes into one transaction is a group commit.
+    public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
+        if transactionDepth > 0 {
+            return try savepoint(body)
+        }
+        if pendingRollback {
+            try executeScript("ROLLBACK")
+            pendingRollback = false
+        }
+        try executeScript("BEGIN IMMEDIATE")
+        transactionDepth = 1
+        savepointRollbackFailed = false
+        defer { transactionDepth = 0 }
+        let result: Result
+        do {
+            result = try body()
+        } catch {
+            rollbackAfterFailure()
+            throw error
+        }
+        if savepointRollbackFailed {
+            rollbackAfterFailure()
+            throw SQLiteError(.sqlite, "a nested savepoint could not be rolled back, so the whole transaction was")
+        }
+        do {
+            try executeScript("COMMIT")
+        } catch {
+            // A failed COMMIT can leave the transaction open (SQLITE_BUSY); nothing of it may survive.
+            rollbackAfterFailure()
+            throw error
+        }
+        return result
+    }
+
+    private func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
+        let name = "tollgate_savepoint_\(transactionDepth)"
+        try executeScript("SAVEPOINT \(name)")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        do {
+            let result = try body()
+            try executeScript("RELEASE \(name)")
+            return result
+        } catch {
+            do {
+                try executeScript("ROLLBACK TO \(name)")
+                try executeScript("RELEASE \(name)")
+            } catch {
+                savepointRollbackFailed = true
+            }
+            throw error
+        }
+    }
+
+    private func rollbackAfterFailure() {
+        // SQLite rolls back by itself after some errors (a full disk, an I/O error); then there is nothing left to do.
+        guard connection.isInTransaction else { return }
+        do {
+            try executeScript("ROLLBACK")
+        } catch {
+            pendingRollback = true
+        }
+    }
+}
