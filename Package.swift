@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         // @ledger-targets
+        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl"]),
         // @http-targets
         .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
 
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates"]),
         .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
         // @ledger-tests
+        .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
         // @http-tests
     ],
     swiftLanguageModes: [.v6]

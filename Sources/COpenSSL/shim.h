@@ -23,4 +23,12 @@ static inline long tollgate_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int vers
 static inline long tollgate_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_ctrl(ctx, SSL_CTRL_MODE, mode, NULL);
 }
+
+/// SSL_OP_IGNORE_UNEXPECTED_EOF and SSL_OP_NO_RENEGOTIATION expand through the function-like SSL_OP_BIT.
+static inline uint64_t tollgate_SSL_OP_IGNORE_UNEXPECTED_EOF(void) {
+    return SSL_OP_IGNORE_UNEXPECTED_EOF;
+}
+static inline uint64_t tollgate_SSL_OP_NO_RENEGOTIATION(void) {
+    return SSL_OP_NO_RENEGOTIATION;
+}
 #endif

@@ -1,0 +1,59 @@
+/// Where an `HTTPServer` listens and the limits it enforces; every field has a production default.
+public struct HTTPServerConfiguration {
+    /// Numeric address to bind: `127.0.0.1` (default), `0.0.0.0`, `::1` or `::`.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks an ephemeral port (read it back from `HTTPServer.port`).
+    public var port: Int = 0
+    public var listenBacklog: Int = 128
+
+    /// Open connections beyond this are answered 503 and closed (over TLS: closed, as nothing can be sent
+    /// before a handshake). Each open connection has its own thread.
+    public var maxConnections: Int = 256
+    /// Largest request line plus header fields, in bytes (431 beyond).
+    public var maxHeadSize: Int = 80 * 1024
+    /// Most header fields in one request (431 beyond).
+    public var maxHeaderCount: Int = 100
+    /// Largest request body, checked against `Content-Length` before any of the body is read (413 beyond).
+    public var maxBodySize: Int = 1 << 20
+
+    /// The whole request head must arrive within this, counted from its first byte (from accept for a
+    /// connection's first request); 408 when it does not.
+    public var headTimeout: Duration = .seconds(10)
+    /// The whole body must arrive within this, counted from the end of the head; 408 when it does not.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// A response must be written within this, or the connection is dropped.
+    public var writeTimeout: Duration = .seconds(30)
+    /// A keep-alive connection with no new request for this long is closed without a response.
+    public var idleTimeout: Duration = .seconds(30)
+    /// `shutdown()` waits this long for in-flight requests before cutting their connections.
+    public var drainTimeout: Duration = .seconds(30)
+    /// After an error response, unread input is discarded for up to this long before closing, so the
+    /// client reads the response instead of a connection reset.
+    public var lingerTimeout: Duration = .seconds(1)
+
+    /// Serve HTTPS instead of HTTP.
+    public var tls: TLS?
+
+    /// TLS settings; the same limits apply to HTTPS connections.
+    public struct TLS {
+        /// PEM file with the server certificate first, then any intermediates.
+        public var certificateChainPath: String
+        /// PEM file with the certificate's private key.
+        public var privateKeyPath: String
+        /// The TLS handshake must finish within this after accept.
+        public var handshakeTimeout: Duration = .seconds(10)
+
+        public init(certificateChainPath: String, privateKeyPath: String) {
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
+        }
+    }
+
+    public init(host: String = "127.0.0.1", port: Int = 0) {
+        self.host = host
+        self.port = port
+    }
+}
+
+extension HTTPServerConfiguration.TLS: Sendable {}
+extension HTTPServerConfiguration: Sendable {}
