@@ -25,15 +25,21 @@ let package = Package(
 
         .target(name: "TollgateCrypto", dependencies: ["COpenSSL"]),
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
+        .target(name: "TollgateVectors", dependencies: ["TollgateCertificates"]),
+        .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         // @ledger-targets
         .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl"]),
         // @http-targets
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
+        .target(name: "TollgateNode", dependencies: ["TollgateCertificates", "TollgateLedger"]),
+        .target(name: "TollgateService", dependencies: ["TollgateNode", "TollgateHTTP"]),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient"]),
 
         .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
-        .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates"]),
+        .testTarget(name: "TollgateClientTests", dependencies: ["TollgateClient"]),
+        .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates", "TollgateVectors"]),
         .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
+        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateNode"]),
         // @ledger-tests
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
         // @http-tests

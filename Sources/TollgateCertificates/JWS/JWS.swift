@@ -70,3 +70,10 @@ public struct JWS: Hashable {
 }
 
 extension JWS: Sendable {}
+
+extension JWS {
+    /// The hash of a compact serialization, without parsing it.
+    public static func hash(of compact: String) -> String {
+        Base64URL.encode(SHA256Digest.hash(Array(compact.utf8)))
+    }
+}

@@ -25,9 +25,12 @@ public struct Activation: SignedPayload {
     public var exp: Int64?
     public var kind: Kind
     public var jti: String
+    /// For a temporary emergency activation: hash of the failed machine's activation it stands in
+    /// for. It neither frees nor consumes that seat.
+    public var replaces: String?
 
     public init(iss: String, license: String, serial: UInt64, machineKey: String, fingerprint: String, platform: String,
-                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String) {
+                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String, replaces: String? = nil) {
         self.iss = iss
         self.license = license
         self.serial = serial
@@ -39,10 +42,11 @@ public struct Activation: SignedPayload {
         self.exp = exp
         self.kind = kind
         self.jti = jti
+        self.replaces = replaces
     }
 
     enum CodingKeys: String, CodingKey {
-        case iss, license, serial, fingerprint, platform, country, iat, exp, kind, jti
+        case iss, license, serial, fingerprint, platform, country, iat, exp, kind, jti, replaces
         case machineKey = "machine_key"
     }
 

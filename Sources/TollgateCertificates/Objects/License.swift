@@ -25,10 +25,12 @@ public struct License: SignedPayload {
     /// Position of this license in the issuer's log.
     public var logIndex: UInt64
     public var jti: String
+    /// For a renewal: hash of the license it extends (same issuer, customer and seats).
+    public var renews: String?
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
-                logIndex: UInt64, jti: String) {
+                logIndex: UInt64, jti: String, renews: String? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -44,10 +46,11 @@ public struct License: SignedPayload {
         self.exp = exp
         self.logIndex = logIndex
         self.jti = jti
+        self.renews = renews
     }
 
     enum CodingKeys: String, CodingKey {
-        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti
+        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews
         case logIndex = "log_index"
     }
 

@@ -46,3 +46,6 @@ public typealias SignedCertificate = Signed<AllocationCertificate>
 public typealias SignedLicense = Signed<License>
 public typealias SignedActivation = Signed<Activation>
 public typealias SignedRevocation = Signed<Revocation>
+public typealias SignedQuotaReturn = Signed<QuotaReturn>
+public typealias SignedMachineRequest = Signed<MachineRequest>
+public typealias SignedDeactivation = Signed<Deactivation>

@@ -144,7 +144,9 @@ public struct LicenseVerifier: Sendable {
         let activation = try SignedActivation(compact: compact, maxBytes: policy.maxObjectBytes)
         let claims = activation.payload
         let object = "activation (serial \(claims.serial))"
-        guard claims.license == license.hash else {
+        // Activations name the first license of a lineage; a renewal names that license in `renews`.
+        let namesRenewedLineage = license.payload.renews != nil && claims.license == license.payload.renews
+        guard claims.license == license.hash || namesRenewedLineage else {
             throw VerificationError(.licenseMismatch, object, "it names another license")
         }
         // The issuer of the license activates its seats; an ancestor may take over a revoked issuer's seats.
@@ -162,7 +164,7 @@ public struct LicenseVerifier: Sendable {
         guard license.payload.territory.contains(claims.country) else {
             throw VerificationError(.activationOutsideTerritory, object, "activated in \(claims.country), the territory is \(license.payload.territory.joined(separator: ","))")
         }
-        guard claims.iat >= license.payload.iat else {
+        guard namesRenewedLineage || claims.iat >= license.payload.iat else {
             throw VerificationError(.activationBeforeLicense, object, "activated at \(claims.iat), before the license was issued at \(license.payload.iat)")
         }
         if let machine {

@@ -148,6 +148,10 @@ public final class LicensingNode {
 
     private func issue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64) throws(NodeError) -> LicenseFile {
         let certificate = held.payload
+        let chainHashes = Set(held.chain.map { JWS.hash(of: $0) })
+        if let revocation = try storage({ try store.revocations() }).first(where: { chainHashes.contains($0.payload.cert) && $0.payload.effective <= now }) {
+            throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
+        }
         let features = request.features ?? certificate.products[request.product] ?? []
         let seats = try freeRange(count: request.seatCount, within: certificate.seats)
         var payload = License(

@@ -21,6 +21,14 @@ public struct NodeError: Error, Hashable, CustomStringConvertible {
         public static let certificateRejected = Code("certificate_rejected")
         /// A referenced object does not exist here.
         public static let notFound = Code("not_found")
+        /// A machine request's signature does not match its key.
+        public static let unauthorized = Code("unauthorized")
+        /// A machine request was seen before, or is too old or too far in the future.
+        public static let replayed = Code("replayed")
+        /// Every seat of the license is in use.
+        public static let seatsInUse = Code("seats_in_use")
+        /// The license is expired, not yet valid or revoked.
+        public static let licenseInvalid = Code("license_invalid")
         /// The node's storage failed; nothing of the operation was kept.
         public static let storage = Code("storage")
     }

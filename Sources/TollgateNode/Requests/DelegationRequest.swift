@@ -2,7 +2,7 @@ import TollgateCertificates
 
 /// What a node is asked to delegate. Unset limits are inherited from the parent certificate; a
 /// root, which has none, must set them.
-public struct DelegationRequest: Hashable, Sendable {
+public struct DelegationRequest: Hashable, Sendable, Codable {
     public var subject: String
     /// base64url of the child's raw Ed25519 public key.
     public var subjectKey: String
@@ -23,5 +23,13 @@ public struct DelegationRequest: Hashable, Sendable {
     public init(subject: String, subjectKey: String) {
         self.subject = subject
         self.subjectKey = subjectKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case subject, seats, count, countries, products, models, depth, nbf, exp
+        case subjectKey = "subject_key"
+        case priceFloor = "price_floor"
+        case syncWithin = "sync_within"
+        case parentHash = "from"
     }
 }

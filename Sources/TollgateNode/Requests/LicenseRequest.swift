@@ -1,7 +1,7 @@
 import TollgateCertificates
 
 /// A sale to be recorded as a license.
-public struct LicenseRequest: Hashable, Sendable {
+public struct LicenseRequest: Hashable, Sendable, Codable {
     public var customer: String
     public var country: String
     /// Where it may be activated; defaults to the country of sale.
@@ -25,5 +25,26 @@ public struct LicenseRequest: Hashable, Sendable {
         self.model = model
         self.price = price
         self.seatCount = seatCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case customer, country, territory, product, features, model, price, nbf, exp
+        case seatCount = "seats"
+        case certificateHash = "from"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        customer = try container.decode(String.self, forKey: .customer)
+        country = try container.decode(String.self, forKey: .country)
+        territory = try container.decodeIfPresent([String].self, forKey: .territory)
+        product = try container.decode(String.self, forKey: .product)
+        features = try container.decodeIfPresent([String].self, forKey: .features)
+        model = try container.decode(String.self, forKey: .model)
+        price = try container.decode(Price.self, forKey: .price)
+        seatCount = try container.decodeIfPresent(UInt64.self, forKey: .seatCount) ?? 1
+        nbf = try container.decodeIfPresent(Int64.self, forKey: .nbf)
+        exp = try container.decodeIfPresent(Int64.self, forKey: .exp)
+        certificateHash = try container.decodeIfPresent(String.self, forKey: .certificateHash)
     }
 }

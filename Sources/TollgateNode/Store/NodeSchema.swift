@@ -16,9 +16,9 @@ enum NodeSchema {
             CREATE TABLE serial_allocations (
                 start INTEGER NOT NULL,
                 end INTEGER NOT NULL,
-                kind TEXT NOT NULL CHECK (kind IN ('delegated', 'licensed')),
+                kind TEXT NOT NULL CHECK (kind IN ('delegated', 'licensed', 'returned')),
                 holder_hash TEXT NOT NULL,
-                object_hash TEXT NOT NULL UNIQUE,
+                object_hash TEXT NOT NULL,
                 log_index INTEGER NOT NULL,
                 created_at INTEGER NOT NULL,
                 CHECK (start < end)
@@ -37,9 +37,47 @@ enum NodeSchema {
                 jti TEXT NOT NULL UNIQUE,
                 certificate_hash TEXT NOT NULL,
                 customer TEXT NOT NULL,
+                lineage TEXT NOT NULL,
                 compact TEXT NOT NULL,
                 log_index INTEGER NOT NULL,
-                issued_at INTEGER NOT NULL
+                issued_at INTEGER NOT NULL,
+                expires_at INTEGER
+            ) STRICT;
+            CREATE INDEX licenses_by_lineage ON licenses (lineage, issued_at);
+            CREATE TABLE activations (
+                hash TEXT PRIMARY KEY,
+                lineage TEXT NOT NULL,
+                serial INTEGER NOT NULL,
+                machine_key TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                replaces TEXT,
+                compact TEXT NOT NULL,
+                log_index INTEGER NOT NULL,
+                activated_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                ended_at INTEGER
+            ) STRICT;
+            CREATE INDEX activations_by_lineage ON activations (lineage, serial);
+            CREATE TABLE machine_nonces (
+                nonce TEXT PRIMARY KEY,
+                machine_key TEXT NOT NULL,
+                seen_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE revocations (
+                hash TEXT PRIMARY KEY,
+                certificate_hash TEXT NOT NULL,
+                effective INTEGER NOT NULL,
+                compact TEXT NOT NULL,
+                log_index INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE quota_returns (
+                hash TEXT PRIMARY KEY,
+                certificate_hash TEXT NOT NULL,
+                start INTEGER NOT NULL,
+                end INTEGER NOT NULL,
+                direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+                compact TEXT NOT NULL,
+                log_index INTEGER NOT NULL
             ) STRICT;
             """),
     ]

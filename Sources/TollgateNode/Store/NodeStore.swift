@@ -80,9 +80,133 @@ public final class NodeStore {
 
     func insertLicense(_ license: SignedLicense, logIndex: UInt64) throws {
         try database.execute(
-            "INSERT INTO licenses (hash, jti, certificate_hash, customer, compact, log_index, issued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            """
+            INSERT INTO licenses (hash, jti, certificate_hash, customer, lineage, compact, log_index, issued_at, expires_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """,
             [.text(license.hash), .text(license.payload.jti), .text(license.payload.cert), .text(license.payload.customer),
-             .text(license.compact), .integer(Int64(logIndex)), .integer(license.payload.iat)])
+             .text(license.payload.renews ?? license.hash), .text(license.compact), .integer(Int64(logIndex)),
+             .integer(license.payload.iat), license.payload.exp.map { .integer($0) } ?? .null])
+    }
+
+    /// The license with this hash, or the latest renewal of the lineage it belongs to.
+    public func currentLicense(hash: String) throws -> SignedLicense? {
+        let rows = try database.query(
+            """
+            SELECT compact FROM licenses WHERE lineage = (SELECT lineage FROM licenses WHERE hash = ?1)
+            ORDER BY issued_at DESC, log_index DESC LIMIT 1
+            """, [.text(hash)])
+        return try rows.first.map { try SignedLicense(compact: $0.text(0)) }
+    }
+
+    public func license(hash: String) throws -> SignedLicense? {
+        try database.query("SELECT compact FROM licenses WHERE hash = ?1", [.text(hash)]).first.map { try SignedLicense(compact: $0.text(0)) }
+    }
+
+    /// The first license of the lineage `hash` belongs to (itself if it is not a renewal).
+    func lineage(of hash: String) throws -> String? {
+        try database.query("SELECT lineage FROM licenses WHERE hash = ?1", [.text(hash)]).first?.text(0)
+    }
+
+    // MARK: Activations
+
+    func insertActivation(_ activation: SignedActivation, lineage: String, logIndex: UInt64) throws {
+        try database.execute(
+            """
+            INSERT INTO activations (hash, lineage, serial, machine_key, kind, replaces, compact, log_index, activated_at, expires_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """,
+            [.text(activation.hash), .text(lineage), .integer(Int64(activation.payload.serial)), .text(activation.payload.machineKey),
+             .text(activation.payload.kind.rawValue), activation.payload.replaces.map { .text($0) } ?? .null,
+             .text(activation.compact), .integer(Int64(logIndex)), .integer(activation.payload.iat),
+             activation.payload.exp.map { .integer($0) } ?? .null])
+    }
+
+    /// Activations of a lineage that have not ended and have not expired at `now`.
+    public func activeActivations(lineage: String, at now: Int64) throws -> [SignedActivation] {
+        try database.query(
+            """
+            SELECT compact FROM activations WHERE lineage = ?1 AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
+            ORDER BY serial, log_index
+            """, [.text(lineage), .integer(now)]).map { try SignedActivation(compact: $0.text(0)) }
+    }
+
+    public func activation(hash: String) throws -> (activation: SignedActivation, endedAt: Int64?)? {
+        try database.query("SELECT compact, ended_at FROM activations WHERE hash = ?1", [.text(hash)]).first.map {
+            (try SignedActivation(compact: $0.text(0)), try $0.isNull(1) ? nil : try $0.int64(1))
+        }
+    }
+
+    func endActivation(hash: String, at now: Int64) throws {
+        try database.execute("UPDATE activations SET ended_at = ?2 WHERE hash = ?1 AND ended_at IS NULL", [.text(hash), .integer(now)])
+    }
+
+    public func activations() throws -> [(activation: SignedActivation, endedAt: Int64?)] {
+        try database.query("SELECT compact, ended_at FROM activations ORDER BY log_index").map {
+            (try SignedActivation(compact: $0.text(0)), try $0.isNull(1) ? nil : try $0.int64(1))
+        }
+    }
+
+    /// Records a machine request's nonce; false when it was seen before (a replay).
+    func recordNonce(_ nonce: String, machineKey: String, at now: Int64) throws -> Bool {
+        try database.execute("INSERT OR IGNORE INTO machine_nonces (nonce, machine_key, seen_at) VALUES (?1, ?2, ?3)",
+                             [.text(nonce), .text(machineKey), .integer(now)])
+        return database.changes == 1
+    }
+
+    // MARK: Revocations and returns
+
+    func insertRevocation(_ revocation: SignedRevocation, logIndex: UInt64) throws {
+        try database.execute(
+            "INSERT OR IGNORE INTO revocations (hash, certificate_hash, effective, compact, log_index) VALUES (?1, ?2, ?3, ?4, ?5)",
+            [.text(revocation.hash), .text(revocation.payload.cert), .integer(revocation.payload.effective),
+             .text(revocation.compact), .integer(Int64(logIndex))])
+    }
+
+    public func revocations() throws -> [SignedRevocation] {
+        try database.query("SELECT compact FROM revocations ORDER BY log_index").map { try SignedRevocation(compact: $0.text(0)) }
+    }
+
+    func hasRevocation(hash: String) throws -> Bool {
+        try !database.query("SELECT 1 FROM revocations WHERE hash = ?1", [.text(hash)]).isEmpty
+    }
+
+    func insertReturn(_ quotaReturn: SignedQuotaReturn, direction: String, logIndex: UInt64) throws {
+        try database.execute(
+            "INSERT INTO quota_returns (hash, certificate_hash, start, end, direction, compact, log_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            [.text(quotaReturn.hash), .text(quotaReturn.payload.cert), .integer(Int64(quotaReturn.payload.seats.start)),
+             .integer(Int64(quotaReturn.payload.seats.end)), .text(direction), .text(quotaReturn.compact), .integer(Int64(logIndex))])
+    }
+
+    func hasReturn(hash: String) throws -> Bool {
+        try !database.query("SELECT 1 FROM quota_returns WHERE hash = ?1", [.text(hash)]).isEmpty
+    }
+
+    public func quotaReturns() throws -> [(quotaReturn: SignedQuotaReturn, direction: String)] {
+        try database.query("SELECT compact, direction FROM quota_returns ORDER BY log_index").map {
+            (try SignedQuotaReturn(compact: $0.text(0)), try $0.text(1))
+        }
+    }
+
+    /// Frees `range` inside the delegated allocation of certificate `objectHash`, splitting the row.
+    func releaseDelegated(_ range: SerialRange, objectHash: String) throws {
+        let rows = try database.query(
+            "SELECT start, end, holder_hash, log_index, created_at FROM serial_allocations WHERE object_hash = ?1 AND kind = 'delegated' AND start <= ?2 AND end >= ?3",
+            [.text(objectHash), .integer(Int64(range.start)), .integer(Int64(range.end))])
+        guard let row = rows.first else { throw NodeError(.notFound, "no delegated allocation of that certificate covers \(range)") }
+        let start = try row.uint64(0), end = try row.uint64(1)
+        try database.execute("DELETE FROM serial_allocations WHERE object_hash = ?1 AND kind = 'delegated' AND start = ?2",
+                             [.text(objectHash), .integer(Int64(start))])
+        for piece in [SerialRange(start, range.start), SerialRange(range.end, end)] where piece.start < piece.end {
+            try database.execute(
+                "INSERT INTO serial_allocations (start, end, kind, holder_hash, object_hash, log_index, created_at) VALUES (?1, ?2, 'delegated', ?3, ?4, ?5, ?6)",
+                [.integer(Int64(piece.start)), .integer(Int64(piece.end)), .text(try row.text(2)), .text(objectHash),
+                 .integer(try row.int64(3)), .integer(try row.int64(4))])
+        }
+    }
+
+    public func delegation(hash: String) throws -> SignedCertificate? {
+        try database.query("SELECT compact FROM delegations WHERE hash = ?1", [.text(hash)]).first.map { try SignedCertificate(compact: $0.text(0)) }
     }
 
     public func licenses() throws -> [SignedLicense] {

@@ -2,7 +2,7 @@ import TollgateCertificates
 
 /// A range of serials this node handed out, to a child certificate or a license.
 public struct SerialAllocation: Hashable, Sendable {
-    public enum Kind: String, Sendable { case delegated, licensed }
+    public enum Kind: String, Sendable { case delegated, licensed, returned }
 
     public let seats: SerialRange
     public let kind: Kind

@@ -1,18 +1,22 @@
 import Foundation
 import TollgateCertificates
+import TollgateService
 
 /// `tollgate accept`: an agent takes the certificate its parent delegated to it.
 enum AcceptCommand: TollgateCommand {
     static let spec = CommandSpec(
         name: "accept",
         abstract: "Verify a delegated certificate chain against the trust anchor and hold it in this node.",
-        options: [.init(name: "dir", value: "directory", help: "The agent node.", required: true)],
+        options: NodeTarget.options,
         positionals: [.init(name: "chain-file", help: "The chain file written by 'tollgate delegate'.")])
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let node = try NodeDirectory(try arguments.required("dir")).open()
+        let target = try NodeTarget(arguments)
         let chain = try CertificateChain(data: readFile(arguments.positional(0)!, what: "certificate chain"))
-        let held = try node.accept(chain: chain.chain, at: TimeArgument.now)
+        let summary: APIBodies.HeldCertificateBody = try target.call(
+            local: { APIBodies.HeldCertificateBody(try $0.accept(chain: chain.chain, at: TimeArgument.now)) },
+            method: .post, path: "/v1/certificates", body: APIBodies.ChainBody(chain: chain.chain))
+        let held = try SignedCertificate(compact: summary.chain[summary.chain.count - 1])
         let payload = held.payload
         Console.print("""
             holding certificate \(held.hash.prefix(12)) for \(payload.sub)

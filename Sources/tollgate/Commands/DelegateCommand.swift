@@ -1,6 +1,7 @@
 import Foundation
 import TollgateCertificates
 import TollgateCrypto
+import TollgateHTTP
 import TollgateNode
 
 /// `tollgate delegate`: carve a child certificate out of this node's own.
@@ -14,7 +15,6 @@ enum DelegateCommand: TollgateCommand {
             is anything the parent certificate does not allow.
             """,
         options: [
-            .init(name: "dir", value: "directory", help: "The delegating node.", required: true),
             .init(name: "subject", value: "name", help: "The child node's name.", required: true),
             .init(name: "subject-key", value: "public-key.pem", help: "The child's node.pub.", required: true),
             .init(name: "out", value: "file", help: "Where to write the child's certificate chain.", required: true),
@@ -28,10 +28,10 @@ enum DelegateCommand: TollgateCommand {
             .init(name: "exp", value: "time", help: "End of the issuing window."),
             .init(name: "sync-within", value: "duration", help: "Longest time without syncing, e.g. 7d."),
             .init(name: "from", value: "certificate", help: "Hash prefix or jti of the held certificate to carve from."),
-        ])
+        ] + NodeTarget.options)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let directory = NodeDirectory(try arguments.required("dir"))
+        let target = try NodeTarget(arguments)
         let out = URL(fileURLWithPath: try arguments.required("out"))
         if FileManager.default.fileExists(atPath: out.path) { throw CommandFailure("\(out.path) already exists; refusing to overwrite it") }
         let subjectKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required("subject-key")))
@@ -57,8 +57,8 @@ enum DelegateCommand: TollgateCommand {
         request.syncWithin = try arguments.value("sync-within").map { try TimeArgument.duration($0, option: "sync-within") }
         request.parentHash = arguments.value("from")
 
-        let node = try directory.open()
-        let chain = try node.delegate(request, at: TimeArgument.now)
+        let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
+                                                      method: .post, path: "/v1/delegations", body: request)
         try chain.encoded().write(to: out, options: .withoutOverwriting)
         let certificate = try SignedCertificate(compact: chain.chain[chain.chain.count - 1]).payload
         Console.print("""

@@ -1,5 +1,6 @@
 import Foundation
 import TollgateCertificates
+import TollgateHTTP
 import TollgateNode
 
 /// `tollgate issue`: sell a license under a certificate this node holds.
@@ -9,7 +10,6 @@ enum IssueCommand: TollgateCommand {
         abstract: "Issue a license file for a customer under a certificate this node holds.",
         discussion: "Serials come from the certificate's range and are never handed out twice; the sale is logged in the node's store.",
         options: [
-            .init(name: "dir", value: "directory", help: "The issuing node.", required: true),
             .init(name: "customer", value: "name", help: "The customer.", required: true),
             .init(name: "country", value: "CC", help: "Country of sale.", required: true),
             .init(name: "product", value: "id", help: "The product.", required: true),
@@ -22,9 +22,10 @@ enum IssueCommand: TollgateCommand {
             .init(name: "days", value: "n", help: "Term of a subscription or trial, in days."),
             .init(name: "exp", value: "time", help: "End of a subscription or trial."),
             .init(name: "from", value: "certificate", help: "Hash prefix or jti of the held certificate."),
-        ])
+        ] + NodeTarget.options)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let target = try NodeTarget(arguments)
         let out = URL(fileURLWithPath: try arguments.required("out"))
         if FileManager.default.fileExists(atPath: out.path) { throw CommandFailure("\(out.path) already exists; refusing to overwrite it") }
         guard let price = Price(parsing: try arguments.required("price")) else {
@@ -46,8 +47,8 @@ enum IssueCommand: TollgateCommand {
         if let exp = arguments.value("exp") { request.exp = try TimeArgument.instant(exp, option: "exp") }
         request.certificateHash = arguments.value("from")
 
-        let node = try NodeDirectory(try arguments.required("dir")).open()
-        let file = try node.issue(request, at: now)
+        let sale = request
+        let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, method: .post, path: "/v1/licenses", body: sale)
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let license = try SignedLicense(compact: file.license).payload
         Console.print("issued license \(license.jti) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")

@@ -3,6 +3,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateService
 
 /// A node on disk: `node.json` (name), `node.key` (0600), `node.pub`, `anchor.pub` and `node.sqlite`.
 struct NodeDirectory {
@@ -22,6 +23,8 @@ struct NodeDirectory {
     var publicKeyURL: URL { url.appendingPathComponent("node.pub") }
     var anchorURL: URL { url.appendingPathComponent("anchor.pub") }
     var databaseURL: URL { url.appendingPathComponent("node.sqlite") }
+    /// The operator's bearer token for the node's HTTP API (mode 0600).
+    var tokenURL: URL { url.appendingPathComponent("operator.token") }
 
     /// Creates the directory with a fresh key; refuses to touch an existing node.
     func create(name: String, role: String, anchor: Ed25519PublicKey?) throws -> Ed25519PrivateKey {
@@ -40,8 +43,13 @@ struct NodeDirectory {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(Config(name: name, role: role)).write(to: configURL)
+        try writeSecret(OperatorToken.generate(), to: tokenURL)
         _ = try open()
         return key
+    }
+
+    func operatorToken() throws -> String {
+        try String(contentsOf: tokenURL, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func config() throws -> Config {
@@ -63,5 +71,12 @@ struct NodeDirectory {
         let database = try SQLiteDatabase(path: databaseURL.path)
         let store = try NodeStore(database: database)
         return LicensingNode(identity: NodeIdentity(name: config.name, key: key, anchor: anchor), store: store, ids: ids)
+    }
+}
+
+/// Writes a secret file readable by its owner only.
+func writeSecret(_ text: String, to url: URL) throws {
+    guard FileManager.default.createFile(atPath: url.path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        throw CommandFailure("cannot write \(url.path)")
     }
 }

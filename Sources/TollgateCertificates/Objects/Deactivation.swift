@@ -1,0 +1,31 @@
+/// The node's record that a seat was freed, carrying the machine's signed request as proof.
+public struct Deactivation: SignedPayload {
+    public static let type = "tollgate-deactivation+jws"
+    public static let noun = "deactivation"
+
+    /// Key id of the node that recorded it.
+    public var iss: String
+    /// Hash of the activation that ends.
+    public var activation: String
+    public var serial: UInt64
+    /// The machine's signed `deactivate` request, verbatim.
+    public var proof: String
+    public var iat: Int64
+    public var jti: String
+
+    public init(iss: String, activation: String, serial: UInt64, proof: String, iat: Int64, jti: String) {
+        self.iss = iss
+        self.activation = activation
+        self.serial = serial
+        self.proof = proof
+        self.iat = iat
+        self.jti = jti
+    }
+
+    public func validateFields(object: String) throws(VerificationError) {
+        guard !proof.isEmpty, proof.utf8.count <= JWS.defaultMaxBytes else {
+            throw VerificationError(.invalidField, object, "proof must be the machine's signed request")
+        }
+        try FieldFormat.nonEmpty(jti, "jti", object)
+    }
+}

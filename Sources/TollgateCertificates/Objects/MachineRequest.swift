@@ -1,0 +1,59 @@
+/// A request an end customer's machine signs with its own key: to activate a seat of a license, to
+/// give one back (the proof that frees the seat), or to stand in for a failed machine.
+/// The JWS `kid` is the machine key's thumbprint and `machine_key` carries the key itself.
+public struct MachineRequest: SignedPayload {
+    public static let type = "tollgate-machine-request+jws"
+    public static let noun = "machine request"
+
+    public enum Action: String, Codable, Hashable, Sendable, CaseIterable {
+        /// Occupy a free seat of `license`.
+        case activate
+        /// Free the seat held by `activation`.
+        case deactivate
+        /// A short-lived seat for this machine while the machine of `activation` has failed.
+        case emergency
+    }
+
+    public var action: Action
+    /// Hash of the license.
+    public var license: String
+    /// For `deactivate` and `emergency`: hash of the activation concerned.
+    public var activation: String?
+    /// base64url of the machine's raw Ed25519 public key.
+    public var machineKey: String
+    public var fingerprint: String
+    public var platform: String
+    public var country: String
+    public var iat: Int64
+    /// Fresh per request, so a replayed request is recognised.
+    public var nonce: String
+
+    public init(action: Action, license: String, activation: String? = nil, machineKey: String, fingerprint: String,
+                platform: String, country: String, iat: Int64, nonce: String) {
+        self.action = action
+        self.license = license
+        self.activation = activation
+        self.machineKey = machineKey
+        self.fingerprint = fingerprint
+        self.platform = platform
+        self.country = country
+        self.iat = iat
+        self.nonce = nonce
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case action, license, activation, fingerprint, platform, country, iat, nonce
+        case machineKey = "machine_key"
+    }
+
+    public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(license, "license", object)
+        try FieldFormat.nonEmpty(fingerprint, "fingerprint", object)
+        try FieldFormat.nonEmpty(platform, "platform", object)
+        try FieldFormat.nonEmpty(nonce, "nonce", object)
+        try FieldFormat.country(country, "country", object)
+        if action != .activate && activation == nil {
+            throw VerificationError(.invalidField, object, "a \(action.rawValue) request names the activation")
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import TollgateCertificates
+import TollgateCrypto
+
+extension LicensingNode {
+    /// How far a machine request's `iat` may be from the node's clock.
+    public static let machineRequestWindow: Int64 = 600
+    /// How long an emergency activation for a failed machine lasts.
+    public static let emergencyDuration: Int64 = 72 * 3_600
+
+    /// Handles a machine's signed request (activate, deactivate or emergency), online or from an
+    /// offline request file. The seat rules: one active machine per serial, activation country inside
+    /// the license's territory, license valid now and not revoked.
+    public func handleMachineRequest(_ compact: String, at now: Int64) throws(NodeError) -> ActivationReceipt {
+        let request = try verifiedMachineRequest(compact, at: now)
+        guard let lineage = try storage({ try store.lineage(of: request.payload.license) }),
+              let license = try storage({ try store.currentLicense(hash: request.payload.license) }) else {
+            throw NodeError(.notFound, "license \(request.payload.license) was not issued by this node")
+        }
+        let held = try heldCertificate(matching: license.payload.cert)
+        switch request.payload.action {
+        case .activate:
+            try checkUsable(license, held: held, country: request.payload.country, at: now)
+            let activation = try activate(request.payload, license: license, lineage: lineage, at: now)
+            return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
+        case .emergency:
+            try checkUsable(license, held: held, country: request.payload.country, at: now)
+            let activation = try emergency(request.payload, license: license, lineage: lineage, at: now)
+            return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
+        case .deactivate:
+            let ended = try deactivate(request, lineage: lineage, at: now)
+            return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: ended.compact)
+        }
+    }
+
+    func verifiedMachineRequest(_ compact: String, at now: Int64) throws(NodeError) -> SignedMachineRequest {
+        let request: SignedMachineRequest
+        let machineKey: Ed25519PublicKey
+        do {
+            request = try SignedMachineRequest(compact: compact)
+            machineKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(request.payload.machineKey))
+        } catch let error as VerificationError {
+            throw NodeError(.invalidRequest, error)
+        } catch {
+            throw NodeError(.invalidRequest, "machine_key is not an Ed25519 public key: \(error)")
+        }
+        guard request.jws.header.kid == machineKey.thumbprint, request.jws.isSigned(by: machineKey) else {
+            throw NodeError(.unauthorized, "the request is not signed by the machine key it names")
+        }
+        guard abs(request.payload.iat - now) <= Self.machineRequestWindow else {
+            throw NodeError(.replayed, "the request was made at \(request.payload.iat), more than \(Self.machineRequestWindow) s from now (\(now)); make a fresh one")
+        }
+        guard try storage({ try store.recordNonce(request.payload.nonce, machineKey: request.payload.machineKey, at: now) }) else {
+            throw NodeError(.replayed, "this request (nonce \(request.payload.nonce)) was already handled")
+        }
+        return request
+    }
+
+    /// The license must be valid now, not revoked, and activated inside its territory.
+    func checkUsable(_ license: SignedLicense, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
+        let file = LicenseFile(chain: held.chain, license: license.compact)
+        let revocations = try storage { try store.revocations().map(\.compact) }
+        do {
+            _ = try verifier.verify(file, at: now, revocations: revocations)
+        } catch {
+            throw NodeError(.licenseInvalid, error)
+        }
+        guard license.payload.territory.contains(country) else {
+            throw NodeError(.ruleViolation, "activation in \(country) is outside the territory \(license.payload.territory.joined(separator: ","))",
+                            rule: .activationOutsideTerritory)
+        }
+    }
+
+    private func activate(_ request: MachineRequest, license: SignedLicense, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
+        let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
+        if let existing = active.first(where: { $0.payload.machineKey == request.machineKey && $0.payload.kind == .standard }) {
+            return existing  // the machine already holds a seat: activating again changes nothing
+        }
+        let occupied = Set(active.filter { $0.payload.kind != .temporary }.map(\.payload.serial))
+        guard let serial = (license.payload.seats.start..<license.payload.seats.end).first(where: { !occupied.contains($0) }) else {
+            throw NodeError(.seatsInUse, "all \(license.payload.seats.count) seats of the license are active; deactivate a machine first")
+        }
+        let payload = Activation(iss: identity.keyID, license: lineage, serial: serial, machineKey: request.machineKey,
+                                 fingerprint: request.fingerprint, platform: request.platform, country: request.country,
+                                 iat: now, exp: nil, kind: .standard, jti: ids.make())
+        return try record(payload, lineage: lineage, at: now)
+    }
+
+    private func emergency(_ request: MachineRequest, license: SignedLicense, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
+        guard let failedHash = request.activation,
+              let (failed, endedAt) = try storage({ try store.activation(hash: failedHash) }), failed.payload.license == lineage else {
+            throw NodeError(.notFound, "the activation to stand in for is not an activation of this license")
+        }
+        guard endedAt == nil, failed.payload.kind == .standard else {
+            throw NodeError(.invalidRequest, "an emergency activation stands in for an active standard activation only")
+        }
+        let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
+        if let existing = active.first(where: { $0.payload.replaces == failedHash }) {
+            guard existing.payload.machineKey == request.machineKey else {
+                throw NodeError(.seatsInUse, "another machine already stands in for that activation until \(existing.payload.exp ?? now)")
+            }
+            return existing
+        }
+        var exp = now + Self.emergencyDuration
+        if let licenseExp = license.payload.exp { exp = min(exp, licenseExp) }
+        let payload = Activation(iss: identity.keyID, license: lineage, serial: failed.payload.serial, machineKey: request.machineKey,
+                                 fingerprint: request.fingerprint, platform: request.platform, country: request.country,
+                                 iat: now, exp: exp, kind: .temporary, jti: ids.make(), replaces: failedHash)
+        return try record(payload, lineage: lineage, at: now)
+    }
+
+    private func deactivate(_ request: SignedMachineRequest, lineage: String, at now: Int64) throws(NodeError) -> SignedDeactivation {
+        guard let hash = request.payload.activation, let (activation, endedAt) = try storage({ try store.activation(hash: hash) }),
+              activation.payload.license == lineage else {
+            throw NodeError(.notFound, "no activation \(request.payload.activation ?? "") of this license")
+        }
+        guard activation.payload.machineKey == request.payload.machineKey else {
+            throw NodeError(.unauthorized, "only the activated machine can give its seat back")
+        }
+        guard endedAt == nil else { throw NodeError(.invalidRequest, "that activation already ended at \(endedAt ?? 0)") }
+        let payload = Deactivation(iss: identity.keyID, activation: hash, serial: activation.payload.serial, proof: request.compact,
+                                   iat: now, jti: ids.make())
+        return try storage {
+            let signed = try SignedDeactivation.sign(payload, with: identity.key)
+            try store.transaction {
+                _ = try store.log.append(kind: LogEntryKind.deactivation.rawValue, bytes: Array(signed.compact.utf8), at: now)
+                try store.endActivation(hash: hash, at: now)
+            }
+            return signed
+        }
+    }
+
+    private func record(_ payload: Activation, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
+        try storage {
+            let signed = try SignedActivation.sign(payload, with: identity.key)
+            try store.transaction {
+                let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
+                try store.insertActivation(signed, lineage: lineage, logIndex: index)
+            }
+            return signed
+        }
+    }
+}

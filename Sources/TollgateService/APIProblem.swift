@@ -1,0 +1,62 @@
+import Foundation
+import TollgateHTTP
+import TollgateNode
+
+/// The RFC 9457 problem types the API answers with: one stable `type` URI per refusal.
+enum APIProblem {
+    static let base = "https://tollgate.dev/problems/"
+
+    static func response(for error: NodeError) -> HTTPResponse {
+        let status: HTTPStatus
+        switch error.code {
+        case .invalidRequest: status = .badRequest
+        case .notFound: status = .notFound
+        case .unauthorized: status = .forbidden
+        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed: status = .conflict
+        case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid: status = .unprocessableContent
+        case .storage: status = .serviceUnavailable
+        default: status = .internalServerError
+        }
+        let type = error.rule.map { "\(base)rule/\($0.rawValue)" } ?? base + error.code.rawValue.replacingOccurrences(of: "_", with: "-")
+        return .problem(ProblemDetails(type: type, title: title(error), status: status.code, detail: error.reason))
+    }
+
+    static func title(_ error: NodeError) -> String {
+        switch error.code {
+        case .invalidRequest: "The request is invalid"
+        case .notFound: "Not found"
+        case .unauthorized: "Not signed by the right key"
+        case .serialsTaken: "Serials already handed out"
+        case .quotaExhausted: "Not enough quota left"
+        case .seatsInUse: "All seats are in use"
+        case .replayed: "Request replayed or stale"
+        case .ruleViolation: "Refused by a certificate rule"
+        case .certificateRejected: "Certificate rejected"
+        case .noCertificate: "No usable certificate"
+        case .licenseInvalid: "The license is not valid"
+        case .storage: "The node could not store the change"
+        default: "Refused"
+        }
+    }
+
+    static func malformedBody(_ error: any Error) -> HTTPResponse {
+        .problem(ProblemDetails(type: base + "malformed-body", title: "The body is not the expected JSON", status: 400,
+                                detail: "\(error)"))
+    }
+
+    static let operatorTokenRequired = HTTPResponse.problem(ProblemDetails(
+        type: base + "operator-token-required", title: "Operator token required", status: 401,
+        detail: "send 'Authorization: Bearer <token>' with the node's operator token"))
+
+    static func notFound(_ request: HTTPRequest) -> HTTPResponse {
+        .problem(ProblemDetails(type: base + "no-such-endpoint", title: "No such endpoint", status: 404,
+                                detail: "\(request.method) \(request.path) is not part of the API"))
+    }
+
+    static func methodNotAllowed(_ request: HTTPRequest, allowed: [String]) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Allow", value: allowed.joined(separator: ", "))
+        return .problem(ProblemDetails(type: base + "method-not-allowed", title: "Method not allowed", status: 405,
+                                       detail: "\(request.path) accepts \(allowed.joined(separator: ", "))"), headers: headers)
+    }
+}

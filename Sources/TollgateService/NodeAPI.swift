@@ -1,0 +1,261 @@
+import Foundation
+import Synchronization
+import TollgateCertificates
+import TollgateCrypto
+import TollgateHTTP
+import TollgateLedger
+import TollgateNode
+
+/// The node's HTTP API: routes requests to the node through its executor and turns refusals into
+/// RFC 9457 problems. See `Deploy/openapi.yaml` for the whole API.
+public final class NodeAPI: Sendable {
+    let executor: NodeExecutor
+    let token: OperatorToken
+    let clock: @Sendable () -> Int64
+    let anchorPEM: String
+    let nodeName: String
+    let requestCounts = Mutex<[String: UInt64]>([:])
+    /// Reads the HTTP server's own counters for `/metrics` once the server exists.
+    let serverMetrics = Mutex<(@Sendable () -> HTTPServerMetrics)?>(nil)
+
+    public init(executor: NodeExecutor, token: OperatorToken, anchorPEM: String, nodeName: String,
+                clock: @escaping @Sendable () -> Int64) {
+        self.executor = executor
+        self.token = token
+        self.anchorPEM = anchorPEM
+        self.nodeName = nodeName
+        self.clock = clock
+    }
+
+    public func attach(metrics: @escaping @Sendable () -> HTTPServerMetrics) {
+        serverMetrics.withLock { $0 = metrics }
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let route = Route(method: request.method.rawValue, parts: parts)
+        requestCounts.withLock { $0[route.name, default: 0] += 1 }
+        do {
+            return try dispatch(route, request)
+        } catch let error as NodeError {
+            return APIProblem.response(for: error)
+        } catch let error as APIRefusal {
+            return error.response
+        } catch {
+            return APIProblem.malformedBody(error)
+        }
+    }
+
+    struct Route {
+        let method: String
+        let parts: [String]
+        func matches(_ method: String, _ pattern: [String]) -> Bool {
+            self.method == method && pattern.count == parts.count && zip(pattern, parts).allSatisfy { $0 == "*" || $0 == $1 }
+        }
+
+        /// A label for metrics: the path with ids replaced.
+        var name: String {
+            let shape = parts.enumerated().map { index, part in index >= 2 && parts[1] == "licenses" && index == 2 ? "{hash}" : part }
+            return method + " /" + shape.joined(separator: "/")
+        }
+    }
+
+    /// A ready-made error response thrown from inside routing.
+    struct APIRefusal: Error {
+        let response: HTTPResponse
+    }
+
+    private func dispatch(_ route: Route, _ request: HTTPRequest) throws -> HTTPResponse {
+        let now = clock()
+        if route.matches("GET", ["healthz"]) {
+            return .text("ok\n")
+        } else if route.matches("GET", ["metrics"]) {
+            return .text(metricsText(), contentType: "text/plain; version=0.0.4")
+        } else if route.matches("GET", ["v1", "anchor"]) {
+            return .text(anchorPEM, contentType: "application/x-pem-file")
+
+        // Customer calls: the body is the machine's signed request.
+        } else if route.matches("POST", ["v1", "activations"]) {
+            let compact = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now) }
+            return try .json(receipt, status: .created)
+        } else if route.matches("GET", ["v1", "licenses", "*", "status"]) {
+            let hash = route.parts[2]
+            let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }
+            return try .json(APIBodies.LicenseStatus(
+                license: hash, current: report.current.hash, valid: report.problem == nil, problem: report.problem?.description,
+                seats: Int(report.current.payload.seats.count), active: report.activeSeats, exp: report.current.payload.exp,
+                revocations: report.revocations))
+
+        // Log: checkpoints and proofs are public.
+        } else if route.matches("GET", ["v1", "log", "checkpoint"]) {
+            let checkpoint = try executor.perform { node throws(NodeError) in try node.signCheckpoint(at: now) }
+            return .text(checkpoint.text)
+        } else if route.matches("GET", ["v1", "log", "proof", "inclusion"]) {
+            let index = try integer(request, "index"), size = try integer(request, "size")
+            let proof = try executor.perform { node throws(NodeError) in try node.inclusionProof(index: index, size: size) }
+            return try .json(APIBodies.ProofBody(proof: proof.map { Base64URL.encode($0) }))
+        } else if route.matches("GET", ["v1", "log", "proof", "consistency"]) {
+            let from = try integer(request, "from"), to = try integer(request, "to")
+            let proof = try executor.perform { node throws(NodeError) in try node.consistencyProof(from: from, to: to) }
+            return try .json(APIBodies.ProofBody(proof: proof.map { Base64URL.encode($0) }))
+        }
+
+        // Everything else is an operator call.
+        guard route.parts.first == "v1", knownOperatorRoute(route) else {
+            if let allowed = allowedMethods(route.parts) { return APIProblem.methodNotAllowed(request, allowed: allowed) }
+            return APIProblem.notFound(request)
+        }
+        guard token.accepts(authorization: request.headers["Authorization"]) else { return APIProblem.operatorTokenRequired }
+        return try operatorCall(route, request, now: now)
+    }
+
+    private static let operatorRoutes: [(method: String, path: [String])] = [
+        ("GET", ["v1", "certificates"]), ("POST", ["v1", "certificates"]),
+        ("POST", ["v1", "delegations"]),
+        ("GET", ["v1", "licenses"]), ("POST", ["v1", "licenses"]),
+        ("POST", ["v1", "licenses", "*", "renewals"]),
+        ("GET", ["v1", "activations"]), ("POST", ["v1", "activations", "offline"]),
+        ("POST", ["v1", "returns"]), ("POST", ["v1", "returns", "received"]),
+        ("GET", ["v1", "revocations"]), ("POST", ["v1", "revocations"]), ("POST", ["v1", "revocations", "received"]),
+        ("GET", ["v1", "log", "entries"]),
+    ]
+
+    private func matches(_ pattern: [String], _ parts: [String]) -> Bool {
+        pattern.count == parts.count && zip(pattern, parts).allSatisfy { $0 == "*" || $0 == $1 }
+    }
+
+    private func knownOperatorRoute(_ route: Route) -> Bool {
+        Self.operatorRoutes.contains { $0.method == route.method && matches($0.path, route.parts) }
+    }
+
+    private func allowedMethods(_ parts: [String]) -> [String]? {
+        let publicRoutes: [(String, [String])] = [("GET", ["healthz"]), ("GET", ["metrics"]), ("GET", ["v1", "anchor"]),
+                                            ("POST", ["v1", "activations"]), ("GET", ["v1", "licenses", "*", "status"]),
+                                            ("GET", ["v1", "log", "checkpoint"])]
+        let methods = (Self.operatorRoutes + publicRoutes).filter { matches($0.1, parts) }.map(\.0)
+        return methods.isEmpty ? nil : Array(Set(methods)).sorted()
+    }
+
+    private func operatorCall(_ route: Route, _ request: HTTPRequest, now: Int64) throws -> HTTPResponse {
+        if route.matches("GET", ["v1", "certificates"]) {
+            let (held, delegated) = try executor.perform { node throws(NodeError) in
+                (try node.heldCertificates(), try node.delegatedCertificates())
+            }
+            return try .json(APIBodies.CertificatesBody(
+                held: held.map(APIBodies.HeldCertificateBody.init),
+                delegated: delegated.map { APIBodies.DelegatedCertificateBody(hash: $0.hash, subject: $0.payload.sub, seats: $0.payload.seats, certificate: $0.compact) }))
+        } else if route.matches("POST", ["v1", "certificates"]) {
+            let body = try decode(APIBodies.ChainBody.self, request)
+            let held = try executor.perform { node throws(NodeError) in try node.accept(chain: body.chain, at: now) }
+            return try .json(APIBodies.HeldCertificateBody(held), status: .created)
+        } else if route.matches("POST", ["v1", "delegations"]) {
+            let body = try decode(DelegationRequest.self, request)
+            let chain = try executor.perform { node throws(NodeError) in try node.delegate(body, at: now) }
+            return try .json(chain, status: .created)
+        } else if route.matches("GET", ["v1", "licenses"]) {
+            let licenses = try executor.perform { node throws(NodeError) in try node.issuedLicenses() }
+            return try .json(licenses.map {
+                APIBodies.LicenseSummary(hash: $0.hash, customer: $0.payload.customer, country: $0.payload.country, product: $0.payload.product,
+                                         model: $0.payload.model, seats: $0.payload.seats, iat: $0.payload.iat, exp: $0.payload.exp,
+                                         renews: $0.payload.renews, license: $0.compact)
+            })
+        } else if route.matches("POST", ["v1", "licenses"]) {
+            let body = try decode(LicenseRequest.self, request)
+            let file = try executor.perform { node throws(NodeError) in try node.issue(body, at: now) }
+            return try .json(file, status: .created)
+        } else if route.matches("POST", ["v1", "licenses", "*", "renewals"]) {
+            let hash = route.parts[2]
+            let body = try decode(APIBodies.RenewalBody.self, request)
+            let file = try executor.perform { node throws(NodeError) in try node.renew(licenseHash: hash, exp: body.exp, price: body.price, at: now) }
+            return try .json(file, status: .created)
+        } else if route.matches("GET", ["v1", "activations"]) {
+            let activations = try executor.perform { node throws(NodeError) in try node.activationRecords() }
+            return try .json(activations.map { activation, endedAt in
+                APIBodies.ActivationSummary(hash: activation.hash, license: activation.payload.license, serial: activation.payload.serial,
+                                            kind: activation.payload.kind.rawValue, country: activation.payload.country,
+                                            platform: activation.payload.platform, iat: activation.payload.iat, exp: activation.payload.exp,
+                                            endedAt: endedAt, activation: activation.compact)
+            })
+        } else if route.matches("POST", ["v1", "activations", "offline"]) {
+            // An operator hands in a request file a customer brought on a USB stick or by e-mail.
+            let compact = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now) }
+            return try .json(receipt, status: .created)
+        } else if route.matches("POST", ["v1", "returns"]) {
+            let body = try decode(APIBodies.ReturnBody.self, request)
+            let signed = try executor.perform { node throws(NodeError) in try node.returnQuota(body.seats, certificateHash: body.from, at: now) }
+            return try .json(APIBodies.SignedObjectBody(object: signed.compact), status: .created)
+        } else if route.matches("POST", ["v1", "returns", "received"]) {
+            let body = try decode(APIBodies.SignedObjectBody.self, request)
+            try executor.perform { node throws(NodeError) in try node.receiveReturn(body.object, at: now) }
+            return try .json(body)
+        } else if route.matches("GET", ["v1", "revocations"]) {
+            let revocations = try executor.perform { node throws(NodeError) in try node.knownRevocations() }
+            return try .json(revocations.map { APIBodies.SignedObjectBody(object: $0.compact) })
+        } else if route.matches("POST", ["v1", "revocations"]) {
+            let body = try decode(APIBodies.RevocationBody.self, request)
+            let signed = try executor.perform { node throws(NodeError) in
+                try node.revoke(certificateHash: body.certificate, effective: body.effective, reason: body.reason, at: now)
+            }
+            return try .json(APIBodies.SignedObjectBody(object: signed.compact), status: .created)
+        } else if route.matches("POST", ["v1", "revocations", "received"]) {
+            let body = try decode(APIBodies.SignedObjectBody.self, request)
+            try executor.perform { node throws(NodeError) in try node.receiveRevocation(body.object, at: now) }
+            return try .json(body)
+        } else if route.matches("GET", ["v1", "log", "entries"]) {
+            let start = try integer(request, "start"), end = try integer(request, "end")
+            guard end >= start, end - start <= 1_000 else {
+                throw NodeError(.invalidRequest, "ask for at most 1000 entries at a time (start \(start), end \(end))")
+            }
+            let entries = try executor.perform { node throws(NodeError) in try node.logEntries(in: start..<end) }
+            return try .json(entries.map {
+                APIBodies.EntryBody(index: $0.index, kind: $0.kind, bytes: Base64URL.encode($0.bytes), appendedAt: $0.appendedAt)
+            })
+        } else {
+            return APIProblem.notFound(request)
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
+        do {
+            return try request.decodeJSON(type)
+        } catch {
+            throw APIRefusal(response: APIProblem.malformedBody(error))
+        }
+    }
+
+    private func integer(_ request: HTTPRequest, _ name: String) throws -> UInt64 {
+        guard let text = request.queryValue(name), let value = UInt64(text) else {
+            throw NodeError(.invalidRequest, "query parameter '\(name)' must be a non-negative integer")
+        }
+        return value
+    }
+
+    private func metricsText() -> String {
+        var lines: [String] = []
+        lines.append("# HELP tollgate_requests_total Requests by route.")
+        lines.append("# TYPE tollgate_requests_total counter")
+        for (route, count) in requestCounts.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            lines.append("tollgate_requests_total{node=\"\(nodeName)\",route=\"\(route)\"} \(count)")
+        }
+        let statistics = executor.statistics
+        lines.append("# HELP tollgate_commit_batches_total Group commits (one fsync each).")
+        lines.append("# TYPE tollgate_commit_batches_total counter")
+        lines.append("tollgate_commit_batches_total{node=\"\(nodeName)\"} \(statistics.batches)")
+        lines.append("# HELP tollgate_commit_jobs_total Operations committed in those batches.")
+        lines.append("# TYPE tollgate_commit_jobs_total counter")
+        lines.append("tollgate_commit_jobs_total{node=\"\(nodeName)\"} \(statistics.jobs)")
+        if let metrics = serverMetrics.withLock({ $0 })?() {
+            lines.append("# TYPE tollgate_http_open_connections gauge")
+            lines.append("tollgate_http_open_connections{node=\"\(nodeName)\"} \(metrics.openConnections)")
+            lines.append("# TYPE tollgate_http_requests_served_total counter")
+            lines.append("tollgate_http_requests_served_total{node=\"\(nodeName)\"} \(metrics.requestsServed)")
+            lines.append("# TYPE tollgate_http_rejections_total counter")
+            for (reason, count) in metrics.rejections.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                lines.append("tollgate_http_rejections_total{node=\"\(nodeName)\",reason=\"\(reason)\"} \(count)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

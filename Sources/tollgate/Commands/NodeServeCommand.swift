@@ -1,0 +1,51 @@
+import Foundation
+import TollgateCrypto
+import TollgateHTTP
+import TollgateNode
+import TollgateService
+
+/// `tollgate node serve`: run a node's HTTP API until SIGTERM or SIGINT, then drain.
+enum NodeServeCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "node serve",
+        abstract: "Serve a node's HTTP API (operator, customer and log endpoints) until SIGTERM.",
+        discussion: "Operator calls need 'Authorization: Bearer <token>' with the token in <dir>/operator.token.",
+        options: [
+            .init(name: "dir", value: "directory", help: "The node.", required: true),
+            .init(name: "host", value: "address", help: "Address to listen on (default 127.0.0.1)."),
+            .init(name: "port", value: "port", help: "Port (default 0: any free port, printed on start)."),
+            .init(name: "tls-cert", value: "pem", help: "TLS certificate chain; serves HTTPS with --tls-key."),
+            .init(name: "tls-key", value: "pem", help: "TLS private key."),
+            .init(name: "port-file", value: "file", help: "Write the bound port here once listening."),
+            .init(name: "max-body", value: "bytes", help: "Largest request body (default 1048576)."),
+        ])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let directory = NodeDirectory(try arguments.required("dir"))
+        let node = try directory.open()
+        let token = try directory.operatorToken()
+        var configuration = HTTPServerConfiguration(host: arguments.value("host") ?? "127.0.0.1", port: Int(try arguments.integer("port") ?? 0))
+        if let maxBody = try arguments.integer("max-body") { configuration.maxBodySize = Int(maxBody) }
+        switch (arguments.value("tls-cert"), arguments.value("tls-key")) {
+        case let (cert?, key?): configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key)
+        case (nil, nil): break
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        let executor = NodeExecutor(node: node)
+        let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try node.identity.anchor.publicKey.pemRepresentation,
+                          nodeName: node.identity.name, clock: { TimeArgument.now })
+        let server = try HTTPServer(configuration: configuration) { request in api.handle(request) }
+        api.attach { server.metrics }
+        let signals = server.drainOnSignals()
+        let scheme = configuration.tls == nil ? "http" : "https"
+        if let portFile = arguments.value("port-file") {
+            try "\(server.port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+        }
+        Console.print("node \(node.identity.name) serving on \(scheme)://\(configuration.host):\(server.port) (key id \(node.identity.keyID))")
+        server.waitUntilStopped()
+        executor.stop()
+        withExtendedLifetime(signals) {}
+        Console.print("node \(node.identity.name) stopped")
+        return .success
+    }
+}
