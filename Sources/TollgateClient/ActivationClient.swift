@@ -1,0 +1,121 @@
+import Foundation
+import TollgateCertificates
+import TollgateHTTP
+
+/// Talks to a reseller's node for the machine whose wallet it holds, over libcurl: activation,
+/// deactivation, emergency activation and the license's status. Every response is verified and
+/// installed by the wallet before a call returns; a refusal comes back as `ClientError` with code
+/// `.refused` and the node's RFC 9457 problem in `refusal`.
+///
+/// Like the `HTTPClient` it owns, an instance is used by one thread at a time.
+public final class ActivationClient {
+    public let wallet: MachineWallet
+    private let http: HTTPClient
+    private let clock: @Sendable () -> Int64
+
+    /// - Parameters:
+    ///   - configuration: timeouts and trust; set `caBundlePath` to trust a private CA.
+    ///   - clock: Unix seconds, for request times and verifying responses.
+    public init(wallet: MachineWallet, configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws(ClientError) {
+        self.wallet = wallet
+        self.clock = clock
+        var configuration = configuration
+        configuration.userAgent = "tollgate-client"
+        do {
+            self.http = try HTTPClient(configuration: configuration)
+        } catch {
+            throw ClientError(.transport, "cannot set up the HTTP client: \(error)")
+        }
+    }
+
+    /// Asks `nodeURL` for a seat of the installed license for this machine in `country`, and installs
+    /// the activation. Asking again from an activated machine returns its existing seat.
+    public func activate(nodeURL: String, country: String) throws(ClientError) -> VerifiedLicense {
+        let request = try wallet.activationRequest(country: country, at: clock())
+        return try installActivation(try submit(request, to: nodeURL))
+    }
+
+    /// Asks `nodeURL` for a temporary seat standing in for `failedActivation` (a failed machine's
+    /// activation of the same license), and installs it.
+    public func emergency(nodeURL: String, failedActivation: String, country: String) throws(ClientError) -> VerifiedLicense {
+        let request = try wallet.emergencyRequest(replacing: failedActivation, country: country, at: clock())
+        return try installActivation(try submit(request, to: nodeURL))
+    }
+
+    /// Gives this machine's seat back. The activation stops being used as soon as the request is
+    /// signed; if the node cannot be reached, calling this again retries with a fresh request.
+    public func deactivate(nodeURL: String) throws(ClientError) -> SignedDeactivation {
+        let (request, _) = try wallet.deactivationRequest(at: clock())
+        let response = try submit(request, to: nodeURL)
+        guard case .deactivated(let deactivation) = try wallet.install(response, at: clock()) else {
+            throw ClientError(.unexpectedResponse, "the node answered the deactivation with an activation")
+        }
+        return deactivation
+    }
+
+    /// The node's view of the installed license: validity, newest renewal, seats in use. Revocations
+    /// in the license's chain are recorded in the wallet so later offline checks apply them.
+    public func status(nodeURL: String) throws(ClientError) -> LicenseStatus {
+        let file = try wallet.requireLicense(for: "ask for its status")
+        let url = Self.endpoint(nodeURL, "/v1/licenses/\(JWS.hash(of: file.license))/status")
+        let response = try send(HTTPClientRequest(method: .get, url: url, headers: ["Accept": "application/json"]), url: url)
+        guard response.status.code == 200 else { throw Self.failure(response, url: url) }
+        let status: LicenseStatus
+        do {
+            status = try response.decodeJSON(LicenseStatus.self)
+        } catch {
+            throw ClientError(.unexpectedResponse, "\(url) answered a status that does not decode: \(error)")
+        }
+        try wallet.recordRevocations(status.revocations, at: clock())
+        return status
+    }
+
+    // MARK: Transport
+
+    /// POSTs a signed machine request to `/v1/activations` and decodes the 201 answer.
+    private func submit(_ request: String, to nodeURL: String) throws(ClientError) -> ActivationResponse {
+        let url = Self.endpoint(nodeURL, "/v1/activations")
+        let headers: HTTPHeaders = ["Content-Type": "application/jose", "Accept": "application/json"]
+        let response = try send(HTTPClientRequest(method: .post, url: url, headers: headers, body: Array(request.utf8)), url: url)
+        guard response.status.code == 201 || response.status.code == 200 else { throw Self.failure(response, url: url) }
+        return try ActivationResponse(data: Data(response.body))
+    }
+
+    private func installActivation(_ response: ActivationResponse) throws(ClientError) -> VerifiedLicense {
+        guard case .activated(let verified) = try wallet.install(response, at: clock()) else {
+            throw ClientError(.unexpectedResponse, "the node answered the activation with a deactivation")
+        }
+        return verified
+    }
+
+    private func send(_ request: HTTPClientRequest, url: String) throws(ClientError) -> HTTPResponse {
+        do {
+            return try http.send(request)
+        } catch {
+            throw ClientError(.transport, "cannot reach \(url): \(error)")
+        }
+    }
+
+    /// A refusal with the node's problem details, or an unexpected answer.
+    static func failure(_ response: HTTPResponse, url: String) -> ClientError {
+        if let problem = response.problemDetails {
+            let refusal = NodeRefusal(status: response.status.code, type: problem.type, title: problem.title, detail: problem.detail)
+            let summary = [problem.title, problem.detail].compactMap { $0 }.joined(separator: ": ")
+            return ClientError(.refused, "the node refused (\(refusal.name)): \(summary.isEmpty ? "\(response.status)" : summary)",
+                               refusal: refusal)
+        }
+        let excerpt = String(response.bodyText.prefix(200))
+        return ClientError(.unexpectedResponse, "\(url) answered \(response.status)\(excerpt.isEmpty ? "" : ": \(excerpt)")")
+    }
+
+    /// `nodeURL` without trailing slashes, followed by `path`.
+    static func endpoint(_ nodeURL: String, _ path: String) -> String {
+        var base = Substring(nodeURL)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return base + path
+    }
+}
+
+@available(*, unavailable, message: "an ActivationClient owns an HTTPClient, used by one thread at a time")
+extension ActivationClient: Sendable {}

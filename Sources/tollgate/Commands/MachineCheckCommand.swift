@@ -1,0 +1,82 @@
+import Foundation
+import TollgateClient
+
+/// `tollgate machine check`: the offline check embedded software runs.
+enum MachineCheckCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "machine check",
+        abstract: "Verify the installed license and activation offline for this machine.",
+        discussion: "Exit code 0: licensed; 1: not licensed (the rule that failed, or what is missing, is printed); 2: usage; 3: unreadable wallet.",
+        options: [MachineReport.dirOption, .init(name: "at", value: "time", help: "Check as of this time instead of now.")],
+        flags: [.init(name: "json", help: "Print the verdict as JSON.")])
+
+    struct Report: Encodable {
+        var valid: Bool
+        var code: String?
+        var rule: String?
+        var object: String?
+        var reason: String?
+        var customer: String?
+        var product: String?
+        var features: [String]?
+        var model: String?
+        var licenseExpires: Int64?
+        var license: String?
+        var activation: String?
+        var serial: UInt64?
+        var kind: String?
+        var activationExpires: Int64?
+        var machineKey: String
+        var fingerprint: String
+
+        enum CodingKeys: String, CodingKey {
+            case valid, code, rule, object, reason, customer, product, features, model, license, activation, serial, kind, fingerprint
+            case licenseExpires = "license_expires"
+            case activationExpires = "activation_expires"
+            case machineKey = "machine_key"
+        }
+    }
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let wallet = try MachineReport.wallet(arguments)
+        let now = try arguments.value("at").map { try TimeArgument.instant($0, option: "at") } ?? TimeArgument.now
+        var report = Report(valid: false, machineKey: wallet.machineKey.thumbprint, fingerprint: wallet.fingerprint.value)
+        var lines: [String]
+        do throws(ClientError) {
+            let verified = try wallet.check(at: now)
+            let license = verified.license.payload
+            report.valid = true
+            report.customer = license.customer
+            report.product = license.product
+            report.features = license.features
+            report.model = license.model
+            report.licenseExpires = license.exp
+            report.license = verified.license.hash
+            report.activation = verified.activation?.hash
+            report.serial = verified.activation?.payload.serial
+            report.kind = verified.activation?.payload.kind.rawValue
+            report.activationExpires = verified.activation?.payload.exp
+            lines = ["LICENSED: this machine's activation verifies"] + MachineReport.describe(verified)
+        } catch {
+            // A wallet that cannot be read is a failure of the command, not a verdict.
+            if error.code == .fileAccess || error.code == .malformed { throw CommandFailure(MachineReport.message(for: error)) }
+            report.code = error.code.rawValue
+            report.rule = error.verification?.rule.rawValue
+            report.object = error.verification?.object
+            report.reason = error.verification?.reason ?? error.reason
+            if let verification = error.verification {
+                lines = ["NOT LICENSED: \(verification.rule) in \(verification.object)", "  \(verification.reason)"]
+            } else {
+                lines = ["NOT LICENSED: \(error.reason)"]
+            }
+        }
+        if arguments.flag("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            Console.print(lines.joined(separator: "\n"))
+        }
+        return report.valid ? .success : .invalid
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import TollgateClient
+
+/// `tollgate machine deactivate`: give this machine's seat back online.
+enum MachineDeactivateCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "machine deactivate",
+        abstract: "Give this machine's seat back online, with the machine's signed request as proof.",
+        discussion: "The activation stops being used when the request is signed; if the node cannot be reached, run this again.",
+        options: [MachineReport.dirOption, MachineReport.nodeOption, MachineReport.caOption])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let wallet = try MachineReport.wallet(arguments)
+        let client = try MachineReport.activationClient(arguments, wallet: wallet)
+        let node = try arguments.required("node")
+        let deactivation = try MachineReport.clientCall { () throws(ClientError) in try client.deactivate(nodeURL: node) }
+        Console.print("""
+            DEACTIVATED: the seat is free for another machine
+              activation:  \(deactivation.payload.activation)
+              serial:      \(deactivation.payload.serial)
+              recorded at: \(TimeArgument.format(deactivation.payload.iat))
+            """)
+        return .success
+    }
+}

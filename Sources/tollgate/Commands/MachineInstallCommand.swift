@@ -1,0 +1,33 @@
+import Foundation
+import TollgateClient
+
+/// `tollgate machine install`: take in the reseller's response to an offline request.
+enum MachineInstallCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "machine install",
+        abstract: "Verify and install a node's response file (an activation or a deactivation).",
+        discussion: "Nothing is stored unless the response verifies against the vendor's key and belongs to this machine.",
+        options: [MachineReport.dirOption],
+        positionals: [.init(name: "response", help: "The response file from the reseller.")])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let wallet = try MachineReport.wallet(arguments)
+        let path = arguments.positional(0)!
+        let data = try readFile(path, what: "response file")
+        let result = try MachineReport.clientCall { () throws(ClientError) in
+            try wallet.install(try ActivationResponse(data: data), at: TimeArgument.now)
+        }
+        switch result {
+        case .activated(let verified):
+            Console.print((["ACTIVATED: this machine holds a verified seat"] + MachineReport.describe(verified)).joined(separator: "\n"))
+        case .deactivated(let deactivation):
+            Console.print("""
+                DEACTIVATED: the node recorded that this machine gave its seat back
+                  activation:   \(deactivation.payload.activation)
+                  serial:       \(deactivation.payload.serial)
+                  recorded at:  \(TimeArgument.format(deactivation.payload.iat))
+                """)
+        }
+        return .success
+    }
+}

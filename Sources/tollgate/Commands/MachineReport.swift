@@ -1,0 +1,95 @@
+import Foundation
+import TollgateCertificates
+import TollgateClient
+import TollgateHTTP
+
+/// What the `tollgate machine …` commands share: options, opening the wallet, and the text they
+/// print for a license, an activation or a failure.
+enum MachineReport {
+    static let dirOption = CommandSpec.Option(name: "dir", value: "directory", help: "The machine wallet directory.", required: true)
+    static let nodeOption = CommandSpec.Option(name: "node", value: "url", help: "The reseller node, e.g. https://node.example:8443.", required: true)
+    static let caOption = CommandSpec.Option(name: "ca", value: "pem", help: "CA certificates to trust for the node's TLS certificate.")
+    static let licenseOption = CommandSpec.Option(name: "license", value: "file", help: "License file to install first (default: the installed one).")
+
+    static func wallet(_ arguments: ParsedArguments) throws -> MachineWallet {
+        let directory = URL(fileURLWithPath: try arguments.required("dir"))
+        return try clientCall { () throws(ClientError) in try MachineWallet(at: directory) }
+    }
+
+    /// Verifies and installs `--license` when given.
+    static func importLicense(_ arguments: ParsedArguments, into wallet: MachineWallet, at now: Int64) throws {
+        guard let path = arguments.value("license") else { return }
+        let data = try readFile(path, what: "license file")
+        let file: LicenseFile
+        do {
+            file = try LicenseFile(data: data)
+        } catch {
+            throw CommandFailure("\(path) is not a license file: \(error)")
+        }
+        _ = try clientCall { () throws(ClientError) in try wallet.importLicense(file, at: now) }
+    }
+
+    static func activationClient(_ arguments: ParsedArguments, wallet: MachineWallet) throws -> ActivationClient {
+        let configuration = HTTPClientConfiguration(caBundlePath: arguments.value("ca"))
+        return try clientCall { () throws(ClientError) in try ActivationClient(wallet: wallet, configuration: configuration) }
+    }
+
+    /// Runs a client library call, turning its error into a message that names the rule or the
+    /// node's problem type.
+    static func clientCall<T>(_ body: () throws(ClientError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw CommandFailure(message(for: error))
+        }
+    }
+
+    static func message(for error: ClientError) -> String {
+        if let refusal = error.refusal {
+            var lines = ["the node refused: \(refusal.title ?? "HTTP \(refusal.status)")", "  type:   \(refusal.type)", "  status: \(refusal.status)"]
+            if let detail = refusal.detail { lines.append("  detail: \(detail)") }
+            return lines.joined(separator: "\n")
+        }
+        if let verification = error.verification {
+            // The reason ends with the verifier's own sentence; print that part as fields instead.
+            let suffix = ": \(verification)"
+            let context = error.reason.hasSuffix(suffix) ? String(error.reason.dropLast(suffix.count)) : error.reason
+            return "\(context)\n  rule:   \(verification.rule)\n  object: \(verification.object)\n  reason: \(verification.reason)"
+        }
+        return "\(error.reason) [\(error.code)]"
+    }
+
+    static func describe(_ verified: VerifiedLicense) -> [String] {
+        let license = verified.license.payload
+        var lines = [
+            "  customer:   \(license.customer)",
+            "  product:    \(license.product) [\(license.features.joined(separator: ", "))]",
+            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeArgument.format($0))" } ?? ", does not expire")",
+            "  license:    \(verified.license.hash)",
+        ]
+        if let activation = verified.activation {
+            lines += describe(activation)
+        }
+        return lines
+    }
+
+    static func describe(_ activation: SignedActivation) -> [String] {
+        let claims = activation.payload
+        var lines = [
+            "  activation: \(activation.hash)",
+            "  seat:       serial \(claims.serial), \(claims.kind.rawValue), \(claims.country), \(claims.platform)"
+                + (claims.exp.map { ", until \(TimeArgument.format($0))" } ?? ""),
+        ]
+        if let replaces = claims.replaces { lines.append("  stands in:  for activation \(replaces)") }
+        return lines
+    }
+
+    /// The action word for `--action`.
+    static func action(_ text: String?) throws(ValidationError) -> MachineRequest.Action {
+        guard let text else { return .activate }
+        guard let action = MachineRequest.Action(rawValue: text) else {
+            throw ValidationError("--action must be one of \(MachineRequest.Action.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+        }
+        return action
+    }
+}

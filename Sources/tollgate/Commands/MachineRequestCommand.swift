@@ -1,0 +1,77 @@
+import Foundation
+import TollgateCertificates
+import TollgateClient
+
+/// `tollgate machine request`: write an offline request file for the reseller.
+enum MachineRequestCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "machine request",
+        abstract: "Write an offline activation, deactivation or emergency request file, signed by this machine.",
+        discussion: "Carry the file to the reseller, who answers it with a response file for 'tollgate machine install'. "
+            + "A deactivate request gives the seat back at once: this machine stops using its activation when the file is written. "
+            + "The node accepts a request only within a few minutes of when it was made.",
+        options: [
+            MachineReport.dirOption,
+            .init(name: "out", value: "file", help: "Where to write the request.", required: true),
+            MachineReport.licenseOption,
+            .init(name: "country", value: "CC", help: "Where this machine is (required to activate or for an emergency)."),
+            .init(name: "action", value: "activate|deactivate|emergency", help: "What to ask for (default activate)."),
+            .init(name: "activation", value: "hash", help: "Emergency: the failed machine's activation; deactivate: this machine's (checked)."),
+        ])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let action = try MachineReport.action(arguments.value("action"))
+        let out = URL(fileURLWithPath: try arguments.required("out"))
+        let wallet = try MachineReport.wallet(arguments)
+        let now = TimeArgument.now
+        try MachineReport.importLicense(arguments, into: wallet, at: now)
+        let request: String
+        var notes: [String] = []
+        switch action {
+        case .activate:
+            let country = try requiredCountry(arguments, action)
+            request = try MachineReport.clientCall { () throws(ClientError) in try wallet.activationRequest(country: country, at: now) }
+        case .emergency:
+            let country = try requiredCountry(arguments, action)
+            guard let failed = arguments.value("activation") else {
+                throw ValidationError("an emergency request needs --activation <hash> of the failed machine's activation")
+            }
+            request = try MachineReport.clientCall { () throws(ClientError) in
+                try wallet.emergencyRequest(replacing: failed, country: country, at: now)
+            }
+        case .deactivate:
+            let held = try MachineReport.clientCall { () throws(ClientError) -> SignedActivation? in
+                if let current = try wallet.activation() { return current }
+                return try wallet.pendingDeactivation()
+            }
+            if let named = arguments.value("activation"), let held, named != held.hash {
+                throw CommandFailure("this machine holds activation \(held.hash), not \(named)")
+            }
+            let (signed, ended) = try MachineReport.clientCall { () throws(ClientError) in try wallet.deactivationRequest(at: now) }
+            request = signed
+            notes.append("this machine no longer uses activation \(ended.hash)")
+        }
+        do {
+            try Data((request + "\n").utf8).write(to: out, options: .atomic)
+        } catch {
+            throw CommandFailure("cannot write the request \(out.path): \(error.localizedDescription)")
+        }
+        let parsed = try SignedMachineRequest(compact: request)
+        var lines = ["\(action.rawValue) request written to \(out.path)",
+                     "  license:    \(parsed.payload.license)"]
+        if let activation = parsed.payload.activation { lines.append("  activation: \(activation)") }
+        lines += ["  machine:    \(parsed.jws.header.kid)",
+                  "  made at:    \(TimeArgument.format(parsed.payload.iat))"]
+        lines += notes.map { "  note:       \($0)" }
+        lines.append("Hand the file to your reseller and install the response with 'tollgate machine install --dir \(wallet.directory.path) <response>'.")
+        Console.print(lines.joined(separator: "\n"))
+        return .success
+    }
+
+    private static func requiredCountry(_ arguments: ParsedArguments, _ action: MachineRequest.Action) throws(ValidationError) -> String {
+        guard let country = arguments.value("country") else {
+            throw ValidationError("an \(action.rawValue) request needs --country <CC>, where this machine is")
+        }
+        return country
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import TollgateClient
+
+/// `tollgate machine status`: what the node knows about the installed license.
+enum MachineStatusCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "machine status",
+        abstract: "Ask the node about the installed license: validity, renewal, seats in use; records its revocations.",
+        options: [MachineReport.dirOption, MachineReport.nodeOption, MachineReport.caOption])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let wallet = try MachineReport.wallet(arguments)
+        let client = try MachineReport.activationClient(arguments, wallet: wallet)
+        let node = try arguments.required("node")
+        let status = try MachineReport.clientCall { () throws(ClientError) in try client.status(nodeURL: node) }
+        var lines = [
+            "license \(status.license): \(status.valid ? "valid" : "NOT VALID") at the node",
+            "  seats:       \(status.active) of \(status.seats) in use",
+            "  expires:     \(status.exp.map(TimeArgument.format) ?? "never (perpetual)")",
+            "  revocations: \(status.revocations.count) in its chain",
+        ]
+        if let problem = status.problem { lines.append("  problem:     \(problem)") }
+        if status.current != status.license { lines.append("  renewed:     the current license is \(status.current); ask the reseller for it") }
+        Console.print(lines.joined(separator: "\n"))
+        return .success
+    }
+}
