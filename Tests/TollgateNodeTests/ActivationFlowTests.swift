@@ -102,6 +102,7 @@ import TollgateNode
             #expect(error.code == .licenseInvalid)
         }
         // A renewal keeps the lineage: the activation names the first license and verifies with the renewal.
+        try SyncLink(child: channel.regional, parent: channel.general).sync(at: channel.now + 29 * 86_400)  // renewing is issuing: sync first
         let renewed = try channel.regional.renew(licenseHash: licenseHash, exp: channel.now + 400 * 86_400, at: channel.now + 29 * 86_400)
         let machine = try TestMachine()
         let receipt = try channel.regional.handleMachineRequest(try machine.request(.activate, license: licenseHash, at: late), at: late)

@@ -39,6 +39,7 @@ struct Channel {
         toGeneral.products = ["cad": ["export", "render"]]
         toGeneral.models = ["perpetual", "subscription"]
         toGeneral.priceFloor = ["EUR": 1_000]
+        toGeneral.nbf = now - 30 * 86_400
         try general.accept(chain: root.delegate(toGeneral, at: now).chain, at: now)
         var toRegional = request(to: regional, count: 100)
         toRegional.countries = ["AT", "DE"]

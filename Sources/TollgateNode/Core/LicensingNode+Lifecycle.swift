@@ -26,6 +26,7 @@ extension LicensingNode {
         } catch {
             throw NodeError(.ruleViolation, error)
         }
+        try checkSyncFreshness(held.payload, at: now)
         let revoked = try storage { try store.revocations() }.contains { $0.payload.cert == held.hash && $0.payload.effective <= now }
         guard !revoked else { throw NodeError(.noCertificate, "the certificate this license was issued under is revoked") }
         return try storage {

@@ -115,6 +115,7 @@ public final class LicensingNode {
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.certificateDelegated.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertDelegation(signed, logIndex: index, at: now)
+                try store.insertDescendant(signed, parentKeyID: identity.keyID, at: now)
                 try store.insertAllocation(SerialAllocation(seats: seats, kind: .delegated, holderHash: parent?.hash ?? "root",
                                                             objectHash: signed.hash), logIndex: index, at: now)
             }
@@ -152,6 +153,7 @@ public final class LicensingNode {
         if let revocation = try storage({ try store.revocations() }).first(where: { chainHashes.contains($0.payload.cert) && $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
         }
+        try checkSyncFreshness(certificate, at: now)
         let features = request.features ?? certificate.products[request.product] ?? []
         let seats = try freeRange(count: request.seatCount, within: certificate.seats)
         var payload = License(

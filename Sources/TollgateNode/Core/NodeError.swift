@@ -29,6 +29,10 @@ public struct NodeError: Error, Hashable, CustomStringConvertible {
         public static let seatsInUse = Code("seats_in_use")
         /// The license is expired, not yet valid or revoked.
         public static let licenseInvalid = Code("license_invalid")
+        /// The node has not synced with its parent within its certificate's `sync_within`.
+        public static let syncOverdue = Code("sync_overdue")
+        /// A log segment does not extend what the receiver holds, or contradicts it.
+        public static let logConflict = Code("log_conflict")
         /// The node's storage failed; nothing of the operation was kept.
         public static let storage = Code("storage")
     }

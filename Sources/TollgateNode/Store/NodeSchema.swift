@@ -80,5 +80,55 @@ enum NodeSchema {
                 log_index INTEGER NOT NULL
             ) STRICT;
             """),
+            SchemaMigration(name: "node-sync", sql: """
+            CREATE TABLE descendants (
+                key_id TEXT PRIMARY KEY,
+                public_key TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                parent_key_id TEXT NOT NULL,
+                certificate_hash TEXT NOT NULL,
+                certificate TEXT NOT NULL,
+                sync_within INTEGER NOT NULL,
+                learned_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE mirrors (
+                key_id TEXT PRIMARY KEY,
+                accepted_checkpoint TEXT,
+                accepted_size INTEGER NOT NULL DEFAULT 0,
+                last_push_at INTEGER,
+                last_witness_at INTEGER
+            ) STRICT;
+            CREATE TABLE upstream (
+                key_id TEXT PRIMARY KEY,
+                acked_size INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE sync_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_success_at INTEGER,
+                last_attempt_at INTEGER,
+                last_error TEXT
+            ) STRICT;
+            CREATE TABLE request_nonces (
+                nonce TEXT PRIMARY KEY,
+                key_id TEXT NOT NULL,
+                seen_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE audit_findings (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                node_key_id TEXT NOT NULL,
+                node_name TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                evidence TEXT NOT NULL,
+                detected_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE observations (
+                hash TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                object TEXT NOT NULL,
+                chain TEXT NOT NULL,
+                observed_at INTEGER NOT NULL
+            ) STRICT;
+            """),
     ]
 }

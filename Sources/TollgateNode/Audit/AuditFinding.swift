@@ -1,0 +1,74 @@
+import Foundation
+import TollgateCrypto
+
+/// One piece of channel arbitrage (or a broken rule) found by an audit, with the signed objects that
+/// prove it. Stored once: its id is derived from its kind and evidence.
+public struct AuditFinding: Codable, Hashable, Sendable {
+    /// What was found; new kinds may be added.
+    public struct Kind: Hashable, Codable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
+        /// Two signed objects from one issuer claim the same serial.
+        public static let duplicateSerial = Kind("duplicate_serial")
+        /// An object's serials leave its certificate's range.
+        public static let rangeEscape = Kind("range_escape")
+        /// Sold outside the certificate's countries, or a territory wider than them.
+        public static let countryEscape = Kind("country_escape")
+        /// A product, feature or model the certificate does not carry.
+        public static let entitlementEscape = Kind("entitlement_escape")
+        /// Activated outside the license's territory.
+        public static let crossRegionActivation = Kind("cross_region_activation")
+        public static let belowPriceFloor = Kind("below_price_floor")
+        public static let issuedOutsideWindow = Kind("issued_outside_window")
+        public static let issuedAfterRevocation = Kind("issued_after_revocation")
+        /// An entry reached the parent more than `sync_within` after its `iat`.
+        public static let lateSync = Kind("late_sync")
+        /// An entry dated before a checkpoint that did not contain it was witnessed.
+        public static let backdating = Kind("backdating")
+        public static let logEquivocation = Kind("log_equivocation")
+        /// A license or activation that is not in its issuer's log where it says it is.
+        public static let hiddenIssuance = Kind("hidden_issuance")
+        /// More than one machine on a serial at the same time.
+        public static let overActivation = Kind("over_activation")
+        /// Serials used after the node returned them.
+        public static let quotaUsedAfterReturn = Kind("quota_used_after_return")
+        /// Activated by a node that is neither the license's issuer nor an ancestor.
+        public static let unauthorizedActivation = Kind("unauthorized_activation")
+        /// No sync within `sync_within`.
+        public static let staleNode = Kind("stale_node")
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// Key id of the node the finding names.
+    public var node: String
+    public var nodeName: String
+    public var summary: String
+    public var evidence: [AuditEvidence]
+    public var detectedAt: Int64
+
+    public init(kind: Kind, node: String, nodeName: String, summary: String, evidence: [AuditEvidence], detectedAt: Int64,
+                identity: [String]? = nil) {
+        self.kind = kind
+        self.node = node
+        self.nodeName = nodeName
+        self.summary = summary
+        self.evidence = evidence
+        self.detectedAt = detectedAt
+        let key = ([kind.rawValue, node] + (identity ?? evidence.map(\.object).sorted())).joined(separator: "\n")
+        self.id = Base64URL.encode(SHA256Digest.hash(Array(key.utf8)))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, node, summary, evidence
+        case nodeName = "node_name"
+        case detectedAt = "detected_at"
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+
+extension ChannelAudit {
+    /// A signed object in a node's log that hands out serials.
+    struct Allocation {
+        let seats: SerialRange
+        let hash: String
+        let compact: String
+        let role: AuditEvidence.Role
+        let index: UInt64
+        let iat: Int64
+        let chain: [String]
+        /// For a license: the first license of its lineage.
+        let lineage: String?
+        /// For a delegation: the child certificate's hash.
+        let delegatedHash: String?
+    }
+
+    /// Runs every rule over every log except the auditor's own, which it trusts.
+    mutating func run(observations: [(kind: String, object: String, chain: [String])]) throws {
+        var licensesByHash: [String: (license: SignedLicense, chain: [String], node: String)] = [:]
+        var activations: [(activation: SignedActivation, node: String, index: UInt64)] = []
+        var deactivations: [String: Int64] = [:]
+        for log in logs.values.sorted(by: { $0.node < $1.node }) {
+            for entry in log.entries {
+                let text = String(decoding: entry.bytes, as: UTF8.self)
+                switch LogEntryKind(rawValue: entry.kind) {
+                case .licenseIssued, .licenseRenewed:
+                    if let license = try? SignedLicense(compact: text), let chain = chain(ending: license.payload.cert) {
+                        licensesByHash[license.hash] = (license, chain, log.node)
+                    }
+                case .activation:
+                    if let activation = try? SignedActivation(compact: text) { activations.append((activation, log.node, entry.index)) }
+                case .deactivation:
+                    if let deactivation = try? SignedDeactivation(compact: text) { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
+                default:
+                    break
+                }
+            }
+        }
+        for log in logs.values.sorted(by: { $0.node < $1.node }) where !log.isSelf {
+            try audit(log, licenses: licensesByHash)
+        }
+        try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)
+        try auditObservations(observations)
+        try auditStaleness()
+    }
+
+    // MARK: One node's log
+
+    mutating func audit(_ log: AuditedLog, licenses: [String: (license: SignedLicense, chain: [String], node: String)]) throws {
+        var allocations: [Allocation] = []
+        var returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)] = []
+        var returnsSent: [(quotaReturn: SignedQuotaReturn, index: UInt64)] = []
+        var revocationsReceived: [(revocation: SignedRevocation, index: UInt64)] = []
+        let syncWithin = self.syncWithin[log.node]
+        for entry in log.entries {
+            let text = String(decoding: entry.bytes, as: UTF8.self)
+            switch LogEntryKind(rawValue: entry.kind) {
+            case .licenseIssued, .licenseRenewed:
+                guard let license = try? SignedLicense(compact: text), license.jws.isSigned(by: log.key),
+                      let chain = chain(ending: license.payload.cert) else { continue }
+                let claims = license.payload
+                let certificate = certificates[claims.cert]!.payload
+                // A renewal on the same serials as its lineage is not a new allocation.
+                let isRenewal = claims.renews.flatMap { licenses[$0]?.license.payload.seats } == claims.seats
+                if !isRenewal {
+                    allocations.append(Allocation(seats: claims.seats, hash: license.hash, compact: license.compact, role: .license,
+                                                  index: entry.index, iat: claims.iat, chain: chain, lineage: claims.renews ?? license.hash, delegatedHash: nil))
+                }
+                checkLicenseRules(license, certificate: certificate, chain: chain, node: log.node)
+                checkRevocations(license, chain: chain, node: log.node, index: entry.index, received: revocationsReceived)
+                try checkTiming(compact: license.compact, role: .license, iat: claims.iat, chain: chain, node: log.node, index: entry.index,
+                                syncWithin: syncWithin ?? certificate.syncWithin)
+                checkReturned(claims.seats, hash: license.hash, compact: license.compact, role: .license, chain: chain, iat: claims.iat,
+                              index: entry.index, node: log.node, returns: returnsSent)
+            case .certificateDelegated:
+                guard let delegated = try? SignedCertificate(compact: text), delegated.jws.isSigned(by: log.key),
+                      let parentHash = delegated.payload.parent, let parent = certificates[parentHash],
+                      let chain = chain(ending: parentHash) else { continue }
+                allocations.append(Allocation(seats: delegated.payload.seats, hash: delegated.hash, compact: delegated.compact, role: .certificate,
+                                              index: entry.index, iat: delegated.payload.nbf, chain: chain, lineage: nil, delegatedHash: delegated.hash))
+                do {
+                    try Attenuation.check(child: delegated.payload, parent: parent.payload, object: "certificate for \(delegated.payload.sub)")
+                } catch {
+                    add(Self.kind(for: error.rule), node: log.node, "delegated a certificate to \(delegated.payload.sub) that breaks \(error.rule): \(error.reason)",
+                        [AuditEvidence(role: .certificate, object: delegated.compact, chain: chain)])
+                }
+                checkReturned(delegated.payload.seats, hash: delegated.hash, compact: delegated.compact, role: .certificate, chain: chain,
+                              iat: delegated.payload.nbf, index: entry.index, node: log.node, returns: returnsSent)
+            case .returnReceived:
+                if let quotaReturn = try? SignedQuotaReturn(compact: text) { returnsReceived.append((quotaReturn.payload, entry.index)) }
+            case .quotaReturned:
+                if let quotaReturn = try? SignedQuotaReturn(compact: text), quotaReturn.jws.isSigned(by: log.key) {
+                    returnsSent.append((quotaReturn, entry.index))
+                }
+            case .revocationReceived:
+                if let revocation = try? SignedRevocation(compact: text) { revocationsReceived.append((revocation, entry.index)) }
+            default:
+                break
+            }
+        }
+        checkDuplicates(allocations, returnsReceived: returnsReceived, node: log.node)
+    }
+
+    static func kind(for rule: VerificationError.Rule) -> AuditFinding.Kind {
+        switch rule {
+        case .seatsOutsideCertificate, .seatsOutsideParent: .rangeEscape
+        case .countryNotAllowed, .territoryNotAllowed, .countriesWidened: .countryEscape
+        case .priceBelowFloor, .currencyNotAllowed, .priceFloorLowered: .belowPriceFloor
+        case .issuedOutsideWindow, .windowOutsideParent: .issuedOutsideWindow
+        default: .entitlementEscape
+        }
+    }
+
+    mutating func checkLicenseRules(_ license: SignedLicense, certificate: AllocationCertificate, chain: [String], node: String) {
+        do {
+            try LicenseRules.check(license.payload, within: certificate)
+        } catch {
+            add(Self.kind(for: error.rule), node: node, "license for \(license.payload.customer) breaks \(error.rule): \(error.reason)",
+                [AuditEvidence(role: .license, object: license.compact, chain: chain)])
+        }
+    }
+
+    /// Issued under a revoked certificate: dated from its effective time on, or logged after the
+    /// revocation arrived yet dated before the revocation was even signed.
+    mutating func checkRevocations(_ license: SignedLicense, chain: [String], node: String, index: UInt64,
+                                   received: [(revocation: SignedRevocation, index: UInt64)]) {
+        let chainHashes = Set(chain.map { JWS.hash(of: $0) })
+        for (revocation, revocationIndex) in received where chainHashes.contains(revocation.payload.cert) {
+            let claims = license.payload
+            let afterEffective = claims.iat >= revocation.payload.effective
+            let backdatedPastArrival = index > revocationIndex && claims.iat < revocation.payload.iat - Self.backdatingTolerance
+            if afterEffective || backdatedPastArrival {
+                add(.issuedAfterRevocation, node: node,
+                    "license for \(claims.customer) issued at \(claims.iat) under a certificate revoked from \(revocation.payload.effective)",
+                    [AuditEvidence(role: .license, object: license.compact, chain: chain), AuditEvidence(role: .revocation, object: revocation.compact)])
+            }
+        }
+    }
+
+    /// Late sync: the first checkpoint containing the entry was witnessed more than `sync_within`
+    /// after its `iat`. Backdating: the entry is dated before a checkpoint that did not contain it
+    /// was witnessed.
+    mutating func checkTiming(compact: String, role: AuditEvidence.Role, iat: Int64, chain: [String], node: String, index: UInt64,
+                              syncWithin: Int64) throws {
+        let seen = witnesses[node] ?? []
+        if let first = seen.filter({ $0.size > index }).min(by: { $0.time < $1.time }), first.time - iat > syncWithin {
+            add(.lateSync, node: node, "an entry dated \(iat) first reached an ancestor at \(first.time), more than sync_within (\(syncWithin) s) later",
+                [AuditEvidence(role: role, object: compact, chain: chain)] + (try entryEvidence(node: node, index: index)) + (try witnessEvidence(first)),
+                identity: [compact])
+        }
+        if let before = seen.filter({ $0.size <= index }).max(by: { $0.time < $1.time }), iat < before.time - Self.backdatingTolerance {
+            add(.backdating, node: node, "an entry dated \(iat) is not in the checkpoint witnessed at \(before.time): it was backdated",
+                [AuditEvidence(role: role, object: compact, chain: chain)] + (try entryEvidence(node: node, index: index)) + (try witnessEvidence(before)),
+                identity: [compact])
+        }
+    }
+
+    mutating func checkReturned(_ seats: SerialRange, hash: String, compact: String, role: AuditEvidence.Role, chain: [String], iat: Int64,
+                                index: UInt64, node: String, returns: [(quotaReturn: SignedQuotaReturn, index: UInt64)]) {
+        for (quotaReturn, returnIndex) in returns where quotaReturn.payload.seats.overlaps(seats) && (index > returnIndex || iat >= quotaReturn.payload.iat) {
+            add(.quotaUsedAfterReturn, node: node, "serials \(seats) used after returning \(quotaReturn.payload.seats)",
+                [AuditEvidence(role: .quotaReturn, object: quotaReturn.compact), AuditEvidence(role: role, object: compact, chain: chain)])
+        }
+    }
+
+    /// Two objects of one issuer on the same serial, unless the later one follows a return of the
+    /// earlier delegation's serials.
+    mutating func checkDuplicates(_ allocations: [Allocation], returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)], node: String) {
+        let sorted = allocations.sorted { ($0.seats.start, $0.index) < ($1.seats.start, $1.index) }
+        var open: [Allocation] = []
+        for allocation in sorted {
+            open.removeAll { $0.seats.end <= allocation.seats.start }
+            for earlier in open where earlier.seats.overlaps(allocation.seats) && earlier.hash != allocation.hash {
+                let (first, second) = earlier.index < allocation.index ? (earlier, allocation) : (allocation, earlier)
+                let overlap = SerialRange(max(first.seats.start, second.seats.start), min(first.seats.end, second.seats.end))
+                let returned = first.delegatedHash.map { delegated in
+                    returnsReceived.contains { $0.quotaReturn.cert == delegated && $0.quotaReturn.seats.contains(overlap) && $0.index < second.index }
+                } ?? false
+                if returned { continue }
+                add(.duplicateSerial, node: node, "serials \(overlap) were handed out twice",
+                    [AuditEvidence(role: first.role, object: first.compact, chain: first.chain),
+                     AuditEvidence(role: second.role, object: second.compact, chain: second.chain)])
+            }
+            open.append(allocation)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import TollgateCertificates
+import TollgateCrypto
+
+/// Node-to-node requests are signed with the calling node's key over the method, path, body digest,
+/// time and a nonce; the receiver checks the signature, the time window and that the nonce is new.
+public struct RequestSignature: Hashable, Sendable {
+    public static let keyHeader = "Tollgate-Node"
+    public static let dateHeader = "Tollgate-Date"
+    public static let nonceHeader = "Tollgate-Nonce"
+    public static let signatureHeader = "Tollgate-Signature"
+    /// How far a request's time may be from the receiver's clock.
+    public static let window: Int64 = 300
+
+    /// Key id of the caller.
+    public var keyID: String
+    public var date: Int64
+    public var nonce: String
+    /// base64url Ed25519 signature.
+    public var signature: String
+
+    public init(keyID: String, date: Int64, nonce: String, signature: String) {
+        self.keyID = keyID
+        self.date = date
+        self.nonce = nonce
+        self.signature = signature
+    }
+
+    /// The bytes signed: a fixed label, then method, path with query, body digest, time and nonce.
+    public static func signingInput(method: String, target: String, body: [UInt8], date: Int64, nonce: String) -> [UInt8] {
+        let digest = Base64URL.encode(SHA256Digest.hash(body))
+        return Array("tollgate-request-v1\n\(method)\n\(target)\n\(digest)\n\(date)\n\(nonce)".utf8)
+    }
+
+    public static func sign(method: String, target: String, body: [UInt8], date: Int64, nonce: String,
+                            key: Ed25519PrivateKey) throws -> RequestSignature {
+        let signature = try key.signature(for: signingInput(method: method, target: target, body: body, date: date, nonce: nonce))
+        return RequestSignature(keyID: key.publicKey.thumbprint, date: date, nonce: nonce, signature: Base64URL.encode(signature))
+    }
+
+    public var headers: [(name: String, value: String)] {
+        [(Self.keyHeader, keyID), (Self.dateHeader, String(date)), (Self.nonceHeader, nonce), (Self.signatureHeader, signature)]
+    }
+
+    /// Reads the four headers; nil when any is missing or malformed.
+    public init?(header: (String) -> String?) {
+        guard let keyID = header(Self.keyHeader), let dateText = header(Self.dateHeader), let date = Int64(dateText),
+              let nonce = header(Self.nonceHeader), !nonce.isEmpty, nonce.utf8.count <= 128,
+              let signature = header(Self.signatureHeader) else { return nil }
+        self.init(keyID: keyID, date: date, nonce: nonce, signature: signature)
+    }
+
+    public func isValid(method: String, target: String, body: [UInt8], key: Ed25519PublicKey) -> Bool {
+        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
+        return key.isValidSignature(raw, for: Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce))
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+import TollgateNode
+
+/// What a cheating agent does behind its node's back: signs objects the honest code would refuse and
+/// writes (or does not write) them to its log.
+struct CheatingNode {
+    let node: LicensingNode
+
+    /// A license under the node's first certificate, changed by `mutate`, signed and logged unless
+    /// `hidden` (then the log index it names holds something else, or nothing).
+    func forgeLicense(at now: Int64, hidden: Bool = false, _ mutate: (inout License) -> Void) throws -> LicenseFile {
+        let held = try node.heldCertificates()[0]
+        var license = License(iss: node.identity.keyID, cert: held.hash, seats: SerialRange(held.payload.seats.start, held.payload.seats.start + 1),
+                              customer: "forged", country: held.payload.countries[0], territory: [held.payload.countries[0]],
+                              product: held.payload.products.keys.sorted()[0], features: [], model: "perpetual",
+                              price: Price(currency: held.payload.priceFloor.keys.sorted()[0], amount: held.payload.priceFloor.values.max() ?? 0),
+                              iat: now, nbf: now, exp: nil, logIndex: try node.store.log.size, jti: UUID().uuidString)
+        mutate(&license)
+        let signed = try SignedLicense.sign(license, with: node.identity.key)
+        if !hidden {
+            _ = try node.store.log.append(kind: "license-issued", bytes: Array(signed.compact.utf8), at: now)
+        }
+        return LicenseFile(chain: held.chain, license: signed.compact)
+    }
+
+    func forgeActivation(of file: LicenseFile, serial: UInt64, country: String, at now: Int64) throws -> SignedActivation {
+        let machine = try Ed25519PrivateKey()
+        let activation = Activation(iss: node.identity.keyID, license: JWS.hash(of: file.license), serial: serial,
+                                    machineKey: Base64URL.encode(machine.publicKey.rawRepresentation), fingerprint: "fp-\(UUID().uuidString)",
+                                    platform: "linux-x86_64", country: country, iat: now, exp: nil, kind: .standard, jti: UUID().uuidString)
+        let signed = try SignedActivation.sign(activation, with: node.identity.key)
+        _ = try node.store.log.append(kind: "activation", bytes: Array(signed.compact.utf8), at: now)
+        return signed
+    }
+
+    /// A copy of the node whose log differs at `index`: the same key, a rewritten history.
+    func fork(replacing index: UInt64, with bytes: [UInt8], at now: Int64) throws -> LicensingNode {
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try NodeStore(database: database)
+        let entries = try node.store.log.entries(in: 0..<node.store.log.size)
+        for entry in entries {
+            _ = try store.log.append(kind: entry.kind, bytes: entry.index == index ? bytes : entry.bytes, at: entry.appendedAt)
+        }
+        return LicensingNode(identity: node.identity, store: store)
+    }
+}

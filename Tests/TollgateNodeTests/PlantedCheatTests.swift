@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+import TollgateNode
+
+/// Each cheat a reseller can try, planted on the regional agent; the root finds it, with the right
+/// finding and evidence, and names nobody else.
+@Suite struct PlantedCheatTests {
+    typealias Tree = SyncAndAuditTests.Tree
+
+    func findings(_ tree: Tree, at now: Int64, observe: [LicenseFile] = []) throws -> [AuditFinding] {
+        try tree.syncAll(at: now)
+        for file in observe { try tree.channel.root.observe(file, at: now) }
+        let findings = try tree.channel.root.audit(at: now + 1)
+        let cheater = tree.channel.regional.identity.keyID
+        #expect(findings.allSatisfy { $0.node == cheater }, "a finding names an honest node: \(findings.map { "\($0.kind) \($0.nodeName)" })")
+        return findings
+    }
+
+    @Test func reusedSerials() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let honest = try tree.channel.regional.issue(tree.channel.sale("first"), at: now)
+        let seats = try SignedLicense(compact: honest.license).payload.seats
+        _ = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now + 60) { $0.seats = seats; $0.customer = "second" }
+        let found = try findings(tree, at: now + 120)
+        #expect(found.map(\.kind) == [.duplicateSerial])
+        #expect(found.first?.evidence.filter { $0.role == .license }.count == 2)
+    }
+
+    @Test func soldOutsideItsCountries() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        _ = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now) { $0.country = "CH"; $0.territory = ["CH"] }
+        #expect(try findings(tree, at: now + 60).map(\.kind) == [.countryEscape])
+    }
+
+    @Test func belowFloor() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        _ = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now) { $0.price = Price(currency: "EUR", amount: 10) }
+        #expect(try findings(tree, at: now + 60).map(\.kind) == [.belowPriceFloor])
+    }
+
+    @Test func activationOutsideTerritory() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let file = try tree.channel.regional.issue(tree.channel.sale("traveller"), at: now)
+        let seats = try SignedLicense(compact: file.license).payload.seats
+        _ = try CheatingNode(node: tree.channel.regional).forgeActivation(of: file, serial: seats.start, country: "US", at: now + 60)
+        #expect(try findings(tree, at: now + 120).map(\.kind) == [.crossRegionActivation])
+    }
+
+    @Test func overActivation() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let file = try tree.channel.regional.issue(tree.channel.sale("one seat"), at: now)
+        let serial = try SignedLicense(compact: file.license).payload.seats.start
+        let cheat = CheatingNode(node: tree.channel.regional)
+        _ = try cheat.forgeActivation(of: file, serial: serial, country: "DE", at: now + 60)
+        _ = try cheat.forgeActivation(of: file, serial: serial, country: "DE", at: now + 120)
+        #expect(try findings(tree, at: now + 180).map(\.kind) == [.overActivation])
+    }
+
+    @Test func backdatedPastSyncWithin() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        try tree.syncAll(at: now)
+        // Ten days later, long past sync_within, it sells and dates one sale to right after its last
+        // sync (it reaches the parent too late) and one to before it (the checkpoint witnessed then
+        // did not contain it).
+        let cheat = CheatingNode(node: tree.channel.regional)
+        _ = try cheat.forgeLicense(at: now + 1) { $0.customer = "after the last sync" }
+        _ = try cheat.forgeLicense(at: now - 3_600) { $0.customer = "before the last sync"; $0.seats = SerialRange($0.seats.start + 1, $0.seats.end + 1) }
+        let found = try findings(tree, at: now + 10 * 86_400)
+        #expect(found.filter { $0.kind == .lateSync }.count == 2)
+        #expect(found.filter { $0.kind == .backdating }.count == 1)
+        #expect(found.count == 3)
+    }
+
+    @Test func forkedLog() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let sold = try tree.channel.regional.issue(tree.channel.sale("to be hidden"), at: now)
+        try tree.syncAll(at: now + 60)
+        // The agent rewrites its history to drop the sale and syncs the rewritten log.
+        let index = try SignedLicense(compact: sold.license).payload.logIndex
+        let forked = try CheatingNode(node: tree.channel.regional).fork(replacing: index, with: Array("nothing to see".utf8), at: now + 120)
+        let link = SyncLink(child: forked, parent: tree.channel.general)
+        let first = try link.sync(at: now + 180)
+        #expect(!first.refused.isEmpty)
+        try link.sync(at: now + 240)  // the honest code resends from 0 when told, which shows the differing entry
+        try tree.generalLink.sync(at: now + 300)
+        let atGeneral = try tree.channel.general.findings()
+        #expect(atGeneral.map(\.kind) == [.logEquivocation])
+        #expect(atGeneral.first?.evidence.filter { $0.role == .entry }.count == 2)
+    }
+
+    @Test func hiddenIssuance() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let hidden = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now, hidden: true) { $0.customer = "off the books" }
+        _ = try tree.channel.regional.issue(tree.channel.sale("on the books"), at: now + 60)  // takes the log index the hidden one names
+        let found = try findings(tree, at: now + 120, observe: [hidden])
+        #expect(found.map(\.kind) == [.hiddenIssuance])
+    }
+
+    @Test func serialsUsedAfterReturn() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let certificate = try tree.channel.regional.heldCertificates()[0].payload
+        let back = SerialRange(certificate.seats.end - 10, certificate.seats.end)
+        _ = try tree.channel.regional.returnQuota(back, at: now)
+        _ = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now + 60) { $0.seats = SerialRange(back.start, back.start + 2) }
+        #expect(try findings(tree, at: now + 120).map(\.kind) == [.quotaUsedAfterReturn])
+    }
+
+    @Test func staleNode() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        try tree.syncAll(at: now)
+        // The regional agent goes silent; the general agent keeps syncing with the root.
+        try tree.generalLink.sync(at: now + 8 * 86_400)
+        let found = try tree.channel.root.audit(at: now + 8 * 86_400 + 60)
+        #expect(found.map(\.kind) == [.staleNode])
+        #expect(found.first?.node == tree.channel.regional.identity.keyID)
+    }
+}
