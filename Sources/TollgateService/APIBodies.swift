@@ -202,4 +202,12 @@ public enum APIBodies {
             case appendedAt = "appended_at"
         }
     }
+
+    public struct ObservationBody: Codable, Sendable {
+        public var recorded: Bool
+
+        public init(recorded: Bool) {
+            self.recorded = recorded
+        }
+    }
 }

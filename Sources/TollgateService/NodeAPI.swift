@@ -101,6 +101,31 @@ public final class NodeAPI: Sendable {
             return try .json(APIBodies.ProofBody(proof: proof.map { Base64URL.encode($0) }))
         }
 
+        // Node-to-node calls, signed with the calling child's key.
+        if route.matches("POST", ["v1", "sync", "push"]) || route.matches("GET", ["v1", "sync", "pull"]) {
+            guard let signature = RequestSignature(header: { request.headers[$0] }) else {
+                return .problem(ProblemDetails(type: APIProblem.base + "node-signature-required", title: "Node signature required", status: 401,
+                                               detail: "sync calls carry Tollgate-Node, Tollgate-Date, Tollgate-Nonce and Tollgate-Signature headers"))
+            }
+            let target = request.path + (request.query.map { "?" + $0 } ?? "")
+            let method = request.method.rawValue, body = request.body
+            if route.method == "GET" {
+                let pull = try executor.perform { node throws(NodeError) in
+                    let child = try node.authenticateChild(signature, method: method, target: target, body: body, at: now)
+                    return try node.answerPull(for: child, at: now)
+                }
+                return try .json(pull)
+            }
+            let push = try decode(PushRequest.self, request)
+            let response = try executor.perform { node throws(NodeError) in
+                let child = try node.authenticateChild(signature, method: method, target: target, body: body, at: now)
+                return try node.receivePush(push, from: child, at: now)
+            }
+            // The sender's own segment refused: 409 with what this node holds, so the child resumes there.
+            let ownRefused = push.segments.first.map { response.refused[$0.node] != nil } ?? false
+            return try .json(response, status: ownRefused ? .conflict : .ok)
+        }
+
         // Everything else is an operator call.
         guard route.parts.first == "v1", knownOperatorRoute(route) else {
             if let allowed = allowedMethods(route.parts) { return APIProblem.methodNotAllowed(request, allowed: allowed) }
@@ -119,6 +144,8 @@ public final class NodeAPI: Sendable {
         ("POST", ["v1", "returns"]), ("POST", ["v1", "returns", "received"]),
         ("GET", ["v1", "revocations"]), ("POST", ["v1", "revocations"]), ("POST", ["v1", "revocations", "received"]),
         ("GET", ["v1", "log", "entries"]),
+        ("GET", ["v1", "audit", "findings"]), ("POST", ["v1", "audit", "runs"]), ("POST", ["v1", "audit", "observations"]),
+        ("GET", ["v1", "reports", "*"]),
     ]
 
     private func matches(_ pattern: [String], _ parts: [String]) -> Bool {
@@ -132,7 +159,8 @@ public final class NodeAPI: Sendable {
     private func allowedMethods(_ parts: [String]) -> [String]? {
         let publicRoutes: [(String, [String])] = [("GET", ["healthz"]), ("GET", ["metrics"]), ("GET", ["v1", "anchor"]),
                                             ("POST", ["v1", "activations"]), ("GET", ["v1", "licenses", "*", "status"]),
-                                            ("GET", ["v1", "log", "checkpoint"])]
+                                            ("GET", ["v1", "log", "checkpoint"]),
+                                                  ("POST", ["v1", "sync", "push"]), ("GET", ["v1", "sync", "pull"])]
         let methods = (Self.operatorRoutes + publicRoutes).filter { matches($0.1, parts) }.map(\.0)
         return methods.isEmpty ? nil : Array(Set(methods)).sorted()
     }
@@ -180,7 +208,7 @@ public final class NodeAPI: Sendable {
         } else if route.matches("POST", ["v1", "activations", "offline"]) {
             // An operator hands in a request file a customer brought on a USB stick or by e-mail.
             let compact = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now) }
+            let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now, offline: true) }
             return try .json(receipt, status: .created)
         } else if route.matches("POST", ["v1", "returns"]) {
             let body = try decode(APIBodies.ReturnBody.self, request)
@@ -203,6 +231,20 @@ public final class NodeAPI: Sendable {
             let body = try decode(APIBodies.SignedObjectBody.self, request)
             try executor.perform { node throws(NodeError) in try node.receiveRevocation(body.object, at: now) }
             return try .json(body)
+        } else if route.matches("GET", ["v1", "audit", "findings"]) {
+            let findings = try executor.perform { node throws(NodeError) in try node.findings() }
+            return try .json(findings)
+        } else if route.matches("POST", ["v1", "audit", "runs"]) {
+            let findings = try executor.perform { node throws(NodeError) in try node.audit(at: now) }
+            return try .json(findings)
+        } else if route.matches("POST", ["v1", "audit", "observations"]) {
+            let file = try decode(LicenseFile.self, request)
+            let recorded = try executor.perform { node throws(NodeError) in try node.observe(file, at: now) }
+            return try .json(APIBodies.ObservationBody(recorded: recorded), status: recorded ? .created : .ok)
+        } else if route.matches("GET", ["v1", "reports", "*"]) {
+            let name = route.parts[2], customer = request.queryValue("customer")
+            let report = try executor.perform { node throws(NodeError) in try node.report(name, customer: customer, at: now) }
+            return try .json(report)
         } else if route.matches("GET", ["v1", "log", "entries"]) {
             let start = try integer(request, "start"), end = try integer(request, "end")
             guard end >= start, end - start <= 1_000 else {

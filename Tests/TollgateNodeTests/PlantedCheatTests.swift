@@ -16,7 +16,24 @@ import TollgateNode
         let findings = try tree.channel.root.audit(at: now + 1)
         let cheater = tree.channel.regional.identity.keyID
         #expect(findings.allSatisfy { $0.node == cheater }, "a finding names an honest node: \(findings.map { "\($0.kind) \($0.nodeName)" })")
+        try recheck(findings, anchor: tree.channel.anchor)
         return findings
+    }
+
+    /// Every finding holds up from its evidence alone, and fails once its evidence is tampered with.
+    func recheck(_ findings: [AuditFinding], anchor: TrustAnchor) throws {
+        let check = FindingCheck(anchor: anchor)
+        for finding in findings {
+            do {
+                try check.check(finding)
+            } catch {
+                Issue.record("\(finding.kind) does not recheck: \(error)")
+            }
+            var tampered = finding
+            let target = try #require(tampered.evidence.firstIndex { $0.role != .checkpoint })
+            tampered.evidence[target].object = String(tampered.evidence[target].object.dropLast(4)) + "AAAA"
+            #expect(throws: (any Error).self, "tampered \(finding.kind) evidence still checks") { try check.check(tampered) }
+        }
     }
 
     @Test func reusedSerials() throws {
@@ -95,6 +112,7 @@ import TollgateNode
         try tree.generalLink.sync(at: now + 300)
         let atGeneral = try tree.channel.general.findings()
         #expect(atGeneral.map(\.kind) == [.logEquivocation])
+        try recheck(atGeneral, anchor: tree.channel.anchor)
         #expect(atGeneral.first?.evidence.filter { $0.role == .entry }.count == 2)
     }
 
@@ -125,6 +143,7 @@ import TollgateNode
         try tree.generalLink.sync(at: now + 8 * 86_400)
         let found = try tree.channel.root.audit(at: now + 8 * 86_400 + 60)
         #expect(found.map(\.kind) == [.staleNode])
+        try recheck(found, anchor: tree.channel.anchor)
         #expect(found.first?.node == tree.channel.regional.identity.keyID)
     }
 }

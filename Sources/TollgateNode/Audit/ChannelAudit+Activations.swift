@@ -17,7 +17,7 @@ extension ChannelAudit {
                             AuditEvidence(role: .license, object: license.compact, chain: chain)]
             let ancestors = Set(ancestry(of: issuer))
             if node != issuer && !ancestors.contains(node) {
-                add(.unauthorizedActivation, node: node, "activated serial \(claims.serial) of a license issued by \(names[issuer] ?? issuer)", evidence)
+                add(.unauthorizedActivation, node: node, "activated serial \(claims.serial) of a license issued by \(view.names[issuer] ?? issuer)", evidence)
             }
             if !license.payload.territory.contains(claims.country) {
                 add(.crossRegionActivation, node: node,
@@ -49,7 +49,7 @@ extension ChannelAudit {
     func ancestry(of node: String) -> [String] {
         var chain: [String] = []
         var current = node
-        while let parent = parentOf[current], chain.count < 16 {
+        while let parent = view.parentOf[current], chain.count < 16 {
             chain.append(parent)
             current = parent
         }
@@ -65,17 +65,17 @@ extension ChannelAudit {
                   let license = try? SignedLicense(compact: observation.object),
                   license.jws.isSigned(by: verified[verified.count - 1].subjectKey) else { continue }
             let issuer = license.payload.iss
-            guard let log = logs[issuer], !log.isSelf else { continue }
+            guard let log = view.logs[issuer], !log.isSelf else { continue }
             let index = license.payload.logIndex
             let size = UInt64(log.entries.count)
             let evidence = [AuditEvidence(role: .license, object: license.compact, chain: observation.chain)]
             if index < size {
                 if log.entries[Int(index)].bytes != Array(license.compact.utf8) {
                     add(.hiddenIssuance, node: issuer, "license for \(license.payload.customer) is not at log index \(index) of \(log.name)'s log",
-                        evidence + (try entryEvidence(node: issuer, index: index)))
+                        evidence + (try view.entryEvidence(node: issuer, index: index)))
                 }
-            } else if let latest = (witnesses[issuer] ?? []).max(by: { $0.time < $1.time }),
-                      latest.time - license.payload.iat > (syncWithin[issuer] ?? Int64.max) {
+            } else if let latest = (view.witnesses[issuer] ?? []).max(by: { $0.time < $1.time }),
+                      latest.time - license.payload.iat > (view.syncWithin[issuer] ?? Int64.max) {
                 add(.hiddenIssuance, node: issuer,
                     "license for \(license.payload.customer) (log index \(index)) is missing from \(log.name)'s log of \(size) entries, synced at \(latest.time)",
                     evidence + (log.checkpoint.map { [AuditEvidence(role: .checkpoint, object: $0, node: issuer)] } ?? []))
@@ -87,16 +87,18 @@ extension ChannelAudit {
     /// longer than `sync_within`.
     mutating func auditStaleness() throws {
         let selfID = auditor.identity.keyID
-        for (node, limit) in syncWithin.sorted(by: { $0.key < $1.key }) {
-            guard let parent = parentOf[node] else { continue }
+        for (node, limit) in view.syncWithin.sorted(by: { $0.key < $1.key }) {
+            guard let parent = view.parentOf[node] else { continue }
             // How far the parent's log reaches in time: now for the auditor, else its last witness.
-            let horizon = parent == selfID ? now : (witnesses[parent] ?? []).map(\.time).max()
+            let horizon = parent == selfID ? now : (view.witnesses[parent] ?? []).map(\.time).max()
             guard let horizon else { continue }
-            let seen = (witnesses[node] ?? []).filter { $0.log == parent }
+            let seen = (view.witnesses[node] ?? []).filter { $0.log == parent }
             guard let last = seen.max(by: { $0.time < $1.time }) else { continue }
             if horizon - last.time > limit {
-                add(.staleNode, node: node, "no sync from \(names[node] ?? node) since \(last.time), more than sync_within (\(limit) s) before \(horizon)",
-                    try witnessEvidence(last), identity: ["stale since \(last.time)"])
+                let certificate = view.certificates.values.first { $0.payload.subKey == view.logs[node].map { Base64URL.encode($0.key.rawRepresentation) } }
+                let identification = certificate.map { [AuditEvidence(role: .certificate, object: $0.compact, chain: $0.payload.parent.flatMap(view.chain(ending:)))] } ?? []
+                add(.staleNode, node: node, "no sync from \(view.names[node] ?? node) since \(last.time), more than sync_within (\(limit) s) before \(horizon)",
+                    identification + (try view.witnessEvidence(last)), identity: ["stale since \(last.time)"])
             }
         }
     }

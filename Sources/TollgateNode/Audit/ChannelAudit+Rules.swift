@@ -24,12 +24,12 @@ extension ChannelAudit {
         var licensesByHash: [String: (license: SignedLicense, chain: [String], node: String)] = [:]
         var activations: [(activation: SignedActivation, node: String, index: UInt64)] = []
         var deactivations: [String: Int64] = [:]
-        for log in logs.values.sorted(by: { $0.node < $1.node }) {
+        for log in view.logs.values.sorted(by: { $0.node < $1.node }) {
             for entry in log.entries {
                 let text = String(decoding: entry.bytes, as: UTF8.self)
                 switch LogEntryKind(rawValue: entry.kind) {
                 case .licenseIssued, .licenseRenewed:
-                    if let license = try? SignedLicense(compact: text), let chain = chain(ending: license.payload.cert) {
+                    if let license = try? SignedLicense(compact: text), let chain = view.chain(ending: license.payload.cert) {
                         licensesByHash[license.hash] = (license, chain, log.node)
                     }
                 case .activation:
@@ -41,7 +41,7 @@ extension ChannelAudit {
                 }
             }
         }
-        for log in logs.values.sorted(by: { $0.node < $1.node }) where !log.isSelf {
+        for log in view.logs.values.sorted(by: { $0.node < $1.node }) where !log.isSelf {
             try audit(log, licenses: licensesByHash)
         }
         try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)
@@ -56,15 +56,15 @@ extension ChannelAudit {
         var returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)] = []
         var returnsSent: [(quotaReturn: SignedQuotaReturn, index: UInt64)] = []
         var revocationsReceived: [(revocation: SignedRevocation, index: UInt64)] = []
-        let syncWithin = self.syncWithin[log.node]
+        let syncWithin = view.syncWithin[log.node]
         for entry in log.entries {
             let text = String(decoding: entry.bytes, as: UTF8.self)
             switch LogEntryKind(rawValue: entry.kind) {
             case .licenseIssued, .licenseRenewed:
                 guard let license = try? SignedLicense(compact: text), license.jws.isSigned(by: log.key),
-                      let chain = chain(ending: license.payload.cert) else { continue }
+                      let chain = view.chain(ending: license.payload.cert) else { continue }
                 let claims = license.payload
-                let certificate = certificates[claims.cert]!.payload
+                let certificate = view.certificates[claims.cert]!.payload
                 // A renewal on the same serials as its lineage is not a new allocation.
                 let isRenewal = claims.renews.flatMap { licenses[$0]?.license.payload.seats } == claims.seats
                 if !isRenewal {
@@ -79,8 +79,8 @@ extension ChannelAudit {
                               index: entry.index, node: log.node, returns: returnsSent)
             case .certificateDelegated:
                 guard let delegated = try? SignedCertificate(compact: text), delegated.jws.isSigned(by: log.key),
-                      let parentHash = delegated.payload.parent, let parent = certificates[parentHash],
-                      let chain = chain(ending: parentHash) else { continue }
+                      let parentHash = delegated.payload.parent, let parent = view.certificates[parentHash],
+                      let chain = view.chain(ending: parentHash) else { continue }
                 allocations.append(Allocation(seats: delegated.payload.seats, hash: delegated.hash, compact: delegated.compact, role: .certificate,
                                               index: entry.index, iat: delegated.payload.nbf, chain: chain, lineage: nil, delegatedHash: delegated.hash))
                 do {
@@ -147,15 +147,15 @@ extension ChannelAudit {
     /// was witnessed.
     mutating func checkTiming(compact: String, role: AuditEvidence.Role, iat: Int64, chain: [String], node: String, index: UInt64,
                               syncWithin: Int64) throws {
-        let seen = witnesses[node] ?? []
+        let seen = view.witnesses[node] ?? []
         if let first = seen.filter({ $0.size > index }).min(by: { $0.time < $1.time }), first.time - iat > syncWithin {
             add(.lateSync, node: node, "an entry dated \(iat) first reached an ancestor at \(first.time), more than sync_within (\(syncWithin) s) later",
-                [AuditEvidence(role: role, object: compact, chain: chain)] + (try entryEvidence(node: node, index: index)) + (try witnessEvidence(first)),
+                [AuditEvidence(role: role, object: compact, chain: chain)] + (try view.entryEvidence(node: node, index: index)) + (try view.witnessEvidence(first)),
                 identity: [compact])
         }
         if let before = seen.filter({ $0.size <= index }).max(by: { $0.time < $1.time }), iat < before.time - Self.backdatingTolerance {
             add(.backdating, node: node, "an entry dated \(iat) is not in the checkpoint witnessed at \(before.time): it was backdated",
-                [AuditEvidence(role: role, object: compact, chain: chain)] + (try entryEvidence(node: node, index: index)) + (try witnessEvidence(before)),
+                [AuditEvidence(role: role, object: compact, chain: chain)] + (try view.entryEvidence(node: node, index: index)) + (try view.witnessEvidence(before)),
                 identity: [compact])
         }
     }

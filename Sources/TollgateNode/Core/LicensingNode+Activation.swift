@@ -2,16 +2,18 @@ import TollgateCertificates
 import TollgateCrypto
 
 extension LicensingNode {
-    /// How far a machine request's `iat` may be from the node's clock.
+    /// How far an online machine request's `iat` may be from the node's clock.
     public static let machineRequestWindow: Int64 = 600
+    /// How old an offline request file may be when an operator answers it (it travels by hand).
+    public static let offlineRequestWindow: Int64 = 30 * 86_400
     /// How long an emergency activation for a failed machine lasts.
     public static let emergencyDuration: Int64 = 72 * 3_600
 
     /// Handles a machine's signed request (activate, deactivate or emergency), online or from an
     /// offline request file. The seat rules: one active machine per serial, activation country inside
     /// the license's territory, license valid now and not revoked.
-    public func handleMachineRequest(_ compact: String, at now: Int64) throws(NodeError) -> ActivationReceipt {
-        let request = try verifiedMachineRequest(compact, at: now)
+    public func handleMachineRequest(_ compact: String, at now: Int64, offline: Bool = false) throws(NodeError) -> ActivationReceipt {
+        let request = try verifiedMachineRequest(compact, at: now, window: offline ? Self.offlineRequestWindow : Self.machineRequestWindow)
         guard let lineage = try storage({ try store.lineage(of: request.payload.license) }),
               let license = try storage({ try store.currentLicense(hash: request.payload.license) }) else {
             throw NodeError(.notFound, "license \(request.payload.license) was not issued by this node")
@@ -32,7 +34,7 @@ extension LicensingNode {
         }
     }
 
-    func verifiedMachineRequest(_ compact: String, at now: Int64) throws(NodeError) -> SignedMachineRequest {
+    func verifiedMachineRequest(_ compact: String, at now: Int64, window: Int64) throws(NodeError) -> SignedMachineRequest {
         let request: SignedMachineRequest
         let machineKey: Ed25519PublicKey
         do {
@@ -46,8 +48,10 @@ extension LicensingNode {
         guard request.jws.header.kid == machineKey.thumbprint, request.jws.isSigned(by: machineKey) else {
             throw NodeError(.unauthorized, "the request is not signed by the machine key it names")
         }
-        guard abs(request.payload.iat - now) <= Self.machineRequestWindow else {
-            throw NodeError(.replayed, "the request was made at \(request.payload.iat), more than \(Self.machineRequestWindow) s from now (\(now)); make a fresh one")
+        // Nonces are kept, so a request is answered once however old; the window bounds how long a
+        // request may wait. Requests from the future (beyond clock skew) are refused either way.
+        guard request.payload.iat <= now + Self.machineRequestWindow, now - request.payload.iat <= window else {
+            throw NodeError(.replayed, "the request was made at \(request.payload.iat), outside \(window) s of now (\(now)); make a fresh one")
         }
         guard try storage({ try store.recordNonce(request.payload.nonce, machineKey: request.payload.machineKey, at: now) }) else {
             throw NodeError(.replayed, "this request (nonce \(request.payload.nonce)) was already handled")

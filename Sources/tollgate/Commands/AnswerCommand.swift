@@ -21,7 +21,7 @@ enum AnswerCommand: TollgateCommand {
         let receipt: ActivationReceipt
         switch target {
         case .local(let directory):
-            receipt = try directory.open().handleMachineRequest(compact, at: TimeArgument.now)
+            receipt = try directory.open().handleMachineRequest(compact, at: TimeArgument.now, offline: true)
         case .remote(let client):
             receipt = try client.call(method: .post, path: "/v1/activations/offline", rawBody: Array(compact.utf8))
         }

@@ -17,7 +17,11 @@ enum NodeServeCommand: TollgateCommand {
             .init(name: "tls-cert", value: "pem", help: "TLS certificate chain; serves HTTPS with --tls-key."),
             .init(name: "tls-key", value: "pem", help: "TLS private key."),
             .init(name: "port-file", value: "file", help: "Write the bound port here once listening."),
-            .init(name: "max-body", value: "bytes", help: "Largest request body (default 1048576)."),
+            .init(name: "max-body", value: "bytes", help: "Largest request body (default 16777216: a week of an agent's sales in one push)."),
+            .init(name: "parent", value: "url", help: "Sync with this parent node in the background."),
+            .init(name: "parent-ca", value: "pem", help: "CA bundle to trust for an https parent."),
+            .init(name: "sync-interval", value: "seconds", help: "Seconds between syncs while they succeed (default 60)."),
+            .init(name: "head-timeout", value: "seconds", help: "Deadline for a whole request head, answered 408 beyond (default 10)."),
         ])
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -25,7 +29,11 @@ enum NodeServeCommand: TollgateCommand {
         let node = try directory.open()
         let token = try directory.operatorToken()
         var configuration = HTTPServerConfiguration(host: arguments.value("host") ?? "127.0.0.1", port: Int(try arguments.integer("port") ?? 0))
-        if let maxBody = try arguments.integer("max-body") { configuration.maxBodySize = Int(maxBody) }
+        configuration.maxBodySize = Int(try arguments.integer("max-body") ?? 16 << 20)
+        if let headTimeout = try arguments.integer("head-timeout") {
+            guard headTimeout > 0 else { throw ValidationError("--head-timeout must be a positive number of seconds") }
+            configuration.headTimeout = .seconds(headTimeout)
+        }
         switch (arguments.value("tls-cert"), arguments.value("tls-key")) {
         case let (cert?, key?): configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key)
         case (nil, nil): break
@@ -36,6 +44,13 @@ enum NodeServeCommand: TollgateCommand {
                           nodeName: node.identity.name, clock: { TimeArgument.now })
         let server = try HTTPServer(configuration: configuration) { request in api.handle(request) }
         api.attach { server.metrics }
+        var syncAgent: SyncAgent?
+        if let parent = arguments.value("parent") {
+            let agent = SyncAgent(executor: executor, identity: node.identity, parentURL: parent, caBundle: arguments.value("parent-ca"),
+                                  clock: { TimeArgument.now })
+            agent.start(schedule: SyncSchedule(interval: try arguments.integer("sync-interval") ?? 60))
+            syncAgent = agent
+        }
         let signals = server.drainOnSignals()
         let scheme = configuration.tls == nil ? "http" : "https"
         if let portFile = arguments.value("port-file") {
@@ -43,6 +58,7 @@ enum NodeServeCommand: TollgateCommand {
         }
         Console.print("node \(node.identity.name) serving on \(scheme)://\(configuration.host):\(server.port) (key id \(node.identity.keyID))")
         server.waitUntilStopped()
+        syncAgent?.stop()
         executor.stop()
         withExtendedLifetime(signals) {}
         Console.print("node \(node.identity.name) stopped")

@@ -1,0 +1,254 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+
+/// Re-checks a finding from its evidence alone, with nothing but the vendor's trust anchor: every
+/// signature, chain, inclusion proof and the rule the finding claims was broken. What a third party
+/// (the vendor's lawyer, an arbitrator, the accused agent) runs.
+public struct FindingCheck {
+    public struct Failure: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    let anchor: TrustAnchor
+    let verifier: LicenseVerifier
+
+    public init(anchor: TrustAnchor) {
+        self.anchor = anchor
+        self.verifier = LicenseVerifier(anchor: anchor)
+    }
+
+    /// Throws `Failure` naming what does not hold.
+    public func check(_ finding: AuditFinding) throws {
+        var keys: [String: Ed25519PublicKey] = [anchor.keyID: anchor.publicKey]
+        for item in finding.evidence {
+            for certificate in (item.chain ?? []) + (item.role == .certificate ? [item.object] : []) {
+                if let signed = try? SignedCertificate(compact: certificate), let raw = try? Base64URL.decode(signed.payload.subKey),
+                   let key = try? Ed25519PublicKey(rawRepresentation: raw) {
+                    keys[key.thumbprint] = key
+                }
+            }
+        }
+        let context = Context(finding: finding, keys: keys, check: self)
+        switch finding.kind {
+        case .rangeEscape, .countryEscape, .belowPriceFloor, .issuedOutsideWindow, .entitlementEscape:
+            try context.brokenRule()
+        case .duplicateSerial: try context.duplicate()
+        case .crossRegionActivation, .unauthorizedActivation: try context.activationRule()
+        case .overActivation: try context.overActivation()
+        case .issuedAfterRevocation: try context.revoked()
+        case .quotaUsedAfterReturn: try context.usedAfterReturn()
+        case .lateSync, .backdating: try context.timing()
+        case .logEquivocation: try context.equivocation()
+        case .hiddenIssuance: try context.hidden()
+        case .staleNode: try context.stale()
+        default: throw Failure("no check is known for finding kind \(finding.kind)")
+        }
+    }
+
+    struct Context {
+        let finding: AuditFinding
+        let keys: [String: Ed25519PublicKey]
+        let check: FindingCheck
+
+        func items(_ role: AuditEvidence.Role) -> [AuditEvidence] { finding.evidence.filter { $0.role == role } }
+
+        func one(_ role: AuditEvidence.Role) throws -> AuditEvidence {
+            guard let item = items(role).first else { throw Failure("the evidence has no \(role)") }
+            return item
+        }
+
+        /// A license and its verified chain; the license must be signed by the chain's last holder.
+        func license(_ item: AuditEvidence) throws -> (SignedLicense, [VerifiedCertificate]) {
+            let chain = try check.verifier.verifyChain(item.chain ?? [])
+            let license = try SignedLicense(compact: item.object)
+            guard license.jws.isSigned(by: chain[chain.count - 1].subjectKey) else { throw Failure("the license is not signed by its certificate's holder") }
+            return (license, chain)
+        }
+
+        func brokenRule() throws {
+            if let item = items(.license).first {
+                let (license, chain) = try license(item)
+                do {
+                    try LicenseRules.check(license.payload, within: chain[chain.count - 1].payload)
+                    throw Failure("the license breaks no rule of its certificate")
+                } catch let error as VerificationError {
+                    guard ChannelAudit.kind(for: error.rule) == finding.kind else { throw Failure("the license breaks \(error.rule), not \(finding.kind)") }
+                }
+            } else {
+                let item = try one(.certificate)
+                let parents = try check.verifier.verifyChain(item.chain ?? [])
+                let parent = parents[parents.count - 1]
+                let child = try SignedCertificate(compact: item.object)
+                guard child.jws.isSigned(by: parent.subjectKey), child.payload.parent == parent.hash else {
+                    throw Failure("the certificate is not signed by the holder of the parent it names")
+                }
+                do {
+                    try Attenuation.check(child: child.payload, parent: parent.payload, object: "certificate")
+                    throw Failure("the certificate narrows its parent correctly")
+                } catch let error as VerificationError {
+                    guard ChannelAudit.kind(for: error.rule) == finding.kind else { throw Failure("the certificate breaks \(error.rule), not \(finding.kind)") }
+                }
+            }
+        }
+
+        /// The signer of an object with serials: a license's issuer, or a delegated certificate's parent holder.
+        func allocation(_ item: AuditEvidence) throws -> (issuer: String, seats: SerialRange, lineage: String?, hash: String) {
+            if item.role == .license {
+                let (license, chain) = try license(item)
+                return (chain[chain.count - 1].subjectKey.thumbprint, license.payload.seats, license.payload.renews ?? license.hash, license.hash)
+            }
+            let parents = try check.verifier.verifyChain(item.chain ?? [])
+            let certificate = try SignedCertificate(compact: item.object)
+            guard certificate.jws.isSigned(by: parents[parents.count - 1].subjectKey) else { throw Failure("a certificate is not signed by its parent's holder") }
+            return (parents[parents.count - 1].subjectKey.thumbprint, certificate.payload.seats, nil, certificate.hash)
+        }
+
+        func duplicate() throws {
+            let objects = finding.evidence.filter { $0.role == .license || $0.role == .certificate }
+            guard objects.count == 2 else { throw Failure("a duplicate needs exactly two objects") }
+            let a = try allocation(objects[0]), b = try allocation(objects[1])
+            guard a.hash != b.hash else { throw Failure("the two objects are the same") }
+            guard a.issuer == b.issuer else { throw Failure("the two objects come from different issuers") }
+            guard a.seats.overlaps(b.seats) else { throw Failure("the serial ranges \(a.seats) and \(b.seats) do not overlap") }
+            guard a.lineage == nil || a.lineage != b.lineage || a.seats != b.seats else { throw Failure("the second license renews the first") }
+        }
+
+        func activation(_ item: AuditEvidence, license: SignedLicense, chain: [VerifiedCertificate]) throws -> SignedActivation {
+            let activation = try SignedActivation(compact: item.object)
+            guard activation.payload.license == (license.payload.renews ?? license.hash) || activation.payload.license == license.hash else {
+                throw Failure("the activation names another license")
+            }
+            guard let key = keys[activation.payload.iss], activation.jws.isSigned(by: key) else { throw Failure("the activation's signature does not verify") }
+            return activation
+        }
+
+        func activationRule() throws {
+            let (license, chain) = try license(try one(.license))
+            let activation = try activation(try one(.activation), license: license, chain: chain)
+            if finding.kind == .crossRegionActivation {
+                guard !license.payload.territory.contains(activation.payload.country) else { throw Failure("the activation is inside the territory") }
+            } else {
+                let authorities = Set([check.anchor.keyID] + chain.map(\.subjectKey.thumbprint))
+                guard !authorities.contains(activation.payload.iss) else { throw Failure("the activator is in the license's chain") }
+            }
+        }
+
+        func overActivation() throws {
+            let (license, chain) = try license(try one(.license))
+            let activations = try items(.activation).map { try activation($0, license: license, chain: chain) }
+            guard activations.count == 2 else { throw Failure("over-activation needs two activations") }
+            let (a, b) = activations[0].payload.iat <= activations[1].payload.iat ? (activations[0], activations[1]) : (activations[1], activations[0])
+            guard a.payload.serial == b.payload.serial, a.hash != b.hash else { throw Failure("the activations are not two on one serial") }
+            guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw Failure("the first activation had expired before the second") }
+        }
+
+        func revoked() throws {
+            let (license, chain) = try license(try one(.license))
+            let revocation = try SignedRevocation(compact: try one(.revocation).object)
+            guard let index = chain.firstIndex(where: { $0.hash == revocation.payload.cert }) else { throw Failure("the revocation names no certificate of the chain") }
+            let signers = [check.anchor.keyID] + chain[..<index].map(\.subjectKey.thumbprint)
+            guard signers.contains(revocation.payload.iss), let key = keys[revocation.payload.iss], revocation.jws.isSigned(by: key) else {
+                throw Failure("the revocation is not signed by an ancestor of the revoked certificate")
+            }
+            guard license.payload.iat >= revocation.payload.effective || license.payload.iat < revocation.payload.iat - ChannelAudit.backdatingTolerance else {
+                throw Failure("the license predates the revocation")
+            }
+        }
+
+        func usedAfterReturn() throws {
+            let quotaReturn = try SignedQuotaReturn(compact: try one(.quotaReturn).object)
+            guard let returner = keys[quotaReturn.payload.iss], quotaReturn.jws.isSigned(by: returner) else { throw Failure("the return's signature does not verify") }
+            guard let item = finding.evidence.first(where: { $0.role == .license || $0.role == .certificate }) else { throw Failure("no object uses the serials") }
+            let used = try allocation(item)
+            guard used.issuer == quotaReturn.payload.iss else { throw Failure("the object is not the returning node's") }
+            guard used.seats.overlaps(quotaReturn.payload.seats) else { throw Failure("the object does not use returned serials") }
+        }
+
+        /// A checkpoint signed by `node` and an entry of it with a verified inclusion proof.
+        func loggedEntry(_ entry: AuditEvidence, checkpoint: AuditEvidence) throws -> (bytes: [UInt8], checkpoint: SignedCheckpoint) {
+            guard let node = checkpoint.node, let key = keys[node] else { throw Failure("no key for the log's node") }
+            let signed = try SignedCheckpoint(verifying: checkpoint.object, name: "tollgate.dev/node/\(node)", publicKey: key)
+            guard let index = entry.index, let proof = entry.proof else { throw Failure("the entry has no index or proof") }
+            let bytes = try Base64URL.decode(entry.object)
+            try MerkleProof.verifyInclusion(leafHash: MerkleHash.leaf(bytes), index: index, size: signed.checkpoint.size,
+                                            proof: proof.map { try Base64URL.decode($0) }, rootHash: signed.checkpoint.rootHash)
+            return (bytes, signed)
+        }
+
+        /// Pairs each entry (or witness) with the checkpoint just before it in the evidence.
+        func pairs(_ role: AuditEvidence.Role) -> [(entry: AuditEvidence, checkpoint: AuditEvidence)] {
+            var result: [(AuditEvidence, AuditEvidence)] = []
+            var last: AuditEvidence?
+            for item in finding.evidence {
+                if item.role == .checkpoint { last = item } else if item.role == role, let last { result.append((item, last)) }
+            }
+            return result
+        }
+
+        func timing() throws {
+            guard let item = finding.evidence.first(where: { $0.role == .license || $0.role == .activation || $0.role == .certificate }) else {
+                throw Failure("no dated object in the evidence")
+            }
+            let object = item.object
+            guard let (entry, checkpoint) = pairs(.entry).first else { throw Failure("the object's log entry is missing") }
+            let logged = try loggedEntry(entry, checkpoint: checkpoint)
+            guard logged.bytes == Array(object.utf8) else { throw Failure("the logged entry is not the object") }
+            guard let (witnessEntry, witnessCheckpoint) = pairs(.witness).first else { throw Failure("the witness entry is missing") }
+            let witnessed = try loggedEntry(witnessEntry, checkpoint: witnessCheckpoint)
+            let record = try WitnessRecord(bytes: witnessed.bytes)
+            guard let node = checkpoint.node, record.node == node, let key = keys[node] else { throw Failure("the witness is for another node") }
+            let seen = try SignedCheckpoint(verifying: record.checkpoint, name: "tollgate.dev/node/\(node)", publicKey: key)
+            let (iat, limit) = try datedObject(item)
+            if finding.kind == .lateSync {
+                guard seen.checkpoint.size > entry.index ?? .max else { throw Failure("the witnessed checkpoint does not contain the entry") }
+                guard record.witnessedAt - iat > limit else { throw Failure("the entry reached the ancestor within sync_within") }
+            } else {
+                guard seen.checkpoint.size <= entry.index ?? 0 else { throw Failure("the witnessed checkpoint contains the entry") }
+                guard iat < record.witnessedAt - ChannelAudit.backdatingTolerance else { throw Failure("the entry is not dated before the witness") }
+            }
+        }
+
+        func datedObject(_ item: AuditEvidence) throws -> (iat: Int64, syncWithin: Int64) {
+            if item.role == .license {
+                let (license, chain) = try license(item)
+                return (license.payload.iat, chain[chain.count - 1].payload.syncWithin)
+            }
+            let chain = try check.verifier.verifyChain(item.chain ?? [])
+            if item.role == .activation { return (try SignedActivation(compact: item.object).payload.iat, chain[chain.count - 1].payload.syncWithin) }
+            return (try SignedCertificate(compact: item.object).payload.nbf, chain[chain.count - 1].payload.syncWithin)
+        }
+
+        func equivocation() throws {
+            let logged = try pairs(.entry).map { try loggedEntry($0.entry, checkpoint: $0.checkpoint) }
+            let indices = pairs(.entry).map(\.entry.index)
+            guard logged.count == 2, indices[0] == indices[1] else { throw Failure("equivocation needs two entries at one index") }
+            guard logged[0].bytes != logged[1].bytes else { throw Failure("the two entries are the same") }
+        }
+
+        func hidden() throws {
+            let (license, _) = try license(try one(.license))
+            if let (entry, checkpoint) = pairs(.entry).first {
+                let logged = try loggedEntry(entry, checkpoint: checkpoint)
+                guard entry.index == license.payload.logIndex else { throw Failure("the entry is not at the license's log index") }
+                guard logged.bytes != Array(license.compact.utf8) else { throw Failure("the license is in the log where it says") }
+            } else {
+                let checkpoint = try one(.checkpoint)
+                guard let node = checkpoint.node, let key = keys[node] else { throw Failure("no key for the issuer's log") }
+                let signed = try SignedCheckpoint(verifying: checkpoint.object, name: "tollgate.dev/node/\(node)", publicKey: key)
+                guard signed.checkpoint.size <= license.payload.logIndex else { throw Failure("the issuer's log reaches the license's index") }
+            }
+        }
+
+        func stale() throws {
+            guard let (entry, checkpoint) = pairs(.witness).first else { throw Failure("the last witness is missing") }
+            let witnessed = try loggedEntry(entry, checkpoint: checkpoint)
+            let record = try WitnessRecord(bytes: witnessed.bytes)
+            guard record.node == finding.node else { throw Failure("the witness is for another node") }
+            guard finding.detectedAt > record.witnessedAt else { throw Failure("the node synced after the finding") }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import TollgateCertificates
+
+/// The reports a vendor reads from its root (or an agent for its subtree). One report per request;
+/// the section named by `name` is filled.
+public struct ChannelReport: Codable, Hashable, Sendable {
+    public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue"]
+
+    /// Allocated, delegated, issued, activated and returned seats of one node.
+    public struct QuotaRow: Codable, Hashable, Sendable {
+        public var node: String
+        public var name: String
+        public var parent: String?
+        public var allocated: UInt64
+        public var delegated: UInt64
+        public var issued: UInt64
+        public var activated: UInt64
+        public var returned: UInt64
+    }
+
+    public struct CountRow: Codable, Hashable, Sendable {
+        public var key: String
+        public var count: Int
+    }
+
+    /// Time from sale to first activation, in seconds.
+    public struct Conversion: Codable, Hashable, Sendable {
+        public var licenses: Int
+        public var activated: Int
+        public var medianSeconds: Int64?
+        public var p90Seconds: Int64?
+        public var meanSeconds: Int64?
+    }
+
+    public struct ModelRow: Codable, Hashable, Sendable {
+        public var model: String
+        public var licenses: Int
+        public var seats: UInt64
+    }
+
+    /// One event in a customer's entitlement history.
+    public struct HistoryEvent: Codable, Hashable, Sendable {
+        public var at: Int64
+        public var event: String
+        public var node: String
+        public var detail: String
+    }
+
+    public struct FreshnessRow: Codable, Hashable, Sendable {
+        public var node: String
+        public var name: String
+        public var lastSync: Int64?
+        public var ageSeconds: Int64?
+        public var syncWithin: Int64
+        public var status: String
+    }
+
+    /// Monthly recurring revenue of the subscriptions active now, per currency, in minor units.
+    public struct RevenueRow: Codable, Hashable, Sendable {
+        public var currency: String
+        public var activeSubscriptions: Int
+        public var monthlyRecurring: Int64
+    }
+
+    public var name: String
+    public var generatedAt: Int64
+    public var quota: [QuotaRow]?
+    public var activationsByCountry: [CountRow]?
+    public var activationsByPlatform: [CountRow]?
+    public var conversion: Conversion?
+    public var models: [ModelRow]?
+    public var customer: String?
+    public var history: [HistoryEvent]?
+    public var freshness: [FreshnessRow]?
+    public var revenue: [RevenueRow]?
+
+    public init(name: String, generatedAt: Int64) {
+        self.name = name
+        self.generatedAt = generatedAt
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateHTTP
+import TollgateNode
+import TollgateService
+
+/// `tollgate audit`: run the channel audit over the node's subtree and show the findings.
+enum AuditCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "audit",
+        abstract: "Audit the node's subtree for channel arbitrage and list every finding with its evidence.",
+        discussion: "Exit code 0: no findings; 1: findings. With --check, re-checks a findings file (from --json) using only the trust anchor.",
+        options: NodeTarget.options + [
+            .init(name: "check", value: "findings.json", help: "Re-check findings from their evidence alone (needs --anchor)."),
+            .init(name: "anchor", value: "public-key.pem", help: "The vendor's trust anchor, for --check."),
+        ],
+        flags: [.init(name: "json", help: "Print the findings as JSON (with evidence).")])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        if let file = arguments.value("check") {
+            let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required("anchor"))))
+            let findings = try JSONDecoder().decode([AuditFinding].self, from: readFile(file, what: "findings file"))
+            let check = FindingCheck(anchor: anchor)
+            var failed = 0
+            for finding in findings {
+                do {
+                    try check.check(finding)
+                    Console.print("holds    \(finding.kind)  \(finding.nodeName): \(finding.summary)")
+                } catch {
+                    failed += 1
+                    Console.print("FAILS    \(finding.kind)  \(finding.nodeName): \(error)")
+                }
+            }
+            Console.print("\(findings.count - failed) passed, \(failed) failed")
+            return failed == 0 ? .success : .invalid
+        }
+        let target = try NodeTarget(arguments)
+        let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, method: .post, path: "/v1/audit/runs")
+        if arguments.flag("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            Console.print(String(decoding: try encoder.encode(findings), as: UTF8.self))
+        } else if findings.isEmpty {
+            Console.print("no findings: every log in the subtree keeps to its certificates")
+        } else {
+            Console.print("finding".padding(to: 26) + "node".padding(to: 16) + "detected".padding(to: 22) + "summary")
+            for finding in findings {
+                Console.print(finding.kind.rawValue.padding(to: 26) + finding.nodeName.padding(to: 16)
+                              + TimeArgument.format(finding.detectedAt).padding(to: 22) + finding.summary)
+            }
+            Console.print("\(findings.count) finding(s); --json shows the evidence, 'tollgate audit --check' re-checks it")
+        }
+        return findings.isEmpty ? .success : .invalid
+    }
+}
