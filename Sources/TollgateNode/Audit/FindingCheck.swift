@@ -244,6 +244,9 @@ public struct FindingCheck {
         }
 
         func stale() throws {
+            let identification = try one(.certificate)
+            let chain = try check.verifier.verifyChain((identification.chain ?? []) + [identification.object])
+            guard chain[chain.count - 1].subjectKey.thumbprint == finding.node else { throw Failure("the certificate is not the stale node's") }
             guard let (entry, checkpoint) = pairs(.witness).first else { throw Failure("the last witness is missing") }
             let witnessed = try loggedEntry(entry, checkpoint: checkpoint)
             let record = try WitnessRecord(bytes: witnessed.bytes)
