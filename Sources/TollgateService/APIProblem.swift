@@ -17,7 +17,10 @@ enum APIProblem {
         case .storage: status = .serviceUnavailable
         default: status = .internalServerError
         }
-        let type = error.rule.map { "\(base)rule/\($0.rawValue)" } ?? base + error.code.rawValue.replacingOccurrences(of: "_", with: "-")
+        // Refusals by a certificate rule get one type per rule; malformed input keeps the generic type.
+        let byRule: Set<NodeError.Code> = [.ruleViolation, .certificateRejected, .licenseInvalid]
+        let type = error.rule.flatMap { byRule.contains(error.code) ? "\(base)rule/\($0.rawValue)" : nil }
+            ?? base + error.code.rawValue.replacingOccurrences(of: "_", with: "-")
         return .problem(ProblemDetails(type: type, title: title(error), status: status.code, detail: error.reason))
     }
 
