@@ -33,13 +33,15 @@ let package = Package(
         // @http-targets
         .target(name: "TollgateNode", dependencies: ["TollgateCertificates", "TollgateLedger"]),
         .target(name: "TollgateService", dependencies: ["TollgateNode", "TollgateHTTP"]),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient"]),
+        .target(name: "TollgateSimulation", dependencies: ["TollgateNode", "TollgateCertificates", "TollgateCrypto", "TollgateLedger"]),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
 
         .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
         .testTarget(name: "TollgateClientTests", dependencies: ["TollgateClient"]),
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates", "TollgateVectors"]),
         .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
         .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateNode"]),
+        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateSimulation", "TollgateNode", "TollgateCertificates"]),
         // @ledger-tests
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
         // @http-tests

@@ -30,6 +30,8 @@ let commands: [any TollgateCommand.Type] = [
     MachineCheckCommand.self,
     VectorsCommand.self,
     BenchCommand.self,
+    SimRunCommand.self,
+    SimSweepCommand.self,
 ]
 
 @MainActor func overview() -> String {

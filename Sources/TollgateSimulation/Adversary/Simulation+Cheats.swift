@@ -1,0 +1,151 @@
+import TollgateCertificates
+import TollgateCrypto
+import TollgateNode
+
+extension Simulation {
+    /// How long a cheat waits before trying again when the moment does not suit (node down, nothing to reuse yet).
+    static let cheatRetry: Int64 = 30 * 60_000
+
+    /// Carries out a planted cheat on its agent; what it forged goes to the verifier (invariant 1),
+    /// and the finding it must raise is looked for at the end (invariant 4).
+    func carryOut(_ index: Int) {
+        guard phase == .workload else { return }
+        var plant = plants[index]
+        plant.attempts += 1
+        let node = nodes[plant.node]
+        guard let live = node.node else {
+            plants[index] = plant
+            schedule(.cheat(index), after: Self.cheatRetry)
+            return
+        }
+        let agent = CheatingAgent(node: live, ids: node.ids)
+        let local = node.clock(at: now)
+        do {
+            guard let detail = try commit(plant.cheat, agent: agent, node: node, live: live, at: local) else {
+                plants[index] = plant
+                schedule(.cheat(index), after: Self.cheatRetry)
+                return
+            }
+            plant.executedAt = now
+            plant.detail = detail
+            note("CHEAT \(node.name) \(plant.cheat.rawValue): \(detail)")
+            timeline.plants.append(Timeline.Marker(node: node.index, time: now, label: plant.cheat.rawValue))
+        } catch let error as NodeError where error.code != .storage {
+            note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
+            schedule(.cheat(index), after: Self.cheatRetry)
+        } catch {
+            unexpected(error, "planting \(plant.cheat.rawValue)", at: node)
+        }
+        plants[index] = plant
+    }
+
+    /// The held certificate with the most room left, per the node's books.
+    private func roomiest(_ node: SimulatedNode, _ live: LicensingNode) throws -> HeldCertificate? {
+        let held = try live.heldCertificates()
+        let ranked = node.books.entries.filter { !$0.retired }.sorted { $0.free > $1.free }
+        for entry in ranked where entry.free > 4 {
+            if let certificate = held.first(where: { $0.hash == entry.hash }) { return certificate }
+        }
+        return nil
+    }
+
+    /// Does the cheat; nil when it cannot be done yet.
+    private func commit(_ cheat: Cheat, agent: CheatingAgent, node: SimulatedNode, live: LicensingNode, at local: Int64) throws -> String? {
+        guard let held = try roomiest(node, live) else { return nil }
+        func fresh(_ count: UInt64 = 1) throws -> SerialRange {
+            let range = try agent.reserve(count, in: held, at: local)
+            node.books.use(count, of: held.hash)
+            return range
+        }
+        switch cheat {
+        case .reuseSerials:
+            // Serials it sold before (or, for a general agent, delegated), sold a second time.
+            let sold = lineageSeats[node.index].values.sorted { $0.start < $1.start }
+            let delegated = try live.delegatedCertificates().map(\.payload.seats)
+            let allHeld = try live.heldCertificates()
+            guard let seats = (sold + delegated).first(where: { seats in allHeld.contains { $0.payload.seats.contains(seats) } }),
+                  let under = allHeld.first(where: { $0.payload.seats.contains(seats) }) else { return nil }
+            let file = try agent.forgeLicense(under: under, seats: seats, at: local) { $0.customer = "second buyer" }
+            return "sold \(seats) again: \(JWS.hash(of: file.license).prefix(8))"
+        case .outsideCountries:
+            let foreign = destinations.first { !held.payload.countries.contains($0) } ?? "BR"
+            let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local) { $0.country = foreign; $0.territory = [foreign] }
+            expectRejected(file, cheat: cheat, by: node)
+            return "sold into \(foreign)"
+        case .belowFloor:
+            let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local) { $0.price.amount = 10 }
+            expectRejected(file, cheat: cheat, by: node)
+            return "sold for \(Self.currency) 10"
+        case .backdate:
+            let backdated = local - 3 * 86_400
+            _ = try agent.forgeLicense(under: held, seats: try fresh(), at: local) { $0.iat = backdated; $0.nbf = backdated }
+            return "sold now, dated three days back"
+        case .forkLog:
+            guard node.ackedOwn > 1, node.round == nil else { return nil }
+            let index = node.ackedOwn - 1
+            node.impostor = try agent.fork(replacing: index, with: Array("rewritten by \(node.name)".utf8), idSeed: random.next())
+            node.impostorRounds = 4
+            return "syncs a log rewritten at entry \(index)"
+        case .hideIssuance:
+            let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local, hidden: true) { $0.customer = "off the books" }
+            schedule(.observe(file, attempt: 0), after: random.integer(in: Scenario.hour...(12 * Scenario.hour)))
+            return "sold off the books (log index \(try SignedLicense(compact: file.license).payload.logIndex)); the customer shows the vendor"
+        case .returnedQuota:
+            let quotaReturn = try returnTop(2, of: held.hash, at: node, live: live)
+            let seats = SerialRange(quotaReturn.payload.seats.start, quotaReturn.payload.seats.start + 1)
+            try agent.book(seats, in: held, at: local)
+            _ = try agent.forgeLicense(under: held, seats: seats, at: local + 1)
+            return "returned \(quotaReturn.payload.seats), then sold \(seats)"
+        case .activateAbroad:
+            let (file, serial) = try strawSale(node, live: live, under: held, at: local)
+            let territory = try SignedLicense(compact: file.license).payload.territory
+            let abroad = destinations.first { !territory.contains($0) } ?? "BR"
+            let machine = try Ed25519PrivateKey(seed: random.bytes(32))
+            let activation = try agent.forgeActivation(of: file, serial: serial, country: abroad, machine: machine.publicKey, at: local + 1)
+            do {
+                _ = try verifier.verify(file, at: trueSeconds, activation: activation.compact,
+                                        machine: MachineIdentity(machineKey: activation.payload.machineKey))
+                checker.fail(.verifierSound, "the verifier accepts \(node.name)'s activation in \(abroad), outside the territory")
+            } catch {
+                checker.check(.verifierSound, error.rule == cheat.rejectedBy,
+                              "the verifier rejects \(node.name)'s activation abroad with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
+            }
+            return "activated serial \(serial) in \(abroad)"
+        case .overActivate:
+            let (file, serial) = try strawSale(node, live: live, under: held, at: local)
+            let first = try machine(in: held.payload.countries[0])
+            let request = try first.request(.activate, license: JWS.hash(of: file.license), at: trueSeconds, nonce: nonce())
+            _ = try live.handleMachineRequest(request, at: local)
+            let second = try Ed25519PrivateKey(seed: random.bytes(32))
+            _ = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: second.publicKey, at: local + 1)
+            return "put a second machine on serial \(serial)"
+        }
+    }
+
+    /// An honest one-seat sale the cheater then abuses.
+    private func strawSale(_ node: SimulatedNode, live: LicensingNode, under held: HeldCertificate, at local: Int64) throws -> (LicenseFile, UInt64) {
+        let country = held.payload.countries[0]
+        var request = LicenseRequest(customer: "straw-\(node.name)", country: country, product: held.payload.products.keys.sorted()[0],
+                                     model: "perpetual", price: Price(currency: Self.currency, amount: Self.regionalFloor + 500))
+        request.certificateHash = held.hash
+        let file = try live.issue(request, at: local)
+        node.books.use(1, of: held.hash)
+        guard let verified = delivered(file, by: node, what: "straw license") else {
+            throw NodeError(.invalidRequest, "the straw license does not verify")
+        }
+        recordLicense(verified, by: node)
+        node.stats.issued += 1
+        return (file, verified.license.payload.seats.start)
+    }
+
+    /// A forged license that breaks a rule the offline verifier checks must be rejected, naming that rule.
+    private func expectRejected(_ file: LicenseFile, cheat: Cheat, by node: SimulatedNode) {
+        do {
+            _ = try verifier.verify(file, at: trueSeconds)
+            checker.fail(.verifierSound, "the verifier accepts \(node.name)'s forged license (\(cheat.rawValue))")
+        } catch {
+            checker.check(.verifierSound, error.rule == cheat.rejectedBy,
+                          "the verifier rejects \(node.name)'s \(cheat.rawValue) license with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
+        }
+    }
+}

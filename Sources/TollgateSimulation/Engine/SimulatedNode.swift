@@ -1,0 +1,98 @@
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+import TollgateNode
+
+/// One node of the simulated channel: the real `LicensingNode` on an in-memory SQLite database
+/// that outlives crashes, its skewed clock, its sync state and what the simulator knows about it.
+final class SimulatedNode {
+    enum Role: String {
+        case root, general, regional
+    }
+
+    let index: Int
+    let name: String
+    let role: Role
+    let parent: Int?
+    var children: [Int] = []
+    let identity: NodeIdentity
+    let database: SQLiteDatabase
+    let ids: IdentifierStream
+    /// Countries the node's certificates allow (also its customers' home countries).
+    let countries: [String]
+
+    /// The running node; nil while crashed.
+    private(set) var node: LicensingNode?
+    /// Bumped at every crash: timers of an earlier incarnation are stale.
+    private(set) var incarnation = 0
+    private(set) var downSince: Int64?
+
+    /// Clock offset from true time, in seconds: a fixed skew plus jumps.
+    var skewSeconds: Int64 = 0
+    var jumpSeconds: Int64 = 0
+
+    var schedule: SyncSchedule
+    var round: SyncRound?
+    var nextExchange: UInt64 = 0
+    /// What the parent last acknowledged of this node's own log.
+    var ackedOwn: UInt64 = 0
+    var lastSyncSuccess: Int64?
+    /// Quota returns the parent has confirmed receiving.
+    var acknowledgedReturns: Set<String> = []
+    /// A forked copy of this node's log that a cheating agent syncs in its place for a few rounds.
+    var impostor: LicensingNode?
+    var impostorRounds = 0
+
+    var books = QuotaBooks()
+    var stats = NodeStatistics()
+    /// Cheats planted on this node (empty: honest).
+    var cheats: [Cheat] = []
+    /// Objects the node handed out since the last crash check: nothing acknowledged may be lost.
+    var acknowledged: [AcknowledgedObject] = []
+    /// The log's size and root hash when last checked, to prove nothing was rewritten or dropped.
+    var checkedLog: (size: UInt64, root: [UInt8])?
+
+    init(index: Int, name: String, role: Role, parent: Int?, key: Ed25519PrivateKey, anchor: TrustAnchor,
+         countries: [String], idSeed: UInt64, schedule: SyncSchedule) throws {
+        self.index = index
+        self.name = name
+        self.role = role
+        self.parent = parent
+        self.identity = NodeIdentity(name: name, key: key, anchor: anchor)
+        self.database = try SQLiteDatabase(path: ":memory:")
+        self.ids = IdentifierStream(seed: idSeed)
+        self.countries = countries
+        self.schedule = schedule
+        self.node = try open()
+    }
+
+    var keyID: String { identity.keyID }
+    var isUp: Bool { node != nil }
+    var isHonest: Bool { cheats.isEmpty }
+
+    /// The node's own idea of the time, in Unix seconds, at simulated time `time` (milliseconds).
+    func clock(at time: Int64) -> Int64 {
+        Simulation.epoch + time / 1_000 + skewSeconds + jumpSeconds
+    }
+
+    private func open() throws -> LicensingNode {
+        LicensingNode(identity: identity, store: try NodeStore(database: database), ids: ids.source)
+    }
+
+    /// Drops the node and everything it had in memory; the committed database stays.
+    func crash(at time: Int64) {
+        node = nil
+        impostor = nil
+        round = nil
+        incarnation += 1
+        downSince = time
+        stats.crashes += 1
+    }
+
+    /// Reopens the node on its database, as a restarted process would.
+    func restart(at time: Int64) throws {
+        node = try open()
+        if let downSince { stats.downtime += time - downSince }
+        downSince = nil
+    }
+}

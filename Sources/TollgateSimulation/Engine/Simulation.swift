@@ -1,0 +1,179 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+import TollgateLedger
+import TollgateNode
+
+/// A deterministic discrete-event simulation of a whole channel in one process: the real
+/// `LicensingNode` state machines exchanging the real sync messages, as bytes, over a simulated
+/// network, driven by customers, operators and planted cheaters, with the invariants checked during
+/// and after the run. Everything random comes from one seeded stream and time is simulated, so a
+/// seed replays the same run and the same trace hash.
+public final class Simulation {
+    /// Unix time (seconds) of simulated time zero.
+    public static let epoch: Int64 = 1_780_000_000
+
+    enum Phase {
+        /// Customers and operators act; faults happen.
+        case workload
+        /// Faults healed, no new traffic: sync catches up.
+        case quiet
+        case done
+    }
+
+    let scenario: Scenario
+    public let seed: UInt64
+    let options: SimulationOptions
+    var random: SimulationRandom
+    var queue = EventQueue()
+    /// Simulated time, milliseconds.
+    var now: Int64 = 0
+    var phase = Phase.workload
+    var nodes: [SimulatedNode] = []
+    var nodeByKey: [String: Int] = [:]
+    var network: SimulatedNetwork
+    var trace: TraceRecorder
+    var checker = InvariantChecker()
+    var customers: [Customer] = []
+    var plants: [PlantedCheat] = []
+    var timeline = Timeline()
+    let anchor: TrustAnchor
+    /// The verifier every customer's software embeds (certificate cache shared for speed).
+    let verifier: LicenseVerifier
+    let encoder: JSONEncoder
+    let decoder = JSONDecoder()
+    /// Per node: serials handed out, for invariant 2.
+    var ledgers: [SerialLedger] = []
+    /// Per node: the seats of each license lineage it sold, so renewals can be told apart.
+    var lineageSeats: [[String: SerialRange]] = []
+    /// Per node: the certificate each of its delegations was carved from.
+    var delegatedFrom: [[String: String]] = []
+    /// Per node: quota returns it has taken in from its children.
+    var returnsTaken: [Set<String>] = []
+    /// First time each finding was seen, by id.
+    var findingSeen: [String: Int64] = [:]
+    /// Every finding stored anywhere at the end, for the report.
+    var finalFindings: [AuditFinding] = []
+    var eventCount = 0
+    var auditCount = 0
+    var settledAt: Int64?
+    /// Countries no agent sells in, and every agent's: where travellers go.
+    var destinations: [String] = []
+
+    public init(scenario: Scenario, seed: UInt64, options: SimulationOptions = SimulationOptions()) throws {
+        self.scenario = scenario
+        self.seed = seed
+        self.options = options
+        random = SimulationRandom(seed: seed)
+        trace = TraceRecorder(capacity: options.traceCapacity)
+        let rootKey = try Ed25519PrivateKey(seed: random.bytes(32))
+        anchor = TrustAnchor(publicKey: rootKey.publicKey)
+        verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache())
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        network = SimulatedNetwork(parent: [], faults: SimulatedNetwork.Faults(
+            latency: scenario.latency, loss: scenario.loss, duplicate: scenario.duplicate,
+            reorder: scenario.reorder, reorderDelay: scenario.reorderDelay))
+        try build(rootKey: rootKey)
+    }
+
+    // MARK: Running
+
+    /// Runs the scenario to the end and checks the invariants.
+    public func run() throws -> SimulationReport {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let limit = scenario.duration + scenario.quiet + scenario.settleLimit + Scenario.hour
+        while phase != .done, let (time, event) = queue.popFirst() {
+            guard time <= limit else { break }
+            now = time
+            eventCount += 1
+            handle(event)
+        }
+        finish()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return report(wallSeconds: wall)
+    }
+
+    func schedule(_ event: SimulationEvent, after delay: Int64) {
+        queue.schedule(event, at: now + max(0, delay))
+    }
+
+    func schedule(_ event: SimulationEvent, at time: Int64) {
+        queue.schedule(event, at: max(now, time))
+    }
+
+    func note(_ description: @autoclosure () -> String) {
+        trace.record(now, description())
+    }
+
+    private func handle(_ event: SimulationEvent) {
+        switch event {
+        case .deliver(let from, let to, let bytes): deliver(from: from, to: to, bytes: bytes)
+        case .syncStart(let node, let incarnation): startSync(nodes[node], incarnation: incarnation)
+        case .syncTimeout(let node, let incarnation, let exchange, let phase):
+            syncTimedOut(nodes[node], incarnation: incarnation, exchange: exchange, phase: phase)
+        case .customer(let id, let step): customerStep(id, step)
+        case .topUp(let child): topUp(nodes[child])
+        case .quotaReturn: returnQuota()
+        case .revocation: revokeCertificate()
+        case .crash(let node, let downFor): crash(nodes[node], downFor: downFor)
+        case .restart(let node, let incarnation): restart(nodes[node], incarnation: incarnation)
+        case .cut(let child, let direction, let on): cut(child, direction, on)
+        case .clockJump(let node, let seconds, let absolute): jumpClock(nodes[node], seconds: seconds, absolute: absolute)
+        case .cheat(let index): carryOut(index)
+        case .observe(let file, let attempt): observe(file, attempt: attempt)
+        case .audit: periodicAudit()
+        case .sample: sampleLag()
+        case .workloadEnd: endWorkload()
+        case .settleCheck: settleCheck()
+        }
+    }
+
+    // MARK: Phases
+
+    /// The workload stops: cuts heal, crashed nodes come back, clocks stop jumping; sync goes on.
+    private func endWorkload() {
+        phase = .quiet
+        network.heal()
+        timeline.closeAll(at: now)
+        timeline.workloadEnd = now
+        note("workload ends: the network heals, traffic stops")
+        for node in nodes where !node.isUp { bringBack(node) }
+        schedule(.settleCheck, after: scenario.quiet)
+    }
+
+    /// After the quiet period: done once the root holds every node's whole log, or the limit passes.
+    private func settleCheck() {
+        if converged() {
+            settledAt = now
+            note("settled: the root holds every log")
+            phase = .done
+        } else if now >= scenario.duration + scenario.quiet + scenario.settleLimit {
+            note("settle limit reached")
+            phase = .done
+        } else {
+            schedule(.settleCheck, after: Scenario.minute)
+        }
+    }
+
+    /// Every node's log size equals the root's mirror of it.
+    func converged() -> Bool {
+        guard let root = nodes[0].node else { return false }
+        for node in nodes.dropFirst() {
+            guard let live = node.node, let size = try? live.logSize(),
+                  let mirrored = try? root.mirroredLogSize(of: node.keyID), mirrored == size else { return false }
+        }
+        return true
+    }
+
+    // MARK: Failures of the node code
+
+    /// An error no workload expects (a storage failure, a malformed message from an honest node).
+    func unexpected(_ error: any Error, _ context: String, at node: SimulatedNode) {
+        note("ERROR \(node.name): \(context): \(error)")
+        checker.error("\(node.name) at \(TraceRecorder.stamp(now)): \(context): \(error)")
+    }
+
+    /// Unix seconds of true time (the customers' clocks).
+    var trueSeconds: Int64 { Self.epoch + now / 1_000 }
+}

@@ -1,0 +1,12 @@
+/// How a run is carried out, beyond the scenario.
+public struct SimulationOptions: Sendable, Hashable {
+    /// How many recent trace lines are kept for the trace file.
+    public var traceCapacity = 100_000
+    /// Keep the trace lines in the report even when the run passes.
+    public var keepTrace = false
+    /// For testing the checker itself: treat cheating nodes as honest, so their findings must fail
+    /// invariant 4.
+    public var hideCheatersFromChecker = false
+
+    public init() {}
+}

@@ -1,0 +1,7 @@
+/// An object a node returned to a caller, which must still be in its store after any crash.
+enum AcknowledgedObject {
+    case license(hash: String, logIndex: UInt64)
+    case activation(hash: String)
+    case deactivation(activation: String)
+    case delegation(hash: String)
+}

@@ -1,0 +1,22 @@
+import TollgateCertificates
+
+/// An end customer of a regional agent: what it bought and its machines.
+struct Customer {
+    let id: Int
+    /// Index of the regional agent it buys from.
+    let agent: Int
+    let country: String
+    var name: String { "customer-\(id)" }
+    /// The license as it stands (the latest renewal).
+    var file: LicenseFile?
+    /// Hash of the first license of the lineage: machine requests name it.
+    var lineage: String?
+    var model = "perpetual"
+    var seats: UInt64 = 1
+    var territory: [String] = []
+    /// When the license ends (Unix seconds), for subscriptions and trials.
+    var expires: Int64?
+    var machines: [CustomerMachine] = []
+    /// Activations it made on a stand-in machine.
+    var emergencies = 0
+}

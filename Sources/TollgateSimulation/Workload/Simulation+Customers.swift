@@ -1,0 +1,349 @@
+import TollgateCertificates
+import TollgateCrypto
+import TollgateNode
+
+extension Simulation {
+    /// How often a customer tries again after the agent was down or refused for a passing reason.
+    static let customerAttempts = 5
+
+    func customerStep(_ id: Int, _ step: CustomerStep) {
+        guard phase == .workload else { return }
+        let agent = nodes[customers[id].agent]
+        guard let live = agent.node else {
+            agent.stats.unavailable += 1
+            note("\(customers[id].name) finds \(agent.name) down")
+            if let retry = Self.retry(step) { schedule(.customer(id, retry), after: random.integer(in: (30 * Scenario.minute)...(90 * Scenario.minute))) }
+            return
+        }
+        switch step {
+        case .buy(let attempt): buy(id, attempt: attempt, at: agent, live: live)
+        case .activate(let machine, let attempt): activate(id, machine: machine, attempt: attempt, offlineSince: nil, at: agent, live: live)
+        case .activateOffline(let machine, let madeAt): activate(id, machine: machine, attempt: 0, offlineSince: madeAt, at: agent, live: live)
+        case .rehost(let attempt): rehost(id, attempt: attempt, at: agent, live: live)
+        case .travel: travel(id, at: agent, live: live)
+        case .emergency: emergency(id, at: agent, live: live)
+        case .renewal(let attempt): renewal(id, attempt: attempt, at: agent, live: live)
+        case .lapsed: lapsed(id, at: agent, live: live)
+        }
+    }
+
+    /// The same step tried again, or nil once it has been tried often enough.
+    private static func retry(_ step: CustomerStep) -> CustomerStep? {
+        switch step {
+        case .buy(let attempt): attempt + 1 < customerAttempts ? .buy(attempt: attempt + 1) : nil
+        case .activate(let machine, let attempt): attempt + 1 < customerAttempts ? .activate(machine: machine, attempt: attempt + 1) : nil
+        case .rehost(let attempt): attempt + 1 < customerAttempts ? .rehost(attempt: attempt + 1) : nil
+        case .renewal(let attempt): attempt + 1 < customerAttempts ? .renewal(attempt: attempt + 1) : nil
+        case .activateOffline, .travel, .emergency, .lapsed: step
+        }
+    }
+
+    func nonce() -> String {
+        Base64URL.encode(random.bytes(16))
+    }
+
+    /// A new machine of a customer, its key drawn from the run's stream.
+    func machine(in country: String) throws -> CustomerMachine {
+        CustomerMachine(key: try Ed25519PrivateKey(seed: random.bytes(32)), country: country)
+    }
+
+    /// Simulated time at which a node's Unix time `seconds` comes round (ignoring skew).
+    private func simulatedTime(of seconds: Int64) -> Int64 {
+        (seconds - Self.epoch) * 1_000
+    }
+
+    /// A refusal is a normal outcome: counted, traced, and retried when it may pass.
+    private func refused(_ id: Int, _ error: NodeError, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
+        agent.stats.refuse(error.code.rawValue)
+        note("\(agent.name) refuses \(what) for \(customers[id].name): \(error.code)")
+        if error.code == .storage { unexpected(error, "\(what) for \(customers[id].name)", at: agent) }
+        if let retry { schedule(.customer(id, retry), after: delay) }
+    }
+
+    // MARK: Buying
+
+    private func buy(_ id: Int, attempt: Int, at agent: SimulatedNode, live: LicensingNode) {
+        var customer = customers[id]
+        let draw = random.unit()
+        let model = draw < scenario.trialShare ? "trial" : draw < scenario.trialShare + scenario.subscriptionShare ? "subscription" : "perpetual"
+        let seats = UInt64(random.integer(in: 1...Int64(scenario.maxSeats)))
+        let local = agent.clock(at: now)
+        var request = LicenseRequest(customer: customer.name, country: customer.country, product: random.chance(0.7) ? "cad" : "cam",
+                                     model: model, price: Price(currency: Self.currency, amount: Self.regionalFloor + random.integer(in: 0...1_800)),
+                                     seatCount: seats)
+        request.territory = random.chance(scenario.wideTerritoryShare) ? agent.countries : [customer.country]
+        switch model {
+        case "subscription": request.exp = local + scenario.subscriptionTermSeconds
+        case "trial": request.exp = local + scenario.trialTermSeconds
+        default: break
+        }
+        guard let entry = agent.books.certificate(for: seats) else {
+            agent.stats.refuse("no_quota")
+            note("\(agent.name) has no quota left for \(customer.name)")
+            requestTopUp(agent)
+            if attempt + 1 < Self.customerAttempts { schedule(.customer(id, .buy(attempt: attempt + 1)), after: 6 * Scenario.hour) }
+            return
+        }
+        request.certificateHash = entry.hash
+        let file: LicenseFile
+        do {
+            file = try live.issue(request, at: local)
+        } catch {
+            if error.code == .quotaExhausted { agent.books.use(entry.free, of: entry.hash) }
+            let passing: Set<NodeError.Code> = [.syncOverdue, .quotaExhausted, .noCertificate]
+            refused(id, error, by: agent, doing: "a sale", retry: passing.contains(error.code) ? Self.retry(.buy(attempt: attempt)) : nil,
+                    after: error.code == .quotaExhausted ? Scenario.minute : 6 * Scenario.hour)
+            return
+        }
+        agent.books.use(seats, of: entry.hash)
+        if agent.books.free < scenario.topUpBelow { requestTopUp(agent) }
+        guard let verified = delivered(file, by: agent, what: "license for \(customer.name)") else { return }
+        recordLicense(verified, by: agent)
+        agent.stats.issued += 1
+        customer.file = file
+        customer.lineage = verified.license.hash
+        customer.model = model
+        customer.seats = seats
+        customer.territory = verified.license.payload.territory
+        customer.expires = verified.license.payload.exp
+        note("\(agent.name) sells \(seats) \(model) seat(s) \(verified.license.payload.seats) to \(customer.name)")
+        do {
+            let count = Int(random.integer(in: 1...Int64(seats)))
+            for index in 0..<count {
+                customer.machines.append(try machine(in: customer.country))
+                let install = Int64(random.exponential(mean: Double(2 * Scenario.hour)))
+                if random.chance(scenario.offlineShare) {
+                    let carried = random.integer(in: Scenario.hour...(2 * Scenario.day))
+                    schedule(.customer(id, .activateOffline(machine: index, madeAt: Self.epoch + (now + install) / 1_000)), after: install + carried)
+                } else {
+                    schedule(.customer(id, .activate(machine: index, attempt: 0)), after: install)
+                }
+            }
+        } catch {
+            unexpected(error, "making machine keys", at: agent)
+        }
+        customers[id] = customer
+        planLater(id, file: file)
+    }
+
+    /// After a sale: maybe a rehost, a trip abroad, a failed machine, a visit to the vendor, and
+    /// the renewal decision for a subscription.
+    private func planLater(_ id: Int, file: LicenseFile) {
+        let remaining = scenario.duration - now
+        guard remaining > Scenario.day else { return }
+        func later() -> Int64 { random.integer(in: (Scenario.day / 2)...remaining) }
+        if random.chance(scenario.rehostShare) { schedule(.customer(id, .rehost(attempt: 0)), after: later()) }
+        if random.chance(scenario.travelShare) { schedule(.customer(id, .travel), after: later()) }
+        if random.chance(scenario.emergencyShare) { schedule(.customer(id, .emergency), after: later()) }
+        if random.chance(scenario.observeShare) { schedule(.observe(file, attempt: 0), after: later()) }
+        if let expires = customers[id].expires {
+            let decision = simulatedTime(of: expires) - random.integer(in: Scenario.hour...Scenario.day)
+            if decision < scenario.duration { schedule(.customer(id, .renewal(attempt: 0)), at: decision) }
+        }
+    }
+
+    // MARK: Activations
+
+    private func activate(_ id: Int, machine index: Int, attempt: Int, offlineSince: Int64?, at agent: SimulatedNode, live: LicensingNode) {
+        guard let lineage = customers[id].lineage, index < customers[id].machines.count,
+              customers[id].machines[index].activation == nil, !customers[id].machines[index].retired else { return }
+        let machine = customers[id].machines[index]
+        let what = offlineSince == nil ? "an activation" : "an offline activation"
+        do {
+            let request = try machine.request(.activate, license: lineage, at: offlineSince ?? trueSeconds, nonce: nonce())
+            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now), offline: offlineSince != nil)
+            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: machine.identity, by: agent,
+                                           what: "activation for \(customers[id].name)"),
+                  let activation = verified.activation else { return }
+            customers[id].machines[index].activation = activation.hash
+            customers[id].file = receipt.license
+            agent.stats.activated += 1
+            agent.acknowledged.append(.activation(hash: activation.hash))
+            note("\(agent.name) activates serial \(activation.payload.serial) for \(customers[id].name) in \(machine.country)\(offlineSince == nil ? "" : " (offline)")")
+        } catch let error as NodeError {
+            let passing: Set<NodeError.Code> = [.seatsInUse]
+            refused(id, error, by: agent, doing: what,
+                    retry: passing.contains(error.code) && offlineSince == nil ? Self.retry(.activate(machine: index, attempt: attempt)) : nil,
+                    after: Scenario.day)
+        } catch {
+            unexpected(error, "signing a machine request", at: agent)
+        }
+    }
+
+    /// Moves a seat: the old machine signs its deactivation (the proof), then a new machine activates.
+    private func rehost(_ id: Int, attempt: Int, at agent: SimulatedNode, live: LicensingNode) {
+        guard let lineage = customers[id].lineage,
+              let index = customers[id].machines.firstIndex(where: { $0.activation != nil && !$0.retired }),
+              let activation = customers[id].machines[index].activation else { return }
+        let old = customers[id].machines[index]
+        do {
+            let request = try old.request(.deactivate, license: lineage, activation: activation, at: trueSeconds, nonce: nonce())
+            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
+            let deactivation = try SignedDeactivation(compact: receipt.activation)
+            checker.check(.verifierSound, deactivation.payload.activation == activation && deactivation.jws.isSigned(by: agent.identity.key.publicKey),
+                          "\(agent.name) answered a deactivation of \(activation.prefix(8)) with an object that does not prove it")
+            customers[id].machines[index].retired = true
+            agent.stats.deactivated += 1
+            agent.acknowledged.append(.deactivation(activation: activation))
+            customers[id].machines.append(try machine(in: old.country))
+            note("\(agent.name) deactivates serial \(deactivation.payload.serial) of \(customers[id].name) (rehost)")
+            schedule(.customer(id, .activate(machine: customers[id].machines.count - 1, attempt: 0)), after: random.integer(in: Scenario.minute...Scenario.hour))
+        } catch let error as NodeError {
+            refused(id, error, by: agent, doing: "a deactivation", retry: nil, after: 0)
+        } catch {
+            unexpected(error, "rehosting", at: agent)
+        }
+    }
+
+    /// A new machine abroad: inside the territory it may activate, outside an honest agent refuses.
+    private func travel(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
+        guard customers[id].lineage != nil else { return }
+        let country = destinations[random.index(destinations.count)]
+        do {
+            customers[id].machines.append(try machine(in: country))
+        } catch {
+            unexpected(error, "making a machine key", at: agent)
+            return
+        }
+        let index = customers[id].machines.count - 1
+        note("\(customers[id].name) travels to \(country)")
+        activate(id, machine: index, attempt: Self.customerAttempts, offlineSince: nil, at: agent, live: live)
+        let inside = customers[id].territory.contains(country)
+        checker.check(.verifierSound, inside || customers[id].machines[index].activation == nil,
+                      "\(agent.name) activated \(customers[id].name) in \(country), outside the territory \(customers[id].territory)")
+    }
+
+    /// A machine failed: a stand-in machine gets a temporary activation for the failed one's seat.
+    private func emergency(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
+        guard let lineage = customers[id].lineage,
+              let index = customers[id].machines.firstIndex(where: { $0.activation != nil && !$0.retired }),
+              let failed = customers[id].machines[index].activation else { return }
+        do {
+            let standIn = try machine(in: customers[id].machines[index].country)
+            let request = try standIn.request(.emergency, license: lineage, activation: failed, at: trueSeconds, nonce: nonce())
+            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
+            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: standIn.identity, by: agent,
+                                           what: "emergency activation for \(customers[id].name)"),
+                  let activation = verified.activation else { return }
+            checker.check(.verifierSound, activation.payload.kind == .temporary && activation.payload.exp != nil,
+                          "\(agent.name)'s emergency activation for \(customers[id].name) is not temporary")
+            customers[id].machines[index].retired = true
+            customers[id].emergencies += 1
+            agent.stats.emergencies += 1
+            agent.acknowledged.append(.activation(hash: activation.hash))
+            note("\(agent.name) stands in for serial \(activation.payload.serial) of \(customers[id].name) until \(activation.payload.exp ?? 0)")
+        } catch let error as NodeError {
+            refused(id, error, by: agent, doing: "an emergency activation", retry: nil, after: 0)
+        } catch {
+            unexpected(error, "an emergency activation", at: agent)
+        }
+    }
+
+    // MARK: Subscriptions
+
+    private func renewal(_ id: Int, attempt: Int, at agent: SimulatedNode, live: LicensingNode) {
+        guard let lineage = customers[id].lineage, let expires = customers[id].expires else { return }
+        guard customers[id].model == "subscription", random.chance(scenario.renewShare) || attempt > 0 else {
+            note("\(customers[id].name) lets its \(customers[id].model) lapse")
+            schedule(.customer(id, .lapsed), at: simulatedTime(of: expires) + Scenario.hour)
+            return
+        }
+        let file: LicenseFile
+        do {
+            file = try live.renew(licenseHash: lineage, exp: expires + scenario.subscriptionTermSeconds, at: agent.clock(at: now))
+        } catch {
+            let passing: Set<NodeError.Code> = [.syncOverdue]
+            let retry = passing.contains(error.code) ? Self.retry(.renewal(attempt: attempt)) : nil
+            refused(id, error, by: agent, doing: "a renewal", retry: retry, after: 6 * Scenario.hour)
+            if retry == nil { schedule(.customer(id, .lapsed), at: simulatedTime(of: expires) + Scenario.hour) }
+            return
+        }
+        guard let verified = delivered(file, by: agent, what: "renewal for \(customers[id].name)") else { return }
+        recordLicense(verified, by: agent)
+        agent.stats.renewed += 1
+        customers[id].file = file
+        customers[id].expires = verified.license.payload.exp
+        note("\(agent.name) renews \(customers[id].name) until \(verified.license.payload.exp ?? 0)")
+        if let next = verified.license.payload.exp {
+            let decision = simulatedTime(of: next) - random.integer(in: Scenario.hour...Scenario.day)
+            if decision < scenario.duration { schedule(.customer(id, .renewal(attempt: 0)), at: decision) }
+        }
+    }
+
+    /// The license ran out: the customer's software must find it expired, and the agent must not
+    /// activate a new machine on it.
+    private func lapsed(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
+        guard let file = customers[id].file, let lineage = customers[id].lineage else { return }
+        do {
+            _ = try verifier.verify(file, at: trueSeconds)
+            checker.fail(.verifierSound, "the verifier accepts \(customers[id].name)'s license after it expired")
+        } catch {
+            checker.check(.verifierSound, error.rule == .expired, "\(customers[id].name)'s lapsed license fails with \(error.rule), not expired")
+        }
+        do {
+            let late = try machine(in: customers[id].country)
+            let request = try late.request(.activate, license: lineage, at: trueSeconds, nonce: nonce())
+            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
+            checker.fail(.verifierSound, "\(agent.name) activated \(customers[id].name)'s lapsed license: \(receipt.activation.prefix(24))…")
+        } catch let error as NodeError {
+            checker.check(.verifierSound, error.code == .licenseInvalid, "\(agent.name) refused a lapsed license with \(error.code), not license_invalid")
+            agent.stats.refuse(error.code.rawValue)
+            note("\(agent.name) refuses \(customers[id].name)'s lapsed license")
+        } catch {
+            unexpected(error, "a lapsed license", at: agent)
+        }
+    }
+
+    // MARK: The vendor
+
+    /// A customer shows a license to the vendor, who records it at the root for the audit.
+    func observe(_ file: LicenseFile, attempt: Int) {
+        guard phase != .done else { return }
+        guard let root = nodes[0].node else {
+            if attempt < 20 { schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
+            return
+        }
+        do {
+            try root.observe(file, at: nodes[0].clock(at: now))
+            note("the vendor records a license shown by a customer")
+        } catch {
+            unexpected(error, "recording an observed license", at: nodes[0])
+        }
+    }
+
+    // MARK: Invariants on what customers receive
+
+    /// What a node handed a customer must pass the customer's own verifier (invariant 1).
+    func delivered(_ file: LicenseFile, activation: String? = nil, machine: MachineIdentity? = nil, by agent: SimulatedNode,
+                   what: String) -> VerifiedLicense? {
+        do {
+            let verified = try verifier.verify(file, at: trueSeconds, activation: activation, machine: machine)
+            checker.check(.verifierSound, true, "")
+            return verified
+        } catch {
+            checker.fail(.verifierSound, "\(agent.name) handed out a \(what) the verifier rejects: \(error)")
+            return nil
+        }
+    }
+
+    /// A license an honest code path produced: inside the certificate it names, which the node
+    /// holds, on serials never handed out before (a renewal keeps its lineage's).
+    func recordLicense(_ verified: VerifiedLicense, by agent: SimulatedNode) {
+        let license = verified.license
+        let certificate = verified.chain[verified.chain.count - 1]
+        checker.check(.withinCertificates, agent.books.holds(certificate.hash),
+                      "\(agent.name) issued \(license.payload.seats) under certificate \(certificate.hash.prefix(8)), which it does not hold")
+        checker.check(.withinCertificates, certificate.payload.seats.contains(license.payload.seats),
+                      "\(agent.name) issued \(license.payload.seats) outside its certificate's \(certificate.payload.seats)")
+        if let lineage = license.payload.renews {
+            checker.check(.withinCertificates, lineageSeats[agent.index][lineage] == license.payload.seats,
+                          "\(agent.name) renewed \(lineage.prefix(8)) onto other serials \(license.payload.seats)")
+        } else {
+            let taken = ledgers[agent.index].insert(license.payload.seats)
+            checker.check(.withinCertificates, taken == nil,
+                          "\(agent.name) issued \(license.payload.seats) though \(taken.map { "\($0)" } ?? "") was already handed out")
+            lineageSeats[agent.index][license.hash] = license.payload.seats
+        }
+        agent.acknowledged.append(.license(hash: license.hash, logIndex: license.payload.logIndex))
+    }
+}

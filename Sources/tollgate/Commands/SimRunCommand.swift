@@ -1,0 +1,46 @@
+import Foundation
+import TollgateSimulation
+
+/// `tollgate sim run`: one deterministic simulation of a scenario file, with its summary, and on
+/// failure the seed, the replay command and the trace file.
+enum SimRunCommand: TollgateCommand {
+    static let spec = CommandSpec(
+        name: "sim run",
+        abstract: "Run a simulation scenario (Simulations/*.sim) with one seed and check its invariants.",
+        discussion: """
+            Exit code 0: every invariant held; 1: an invariant failed (the seed, the command that replays it and \
+            the trace file are printed); 2: usage; 3: the scenario file is invalid.
+            """,
+        options: [
+            .init(name: "seed", value: "n", help: "The seed (default 1); the same seed and build give the same trace hash."),
+            .init(name: "timeline", value: "out.svg", help: "Draw partitions, crashes, sync lag, cheats and findings as SVG."),
+            .init(name: "trace", value: "out.txt", help: "Write the trace (most recent lines) here, even when the run passes."),
+        ],
+        flags: [.init(name: "replay-check", help: "Run twice and compare the trace hashes (invariant 5).")],
+        positionals: [.init(name: "scenario", help: "The scenario file.")])
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let scenario = try SimCommandSupport.scenario(arguments.positional(0)!)
+        let seed = try SimCommandSupport.seed(arguments, "seed") ?? 1
+        var options = SimulationOptions()
+        options.keepTrace = arguments.value("trace") != nil
+        let report = try Simulation(scenario: scenario, seed: seed, options: options).run()
+        Console.print(report.summary())
+        var passed = report.passed
+        if arguments.flag("replay-check") {
+            let again = try Simulation(scenario: scenario, seed: seed, options: options).run()
+            let same = again.traceHash == report.traceHash
+            Console.print("replay: trace hash \(same ? "identical" : "DIFFERS: \(again.traceHash)") (invariant 5 \(same ? "holds" : "FAILED"))")
+            passed = passed && same
+        }
+        if let path = arguments.value("timeline") {
+            try SimCommandSupport.write(TimelinePicture(timeline: report.timeline, title: "\(scenario.name), seed \(seed)").svg(), to: path)
+            Console.print("timeline written to \(path)")
+        }
+        if let path = arguments.value("trace") ?? (report.passed ? nil : report.traceFileName) {
+            try SimCommandSupport.write(report.trace.joined(separator: "\n") + "\n", to: path)
+            Console.print("trace (\(report.trace.count) of \(report.traceLines) lines) written to \(path)")
+        }
+        return passed ? .success : .invalid
+    }
+}
