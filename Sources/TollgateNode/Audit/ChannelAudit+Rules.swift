@@ -153,7 +153,11 @@ extension ChannelAudit {
                 [AuditEvidence(role: role, object: compact, chain: chain)] + (try view.entryEvidence(node: node, index: index)) + (try view.witnessEvidence(first)),
                 identity: [compact])
         }
-        if let before = seen.filter({ $0.size <= index }).max(by: { $0.time < $1.time }), iat < before.time - Self.backdatingTolerance {
+        // Only the parent's own witnesses date a checkpoint: an ancestor further up witnesses it when
+        // it is relayed, which may be long after the node had already logged more.
+        let parent = view.parentOf[node]
+        if let before = seen.filter({ $0.size <= index && $0.log == parent }).max(by: { $0.time < $1.time }),
+           iat < before.time - Self.backdatingTolerance {
             add(.backdating, node: node, "an entry dated \(iat) is not in the checkpoint witnessed at \(before.time): it was backdated",
                 [AuditEvidence(role: role, object: compact, chain: chain)] + (try view.entryEvidence(node: node, index: index)) + (try view.witnessEvidence(before)),
                 identity: [compact])
