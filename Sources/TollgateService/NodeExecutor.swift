@@ -105,6 +105,7 @@ public final class NodeExecutor {
                 }
             }
         } catch {
+            node.discardCaches()
             for job in batch { job.fail(NodeError(.storage, "the batch could not be committed: \(error)")) }
         }
         condition.lock()

@@ -30,6 +30,7 @@ let commands: [any TollgateCommand.Type] = [
     MachineCheckCommand.self,
     VectorsCommand.self,
     BenchCommand.self,
+    IngestBenchCommand.self,
     SimRunCommand.self,
     SimSweepCommand.self,
 ]

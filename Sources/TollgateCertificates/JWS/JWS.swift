@@ -18,15 +18,15 @@ public struct JWS: Hashable {
         guard compact.utf8.count <= maxBytes else {
             throw VerificationError(.objectTooLarge, object, "\(compact.utf8.count) bytes, the limit is \(maxBytes)")
         }
-        let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = compact.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw VerificationError(.malformed, object, "a compact JWS has 3 dot-separated parts, found \(parts.count)")
         }
         do {
-            let headerBytes = try Base64URL.decode(parts[0])
+            let headerBytes = try Base64URL.decode(Substring(parts[0]))
             header = try JSONDecoder().decode(JWSHeader.self, from: Data(headerBytes))
-            payload = try Base64URL.decode(parts[1])
-            signature = try Base64URL.decode(parts[2])
+            payload = try Base64URL.decode(Substring(parts[1]))
+            signature = try Base64URL.decode(Substring(parts[2]))
         } catch let error as VerificationError {
             throw error
         } catch {

@@ -11,11 +11,9 @@ public protocol SignedPayload: Codable, Hashable, Sendable {
 }
 
 extension SignedPayload {
-    /// The deterministic JSON encoding that is signed: sorted keys, no escaped slashes.
+    /// The deterministic JSON encoding that is signed (see `CanonicalJSON`).
     public func encodedPayload() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try [UInt8](encoder.encode(self))
+        try CanonicalJSON.encode(self)
     }
 }
 

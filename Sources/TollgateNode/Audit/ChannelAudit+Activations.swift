@@ -33,7 +33,10 @@ extension ChannelAudit {
         for (_, group) in bySerial.sorted(by: { $0.key < $1.key }) where group.count > 1 {
             let ordered = group.sorted { ($0.activation.payload.iat, $0.activation.hash) < ($1.activation.payload.iat, $1.activation.hash) }
             for (offset, earlier) in ordered.enumerated() {
-                for later in ordered[(offset + 1)...] where later.activation.payload.iat < earlier.end {
+                // Both ways: with one-second times, a seat given back and taken again in the same second
+                // ties on `iat`, and `ordered` may then put the new activation first.
+                for later in ordered[(offset + 1)...]
+                where later.activation.payload.iat < earlier.end && earlier.activation.payload.iat < later.end {
                     let (license, chain, _) = licenses[later.activation.payload.license]!
                     add(.overActivation, node: later.node,
                         "serial \(later.activation.payload.serial) was active on two machines at \(later.activation.payload.iat)",

@@ -10,6 +10,8 @@ public final class LicensingNode {
     public let store: NodeStore
     let ids: IdentifierSource
     let verifier: LicenseVerifier
+    /// Held certificates, parsed once; dropped whenever the set may change (see `discardCaches`).
+    private var heldCache: [HeldCertificate]?
 
     /// The serial space the root delegates from.
     public static let rootSerialSpace = SerialRange(0, SerialRange.limit)
@@ -40,6 +42,8 @@ public final class LicensingNode {
         let held = HeldCertificate(chain: chain, certificate: leaf.certificate)
         try storage {
             if try store.isHeld(hash: held.hash) { return }
+            heldCache = nil
+            defer { heldCache = nil }
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.certificateReceived.rawValue, bytes: Array(held.certificate.compact.utf8), at: now)
                 try store.insertHeld(held, logIndex: index, at: now)
@@ -49,7 +53,16 @@ public final class LicensingNode {
     }
 
     public func heldCertificates() throws(NodeError) -> [HeldCertificate] {
-        try storage { try store.heldCertificates() }
+        if let heldCache { return heldCache }
+        let loaded = try storage { try store.heldCertificates() }
+        heldCache = loaded
+        return loaded
+    }
+
+    /// Forgets what the node caches from its store; the executor calls it when a batch it already
+    /// ran could not be committed.
+    public func discardCaches() {
+        heldCache = nil
     }
 
     // MARK: Delegating
@@ -132,7 +145,7 @@ public final class LicensingNode {
         if let hash = request.certificateHash {
             candidates = [try heldCertificate(matching: hash)]
         } else {
-            candidates = try storage { try store.heldCertificates() }
+            candidates = try heldCertificates()
         }
         guard !candidates.isEmpty else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
         var firstRefusal: NodeError?
@@ -149,8 +162,8 @@ public final class LicensingNode {
 
     private func issue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64) throws(NodeError) -> LicenseFile {
         let certificate = held.payload
-        let chainHashes = Set(held.chain.map { JWS.hash(of: $0) })
-        if let revocation = try storage({ try store.revocations() }).first(where: { chainHashes.contains($0.payload.cert) && $0.payload.effective <= now }) {
+        let chainHashes = held.chain.map { JWS.hash(of: $0) }
+        if let revocation = try storage({ try store.revocations(of: chainHashes) }).first(where: { $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
         }
         try checkSyncFreshness(certificate, at: now)
@@ -185,7 +198,7 @@ public final class LicensingNode {
 
     /// The held certificate whose hash or jti starts with `prefix`; with no prefix, the only one held.
     func heldCertificate(matching prefix: String?) throws(NodeError) -> HeldCertificate {
-        let held = try storage { try store.heldCertificates() }
+        let held = try heldCertificates()
         let matches = prefix.map { p in held.filter { $0.hash.hasPrefix(p) || $0.payload.jti == p } } ?? held
         guard matches.count == 1 else {
             let listing = held.map { "\($0.hash.prefix(12)) (\($0.payload.sub), seats \($0.payload.seats))" }.joined(separator: "; ")
@@ -197,9 +210,16 @@ public final class LicensingNode {
         return matches[0]
     }
 
-    /// The lowest `count` consecutive serials in `space` that this node has not handed out.
+    /// `count` consecutive serials in `space` that this node has not handed out: right after the
+    /// highest serial handed out so far, or, once the end of `space` is reached, the lowest gap.
     func freeRange(count: UInt64, within space: SerialRange) throws(NodeError) -> SerialRange {
         guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
+        let frontier = try storage { try store.lastAllocation(within: space) }.map { max($0.seats.end, space.start) } ?? space.start
+        if frontier <= space.end, space.end - frontier >= count, frontier + count <= space.end {
+            let candidate = SerialRange(frontier, frontier + count)
+            // An allocation that starts before `space` may still reach into it.
+            if try storage({ try store.overlappingAllocation(candidate) }) == nil { return candidate }
+        }
         let taken = try storage { try store.allocations(within: space) }
         var cursor = space.start
         for allocation in taken {

@@ -49,6 +49,14 @@ public final class NodeStore {
             [.integer(Int64(range.start)), .integer(Int64(range.end))]).first.map(Self.allocation)
     }
 
+    /// The allocation with the highest start inside `range`: since allocations never overlap, its
+    /// end is the frontier past which `range` is untouched.
+    public func lastAllocation(within range: SerialRange) throws -> SerialAllocation? {
+        try database.query(
+            "SELECT start, end, kind, holder_hash, object_hash FROM serial_allocations WHERE start >= ?1 AND start < ?2 ORDER BY start DESC LIMIT 1",
+            [.integer(Int64(range.start)), .integer(Int64(range.end))]).first.map(Self.allocation)
+    }
+
     /// Allocations inside `range`, by start.
     public func allocations(within range: SerialRange) throws -> [SerialAllocation] {
         try database.query(
@@ -161,6 +169,16 @@ public final class NodeStore {
             "INSERT OR IGNORE INTO revocations (hash, certificate_hash, effective, compact, log_index) VALUES (?1, ?2, ?3, ?4, ?5)",
             [.text(revocation.hash), .text(revocation.payload.cert), .integer(revocation.payload.effective),
              .text(revocation.compact), .integer(Int64(logIndex))])
+    }
+
+    /// Revocations of any of the certificates `hashes`.
+    public func revocations(of hashes: [String]) throws -> [SignedRevocation] {
+        var found: [SignedRevocation] = []
+        for hash in hashes {
+            found += try database.query("SELECT compact FROM revocations WHERE certificate_hash = ?1", [.text(hash)])
+                .map { try SignedRevocation(compact: $0.text(0)) }
+        }
+        return found
     }
 
     public func revocations() throws -> [SignedRevocation] {

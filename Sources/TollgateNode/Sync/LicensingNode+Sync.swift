@@ -206,7 +206,11 @@ extension LicensingNode {
             }
         }
         if end > held {
-            _ = try mirror.append(contentsOf: Array(decoded[Int(held - segment.from)...]))
+            let fresh = Array(decoded[Int(held - segment.from)...])
+            if let forged = SegmentVerification.firstForgedEntry(fresh, signer: node.publicKey) {
+                throw NodeError(.invalidRequest, "entry \(held + UInt64(forged)) (\(fresh[forged].kind)) is not signed by \(node.subject)")
+            }
+            _ = try mirror.append(contentsOf: fresh)
         }
         guard end >= held else {
             return held  // an old segment: nothing new, nothing contradicted

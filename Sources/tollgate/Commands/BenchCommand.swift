@@ -11,7 +11,10 @@ enum BenchCommand: TollgateCommand {
         name: "bench",
         abstract: "Measure license issuance and verification rates against raw Ed25519 in the same run.",
         discussion: "Build with 'swift build -c release' first; debug builds are several times slower.",
-        options: [.init(name: "seconds", value: "s", help: "Time per measurement (default 1).")])
+        options: [
+            .init(name: "seconds", value: "s", help: "Time per measurement (default 1)."),
+            .init(name: "only", value: "issue", help: "Measure only raw signing and issuance (for profiling)."),
+        ])
 
     struct Measurement {
         var name: String
@@ -39,6 +42,13 @@ enum BenchCommand: TollgateCommand {
         let rawSign = try measure("raw Ed25519 sign (OpenSSL EVP)", seconds: seconds) { _ = try key.signature(for: message) }
         let rawVerify = measure("raw Ed25519 verify (OpenSSL EVP)", seconds: seconds) { _ = key.publicKey.isValidSignature(signature, for: message) }
 
+        if let only = arguments.value("only") {
+            guard only == "issue" else { throw ValidationError("--only takes 'issue'") }
+            let memoryIssue = try issuanceRate("issue license (in-memory store)", path: ":memory:", seconds: seconds)
+            Console.print("\(rawSign.name): \(Int(rawSign.perSecond))/s; \(memoryIssue.name): \(Int(memoryIssue.perSecond))/s "
+                          + String(format: "(%.2f× sign)", memoryIssue.perSecond / rawSign.perSecond))
+            return .success
+        }
         // Verification of the depth-3 test vector chain: cold (every signature) and warm (cached chain).
         let vector = try VectorGenerator().vectors().first { $0.name == "valid-chain-depth-3" }!
         let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(vector.anchor)))
