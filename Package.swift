@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
         .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateNode"]),
         .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateSimulation", "TollgateNode", "TollgateCertificates"]),
+        .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateHTTP", "TollgateCertificates", "TollgateCrypto", "TollgateNode", "TollgateService", "TollgateLedger"]),
         // @ledger-tests
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
         // @http-tests

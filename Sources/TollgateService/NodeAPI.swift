@@ -159,7 +159,8 @@ public final class NodeAPI: Sendable {
     private func allowedMethods(_ parts: [String]) -> [String]? {
         let publicRoutes: [(String, [String])] = [("GET", ["healthz"]), ("GET", ["metrics"]), ("GET", ["v1", "anchor"]),
                                             ("POST", ["v1", "activations"]), ("GET", ["v1", "licenses", "*", "status"]),
-                                            ("GET", ["v1", "log", "checkpoint"]),
+                                            ("GET", ["v1", "log", "checkpoint"]), ("GET", ["v1", "log", "proof", "inclusion"]),
+                                            ("GET", ["v1", "log", "proof", "consistency"]),
                                                   ("POST", ["v1", "sync", "push"]), ("GET", ["v1", "sync", "pull"])]
         let methods = (Self.operatorRoutes + publicRoutes).filter { matches($0.1, parts) }.map(\.0)
         return methods.isEmpty ? nil : Array(Set(methods)).sorted()

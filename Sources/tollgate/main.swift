@@ -33,6 +33,7 @@ let commands: [any TollgateCommand.Type] = [
     IngestBenchCommand.self,
     SimRunCommand.self,
     SimSweepCommand.self,
+    HTTPBenchCommand.self,
 ]
 
 @MainActor func overview() -> String {

@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# A whole Tollgate channel on this machine, over TLS on loopback, and a short story through it.
+#
+#   vendor (root)
+#   ├── ga-europe    ── ra-dach, ra-france
+#   └── ga-americas  ── ra-usa,  ra-brazil
+#
+# Installs system packages (Deploy/setup-system.sh), builds `tollgate` in release, makes a throwaway
+# CA and a server certificate for 127.0.0.1/localhost, creates the seven nodes, serves each with
+# `tollgate node serve` over HTTPS (each agent syncing with its parent), wires their certificates
+# through the operator API, then sells, activates, rehosts, handles an emergency and an offline
+# activation, verifies offline with only the vendor's key, shows refused sales, waits for the sales
+# to sync up to the vendor and audits there, shows /healthz and /metrics, and stops every node with
+# SIGTERM, checking that each exits 0.
+#
+# Usage: Deploy/local-network.sh [options]
+#   --work DIR        work directory (default: a fresh one under /tmp); a directory this script made
+#                     before is wiped and reused, anything else must be empty or absent
+#   --keep-running    leave the nodes running at the end and print their URLs and how to stop them
+#   --fixed-ports     listen on 7401–7407 instead of ephemeral ports read from --port-file
+#   --binary PATH     use this tollgate binary instead of building one
+#   --scratch-path D  build with `swift build --scratch-path D` (default: SwiftPM's .build)
+#   --skip-setup      do not run Deploy/setup-system.sh
+# Exits non-zero as soon as any step fails (after stopping the nodes it started).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work=""
+keep_running=0
+fixed_ports=0
+binary=""
+scratch=()
+skip_setup=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --work) work="$2"; shift 2 ;;
+        --keep-running) keep_running=1; shift ;;
+        --fixed-ports) fixed_ports=1; shift ;;
+        --binary) binary="$2"; shift 2 ;;
+        --scratch-path) scratch=(--scratch-path "$2"); shift 2 ;;
+        --skip-setup) skip_setup=1; shift ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+# ---------------------------------------------------------------------------------------------
+# Output helpers
+
+bold=$'\033[1m'; dim=$'\033[2m'; green=$'\033[32m'; red=$'\033[31m'; reset=$'\033[0m'
+if [ ! -t 1 ]; then bold=""; dim=""; green=""; red=""; reset=""; fi
+chapter() { printf '\n%s== %s%s\n' "$bold" "$*" "$reset"; }
+note() { printf '%s%s%s\n' "$dim" "$*" "$reset"; }
+fail() { printf '%sFAILED: %s%s\n' "$red" "$*" "$reset" >&2; exit 1; }
+# `shown ARGS…` prints a command line as one would type it (arguments with spaces in quotes).
+shown() {
+    local words=() word
+    for word in "$@"; do
+        if [[ "$word" =~ [[:space:]] ]]; then words+=("\"$word\""); else words+=("$word"); fi
+    done
+    printf '%s' "${words[*]}"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Build and work directory
+
+if [ "$skip_setup" -eq 0 ]; then
+    chapter "System packages"
+    "$repo/Deploy/setup-system.sh"
+fi
+for tool in openssl curl python3; do command -v "$tool" >/dev/null || fail "$tool is not installed (run Deploy/setup-system.sh)"; done
+
+if [ -z "$binary" ]; then
+    chapter "Building tollgate (release)"
+    (cd "$repo" && swift build -c release --product tollgate "${scratch[@]}")
+    binary="$(cd "$repo" && swift build -c release --product tollgate "${scratch[@]}" --show-bin-path)/tollgate"
+fi
+[ -x "$binary" ] || fail "no tollgate binary at $binary"
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
+
+marker=".tollgate-local-network"
+if [ -z "$work" ]; then
+    work="$(mktemp -d /tmp/tollgate-network.XXXXXX)"
+elif [ -e "$work/$marker" ]; then
+    rm -rf "${work:?}"/* "${work:?}"/.[!.]* 2>/dev/null || true
+elif [ -d "$work" ] && [ -n "$(ls -A "$work")" ]; then
+    fail "$work is not empty and was not made by this script; choose another --work"
+fi
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+touch "$work/$marker"
+mkdir -p "$work/tls" "$work/logs" "$work/files" "$work/machines"
+cd "$work"
+note "work directory: $work"
+note "tollgate: $binary"
+
+# `tg ARGS…` runs tollgate, echoing the command line first.
+tg() {
+    printf '%s$ tollgate %s%s\n' "$bold" "$(shown "$@")" "$reset"
+    "$binary" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+# A throwaway CA and a server certificate for the loopback address
+
+chapter "TLS: a throwaway EC P-256 CA and a server certificate for 127.0.0.1 / localhost"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out tls/ca.key 2>/dev/null
+openssl req -x509 -new -key tls/ca.key -sha256 -days 2 -subj "/CN=Tollgate local network CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out tls/ca.crt
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out tls/server.key 2>/dev/null
+chmod 600 tls/ca.key tls/server.key
+openssl req -new -key tls/server.key -subj "/CN=localhost" -out tls/server.csr
+cat > tls/server.ext <<'EOF'
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,DNS:localhost
+EOF
+openssl x509 -req -in tls/server.csr -CA tls/ca.crt -CAkey tls/ca.key -CAcreateserial -days 2 -sha256 \
+    -extfile tls/server.ext -out tls/server.crt 2>/dev/null
+openssl verify -CAfile tls/ca.crt tls/server.crt
+ca="$work/tls/ca.crt"
+
+# ---------------------------------------------------------------------------------------------
+# Nodes
+
+nodes=(vendor ga-europe ga-americas ra-dach ra-france ra-usa ra-brazil)
+declare -A parent=([ga-europe]=vendor [ga-americas]=vendor [ra-dach]=ga-europe [ra-france]=ga-europe
+                   [ra-usa]=ga-americas [ra-brazil]=ga-americas)
+declare -A pid=() url=()
+stopped=0
+
+stop_nodes() {
+    # SIGTERM drains each node; a node that does not exit within 15 s is killed and reported.
+    local status=0 name
+    for name in "${nodes[@]}"; do
+        [ -n "${pid[$name]:-}" ] && kill -TERM "${pid[$name]}" 2>/dev/null || true
+    done
+    for name in "${nodes[@]}"; do
+        local p="${pid[$name]:-}"
+        [ -n "$p" ] || continue
+        local waited=0
+        while kill -0 "$p" 2>/dev/null && [ "$waited" -lt 150 ]; do
+            sleep 0.1; waited=$((waited + 1))
+            # A signal that arrives before the node armed its handler is ignored: repeat it.
+            [ $((waited % 10)) -eq 0 ] && kill -TERM "$p" 2>/dev/null || true
+        done
+        if kill -0 "$p" 2>/dev/null; then
+            kill -KILL "$p" 2>/dev/null || true
+            wait "$p" 2>/dev/null || true
+            printf '  %-12s did not stop within 15 s: killed\n' "$name"
+            status=1
+        else
+            local code=0
+            wait "$p" || code=$?
+            printf '  %-12s exit %s\n' "$name" "$code"
+            [ "$code" -eq 0 ] || status=1
+        fi
+        pid[$name]=""
+    done
+    stopped=1
+    return "$status"
+}
+
+on_exit() {
+    local code=$?
+    if [ "$stopped" -eq 0 ] && { [ "$keep_running" -eq 0 ] || [ "$code" -ne 0 ]; }; then
+        [ "$code" -eq 0 ] || printf '%sstopping the nodes after a failure (logs in %s/logs)%s\n' "$red" "$work" "$reset" >&2
+        stop_nodes >/dev/null 2>&1 || true
+    fi
+}
+trap on_exit EXIT
+
+chapter "Creating the vendor's root and six agents"
+tg root init --dir vendor --name vendor >/dev/null
+for name in "${nodes[@]:1}"; do
+    "$binary" node init --dir "$name" --name "$name" --anchor vendor/anchor.pub >/dev/null
+done
+note "made ${nodes[*]} (each: node.key 0600, node.pub, anchor.pub, node.sqlite, operator.token 0600)"
+
+chapter "Serving all seven over TLS on loopback (parents first: each agent syncs with its parent)"
+port_number=7401
+for name in "${nodes[@]}"; do
+    if [ "$fixed_ports" -eq 1 ]; then
+        port_args=(--port "$port_number")
+    else
+        port_args=(--port 0 --port-file "$name/port")
+    fi
+    sync_args=()
+    if [ -n "${parent[$name]:-}" ]; then
+        sync_args=(--parent "${url[${parent[$name]}]}" --parent-ca "$ca" --sync-interval 2)
+    fi
+    "$binary" node serve --dir "$name" --host 127.0.0.1 "${port_args[@]}" \
+        --tls-cert tls/server.crt --tls-key tls/server.key "${sync_args[@]}" >"logs/$name.log" 2>&1 &
+    pid[$name]=$!
+    port=""
+    for _ in $(seq 1 300); do
+        if [ "$fixed_ports" -eq 1 ]; then
+            grep -q "serving on" "logs/$name.log" 2>/dev/null && port="$port_number"
+        elif [ -s "$name/port" ]; then
+            port="$(tr -d '[:space:]' < "$name/port")"
+        fi
+        [ -n "$port" ] && break
+        kill -0 "${pid[$name]}" 2>/dev/null || fail "$name exited while starting: $(cat "logs/$name.log")"
+        sleep 0.1
+    done
+    [ -n "$port" ] || fail "$name is not listening after 30 s: $(cat "logs/$name.log")"
+    port_number=$((port_number + 1))
+    url[$name]="https://127.0.0.1:$port"
+    curl -fsS --cacert "$ca" "${url[$name]}/healthz" >/dev/null || fail "$name does not answer /healthz over TLS"
+    printf '  %-12s %s  (pid %s%s)\n' "$name" "${url[$name]}" "${pid[$name]}" \
+        "${parent[$name]:+, syncs with ${parent[$name]} every 2 s}"
+done
+
+# `op NODE CMD ARGS…` runs an operator command against the running node over HTTPS.
+op() {
+    local name="$1" command="$2"; shift 2
+    printf '%s[%s]$ tollgate %s%s\n' "$bold" "$name" "$(shown "$command" "$@")" "$reset"
+    "$binary" "$command" --node "${url[$name]}" --token-file "$name/operator.token" --ca "$ca" "$@"
+}
+
+# `refused NODE CMD ARGS…` runs an operator command that must fail, and shows why it did.
+refused() {
+    local name="$1" command="$2"; shift 2
+    printf '%s[%s]$ tollgate %s%s\n' "$bold" "$name" "$(shown "$command" "$@")" "$reset"
+    local output
+    if output="$("$binary" "$command" --node "${url[$name]}" --token-file "$name/operator.token" --ca "$ca" "$@" 2>&1)"; then
+        fail "tollgate $command was accepted but must be refused: $output"
+    fi
+    printf '%s  refused as it should be: %s%s\n' "$green" "$output" "$reset"
+}
+
+# `machine NAME CMD ARGS…` runs a `tollgate machine` command in machine NAME's wallet.
+machine() {
+    local name="$1" command="$2"; shift 2
+    printf '%s[machine %s]$ tollgate machine %s%s\n' "$bold" "$name" "$(shown "$command" "$@")" "$reset"
+    "$binary" machine "$command" --dir "machines/$name" "$@"
+}
+
+chapter "Wiring the channel: delegate on the parent, accept on the child (operator API over HTTPS)"
+note "each [node] command runs with --node <its URL> --token-file <node>/operator.token --ca tls/ca.crt"
+op vendor delegate --subject ga-europe --subject-key ga-europe/node.pub --seats 100000 \
+    --countries DE,AT,CH,FR,IT,ES --product cad-pro=export,render,simulate --product cad-lite=export \
+    --models perpetual,subscription,trial --price-floor EUR:4000 --price-floor CHF:4500 --sync-within 14d \
+    --out files/ga-europe.chain
+op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --seats 100000 \
+    --countries US,CA,BR,MX --product cad-pro=export,render,simulate --product cad-lite=export \
+    --models perpetual,subscription,trial --price-floor USD:4500 --price-floor BRL:22000 --sync-within 14d \
+    --out files/ga-americas.chain
+op ga-europe accept files/ga-europe.chain
+op ga-americas accept files/ga-americas.chain >/dev/null
+op ga-europe delegate --subject ra-dach --subject-key ra-dach/node.pub --seats 10000 --countries DE,AT,CH \
+    --product cad-pro=export,render --models perpetual,subscription --price-floor EUR:4500 --price-floor CHF:5000 \
+    --sync-within 7d --out files/ra-dach.chain
+op ga-europe delegate --subject ra-france --subject-key ra-france/node.pub --seats 10000 --countries FR \
+    --product cad-pro=export,render --product cad-lite=export --models perpetual,subscription \
+    --price-floor EUR:4500 --price-floor CHF:5000 --sync-within 7d --out files/ra-france.chain
+op ga-americas delegate --subject ra-usa --subject-key ra-usa/node.pub --seats 10000 --countries US,CA \
+    --models perpetual,subscription --price-floor USD:5000 --price-floor BRL:25000 --sync-within 7d --out files/ra-usa.chain
+op ga-americas delegate --subject ra-brazil --subject-key ra-brazil/node.pub --seats 5000 --countries BR \
+    --product cad-lite=export --models perpetual --price-floor USD:4500 --price-floor BRL:22000 --sync-within 7d \
+    --out files/ra-brazil.chain
+for name in ra-dach ra-france ra-usa ra-brazil; do
+    op "$name" accept "files/$name.chain" >/dev/null
+done
+note "ra-dach, ra-france, ra-usa and ra-brazil accepted their chains"
+op ga-europe list certificates
+op ga-americas list certificates
+
+chapter "Sell: ra-dach issues a two-seat subscription; ra-usa sells in the Americas"
+op ra-dach issue --customer "Muster GmbH" --country DE --territory DE,AT --product cad-pro --model subscription \
+    --days 365 --price EUR:4900 --seats 2 --out files/muster.license
+op ra-usa issue --customer "Acme Corp" --country US --territory US,CA --product cad-pro --model perpetual \
+    --price USD:5900 --out files/acme.license
+
+chapter "Activate a customer machine online (ws-01)"
+machine ws-01 init --anchor vendor/anchor.pub --product cad-pro
+machine ws-01 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/muster.license
+
+chapter "Rehost: ws-01 gives its seat back with its signed proof, ws-02 takes it"
+machine ws-01 deactivate --node "${url[ra-dach]}" --ca "$ca"
+machine ws-02 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-02 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/muster.license
+ws02_activation="$("$binary" machine check --dir machines/ws-02 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["activation"])')"
+[ -n "$ws02_activation" ] || fail "ws-02 holds no activation"
+
+chapter "Emergency: ws-02 has failed; the spare ws-03 stands in for it for at most 72 hours"
+machine ws-03 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-03 emergency --node "${url[ra-dach]}" --ca "$ca" --replaces "$ws02_activation" --country DE \
+    --license files/muster.license
+
+chapter "Offline activation: the air-gapped ws-04 in Austria, by request and response files"
+machine ws-04 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-04 request --license files/muster.license --country AT --out files/ws-04.request
+note "(the request file travels to the reseller on a USB stick)"
+op ra-dach answer files/ws-04.request --out files/ws-04.response
+note "(and the response file travels back)"
+machine ws-04 install files/ws-04.response
+op ra-dach list activations
+machine ws-02 status --node "${url[ra-dach]}" --ca "$ca"
+
+chapter "Verify offline with nothing but the vendor's public key"
+openssl pkey -in machines/ws-04/machine.key -pubout -out files/ws-04.pub
+tg verify --anchor vendor/anchor.pub --activation machines/ws-04/activation.jws --machine-key files/ws-04.pub \
+    machines/ws-04/license.json
+machine ws-04 check
+machine ws-03 check
+
+chapter "Refused sales"
+refused ra-dach issue --customer "Cheap AG" --country DE --product cad-pro --model perpetual --price EUR:100 \
+    --out files/cheap.license
+refused ra-dach issue --customer "Faraway Inc" --country US --product cad-pro --model perpetual --price USD:9000 \
+    --out files/faraway.license
+refused ra-brazil issue --customer "Loja Ltda" --country BR --product cad-pro --model perpetual --price BRL:30000 \
+    --out files/loja.license
+
+chapter "Sync and audit: the sales reach the vendor through ga-europe and ga-americas"
+note "(each regional agent pushes its log to its general agent, which relays it to the vendor with its own)"
+synced=0
+for _ in $(seq 1 120); do
+    if "$binary" report quota --json --node "${url[vendor]}" --token-file vendor/operator.token --ca "$ca" 2>/dev/null \
+        | python3 -c 'import json, sys
+rows = {row["name"]: row for row in json.load(sys.stdin).get("quota") or []}
+sys.exit(0 if rows.get("ra-dach", {}).get("issued", 0) >= 2 and rows.get("ra-usa", {}).get("issued", 0) >= 1 else 1)'; then
+        synced=1
+        break
+    fi
+    sleep 0.5
+done
+[ "$synced" -eq 1 ] || fail "the vendor has not seen the regional agents' sales after 60 s of syncing"
+op vendor report quota
+op vendor audit
+
+chapter "Health and metrics of ra-dach"
+printf '%s$ curl --cacert tls/ca.crt %s/healthz%s\n' "$bold" "${url[ra-dach]}" "$reset"
+curl -fsS --cacert "$ca" "${url[ra-dach]}/healthz"
+printf '%s$ curl --cacert tls/ca.crt %s/metrics%s\n' "$bold" "${url[ra-dach]}" "$reset"
+curl -fsS --cacert "$ca" "${url[ra-dach]}/metrics" | grep -v '^#'
+
+if [ "$keep_running" -eq 1 ]; then
+    chapter "Still running"
+    for name in "${nodes[@]}"; do printf '  %-12s %s  pid %s  token %s\n' "$name" "${url[$name]}" "${pid[$name]}" "$work/$name/operator.token"; done
+    printf '%s\n' "${pid[@]}" > pids
+    echo
+    echo "CA certificate: $ca   (curl --cacert $ca ${url[vendor]}/healthz)"
+    echo "Stop them all (each drains and exits 0): kill -TERM \$(cat $work/pids)"
+    echo "Logs: $work/logs"
+    exit 0
+fi
+
+chapter "Stopping every node (SIGTERM, drain, exit code)"
+stop_nodes || fail "a node did not stop cleanly (logs in $work/logs)"
+printf '\n%sThe local network story completed; everything is in %s%s\n' "$green" "$work" "$reset"

@@ -1,0 +1,32 @@
+import Foundation
+import TollgateCertificates
+import TollgateCrypto
+
+/// One regional agent served by `tollgate node serve`, with a certificate from a vendor that was set
+/// up offline with the CLI (the vendor itself is not running). For tests about one node's serving.
+final class AgentFixture {
+    let scratch: Scratch
+    let node: NodeProcess
+    let anchor: TrustAnchor
+
+    /// A sale the agent's certificate allows: one seat of `cad` in Germany, above the floor.
+    static var sale: [String: Any] { [
+        "customer": "Muster GmbH", "country": "DE", "product": "cad", "model": "perpetual",
+        "price": ["currency": "EUR", "amount": 500],
+    ] }
+
+    init(_ label: String, serveArguments: [String] = []) throws {
+        scratch = try Scratch(label)
+        let vendor = scratch.path("vendor"), agent = scratch.path("agent"), chain = scratch.path("agent.chain")
+        try TollgateCLI.run(["root", "init", "--dir", vendor, "--name", "vendor"])
+        try TollgateCLI.run(["node", "init", "--dir", agent, "--name", "agent", "--anchor", vendor + "/anchor.pub"])
+        try TollgateCLI.run(["delegate", "--dir", vendor, "--subject", "agent", "--subject-key", agent + "/node.pub",
+                             "--seats", "1000000", "--countries", "DE,AT", "--product", "cad=export,render",
+                             "--models", "perpetual,subscription", "--price-floor", "EUR:100", "--out", chain])
+        try TollgateCLI.run(["accept", "--dir", agent, chain])
+        anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: vendor + "/anchor.pub")))
+        node = try NodeProcess(directory: URL(fileURLWithPath: agent), extraArguments: serveArguments)
+    }
+
+    func client() throws -> NodeAPIClient { try NodeAPIClient(node) }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Glibc
+
+/// A `tollgate node serve` process on 127.0.0.1 with an ephemeral port read from its port file.
+/// Its output goes to `serve.log` in the node directory. A process still running when the value
+/// goes away is killed.
+final class NodeProcess {
+    struct StartFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let directory: URL
+    let extraArguments: [String]
+    /// The port asked for: 0 for any free one.
+    let requestedPort: Int
+    private var process: Process?
+    private(set) var port = 0
+
+    /// Starts serving `directory` with `extraArguments` added to `node serve`, on `port` (0: any free one).
+    init(directory: URL, extraArguments: [String] = [], port: Int = 0) throws {
+        self.directory = directory
+        self.extraArguments = extraArguments
+        self.requestedPort = port
+        try start()
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var portFile: URL { directory.appendingPathComponent("port") }
+    var logFile: URL { directory.appendingPathComponent("serve.log") }
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var processIdentifier: pid_t { process?.processIdentifier ?? 0 }
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    /// The node's operator token.
+    var token: String {
+        get throws {
+            try String(contentsOf: directory.appendingPathComponent("operator.token"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// The server's output so far, for failure messages.
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Starts (or restarts) the process and waits until it has written its port file.
+    func start() throws {
+        precondition(!isRunning, "the node is already running")
+        try? FileManager.default.removeItem(at: portFile)
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: logFile)
+        try log.seekToEnd()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TollgateBinary.path)
+        process.arguments = ["node", "serve", "--dir", directory.path, "--host", "127.0.0.1", "--port", String(requestedPort),
+                             "--port-file", portFile.path] + extraArguments
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8),
+               let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 {
+                self.port = port
+                return
+            }
+            guard process.isRunning else {
+                throw StartFailure(description: "node serve exited with \(process.terminationStatus) before listening:\n\(self.log)")
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        throw StartFailure(description: "node serve wrote no port file within 30 s:\n\(self.log)")
+    }
+
+    /// Sends SIGTERM (again every half second, since a signal that arrives before the process armed
+    /// its handler is ignored) until the process exits; returns its exit status, or nil if it was
+    /// still running after `timeout` (then it is killed).
+    func terminate(timeout: Duration = .seconds(20)) -> Int32? {
+        guard let process else { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            Glibc.kill(process.processIdentifier, SIGTERM)
+            let retry = ContinuousClock.now + .milliseconds(500)
+            while process.isRunning && ContinuousClock.now < retry { Thread.sleep(forTimeInterval: 0.005) }
+        }
+        guard !process.isRunning else {
+            kill()
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Sends SIGTERM once, without waiting.
+    func signalTerminate() {
+        if let process, process.isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
+    }
+
+    /// Waits for the process to exit on its own; its exit status, or nil after `timeout`.
+    func waitForExit(timeout: Duration) -> Int32? {
+        guard let process else { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        guard !process.isRunning else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: the process gets no chance to finish anything.
+    func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
