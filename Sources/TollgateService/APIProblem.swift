@@ -12,7 +12,7 @@ enum APIProblem {
         case .invalidRequest: status = .badRequest
         case .notFound: status = .notFound
         case .unauthorized: status = .forbidden
-        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed: status = .conflict
+        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict: status = .conflict
         case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid: status = .unprocessableContent
         case .storage: status = .serviceUnavailable
         default: status = .internalServerError
@@ -37,6 +37,8 @@ enum APIProblem {
         case .certificateRejected: "Certificate rejected"
         case .noCertificate: "No usable certificate"
         case .licenseInvalid: "The license is not valid"
+        case .syncOverdue: "Sync with the parent first"
+        case .logConflict: "The log does not extend what is held"
         case .storage: "The node could not store the change"
         default: "Refused"
         }

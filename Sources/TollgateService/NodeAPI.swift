@@ -34,7 +34,9 @@ public final class NodeAPI: Sendable {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let route = Route(method: request.method.rawValue, parts: parts)
-        requestCounts.withLock { $0[route.name, default: 0] += 1 }
+        // Only routes the API serves get their own counter, so arbitrary paths cannot grow /metrics.
+        let label = allowedMethods(parts)?.contains(route.method) == true ? route.name : "unmatched"
+        requestCounts.withLock { $0[label, default: 0] += 1 }
         do {
             return try dispatch(route, request)
         } catch let error as NodeError {
@@ -55,7 +57,7 @@ public final class NodeAPI: Sendable {
 
         /// A label for metrics: the path with ids replaced.
         var name: String {
-            let shape = parts.enumerated().map { index, part in index >= 2 && parts[1] == "licenses" && index == 2 ? "{hash}" : part }
+            let shape = parts.enumerated().map { index, part in index == 2 && parts.count > 3 && parts[1] == "licenses" ? "{hash}" : part }
             return method + " /" + shape.joined(separator: "/")
         }
     }

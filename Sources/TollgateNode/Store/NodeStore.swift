@@ -42,11 +42,13 @@ public final class NodeStore {
 
     // MARK: Serials
 
-    /// The first allocation that shares a serial with `range`, if any.
+    /// An allocation that shares a serial with `range`, if any. Allocations never overlap each other
+    /// (every insert is checked first), so only the one starting last before `range.end` can reach
+    /// into `range`: one index probe instead of a scan.
     public func overlappingAllocation(_ range: SerialRange) throws -> SerialAllocation? {
         try database.query(
-            "SELECT start, end, kind, holder_hash, object_hash FROM serial_allocations WHERE start < ?2 AND end > ?1 ORDER BY start LIMIT 1",
-            [.integer(Int64(range.start)), .integer(Int64(range.end))]).first.map(Self.allocation)
+            "SELECT start, end, kind, holder_hash, object_hash FROM serial_allocations WHERE start < ?1 ORDER BY start DESC LIMIT 1",
+            [.integer(Int64(range.end))]).first.map(Self.allocation).flatMap { $0.seats.end > range.start ? $0 : nil }
     }
 
     /// The allocation with the highest start inside `range`: since allocations never overlap, its
