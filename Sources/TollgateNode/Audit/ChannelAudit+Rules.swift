@@ -172,6 +172,16 @@ extension ChannelAudit {
         }
     }
 
+    /// Whether the union of `ranges` contains every serial of `range`.
+    static func covers(_ ranges: [SerialRange], _ range: SerialRange) -> Bool {
+        var cursor = range.start
+        for piece in ranges.sorted(by: { $0.start < $1.start }) where piece.start <= cursor {
+            cursor = max(cursor, piece.end)
+            if cursor >= range.end { return true }
+        }
+        return cursor >= range.end
+    }
+
     /// Two objects of one issuer on the same serial, unless the later one follows a return of the
     /// earlier delegation's serials.
     mutating func checkDuplicates(_ allocations: [Allocation], returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)], node: String) {
@@ -182,8 +192,9 @@ extension ChannelAudit {
             for earlier in open where earlier.seats.overlaps(allocation.seats) && earlier.hash != allocation.hash {
                 let (first, second) = earlier.index < allocation.index ? (earlier, allocation) : (allocation, earlier)
                 let overlap = SerialRange(max(first.seats.start, second.seats.start), min(first.seats.end, second.seats.end))
+                // The child may have handed the serials back in several returns before they were delegated again.
                 let returned = first.delegatedHash.map { delegated in
-                    returnsReceived.contains { $0.quotaReturn.cert == delegated && $0.quotaReturn.seats.contains(overlap) && $0.index < second.index }
+                    Self.covers(returnsReceived.filter { $0.quotaReturn.cert == delegated && $0.index < second.index }.map(\.quotaReturn.seats), overlap)
                 } ?? false
                 if returned { continue }
                 add(.duplicateSerial, node: node, "serials \(overlap) were handed out twice",
