@@ -92,8 +92,8 @@ extension Simulation {
             return "sold off the books (log index \(try SignedLicense(compact: file.license).payload.logIndex)); the customer shows the vendor"
         case .returnedQuota:
             let quotaReturn = try returnTop(2, of: held.hash, at: node, live: live)
+            // The returned serials are already out of the honest code's reach: no booking needed.
             let seats = SerialRange(quotaReturn.payload.seats.start, quotaReturn.payload.seats.start + 1)
-            try agent.book(seats, in: held, at: local)
             _ = try agent.forgeLicense(under: held, seats: seats, at: local + 1)
             return "returned \(quotaReturn.payload.seats), then sold \(seats)"
         case .activateAbroad:

@@ -40,6 +40,12 @@ public final class Simulation {
     let anchor: TrustAnchor
     /// The verifier every customer's software embeds (certificate cache shared for speed).
     let verifier: LicenseVerifier
+    /// The customers' verifier, on a second thread, and what waits for it.
+    let customerVerifier: CustomerVerifier
+    var verificationQueue: [CustomerVerifier.Job] = []
+    var verificationCount = 0
+    /// Certificates read so far, by hash.
+    var certificates: [String: SignedCertificate] = [:]
     let encoder: JSONEncoder
     let decoder = JSONDecoder()
     /// Per node: serials handed out, for invariant 2.
@@ -69,6 +75,7 @@ public final class Simulation {
         let rootKey = try Ed25519PrivateKey(seed: random.bytes(32))
         anchor = TrustAnchor(publicKey: rootKey.publicKey)
         verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache())
+        customerVerifier = CustomerVerifier(anchor: anchor)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         network = SimulatedNetwork(parent: [], faults: SimulatedNetwork.Faults(

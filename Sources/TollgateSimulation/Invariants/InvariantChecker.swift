@@ -13,6 +13,11 @@ struct InvariantChecker {
         if !holds { fail(invariant, message()) }
     }
 
+    /// Counts `count` checks of `invariant` that held.
+    mutating func passed(_ invariant: Invariant, count: Int) {
+        checks[invariant, default: 0] += count
+    }
+
     mutating func fail(_ invariant: Invariant, _ message: String) {
         if violations[invariant, default: []].count < Self.cap {
             violations[invariant, default: []].append(message)

@@ -89,6 +89,11 @@ extension Simulation {
     // MARK: After the run
 
     func finish() {
+        customerVerifier.submit(verificationQueue)
+        verificationQueue.removeAll()
+        let (checked, rejections) = customerVerifier.drain()
+        checker.passed(.verifierSound, count: checked - rejections.count)
+        for rejection in rejections { checker.fail(.verifierSound, rejection) }
         timeline.closeAll(at: now)
         timeline.end = now
         checkConvergence()

@@ -152,10 +152,17 @@ public struct ScenarioParser {
         if let random = scenario.randomPartitions, random.longest >= within / 2 {
             throw ScenarioError(file: file, line: 0, "random_partitions max must be under half of sync_within (overlapping cuts add up)")
         }
-        let worstSkew = max(scenario.randomSkewSeconds, scenario.skews.map { abs($0.seconds) }.max() ?? 0)
-            + (scenario.randomJumps?.largestSeconds ?? 0) + scenario.jumps.map { abs($0.seconds) }.reduce(0, +)
-        if worstSkew > 240 {
-            throw ScenarioError(file: file, line: 0, "clocks may drift \(worstSkew) s: keep honest skew and jumps within 240 s (request and verifier windows are 300 s)")
+        // A node's clock is off by its skew plus its jumps; two nodes may be off in opposite
+        // directions, and node-signed requests allow 300 s between parent and child.
+        let names = Set((scenario.skews.map(\.node) + scenario.jumps.map(\.node)).map(\.description))
+        for name in names.sorted() + ["any node"] {
+            let skew = scenario.skews.filter { $0.node.description == name }.map { abs($0.seconds) }.max() ?? scenario.randomSkewSeconds
+            let jumps = scenario.jumps.filter { $0.node.description == name }.map { abs($0.seconds) }.reduce(0, +)
+            let worst = skew + jumps + (scenario.randomJumps?.largestSeconds ?? 0)
+            if worst > 150 {
+                throw ScenarioError(file: file, line: 0, "the clock of \(name) may be off by \(worst) s: keep honest clocks within 150 s "
+                                    + "(parent and child may be off in opposite directions; signed requests allow 300 s between them)")
+            }
         }
         if scenario.revokeNotice <= scenario.syncWithinSeconds {
             throw ScenarioError(file: file, line: 0, "revocation notice must exceed sync_within, or honest agents sell under a revoked certificate before they can hear of it")

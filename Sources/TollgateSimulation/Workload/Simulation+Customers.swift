@@ -55,7 +55,7 @@ extension Simulation {
     /// A refusal is a normal outcome: counted, traced, and retried when it may pass.
     private func refused(_ id: Int, _ error: NodeError, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
         agent.stats.refuse(error.code.rawValue)
-        note("\(agent.name) refuses \(what) for \(customers[id].name): \(error.code)")
+        note("\(agent.name) refuses \(what) for \(customers[id].name): \(error)")
         if error.code == .storage { unexpected(error, "\(what) for \(customers[id].name)", at: agent) }
         if let retry { schedule(.customer(id, retry), after: delay) }
     }
@@ -152,7 +152,7 @@ extension Simulation {
         do {
             let request = try machine.request(.activate, license: lineage, at: offlineSince ?? trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now), offline: offlineSince != nil)
-            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: machine.identity, by: agent,
+            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: machine, by: agent,
                                            what: "activation for \(customers[id].name)"),
                   let activation = verified.activation else { return }
             customers[id].machines[index].activation = activation.hash
@@ -222,7 +222,7 @@ extension Simulation {
             let standIn = try machine(in: customers[id].machines[index].country)
             let request = try standIn.request(.emergency, license: lineage, activation: failed, at: trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
-            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: standIn.identity, by: agent,
+            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: standIn, by: agent,
                                            what: "emergency activation for \(customers[id].name)"),
                   let activation = verified.activation else { return }
             checker.check(.verifierSound, activation.payload.kind == .temporary && activation.payload.exp != nil,
@@ -313,26 +313,45 @@ extension Simulation {
 
     // MARK: Invariants on what customers receive
 
-    /// What a node handed a customer must pass the customer's own verifier (invariant 1).
-    func delivered(_ file: LicenseFile, activation: String? = nil, machine: MachineIdentity? = nil, by agent: SimulatedNode,
-                   what: String) -> VerifiedLicense? {
+    /// What a node handed a customer: read now, and queued for the customer's verifier (invariant 1).
+    func delivered(_ file: LicenseFile, activation: String? = nil, machine: CustomerMachine? = nil, by agent: SimulatedNode,
+                   what: String) -> Delivery? {
         do {
-            let verified = try verifier.verify(file, at: trueSeconds, activation: activation, machine: machine)
-            checker.check(.verifierSound, true, "")
-            return verified
+            guard let leaf = file.chain.last else { throw VerificationError(.emptyChain, what, "no certificate chain") }
+            let delivery = Delivery(license: try SignedLicense(compact: file.license), certificate: try certificate(leaf),
+                                    activation: try activation.map { try SignedActivation(compact: $0) })
+            verificationQueue.append(CustomerVerifier.Job(
+                sequence: verificationCount, chain: file.chain, license: file.license, activation: activation,
+                machineKey: machine?.machineKey, fingerprint: machine?.fingerprint, at: trueSeconds,
+                what: "\(agent.name) handed out a \(what) at \(TraceRecorder.stamp(now)) that"))
+            verificationCount += 1
+            if verificationQueue.count >= CustomerVerifier.batchSize {
+                customerVerifier.submit(verificationQueue)
+                verificationQueue.removeAll(keepingCapacity: true)
+            }
+            return delivery
         } catch {
-            checker.fail(.verifierSound, "\(agent.name) handed out a \(what) the verifier rejects: \(error)")
+            checker.fail(.verifierSound, "\(agent.name) handed out a \(what) that cannot be read: \(error)")
             return nil
         }
     }
 
+    /// A certificate by its compact form, parsed once.
+    func certificate(_ compact: String) throws -> SignedCertificate {
+        let hash = JWS.hash(of: compact)
+        if let known = certificates[hash] { return known }
+        let parsed = try SignedCertificate(compact: compact)
+        certificates[hash] = parsed
+        return parsed
+    }
+
     /// A license an honest code path produced: inside the certificate it names, which the node
     /// holds, on serials never handed out before (a renewal keeps its lineage's).
-    func recordLicense(_ verified: VerifiedLicense, by agent: SimulatedNode) {
-        let license = verified.license
-        let certificate = verified.chain[verified.chain.count - 1]
-        checker.check(.withinCertificates, agent.books.holds(certificate.hash),
-                      "\(agent.name) issued \(license.payload.seats) under certificate \(certificate.hash.prefix(8)), which it does not hold")
+    func recordLicense(_ delivery: Delivery, by agent: SimulatedNode) {
+        let license = delivery.license
+        let certificate = delivery.certificate
+        checker.check(.withinCertificates, agent.books.holds(certificate.hash) && license.payload.cert == certificate.hash,
+                      "\(agent.name) issued \(license.payload.seats) under certificate \(license.payload.cert.prefix(8)), which it does not hold")
         checker.check(.withinCertificates, certificate.payload.seats.contains(license.payload.seats),
                       "\(agent.name) issued \(license.payload.seats) outside its certificate's \(certificate.payload.seats)")
         if let lineage = license.payload.renews {
