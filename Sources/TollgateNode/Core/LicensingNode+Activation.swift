@@ -106,6 +106,11 @@ extension LicensingNode {
         }
         var exp = now + Self.emergencyDuration
         if let licenseExp = license.payload.exp { exp = min(exp, licenseExp) }
+        // Within the verifier's clock-skew tolerance a license may still pass after its end; a
+        // stand-in seat ending before it starts would be an unreadable object in the log.
+        guard exp > now else {
+            throw NodeError(.licenseInvalid, "the license ended at \(exp); an emergency activation cannot start after it")
+        }
         let payload = Activation(iss: identity.keyID, license: lineage, serial: failed.payload.serial, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,
                                  iat: now, exp: exp, kind: .temporary, jti: ids.make(), replaces: failedHash)
