@@ -21,6 +21,9 @@ extension SimulationReport {
                          "\(node.atRoot)", "\(node.skewSeconds)s", node.cheats.isEmpty ? "-" : node.cheats.joined(separator: ",")])
         }
         lines += Self.table(rows)
+        let total = { (value: (NodeStatistics) -> Int) in nodes.reduce(0) { $0 + value($1.statistics) } }
+        lines.append("operators: \(total(\.delegated)) certificates delegated (first ones and top-ups), \(total(\.returned)) quota returns, "
+                     + "\(total(\.revoked)) revocations; customers: \(total(\.unavailable)) requests found their agent down")
         var refusals: [String: Int] = [:]
         for node in nodes { refusals.merge(node.statistics.refusals, uniquingKeysWith: +) }
         if !refusals.isEmpty {
