@@ -84,7 +84,6 @@ extension Simulation {
             guard node.ackedOwn > 1, node.round == nil else { return nil }
             let index = node.ackedOwn - 1
             node.impostor = try agent.fork(replacing: index, with: Array("rewritten by \(node.name)".utf8), idSeed: random.next())
-            node.impostorRounds = 4
             return "syncs a log rewritten at entry \(index)"
         case .hideIssuance:
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local, hidden: true) { $0.customer = "off the books" }

@@ -39,9 +39,9 @@ final class SimulatedNode {
     var lastSyncSuccess: Int64?
     /// Quota returns the parent has confirmed receiving.
     var acknowledgedReturns: Set<String> = []
-    /// A forked copy of this node's log that a cheating agent syncs in its place for a few rounds.
+    /// A forked copy of this node's log that a cheating agent syncs in its place until the parent
+    /// has answered one of its pushes. It lives in its own database, so it outlives crashes.
     var impostor: LicensingNode?
-    var impostorRounds = 0
 
     var books = QuotaBooks()
     var stats = NodeStatistics()
@@ -82,7 +82,6 @@ final class SimulatedNode {
     /// Drops the node and everything it had in memory; the committed database stays.
     func crash(at time: Int64) {
         node = nil
-        impostor = nil
         round = nil
         incarnation += 1
         downSince = time

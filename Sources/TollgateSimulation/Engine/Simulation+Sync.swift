@@ -126,7 +126,7 @@ extension Simulation {
         failRound(node, "no answer to the \(phase.rawValue) within \(scenario.syncTimeout) ms")
     }
 
-    private func failRound(_ node: SimulatedNode, _ reason: String) {
+    private func failRound(_ node: SimulatedNode, _ reason: String, answeredPush: Bool = false) {
         guard let round = node.round else { return }
         note("sync \(node.name) fails: \(reason)")
         if !round.byImpostor, let live = node.node {
@@ -136,15 +136,15 @@ extension Simulation {
                 unexpected(error, "recording a sync failure", at: node)
             }
         }
-        endRound(node, succeeded: false)
+        endRound(node, succeeded: false, answeredPush: answeredPush)
     }
 
-    private func endRound(_ node: SimulatedNode, succeeded: Bool) {
+    private func endRound(_ node: SimulatedNode, succeeded: Bool, answeredPush: Bool = false) {
         guard let round = node.round else { return }
         node.round = nil
         if round.byImpostor {
-            node.impostorRounds -= 1
-            if node.impostorRounds <= 0 { node.impostor = nil }
+            // Once the parent has answered a push of the forked log, it has seen the fork.
+            if round.phase == .push && answeredPush { node.impostor = nil }
         } else if succeeded {
             node.stats.syncSucceeded += 1
             let gap = (now - (node.lastSyncSuccess ?? 0)) / 1_000
@@ -206,12 +206,11 @@ extension Simulation {
                 if !round.byImpostor { unexpected(error, "recording a push answer", at: node) }
             }
             if let refusal = answer.refused[node.keyID] {
-                if round.byImpostor && refusal.contains("equivocation") { node.impostorRounds = 0 }
-                return failRound(node, "push refused: \(refusal)")
+                return failRound(node, "push refused: \(refusal)", answeredPush: true)
             }
             if !round.byImpostor { node.ackedOwn = answer.acked[node.keyID] ?? node.ackedOwn }
             note("sync \(node.name) ok, parent holds \(answer.acked[node.keyID] ?? 0)")
-            endRound(node, succeeded: true)
+            endRound(node, succeeded: true, answeredPush: true)
         default:
             note("\(node.name) ignores an answer to \(response.target) during its \(round.phase.rawValue)")
         }
