@@ -5,15 +5,20 @@ public struct Ed25519PublicKey {
     let key: EVPKey
     /// The 32-byte encoded point.
     public let rawRepresentation: [UInt8]
+    /// The RFC 7638 JWK thumbprint, base64url: SHA-256 over `{"crv":"Ed25519","kty":"OKP","x":"…"}`.
+    /// Computed once: it names the key in every object the key signs.
+    public let thumbprint: String
 
     init(key: EVPKey) throws(CryptoError) {
         self.key = key
         self.rawRepresentation = try key.rawPublicKey()
+        self.thumbprint = Self.thumbprint(of: rawRepresentation)
     }
 
     public init(rawRepresentation raw: [UInt8]) throws(CryptoError) {
         key = try EVPKey.ed25519(publicKey: raw)
         rawRepresentation = raw
+        thumbprint = Self.thumbprint(of: raw)
     }
 
     /// Reads an SPKI PEM public key (`-----BEGIN PUBLIC KEY-----`).
@@ -30,9 +35,8 @@ public struct Ed25519PublicKey {
         message.withUnsafeBytes { key.verify(signature: signature, message: $0) }
     }
 
-    /// The RFC 7638 JWK thumbprint, base64url: SHA-256 over `{"crv":"Ed25519","kty":"OKP","x":"…"}`.
-    public var thumbprint: String {
-        let jwk = #"{"crv":"Ed25519","kty":"OKP","x":""# + Base64URL.encode(rawRepresentation) + #""}"#
+    static func thumbprint(of raw: [UInt8]) -> String {
+        let jwk = #"{"crv":"Ed25519","kty":"OKP","x":""# + Base64URL.encode(raw) + #""}"#
         return Base64URL.encode(SHA256Digest.hash(Array(jwk.utf8)))
     }
 

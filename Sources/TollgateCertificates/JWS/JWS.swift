@@ -9,6 +9,8 @@ public struct JWS: Hashable {
     public let header: JWSHeader
     public let payload: [UInt8]
     public let signature: [UInt8]
+    /// SHA-256 of the compact bytes, base64url: how objects refer to each other. Computed once.
+    public let hash: String
 
     /// Largest accepted serialized object.
     public static let defaultMaxBytes = 64 * 1024
@@ -36,6 +38,7 @@ public struct JWS: Hashable {
             throw VerificationError(.unsupportedAlgorithm, object, "alg is \(header.alg), only EdDSA is accepted")
         }
         self.compact = compact
+        self.hash = Self.hash(of: compact)
     }
 
     private init(compact: String, header: JWSHeader, payload: [UInt8], signature: [UInt8]) {
@@ -43,6 +46,7 @@ public struct JWS: Hashable {
         self.header = header
         self.payload = payload
         self.signature = signature
+        self.hash = Self.hash(of: compact)
     }
 
     /// Signs `payload` with `key`; the header names `typ` and the key's thumbprint.
@@ -64,9 +68,6 @@ public struct JWS: Hashable {
     public func isSigned(by key: Ed25519PublicKey) -> Bool {
         key.isValidSignature(signature, for: signingInput)
     }
-
-    /// SHA-256 of the compact bytes, base64url: how objects refer to each other.
-    public var hash: String { Base64URL.encode(SHA256Digest.hash(Array(compact.utf8))) }
 }
 
 extension JWS: Sendable {}
