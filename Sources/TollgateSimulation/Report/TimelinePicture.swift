@@ -28,9 +28,11 @@ public struct TimelinePicture {
         parts.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(Self.width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">")
         parts.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
         parts.append("<text x=\"\(Self.left)\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(Self.escape(title))</text>")
+        // Sync lag is drawn against the largest lag seen (at least an hour), so it shows at any sync_within.
+        let lagScale = max(3_600, timeline.lag.flatMap { $0.map(\.seconds) }.max() ?? 0)
         let legend: [(String, String)] = [("#d62728", "link cut both ways"), ("#ff7f0e", "node→parent cut"), ("#9467bd", "parent→node cut"),
-                                          ("#7f7f7f", "crashed"), ("#1f77b4", "sync lag (row = sync_within)"),
-                                          ("#000000", "▲ cheat planted"), ("#e31a1c", "● finding")]
+                                          ("#7f7f7f", "crashed"), ("#1f77b4", "sync lag (row = \(Self.hours(lagScale)))"),
+                                          ("#000000", "cheat planted"), ("#e31a1c", "finding")]
         var legendX = Self.left
         for (color, label) in legend {
             parts.append("<rect x=\"\(number(legendX))\" y=\"28\" width=\"10\" height=\"10\" fill=\"\(color)\"/>")
@@ -48,7 +50,7 @@ public struct TimelinePicture {
         if timeline.workloadEnd > 0 {
             let position = x(timeline.workloadEnd)
             parts.append("<line x1=\"\(number(position))\" y1=\"\(Self.top - 4)\" x2=\"\(number(position))\" y2=\"\(number(height - 36))\" stroke=\"#2ca02c\" stroke-dasharray=\"4 3\"/>")
-            parts.append("<text x=\"\(number(position + 3))\" y=\"\(number(height - 8))\" fill=\"#2ca02c\">workload ends, network heals</text>")
+            parts.append("<text x=\"\(number(position - 3))\" y=\"\(number(height - 8))\" text-anchor=\"end\" fill=\"#2ca02c\">workload ends, network heals</text>")
         }
         for (row, name) in timeline.nodes.enumerated() {
             let base = y(row)
@@ -67,9 +69,9 @@ public struct TimelinePicture {
             let start = x(outage.start)
             let stop = x(outage.end ?? timeline.end)
             let base = y(outage.node) + band.0 * (Self.rowHeight - 2)
-            parts.append("<rect x=\"\(number(start))\" y=\"\(number(base))\" width=\"\(number(max(1, stop - start)))\" height=\"\(number(band.1 * (Self.rowHeight - 2)))\" fill=\"\(color)\" opacity=\"0.8\"/>")
+            parts.append("<rect x=\"\(number(start))\" y=\"\(number(base))\" width=\"\(number(max(2, stop - start)))\" height=\"\(number(band.1 * (Self.rowHeight - 2)))\" fill=\"\(color)\" opacity=\"0.8\"/>")
         }
-        let within = Double(max(timeline.syncWithinSeconds, 1))
+        let within = Double(lagScale)
         for (row, samples) in timeline.lag.enumerated() where !samples.isEmpty {
             let bottom = y(row) + Self.rowHeight - 3
             let points = samples.map { sample in
@@ -87,6 +89,11 @@ public struct TimelinePicture {
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"
+    }
+
+    /// `36 h` or `3.5 d`.
+    static func hours(_ seconds: Int64) -> String {
+        seconds < 2 * 86_400 ? "\(Int((Double(seconds) / 3_600).rounded())) h" : String(format: "%.1f d", Double(seconds) / 86_400)
     }
 
     static func escape(_ text: String) -> String {

@@ -152,9 +152,8 @@ extension Simulation {
         do {
             let request = try machine.request(.activate, license: lineage, at: offlineSince ?? trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now), offline: offlineSince != nil)
-            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: machine, by: agent,
-                                           what: "activation for \(customers[id].name)"),
-                  let activation = verified.activation else { return }
+            guard let activation = delivered(receipt.license, activation: receipt.activation, machine: machine, by: agent,
+                                             what: "activation for \(customers[id].name)") else { return }
             customers[id].machines[index].activation = activation.hash
             customers[id].file = receipt.license
             agent.stats.activated += 1
@@ -222,9 +221,8 @@ extension Simulation {
             let standIn = try machine(in: customers[id].machines[index].country)
             let request = try standIn.request(.emergency, license: lineage, activation: failed, at: trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
-            guard let verified = delivered(receipt.license, activation: receipt.activation, machine: standIn, by: agent,
-                                           what: "emergency activation for \(customers[id].name)"),
-                  let activation = verified.activation else { return }
+            guard let activation = delivered(receipt.license, activation: receipt.activation, machine: standIn, by: agent,
+                                             what: "emergency activation for \(customers[id].name)") else { return }
             checker.check(.verifierSound, activation.payload.kind == .temporary && activation.payload.exp != nil,
                           "\(agent.name)'s emergency activation for \(customers[id].name) is not temporary")
             customers[id].machines[index].retired = true
@@ -313,26 +311,42 @@ extension Simulation {
 
     // MARK: Invariants on what customers receive
 
-    /// What a node handed a customer: read now, and queued for the customer's verifier (invariant 1).
-    func delivered(_ file: LicenseFile, activation: String? = nil, machine: CustomerMachine? = nil, by agent: SimulatedNode,
-                   what: String) -> Delivery? {
+    /// A license a node handed a customer: read now, and queued for the customer's verifier (invariant 1).
+    func delivered(_ file: LicenseFile, by agent: SimulatedNode, what: String) -> Delivery? {
         do {
             guard let leaf = file.chain.last else { throw VerificationError(.emptyChain, what, "no certificate chain") }
-            let delivery = Delivery(license: try SignedLicense(compact: file.license), certificate: try certificate(leaf),
-                                    activation: try activation.map { try SignedActivation(compact: $0) })
-            verificationQueue.append(CustomerVerifier.Job(
-                sequence: verificationCount, chain: file.chain, license: file.license, activation: activation,
-                machineKey: machine?.machineKey, fingerprint: machine?.fingerprint, at: trueSeconds,
-                what: "\(agent.name) handed out a \(what) at \(TraceRecorder.stamp(now)) that"))
-            verificationCount += 1
-            if verificationQueue.count >= CustomerVerifier.batchSize {
-                customerVerifier.submit(verificationQueue)
-                verificationQueue.removeAll(keepingCapacity: true)
-            }
+            let delivery = Delivery(license: try SignedLicense(compact: file.license), certificate: try certificate(leaf))
+            queueVerification(file, activation: nil, machine: nil, by: agent, what: what)
             return delivery
         } catch {
             checker.fail(.verifierSound, "\(agent.name) handed out a \(what) that cannot be read: \(error)")
             return nil
+        }
+    }
+
+    /// An activation a node handed a customer's machine, with the license it belongs to: read now
+    /// (the license the customer already holds is not read again), verified on the second thread.
+    func delivered(_ file: LicenseFile, activation compact: String, machine: CustomerMachine, by agent: SimulatedNode,
+                   what: String) -> SignedActivation? {
+        do {
+            let activation = try SignedActivation(compact: compact)
+            queueVerification(file, activation: compact, machine: machine, by: agent, what: what)
+            return activation
+        } catch {
+            checker.fail(.verifierSound, "\(agent.name) handed out a \(what) that cannot be read: \(error)")
+            return nil
+        }
+    }
+
+    private func queueVerification(_ file: LicenseFile, activation: String?, machine: CustomerMachine?, by agent: SimulatedNode, what: String) {
+        verificationQueue.append(CustomerVerifier.Job(
+            sequence: verificationCount, chain: file.chain, license: file.license, activation: activation,
+            machineKey: machine?.machineKey, fingerprint: machine?.fingerprint, at: trueSeconds,
+            what: "\(agent.name) handed out a \(what) at \(TraceRecorder.stamp(now)) that"))
+        verificationCount += 1
+        if verificationQueue.count >= CustomerVerifier.batchSize {
+            customerVerifier.submit(verificationQueue)
+            verificationQueue.removeAll(keepingCapacity: true)
         }
     }
 
