@@ -1,15 +1,9 @@
 /// Why a signed object was rejected: the rule that failed, the object that broke it, and details.
 public struct VerificationError: Error, Hashable, CustomStringConvertible {
     /// The rule that failed. Each rule has a stable name; new rules may be added.
-    public struct Rule: Hashable, Sendable, CustomStringConvertible, Codable {
+    public struct Rule: StringCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         // Form of the objects.
         public static let malformed = Rule("malformed")

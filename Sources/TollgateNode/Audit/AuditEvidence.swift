@@ -1,16 +1,12 @@
+import TollgateCertificates
+
 /// One item of a finding's evidence: a signed object, a checkpoint or a log entry, with what a third
 /// party needs to check it (the certificate chain behind an object, an entry's inclusion proof).
 public struct AuditEvidence: Codable, Hashable, Sendable {
     /// What this item is; the checker reads items by role.
-    public struct Role: Hashable, Codable, Sendable, CustomStringConvertible {
+    public struct Role: StringCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         public static let license = Role("license")
         public static let certificate = Role("certificate")

@@ -1,19 +1,14 @@
 import Foundation
+import TollgateCertificates
 import TollgateCrypto
 
 /// One piece of channel arbitrage (or a broken rule) found by an audit, with the signed objects that
 /// prove it. Stored once: its id is derived from its kind and evidence.
 public struct AuditFinding: Codable, Hashable, Sendable {
     /// What was found; new kinds may be added.
-    public struct Kind: Hashable, Codable, Sendable, CustomStringConvertible {
+    public struct Kind: StringCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         /// Two signed objects from one issuer claim the same serial.
         public static let duplicateSerial = Kind("duplicate_serial")
