@@ -87,6 +87,8 @@ extension Simulation {
             return "syncs a log rewritten at entry \(index)"
         case .hideIssuance:
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local, hidden: true) { $0.customer = "off the books" }
+            // Business goes on: the next sale on the books takes the log index the hidden one names.
+            _ = try strawSale(node, live: live, under: held, at: local + 1)
             schedule(.observe(file, attempt: 0), after: random.integer(in: Scenario.hour...(12 * Scenario.hour)))
             return "sold off the books (log index \(try SignedLicense(compact: file.license).payload.logIndex)); the customer shows the vendor"
         case .returnedQuota:

@@ -209,7 +209,7 @@ extension Simulation {
                 return failRound(node, "push refused: \(refusal)", answeredPush: true)
             }
             if !round.byImpostor { node.ackedOwn = answer.acked[node.keyID] ?? node.ackedOwn }
-            note("sync \(node.name) ok, parent holds \(answer.acked[node.keyID] ?? 0)")
+            note("sync \(node.name) ok in \(now - round.startedAt) ms, parent holds \(answer.acked[node.keyID] ?? 0)")
             endRound(node, succeeded: true, answeredPush: true)
         default:
             note("\(node.name) ignores an answer to \(response.target) during its \(round.phase.rawValue)")

@@ -4,4 +4,6 @@ enum AcknowledgedObject {
     case activation(hash: String)
     case deactivation(activation: String)
     case delegation(hash: String)
+    case quotaReturn(hash: String)
+    case revocation(hash: String)
 }

@@ -33,6 +33,12 @@ extension Simulation {
                 case .delegation(let hash):
                     checker.check(.withinCertificates, try live.store.delegation(hash: hash) != nil,
                                   "\(node.name) lost delegated certificate \(hash.prefix(8)) across a crash")
+                case .quotaReturn(let hash):
+                    checker.check(.withinCertificates, try live.store.quotaReturns().contains { $0.quotaReturn.hash == hash },
+                                  "\(node.name) lost quota return \(hash.prefix(8)) across a crash")
+                case .revocation(let hash):
+                    checker.check(.withinCertificates, try live.store.revocations().contains { $0.hash == hash },
+                                  "\(node.name) lost revocation \(hash.prefix(8)) across a crash")
                 }
             }
             node.acknowledged.removeAll(keepingCapacity: true)

@@ -11,13 +11,13 @@ extension SimulationReport {
                      + "\(network.duplicated) duplicated, \(network.reordered) reordered, \(network.partitioned) cut off, \(network.receiverDown) to a down node")
         lines.append("")
         let header = ["node", "role", "issued", "renewed", "activated", "deact", "emerg", "refused", "unavail", "sync ok", "failed",
-                      "max gap", "crashes", "log", "at root", "skew", "cheats"]
+                      "max gap", "crashes", "down", "log", "at root", "skew", "cheats"]
         var rows = [header]
         for node in nodes {
             let s = node.statistics
             rows.append([node.name, node.role, "\(s.issued)", "\(s.renewed)", "\(s.activated)", "\(s.deactivated)", "\(s.emergencies)",
                          "\(s.refused)", "\(s.unavailable)", "\(s.syncSucceeded)", "\(s.syncFailed)",
-                         node.role == "root" ? "-" : Self.duration(s.longestSyncGap * 1_000), "\(s.crashes)", "\(node.logSize)",
+                         node.role == "root" ? "-" : Self.duration(s.longestSyncGap * 1_000), "\(s.crashes)", Self.duration(s.downtime), "\(node.logSize)",
                          "\(node.atRoot)", "\(node.skewSeconds)s", node.cheats.isEmpty ? "-" : node.cheats.joined(separator: ",")])
         }
         lines += Self.table(rows)

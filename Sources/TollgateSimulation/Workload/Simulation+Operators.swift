@@ -117,6 +117,7 @@ extension Simulation {
         let range = SerialRange(end - count, end)
         let signed = try live.returnQuota(range, certificateHash: hash, at: node.clock(at: now))
         node.books.use(count, of: hash)
+        node.acknowledged.append(.quotaReturn(hash: signed.hash))
         let taken = ledgers[node.index].insert(range)
         checker.check(.withinCertificates, taken == nil, "\(node.name) returned \(range), which it had handed out as \(taken.map { "\($0)" } ?? "")")
         node.stats.returned += 1
@@ -150,7 +151,8 @@ extension Simulation {
         let (child, hash) = targets[random.index(targets.count)]
         do {
             let local = general.clock(at: now)
-            _ = try live.revoke(certificateHash: hash, effective: local + scenario.revokeNotice, reason: "channel reorganised", at: local)
+            let revocation = try live.revoke(certificateHash: hash, effective: local + scenario.revokeNotice, reason: "channel reorganised", at: local)
+            general.acknowledged.append(.revocation(hash: revocation.hash))
             general.stats.revoked += 1
             child.books.retire(hash)
             note("\(general.name) revokes \(child.name)'s certificate \(hash.prefix(8)) from \(local + scenario.revokeNotice)")
