@@ -193,7 +193,7 @@ public final class NodeAPI: Sendable {
             })
         } else if route.matches("POST", ["v1", "licenses"]) {
             let body = try decode(LicenseRequest.self, request)
-            let file = try executor.perform { node throws(NodeError) in try node.issue(body, at: now) }
+            let file = try executor.issue(body, at: now)
             return try .json(file, status: .created)
         } else if route.matches("POST", ["v1", "licenses", "*", "renewals"]) {
             let hash = route.parts[2]

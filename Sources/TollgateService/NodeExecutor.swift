@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TollgateCertificates
 import TollgateNode
 
 /// Owns a `LicensingNode` on one dedicated thread and runs the work that HTTP handler threads hand
@@ -13,13 +14,25 @@ public final class NodeExecutor {
     public typealias Work<T> = @Sendable (LicensingNode) throws(NodeError) -> T
 
     private final class Job {
-        let run: (LicensingNode) throws -> Void
+        enum Work {
+            /// Any work on the node, in its own savepoint.
+            case closure((LicensingNode) throws -> Void)
+            /// A sale, planned on the node's thread, signed on all cores, then recorded.
+            case sale(LicenseRequest, at: Int64, deliver: (Result<LicenseFile, NodeError>) -> Void)
+        }
+
+        let work: Work
         let fail: (NodeError) -> Void
         let done = DispatchSemaphore(value: 0)
 
-        init(run: @escaping (LicensingNode) throws -> Void, fail: @escaping (NodeError) -> Void) {
-            self.run = run
+        init(work: Work, fail: @escaping (NodeError) -> Void) {
+            self.work = work
             self.fail = fail
+        }
+
+        var isSale: Bool {
+            if case .sale = work { return true }
+            return false
         }
     }
 
@@ -29,6 +42,7 @@ public final class NodeExecutor {
     private var stopping = false
     private var batches: UInt64 = 0
     private var jobs: UInt64 = 0
+    private let ended = DispatchSemaphore(value: 0)
 
     public init(node: LicensingNode) {
         self.node = node
@@ -40,7 +54,7 @@ public final class NodeExecutor {
     /// Runs `work` on the node's thread inside the next group commit and waits until it is durable.
     public func perform<T: Sendable>(_ work: @escaping Work<T>) throws(NodeError) -> T {
         let outcome = Mutex<Result<T, NodeError>?>(nil)
-        let job = Job(run: { node in
+        let job = Job(work: .closure({ node in
             do throws(NodeError) {
                 let value = try work(node)
                 outcome.withLock { $0 = .success(value) }
@@ -48,9 +62,25 @@ public final class NodeExecutor {
                 outcome.withLock { $0 = .failure(error) }
                 throw error  // rolls back this job's savepoint
             }
-        }, fail: { error in
+        }), fail: { error in
             outcome.withLock { $0 = .failure(error) }
         })
+        try submit(job)
+        return try outcome.withLock { $0 ?? .failure(NodeError(.storage, "the job did not run")) }.get()
+    }
+
+    /// Issues a license as `LicensingNode.issue` does, and waits until it is durable. Sales that
+    /// queue up together are planned one after another on the node's thread, signed on all cores
+    /// at once, and recorded in their order in the same group commit.
+    public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
+        let outcome = Mutex<Result<LicenseFile, NodeError>?>(nil)
+        let job = Job(work: .sale(request, at: now, deliver: { result in outcome.withLock { $0 = result } }),
+                      fail: { error in outcome.withLock { $0 = .failure(error) } })
+        try submit(job)
+        return try outcome.withLock { $0 ?? .failure(NodeError(.storage, "the sale was not run")) }.get()
+    }
+
+    private func submit(_ job: Job) throws(NodeError) {
         condition.lock()
         guard !stopping else {
             condition.unlock()
@@ -60,7 +90,6 @@ public final class NodeExecutor {
         condition.signal()
         condition.unlock()
         job.done.wait()
-        return try outcome.withLock { $0 ?? .failure(NodeError(.storage, "the job did not run")) }.get()
     }
 
     /// Batches committed and jobs run so far.
@@ -70,12 +99,14 @@ public final class NodeExecutor {
         return (batches, jobs)
     }
 
-    /// Lets queued work finish, then stops the thread; later calls are refused.
+    /// Lets queued work finish, then stops the thread and waits until it has ended; later calls are refused.
     public func stop() {
         condition.lock()
         stopping = true
         condition.signal()
         condition.unlock()
+        ended.wait()
+        ended.signal()  // so that a second `stop()` returns too
     }
 
     private func loop() {
@@ -86,7 +117,10 @@ public final class NodeExecutor {
             pending.removeAll()
             let finished = stopping && batch.isEmpty
             condition.unlock()
-            if finished { return }
+            if finished {
+                ended.signal()
+                return
+            }
             run(batch)
         }
     }
@@ -94,13 +128,22 @@ public final class NodeExecutor {
     private func run(_ batch: [Job]) {
         do {
             try node.store.transaction {
-                for job in batch {
-                    do {
-                        try node.store.transaction { try job.run(node) }
-                    } catch is NodeError {
-                        // Already handed to the caller; the savepoint is rolled back.
-                    } catch {
-                        job.fail(NodeError(.storage, "\(error)"))
+                var index = 0
+                while index < batch.count {
+                    if case .closure(let work) = batch[index].work {
+                        do {
+                            try node.store.transaction { try work(node) }
+                        } catch is NodeError {
+                            // Already handed to the caller; the savepoint is rolled back.
+                        } catch {
+                            batch[index].fail(NodeError(.storage, "\(error)"))
+                        }
+                        index += 1
+                    } else {
+                        var end = index
+                        while end < batch.count, batch[end].isSale { end += 1 }
+                        runSales(batch[index..<end])
+                        index = end
                     }
                 }
             }
@@ -113,6 +156,39 @@ public final class NodeExecutor {
         jobs += UInt64(batch.count)
         condition.unlock()
         for job in batch { job.done.signal() }
+    }
+
+    /// Plans consecutive sales in order, signs them on all cores, and records those that were
+    /// planned and signed. A refused sale changes nothing; if recording fails, none of these sales is
+    /// recorded, while the rest of the batch stands.
+    private func runSales(_ sales: ArraySlice<Job>) {
+        var planned: [(plan: LicensePlan, deliver: (Result<LicenseFile, NodeError>) -> Void)] = []
+        for job in sales {
+            guard case .sale(let request, let now, let deliver) = job.work else { continue }
+            do {
+                planned.append((try node.planIssue(request, at: now, after: planned.map(\.plan)), deliver))
+            } catch {
+                deliver(.failure(error))
+            }
+        }
+        guard !planned.isEmpty else { return }
+        var signed: [(plan: LicensePlan, license: SignedLicense)] = []
+        for (item, result) in zip(planned, LicensePlan.signAll(planned.map(\.plan), with: node.identity.key)) {
+            switch result {
+            case .success(let license):
+                signed.append((item.plan, license))
+            case .failure(let error):
+                // Every later plan counted on this one's log position: none of them can be recorded.
+                for later in planned { later.deliver(.failure(error)) }
+                return
+            }
+        }
+        do throws(NodeError) {
+            let files = try node.record(signed)
+            for (item, file) in zip(planned, files) { item.deliver(.success(file)) }
+        } catch {
+            for item in planned { item.deliver(.failure(error)) }
+        }
     }
 }
 

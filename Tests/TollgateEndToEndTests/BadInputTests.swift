@@ -83,7 +83,7 @@ extension EndToEnd {
             for reason in ["body-too-large", "head-too-large", "head-timeout", "conflicting-framing"] {
                 #expect(metrics.contains("reason=\"\(reason)\"} 1"), "metrics lack the \(reason) rejection:\n\(metrics)")
             }
-            #expect(agent.node.terminate() == 0)
+            agent.node.expectCleanExit()
         }
 
         private func expectProblem(_ response: HTTPResponse, _ status: Int, _ slug: String,

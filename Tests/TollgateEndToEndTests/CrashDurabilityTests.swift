@@ -90,7 +90,7 @@ extension EndToEnd {
                 #expect(throws: Never.self) { try verifier.verify(LicenseFile(chain: chain, license: row.license), at: Clock.now) }
             }
             #expect(try api.send(.post, "/v1/licenses", json: AgentFixture.sale).status.code == 201)
-            #expect(agent.node.terminate() == 0)
+            agent.node.expectCleanExit()
         }
 
         /// Issues licenses one after another over one keep-alive connection until the node is gone.

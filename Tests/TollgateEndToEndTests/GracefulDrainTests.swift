@@ -44,7 +44,7 @@ extension EndToEnd {
             try agent.node.start()
             let listed = try agent.client().expect([Wire.LicenseRow].self, status: 200, .get, "/v1/licenses")
             #expect(listed.map(\.hash) == [license.hash])
-            #expect(agent.node.terminate() == 0)
+            agent.node.expectCleanExit()
         }
     }
 }

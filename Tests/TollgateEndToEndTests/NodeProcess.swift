@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Testing
 
 /// A `tollgate node serve` process on 127.0.0.1 with an ephemeral port read from its port file.
 /// Its output goes to `serve.log` in the node directory. A process still running when the value
@@ -99,6 +100,15 @@ final class NodeProcess {
         }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Terminates the process as `terminate()` does and records an issue unless it exited with
+    /// status 0; the issue says how it ended and carries the end of its log.
+    func expectCleanExit(sourceLocation: SourceLocation = #_sourceLocation) {
+        let status = terminate()
+        let reason = process.map { $0.terminationReason == .uncaughtSignal ? "signal" : "exit status" } ?? "status"
+        #expect(status == 0, "node serve in \(directory.lastPathComponent) ended with \(reason) \(status.map(String.init) ?? "none (still running, killed)"); its log ends:\n\(log.suffix(6000))",
+                sourceLocation: sourceLocation)
     }
 
     /// Sends SIGTERM once, without waiting.

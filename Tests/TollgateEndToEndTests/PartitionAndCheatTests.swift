@@ -29,7 +29,8 @@ extension EndToEnd {
 
         @Test func cutOffAgentKeepsSellingAndCatchesUpThroughARestartedParent() throws {
             let channel = try ChannelFixture("partition")
-            #expect(channel.general.terminate() == 0 && channel.regional.terminate() == 0)
+            channel.general.expectCleanExit()
+            channel.regional.expectCleanExit()
             var general = try NodeProcess(directory: channel.general.directory, extraArguments: ["--parent", channel.vendor.baseURL, "--sync-interval", "1"])
             let regional = try NodeProcess(directory: channel.regional.directory, extraArguments: ["--parent", general.baseURL, "--sync-interval", "1"])
             let api = try NodeAPIClient(regional)
@@ -38,7 +39,7 @@ extension EndToEnd {
 
             // The general agent goes away: the regional agent is cut off and keeps selling.
             let port = general.port
-            #expect(general.terminate() == 0)
+            general.expectCleanExit()
             for index in 0..<5 {
                 _ = try api.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: ChannelFixture.sale(customer: "offline-\(index)"))
             }
@@ -66,15 +67,15 @@ extension EndToEnd {
             #expect(licenses.count == 21)
             let findings = try channel.vendorAPI.expect([AuditFinding].self, status: 200, .post, "/v1/audit/runs")
             #expect(findings.isEmpty, "\(findings.map { "\($0.kind): \($0.summary)" })")
-            #expect(regional.terminate() == 0)
-            #expect(general.terminate() == 0)
-            #expect(channel.vendor.terminate() == 0)
+            regional.expectCleanExit()
+            general.expectCleanExit()
+            channel.vendor.expectCleanExit()
         }
 
         @Test func everyPlantedCheatIsFoundWithEvidenceAndHonestNodesAreNot() throws {
             let channel = try ChannelFixture("cheats")
-            #expect(channel.regional.terminate() == 0)
-            #expect(channel.general.terminate() == 0)
+            channel.regional.expectCleanExit()
+            channel.general.expectCleanExit()
             let general = try NodeProcess(directory: channel.general.directory, extraArguments: ["--parent", channel.vendor.baseURL, "--sync-interval", "1"])
             let generalAPI = try NodeAPIClient(general)
 
@@ -140,9 +141,9 @@ extension EndToEnd {
             for finding in all {
                 #expect(throws: Never.self, "\(finding.kind) does not re-check from its evidence") { try check.check(finding) }
             }
-            #expect(honest.terminate() == 0)
-            #expect(general.terminate() == 0)
-            #expect(channel.vendor.terminate() == 0)
+            honest.expectCleanExit()
+            general.expectCleanExit()
+            channel.vendor.expectCleanExit()
         }
     }
 }

@@ -11,7 +11,8 @@ extension EndToEnd {
         @Test func salesAndRehostsReachTheVendorAndAuditClean() throws {
             let channel = try ChannelFixture("sync")
             // Serve the agents again, now syncing with their parents (they know them since the wiring).
-            #expect(channel.general.terminate() == 0 && channel.regional.terminate() == 0)
+            channel.general.expectCleanExit()
+            channel.regional.expectCleanExit()
             let general = try NodeProcess(directory: channel.general.directory,
                                           extraArguments: ["--parent", channel.vendor.baseURL, "--sync-interval", "1"])
             let regional = try NodeProcess(directory: channel.regional.directory,
@@ -54,9 +55,9 @@ extension EndToEnd {
             let findings = try channel.vendorAPI.expect([Wire.Finding].self, status: 200, .post, "/v1/audit/runs")
             #expect(findings.isEmpty, "an honest channel has findings: \(findings.map { "\($0.kind): \($0.summary)" })")
 
-            #expect(regional.terminate() == 0)
-            #expect(general.terminate() == 0)
-            #expect(channel.vendor.terminate() == 0)
+            regional.expectCleanExit()
+            general.expectCleanExit()
+            channel.vendor.expectCleanExit()
         }
     }
 }

@@ -136,64 +136,6 @@ public final class LicensingNode {
         return CertificateChain(chain: (parent?.chain ?? []) + [signed.compact])
     }
 
-    // MARK: Issuing
-
-    /// Records a sale as a license under a held certificate, on serials never handed out before.
-    public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
-        guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
-        let candidates: [HeldCertificate]
-        if let hash = request.certificateHash {
-            candidates = [try heldCertificate(matching: hash)]
-        } else {
-            candidates = try heldCertificates()
-        }
-        guard !candidates.isEmpty else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
-        var firstRefusal: NodeError?
-        for held in candidates {
-            do {
-                return try issue(request, under: held, at: now)
-            } catch {
-                if error.code == .storage || candidates.count == 1 { throw error }
-                firstRefusal = firstRefusal ?? error
-            }
-        }
-        throw firstRefusal ?? NodeError(.noCertificate, "no held certificate allows this sale")
-    }
-
-    private func issue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64) throws(NodeError) -> LicenseFile {
-        let certificate = held.payload
-        let chainHashes = held.chain.map { JWS.hash(of: $0) }
-        if let revocation = try storage({ try store.revocations(of: chainHashes) }).first(where: { $0.payload.effective <= now }) {
-            throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
-        }
-        try checkSyncFreshness(certificate, at: now)
-        let features = request.features ?? certificate.products[request.product] ?? []
-        let seats = try freeRange(count: request.seatCount, within: certificate.seats)
-        var payload = License(
-            iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
-            territory: request.territory ?? [request.country], product: request.product, features: features,
-            model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
-            logIndex: 0, jti: ids.make())
-        do {
-            try payload.validateFields(object: "license")
-            try LicenseRules.check(payload, within: certificate)
-        } catch {
-            throw NodeError(error.rule == .invalidField || error.rule == .expiryRequired ? .invalidRequest : .ruleViolation, error)
-        }
-        return try storage {
-            try store.transaction {
-                payload.logIndex = try store.log.size
-                let signed = try SignedLicense.sign(payload, with: identity.key)
-                let index = try store.log.append(kind: LogEntryKind.licenseIssued.rawValue, bytes: Array(signed.compact.utf8), at: now)
-                precondition(index == payload.logIndex, "the log grew inside a transaction")
-                try store.insertLicense(signed, logIndex: index)
-                try store.insertAllocation(SerialAllocation(seats: seats, kind: .licensed, holderHash: held.hash, objectHash: signed.hash),
-                                           logIndex: index, at: now)
-                return LicenseFile(chain: held.chain, license: signed.compact)
-            }
-        }
-    }
-
     // MARK: Helpers
 
     /// The held certificate whose hash or jti starts with `prefix`; with no prefix, the only one held.
@@ -210,21 +152,24 @@ public final class LicensingNode {
         return matches[0]
     }
 
-    /// `count` consecutive serials in `space` that this node has not handed out: right after the
-    /// highest serial handed out so far, or, once the end of `space` is reached, the lowest gap.
-    func freeRange(count: UInt64, within space: SerialRange) throws(NodeError) -> SerialRange {
+    /// `count` consecutive serials in `space` that this node has not handed out, nor `reserved` for
+    /// sales planned but not yet recorded: right after the highest serial handed out so far, or, once
+    /// the end of `space` is reached, the lowest gap.
+    func freeRange(count: UInt64, within space: SerialRange, avoiding reserved: [SerialRange] = []) throws(NodeError) -> SerialRange {
         guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
-        let frontier = try storage { try store.lastAllocation(within: space) }.map { max($0.seats.end, space.start) } ?? space.start
+        let reserved = reserved.filter { $0.start < space.end && $0.end > space.start }
+        var frontier = try storage { try store.lastAllocation(within: space) }.map { max($0.seats.end, space.start) } ?? space.start
+        frontier = reserved.reduce(frontier) { max($0, $1.end) }
         if frontier <= space.end, space.end - frontier >= count, frontier + count <= space.end {
             let candidate = SerialRange(frontier, frontier + count)
             // An allocation that starts before `space` may still reach into it.
             if try storage({ try store.overlappingAllocation(candidate) }) == nil { return candidate }
         }
-        let taken = try storage { try store.allocations(within: space) }
+        let taken = (try storage { try store.allocations(within: space) }.map(\.seats) + reserved).sorted { $0.start < $1.start }
         var cursor = space.start
-        for allocation in taken {
-            if allocation.seats.start >= cursor, allocation.seats.start - cursor >= count { break }
-            cursor = max(cursor, allocation.seats.end)
+        for range in taken {
+            if range.start >= cursor, range.start - cursor >= count { break }
+            cursor = max(cursor, range.end)
         }
         guard cursor <= space.end, space.end - cursor >= count else {
             throw NodeError(.quotaExhausted, "fewer than \(count) free serials are left in \(space)")

@@ -1,0 +1,84 @@
+import TollgateCertificates
+import TollgateLedger
+
+extension LicensingNode {
+    /// Records a sale as a license under a held certificate, on serials never handed out before.
+    public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
+        let plan = try planIssue(request, at: now)
+        return try record([(plan, try plan.sign(with: identity.key))])[0]
+    }
+
+    /// Checks a sale against the held certificates and places it: serials that are free and not in
+    /// `earlier` (plans not yet recorded), and the log position after theirs. Changes nothing.
+    public func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
+        guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
+        let candidates: [HeldCertificate]
+        if let hash = request.certificateHash {
+            candidates = [try heldCertificate(matching: hash)]
+        } else {
+            candidates = try heldCertificates()
+        }
+        guard !candidates.isEmpty else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
+        var firstRefusal: NodeError?
+        for held in candidates {
+            do {
+                return try planIssue(request, under: held, at: now, after: earlier)
+            } catch {
+                if error.code == .storage || candidates.count == 1 { throw error }
+                firstRefusal = firstRefusal ?? error
+            }
+        }
+        throw firstRefusal ?? NodeError(.noCertificate, "no held certificate allows this sale")
+    }
+
+    private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64,
+                           after earlier: [LicensePlan]) throws(NodeError) -> LicensePlan {
+        let certificate = held.payload
+        let chainHashes = held.chain.map { JWS.hash(of: $0) }
+        if let revocation = try storage({ try store.revocations(of: chainHashes) }).first(where: { $0.payload.effective <= now }) {
+            throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
+        }
+        try checkSyncFreshness(certificate, at: now)
+        let features = request.features ?? certificate.products[request.product] ?? []
+        let seats = try freeRange(count: request.seatCount, within: certificate.seats, avoiding: earlier.map(\.payload.seats))
+        let logIndex = try storage { try store.log.size } + UInt64(earlier.count)
+        let payload = License(
+            iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
+            territory: request.territory ?? [request.country], product: request.product, features: features,
+            model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
+            logIndex: logIndex, jti: ids.make())
+        do {
+            try payload.validateFields(object: "license")
+            try LicenseRules.check(payload, within: certificate)
+        } catch {
+            throw NodeError(error.rule == .invalidField || error.rule == .expiryRequired ? .invalidRequest : .ruleViolation, error)
+        }
+        return LicensePlan(payload: payload, chain: held.chain, holderHash: held.hash)
+    }
+
+    /// Appends signed plans to the log in their order, with their license and serial rows, all or
+    /// none. Refused, changing nothing, when the log is not where the first plan expects it.
+    public func record(_ signed: [(plan: LicensePlan, license: SignedLicense)]) throws(NodeError) -> [LicenseFile] {
+        guard let first = signed.first else { return [] }
+        return try storage {
+            try store.transaction {
+                let entries = signed.map { NewLogEntry(kind: LogEntryKind.licenseIssued.rawValue, bytes: Array($0.license.compact.utf8),
+                                                       appendedAt: $0.plan.payload.iat) }
+                let indices = try store.log.append(contentsOf: entries)
+                guard indices.lowerBound == first.plan.payload.logIndex else {
+                    throw NodeError(.storage, "planned at log index \(first.plan.payload.logIndex), but the log has \(indices.lowerBound) entries")
+                }
+                return try zip(indices, signed).map { index, item in
+                    guard item.license.payload == item.plan.payload, item.plan.payload.logIndex == index else {
+                        throw NodeError(.storage, "the signed license does not match the plan for log index \(index)")
+                    }
+                    try store.insertLicense(item.license, logIndex: index)
+                    try store.insertAllocation(SerialAllocation(seats: item.plan.payload.seats, kind: .licensed, holderHash: item.plan.holderHash,
+                                                                objectHash: item.license.hash),
+                                               logIndex: index, at: item.plan.payload.iat)
+                    return LicenseFile(chain: item.plan.chain, license: item.license.compact)
+                }
+            }
+        }
+    }
+}

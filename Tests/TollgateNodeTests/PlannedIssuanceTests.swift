@@ -1,0 +1,99 @@
+import Testing
+import TollgateCertificates
+import TollgateNode
+
+/// Sales planned together, signed apart and recorded in order (what the executor's group commit
+/// does): never two plans on one serial or one log position, and a plan the log has moved past is
+/// refused without changing anything.
+@Suite struct PlannedIssuanceTests {
+    @Test func plansOfOneBatchTakeDisjointSerialsAndConsecutiveLogPositions() throws {
+        let channel = try Channel()
+        try channel.wire()
+        var plans: [LicensePlan] = []
+        for index in 0..<12 {
+            plans.append(try channel.regional.planIssue(channel.sale("batch-\(index)", seats: UInt64(index % 4 + 1)), at: channel.now, after: plans))
+        }
+        for (offset, plan) in plans.enumerated() {
+            #expect(plan.payload.logIndex == UInt64(offset + 1))  // entry 0 is the received certificate
+            for other in plans[..<offset] { #expect(!other.payload.seats.overlaps(plan.payload.seats)) }
+        }
+        #expect(try channel.regional.store.log.size == 1, "planning wrote to the log")
+        let signed = try LicensePlan.signAll(plans, with: channel.regional.identity.key).map { try $0.get() }
+        let files = try channel.regional.record(Array(zip(plans, signed)))
+        let verifier = LicenseVerifier(anchor: channel.anchor)
+        for (plan, file) in zip(plans, files) {
+            let verified = try verifier.verify(file, at: channel.now)
+            #expect(verified.license.payload == plan.payload)
+        }
+        #expect(try channel.regional.store.log.size == 13)
+        #expect(try channel.regional.issuedLicenses().count == 12)
+        // The next sale continues after the batch.
+        let next = try channel.regional.issue(channel.sale("after"), at: channel.now)
+        let nextSeats = try SignedLicense(compact: next.license).payload.seats
+        #expect(plans.allSatisfy { !$0.payload.seats.overlaps(nextSeats) })
+    }
+
+    @Test func aPlanTheLogHasMovedPastIsRefusedAndChangesNothing() throws {
+        let channel = try Channel()
+        try channel.wire()
+        let stale = try channel.regional.planIssue(channel.sale("stale"), at: channel.now)
+        _ = try channel.regional.issue(channel.sale("first"), at: channel.now)
+        let sizeBefore = try channel.regional.store.log.size
+        do {
+            _ = try channel.regional.record([(stale, try stale.sign(with: channel.regional.identity.key))])
+            Issue.record("a stale plan was recorded")
+        } catch {
+            #expect(error.code == .storage)
+            #expect(error.reason.contains("log index"))
+        }
+        #expect(try channel.regional.store.log.size == sizeBefore)
+        #expect(try channel.regional.issuedLicenses().count == 1)
+    }
+
+    /// Seeded random batches of random sizes over a certificate of 100 seats: the plans take free
+    /// serials only, fill the quota until a sale no longer fits, and then refuse.
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
+    func randomBatchesFillTheQuotaExactly(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        let channel = try Channel()
+        try channel.wire()
+        var planned: [LicensePlan] = []
+        var recorded: [SerialRange] = []
+        var exhausted = false
+        while !exhausted {
+            var batch: [LicensePlan] = []
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                do {
+                    batch.append(try channel.regional.planIssue(channel.sale("c", seats: UInt64.random(in: 1...5, using: &random)),
+                                                                at: channel.now, after: batch))
+                } catch {
+                    #expect(error.code == .quotaExhausted, "\(error)")
+                    exhausted = true
+                    break
+                }
+            }
+            let signed = try LicensePlan.signAll(batch, with: channel.regional.identity.key).map { try $0.get() }
+            _ = try channel.regional.record(Array(zip(batch, signed)))
+            planned += batch
+            recorded += batch.map(\.payload.seats)
+        }
+        let sorted = recorded.sorted { $0.start < $1.start }
+        for (left, right) in zip(sorted, sorted.dropFirst()) { #expect(left.end <= right.start, "overlap \(left) \(right)") }
+        #expect(recorded.reduce(0) { $0 + $1.count } > 95, "left more than five seats free")
+        #expect(recorded.allSatisfy { $0.start >= 0 && $0.end <= 100 })
+        #expect(try channel.regional.issuedLicenses().count == planned.count)
+    }
+}
+
+/// SplitMix64, so a failing seed can be replayed.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
