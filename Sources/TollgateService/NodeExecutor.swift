@@ -9,6 +9,9 @@ import TollgateNode
 /// group commit, one fsync for the batch — and each job runs in its own savepoint, so a refused job
 /// changes nothing while the others in its batch still commit. A caller gets its answer only once
 /// the batch is durable.
+///
+/// Sales are planned on this thread (serials, log position) and signed on all cores; the sales of
+/// the next batch are planned before the current one commits and signed while it waits for the disk.
 public final class NodeExecutor {
     /// Work on the node; its result or refusal is handed back to the caller.
     public typealias Work<T> = @Sendable (LicensingNode) throws(NodeError) -> T
@@ -109,85 +112,179 @@ public final class NodeExecutor {
         ended.signal()  // so that a second `stop()` returns too
     }
 
+    /// The next batch, taken while the one before was still open: its sales planned at the end of
+    /// that batch's transaction and being signed while it commits.
+    private struct LookAhead {
+        let batch: [Job]
+        /// The plan or the refusal of each sale in `batch`, in order.
+        let plans: [(job: Job, plan: Result<LicensePlan, NodeError>)]
+        /// Signatures of the plans that succeeded, in order.
+        let signing: LicenseSigning
+    }
+
     private func loop() {
+        var ahead: LookAhead?
+        var retry: [Job]?
         while true {
-            condition.lock()
-            while pending.isEmpty && !stopping { condition.wait() }
-            let batch = pending
-            pending.removeAll()
-            let finished = stopping && batch.isEmpty
-            condition.unlock()
-            if finished {
+            let batch: [Job]
+            let prepared = ahead
+            ahead = nil
+            if let prepared {
+                batch = prepared.batch
+            } else if let again = retry {
+                batch = again
+                retry = nil
+            } else if let next = takePending() {
+                batch = next
+            } else {
                 ended.signal()
                 return
             }
-            run(batch)
+            let (committed, next) = run(batch, prepared: prepared)
+            condition.lock()
+            batches += 1
+            jobs += UInt64(batch.count)
+            condition.unlock()
+            for job in batch { job.done.signal() }
+            if let next {
+                if committed {
+                    ahead = next
+                } else {
+                    // Planned against a batch that did not commit: plan it again from what is stored.
+                    _ = next.signing.wait()
+                    retry = next.batch
+                }
+            }
         }
     }
 
-    private func run(_ batch: [Job]) {
+    /// Waits for work and takes all that queued up; nil once stopping with nothing left.
+    private func takePending() -> [Job]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while pending.isEmpty && !stopping { condition.wait() }
+        if pending.isEmpty { return nil }
+        let batch = pending
+        pending.removeAll()
+        return batch
+    }
+
+    /// Runs `batch` in one transaction — with its sales already planned and signed when `prepared` —
+    /// then takes the next batch if one queued up, plans its sales and starts signing them before
+    /// committing, so the signatures are made while the commit waits for the disk.
+    private func run(_ batch: [Job], prepared: LookAhead?) -> (committed: Bool, next: LookAhead?) {
+        var next: LookAhead?
         do {
             try node.store.transaction {
-                var index = 0
-                while index < batch.count {
-                    if case .closure(let work) = batch[index].work {
-                        do {
-                            try node.store.transaction { try work(node) }
-                        } catch is NodeError {
-                            // Already handed to the caller; the savepoint is rolled back.
-                        } catch {
-                            batch[index].fail(NodeError(.storage, "\(error)"))
+                if let prepared {
+                    recordPrepared(prepared)
+                    for job in batch where !job.isSale { runClosure(job) }
+                } else {
+                    var index = 0
+                    while index < batch.count {
+                        if batch[index].isSale {
+                            var end = index
+                            while end < batch.count, batch[end].isSale { end += 1 }
+                            runSales(batch[index..<end])
+                            index = end
+                        } else {
+                            runClosure(batch[index])
+                            index += 1
                         }
-                        index += 1
-                    } else {
-                        var end = index
-                        while end < batch.count, batch[end].isSale { end += 1 }
-                        runSales(batch[index..<end])
-                        index = end
                     }
                 }
+                next = lookAhead()
             }
+            return (true, next)
         } catch {
             node.discardCaches()
             for job in batch { job.fail(NodeError(.storage, "the batch could not be committed: \(error)")) }
+            return (false, next)
         }
-        condition.lock()
-        batches += 1
-        jobs += UInt64(batch.count)
-        condition.unlock()
-        for job in batch { job.done.signal() }
+    }
+
+    private func runClosure(_ job: Job) {
+        guard case .closure(let work) = job.work else { return }
+        do {
+            try node.store.transaction { try work(node) }
+        } catch is NodeError {
+            // Already handed to the caller; the savepoint is rolled back.
+        } catch {
+            job.fail(NodeError(.storage, "\(error)"))
+        }
     }
 
     /// Plans consecutive sales in order, signs them on all cores, and records those that were
     /// planned and signed. A refused sale changes nothing; if recording fails, none of these sales is
     /// recorded, while the rest of the batch stands.
     private func runSales(_ sales: ArraySlice<Job>) {
-        var planned: [(plan: LicensePlan, deliver: (Result<LicenseFile, NodeError>) -> Void)] = []
+        var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
+        var planned: [LicensePlan] = []
         for job in sales {
-            guard case .sale(let request, let now, let deliver) = job.work else { continue }
-            do {
-                planned.append((try node.planIssue(request, at: now, after: planned.map(\.plan)), deliver))
-            } catch {
-                deliver(.failure(error))
+            guard case .sale(let request, let now, _) = job.work else { continue }
+            let plan = Result { () throws(NodeError) in try node.planIssue(request, at: now, after: planned) }
+            if case .success(let made) = plan { planned.append(made) }
+            plans.append((job, plan))
+        }
+        record(plans, signatures: LicensePlan.signAll(planned, with: node.identity.key))
+    }
+
+    /// Takes what queued up while this batch ran, if it holds sales, and plans them after everything
+    /// this batch did; their signing starts at once. Nil when nothing with a sale is waiting.
+    private func lookAhead() -> LookAhead? {
+        condition.lock()
+        let hasSale = pending.contains { $0.isSale }
+        let batch = hasSale ? pending : []
+        if hasSale { pending.removeAll() }
+        condition.unlock()
+        guard hasSale else { return nil }
+        var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
+        var planned: [LicensePlan] = []
+        for job in batch {
+            guard case .sale(let request, let now, _) = job.work else { continue }
+            let plan = Result { () throws(NodeError) in try node.planIssue(request, at: now, after: planned) }
+            if case .success(let made) = plan { planned.append(made) }
+            plans.append((job, plan))
+        }
+        return LookAhead(batch: batch, plans: plans, signing: LicenseSigning(planned, with: node.identity.key))
+    }
+
+    private func recordPrepared(_ prepared: LookAhead) {
+        record(prepared.plans, signatures: prepared.signing.wait())
+    }
+
+    /// Answers refused sales and records the planned ones with their signatures, all or none.
+    private func record(_ plans: [(job: Job, plan: Result<LicensePlan, NodeError>)],
+                        signatures: [Result<SignedLicense, NodeError>]) {
+        var deliveries: [(Result<LicenseFile, NodeError>) -> Void] = []
+        var planned: [LicensePlan] = []
+        for (job, plan) in plans {
+            guard case .sale(_, _, let deliver) = job.work else { continue }
+            switch plan {
+            case .success(let made):
+                planned.append(made)
+                deliveries.append(deliver)
+            case .failure(let refusal):
+                deliver(.failure(refusal))
             }
         }
         guard !planned.isEmpty else { return }
         var signed: [(plan: LicensePlan, license: SignedLicense)] = []
-        for (item, result) in zip(planned, LicensePlan.signAll(planned.map(\.plan), with: node.identity.key)) {
-            switch result {
+        for (plan, signature) in zip(planned, signatures) {
+            switch signature {
             case .success(let license):
-                signed.append((item.plan, license))
+                signed.append((plan, license))
             case .failure(let error):
                 // Every later plan counted on this one's log position: none of them can be recorded.
-                for later in planned { later.deliver(.failure(error)) }
+                for deliver in deliveries { deliver(.failure(error)) }
                 return
             }
         }
         do throws(NodeError) {
             let files = try node.record(signed)
-            for (item, file) in zip(planned, files) { item.deliver(.success(file)) }
+            for (deliver, file) in zip(deliveries, files) { deliver(.success(file)) }
         } catch {
-            for item in planned { item.deliver(.failure(error)) }
+            for deliver in deliveries { deliver(.failure(error)) }
         }
     }
 }

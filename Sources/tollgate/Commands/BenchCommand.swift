@@ -15,7 +15,7 @@ enum BenchCommand: TollgateCommand {
         discussion: "Build with 'swift build -c release' first; debug builds are several times slower.",
         options: [
             .init(name: "seconds", value: "s", help: "Time per measurement (default 1)."),
-            .init(name: "only", value: "issue", help: "Measure only raw signing and issuance (for profiling)."),
+            .init(name: "only", value: "issue|group", help: "Measure only raw signing and in-memory issuance, or raw signing and group-committed issuance (for profiling)."),
         ])
 
     struct Measurement {
@@ -44,8 +44,20 @@ enum BenchCommand: TollgateCommand {
         let rawSign = try measure("raw Ed25519 sign (OpenSSL EVP)", seconds: seconds) { _ = try key.signature(for: message) }
         let rawVerify = measure("raw Ed25519 verify (OpenSSL EVP)", seconds: seconds) { _ = key.publicKey.isValidSignature(signature, for: message) }
 
+        if arguments.value("only") == "group" {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let groupIssue = try groupCommitRate(groupCommitName, path: scratch.appendingPathComponent("group.sqlite").path,
+                                                 threads: groupCommitCallers, seconds: seconds)
+            for measurement in [rawSign, groupIssue] {
+                Console.print(measurement.name.padding(to: 64) + String(format: "%.0f", measurement.perSecond).padding(to: 14)
+                              + String(format: "%.2f× sign", measurement.perSecond / rawSign.perSecond))
+            }
+            return .success
+        }
         if let only = arguments.value("only") {
-            guard only == "issue" else { throw ValidationError("--only takes 'issue'") }
+            guard only == "issue" else { throw ValidationError("--only takes 'issue' or 'group', not '\(only)'") }
             let license = License(iss: key.publicKey.thumbprint, cert: "c", seats: SerialRange(1, 2), customer: "bench", country: "DE",
                                   territory: ["DE"], product: "cad", features: ["export"], model: "perpetual",
                                   price: Price(currency: "EUR", amount: 500), iat: 1, nbf: 1, exp: nil, logIndex: 1, jti: "j")
@@ -72,8 +84,8 @@ enum BenchCommand: TollgateCommand {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let memoryIssue = try issuanceRate("issue license (in-memory store)", path: ":memory:", seconds: seconds)
         let durableIssue = try issuanceRate("issue license (SQLite file, fsync each)", path: scratch.appendingPathComponent("bench.sqlite").path, seconds: seconds)
-        let groupIssue = try groupCommitRate("issue license (SQLite file, group commit, 32 callers)",
-                                             path: scratch.appendingPathComponent("group.sqlite").path, threads: 32, seconds: seconds)
+        let groupIssue = try groupCommitRate(groupCommitName, path: scratch.appendingPathComponent("group.sqlite").path,
+                                             threads: groupCommitCallers, seconds: seconds)
 
         Console.print("operation".padding(to: 64) + "per second".padding(to: 14) + "vs raw")
         for (m, base) in [(rawSign, rawSign), (rawVerify, rawVerify), (coldVerify, rawVerify), (warmVerify, rawVerify),
@@ -83,6 +95,9 @@ enum BenchCommand: TollgateCommand {
         }
         return .success
     }
+
+    static let groupCommitCallers = 64
+    static let groupCommitName = "issue license (SQLite file, group commit, \(groupCommitCallers) callers)"
 
     /// A node holding a large certificate, ready to sell.
     static func sellingNode(path: String) throws -> (LicensingNode, LicenseRequest) {

@@ -1,0 +1,38 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TollgateCertificates
+import TollgateCrypto
+import TollgateNode
+
+/// Signs planned licenses on background threads, one per core, while the caller goes on.
+final class LicenseSigning: Sendable {
+    private let results: Mutex<[Result<SignedLicense, NodeError>?]>
+    private let group = DispatchGroup()
+
+    /// Starts signing `plans` with `key`.
+    init(_ plans: [LicensePlan], with key: Ed25519PrivateKey) {
+        results = Mutex(Array(repeating: nil, count: plans.count))
+        let workers = min(plans.count, ProcessInfo.processInfo.activeProcessorCount)
+        for worker in 0..<workers {
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                var mine: [(Int, Result<SignedLicense, NodeError>)] = []
+                var index = worker
+                while index < plans.count {
+                    let plan = plans[index]
+                    mine.append((index, Result { () throws(NodeError) in try plan.sign(with: key) }))
+                    index += workers
+                }
+                results.withLock { all in for (index, result) in mine { all[index] = result } }
+                group.leave()
+            }
+        }
+    }
+
+    /// Waits for every signature; they are in the order of the plans.
+    func wait() -> [Result<SignedLicense, NodeError>] {
+        group.wait()
+        return results.withLock { $0.map { $0 ?? .failure(NodeError(.storage, "a license was not signed")) } }
+    }
+}
