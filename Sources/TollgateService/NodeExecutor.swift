@@ -218,15 +218,21 @@ public final class NodeExecutor {
     /// planned and signed. A refused sale changes nothing; if recording fails, none of these sales is
     /// recorded, while the rest of the batch stands.
     private func runSales(_ sales: ArraySlice<Job>) {
+        let (plans, planned) = plan(sales)
+        record(plans, signatures: LicenseSigning(planned, with: node.identity.key).wait())
+    }
+
+    /// Plans the sales among `jobs` one after another, each after those planned before it.
+    private func plan(_ jobs: some Sequence<Job>) -> (plans: [(job: Job, plan: Result<LicensePlan, NodeError>)], planned: [LicensePlan]) {
         var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
         var planned: [LicensePlan] = []
-        for job in sales {
+        for job in jobs {
             guard case .sale(let request, let now, _) = job.work else { continue }
             let plan = Result { () throws(NodeError) in try node.planIssue(request, at: now, after: planned) }
             if case .success(let made) = plan { planned.append(made) }
             plans.append((job, plan))
         }
-        record(plans, signatures: LicensePlan.signAll(planned, with: node.identity.key))
+        return (plans, planned)
     }
 
     /// Takes what queued up while this batch ran, if it holds sales, and plans them after everything
@@ -238,14 +244,7 @@ public final class NodeExecutor {
         if hasSale { pending.removeAll() }
         condition.unlock()
         guard hasSale else { return nil }
-        var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
-        var planned: [LicensePlan] = []
-        for job in batch {
-            guard case .sale(let request, let now, _) = job.work else { continue }
-            let plan = Result { () throws(NodeError) in try node.planIssue(request, at: now, after: planned) }
-            if case .success(let made) = plan { planned.append(made) }
-            plans.append((job, plan))
-        }
+        let (plans, planned) = plan(batch)
         return LookAhead(batch: batch, plans: plans, signing: LicenseSigning(planned, with: node.identity.key))
     }
 

@@ -18,7 +18,7 @@ import TollgateNode
             for other in plans[..<offset] { #expect(!other.payload.seats.overlaps(plan.payload.seats)) }
         }
         #expect(try channel.regional.store.log.size == 1, "planning wrote to the log")
-        let signed = try LicensePlan.signAll(plans, with: channel.regional.identity.key).map { try $0.get() }
+        let signed = try plans.map { try $0.sign(with: channel.regional.identity.key) }
         let files = try channel.regional.record(Array(zip(plans, signed)))
         let verifier = LicenseVerifier(anchor: channel.anchor)
         for (plan, file) in zip(plans, files) {
@@ -72,7 +72,7 @@ import TollgateNode
                     break
                 }
             }
-            let signed = try LicensePlan.signAll(batch, with: channel.regional.identity.key).map { try $0.get() }
+            let signed = try batch.map { try $0.sign(with: channel.regional.identity.key) }
             _ = try channel.regional.record(Array(zip(batch, signed)))
             planned += batch
             recorded += batch.map(\.payload.seats)
