@@ -34,8 +34,7 @@ extension LicensingNode {
     private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64,
                            after earlier: [LicensePlan]) throws(NodeError) -> LicensePlan {
         let certificate = held.payload
-        let chainHashes = held.chain.map { JWS.hash(of: $0) }
-        if let revocation = try storage({ try store.revocations(of: chainHashes) }).first(where: { $0.payload.effective <= now }) {
+        if let revocation = try storage({ try store.revocations(of: held.chainHashes) }).first(where: { $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
         }
         try checkSyncFreshness(certificate, at: now)
