@@ -57,11 +57,13 @@ extension ChannelAudit {
         var returnsSent: [(quotaReturn: SignedQuotaReturn, index: UInt64)] = []
         var revocationsReceived: [(revocation: SignedRevocation, index: UInt64)] = []
         let syncWithin = view.syncWithin[log.node]
+        let signatures = auditor.store.verifiedSignatures
         for entry in log.entries {
             let text = String(decoding: entry.bytes, as: UTF8.self)
             switch LogEntryKind(rawValue: entry.kind) {
             case .licenseIssued, .licenseRenewed:
-                guard let license = try? SignedLicense(compact: text), license.jws.isSigned(by: log.key),
+                guard let license = licenses[JWS.hash(of: text)].map(\.license) ?? (try? SignedLicense(compact: text)),
+                      signatures.isSigned(license.jws, by: log.key),
                       let chain = view.chain(ending: license.payload.cert) else { continue }
                 let claims = license.payload
                 let certificate = view.certificates[claims.cert]!.payload
@@ -78,7 +80,7 @@ extension ChannelAudit {
                 checkReturned(claims.seats, hash: license.hash, compact: license.compact, role: .license, chain: chain, iat: claims.iat,
                               index: entry.index, node: log.node, returns: returnsSent)
             case .certificateDelegated:
-                guard let delegated = try? SignedCertificate(compact: text), delegated.jws.isSigned(by: log.key),
+                guard let delegated = try? SignedCertificate(compact: text), signatures.isSigned(delegated.jws, by: log.key),
                       let parentHash = delegated.payload.parent, let parent = view.certificates[parentHash],
                       let chain = view.chain(ending: parentHash) else { continue }
                 allocations.append(Allocation(seats: delegated.payload.seats, hash: delegated.hash, compact: delegated.compact, role: .certificate,
@@ -94,7 +96,7 @@ extension ChannelAudit {
             case .returnReceived:
                 if let quotaReturn = try? SignedQuotaReturn(compact: text) { returnsReceived.append((quotaReturn.payload, entry.index)) }
             case .quotaReturned:
-                if let quotaReturn = try? SignedQuotaReturn(compact: text), quotaReturn.jws.isSigned(by: log.key) {
+                if let quotaReturn = try? SignedQuotaReturn(compact: text), signatures.isSigned(quotaReturn.jws, by: log.key) {
                     returnsSent.append((quotaReturn, entry.index))
                 }
             case .revocationReceived:

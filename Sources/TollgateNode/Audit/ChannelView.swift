@@ -56,7 +56,8 @@ struct ChannelView {
         for log in logs.values {
             for entry in log.entries where entry.kind == LogEntryKind.checkpointWitnessed.rawValue {
                 guard let record = try? WitnessRecord(bytes: entry.bytes), let key = logs[record.node]?.key,
-                      let checkpoint = try? SignedCheckpoint(verifying: record.checkpoint, name: "tollgate.dev/node/\(record.node)", publicKey: key) else { continue }
+                      let checkpoint = try? store.verifiedSignatures.checkpoint(record.checkpoint, name: "tollgate.dev/node/\(record.node)", publicKey: key)
+                else { continue }
                 witnesses[record.node, default: []].append((record.witnessedAt, checkpoint.checkpoint.size, record.checkpoint, log.node, entry.index))
             }
         }

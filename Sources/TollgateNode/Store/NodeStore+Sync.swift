@@ -18,17 +18,17 @@ extension NodeStore {
 
     public func descendants() throws -> [Descendant] {
         try database.query("SELECT key_id, public_key, subject, parent_key_id, certificate FROM descendants ORDER BY learned_at, key_id")
-            .map(Self.descendant)
+            .map(descendant)
     }
 
     public func descendant(keyID: String) throws -> Descendant? {
         try database.query("SELECT key_id, public_key, subject, parent_key_id, certificate FROM descendants WHERE key_id = ?1",
-                           [.text(keyID)]).first.map(Self.descendant)
+                           [.text(keyID)]).first.map(descendant)
     }
 
-    private static func descendant(_ row: SQLiteRow) throws -> Descendant {
+    private func descendant(_ row: SQLiteRow) throws -> Descendant {
         Descendant(keyID: try row.text(0), publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(row.text(1))),
-                   subject: try row.text(2), parentKeyID: try row.text(3), certificate: try SignedCertificate(compact: row.text(4)))
+                   subject: try row.text(2), parentKeyID: try row.text(3), certificate: try certificate(compact: row.text(4)))
     }
 
     // MARK: Mirrors of descendants' logs

@@ -6,6 +6,10 @@ import TollgateLedger
 public final class NodeStore {
     public let database: SQLiteDatabase
     public let log: MerkleLog
+    /// Signatures checked since the store was opened (not persisted).
+    let verifiedSignatures = VerifiedSignatures()
+    /// Certificates parsed so far, by compact form: a node holds and delegates few and reads them often.
+    private var parsedCertificates: [String: SignedCertificate] = [:]
 
     public static var migrations: SchemaMigrations { SchemaMigrations(LedgerSchema.steps + NodeSchema.steps) }
 
@@ -13,6 +17,14 @@ public final class NodeStore {
         try Self.migrations.apply(to: database)
         self.database = database
         self.log = try MerkleLog(database: database, name: "node")
+    }
+
+    /// The certificate `compact`, parsed once.
+    func certificate(compact: String) throws -> SignedCertificate {
+        if let parsed = parsedCertificates[compact] { return parsed }
+        let parsed = try SignedCertificate(compact: compact)
+        parsedCertificates[compact] = parsed
+        return parsed
     }
 
     /// Runs `body` as one transaction: one fsync for everything it writes.
@@ -25,7 +37,7 @@ public final class NodeStore {
     public func heldCertificates() throws -> [HeldCertificate] {
         try database.query("SELECT chain FROM held_certificates ORDER BY received_at, hash").map { row in
             let chain = try CertificateChain.decodeChainText(row.text(0))
-            return HeldCertificate(chain: chain, certificate: try SignedCertificate(compact: chain[chain.count - 1]))
+            return HeldCertificate(chain: chain, certificate: try certificate(compact: chain[chain.count - 1]))
         }
     }
 
@@ -226,7 +238,7 @@ public final class NodeStore {
     }
 
     public func delegation(hash: String) throws -> SignedCertificate? {
-        try database.query("SELECT compact FROM delegations WHERE hash = ?1", [.text(hash)]).first.map { try SignedCertificate(compact: $0.text(0)) }
+        try database.query("SELECT compact FROM delegations WHERE hash = ?1", [.text(hash)]).first.map { try certificate(compact: $0.text(0)) }
     }
 
     public func licenses() throws -> [SignedLicense] {
@@ -234,6 +246,6 @@ public final class NodeStore {
     }
 
     public func delegations() throws -> [SignedCertificate] {
-        try database.query("SELECT compact FROM delegations ORDER BY log_index").map { try SignedCertificate(compact: $0.text(0)) }
+        try database.query("SELECT compact FROM delegations ORDER BY log_index").map { try certificate(compact: $0.text(0)) }
     }
 }

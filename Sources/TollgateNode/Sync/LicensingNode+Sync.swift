@@ -179,7 +179,7 @@ extension LicensingNode {
         let origin = "tollgate.dev/node/\(node.keyID)"
         let checkpoint: SignedCheckpoint
         do {
-            checkpoint = try SignedCheckpoint(verifying: segment.checkpoint, name: origin, publicKey: node.publicKey)
+            checkpoint = try store.verifiedSignatures.checkpoint(segment.checkpoint, name: origin, publicKey: node.publicKey)
         } catch {
             throw NodeError(.unauthorized, "the checkpoint is not signed by \(node.subject): \(error)")
         }
@@ -207,7 +207,9 @@ extension LicensingNode {
         }
         if end > held {
             let fresh = Array(decoded[Int(held - segment.from)...])
-            if let forged = SegmentVerification.firstForgedEntry(fresh, signer: node.publicKey) {
+            let checked = SegmentVerification.check(fresh, signer: node.publicKey)
+            store.verifiedSignatures.insert(jwsHashes: checked.verified, signedBy: node.publicKey)
+            if let forged = checked.forged {
                 throw NodeError(.invalidRequest, "entry \(held + UInt64(forged)) (\(fresh[forged].kind)) is not signed by \(node.subject)")
             }
             _ = try mirror.append(contentsOf: fresh)
@@ -219,7 +221,7 @@ extension LicensingNode {
             throw NodeError(.logConflict, "the checkpoint's root does not match the log held plus these entries; resend from 0")
         }
         if let accepted = state.checkpoint, state.size > 0, state.size <= end {
-            let previous = try SignedCheckpoint(verifying: accepted, name: origin, publicKey: node.publicKey)
+            let previous = try store.verifiedSignatures.checkpoint(accepted, name: origin, publicKey: node.publicKey)
             let proof = try segment.proof.map { try Base64URL.decode($0) }
             if segment.proofFrom == state.size {
                 try MerkleProof.verifyConsistency(oldSize: state.size, newSize: end, oldRoot: previous.checkpoint.rootHash,
@@ -251,7 +253,7 @@ extension LicensingNode {
     private func learnDescendants(from entries: [NewLogEntry], of node: Descendant, at now: Int64) throws {
         for entry in entries where entry.kind == LogEntryKind.certificateDelegated.rawValue {
             guard let certificate = try? SignedCertificate(compact: String(decoding: entry.bytes, as: UTF8.self)),
-                  certificate.payload.iss == node.keyID, certificate.jws.isSigned(by: node.publicKey) else { continue }
+                  certificate.payload.iss == node.keyID, store.verifiedSignatures.isSigned(certificate.jws, by: node.publicKey) else { continue }
             try store.insertDescendant(certificate, parentKeyID: node.keyID, at: now)
         }
     }
