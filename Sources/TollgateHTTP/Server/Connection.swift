@@ -20,14 +20,20 @@ final class Connection {
     private var system: any SocketSystem { core.system }
 
     /// Serves `descriptor` until the peer leaves, an error ends it, or the server drains; then closes it.
+    /// The connection leaves the registry last, once its socket is closed and its TLS state freed, so
+    /// a drained server has no connection work left (a process may exit right after).
     static func serve(id: UInt64, descriptor: CInt, peer: SocketAddress, core: ServerCore) {
+        serveAndClose(id: id, descriptor: descriptor, peer: peer, core: core)
+        core.registry.remove(id)
+    }
+
+    private static func serveAndClose(id: UInt64, descriptor: CInt, peer: SocketAddress, core: ServerCore) {
         let transport: any ConnectionTransport
         if let tls = core.tls {
             do {
                 transport = try TLSTransport(context: tls, descriptor: descriptor, system: core.system)
             } catch {
                 core.metrics.update { $0.tlsHandshakeFailures += 1 }
-                core.registry.remove(id)
                 try? core.system.close(descriptor)
                 return
             }
@@ -36,7 +42,7 @@ final class Connection {
         }
         let connection = Connection(id: id, descriptor: descriptor, peer: peer, core: core, transport: transport)
         connection.run()
-        connection.finish()
+        try? core.system.close(descriptor)
     }
 
     private init(id: UInt64, descriptor: CInt, peer: SocketAddress, core: ServerCore, transport: any ConnectionTransport) {
@@ -46,11 +52,6 @@ final class Connection {
         self.core = core
         self.transport = transport
         self.acceptedAt = .now
-    }
-
-    private func finish() {
-        core.registry.remove(id)
-        try? system.close(descriptor)
     }
 
     // MARK: Request loop
