@@ -112,9 +112,9 @@ public final class NodeExecutor {
         ended.signal()  // so that a second `stop()` returns too
     }
 
-    /// The next batch, taken while the one before was still open: its sales planned at the end of
-    /// that batch's transaction and being signed while it commits.
-    private struct LookAhead {
+    /// A batch whose sales are planned and being signed: the next batch, taken at the end of the
+    /// open one's transaction and signed while it commits, or the current batch itself.
+    private struct PreparedBatch {
         let batch: [Job]
         /// The plan or the refusal of each sale in `batch`, in order.
         let plans: [(job: Job, plan: Result<LicensePlan, NodeError>)]
@@ -123,7 +123,7 @@ public final class NodeExecutor {
     }
 
     private func loop() {
-        var ahead: LookAhead?
+        var ahead: PreparedBatch?
         var retry: [Job]?
         while true {
             let batch: [Job]
@@ -169,30 +169,17 @@ public final class NodeExecutor {
         return batch
     }
 
-    /// Runs `batch` in one transaction — with its sales already planned and signed when `prepared` —
-    /// then takes the next batch if one queued up, plans its sales and starts signing them before
-    /// committing, so the signatures are made while the commit waits for the disk.
-    private func run(_ batch: [Job], prepared: LookAhead?) -> (committed: Bool, next: LookAhead?) {
-        var next: LookAhead?
+    /// Runs `batch` in one transaction: its sales first, planned in order and signed on all cores
+    /// (already when `prepared`), then its other work. Before committing it takes the next batch if
+    /// one with sales queued up, plans those and starts signing them, so the signatures are made
+    /// while the commit waits for the disk.
+    private func run(_ batch: [Job], prepared: PreparedBatch?) -> (committed: Bool, next: PreparedBatch?) {
+        var next: PreparedBatch?
         do {
             try node.store.transaction {
-                if let prepared {
-                    recordPrepared(prepared)
-                    for job in batch where !job.isSale { runClosure(job) }
-                } else {
-                    var index = 0
-                    while index < batch.count {
-                        if batch[index].isSale {
-                            var end = index
-                            while end < batch.count, batch[end].isSale { end += 1 }
-                            runSales(batch[index..<end])
-                            index = end
-                        } else {
-                            runClosure(batch[index])
-                            index += 1
-                        }
-                    }
-                }
+                let sales = prepared ?? prepare(batch)
+                record(sales.plans, signatures: sales.signing.wait())
+                for job in batch where !job.isSale { runClosure(job) }
                 next = lookAhead()
             }
             return (true, next)
@@ -214,42 +201,29 @@ public final class NodeExecutor {
         }
     }
 
-    /// Plans consecutive sales in order, signs them on all cores, and records those that were
-    /// planned and signed. A refused sale changes nothing; if recording fails, none of these sales is
-    /// recorded, while the rest of the batch stands.
-    private func runSales(_ sales: ArraySlice<Job>) {
-        let (plans, planned) = plan(sales)
-        record(plans, signatures: LicenseSigning(planned, with: node.identity.key).wait())
-    }
-
-    /// Plans the sales among `jobs` one after another, each after those planned before it.
-    private func plan(_ jobs: some Sequence<Job>) -> (plans: [(job: Job, plan: Result<LicensePlan, NodeError>)], planned: [LicensePlan]) {
+    /// Plans the sales of `batch` one after another, each after those planned before it and after
+    /// everything already done in the open transaction, and starts signing them.
+    private func prepare(_ batch: [Job]) -> PreparedBatch {
         var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
         var planned: [LicensePlan] = []
-        for job in jobs {
+        for job in batch {
             guard case .sale(let request, let now, _) = job.work else { continue }
             let plan = Result { () throws(NodeError) in try node.planIssue(request, at: now, after: planned) }
             if case .success(let made) = plan { planned.append(made) }
             plans.append((job, plan))
         }
-        return (plans, planned)
+        return PreparedBatch(batch: batch, plans: plans, signing: LicenseSigning(planned, with: node.identity.key))
     }
 
-    /// Takes what queued up while this batch ran, if it holds sales, and plans them after everything
-    /// this batch did; their signing starts at once. Nil when nothing with a sale is waiting.
-    private func lookAhead() -> LookAhead? {
+    /// Takes what queued up while this batch ran, if it holds sales, and prepares it. Nil when
+    /// nothing with a sale is waiting.
+    private func lookAhead() -> PreparedBatch? {
         condition.lock()
         let hasSale = pending.contains { $0.isSale }
         let batch = hasSale ? pending : []
         if hasSale { pending.removeAll() }
         condition.unlock()
-        guard hasSale else { return nil }
-        let (plans, planned) = plan(batch)
-        return LookAhead(batch: batch, plans: plans, signing: LicenseSigning(planned, with: node.identity.key))
-    }
-
-    private func recordPrepared(_ prepared: LookAhead) {
-        record(prepared.plans, signatures: prepared.signing.wait())
+        return hasSale ? prepare(batch) : nil
     }
 
     /// Answers refused sales and records the planned ones with their signatures, all or none.

@@ -30,9 +30,9 @@ let commands: [any TollgateCommand.Type] = [
     MachineCheckCommand.self,
     VectorsCommand.self,
     BenchCommand.self,
+    IngestBenchCommand.self,
     SimRunCommand.self,
     SimSweepCommand.self,
-    IngestBenchCommand.self,
     HTTPBenchCommand.self,
 ]
 

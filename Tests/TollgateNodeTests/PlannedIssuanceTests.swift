@@ -54,7 +54,7 @@ import TollgateNode
     /// serials only, fill the quota until a sale no longer fits, and then refuse.
     @Test(arguments: [UInt64(1), 2, 3, 4, 5])
     func randomBatchesFillTheQuotaExactly(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let channel = try Channel()
         try channel.wire()
         var planned: [LicensePlan] = []
@@ -82,18 +82,5 @@ import TollgateNode
         #expect(recorded.reduce(0) { $0 + $1.count } > 95, "left more than five seats free")
         #expect(recorded.allSatisfy { $0.start >= 0 && $0.end <= 100 })
         #expect(try channel.regional.issuedLicenses().count == planned.count)
-    }
-}
-
-/// SplitMix64, so a failing seed can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -44,16 +44,17 @@ enum BenchCommand: TollgateCommand {
         let rawSign = try measure("raw Ed25519 sign (OpenSSL EVP)", seconds: seconds) { _ = try key.signature(for: message) }
         let rawVerify = measure("raw Ed25519 verify (OpenSSL EVP)", seconds: seconds) { _ = key.publicKey.isValidSignature(signature, for: message) }
 
+        // Issuance through the node logic: rules, serial allocation, signing, log append, store.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let groupIssue = { () throws -> Measurement in
+            try groupCommitRate("issue license (SQLite file, group commit, \(groupCommitCallers) callers)",
+                                path: scratch.appendingPathComponent("group.sqlite").path, threads: groupCommitCallers, seconds: seconds)
+        }
+
         if arguments.value("only") == "group" {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let groupIssue = try groupCommitRate(groupCommitName, path: scratch.appendingPathComponent("group.sqlite").path,
-                                                 threads: groupCommitCallers, seconds: seconds)
-            for measurement in [rawSign, groupIssue] {
-                Console.print(measurement.name.padding(to: 64) + String(format: "%.0f", measurement.perSecond).padding(to: 14)
-                              + String(format: "%.2f× sign", measurement.perSecond / rawSign.perSecond))
-            }
+            printAgainstSign([rawSign, try groupIssue()], rawSign: rawSign)
             return .success
         }
         if let only = arguments.value("only") {
@@ -63,10 +64,7 @@ enum BenchCommand: TollgateCommand {
                                   price: Price(currency: "EUR", amount: 500), iat: 1, nbf: 1, exp: nil, logIndex: 1, jti: "j")
             let signObject = try measure("sign a license object (JSON + JWS)", seconds: seconds) { _ = try SignedLicense.sign(license, with: key) }
             let memoryIssue = try issuanceRate("issue license (in-memory store)", path: ":memory:", seconds: seconds)
-            for measurement in [rawSign, signObject, memoryIssue] {
-                Console.print(measurement.name.padding(to: 46) + String(format: "%.0f", measurement.perSecond).padding(to: 14)
-                              + String(format: "%.2f× sign", measurement.perSecond / rawSign.perSecond))
-            }
+            printAgainstSign([rawSign, signObject, memoryIssue], rawSign: rawSign)
             return .success
         }
         // Verification of the depth-3 test vector chain: cold (every signature) and warm (cached chain).
@@ -78,26 +76,28 @@ enum BenchCommand: TollgateCommand {
         let coldVerify = try measure("verify license, cold (3 signatures)", seconds: seconds) { _ = try cold.verify(file, at: vector.now) }
         let warmVerify = try measure("verify license, warm (cached chain)", seconds: seconds) { _ = try warm.verify(file, at: vector.now) }
 
-        // Issuance through the node logic: rules, serial allocation, signing, log append, store.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let memoryIssue = try issuanceRate("issue license (in-memory store)", path: ":memory:", seconds: seconds)
         let durableIssue = try issuanceRate("issue license (SQLite file, fsync each)", path: scratch.appendingPathComponent("bench.sqlite").path, seconds: seconds)
-        let groupIssue = try groupCommitRate(groupCommitName, path: scratch.appendingPathComponent("group.sqlite").path,
-                                             threads: groupCommitCallers, seconds: seconds)
+        let groupCommitIssue = try groupIssue()
 
         Console.print("operation".padding(to: 64) + "per second".padding(to: 14) + "vs raw")
         for (m, base) in [(rawSign, rawSign), (rawVerify, rawVerify), (coldVerify, rawVerify), (warmVerify, rawVerify),
-                          (memoryIssue, rawSign), (durableIssue, rawSign), (groupIssue, rawSign)] {
+                          (memoryIssue, rawSign), (durableIssue, rawSign), (groupCommitIssue, rawSign)] {
             let ratio = String(format: "%.2f× %@", m.perSecond / base.perSecond, base.name.contains("sign") ? "sign" : "verify")
             Console.print(m.name.padding(to: 64) + String(format: "%.0f", m.perSecond).padding(to: 14) + ratio)
         }
         return .success
     }
 
+    /// Callers in the group-commit measurement: enough to keep batches large.
     static let groupCommitCallers = 64
-    static let groupCommitName = "issue license (SQLite file, group commit, \(groupCommitCallers) callers)"
+
+    static func printAgainstSign(_ measurements: [Measurement], rawSign: Measurement) {
+        for measurement in measurements {
+            Console.print(measurement.name.padding(to: 64) + String(format: "%.0f", measurement.perSecond).padding(to: 14)
+                          + String(format: "%.2f× sign", measurement.perSecond / rawSign.perSecond))
+        }
+    }
 
     /// A node holding a large certificate, ready to sell.
     static func sellingNode(path: String) throws -> (LicensingNode, LicenseRequest) {
