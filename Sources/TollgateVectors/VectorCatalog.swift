@@ -229,9 +229,10 @@ extension VectorGenerator {
     }
 
     /// Checks one vector with the verifier and returns what it answered.
-    public static func run(_ vector: TestVector, cache: VerifiedCertificateCache? = nil) throws -> TestVector.Verdict {
+    public static func run(_ vector: TestVector, cache: VerifiedCertificateCache? = nil,
+                           signatures: VerifiedSignatureCache? = nil) throws -> TestVector.Verdict {
         let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(vector.anchor)))
-        let verifier = LicenseVerifier(anchor: anchor, cache: cache)
+        let verifier = LicenseVerifier(anchor: anchor, cache: cache, signatures: signatures)
         do {
             _ = try verifier.verify(LicenseFile(chain: vector.chain, license: vector.license), at: vector.now,
                                     revocations: vector.revocations, activation: vector.activation,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCertificates
+import TollgateCrypto
 import TollgateVectors
 
 @Suite struct TestVectorTests {
@@ -56,5 +57,56 @@ import TollgateVectors
             #expect(try VectorGenerator.run(vector, cache: cache) == vector.expect, "vector \(vector.name) with cache")
         }
         #expect(cache.count > 0)
+    }
+
+    /// A shared record of verified signatures gives the same verdicts as verifying every time, in
+    /// any order: a bad signature stays bad after every good one was recorded.
+    @Test func signatureCacheNeverChangesAVerdict() throws {
+        let signatures = VerifiedSignatureCache()
+        let vectors = try VectorGenerator().vectors()
+        for vector in vectors + vectors.reversed() {
+            #expect(try VectorGenerator.run(vector, signatures: signatures) == vector.expect, "vector \(vector.name) with signature cache")
+        }
+        #expect(signatures.count > 0)
+        #expect(vectors.contains { $0.expect.rule == VerificationError.Rule.badSignature.rawValue })
+    }
+
+    /// Verifying a license already parsed gives the verdict of verifying its file.
+    @Test func parsedLicenseGetsTheFileVerdict() throws {
+        for vector in try VectorGenerator().vectors() {
+            guard let license = try? SignedLicense(compact: vector.license) else { continue }
+            let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(vector.anchor)))
+            let verifier = LicenseVerifier(anchor: anchor)
+            let machine = vector.machineKey.map { MachineIdentity(machineKey: $0) }
+            func verdict(_ body: () throws(VerificationError) -> VerifiedLicense) -> String {
+                do { _ = try body(); return "valid" } catch { return "\(error.rule.rawValue) \(error.object)" }
+            }
+            let fromFile = verdict { () throws(VerificationError) in
+                try verifier.verify(LicenseFile(chain: vector.chain, license: vector.license), at: vector.now,
+                                    revocations: vector.revocations, activation: vector.activation, machine: machine)
+            }
+            let fromParsed = verdict { () throws(VerificationError) in
+                try verifier.verify(license, chain: vector.chain, at: vector.now, revocations: vector.revocations,
+                                    activation: vector.activation, machine: machine)
+            }
+            #expect(fromParsed == fromFile, "vector \(vector.name)")
+        }
+    }
+
+    /// The record is keyed by the exact bytes: another object carrying a recorded signature is
+    /// verified for itself.
+    @Test func recordedSignatureDoesNotCoverOtherBytes() throws {
+        let key = try Ed25519PrivateKey(seed: Array(repeating: 7, count: 32))
+        let signed = try JWS.sign(payload: Array(#"{"a":1}"#.utf8), typ: "test", key: key)
+        let signatures = VerifiedSignatureCache()
+        #expect(signatures.isSigned(signed, by: key.publicKey))
+        #expect(signatures.contains(jwsHash: signed.hash, signedBy: key.publicKey))
+        let parts = signed.compact.split(separator: ".")
+        let swapped = Base64URL.encode(Array(#"{"a":2}"#.utf8))
+        let forged = try JWS(compact: "\(parts[0]).\(swapped).\(parts[2])", object: "forged")
+        #expect(!signatures.isSigned(forged, by: key.publicKey))
+        let other = try Ed25519PrivateKey(seed: Array(repeating: 8, count: 32))
+        #expect(!signatures.contains(jwsHash: signed.hash, signedBy: other.publicKey))
+        #expect(signatures.count == 1)
     }
 }

@@ -6,11 +6,20 @@ public struct LicenseVerifier: Sendable {
     public let anchor: TrustAnchor
     public let policy: VerificationPolicy
     public let cache: VerifiedCertificateCache?
+    /// Signatures already verified, shared with whoever else verifies the same objects.
+    public let signatures: VerifiedSignatureCache?
 
-    public init(anchor: TrustAnchor, policy: VerificationPolicy = VerificationPolicy(), cache: VerifiedCertificateCache? = nil) {
+    public init(anchor: TrustAnchor, policy: VerificationPolicy = VerificationPolicy(), cache: VerifiedCertificateCache? = nil,
+                signatures: VerifiedSignatureCache? = nil) {
         self.anchor = anchor
         self.policy = policy
         self.cache = cache
+        self.signatures = signatures
+    }
+
+    /// Verifies `jws`'s signature, through the shared record when there is one.
+    private func isSigned(_ jws: JWS, by key: Ed25519PublicKey) -> Bool {
+        signatures?.isSigned(jws, by: key) ?? jws.isSigned(by: key)
     }
 
     // MARK: Chain
@@ -59,7 +68,7 @@ public struct LicenseVerifier: Sendable {
             guard certificate.payload.iss == signerKeyID, certificate.jws.header.kid == signerKeyID else {
                 throw VerificationError(.issuerMismatch, named, "iss \(certificate.payload.iss) is not the signer \(signerKeyID)")
             }
-            guard certificate.jws.isSigned(by: signerKey) else {
+            guard isSigned(certificate.jws, by: signerKey) else {
                 throw VerificationError(.badSignature, named, "the signature does not verify with \(signerKeyID)")
             }
             if let parent {
@@ -85,8 +94,24 @@ public struct LicenseVerifier: Sendable {
     public func verify(_ file: LicenseFile, at now: Int64, revocations: [String] = [], activation: String? = nil,
                        machine: MachineIdentity? = nil) throws(VerificationError) -> VerifiedLicense {
         let chain = try verifyChain(file.chain)
-        let leaf = chain[chain.count - 1]
         let license = try SignedLicense(compact: file.license, maxBytes: policy.maxObjectBytes)
+        return try verify(license, chain: chain, at: now, revocations: revocations, activation: activation, machine: machine)
+    }
+
+    /// Verifies a license already parsed (its compact form within the size limit) with the chain
+    /// `chain`, root first, exactly as ``verify(_:at:revocations:activation:machine:)`` does a file.
+    public func verify(_ license: SignedLicense, chain compactChain: [String], at now: Int64, revocations: [String] = [],
+                       activation: String? = nil, machine: MachineIdentity? = nil) throws(VerificationError) -> VerifiedLicense {
+        let chain = try verifyChain(compactChain)
+        guard license.compact.utf8.count <= policy.maxObjectBytes else {
+            throw VerificationError(.objectTooLarge, "license", "\(license.compact.utf8.count) bytes, the limit is \(policy.maxObjectBytes)")
+        }
+        return try verify(license, chain: chain, at: now, revocations: revocations, activation: activation, machine: machine)
+    }
+
+    private func verify(_ license: SignedLicense, chain: [VerifiedCertificate], at now: Int64, revocations: [String],
+                        activation: String?, machine: MachineIdentity?) throws(VerificationError) -> VerifiedLicense {
+        let leaf = chain[chain.count - 1]
         let object = "license (\(license.payload.customer))"
         guard license.payload.iss == leaf.subjectKey.thumbprint, license.jws.header.kid == license.payload.iss else {
             throw VerificationError(.issuerMismatch, object, "iss \(license.payload.iss) is not the certificate holder \(leaf.subjectKey.thumbprint)")
@@ -94,7 +119,7 @@ public struct LicenseVerifier: Sendable {
         guard license.payload.cert == leaf.hash else {
             throw VerificationError(.certificateMismatch, object, "cert does not name the last certificate of the chain")
         }
-        guard license.jws.isSigned(by: leaf.subjectKey) else {
+        guard isSigned(license.jws, by: leaf.subjectKey) else {
             throw VerificationError(.badSignature, object, "the signature does not verify with the certificate holder's key")
         }
         try LicenseRules.check(license.payload, within: leaf.payload, object: object)
@@ -126,7 +151,7 @@ public struct LicenseVerifier: Sendable {
             guard let signer = ancestors.first(where: { $0.keyID == revocation.payload.iss }) else {
                 throw VerificationError(.invalidRevocation, object, "signed by \(revocation.payload.iss), which is not an ancestor of certificate[\(revokedIndex)]")
             }
-            guard revocation.jws.isSigned(by: signer.key), revocation.jws.header.kid == signer.keyID else {
+            guard isSigned(revocation.jws, by: signer.key), revocation.jws.header.kid == signer.keyID else {
                 throw VerificationError(.invalidRevocation, object, "the signature does not verify with \(signer.keyID)")
             }
             if license.payload.iat >= revocation.payload.effective {
@@ -155,7 +180,7 @@ public struct LicenseVerifier: Sendable {
         guard let signer = authorities.first(where: { $0.keyID == claims.iss }), activation.jws.header.kid == claims.iss else {
             throw VerificationError(.activatorNotAuthorized, object, "signed by \(claims.iss), neither the license issuer nor an ancestor")
         }
-        guard activation.jws.isSigned(by: signer.key) else {
+        guard isSigned(activation.jws, by: signer.key) else {
             throw VerificationError(.badSignature, object, "the signature does not verify with \(signer.keyID)")
         }
         guard license.payload.seats.contains(claims.serial) else {

@@ -16,3 +16,4 @@ struct AuditedLog {
         try log.inclusionProof(index: index, size: size).map { Base64URL.encode($0) }
     }
 }
+extension AuditedLog: Sendable {}

@@ -24,24 +24,15 @@ extension ChannelAudit {
         var licensesByHash: [String: (license: SignedLicense, chain: [String], node: String)] = [:]
         var activations: [(activation: SignedActivation, node: String, index: UInt64)] = []
         var deactivations: [String: Int64] = [:]
-        for log in view.logs.values.sorted(by: { $0.node < $1.node }) {
-            for entry in log.entries {
-                let text = String(decoding: entry.bytes, as: UTF8.self)
-                switch LogEntryKind(rawValue: entry.kind) {
-                case .licenseIssued, .licenseRenewed:
-                    if let license = try? SignedLicense(compact: text), let chain = view.chain(ending: license.payload.cert) {
-                        licensesByHash[license.hash] = (license, chain, log.node)
-                    }
-                case .activation:
-                    if let activation = try? SignedActivation(compact: text) { activations.append((activation, log.node, entry.index)) }
-                case .deactivation:
-                    if let deactivation = try? SignedDeactivation(compact: text) { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
-                default:
-                    break
-                }
+        let logs = view.logs.values.sorted(by: { $0.node < $1.node })
+        for (log, objects) in zip(logs, ParsedLogObjects.parse(logs)) {
+            for license in objects.licenses {
+                if let chain = view.chain(ending: license.payload.cert) { licensesByHash[license.hash] = (license, chain, log.node) }
             }
+            for (activation, index) in objects.activations { activations.append((activation, log.node, index)) }
+            for deactivation in objects.deactivations { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
         }
-        for log in view.logs.values.sorted(by: { $0.node < $1.node }) where !log.isSelf {
+        for log in logs where !log.isSelf {
             try audit(log, licenses: licensesByHash)
         }
         try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)

@@ -61,10 +61,9 @@ extension LicensingNode {
 
     /// The license must be valid now, not revoked, and activated inside its territory.
     func checkUsable(_ license: SignedLicense, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
-        let file = LicenseFile(chain: held.chain, license: license.compact)
         let revocations = try storage { try store.revocations().map(\.compact) }
         do {
-            _ = try verifier.verify(file, at: now, revocations: revocations)
+            _ = try verifier.verify(license, chain: held.chain, at: now, revocations: revocations)
         } catch {
             throw NodeError(.licenseInvalid, error)
         }

@@ -20,7 +20,7 @@ public final class LicensingNode {
         self.identity = identity
         self.store = store
         self.ids = ids
-        self.verifier = LicenseVerifier(anchor: identity.anchor, cache: VerifiedCertificateCache())
+        self.verifier = LicenseVerifier(anchor: identity.anchor, cache: VerifiedCertificateCache(), signatures: store.verifiedSignatures.objects)
     }
 
     // MARK: Receiving certificates

@@ -7,15 +7,22 @@ public final class NodeStore {
     public let database: SQLiteDatabase
     public let log: MerkleLog
     /// Signatures checked since the store was opened (not persisted).
-    let verifiedSignatures = VerifiedSignatures()
+    public let verifiedSignatures: VerifiedSignatures
     /// Certificates parsed so far, by compact form: a node holds and delegates few and reads them often.
     private var parsedCertificates: [String: SignedCertificate] = [:]
+    /// Licenses parsed when read, by compact form: activations, renewals and status read the same
+    /// license again and again. Starts over when full.
+    private var parsedLicenses: [String: SignedLicense] = [:]
+    static let parsedLicenseCapacity = 65_536
 
     public static var migrations: SchemaMigrations { SchemaMigrations(LedgerSchema.steps + NodeSchema.steps) }
 
-    public init(database: SQLiteDatabase) throws {
+    /// Opens the store; `signatures` is the record of verified signatures it starts from (its own by
+    /// default; see ``VerifiedSignatures`` for when to share one).
+    public init(database: SQLiteDatabase, signatures: VerifiedSignatures = VerifiedSignatures()) throws {
         try Self.migrations.apply(to: database)
         self.database = database
+        self.verifiedSignatures = signatures
         self.log = try MerkleLog(database: database, name: "node")
     }
 
@@ -24,6 +31,15 @@ public final class NodeStore {
         if let parsed = parsedCertificates[compact] { return parsed }
         let parsed = try SignedCertificate(compact: compact)
         parsedCertificates[compact] = parsed
+        return parsed
+    }
+
+    /// The license `compact`, parsed once while it is read often.
+    func license(compact: String) throws -> SignedLicense {
+        if let parsed = parsedLicenses[compact] { return parsed }
+        let parsed = try SignedLicense(compact: compact)
+        if parsedLicenses.count >= Self.parsedLicenseCapacity { parsedLicenses.removeAll(keepingCapacity: true) }
+        parsedLicenses[compact] = parsed
         return parsed
     }
 
@@ -118,11 +134,11 @@ public final class NodeStore {
             SELECT compact FROM licenses WHERE lineage = (SELECT lineage FROM licenses WHERE hash = ?1)
             ORDER BY issued_at DESC, log_index DESC LIMIT 1
             """, [.text(hash)])
-        return try rows.first.map { try SignedLicense(compact: $0.text(0)) }
+        return try rows.first.map { try license(compact: $0.text(0)) }
     }
 
     public func license(hash: String) throws -> SignedLicense? {
-        try database.query("SELECT compact FROM licenses WHERE hash = ?1", [.text(hash)]).first.map { try SignedLicense(compact: $0.text(0)) }
+        try database.query("SELECT compact FROM licenses WHERE hash = ?1", [.text(hash)]).first.map { try license(compact: $0.text(0)) }
     }
 
     /// The first license of the lineage `hash` belongs to (itself if it is not a renewal).

@@ -207,7 +207,7 @@ extension LicensingNode {
         }
         if end > held {
             let fresh = Array(decoded[Int(held - segment.from)...])
-            let checked = SegmentVerification.check(fresh, signer: node.publicKey)
+            let checked = SegmentVerification.check(fresh, signer: node.publicKey, known: store.verifiedSignatures.objects)
             store.verifiedSignatures.insert(jwsHashes: checked.verified, signedBy: node.publicKey)
             if let forged = checked.forged {
                 throw NodeError(.invalidRequest, "entry \(held + UInt64(forged)) (\(fresh[forged].kind)) is not signed by \(node.subject)")

@@ -18,8 +18,9 @@ enum SegmentVerification {
     static let entriesPerTask = 4
 
     /// The index (in `entries`) of the first entry that fails, or nil when all hold; and the JWS
-    /// hashes of the entries whose signatures were verified.
-    static func check(_ entries: [NewLogEntry], signer: Ed25519PublicKey) -> (forged: Int?, verified: [String]) {
+    /// hashes of the entries whose signatures were verified. Signatures `known` holds are not
+    /// verified again (the object's header is still checked).
+    static func check(_ entries: [NewLogEntry], signer: Ed25519PublicKey, known: VerifiedSignatureCache) -> (forged: Int?, verified: [String]) {
         let keyID = signer.thumbprint
         let signed = entries.indices.filter { selfSignedKinds.contains(entries[$0].kind) }
         guard !signed.isEmpty else { return (nil, []) }
@@ -30,7 +31,8 @@ enum SegmentVerification {
             var verified: [String] = []
             for index in signed[(task * entriesPerTask)..<min(signed.count, (task + 1) * entriesPerTask)] {
                 let compact = String(decoding: entries[index].bytes, as: UTF8.self)
-                if let jws = try? JWS(compact: compact, object: "entry"), jws.header.kid == keyID, jws.isSigned(by: signer) {
+                if let jws = try? JWS(compact: compact, object: "entry"), jws.header.kid == keyID,
+                   known.contains(jwsHash: jws.hash, signedBy: signer) || jws.isSigned(by: signer) {
                     verified.append(jws.hash)  // signed by the node, as its log claims
                 } else {
                     failures.append(index)

@@ -70,7 +70,7 @@ struct CheatingAgent {
     /// A copy of the node with the same key whose log differs at `index`: a rewritten history to
     /// show the parent. It keeps its own nonces, so its requests are not replays.
     func fork(replacing index: UInt64, with bytes: [UInt8], idSeed: UInt64) throws -> LicensingNode {
-        let store = try NodeStore(database: SQLiteDatabase(path: ":memory:"))
+        let store = try NodeStore(database: SQLiteDatabase(path: ":memory:"), signatures: node.store.verifiedSignatures)
         let entries = try node.store.log.entries(in: 0..<node.store.log.size)
         try store.transaction {
             for entry in entries {

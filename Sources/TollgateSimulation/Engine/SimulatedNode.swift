@@ -51,10 +51,13 @@ final class SimulatedNode {
     var acknowledged: [AcknowledgedObject] = []
     /// The log's size and root hash when last checked, to prove nothing was rewritten or dropped.
     var checkedLog: (size: UInt64, root: [UInt8])?
+    /// The run's shared record of verified signatures (see ``Simulation/verifiedSignatures``).
+    let signatures: VerifiedSignatures
 
     init(index: Int, name: String, role: Role, parent: Int?, key: Ed25519PrivateKey, anchor: TrustAnchor,
-         countries: [String], idSeed: UInt64, schedule: SyncSchedule) throws {
+         countries: [String], idSeed: UInt64, schedule: SyncSchedule, signatures: VerifiedSignatures) throws {
         self.index = index
+        self.signatures = signatures
         self.name = name
         self.role = role
         self.parent = parent
@@ -76,7 +79,7 @@ final class SimulatedNode {
     }
 
     private func open() throws -> LicensingNode {
-        LicensingNode(identity: identity, store: try NodeStore(database: database), ids: ids.source)
+        LicensingNode(identity: identity, store: try NodeStore(database: database, signatures: signatures), ids: ids.source)
     }
 
     /// Drops the node and everything it had in memory; the committed database stays.

@@ -20,7 +20,8 @@ extension Simulation {
                                     maxBackoff: max(60, min(600, scenario.syncIntervalSeconds)))
         func add(_ name: String, _ role: SimulatedNode.Role, parent: Int?, key: Ed25519PrivateKey, countries: [String]) throws {
             let node = try SimulatedNode(index: nodes.count, name: name, role: role, parent: parent, key: key, anchor: anchor,
-                                         countries: countries, idSeed: random.next(), schedule: syncSchedule)
+                                         countries: countries, idSeed: random.next(), schedule: syncSchedule,
+                                         signatures: verifiedSignatures)
             if let parent { nodes[parent].children.append(node.index) }
             nodeByKey[node.keyID] = node.index
             nodes.append(node)

@@ -42,6 +42,10 @@ public final class Simulation {
     let verifier: LicenseVerifier
     /// The customers' verifier, on a second thread, and what waits for it.
     let customerVerifier: CustomerVerifier
+    /// Signatures verified anywhere in the run. Every node, customer and check in the simulation
+    /// shares it: the nodes share one process, and a hit answers exactly as verifying again would,
+    /// so each object's signature is verified once per run (on whichever thread sees it first).
+    let verifiedSignatures = VerifiedSignatures()
     var verificationQueue: [CustomerVerifier.Job] = []
     var verificationCount = 0
     /// Certificates read so far, by hash.
@@ -74,8 +78,8 @@ public final class Simulation {
         trace = TraceRecorder(capacity: options.traceCapacity)
         let rootKey = try Ed25519PrivateKey(seed: random.bytes(32))
         anchor = TrustAnchor(publicKey: rootKey.publicKey)
-        verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache())
-        customerVerifier = CustomerVerifier(anchor: anchor)
+        verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache(), signatures: verifiedSignatures.objects)
+        customerVerifier = CustomerVerifier(anchor: anchor, signatures: verifiedSignatures.objects)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         network = SimulatedNetwork(parent: [], faults: SimulatedNetwork.Faults(

@@ -25,8 +25,8 @@ final class CustomerVerifier: Sendable {
     private let checked = Mutex(0)
     static let batchSize = 128
 
-    init(anchor: TrustAnchor) {
-        verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache())
+    init(anchor: TrustAnchor, signatures: VerifiedSignatureCache) {
+        verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache(), signatures: signatures)
     }
 
     /// Verifies a batch on the second thread.
