@@ -11,7 +11,8 @@ import TollgateNode
 /// the batch is durable.
 ///
 /// Sales are planned on this thread (serials, log position) and signed on all cores; the sales of
-/// the next batch are planned before the current one commits and signed while it waits for the disk.
+/// the next batch are planned before the current one is recorded (or, when it holds other work,
+/// before it commits) and signed while it is written and waits for the disk.
 public final class NodeExecutor {
     /// Work on the node; its result or refusal is handed back to the caller.
     public typealias Work<T> = @Sendable (LicensingNode) throws(NodeError) -> T
@@ -118,7 +119,9 @@ public final class NodeExecutor {
         let batch: [Job]
         /// The plan or the refusal of each sale in `batch`, in order.
         let plans: [(job: Job, plan: Result<LicensePlan, NodeError>)]
-        /// Signatures of the plans that succeeded, in order.
+        /// The plans that succeeded, in order.
+        let planned: [LicensePlan]
+        /// Their signatures, in order.
         let signing: LicenseSigning
     }
 
@@ -170,17 +173,28 @@ public final class NodeExecutor {
     }
 
     /// Runs `batch` in one transaction: its sales first, planned in order and signed on all cores
-    /// (already when `prepared`), then its other work. Before committing it takes the next batch if
-    /// one with sales queued up, plans those and starts signing them, so the signatures are made
-    /// while the commit waits for the disk.
+    /// (already when `prepared`), then its other work. It takes the next batch if one with sales
+    /// queued up, plans those and starts signing them, so the signatures are made while this batch
+    /// is recorded and committed: right after this batch's signatures are in when it holds only
+    /// sales (the next is planned after its plans), otherwise once its other work has run.
     private func run(_ batch: [Job], prepared: PreparedBatch?) -> (committed: Bool, next: PreparedBatch?) {
         var next: PreparedBatch?
         do {
             try node.store.transaction {
                 let sales = prepared ?? prepare(batch)
-                record(sales.plans, signatures: sales.signing.wait())
+                let signatures = sales.signing.wait()
+                // With only sales in this batch, the next one can be planned after this one's plans
+                // already, and signed while they are recorded and committed.
+                next = batch.allSatisfy(\.isSale) ? lookAhead(after: sales.planned) : nil
+                let recordedAll = record(sales.plans, signatures: signatures)
                 for job in batch where !job.isSale { runClosure(job) }
-                next = lookAhead()
+                if let early = next, !recordedAll {
+                    // Planned after plans that were not recorded: plan it again from what is stored.
+                    _ = early.signing.wait()
+                    next = prepare(early.batch)
+                } else if next == nil {
+                    next = lookAhead()
+                }
             }
             return (true, next)
         } catch {
@@ -201,34 +215,34 @@ public final class NodeExecutor {
         }
     }
 
-    /// Plans the sales of `batch` one after another, each after those planned before it and after
-    /// everything already done in the open transaction, and starts signing them.
-    private func prepare(_ batch: [Job]) -> PreparedBatch {
-        var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
-        var planned: [LicensePlan] = []
+    /// Plans the sales of `batch` one after another, each after `earlier`, those planned before it
+    /// and everything already done in the open transaction, and starts signing them.
+    private func prepare(_ batch: [Job], after earlier: [LicensePlan] = []) -> PreparedBatch {
+        var sales: [(job: Job, request: LicenseRequest, at: Int64)] = []
         for job in batch {
             guard case .sale(let request, let now, _) = job.work else { continue }
-            let plan = Result { () throws(NodeError) in try node.planIssue(request, at: now, after: planned) }
-            if case .success(let made) = plan { planned.append(made) }
-            plans.append((job, plan))
+            sales.append((job, request, now))
         }
-        return PreparedBatch(batch: batch, plans: plans, signing: LicenseSigning(planned, with: node.identity.key))
+        let plans = zip(sales, node.planIssues(sales.map { ($0.request, $0.at) }, after: earlier)).map { (job: $0.job, plan: $1) }
+        let planned = plans.compactMap { try? $0.plan.get() }
+        return PreparedBatch(batch: batch, plans: plans, planned: planned, signing: LicenseSigning(planned, with: node.identity.key))
     }
 
     /// Takes what queued up while this batch ran, if it holds sales, and prepares it. Nil when
     /// nothing with a sale is waiting.
-    private func lookAhead() -> PreparedBatch? {
+    private func lookAhead(after earlier: [LicensePlan] = []) -> PreparedBatch? {
         condition.lock()
         let hasSale = pending.contains { $0.isSale }
         let batch = hasSale ? pending : []
         if hasSale { pending.removeAll() }
         condition.unlock()
-        return hasSale ? prepare(batch) : nil
+        return hasSale ? prepare(batch, after: earlier) : nil
     }
 
-    /// Answers refused sales and records the planned ones with their signatures, all or none.
+    /// Answers refused sales and records the planned ones with their signatures, all or none;
+    /// false when some plan was not recorded.
     private func record(_ plans: [(job: Job, plan: Result<LicensePlan, NodeError>)],
-                        signatures: [Result<SignedLicense, NodeError>]) {
+                        signatures: [Result<SignedLicense, NodeError>]) -> Bool {
         var deliveries: [(Result<LicenseFile, NodeError>) -> Void] = []
         var planned: [LicensePlan] = []
         for (job, plan) in plans {
@@ -241,7 +255,7 @@ public final class NodeExecutor {
                 deliver(.failure(refusal))
             }
         }
-        guard !planned.isEmpty else { return }
+        guard !planned.isEmpty else { return true }
         var signed: [(plan: LicensePlan, license: SignedLicense)] = []
         for (plan, signature) in zip(planned, signatures) {
             switch signature {
@@ -250,14 +264,16 @@ public final class NodeExecutor {
             case .failure(let error):
                 // Every later plan counted on this one's log position: none of them can be recorded.
                 for deliver in deliveries { deliver(.failure(error)) }
-                return
+                return false
             }
         }
         do throws(NodeError) {
             let files = try node.record(signed)
             for (deliver, file) in zip(deliveries, files) { deliver(.success(file)) }
+            return true
         } catch {
             for deliver in deliveries { deliver(.failure(error)) }
+            return false
         }
     }
 }

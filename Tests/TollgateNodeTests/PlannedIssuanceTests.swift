@@ -33,6 +33,27 @@ import TollgateNode
         #expect(plans.allSatisfy { !$0.payload.seats.overlaps(nextSeats) })
     }
 
+    /// A batch planned at once (as the executor does) places its sales as planning them one by one
+    /// would, after the plans it is told about, and refuses only the sales that do not fit.
+    @Test func aBatchPlannedAtOnceMatchesPlansMadeOneByOne() throws {
+        let channel = try Channel()
+        try channel.wire()
+        let earlier = [try channel.regional.planIssue(channel.sale("earlier", seats: 3), at: channel.now)]
+        var oneByOne = earlier
+        for index in 0..<8 {
+            oneByOne.append(try channel.regional.planIssue(channel.sale("single-\(index)", seats: UInt64(index + 1)), at: channel.now, after: oneByOne))
+        }
+        let sales = (0..<8).map { (request: channel.sale("batch-\($0)", seats: UInt64($0 + 1)), at: channel.now) }
+            + [(request: channel.sale("too big", seats: 1_000), at: channel.now)]
+        let batch = channel.regional.planIssues(sales, after: earlier)
+        #expect(batch.count == 9)
+        let placed = try batch.prefix(8).map { try $0.get() }
+        #expect(placed.map(\.payload.seats) == oneByOne.dropFirst().map(\.payload.seats))
+        #expect(placed.map(\.payload.logIndex) == oneByOne.dropFirst().map(\.payload.logIndex))
+        #expect(throws: NodeError.self) { try batch[8].get() }
+        #expect(try channel.regional.store.log.size == 1, "planning wrote to the log")
+    }
+
     @Test func aPlanTheLogHasMovedPastIsRefusedAndChangesNothing() throws {
         let channel = try Channel()
         try channel.wire()

@@ -12,8 +12,8 @@ public struct MerkleLog {
     public let database: SQLiteDatabase
     /// The log's name within the file.
     public let name: String
-    /// The row id of the log in `logs`.
-    let id: Int64
+    /// The row id of the log in `logs`, the `log_id` of its rows in `log_entries`.
+    public let id: Int64
 
     /// Opens the log called `name`, creating it empty if the file has none of that name.
     ///

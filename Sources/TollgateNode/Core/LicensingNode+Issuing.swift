@@ -11,6 +11,24 @@ extension LicensingNode {
     /// Checks a sale against the held certificates and places it: serials that are free and not in
     /// `earlier` (plans not yet recorded), and the log position after theirs. Changes nothing.
     public func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
+        var reads = PlanningReads()
+        return try planIssue(request, at: now, after: earlier, reads: &reads)
+    }
+
+    /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
+    /// those planned before it, reading what the plans share from the store once for all of them.
+    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
+        var reads = PlanningReads()
+        var planned = earlier
+        return sales.map { sale in
+            let plan = Result { () throws(NodeError) in try planIssue(sale.request, at: sale.at, after: planned, reads: &reads) }
+            if case .success(let made) = plan { planned.append(made) }
+            return plan
+        }
+    }
+
+    private func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan],
+                           reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
         let candidates: [HeldCertificate]
         if let hash = request.certificateHash {
@@ -22,7 +40,7 @@ extension LicensingNode {
         var firstRefusal: NodeError?
         for held in candidates {
             do {
-                return try planIssue(request, under: held, at: now, after: earlier)
+                return try planIssue(request, under: held, at: now, after: earlier, reads: &reads)
             } catch {
                 if error.code == .storage || candidates.count == 1 { throw error }
                 firstRefusal = firstRefusal ?? error
@@ -32,15 +50,16 @@ extension LicensingNode {
     }
 
     private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64,
-                           after earlier: [LicensePlan]) throws(NodeError) -> LicensePlan {
+                           after earlier: [LicensePlan], reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         let certificate = held.payload
-        if let revocation = try storage({ try store.revocations(of: held.chainHashes) }).first(where: { $0.payload.effective <= now }) {
+        if let revocation = try reads.revocations(of: held, in: self).first(where: { $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
         }
-        try checkSyncFreshness(certificate, at: now)
+        try checkSyncFreshness(certificate, at: now, lastContact: reads.parentContact(of: self))
         let features = request.features ?? certificate.products[request.product] ?? []
-        let seats = try freeRange(count: request.seatCount, within: certificate.seats, avoiding: earlier.map(\.payload.seats))
-        let logIndex = try storage { try store.log.size } + UInt64(earlier.count)
+        let seats = try freeRange(count: request.seatCount, within: certificate.seats, avoiding: earlier.map(\.payload.seats),
+                                  allocatedEnd: reads.allocatedEnd(within: certificate.seats, in: self))
+        let logIndex = try reads.logSize(of: self) + UInt64(earlier.count)
         let payload = License(
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
             territory: request.territory ?? [request.country], product: request.product, features: features,

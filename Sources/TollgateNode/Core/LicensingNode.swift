@@ -154,11 +154,19 @@ public final class LicensingNode {
 
     /// `count` consecutive serials in `space` that this node has not handed out, nor `reserved` for
     /// sales planned but not yet recorded: right after the highest serial handed out so far, or, once
-    /// the end of `space` is reached, the lowest gap.
-    func freeRange(count: UInt64, within space: SerialRange, avoiding reserved: [SerialRange] = []) throws(NodeError) -> SerialRange {
+    /// the end of `space` is reached, the lowest gap. `allocatedEnd` is the end of the allocation
+    /// that starts last inside `space` (nil when none does), if the caller has read it already.
+    func freeRange(count: UInt64, within space: SerialRange, avoiding reserved: [SerialRange] = [],
+                   allocatedEnd: UInt64?? = nil) throws(NodeError) -> SerialRange {
         guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
         let reserved = reserved.filter { $0.start < space.end && $0.end > space.start }
-        var frontier = try storage { try store.lastAllocation(within: space) }.map { max($0.seats.end, space.start) } ?? space.start
+        let lastEnd: UInt64?
+        if let allocatedEnd {
+            lastEnd = allocatedEnd
+        } else {
+            lastEnd = try storage { try store.lastAllocation(within: space) }?.seats.end
+        }
+        var frontier = lastEnd.map { max($0, space.start) } ?? space.start
         frontier = reserved.reduce(frontier) { max($0, $1.end) }
         if frontier <= space.end, space.end - frontier >= count, frontier + count <= space.end {
             let candidate = SerialRange(frontier, frontier + count)

@@ -130,5 +130,36 @@ enum NodeSchema {
                 observed_at INTEGER NOT NULL
             ) STRICT;
             """),
+            licensesByLogIndex,
     ]
+
+    /// Rebuilds `licenses` so that a sale adds to one random-key index only: rows are kept in log
+    /// order (the row id is the log index), found by hash through one index, and only renewals are
+    /// indexed by the lineage they extend, since a first license is its own lineage's root. The
+    /// compact form is no longer copied: it is the bytes of the license's log entry, and the step
+    /// stops (changing nothing) if any stored copy differs from its entry. `jti` stays a column; its
+    /// uniqueness comes from the 128 random bits it is made of, and the hash, which covers it, stays unique.
+    static let licensesByLogIndex = SchemaMigration(name: "node-licenses-by-log-index", sql: """
+        CREATE TEMP TABLE license_matches_its_log_entry (matches INTEGER NOT NULL CHECK (matches = 1));
+        INSERT INTO license_matches_its_log_entry (matches)
+            SELECT coalesce(e.bytes = CAST(l.compact AS BLOB), 0) FROM licenses l
+            LEFT JOIN log_entries e ON e.log_id = (SELECT id FROM logs WHERE name = 'node') AND e.leaf_index = l.log_index;
+        DROP TABLE license_matches_its_log_entry;
+        CREATE TABLE licenses_in_log_order (
+            log_index INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL,
+            jti TEXT NOT NULL,
+            certificate_hash TEXT NOT NULL,
+            customer TEXT NOT NULL,
+            renews TEXT CHECK (renews IS NOT hash),
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER
+        ) STRICT;
+        INSERT INTO licenses_in_log_order (log_index, hash, jti, certificate_hash, customer, renews, issued_at, expires_at)
+            SELECT log_index, hash, jti, certificate_hash, customer, nullif(lineage, hash), issued_at, expires_at FROM licenses;
+        DROP TABLE licenses;
+        ALTER TABLE licenses_in_log_order RENAME TO licenses;
+        CREATE UNIQUE INDEX licenses_by_hash ON licenses (hash);
+        CREATE INDEX renewals_by_lineage ON licenses (renews, issued_at) WHERE renews IS NOT NULL;
+        """)
 }

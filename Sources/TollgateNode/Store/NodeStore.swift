@@ -119,31 +119,44 @@ public final class NodeStore {
     func insertLicense(_ license: SignedLicense, logIndex: UInt64) throws {
         try database.execute(
             """
-            INSERT INTO licenses (hash, jti, certificate_hash, customer, lineage, compact, log_index, issued_at, expires_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO licenses (log_index, hash, jti, certificate_hash, customer, renews, issued_at, expires_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """,
-            [.text(license.hash), .text(license.payload.jti), .text(license.payload.cert), .text(license.payload.customer),
-             .text(license.payload.renews ?? license.hash), .text(license.compact), .integer(Int64(logIndex)),
+            [.integer(Int64(logIndex)), .text(license.hash), .text(license.payload.jti), .text(license.payload.cert),
+             .text(license.payload.customer), license.payload.renews.map { .text($0) } ?? .null,
              .integer(license.payload.iat), license.payload.exp.map { .integer($0) } ?? .null])
     }
 
     /// The license with this hash, or the latest renewal of the lineage it belongs to.
     public func currentLicense(hash: String) throws -> SignedLicense? {
+        guard let lineage = try lineage(of: hash) else { return nil }
         let rows = try database.query(
             """
-            SELECT compact FROM licenses WHERE lineage = (SELECT lineage FROM licenses WHERE hash = ?1)
-            ORDER BY issued_at DESC, log_index DESC LIMIT 1
-            """, [.text(hash)])
-        return try rows.first.map { try license(compact: $0.text(0)) }
+            SELECT e.bytes FROM (
+                SELECT log_index, issued_at FROM licenses WHERE hash = ?1 AND renews IS NULL
+                UNION ALL
+                SELECT log_index, issued_at FROM licenses WHERE renews = ?1
+                ORDER BY issued_at DESC, log_index DESC LIMIT 1
+            ) AS latest JOIN log_entries e ON e.log_id = ?2 AND e.leaf_index = latest.log_index
+            """, [.text(lineage), .integer(log.id)])
+        return try rows.first.map { try license(row: $0) }
     }
 
     public func license(hash: String) throws -> SignedLicense? {
-        try database.query("SELECT compact FROM licenses WHERE hash = ?1", [.text(hash)]).first.map { try license(compact: $0.text(0)) }
+        try database.query(
+            """
+            SELECT e.bytes FROM licenses l JOIN log_entries e ON e.log_id = ?2 AND e.leaf_index = l.log_index WHERE l.hash = ?1
+            """, [.text(hash), .integer(log.id)]).first.map { try license(row: $0) }
     }
 
     /// The first license of the lineage `hash` belongs to (itself if it is not a renewal).
     func lineage(of hash: String) throws -> String? {
-        try database.query("SELECT lineage FROM licenses WHERE hash = ?1", [.text(hash)]).first?.text(0)
+        try database.query("SELECT coalesce(renews, hash) FROM licenses WHERE hash = ?1", [.text(hash)]).first?.text(0)
+    }
+
+    /// A license from the bytes of its log entry, which hold its compact form.
+    private func license(row: SQLiteRow) throws -> SignedLicense {
+        try license(compact: String(decoding: row.blob(0), as: UTF8.self))
     }
 
     // MARK: Activations
@@ -258,7 +271,9 @@ public final class NodeStore {
     }
 
     public func licenses() throws -> [SignedLicense] {
-        try database.query("SELECT compact FROM licenses ORDER BY log_index").map { try SignedLicense(compact: $0.text(0)) }
+        try database.query(
+            "SELECT e.bytes FROM licenses l JOIN log_entries e ON e.log_id = ?1 AND e.leaf_index = l.log_index ORDER BY l.log_index",
+            [.integer(log.id)]).map { try license(row: $0) }
     }
 
     public func delegations() throws -> [SignedCertificate] {

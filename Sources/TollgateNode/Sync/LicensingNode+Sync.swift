@@ -19,7 +19,13 @@ extension LicensingNode {
     /// certificate's `sync_within`. The root has no parent.
     func checkSyncFreshness(_ certificate: AllocationCertificate, at now: Int64) throws(NodeError) {
         guard !identity.isRoot else { return }
-        let contact = try lastParentContact() ?? now
+        try checkSyncFreshness(certificate, at: now, lastContact: lastParentContact())
+    }
+
+    /// The same check with the last contact already read.
+    func checkSyncFreshness(_ certificate: AllocationCertificate, at now: Int64, lastContact: Int64?) throws(NodeError) {
+        guard !identity.isRoot else { return }
+        let contact = lastContact ?? now
         guard now - contact <= certificate.syncWithin else {
             throw NodeError(.syncOverdue, "last synced with the parent at \(contact), more than sync_within (\(certificate.syncWithin) s) ago; sync before issuing")
         }
