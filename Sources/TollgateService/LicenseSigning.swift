@@ -5,24 +5,27 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
 
-/// Signs planned licenses on background threads, one per core, while the caller goes on.
+/// Signs planned licenses on background threads, one per core, while the caller goes on. Each
+/// thread takes the next unsigned plan when it is done with one, so a core the node's writer
+/// thread keeps busy signs fewer of them.
 final class LicenseSigning: Sendable {
     private let results: Mutex<[Result<SignedLicense, NodeError>?]>
+    private let nextPlan = Atomic<Int>(0)
     private let group = DispatchGroup()
 
     /// Starts signing `plans` with `key`.
     init(_ plans: [LicensePlan], with key: Ed25519PrivateKey) {
         results = Mutex(Array(repeating: nil, count: plans.count))
         let workers = min(plans.count, ProcessInfo.processInfo.activeProcessorCount)
-        for worker in 0..<workers {
+        for _ in 0..<workers {
             group.enter()
             DispatchQueue.global().async { [self] in
                 var mine: [(Int, Result<SignedLicense, NodeError>)] = []
-                var index = worker
-                while index < plans.count {
+                while true {
+                    let index = nextPlan.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < plans.count else { break }
                     let plan = plans[index]
                     mine.append((index, Result { () throws(NodeError) in try plan.sign(with: key) }))
-                    index += workers
                 }
                 results.withLock { all in for (index, result) in mine { all[index] = result } }
                 group.leave()

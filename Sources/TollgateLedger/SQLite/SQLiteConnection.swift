@@ -31,7 +31,7 @@ final class SQLiteConnection {
 
     /// Makes one SQLite call unless the fault injector fails it; returns the result code when it is one of `accepted`.
     @discardableResult
-    func call(_ kind: SQLiteCall.Kind, _ sql: String, accepting accepted: Set<Int32> = [SQLITE_OK],
+    func call(_ kind: SQLiteCall.Kind, _ sql: String, accepting accepted: [Int32] = [SQLITE_OK],
               _ body: () -> Int32) throws(SQLiteError) -> Int32 {
         if let injected = faultInjector?(SQLiteCall(kind: kind, sql: sql)) {
             throw SQLiteError(resultCode: injected, message: "injected fault in \(kind)", sql: sql)
