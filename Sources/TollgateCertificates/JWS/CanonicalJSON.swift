@@ -16,7 +16,7 @@ public enum CanonicalJSON {
         return output
     }
 
-    indirect enum Value {
+    enum Value {
         case object(ObjectBox)
         case array(ArrayBox)
         case string(String)
@@ -25,7 +25,10 @@ public enum CanonicalJSON {
         case null
     }
 
-    final class Slot { var value: Value? }
+    final class Slot {
+        var value: Value?
+        init(_ value: Value? = nil) { self.value = value }
+    }
     final class ObjectBox { var members: [(key: String, slot: Slot)] = [] }
     final class ArrayBox { var elements: [Slot] = [] }
 
@@ -132,7 +135,18 @@ public enum CanonicalJSON {
             return slot
         }
 
-        mutating func encodeNil(forKey key: Key) throws { slot(for: key).value = .null }
+        /// A scalar member, without the coding path and type checks the generic path makes.
+        private func member(_ key: Key, _ value: Value) { box.members.append((key.stringValue, Slot(value))) }
+
+        mutating func encodeNil(forKey key: Key) throws { member(key, .null) }
+        mutating func encode(_ value: String, forKey key: Key) throws { member(key, .string(value)) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { member(key, .bool(value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { member(key, .integer(String(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { member(key, .integer(String(value))) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { member(key, .integer(String(value))) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { member(key, .integer(String(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { member(key, .integer(String(value))) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { member(key, .integer(String(value))) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             try CanonicalJSON.encodeValue(value, into: slot(for: key), codingPath: codingPath + [key])
         }
@@ -158,6 +172,9 @@ public enum CanonicalJSON {
         }
 
         mutating func encodeNil() throws { next().value = .null }
+        mutating func encode(_ value: String) throws { box.elements.append(Slot(.string(value))) }
+        mutating func encode(_ value: Int64) throws { box.elements.append(Slot(.integer(String(value)))) }
+        mutating func encode(_ value: UInt64) throws { box.elements.append(Slot(.integer(String(value)))) }
         mutating func encode<T: Encodable>(_ value: T) throws {
             try CanonicalJSON.encodeValue(value, into: next(), codingPath: codingPath)
         }

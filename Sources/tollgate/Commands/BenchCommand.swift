@@ -15,6 +15,7 @@ enum BenchCommand: TollgateCommand {
         discussion: "Build with 'swift build -c release' first; debug builds are several times slower.",
         options: [
             .init(name: "seconds", value: "s", help: "Time per measurement (default 1)."),
+            .init(name: "callers", value: "n", help: "Concurrent callers in the group-commit measurement (default 64)."),
             .init(name: "only", value: "issue|group", help: "Measure only raw signing and in-memory issuance, or raw signing and group-committed issuance (for profiling)."),
         ])
 
@@ -38,6 +39,8 @@ enum BenchCommand: TollgateCommand {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let seconds = Double(try arguments.integer("seconds") ?? 1)
+        let callers = Int(try arguments.integer("callers") ?? Int64(groupCommitCallers))
+        guard (1...4_096).contains(callers) else { throw ValidationError("--callers must be between 1 and 4096, not \(callers)") }
         let key = try Ed25519PrivateKey()
         let message = Array(repeating: UInt8(7), count: 600)  // about the size of a license's signing input
         let signature = try key.signature(for: message)
@@ -49,8 +52,8 @@ enum BenchCommand: TollgateCommand {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let groupIssue = { () throws -> Measurement in
-            try groupCommitRate("issue license (SQLite file, group commit, \(groupCommitCallers) callers)",
-                                path: scratch.appendingPathComponent("group.sqlite").path, threads: groupCommitCallers, seconds: seconds)
+            try groupCommitRate("issue license (SQLite file, group commit, \(callers) callers)",
+                                path: scratch.appendingPathComponent("group.sqlite").path, threads: callers, seconds: seconds)
         }
 
         if arguments.value("only") == "group" {
@@ -62,9 +65,10 @@ enum BenchCommand: TollgateCommand {
             let license = License(iss: key.publicKey.thumbprint, cert: "c", seats: SerialRange(1, 2), customer: "bench", country: "DE",
                                   territory: ["DE"], product: "cad", features: ["export"], model: "perpetual",
                                   price: Price(currency: "EUR", amount: 500), iat: 1, nbf: 1, exp: nil, logIndex: 1, jti: "j")
+            let encodePayload = try measure("encode a license payload (canonical JSON)", seconds: seconds) { _ = try license.encodedPayload() }
             let signObject = try measure("sign a license object (JSON + JWS)", seconds: seconds) { _ = try SignedLicense.sign(license, with: key) }
             let memoryIssue = try issuanceRate("issue license (in-memory store)", path: ":memory:", seconds: seconds)
-            printAgainstSign([rawSign, signObject, memoryIssue], rawSign: rawSign)
+            printAgainstSign([rawSign, encodePayload, signObject, memoryIssue], rawSign: rawSign)
             return .success
         }
         // Verification of the depth-3 test vector chain: cold (every signature) and warm (cached chain).
@@ -89,7 +93,7 @@ enum BenchCommand: TollgateCommand {
         return .success
     }
 
-    /// Callers in the group-commit measurement: enough to keep batches large.
+    /// Callers in the group-commit measurement by default: enough to keep batches large.
     static let groupCommitCallers = 64
 
     static func printAgainstSign(_ measurements: [Measurement], rawSign: Measurement) {
