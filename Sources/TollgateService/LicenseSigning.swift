@@ -1,41 +1,57 @@
 import Dispatch
-import Foundation
 import Synchronization
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
 
-/// Signs planned licenses on background threads, one per core, while the caller goes on. Each
-/// thread takes the next unsigned plan when it is done with one, so a core the node's writer
-/// thread keeps busy signs fewer of them.
+/// Planned licenses handed to a ``SigningThreads`` pool, and their signatures as they come in.
 final class LicenseSigning: Sendable {
+    let plans: [LicensePlan]
+    let key: Ed25519PrivateKey
     private let results: Mutex<[Result<SignedLicense, NodeError>?]>
-    private let nextPlan = Atomic<Int>(0)
-    private let group = DispatchGroup()
+    private let unclaimed = Atomic<Int>(0)
+    private let unsigned: Atomic<Int>
+    private let finished = DispatchSemaphore(value: 0)
+    private let onFinish: @Sendable () -> Void
 
-    /// Starts signing `plans` with `key`.
-    init(_ plans: [LicensePlan], with key: Ed25519PrivateKey) {
+    /// `onFinish` runs on the signing thread that makes the last signature.
+    init(_ plans: [LicensePlan], with key: Ed25519PrivateKey, onFinish: @escaping @Sendable () -> Void = {}) {
+        self.plans = plans
+        self.key = key
+        self.onFinish = onFinish
         results = Mutex(Array(repeating: nil, count: plans.count))
-        let workers = min(plans.count, ProcessInfo.processInfo.activeProcessorCount)
-        for _ in 0..<workers {
-            group.enter()
-            DispatchQueue.global().async { [self] in
-                var mine: [(Int, Result<SignedLicense, NodeError>)] = []
-                while true {
-                    let index = nextPlan.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < plans.count else { break }
-                    let plan = plans[index]
-                    mine.append((index, Result { () throws(NodeError) in try plan.sign(with: key) }))
-                }
-                results.withLock { all in for (index, result) in mine { all[index] = result } }
-                group.leave()
-            }
+        unsigned = Atomic(plans.count)
+        if plans.isEmpty {
+            finished.signal()
+        }
+    }
+
+    /// Whether every plan is signed.
+    var isFinished: Bool { unsigned.load(ordering: .acquiring) == 0 }
+
+    /// Claims the next plan nobody signs yet, or nil when all are claimed.
+    func claim() -> Int? {
+        let index = unclaimed.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < plans.count ? index : nil
+    }
+
+    /// Whether some plan is still unclaimed.
+    var hasUnclaimed: Bool { unclaimed.load(ordering: .relaxed) < plans.count }
+
+    /// Signs the claimed plan `index`.
+    func sign(_ index: Int) {
+        let result = Result { () throws(NodeError) in try plans[index].sign(with: key) }
+        results.withLock { $0[index] = result }
+        if unsigned.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            finished.signal()
+            onFinish()
         }
     }
 
     /// Waits for every signature; they are in the order of the plans.
     func wait() -> [Result<SignedLicense, NodeError>] {
-        group.wait()
+        finished.wait()
+        finished.signal()  // a second wait returns at once
         return results.withLock { $0.map { $0 ?? .failure(NodeError(.storage, "a license was not signed")) } }
     }
 }

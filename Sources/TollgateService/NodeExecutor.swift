@@ -43,10 +43,19 @@ public final class NodeExecutor {
     private let node: LicensingNode
     private let condition = NSCondition()
     private var pending: [Job] = []
+    /// How many of `pending` are sales.
+    private var pendingSales = 0
+    /// The number of pending sales at which a new sale wakes the node's thread while it plans
+    /// arrivals behind a batch being signed; any other job always wakes it.
+    private var wakeAtSales = 1
     private var stopping = false
     private var batches: UInt64 = 0
     private var jobs: UInt64 = 0
     private let ended = DispatchSemaphore(value: 0)
+    /// Wakes the callers of each committed batch, in order.
+    private let wakeups = DispatchQueue(label: "tollgate-node-wakeups")
+    /// Signs the planned sales on every core, oldest batch first.
+    private let signers = SigningThreads()
 
     public init(node: LicensingNode) {
         self.node = node
@@ -91,7 +100,8 @@ public final class NodeExecutor {
             throw NodeError(.storage, "the node is shutting down")
         }
         pending.append(job)
-        condition.signal()
+        if job.isSale { pendingSales += 1 }
+        if !job.isSale || pendingSales >= wakeAtSales { condition.signal() }
         condition.unlock()
         job.done.wait()
     }
@@ -116,13 +126,19 @@ public final class NodeExecutor {
     /// A batch whose sales are planned and being signed: the next batch, taken at the end of the
     /// open one's transaction and signed while it commits, or the current batch itself.
     private struct PreparedBatch {
-        let batch: [Job]
+        var batch: [Job] = []
         /// The plan or the refusal of each sale in `batch`, in order.
-        let plans: [(job: Job, plan: Result<LicensePlan, NodeError>)]
+        var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
         /// The plans that succeeded, in order.
-        let planned: [LicensePlan]
-        /// Their signatures, in order.
-        let signing: LicenseSigning
+        var planned: [LicensePlan] = []
+        /// Their signatures, in order, in chunks handed to the signing threads as they were planned.
+        var signings: [LicenseSigning] = []
+
+        /// Whether every planned sale is signed.
+        var isSigned: Bool { signings.allSatisfy(\.isFinished) }
+
+        /// Waits for every signature; they are in the order of `planned`.
+        func signatures() -> [Result<SignedLicense, NodeError>] { signings.flatMap { $0.wait() } }
     }
 
     private func loop() {
@@ -140,6 +156,8 @@ public final class NodeExecutor {
             } else if let next = takePending() {
                 batch = next
             } else {
+                wakeups.sync {}  // every caller has its answer before `stop()` returns
+                signers.stop()
                 ended.signal()
                 return
             }
@@ -148,13 +166,15 @@ public final class NodeExecutor {
             batches += 1
             jobs += UInt64(batch.count)
             condition.unlock()
-            for job in batch { job.done.signal() }
+            // Waking the callers is left to another thread: this one goes straight on to the next batch.
+            let waiting = batch.map(\.done)
+            wakeups.async { for caller in waiting { caller.signal() } }
             if let next {
                 if committed {
                     ahead = next
                 } else {
                     // Planned against a batch that did not commit: plan it again from what is stored.
-                    _ = next.signing.wait()
+                    _ = next.signatures()
                     retry = next.batch
                 }
             }
@@ -166,34 +186,31 @@ public final class NodeExecutor {
         condition.lock()
         defer { condition.unlock() }
         while pending.isEmpty && !stopping { condition.wait() }
-        if pending.isEmpty { return nil }
-        let batch = pending
-        pending.removeAll()
-        return batch
+        return pending.isEmpty ? nil : takeAllPending()
     }
 
     /// Runs `batch` in one transaction: its sales first, planned in order and signed on all cores
-    /// (already when `prepared`), then its other work. It takes the next batch if one with sales
-    /// queued up, plans those and starts signing them, so the signatures are made while this batch
-    /// is recorded and committed: right after this batch's signatures are in when it holds only
-    /// sales (the next is planned after its plans), otherwise once its other work has run.
+    /// (already when `prepared`), then its other work. What queues up meanwhile becomes the next
+    /// batch, planned and handed to the signing threads before this one commits, so its signatures
+    /// are made while this batch is written and waits for the disk. When this batch holds only
+    /// sales, what arrives while its signatures are made is planned behind its plans at once, so
+    /// the signing threads go straight on to it; the rest is taken once this batch's work is done.
     private func run(_ batch: [Job], prepared: PreparedBatch?) -> (committed: Bool, next: PreparedBatch?) {
         var next: PreparedBatch?
         do {
             try node.store.transaction {
                 let sales = prepared ?? prepare(batch)
-                let signatures = sales.signing.wait()
-                // With only sales in this batch, the next one can be planned after this one's plans
-                // already, and signed while they are recorded and committed.
-                next = batch.allSatisfy(\.isSale) ? lookAhead(after: sales.planned) : nil
-                let recordedAll = record(sales.plans, signatures: signatures)
+                let onlySales = batch.allSatisfy(\.isSale)
+                if onlySales { next = planArrivals(behind: sales) }
+                let recordedAll = record(sales.plans, signatures: sales.signatures())
                 for job in batch where !job.isSale { runClosure(job) }
                 if let early = next, !recordedAll {
                     // Planned after plans that were not recorded: plan it again from what is stored.
-                    _ = early.signing.wait()
+                    _ = early.signatures()
                     next = prepare(early.batch)
-                } else if next == nil {
-                    next = lookAhead()
+                } else {
+                    // What arrived meanwhile is planned now, so it is signed while this batch commits.
+                    next = lookAhead(extending: next)
                 }
             }
             return (true, next)
@@ -202,6 +219,32 @@ public final class NodeExecutor {
             for job in batch { job.fail(NodeError(.storage, "the batch could not be committed: \(error)")) }
             return (false, next)
         }
+    }
+
+    /// Until `open`'s sales are signed, takes what queues up once it holds a chunk of sales and
+    /// plans it behind `open` and what was taken before it; nil when nothing was taken. A chunk
+    /// keeps the store's reads shared by several plans; what arrives after the last chunk is
+    /// taken once this batch is recorded.
+    private func planArrivals(behind open: PreparedBatch) -> PreparedBatch? {
+        var next: PreparedBatch?
+        while true {
+            condition.lock()
+            wakeAtSales = Self.signingChunk
+            while !open.isSigned && pendingSales < Self.signingChunk { condition.wait() }
+            wakeAtSales = 1
+            let arrived = open.isSigned ? [] : takeAllPending()
+            condition.unlock()
+            if arrived.isEmpty { return next }
+            next = prepare(arrived, after: open.planned, extending: next ?? PreparedBatch())
+        }
+    }
+
+    /// Empties `pending`; the caller holds `condition`'s lock.
+    private func takeAllPending() -> [Job] {
+        let taken = pending
+        pending.removeAll()
+        pendingSales = 0
+        return taken
     }
 
     private func runClosure(_ job: Job) {
@@ -215,28 +258,49 @@ public final class NodeExecutor {
         }
     }
 
-    /// Plans the sales of `batch` one after another, each after `earlier`, those planned before it
-    /// and everything already done in the open transaction, and starts signing them.
-    private func prepare(_ batch: [Job], after earlier: [LicensePlan] = []) -> PreparedBatch {
-        var sales: [(job: Job, request: LicenseRequest, at: Int64)] = []
-        for job in batch {
-            guard case .sale(let request, let now, _) = job.work else { continue }
-            sales.append((job, request, now))
+    /// Plans the sales of `batch` one after another, each after `earlier`, those of `extending`,
+    /// those planned before it and everything already done in the open transaction, and hands
+    /// them to the signing threads in chunks as they are planned; `batch` is added to `extending`.
+    private func prepare(_ batch: [Job], after earlier: [LicensePlan] = [],
+                         extending prepared: PreparedBatch = PreparedBatch()) -> PreparedBatch {
+        var prepared = prepared
+        prepared.batch += batch
+        let sales: [(job: Job, request: LicenseRequest, at: Int64)] = batch.compactMap { job in
+            guard case .sale(let request, let now, _) = job.work else { return nil }
+            return (job, request, now)
         }
-        let plans = zip(sales, node.planIssues(sales.map { ($0.request, $0.at) }, after: earlier)).map { (job: $0.job, plan: $1) }
-        let planned = plans.compactMap { try? $0.plan.get() }
-        return PreparedBatch(batch: batch, plans: plans, planned: planned, signing: LicenseSigning(planned, with: node.identity.key))
+        var start = sales.startIndex
+        while start < sales.endIndex {
+            let chunk = sales[start..<min(start + Self.signingChunk, sales.endIndex)]
+            start = chunk.endIndex
+            let plans = zip(chunk, node.planIssues(chunk.map { ($0.request, $0.at) }, after: earlier + prepared.planned))
+                .map { (job: $0.job, plan: $1) }
+            let planned = plans.compactMap { try? $0.plan.get() }
+            let signing = LicenseSigning(planned, with: node.identity.key, onFinish: { [condition] in
+                condition.lock()
+                condition.signal()
+                condition.unlock()
+            })
+            signers.submit(signing)
+            prepared.plans += plans
+            prepared.planned += planned
+            prepared.signings.append(signing)
+        }
+        return prepared
     }
 
-    /// Takes what queued up while this batch ran, if it holds sales, and prepares it. Nil when
-    /// nothing with a sale is waiting.
-    private func lookAhead(after earlier: [LicensePlan] = []) -> PreparedBatch? {
+    /// Sales planned before their signing starts: small enough that the signing threads do not
+    /// wait long for the first, large enough that a batch is not split into many pieces.
+    private static let signingChunk = 16
+
+    /// Takes what queued up while this batch ran, if it holds sales, and prepares it behind
+    /// `prepared`; `prepared` as it is when nothing with a sale is waiting.
+    private func lookAhead(extending prepared: PreparedBatch?) -> PreparedBatch? {
         condition.lock()
-        let hasSale = pending.contains { $0.isSale }
-        let batch = hasSale ? pending : []
-        if hasSale { pending.removeAll() }
+        let hasSale = pendingSales > 0
+        let batch = hasSale ? takeAllPending() : []
         condition.unlock()
-        return hasSale ? prepare(batch, after: earlier) : nil
+        return hasSale ? prepare(batch, extending: prepared ?? PreparedBatch()) : prepared
     }
 
     /// Answers refused sales and records the planned ones with their signatures, all or none;

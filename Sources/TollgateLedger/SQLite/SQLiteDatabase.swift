@@ -1,7 +1,9 @@
 import CSQLite
 
 /// One connection to a node's SQLite file, set up for durability: WAL journal, `synchronous=FULL`,
-/// foreign keys enforced, and a busy timeout; temporary files are kept in memory.
+/// foreign keys enforced, and a busy timeout; temporary files are kept in memory. A file
+/// database's WAL is copied back into the file by a ``WALCheckpointer`` on its own thread, not in
+/// the commits of this connection.
 ///
 /// Not `Sendable`: a connection runs one transaction at a time, so it has a single owner (an actor
 /// or one thread) and the compiler keeps it there. It is opened with `SQLITE_OPEN_NOMUTEX` for that reason.
@@ -17,6 +19,8 @@ public final class SQLiteDatabase {
     private var pendingRollback = false
     /// Set when a savepoint could not be rolled back, so the enclosing transaction must not commit.
     private var savepointRollbackFailed = false
+    /// Checkpoints the WAL of a file database in the background; nil for an in-memory one.
+    private var checkpointer: WALCheckpointer?
 
     /// Opens or creates the database at `path` (`":memory:"` for a private in-memory one).
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000,
@@ -35,7 +39,22 @@ public final class SQLiteDatabase {
         // are never part of what a crash recovers, and a group commit's savepoints outgrow the
         // in-memory part of a file journal, which would cost a file created and deleted per batch.
         try executeScript("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")
+        if mode == "wal" {
+            let checkpointer = WALCheckpointer(path: path)
+            sqlite3_wal_hook(handle, WALCheckpointer.hook, Unmanaged.passUnretained(checkpointer).toOpaque())
+            self.checkpointer = checkpointer
+        }
     }
+
+    deinit {
+        if let checkpointer {
+            sqlite3_wal_hook(connection.handle, nil, nil)
+            checkpointer.stop()
+        }
+    }
+
+    /// Background checkpoints done so far and those that failed; nil for an in-memory database.
+    public var checkpointStatistics: (completed: UInt64, failures: UInt64)? { checkpointer?.statistics }
 
     /// Fails chosen SQLite calls from now on; `nil` makes every call for real again.
     public var faultInjector: SQLiteFaultInjector? {

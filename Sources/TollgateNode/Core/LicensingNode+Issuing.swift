@@ -12,22 +12,29 @@ extension LicensingNode {
     /// `earlier` (plans not yet recorded), and the log position after theirs. Changes nothing.
     public func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
         var reads = PlanningReads()
-        return try planIssue(request, at: now, after: earlier, reads: &reads)
+        return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, reads: &reads)
     }
 
     /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
     /// those planned before it, reading what the plans share from the store once for all of them.
     public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
         var reads = PlanningReads()
-        var planned = earlier
+        var reserved = earlier.map(\.payload.seats)
+        var earlierCount = earlier.count
         return sales.map { sale in
-            let plan = Result { () throws(NodeError) in try planIssue(sale.request, at: sale.at, after: planned, reads: &reads) }
-            if case .success(let made) = plan { planned.append(made) }
+            let plan = Result { () throws(NodeError) in
+                try planIssue(sale.request, at: sale.at, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+            }
+            if case .success(let made) = plan {
+                reserved.append(made.payload.seats)
+                earlierCount += 1
+            }
             return plan
         }
     }
 
-    private func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan],
+    /// `reserved` holds the serials of the `earlierCount` plans not yet recorded that this one comes after.
+    private func planIssue(_ request: LicenseRequest, at now: Int64, reserved: [SerialRange], earlierCount: Int,
                            reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
         let candidates: [HeldCertificate]
@@ -40,7 +47,7 @@ extension LicensingNode {
         var firstRefusal: NodeError?
         for held in candidates {
             do {
-                return try planIssue(request, under: held, at: now, after: earlier, reads: &reads)
+                return try planIssue(request, under: held, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
             } catch {
                 if error.code == .storage || candidates.count == 1 { throw error }
                 firstRefusal = firstRefusal ?? error
@@ -49,17 +56,17 @@ extension LicensingNode {
         throw firstRefusal ?? NodeError(.noCertificate, "no held certificate allows this sale")
     }
 
-    private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64,
-                           after earlier: [LicensePlan], reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
+    private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64, reserved: [SerialRange],
+                           earlierCount: Int, reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         let certificate = held.payload
         if let revocation = try reads.revocations(of: held, in: self).first(where: { $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
         }
         try checkSyncFreshness(certificate, at: now, lastContact: reads.parentContact(of: self))
         let features = request.features ?? certificate.products[request.product] ?? []
-        let seats = try freeRange(count: request.seatCount, within: certificate.seats, avoiding: earlier.map(\.payload.seats),
+        let seats = try freeRange(count: request.seatCount, within: certificate.seats, avoiding: reserved,
                                   allocatedEnd: reads.allocatedEnd(within: certificate.seats, in: self))
-        let logIndex = try reads.logSize(of: self) + UInt64(earlier.count)
+        let logIndex = try reads.logSize(of: self) + UInt64(earlierCount)
         let payload = License(
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
             territory: request.territory ?? [request.country], product: request.product, features: features,

@@ -159,7 +159,7 @@ public final class LicensingNode {
     func freeRange(count: UInt64, within space: SerialRange, avoiding reserved: [SerialRange] = [],
                    allocatedEnd: UInt64?? = nil) throws(NodeError) -> SerialRange {
         guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
-        let reserved = reserved.filter { $0.start < space.end && $0.end > space.start }
+        func inSpace(_ range: SerialRange) -> Bool { range.start < space.end && range.end > space.start }
         let lastEnd: UInt64?
         if let allocatedEnd {
             lastEnd = allocatedEnd
@@ -167,13 +167,13 @@ public final class LicensingNode {
             lastEnd = try storage { try store.lastAllocation(within: space) }?.seats.end
         }
         var frontier = lastEnd.map { max($0, space.start) } ?? space.start
-        frontier = reserved.reduce(frontier) { max($0, $1.end) }
+        for range in reserved where inSpace(range) { frontier = max(frontier, range.end) }
         if frontier <= space.end, space.end - frontier >= count, frontier + count <= space.end {
             let candidate = SerialRange(frontier, frontier + count)
             // An allocation that starts before `space` may still reach into it.
             if try storage({ try store.overlappingAllocation(candidate) }) == nil { return candidate }
         }
-        let taken = (try storage { try store.allocations(within: space) }.map(\.seats) + reserved).sorted { $0.start < $1.start }
+        let taken = (try storage { try store.allocations(within: space) }.map(\.seats) + reserved.filter(inSpace)).sorted { $0.start < $1.start }
         var cursor = space.start
         for range in taken {
             if range.start >= cursor, range.start - cursor >= count { break }
