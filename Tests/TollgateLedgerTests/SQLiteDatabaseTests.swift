@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import Testing
 @testable import TollgateLedger
 
@@ -10,6 +11,28 @@ import Testing
         #expect(try db.query("PRAGMA synchronous").first?.int64(0) == 2)  // FULL
         #expect(try db.query("PRAGMA foreign_keys").first?.int64(0) == 1)
         #expect(try db.query("PRAGMA busy_timeout").first?.int64(0) == 5_000)
+    }
+
+    @Test func theWALIsCheckpointedInTheBackground() throws {
+        let directory = try TemporaryDirectory()
+        let db = try SQLiteDatabase(path: directory.path("node.sqlite"))
+        #expect(db.checkpointStatistics?.completed == 0)
+        try db.execute("CREATE TABLE t (b BLOB NOT NULL)")
+        // About 1,250 pages of WAL, past the checkpointer's threshold of 1,000.
+        for _ in 0..<10 {
+            try db.transaction {
+                for _ in 0..<500 { try db.execute("INSERT INTO t VALUES (zeroblob(8000))") }
+            }
+        }
+        var waited = 0
+        while db.checkpointStatistics?.completed == 0 && waited < 10_000 {
+            usleep(10_000)
+            waited += 10
+        }
+        #expect((db.checkpointStatistics?.completed ?? 0) >= 1)
+        #expect(db.checkpointStatistics?.failures == 0)
+        #expect(try db.query("SELECT count(*) FROM t").first?.int64(0) == 5_000)
+        #expect(try SQLiteDatabase(path: ":memory:").checkpointStatistics == nil)
     }
 
     @Test func bindsAndReadsEveryType() throws {

@@ -66,8 +66,9 @@ final class WALCheckpointer: Sendable {
                 defer { state.requested = false }
                 return (state.requested, state.stopping)
             }
-            if requested, let connection {
-                let rc = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            if requested {
+                // Without a connection every request fails; the writer's inline fallback bounds the WAL.
+                let rc = connection.map { sqlite3_wal_checkpoint_v2($0.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) } ?? SQLITE_CANTOPEN
                 state.withLock { rc == SQLITE_OK ? ($0.completed += 1) : ($0.failures += 1) }
             }
             if stopping { break }
