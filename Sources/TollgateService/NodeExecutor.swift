@@ -123,22 +123,29 @@ public final class NodeExecutor {
         ended.signal()  // so that a second `stop()` returns too
     }
 
+    /// Sales planned together and handed to the signing threads as one piece.
+    private struct SaleChunk {
+        /// The plan or the refusal of each sale, in order.
+        let sales: [(job: Job, plan: Result<LicensePlan, NodeError>)]
+        /// The signatures of the plans that succeeded, in their order.
+        let signing: LicenseSigning
+        /// The serials of those plans, in their order.
+        let seats: [SerialRange]
+    }
+
     /// A batch whose sales are planned and being signed: the next batch, taken at the end of the
     /// open one's transaction and signed while it commits, or the current batch itself.
     private struct PreparedBatch {
         var batch: [Job] = []
-        /// The plan or the refusal of each sale in `batch`, in order.
-        var plans: [(job: Job, plan: Result<LicensePlan, NodeError>)] = []
-        /// The plans that succeeded, in order.
-        var planned: [LicensePlan] = []
-        /// Their signatures, in order, in chunks handed to the signing threads as they were planned.
-        var signings: [LicenseSigning] = []
+        /// The sales of `batch` in the chunks they were planned and handed to the signers in.
+        var chunks: [SaleChunk] = []
+        /// The serials of the plans that succeeded, in order.
+        var seats: [SerialRange] = []
 
-        /// Whether every planned sale is signed.
-        var isSigned: Bool { signings.allSatisfy(\.isFinished) }
-
-        /// Waits for every signature; they are in the order of `planned`.
-        func signatures() -> [Result<SignedLicense, NodeError>] { signings.flatMap { $0.wait() } }
+        /// Waits until every planned sale is signed.
+        func waitForSignatures() {
+            for chunk in chunks { _ = chunk.signing.wait() }
+        }
     }
 
     private func loop() {
@@ -174,7 +181,7 @@ public final class NodeExecutor {
                     ahead = next
                 } else {
                     // Planned against a batch that did not commit: plan it again from what is stored.
-                    _ = next.signatures()
+                    next.waitForSignatures()
                     retry = next.batch
                 }
             }
@@ -193,20 +200,19 @@ public final class NodeExecutor {
     /// (already when `prepared`), then its other work. What queues up meanwhile becomes the next
     /// batch, planned and handed to the signing threads before this one commits, so its signatures
     /// are made while this batch is written and waits for the disk. When this batch holds only
-    /// sales, what arrives while its signatures are made is planned behind its plans at once, so
-    /// the signing threads go straight on to it; the rest is taken once this batch's work is done.
+    /// sales, its chunks are recorded as their signatures come in, and what arrives meanwhile is
+    /// planned behind the chunks not yet recorded at once, so the signing threads go straight on
+    /// to it; the rest is taken once this batch's work is done.
     private func run(_ batch: [Job], prepared: PreparedBatch?) -> (committed: Bool, next: PreparedBatch?) {
         var next: PreparedBatch?
         do {
             try node.store.transaction {
                 let sales = prepared ?? prepare(batch)
-                let onlySales = batch.allSatisfy(\.isSale)
-                if onlySales { next = planArrivals(behind: sales) }
-                let recordedAll = record(sales.plans, signatures: sales.signatures())
+                let recordedAll = record(sales, planningArrivals: batch.allSatisfy(\.isSale), into: &next)
                 for job in batch where !job.isSale { runClosure(job) }
                 if let early = next, !recordedAll {
                     // Planned after plans that were not recorded: plan it again from what is stored.
-                    _ = early.signatures()
+                    early.waitForSignatures()
                     next = prepare(early.batch)
                 } else {
                     // What arrived meanwhile is planned now, so it is signed while this batch commits.
@@ -221,21 +227,47 @@ public final class NodeExecutor {
         }
     }
 
-    /// Until `open`'s sales are signed, takes what queues up once it holds a chunk of sales and
-    /// plans it behind `open` and what was taken before it; nil when nothing was taken. A chunk
-    /// keeps the store's reads shared by several plans; what arrives after the last chunk is
-    /// taken once this batch is recorded.
-    private func planArrivals(behind open: PreparedBatch) -> PreparedBatch? {
-        var next: PreparedBatch?
+    /// Records the chunks of `sales` in order as their signatures come in (each with every later
+    /// chunk already signed), answering each sale; false when some plan was not recorded, and then
+    /// no later one is. With `planningArrivals`, while the signatures of the next chunk are made,
+    /// what queues up is planned into `next` behind the chunks not yet recorded.
+    private func record(_ sales: PreparedBatch, planningArrivals: Bool, into next: inout PreparedBatch?) -> Bool {
+        var start = sales.chunks.startIndex
+        while start < sales.chunks.endIndex {
+            if planningArrivals {
+                next = planArrivals(until: sales.chunks[start].signing, behind: sales.chunks[start...], extending: next)
+            }
+            var end = start + 1
+            while end < sales.chunks.endIndex && sales.chunks[end].signing.isFinished { end += 1 }
+            if let failure = record(sales.chunks[start..<end]) {
+                // Every later plan counted on the log positions of these: none of them can be recorded.
+                for chunk in sales.chunks[end...] { answer(chunk, failure: failure) }
+                return false
+            }
+            start = end
+        }
+        return true
+    }
+
+    /// Until `signing` is finished, takes what queues up once it holds a chunk of sales and plans
+    /// it behind the plans of `open` (the chunks not yet recorded) and what was taken before it.
+    /// A chunk keeps the store's reads shared by several plans; what arrives after `signing` is
+    /// finished waits for the next chunk or for the end of this batch.
+    private func planArrivals(until signing: LicenseSigning, behind open: ArraySlice<SaleChunk>,
+                              extending next: PreparedBatch?) -> PreparedBatch? {
+        var next = next
+        var unrecorded: [SerialRange]?
         while true {
             condition.lock()
             wakeAtSales = Self.signingChunk
-            while !open.isSigned && pendingSales < Self.signingChunk { condition.wait() }
+            while !signing.isFinished && pendingSales < Self.signingChunk { condition.wait() }
             wakeAtSales = 1
-            let arrived = open.isSigned ? [] : takeAllPending()
+            let arrived = pendingSales >= Self.signingChunk ? takeAllPending() : []
             condition.unlock()
             if arrived.isEmpty { return next }
-            next = prepare(arrived, after: open.planned, extending: next ?? PreparedBatch())
+            let earlier = unrecorded ?? open.flatMap(\.seats)
+            unrecorded = earlier
+            next = prepare(arrived, after: earlier, extending: next ?? PreparedBatch())
         }
     }
 
@@ -258,10 +290,11 @@ public final class NodeExecutor {
         }
     }
 
-    /// Plans the sales of `batch` one after another, each after `earlier`, those of `extending`,
+    /// Plans the sales of `batch` one after another, each after the unrecorded plans whose serials
+    /// are `earlier`, those of `extending`,
     /// those planned before it and everything already done in the open transaction, and hands
     /// them to the signing threads in chunks as they are planned; `batch` is added to `extending`.
-    private func prepare(_ batch: [Job], after earlier: [LicensePlan] = [],
+    private func prepare(_ batch: [Job], after earlier: [SerialRange] = [],
                          extending prepared: PreparedBatch = PreparedBatch()) -> PreparedBatch {
         var prepared = prepared
         prepared.batch += batch
@@ -273,18 +306,18 @@ public final class NodeExecutor {
         while start < sales.endIndex {
             let chunk = sales[start..<min(start + Self.signingChunk, sales.endIndex)]
             start = chunk.endIndex
-            let plans = zip(chunk, node.planIssues(chunk.map { ($0.request, $0.at) }, after: earlier + prepared.planned))
+            let plans = zip(chunk, node.planIssues(chunk.map { ($0.request, $0.at) }, behind: earlier + prepared.seats))
                 .map { (job: $0.job, plan: $1) }
             let planned = plans.compactMap { try? $0.plan.get() }
+            let seats = planned.map { $0.payload.seats }
             let signing = LicenseSigning(planned, with: node.identity.key, onFinish: { [condition] in
                 condition.lock()
                 condition.signal()
                 condition.unlock()
             })
             signers.submit(signing)
-            prepared.plans += plans
-            prepared.planned += planned
-            prepared.signings.append(signing)
+            prepared.chunks.append(SaleChunk(sales: plans, signing: signing, seats: seats))
+            prepared.seats += seats
         }
         return prepared
     }
@@ -303,42 +336,51 @@ public final class NodeExecutor {
         return hasSale ? prepare(batch, extending: prepared ?? PreparedBatch()) : prepared
     }
 
-    /// Answers refused sales and records the planned ones with their signatures, all or none;
-    /// false when some plan was not recorded.
-    private func record(_ plans: [(job: Job, plan: Result<LicensePlan, NodeError>)],
-                        signatures: [Result<SignedLicense, NodeError>]) -> Bool {
+    /// Answers the refused sales of `chunks` and records the planned ones with their signatures in
+    /// one append, all or none; the error every planned one was answered with when they were not recorded.
+    private func record(_ chunks: ArraySlice<SaleChunk>) -> NodeError? {
         var deliveries: [(Result<LicenseFile, NodeError>) -> Void] = []
-        var planned: [LicensePlan] = []
-        for (job, plan) in plans {
+        var signed: [(plan: LicensePlan, license: SignedLicense)] = []
+        var failure: NodeError?
+        for chunk in chunks {
+            deliveries += answerRefusals(chunk)
+            for (plan, signature) in zip(chunk.signing.plans, chunk.signing.wait()) {
+                switch signature {
+                case .success(let license): signed.append((plan, license))
+                case .failure(let error): failure = failure ?? error
+                }
+            }
+        }
+        if failure == nil && !signed.isEmpty {
+            do throws(NodeError) {
+                let files = try node.record(signed)
+                for (deliver, file) in zip(deliveries, files) { deliver(.success(file)) }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            for deliver in deliveries { deliver(.failure(failure)) }
+        }
+        return failure
+    }
+
+    /// Answers every sale of `chunk`: the refused ones with their refusal, the planned ones with `failure`.
+    private func answer(_ chunk: SaleChunk, failure: NodeError) {
+        for deliver in answerRefusals(chunk) { deliver(.failure(failure)) }
+    }
+
+    /// Answers the refused sales of `chunk` and returns how to answer the planned ones, in order.
+    private func answerRefusals(_ chunk: SaleChunk) -> [(Result<LicenseFile, NodeError>) -> Void] {
+        var deliveries: [(Result<LicenseFile, NodeError>) -> Void] = []
+        for (job, plan) in chunk.sales {
             guard case .sale(_, _, let deliver) = job.work else { continue }
             switch plan {
-            case .success(let made):
-                planned.append(made)
-                deliveries.append(deliver)
-            case .failure(let refusal):
-                deliver(.failure(refusal))
+            case .success: deliveries.append(deliver)
+            case .failure(let refusal): deliver(.failure(refusal))
             }
         }
-        guard !planned.isEmpty else { return true }
-        var signed: [(plan: LicensePlan, license: SignedLicense)] = []
-        for (plan, signature) in zip(planned, signatures) {
-            switch signature {
-            case .success(let license):
-                signed.append((plan, license))
-            case .failure(let error):
-                // Every later plan counted on this one's log position: none of them can be recorded.
-                for deliver in deliveries { deliver(.failure(error)) }
-                return false
-            }
-        }
-        do throws(NodeError) {
-            let files = try node.record(signed)
-            for (deliver, file) in zip(deliveries, files) { deliver(.success(file)) }
-            return true
-        } catch {
-            for deliver in deliveries { deliver(.failure(error)) }
-            return false
-        }
+        return deliveries
     }
 }
 

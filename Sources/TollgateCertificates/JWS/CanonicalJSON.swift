@@ -7,7 +7,20 @@ public enum CanonicalJSON {
         public var description: String
     }
 
+    /// The canonical JSON of `value`: written directly when it is ``CanonicalJSONWritable``, else
+    /// through its `Encodable` conformance.
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if let writable = value as? any CanonicalJSONWritable {
+            var json = CanonicalJSONWriter()
+            writable.write(to: &json)
+            return json.bytes
+        }
+        return try encodeThroughCodable(value)
+    }
+
+    /// The canonical JSON of `value` through its `Encodable` conformance, even when it writes itself:
+    /// what a ``CanonicalJSONWritable`` conformance must match.
+    public static func encodeThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
         let root = Slot()
         try value.encode(to: TreeEncoder(slot: root, codingPath: []))
         var output: [UInt8] = []

@@ -18,9 +18,15 @@ extension LicensingNode {
     /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
     /// those planned before it, reading what the plans share from the store once for all of them.
     public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
+        planIssues(sales, behind: earlier.map { $0.payload.seats })
+    }
+
+    /// Plans `sales` as ``planIssues(_:after:)`` does, behind plans not yet recorded that are given
+    /// by their serials alone: one range per plan, in their order.
+    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange]) -> [Result<LicensePlan, NodeError>] {
         var reads = PlanningReads()
-        var reserved = earlier.map(\.payload.seats)
-        var earlierCount = earlier.count
+        var reserved = earlierSeats
+        var earlierCount = earlierSeats.count
         return sales.map { sale in
             let plan = Result { () throws(NodeError) in
                 try planIssue(sale.request, at: sale.at, reserved: reserved, earlierCount: earlierCount, reads: &reads)
