@@ -89,6 +89,15 @@ import Testing
         #expect(Hex.encode(SHA256Digest.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(try SecureRandom.bytes(count: 32) != SecureRandom.bytes(count: 32))
     }
+
+    @Test func aRandomPoolHandsEachByteOutOnce() throws {
+        // Across several refills of a small block, no 16-byte piece repeats and every piece has its size.
+        let pool = SecureRandomPool(blockSize: 40)
+        let pieces = try (0..<200).map { _ in try pool.bytes(count: 16) }
+        #expect(pieces.allSatisfy { $0.count == 16 })
+        #expect(Set(pieces).count == pieces.count)
+        #expect(try pool.bytes(count: 100).count == 100)  // larger than a block: drawn directly
+    }
 }
 
 struct TemporaryDirectory {

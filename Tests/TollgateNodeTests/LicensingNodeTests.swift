@@ -151,6 +151,9 @@ struct Channel {
 
     @Test func serialsSurviveReopeningTheStore() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-node-\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         let channel = try Channel(regionalPath: path)
         try channel.wire()
         let first = try channel.regional.issue(channel.sale("before restart", seats: 5), at: channel.now)

@@ -11,10 +11,13 @@ public struct IdentifierSource: Sendable {
 
     public func make() -> String { next() }
 
-    /// 128 random bits, base64url.
-    public static let secureRandom = IdentifierSource {
-        // RAND_bytes only fails when OpenSSL cannot seed itself, which leaves nothing safe to do.
-        guard let bytes = try? SecureRandom.bytes(count: 16) else { preconditionFailure("OpenSSL's random generator failed") }
-        return Base64URL.encode(bytes)
-    }
+    /// 128 random bits, base64url, drawn from OpenSSL's generator in blocks.
+    public static let secureRandom: IdentifierSource = {
+        let pool = SecureRandomPool()
+        return IdentifierSource {
+            // RAND_bytes only fails when OpenSSL cannot seed itself, which leaves nothing safe to do.
+            guard let bytes = try? pool.bytes(count: 16) else { preconditionFailure("OpenSSL's random generator failed") }
+            return Base64URL.encode(bytes)
+        }
+    }()
 }

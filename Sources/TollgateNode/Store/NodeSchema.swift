@@ -131,6 +131,7 @@ enum NodeSchema {
             ) STRICT;
             """),
             licensesByLogIndex,
+            allocationKindsWithoutList,
     ]
 
     /// Rebuilds `licenses` so that a sale adds to one random-key index only: rows are kept in log
@@ -161,5 +162,26 @@ enum NodeSchema {
         ALTER TABLE licenses_in_log_order RENAME TO licenses;
         CREATE UNIQUE INDEX licenses_by_hash ON licenses (hash);
         CREATE INDEX renewals_by_lineage ON licenses (renews, issued_at) WHERE renews IS NOT NULL;
+        """)
+
+    /// Rebuilds `serial_allocations` with its kinds checked by comparisons instead of an `IN` list,
+    /// which SQLite evaluated by building a temporary index on every insert (a sale's most costly
+    /// row). Rows keep their row ids and the allowed kinds stay the same.
+    static let allocationKindsWithoutList = SchemaMigration(name: "node-allocation-kinds-without-list", sql: """
+        CREATE TABLE serial_allocations_rebuilt (
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind = 'delegated' OR kind = 'licensed' OR kind = 'returned'),
+            holder_hash TEXT NOT NULL,
+            object_hash TEXT NOT NULL,
+            log_index INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            CHECK (start < end)
+        ) STRICT;
+        INSERT INTO serial_allocations_rebuilt (rowid, start, end, kind, holder_hash, object_hash, log_index, created_at)
+            SELECT rowid, start, end, kind, holder_hash, object_hash, log_index, created_at FROM serial_allocations;
+        DROP TABLE serial_allocations;
+        ALTER TABLE serial_allocations_rebuilt RENAME TO serial_allocations;
+        CREATE INDEX serial_allocations_by_start ON serial_allocations (start);
         """)
 }
