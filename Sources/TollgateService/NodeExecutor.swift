@@ -227,9 +227,9 @@ public final class NodeExecutor {
         }
     }
 
-    /// Records the chunks of `sales` in order as their signatures come in (each with every later
-    /// chunk already signed), answering each sale; false when some plan was not recorded, and then
-    /// no later one is. With `planningArrivals`, while the signatures of the next chunk are made,
+    /// Records the chunks of `sales` in order as their signatures come in (together with the later
+    /// chunks already signed by then), answering each sale; false when some plan was not recorded,
+    /// and then no later one is. With `planningArrivals`, while the signatures of the next chunk are made,
     /// what queues up is planned into `next` behind the chunks not yet recorded.
     private func record(_ sales: PreparedBatch, planningArrivals: Bool, into next: inout PreparedBatch?) -> Bool {
         var start = sales.chunks.startIndex
@@ -291,9 +291,9 @@ public final class NodeExecutor {
     }
 
     /// Plans the sales of `batch` one after another, each after the unrecorded plans whose serials
-    /// are `earlier`, those of `extending`,
-    /// those planned before it and everything already done in the open transaction, and hands
-    /// them to the signing threads in chunks as they are planned; `batch` is added to `extending`.
+    /// are `earlier`, those of `extending`, those planned before it and everything already done in
+    /// the open transaction, and hands them to the signing threads in chunks as they are planned;
+    /// `batch` is added to `extending`.
     private func prepare(_ batch: [Job], after earlier: [SerialRange] = [],
                          extending prepared: PreparedBatch = PreparedBatch()) -> PreparedBatch {
         var prepared = prepared

@@ -73,11 +73,6 @@ public struct CanonicalJSONWriter {
         writeDigits(value)
     }
 
-    /// Writes a value that writes itself.
-    public mutating func value<Value: CanonicalJSONWritable>(_ value: Value) {
-        value.write(to: &self)
-    }
-
     // MARK: Members
 
     /// Writes a string member.

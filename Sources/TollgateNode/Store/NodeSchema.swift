@@ -165,8 +165,8 @@ enum NodeSchema {
         """)
 
     /// Rebuilds `serial_allocations` with its kinds checked by comparisons instead of an `IN` list,
-    /// which SQLite evaluated by building a temporary index on every insert (a sale's most costly
-    /// row). Rows keep their row ids and the allowed kinds stay the same.
+    /// which SQLite evaluated by building a temporary index on every insert (so a sale's serial row
+    /// cost as much as its license row). Rows keep their row ids and the allowed kinds stay the same.
     static let allocationKindsWithoutList = SchemaMigration(name: "node-allocation-kinds-without-list", sql: """
         CREATE TABLE serial_allocations_rebuilt (
             start INTEGER NOT NULL,
