@@ -26,7 +26,7 @@ public struct JWS: Hashable {
         }
         do {
             let headerBytes = try Base64URL.decode(Substring(parts[0]))
-            header = try JSONDecoder().decode(JWSHeader.self, from: Data(headerBytes))
+            header = try JWSHeader(signedForm: headerBytes) ?? JSONDecoder().decode(JWSHeader.self, from: Data(headerBytes))
             payload = try Base64URL.decode(Substring(parts[1]))
             signature = try Base64URL.decode(Substring(parts[2]))
         } catch let error as VerificationError {

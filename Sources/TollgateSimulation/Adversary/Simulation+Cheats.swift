@@ -114,7 +114,7 @@ extension Simulation {
             return "activated serial \(serial) in \(abroad)"
         case .overActivate:
             let (file, serial) = try strawSale(node, live: live, under: held, at: local)
-            let first = try machine(in: held.payload.countries[0])
+            var first = machine(in: held.payload.countries[0])
             let request = try first.request(.activate, license: JWS.hash(of: file.license), at: trueSeconds, nonce: nonce())
             _ = try live.handleMachineRequest(request, at: local)
             let second = try Ed25519PrivateKey(seed: random.bytes(32))

@@ -47,6 +47,8 @@ public final class Simulation {
     /// so each object's signature is verified once per run (on whichever thread sees it first).
     let verifiedSignatures = VerifiedSignatures()
     var verificationQueue: [CustomerVerifier.Job] = []
+    /// Makes customers' machines and their first requests ahead of use, on a thread of its own.
+    let workshop: MachineWorkshop
     var verificationCount = 0
     /// Certificates read so far, by hash.
     var certificates: [String: SignedCertificate] = [:]
@@ -82,6 +84,7 @@ public final class Simulation {
         customerVerifier = CustomerVerifier(anchor: anchor, signatures: verifiedSignatures.objects)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        workshop = MachineWorkshop(signatures: verifiedSignatures.objects)
         network = SimulatedNetwork(parent: [], faults: SimulatedNetwork.Faults(
             latency: scenario.latency, loss: scenario.loss, duplicate: scenario.duplicate,
             reorder: scenario.reorder, reorderDelay: scenario.reorderDelay))

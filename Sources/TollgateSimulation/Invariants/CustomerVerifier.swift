@@ -23,7 +23,7 @@ final class CustomerVerifier: Sendable {
     private let queue = DispatchQueue(label: "tollgate.simulation.customer-verifier")
     private let rejections = Mutex<[(sequence: Int, message: String)]>([])
     private let checked = Mutex(0)
-    static let batchSize = 128
+    static let batchSize = 16
 
     init(anchor: TrustAnchor, signatures: VerifiedSignatureCache) {
         verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache(), signatures: signatures)

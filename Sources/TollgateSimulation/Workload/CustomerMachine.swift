@@ -1,24 +1,37 @@
 import TollgateCertificates
 import TollgateCrypto
 
-/// One of a customer's machines: its own key (made at install, here from the run's seed), the
-/// country it is in and the activation it holds.
+/// One of a customer's machines: its own key (made at install, here from the run's seed, on the
+/// ``MachineWorkshop``'s thread), the country it is in and the activation it holds.
 struct CustomerMachine {
-    let key: Ed25519PrivateKey
-    let country: String
+    let prepared: PreparedMachine
     var activation: String?
     /// The seat was given back, or the machine failed.
     var retired = false
+    /// The prepared first request went to the agent: its nonce is spent, later requests are new.
+    var firstRequestSent = false
 
-    var machineKey: String { Base64URL.encode(key.publicKey.rawRepresentation) }
-    var fingerprint: String { Base64URL.encode(SHA256Digest.hash(Array("fp:\(machineKey)".utf8))) }
-    var identity: MachineIdentity { MachineIdentity(machineKey: machineKey, fingerprint: fingerprint) }
+    var country: String { prepared.country }
 
-    /// A signed request of this machine about `license` (and `activation` for deactivation or emergency).
-    func request(_ action: MachineRequest.Action, license: String, activation: String? = nil, at now: Int64,
-                 nonce: String) throws -> String {
-        let payload = MachineRequest(action: action, license: license, activation: activation, machineKey: machineKey,
-                                     fingerprint: fingerprint, platform: "linux-x86_64", country: country, iat: now, nonce: nonce)
-        return try SignedMachineRequest.sign(payload, with: key).compact
+    /// The key and identity, waiting for the workshop if need be.
+    func made() throws -> PreparedMachine.Made {
+        try prepared.made()
+    }
+
+    /// A signed request of this machine about `license` (and `activation` for deactivation or
+    /// emergency): the prepared first request when it is the one asked for, else a new one.
+    mutating func request(_ action: MachineRequest.Action, license: String, activation: String? = nil, at now: Int64,
+                          nonce: @autoclosure () -> String) throws -> String {
+        let made = try prepared.made()
+        if !firstRequestSent, let first = prepared.first, let compact = made.firstRequest,
+           first.action == action, first.license == license, first.activation == activation, first.at == now {
+            firstRequestSent = true
+            return compact
+        }
+        firstRequestSent = true
+        let payload = MachineRequest(action: action, license: license, activation: activation, machineKey: made.machineKey,
+                                     fingerprint: made.fingerprint, platform: PreparedMachine.platform, country: country,
+                                     iat: now, nonce: nonce())
+        return try SignedMachineRequest.sign(payload, with: made.key).compact
     }
 }

@@ -42,9 +42,19 @@ extension Simulation {
         Base64URL.encode(random.bytes(16))
     }
 
-    /// A new machine of a customer, its key drawn from the run's stream.
-    func machine(in country: String) throws -> CustomerMachine {
-        CustomerMachine(key: try Ed25519PrivateKey(seed: random.bytes(32)), country: country)
+    /// A new machine of a customer, its key drawn from the run's stream: made on the workshop's
+    /// thread when the step that first uses it comes later (`first` is that step's request), else now.
+    func machine(in country: String, first: PreparedMachine.FirstRequest? = nil) -> CustomerMachine {
+        let seed = random.bytes(32)
+        let prepared = first == nil ? workshop.makeNow(country: country, seed: seed)
+                                    : workshop.prepare(country: country, seed: seed, first: first)
+        return CustomerMachine(prepared: prepared)
+    }
+
+    /// The activation request a machine installed now will send `delay` from now.
+    private func firstActivation(of lineage: String, after delay: Int64) -> PreparedMachine.FirstRequest {
+        PreparedMachine.FirstRequest(action: .activate, license: lineage, activation: nil, at: Self.epoch + (now + max(0, delay)) / 1_000,
+                                     nonce: nonce())
     }
 
     /// Simulated time at which a node's Unix time `seconds` comes round (ignoring skew).
@@ -107,20 +117,17 @@ extension Simulation {
         customer.territory = verified.license.payload.territory
         customer.expires = verified.license.payload.exp
         note("\(agent.name) sells \(seats) \(model) seat(s) \(verified.license.payload.seats) to \(customer.name)")
-        do {
-            let count = Int(random.integer(in: 1...Int64(seats)))
-            for index in 0..<count {
-                customer.machines.append(try machine(in: customer.country))
-                let install = Int64(random.exponential(mean: Double(2 * Scenario.hour)))
-                if random.chance(scenario.offlineShare) {
-                    let carried = random.integer(in: Scenario.hour...(2 * Scenario.day))
-                    schedule(.customer(id, .activateOffline(machine: index, madeAt: Self.epoch + (now + install) / 1_000)), after: install + carried)
-                } else {
-                    schedule(.customer(id, .activate(machine: index, attempt: 0)), after: install)
-                }
+        let count = Int(random.integer(in: 1...Int64(seats)))
+        for index in 0..<count {
+            let install = Int64(random.exponential(mean: Double(2 * Scenario.hour)))
+            let first = firstActivation(of: verified.license.hash, after: install)
+            customer.machines.append(machine(in: customer.country, first: first))
+            if random.chance(scenario.offlineShare) {
+                let carried = random.integer(in: Scenario.hour...(2 * Scenario.day))
+                schedule(.customer(id, .activateOffline(machine: index, madeAt: first.at)), after: install + carried)
+            } else {
+                schedule(.customer(id, .activate(machine: index, attempt: 0)), after: install)
             }
-        } catch {
-            unexpected(error, "making machine keys", at: agent)
         }
         customers[id] = customer
         planLater(id, file: file)
@@ -150,9 +157,9 @@ extension Simulation {
         let machine = customers[id].machines[index]
         let what = offlineSince == nil ? "an activation" : "an offline activation"
         do {
-            let request = try machine.request(.activate, license: lineage, at: offlineSince ?? trueSeconds, nonce: nonce())
+            let request = try customers[id].machines[index].request(.activate, license: lineage, at: offlineSince ?? trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now), offline: offlineSince != nil)
-            guard let activation = delivered(receipt.license, activation: receipt.activation, machine: machine, by: agent,
+            guard let activation = delivered(receipt.license, activation: receipt.activation, machine: try machine.made(), by: agent,
                                              what: "activation for \(customers[id].name)") else { return }
             customers[id].machines[index].activation = activation.hash
             customers[id].file = receipt.license
@@ -176,7 +183,8 @@ extension Simulation {
               let activation = customers[id].machines[index].activation else { return }
         let old = customers[id].machines[index]
         do {
-            let request = try old.request(.deactivate, license: lineage, activation: activation, at: trueSeconds, nonce: nonce())
+            let request = try customers[id].machines[index].request(.deactivate, license: lineage, activation: activation, at: trueSeconds,
+                                                                    nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
             let deactivation = try SignedDeactivation(compact: receipt.activation)
             checker.check(.verifierSound, deactivation.payload.activation == activation && deactivation.jws.isSigned(by: agent.identity.key.publicKey),
@@ -184,9 +192,10 @@ extension Simulation {
             customers[id].machines[index].retired = true
             agent.stats.deactivated += 1
             agent.acknowledged.append(.deactivation(activation: activation))
-            customers[id].machines.append(try machine(in: old.country))
+            let delay = random.integer(in: Scenario.minute...Scenario.hour)
+            customers[id].machines.append(machine(in: old.country, first: firstActivation(of: lineage, after: delay)))
             note("\(agent.name) deactivates serial \(deactivation.payload.serial) of \(customers[id].name) (rehost)")
-            schedule(.customer(id, .activate(machine: customers[id].machines.count - 1, attempt: 0)), after: random.integer(in: Scenario.minute...Scenario.hour))
+            schedule(.customer(id, .activate(machine: customers[id].machines.count - 1, attempt: 0)), after: delay)
         } catch let error as NodeError {
             refused(id, error, by: agent, doing: "a deactivation", retry: nil, after: 0)
         } catch {
@@ -198,12 +207,7 @@ extension Simulation {
     private func travel(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
         guard customers[id].lineage != nil else { return }
         let country = destinations[random.index(destinations.count)]
-        do {
-            customers[id].machines.append(try machine(in: country))
-        } catch {
-            unexpected(error, "making a machine key", at: agent)
-            return
-        }
+        customers[id].machines.append(machine(in: country))
         let index = customers[id].machines.count - 1
         note("\(customers[id].name) travels to \(country)")
         activate(id, machine: index, attempt: Self.customerAttempts, offlineSince: nil, at: agent, live: live)
@@ -218,10 +222,10 @@ extension Simulation {
               let index = customers[id].machines.firstIndex(where: { $0.activation != nil && !$0.retired }),
               let failed = customers[id].machines[index].activation else { return }
         do {
-            let standIn = try machine(in: customers[id].machines[index].country)
+            var standIn = machine(in: customers[id].machines[index].country)
             let request = try standIn.request(.emergency, license: lineage, activation: failed, at: trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
-            guard let activation = delivered(receipt.license, activation: receipt.activation, machine: standIn, by: agent,
+            guard let activation = delivered(receipt.license, activation: receipt.activation, machine: try standIn.made(), by: agent,
                                              what: "emergency activation for \(customers[id].name)") else { return }
             checker.check(.verifierSound, activation.payload.kind == .temporary && activation.payload.exp != nil,
                           "\(agent.name)'s emergency activation for \(customers[id].name) is not temporary")
@@ -243,7 +247,7 @@ extension Simulation {
         guard let lineage = customers[id].lineage, let expires = customers[id].expires else { return }
         guard customers[id].model == "subscription", random.chance(scenario.renewShare) || attempt > 0 else {
             note("\(customers[id].name) lets its \(customers[id].model) lapse")
-            schedule(.customer(id, .lapsed), at: simulatedTime(of: expires) + Scenario.hour)
+            scheduleLapse(id, at: simulatedTime(of: expires) + Scenario.hour)
             return
         }
         let file: LicenseFile
@@ -253,7 +257,7 @@ extension Simulation {
             let passing: Set<NodeError.Code> = [.syncOverdue]
             let retry = passing.contains(error.code) ? Self.retry(.renewal(attempt: attempt)) : nil
             refused(id, error, by: agent, doing: "a renewal", retry: retry, after: 6 * Scenario.hour)
-            if retry == nil { schedule(.customer(id, .lapsed), at: simulatedTime(of: expires) + Scenario.hour) }
+            if retry == nil { scheduleLapse(id, at: simulatedTime(of: expires) + Scenario.hour) }
             return
         }
         guard let verified = delivered(file, by: agent, what: "renewal for \(customers[id].name)") else { return }
@@ -268,6 +272,15 @@ extension Simulation {
         }
     }
 
+    /// The license will run out: an hour after its end the customer's software checks it and a new
+    /// machine, installed now, asks for a seat.
+    private func scheduleLapse(_ id: Int, at time: Int64) {
+        guard let lineage = customers[id].lineage else { return }
+        let delay = time - now
+        customers[id].lateMachine = machine(in: customers[id].country, first: firstActivation(of: lineage, after: delay))
+        schedule(.customer(id, .lapsed), after: delay)
+    }
+
     /// The license ran out: the customer's software must find it expired, and the agent must not
     /// activate a new machine on it.
     private func lapsed(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
@@ -279,7 +292,7 @@ extension Simulation {
             checker.check(.verifierSound, error.rule == .expired, "\(customers[id].name)'s lapsed license fails with \(error.rule), not expired")
         }
         do {
-            let late = try machine(in: customers[id].country)
+            var late = customers[id].lateMachine ?? machine(in: customers[id].country)
             let request = try late.request(.activate, license: lineage, at: trueSeconds, nonce: nonce())
             let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
             checker.fail(.verifierSound, "\(agent.name) activated \(customers[id].name)'s lapsed license: \(receipt.activation.prefix(24))…")
@@ -326,7 +339,7 @@ extension Simulation {
 
     /// An activation a node handed a customer's machine, with the license it belongs to: read now
     /// (the license the customer already holds is not read again), verified on the second thread.
-    func delivered(_ file: LicenseFile, activation compact: String, machine: CustomerMachine, by agent: SimulatedNode,
+    func delivered(_ file: LicenseFile, activation compact: String, machine: PreparedMachine.Made, by agent: SimulatedNode,
                    what: String) -> SignedActivation? {
         do {
             let activation = try SignedActivation(compact: compact)
@@ -338,7 +351,7 @@ extension Simulation {
         }
     }
 
-    private func queueVerification(_ file: LicenseFile, activation: String?, machine: CustomerMachine?, by agent: SimulatedNode, what: String) {
+    private func queueVerification(_ file: LicenseFile, activation: String?, machine: PreparedMachine.Made?, by agent: SimulatedNode, what: String) {
         verificationQueue.append(CustomerVerifier.Job(
             sequence: verificationCount, chain: file.chain, license: file.license, activation: activation,
             machineKey: machine?.machineKey, fingerprint: machine?.fingerprint, at: trueSeconds,

@@ -1,0 +1,31 @@
+import Dispatch
+import TollgateCertificates
+
+/// Makes customers' machines (keys, and the first request where it is known) on a thread of its
+/// own, ahead of the steps that use them, so the event loop does not spend its time on their
+/// Ed25519 work. What it makes depends on nothing but the seed and the fields given, so the run is
+/// the same whenever the work is done.
+final class MachineWorkshop: Sendable {
+    private let queue = DispatchQueue(label: "tollgate.simulation.machine-workshop")
+    /// The run's record of verified signatures, where first requests' signatures go once verified.
+    private let signatures: VerifiedSignatureCache
+
+    init(signatures: VerifiedSignatureCache) {
+        self.signatures = signatures
+    }
+
+    /// A machine made on the workshop's thread; the step that uses it waits if it is not ready.
+    func prepare(country: String, seed: [UInt8], first: PreparedMachine.FirstRequest?) -> PreparedMachine {
+        let machine = PreparedMachine(country: country, first: first)
+        let signatures = self.signatures
+        queue.async { machine.make(seed: seed, signatures: signatures) }
+        return machine
+    }
+
+    /// A machine made now, on the caller's thread, for a step that uses it at once.
+    func makeNow(country: String, seed: [UInt8]) -> PreparedMachine {
+        let machine = PreparedMachine(country: country, first: nil)
+        machine.make(seed: seed, signatures: signatures)
+        return machine
+    }
+}

@@ -1,0 +1,77 @@
+import Dispatch
+import Synchronization
+import TollgateCertificates
+import TollgateCrypto
+
+/// A customer machine's key and, where the workload already knows it, the first request the machine
+/// will send, made on the ``MachineWorkshop``'s thread ahead of the step that uses them. Everything
+/// in it follows from the seed and the request's fields (Ed25519 is deterministic), so the run is
+/// the same whichever thread made it and when.
+final class PreparedMachine: Sendable {
+    /// What a preparation made.
+    struct Made: Sendable {
+        let key: Ed25519PrivateKey
+        /// base64url of the raw public key, as requests carry it.
+        let machineKey: String
+        let fingerprint: String
+        /// The first request, signed; its signature is verified and in the run's record.
+        let firstRequest: String?
+    }
+
+    /// The first request's fields, fixed when the machine is installed.
+    struct FirstRequest: Sendable {
+        let action: MachineRequest.Action
+        let license: String
+        let activation: String?
+        /// Unix seconds the request is made at: when the step that sends it is due.
+        let at: Int64
+        let nonce: String
+    }
+
+    let country: String
+    let first: FirstRequest?
+    private let result = Mutex<Result<Made, any Error>?>(nil)
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(country: String, first: FirstRequest?) {
+        self.country = country
+        self.first = first
+    }
+
+    /// Makes the key and the first request; called once, on any thread.
+    func make(seed: [UInt8], signatures: VerifiedSignatureCache) {
+        let made = Result { () throws -> Made in
+            let key = try Ed25519PrivateKey(seed: seed)
+            let machineKey = Base64URL.encode(key.publicKey.rawRepresentation)
+            let fingerprint = Self.fingerprint(of: machineKey)
+            var firstRequest: String?
+            if let first {
+                let payload = MachineRequest(action: first.action, license: first.license, activation: first.activation,
+                                             machineKey: machineKey, fingerprint: fingerprint, platform: Self.platform,
+                                             country: country, iat: first.at, nonce: first.nonce)
+                let signed = try SignedMachineRequest.sign(payload, with: key)
+                // The agent will find the signature in the run's record instead of verifying it on
+                // the event loop's thread; it is verified here, for real, first.
+                _ = signatures.isSigned(signed.jws, by: key.publicKey)
+                firstRequest = signed.compact
+            }
+            return Made(key: key, machineKey: machineKey, fingerprint: fingerprint, firstRequest: firstRequest)
+        }
+        result.withLock { $0 = made }
+        ready.signal()
+    }
+
+    /// What was made, waiting for it if the workshop has not finished.
+    func made() throws -> Made {
+        if let done = result.withLock({ $0 }) { return try done.get() }
+        ready.wait()
+        ready.signal()
+        return try result.withLock { $0 }!.get()
+    }
+
+    static let platform = "linux-x86_64"
+
+    static func fingerprint(of machineKey: String) -> String {
+        Base64URL.encode(SHA256Digest.hash(Array("fp:\(machineKey)".utf8)))
+    }
+}
