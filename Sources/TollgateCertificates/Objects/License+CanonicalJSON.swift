@@ -20,3 +20,48 @@ extension License: CanonicalJSONWritable {
         }
     }
 }
+
+extension License {
+    /// Reads the form ``write(to:)`` writes (see ``CanonicalJSONReader``).
+    public static func read(canonicalJSON bytes: [UInt8]) -> License? {
+        var reader = CanonicalJSONReader(bytes)
+        var iss, cert, customer, country, product, model, jti: String?
+        var territory, features: [String]?
+        var seats: SerialRange?
+        var price: Price?
+        var iat, nbf: Int64?
+        var logIndex: UInt64?
+        var exp: Int64??
+        var renews: String??
+        let read = reader.object { key, json in
+            switch key {
+            case "cert": return CanonicalJSONReader.once(&cert, json.string())
+            case "country": return CanonicalJSONReader.once(&country, json.string())
+            case "customer": return CanonicalJSONReader.once(&customer, json.string())
+            case "exp": return CanonicalJSONReader.once(&exp, json.optional { $0.integer() })
+            case "features": return CanonicalJSONReader.once(&features, json.strings())
+            case "iat": return CanonicalJSONReader.once(&iat, json.integer())
+            case "iss": return CanonicalJSONReader.once(&iss, json.string())
+            case "jti": return CanonicalJSONReader.once(&jti, json.string())
+            case "log_index": return CanonicalJSONReader.once(&logIndex, json.unsigned())
+            case "model": return CanonicalJSONReader.once(&model, json.string())
+            case "nbf": return CanonicalJSONReader.once(&nbf, json.integer())
+            case "price": return CanonicalJSONReader.once(&price, json.price())
+            case "product": return CanonicalJSONReader.once(&product, json.string())
+            case "renews": return CanonicalJSONReader.once(&renews, json.optional { $0.string() })
+            case "seats": return CanonicalJSONReader.once(&seats, json.serialRange())
+            case "territory": return CanonicalJSONReader.once(&territory, json.strings())
+            default: return false
+            }
+        }
+        guard read, reader.isAtEnd, let iss, let cert, let seats, let customer, let country, let territory, let product,
+              let features, let model, let price, let iat, let nbf, let logIndex, let jti else { return nil }
+        var license = License(iss: iss, cert: cert, seats: seats, customer: customer, country: country, territory: territory,
+                              product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
+                              exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil)
+        // As decoded, not sorted as the initialiser sorts them.
+        license.territory = territory
+        license.features = features
+        return license
+    }
+}

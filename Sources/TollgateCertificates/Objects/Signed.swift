@@ -15,7 +15,7 @@ public struct Signed<Payload: SignedPayload>: Hashable {
         }
         let payload: Payload
         do {
-            payload = try JSONDecoder().decode(Payload.self, from: Data(jws.payload))
+            payload = try Payload.read(canonicalJSON: jws.payload) ?? JSONDecoder().decode(Payload.self, from: Data(jws.payload))
         } catch {
             throw VerificationError(.malformed, object, "the \(Payload.noun) claims do not decode: \(error)")
         }

@@ -8,9 +8,17 @@ public protocol SignedPayload: Codable, Hashable, Sendable {
     static var noun: String { get }
     /// Checks field formats that JSON decoding cannot (codes, ranges, non-empty ids).
     func validateFields(object: String) throws(VerificationError)
+    /// The claims read from the canonical JSON that signing writes, without the JSON decoder; nil
+    /// leaves the bytes to the decoder. Where it answers, it answers what the decoder would.
+    static func read(canonicalJSON bytes: [UInt8]) -> Self?
 }
 
 extension SignedPayload {
+    /// Leaves every payload to the JSON decoder.
+    public static func read(canonicalJSON bytes: [UInt8]) -> Self? {
+        nil
+    }
+
     /// The deterministic JSON encoding that is signed (see `CanonicalJSON`).
     public func encodedPayload() throws -> [UInt8] {
         try CanonicalJSON.encode(self)
