@@ -118,7 +118,12 @@ public final class NodeAPI: Sendable {
                 }
                 return try .json(pull)
             }
-            let push = try decode(PushRequest.self, request)
+            let push: PushRequest
+            do {
+                push = try PushRequest(json: request.body)
+            } catch {
+                throw APIRefusal(response: APIProblem.malformedBody(error))
+            }
             let response = try executor.perform { node throws(NodeError) in
                 let child = try node.authenticateChild(signature, method: method, target: target, body: body, at: now)
                 return try node.receivePush(push, from: child, at: now)

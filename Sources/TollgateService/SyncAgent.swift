@@ -84,7 +84,7 @@ public final class SyncAgent: Sendable {
 
         let pushedAt = clock()
         let push = try executor.perform { node throws(NodeError) in try node.makePush(at: pushedAt) }
-        let body = Array(try JSONEncoder().encode(push))
+        let body = push.encoded()
         let response: PushResponse = try call(client, method: .post, path: "/v1/sync/push", body: body, accept: [200, 409])
         let recordedAt = clock()
         try executor.perform { node throws(NodeError) in try node.recordPushResponse(response, pushed: push, at: recordedAt) }

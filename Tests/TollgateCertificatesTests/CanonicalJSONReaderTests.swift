@@ -11,7 +11,11 @@ import Testing
         var bytes = bytes
         guard !bytes.isEmpty else { return bytes }
         let position = Int.random(in: 0..<bytes.count, using: &rng)
-        switch Int.random(in: 0..<9, using: &rng) {
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 8:
+            // UTF-8, valid or not: é, an overlong slash, a surrogate, a cut-off sequence.
+            let sequences: [[UInt8]] = [[0xc3, 0xa9], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x80], [0xf0, 0x9f, 0x99, 0x82]]
+            bytes.insert(contentsOf: sequences.randomElement(using: &rng)!, at: position)
         case 0: bytes.insert(UInt8(ascii: " "), at: position)
         case 1: bytes.remove(at: position)
         case 2: bytes[position] = [UInt8(ascii: "0"), UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"),
@@ -58,6 +62,12 @@ import Testing
                    kind: Activation.Kind.allCases.randomElement(using: &rng)!, jti: text(&rng), replaces: Bool.random(using: &rng) ? text(&rng) : nil)
     }
 
+    static func machineRequest(_ rng: inout SeededGenerator) -> MachineRequest {
+        MachineRequest(action: MachineRequest.Action.allCases.randomElement(using: &rng)!, license: text(&rng),
+                       activation: Bool.random(using: &rng) ? text(&rng) : nil, machineKey: text(&rng), fingerprint: text(&rng),
+                       platform: text(&rng), country: text(&rng), iat: CanonicalJSONWriterTests.randomInteger(&rng), nonce: text(&rng))
+    }
+
     static func check<Payload: SignedPayload>(_ bytes: [UInt8], as type: Payload.Type) -> Bool {
         let decoded = try? JSONDecoder().decode(Payload.self, from: Data(bytes))
         guard let read = Payload.read(canonicalJSON: bytes) else { return false }
@@ -86,6 +96,19 @@ import Testing
             let bytes = try CanonicalJSON.encode(Self.activation(&rng))
             if Self.check(bytes, as: Activation.self) { read += 1 }
             for _ in 0..<4 where Self.check(Self.mutate(bytes, &rng), as: Activation.self) { mutatedRead += 1 }
+        }
+        #expect(read > 300)
+        #expect(mutatedRead > 10)
+    }
+
+    @Test func machineRequestsReadAsTheDecoderReadsThem() throws {
+        var rng = SeededGenerator(seed: 0x4EAD_0003)
+        var read = 0
+        var mutatedRead = 0
+        for _ in 0..<3_000 {
+            let bytes = try CanonicalJSON.encode(Self.machineRequest(&rng))
+            if Self.check(bytes, as: MachineRequest.self) { read += 1 }
+            for _ in 0..<4 where Self.check(Self.mutate(bytes, &rng), as: MachineRequest.self) { mutatedRead += 1 }
         }
         #expect(read > 300)
         #expect(mutatedRead > 10)

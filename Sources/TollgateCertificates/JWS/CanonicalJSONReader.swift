@@ -1,7 +1,8 @@
 /// Reads the JSON that ``CanonicalJSONWriter`` writes for the payloads read on every check (no
-/// whitespace, plain integers, ASCII strings with short escapes), without the `Decodable` tree.
+/// whitespace, plain integers, UTF-8 strings with short escapes), without the `Decodable` tree.
 /// It is a fast path only: anything else — whitespace, an unknown or repeated key, a fraction or
-/// exponent, a `\u` escape, a byte beyond ASCII, a number out of range — makes the reading give up
+/// exponent, a `\u` escape, a control or DEL byte, text that is not UTF-8, a number out of range —
+/// makes the reading give up
 /// (nil), and the caller hands the bytes to `JSONDecoder`, which decides. Where it answers, it
 /// answers what `JSONDecoder` would.
 public struct CanonicalJSONReader {
@@ -38,6 +39,17 @@ public struct CanonicalJSONReader {
         return take(UInt8(ascii: "}"))
     }
 
+    /// Reads an array whose elements `element` reads; false when the text is not a plain array or
+    /// `element` gives up.
+    public mutating func array(_ element: (inout CanonicalJSONReader) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
+        if take(UInt8(ascii: "]")) { return true }
+        repeat {
+            guard element(&self) else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]"))
+    }
+
     /// Reads an array of strings.
     public mutating func strings() -> [String]? {
         guard take(UInt8(ascii: "[")) else { return nil }
@@ -67,19 +79,23 @@ public struct CanonicalJSONReader {
 
     // MARK: Scalars
 
-    /// Reads a string of printable ASCII characters with `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` escapes.
+    /// Reads a string of valid UTF-8 without control or DEL bytes, with `\"`, `\\`, `\/`, `\b`, `\f`,
+    /// `\n`, `\r`, `\t` escapes.
     public mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
         var plain = true
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = plain ? String(decoding: bytes[start..<position], as: UTF8.self) : unescape(bytes[start..<position])
+                let raw = bytes[start..<position]
                 position += 1
-                return text
+                if ascii { return plain ? String(decoding: raw, as: UTF8.self) : String(decoding: unescape(raw), as: UTF8.self) }
+                return plain ? String(validating: raw, as: UTF8.self) : String(validating: unescape(raw), as: UTF8.self)
             }
-            guard byte >= 0x20, byte < 0x7f else { return nil }
+            guard byte >= 0x20, byte != 0x7f else { return nil }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") {
                 plain = false
                 position += 1
@@ -90,7 +106,7 @@ public struct CanonicalJSONReader {
         return nil
     }
 
-    private func unescape(_ raw: ArraySlice<UInt8>) -> String {
+    private func unescape(_ raw: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var escape = false
@@ -104,7 +120,7 @@ public struct CanonicalJSONReader {
                 out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static func escaped(_ byte: UInt8) -> UInt8? {

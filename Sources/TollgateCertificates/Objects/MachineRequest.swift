@@ -57,3 +57,32 @@ public struct MachineRequest: SignedPayload {
         }
     }
 }
+
+extension MachineRequest {
+    /// Reads the canonical JSON that signing writes (see ``CanonicalJSONReader``).
+    public static func read(canonicalJSON bytes: [UInt8]) -> MachineRequest? {
+        var reader = CanonicalJSONReader(bytes)
+        var action: Action?
+        var license, machineKey, fingerprint, platform, country, nonce: String?
+        var iat: Int64?
+        var activation: String??
+        let read = reader.object { key, json in
+            switch key {
+            case "action": return CanonicalJSONReader.once(&action, json.string().flatMap(Action.init(rawValue:)))
+            case "activation": return CanonicalJSONReader.once(&activation, json.optional { $0.string() })
+            case "country": return CanonicalJSONReader.once(&country, json.string())
+            case "fingerprint": return CanonicalJSONReader.once(&fingerprint, json.string())
+            case "iat": return CanonicalJSONReader.once(&iat, json.integer())
+            case "license": return CanonicalJSONReader.once(&license, json.string())
+            case "machine_key": return CanonicalJSONReader.once(&machineKey, json.string())
+            case "nonce": return CanonicalJSONReader.once(&nonce, json.string())
+            case "platform": return CanonicalJSONReader.once(&platform, json.string())
+            default: return false
+            }
+        }
+        guard read, reader.isAtEnd, let action, let license, let machineKey, let fingerprint, let platform, let country, let iat,
+              let nonce else { return nil }
+        return MachineRequest(action: action, license: license, activation: activation ?? nil, machineKey: machineKey,
+                              fingerprint: fingerprint, platform: platform, country: country, iat: iat, nonce: nonce)
+    }
+}

@@ -69,7 +69,7 @@ extension Simulation {
             case ("GET", WireMessage.pull):
                 body = try json(try live.answerPull(for: descendant, at: local))
             case ("POST", WireMessage.push):
-                let push = try decoder.decode(PushRequest.self, from: Data(request.body))
+                let push = try PushRequest(json: request.body)
                 let response = try live.receivePush(push, from: descendant, at: local)
                 if response.refused[descendant.keyID] != nil { status = 409 }
                 body = try json(response)
@@ -184,7 +184,7 @@ extension Simulation {
                     try sendReturns(node, live: live, at: local)
                 }
                 let push = try syncing.makePush(at: local)
-                let body = try json(push)
+                let body = push.encoded()
                 let signature = try syncing.signRequest(method: "POST", target: WireMessage.push, body: body, at: local)
                 node.round?.phase = .push
                 node.round?.push = push
