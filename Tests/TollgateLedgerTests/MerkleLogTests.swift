@@ -150,6 +150,50 @@ import Testing
         #expect(try log.rootHash() == MerkleTree(leafHashes: [MerkleHash.leaf(Self.data(0)), MerkleHash.leaf(Self.data(1))]).rootHash())
     }
 
+    /// The frontier an append leaves is remembered for the next one, but never past a rollback.
+    @Test func aRolledBackAppendLeavesNoFrontierBehind() throws {
+        let log = try Self.openLog()
+        func reference(_ indices: [Int]) throws -> [UInt8] { try MerkleTree(leafHashes: indices.map { MerkleHash.leaf(Self.data($0)) }).rootHash() }
+        struct Abort: Error {}
+        try log.append(contentsOf: (0..<3).map { NewLogEntry(kind: "k", bytes: Self.data($0), appendedAt: 0) })
+        #expect(throws: Abort.self) {
+            try log.database.transaction {
+                try log.append(contentsOf: (3..<5).map { NewLogEntry(kind: "k", bytes: Self.data($0), appendedAt: 0) })
+                throw Abort()
+            }
+        }
+        try log.append(contentsOf: [10, 11].map { NewLogEntry(kind: "k", bytes: Self.data($0), appendedAt: 0) })
+        #expect(try log.rootHash() == reference([0, 1, 2, 10, 11]))
+        // A savepoint rolled back inside a transaction that commits.
+        try log.database.transaction {
+            try log.append(kind: "k", bytes: Self.data(5), at: 0)
+            #expect(throws: Abort.self) {
+                try log.database.transaction {
+                    try log.append(kind: "k", bytes: Self.data(6), at: 0)
+                    throw Abort()
+                }
+            }
+            try log.append(kind: "k", bytes: Self.data(12), at: 0)
+        }
+        try log.append(kind: "k", bytes: Self.data(13), at: 0)
+        #expect(try log.rootHash() == reference([0, 1, 2, 10, 11, 5, 12, 13]))
+        let fresh = try MerkleLog(database: log.database, name: "local")
+        #expect(try fresh.consistencyProof(from: 3, to: 8).count > 0)
+    }
+
+    /// Appends made through another connection to the same file are built on, not overwritten.
+    @Test func buildsOnAnotherConnectionsAppends() throws {
+        let directory = try TemporaryDirectory()
+        let first = try Self.openLog(directory.path("log.sqlite"))
+        let second = try MerkleLog(database: try SQLiteDatabase(path: directory.path("log.sqlite")), name: "local")
+        try first.append(contentsOf: (0..<3).map { NewLogEntry(kind: "k", bytes: Self.data($0), appendedAt: 0) })
+        try second.append(contentsOf: (3..<6).map { NewLogEntry(kind: "k", bytes: Self.data($0), appendedAt: 0) })
+        try first.append(kind: "k", bytes: Self.data(6), at: 0)
+        let expected = try MerkleTree(leafHashes: (0..<7).map { MerkleHash.leaf(Self.data($0)) }).rootHash()
+        #expect(try first.rootHash() == expected)
+        #expect(try second.rootHash() == expected)
+    }
+
     @Test func appendsTogetherWithTheNodesOwnTables() throws {
         let log = try Self.openLog()
         let db = log.database

@@ -3,8 +3,10 @@
 ///
 /// Besides the entries it stores the hash of every complete subtree above the leaves, so an append
 /// writes its entry and on average one node (at most log₂ n), a root costs O(log n) reads and a
-/// proof O(log² n), whatever the log's size. It keeps no state in memory: everything is read from
-/// the database, so a rolled-back transaction leaves nothing stale behind.
+/// proof O(log² n), whatever the log's size. It keeps no state of its own: everything is read from
+/// the database, except that the connection remembers the frontier its last append left (the
+/// subtree roots the next append starts from) until anything is rolled back, so a rolled-back
+/// transaction leaves nothing stale behind.
 ///
 /// It writes through the database it was opened on. To change the log and other tables atomically,
 /// do both inside one ``SQLiteDatabase/transaction(_:)``: the log's own transaction becomes a savepoint of it.
@@ -62,7 +64,7 @@ public struct MerkleLog {
     public func append(contentsOf newEntries: [NewLogEntry]) throws -> Range<UInt64> {
         try database.transaction {
             let start = try size
-            var frontier = try frontier(size: start)
+            var frontier = try database.merkleFrontier(log: id, size: start) ?? frontier(size: start)
             var index = start
             for entry in newEntries {
                 var hash = MerkleHash.leaf(entry.bytes)
@@ -85,6 +87,7 @@ public struct MerkleLog {
                 frontier.append(hash)
                 index += 1
             }
+            database.rememberMerkleFrontier(frontier, log: id, size: index)
             return start..<index
         }
     }

@@ -21,6 +21,10 @@ public final class SQLiteDatabase {
     private var savepointRollbackFailed = false
     /// Checkpoints the WAL of a file database in the background; nil for an in-memory one.
     private var checkpointer: WALCheckpointer?
+    /// Rollbacks (of transactions and of savepoints) on this connection so far.
+    private var rollbacks: UInt64 = 0
+    /// Per Merkle log (by id): its frontier as the last append on this connection left it.
+    private var merkleFrontiers: [Int64: (size: UInt64, hashes: [[UInt8]], rollbacks: UInt64)] = [:]
 
     /// Opens or creates the database at `path` (`":memory:"` for a private in-memory one).
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000,
@@ -168,6 +172,7 @@ public final class SQLiteDatabase {
             try executeScript("RELEASE \(name)")
             return result
         } catch {
+            rollbacks += 1
             do {
                 try executeScript("ROLLBACK TO \(name)")
                 try executeScript("RELEASE \(name)")
@@ -179,6 +184,7 @@ public final class SQLiteDatabase {
     }
 
     private func rollbackAfterFailure() {
+        rollbacks += 1
         // SQLite rolls back by itself after some errors (a full disk, an I/O error); then there is nothing left to do.
         guard connection.isInTransaction else { return }
         do {
@@ -186,5 +192,20 @@ public final class SQLiteDatabase {
         } catch {
             pendingRollback = true
         }
+    }
+
+    // MARK: Merkle frontiers
+
+    /// The frontier a Merkle log's last append on this connection left at `size`, if nothing was
+    /// rolled back since: the roots of its complete subtrees, which the next append starts from.
+    /// Other connections only ever add entries (the log's triggers forbid the rest), which changes
+    /// the size, so a remembered frontier is never served for content it does not describe.
+    func merkleFrontier(log: Int64, size: UInt64) -> [[UInt8]]? {
+        guard let remembered = merkleFrontiers[log], remembered.size == size, remembered.rollbacks == rollbacks else { return nil }
+        return remembered.hashes
+    }
+
+    func rememberMerkleFrontier(_ hashes: [[UInt8]], log: Int64, size: UInt64) {
+        merkleFrontiers[log] = (size, hashes, rollbacks)
     }
 }
