@@ -44,5 +44,28 @@ public final class VerifiedSignatureCache: Sendable {
         }
     }
 
+    /// Whether `signature` over `message` (a signature outside a JWS, such as a node-signed request's)
+    /// is known to verify with `key`.
+    public func contains(signature: [UInt8], over message: [UInt8], by key: Ed25519PublicKey) -> Bool {
+        let entry = Key(signer: key.thumbprint, object: Self.rawObject(signature, message))
+        return entries.withLock { $0.contains(entry) }
+    }
+
+    /// Whether `signature` over `message` verifies with `key`; verified, and recorded when it does.
+    public func verify(signature: [UInt8], over message: [UInt8], by key: Ed25519PublicKey) -> Bool {
+        guard key.isValidSignature(signature, for: message) else { return false }
+        let entry = Key(signer: key.thumbprint, object: Self.rawObject(signature, message))
+        entries.withLock { table in
+            if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+            table.insert(entry)
+        }
+        return true
+    }
+
+    /// A raw signature's entry: SHA-256 over the signature and the message, marked apart from JWS hashes.
+    private static func rawObject(_ signature: [UInt8], _ message: [UInt8]) -> String {
+        "raw:" + Base64URL.encode(SHA256Digest.hash(concatenating: [signature, message]))
+    }
+
     public var count: Int { entries.withLock { $0.count } }
 }

@@ -15,7 +15,7 @@ extension LicensingNode {
     public func handleMachineRequest(_ compact: String, at now: Int64, offline: Bool = false) throws(NodeError) -> ActivationReceipt {
         let request = try verifiedMachineRequest(compact, at: now, window: offline ? Self.offlineRequestWindow : Self.machineRequestWindow)
         guard let lineage = try storage({ try store.lineage(of: request.payload.license) }),
-              let license = try storage({ try store.currentLicense(hash: request.payload.license) }) else {
+              let license = try storage({ try store.currentLicense(lineage: lineage) }) else {
             throw NodeError(.notFound, "license \(request.payload.license) was not issued by this node")
         }
         let held = try heldCertificate(matching: license.payload.cert)

@@ -130,6 +130,11 @@ public final class NodeStore {
     /// The license with this hash, or the latest renewal of the lineage it belongs to.
     public func currentLicense(hash: String) throws -> SignedLicense? {
         guard let lineage = try lineage(of: hash) else { return nil }
+        return try currentLicense(lineage: lineage)
+    }
+
+    /// The latest license of the lineage whose first license is `lineage`.
+    func currentLicense(lineage: String) throws -> SignedLicense? {
         let rows = try database.query(
             """
             SELECT e.bytes FROM (

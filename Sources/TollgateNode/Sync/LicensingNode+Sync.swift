@@ -40,7 +40,7 @@ extension LicensingNode {
         guard let child = try storage({ try store.descendant(keyID: signature.keyID) }), child.parentKeyID == identity.keyID else {
             throw NodeError(.unauthorized, "\(signature.keyID) is not a child of this node")
         }
-        guard signature.isValid(method: method, target: target, body: body, key: child.publicKey) else {
+        guard signature.isValid(method: method, target: target, body: body, key: child.publicKey, record: store.verifiedSignatures.objects) else {
             throw NodeError(.unauthorized, "the request signature does not verify with \(child.subject)'s key")
         }
         guard abs(signature.date - now) <= RequestSignature.window else {

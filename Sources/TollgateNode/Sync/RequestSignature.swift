@@ -53,4 +53,20 @@ public struct RequestSignature: Hashable, Sendable {
         guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
         return key.isValidSignature(raw, for: Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce))
     }
+
+    /// As ``isValid(method:target:body:key:)``, looking the signature up in `record` first. A request
+    /// is new bytes, so nothing is added to the record: it is found there only where a verifier
+    /// sharing the record (the simulator's) checked this very request ahead of the node.
+    public func isValid(method: String, target: String, body: [UInt8], key: Ed25519PublicKey, record: VerifiedSignatureCache) -> Bool {
+        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
+        let input = Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce)
+        return record.contains(signature: raw, over: input, by: key) || key.isValidSignature(raw, for: input)
+    }
+
+    /// Verifies the signature and, when it holds, records it in `record`, where the node that
+    /// checks the request will find it.
+    public func verifyAhead(method: String, target: String, body: [UInt8], key: Ed25519PublicKey, into record: VerifiedSignatureCache) -> Bool {
+        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
+        return record.verify(signature: raw, over: Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce), by: key)
+    }
 }

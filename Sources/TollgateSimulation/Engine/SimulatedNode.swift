@@ -33,6 +33,8 @@ final class SimulatedNode {
 
     var schedule: SyncSchedule
     var round: SyncRound?
+    /// The pull request of the next planned round, signed ahead.
+    var presignedPull: PresignedPull?
     var nextExchange: UInt64 = 0
     /// What the parent last acknowledged of this node's own log.
     var ackedOwn: UInt64 = 0

@@ -131,7 +131,7 @@ extension Simulation {
         timeline.close(.crash, node: node.index, at: now)
         checkAcknowledged(node)
         if node.parent != nil {
-            schedule(.syncStart(node: node.index, incarnation: node.incarnation), after: random.integer(in: Scenario.second...(10 * Scenario.second)))
+            scheduleSync(node, after: random.integer(in: Scenario.second...(10 * Scenario.second)))
         }
     }
 

@@ -52,8 +52,7 @@ extension Simulation {
         setClocks()
         for node in nodes.dropFirst() { try delegateFirstCertificate(to: node) }
         for node in nodes.dropFirst() {
-            schedule(.syncStart(node: node.index, incarnation: node.incarnation),
-                     at: random.integer(in: 0...(scenario.syncIntervalSeconds * 1_000)))
+            scheduleSync(node, after: random.integer(in: 0...(scenario.syncIntervalSeconds * 1_000)))
         }
         scheduleCustomers()
         scheduleOperators()

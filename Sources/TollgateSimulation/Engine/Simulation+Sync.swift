@@ -111,7 +111,12 @@ extension Simulation {
         let exchange = node.nextExchange
         node.nextExchange += 1
         do {
-            let signature = try syncing.signRequest(method: "GET", target: WireMessage.pull, body: [], at: node.clock(at: now))
+            let date = node.clock(at: now)
+            let presigned = node.presignedPull
+            node.presignedPull = nil
+            // Signed ahead for this moment, unless the node's clock has jumped since.
+            let signature = try presigned.flatMap { $0.date == date ? $0.signature() : nil }
+                ?? syncing.signRequest(method: "GET", target: WireMessage.pull, body: [], at: date)
             node.round = SyncRound(exchange: exchange, phase: .pull, push: nil, startedAt: now, byImpostor: node.impostor != nil)
             send(.request("GET", WireMessage.pull, exchange: exchange, signature: signature, body: []), from: node.index, to: parent)
             schedule(.syncTimeout(node: node.index, incarnation: incarnation, exchange: exchange, phase: .pull), after: scenario.syncTimeout)
@@ -119,6 +124,14 @@ extension Simulation {
             unexpected(error, "signing a pull", at: node)
             nextRound(node, succeeded: false)
         }
+    }
+
+    /// Plans the node's next sync round `delay` from now, its pull request signed ahead on the
+    /// workshop's thread for the node's clock reading then.
+    func scheduleSync(_ node: SimulatedNode, after delay: Int64) {
+        let at = now + max(0, delay)
+        node.presignedPull = workshop.presignPull(date: node.clock(at: at), nonce: nonce(), key: node.identity.key)
+        schedule(.syncStart(node: node.index, incarnation: node.incarnation), at: at)
     }
 
     func syncTimedOut(_ node: SimulatedNode, incarnation: Int, exchange: UInt64, phase: SyncRound.Phase) {
@@ -159,7 +172,7 @@ extension Simulation {
     private func nextRound(_ node: SimulatedNode, succeeded: Bool) {
         let draw = random.unit()
         let seconds = succeeded ? node.schedule.afterSuccess(draw: draw) : node.schedule.afterFailure(draw: draw)
-        schedule(.syncStart(node: node.index, incarnation: node.incarnation), after: seconds * 1_000)
+        scheduleSync(node, after: seconds * 1_000)
     }
 
     /// A parent's answer reaches the child: the next step of the round, or nothing when the round

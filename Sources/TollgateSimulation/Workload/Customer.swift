@@ -17,6 +17,8 @@ struct Customer {
     /// When the license ends (Unix seconds), for subscriptions and trials.
     var expires: Int64?
     var machines: [CustomerMachine] = []
+    /// The machine taken abroad, made when the trip is planned.
+    var travelMachine: CustomerMachine?
     /// The machine that tries to activate once the license has lapsed, made when the lapse is planned.
     var lateMachine: CustomerMachine?
     /// Activations it made on a stand-in machine.

@@ -1,5 +1,6 @@
 import Dispatch
 import TollgateCertificates
+import TollgateCrypto
 
 /// Makes customers' machines (keys, and the first request where it is known) on a thread of its
 /// own, ahead of the steps that use them, so the event loop does not spend its time on their
@@ -20,6 +21,14 @@ final class MachineWorkshop: Sendable {
         let signatures = self.signatures
         queue.async { machine.make(seed: seed, signatures: signatures) }
         return machine
+    }
+
+    /// A pull request signed on the workshop's thread, dated `date` by the node's clock.
+    func presignPull(date: Int64, nonce: String, key: Ed25519PrivateKey) -> PresignedPull {
+        let pull = PresignedPull(date: date)
+        let signatures = self.signatures
+        queue.async { pull.make(nonce: nonce, key: key, signatures: signatures) }
+        return pull
     }
 
     /// A machine made now, on the caller's thread, for a step that uses it at once.

@@ -140,7 +140,13 @@ extension Simulation {
         guard remaining > Scenario.day else { return }
         func later() -> Int64 { random.integer(in: (Scenario.day / 2)...remaining) }
         if random.chance(scenario.rehostShare) { schedule(.customer(id, .rehost(attempt: 0)), after: later()) }
-        if random.chance(scenario.travelShare) { schedule(.customer(id, .travel), after: later()) }
+        if random.chance(scenario.travelShare), let lineage = customers[id].lineage {
+            // The trip is planned now: where to, and the machine taken along with its request.
+            let delay = later()
+            let country = destinations[random.index(destinations.count)]
+            customers[id].travelMachine = machine(in: country, first: firstActivation(of: lineage, after: delay))
+            schedule(.customer(id, .travel), after: delay)
+        }
         if random.chance(scenario.emergencyShare) { schedule(.customer(id, .emergency), after: later()) }
         if random.chance(scenario.observeShare) { schedule(.observe(file, attempt: 0), after: later()) }
         if let expires = customers[id].expires {
@@ -205,9 +211,10 @@ extension Simulation {
 
     /// A new machine abroad: inside the territory it may activate, outside an honest agent refuses.
     private func travel(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
-        guard customers[id].lineage != nil else { return }
-        let country = destinations[random.index(destinations.count)]
-        customers[id].machines.append(machine(in: country))
+        guard customers[id].lineage != nil, let traveller = customers[id].travelMachine else { return }
+        customers[id].travelMachine = nil
+        let country = traveller.country
+        customers[id].machines.append(traveller)
         let index = customers[id].machines.count - 1
         note("\(customers[id].name) travels to \(country)")
         activate(id, machine: index, attempt: Self.customerAttempts, offlineSince: nil, at: agent, live: live)
