@@ -135,7 +135,7 @@ import Testing
     @Test func aFailedCommitLeavesNothingBehind() throws {
         let db = try SQLiteDatabase(path: ":memory:")
         try db.execute("CREATE TABLE t (v INTEGER)")
-        db.faultInjector = { $0 == SQLiteCall(kind: .exec, sql: "COMMIT") ? ExtendedCode.ioErrorFsync : nil }
+        db.faultInjector = { $0 == SQLiteCall(kind: .step, sql: "COMMIT") ? ExtendedCode.ioErrorFsync : nil }
         let failure = #expect(throws: SQLiteError.self) {
             try db.transaction { try db.execute("INSERT INTO t VALUES (1)") }
         }

@@ -14,7 +14,8 @@ public struct SQLiteCall: Hashable, CustomStringConvertible {
         public static let bind = Kind("bind")
         /// `sqlite3_step`.
         public static let step = Kind("step")
-        /// `sqlite3_exec`, which runs BEGIN, COMMIT, ROLLBACK, savepoints, pragmas and migration scripts.
+        /// `sqlite3_exec`, which runs pragmas and migration scripts (BEGIN, COMMIT, ROLLBACK and
+        /// savepoints are cached statements, so their calls are steps).
         public static let exec = Kind("exec")
     }
 

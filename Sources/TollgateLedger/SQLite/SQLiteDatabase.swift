@@ -134,10 +134,10 @@ public final class SQLiteDatabase {
             return try savepoint(body)
         }
         if pendingRollback {
-            try executeScript("ROLLBACK")
+            try control("ROLLBACK")
             pendingRollback = false
         }
-        try executeScript("BEGIN IMMEDIATE")
+        try control("BEGIN IMMEDIATE")
         transactionDepth = 1
         savepointRollbackFailed = false
         defer { transactionDepth = 0 }
@@ -153,7 +153,7 @@ public final class SQLiteDatabase {
             throw SQLiteError(.sqlite, "a nested savepoint could not be rolled back, so the whole transaction was")
         }
         do {
-            try executeScript("COMMIT")
+            try control("COMMIT")
         } catch {
             // A failed COMMIT can leave the transaction open (SQLITE_BUSY); nothing of it may survive.
             rollbackAfterFailure()
@@ -164,18 +164,18 @@ public final class SQLiteDatabase {
 
     private func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
         let name = "tollgate_savepoint_\(transactionDepth)"
-        try executeScript("SAVEPOINT \(name)")
+        try control("SAVEPOINT \(name)")
         transactionDepth += 1
         defer { transactionDepth -= 1 }
         do {
             let result = try body()
-            try executeScript("RELEASE \(name)")
+            try control("RELEASE \(name)")
             return result
         } catch {
             rollbacks += 1
             do {
-                try executeScript("ROLLBACK TO \(name)")
-                try executeScript("RELEASE \(name)")
+                try control("ROLLBACK TO \(name)")
+                try control("RELEASE \(name)")
             } catch {
                 savepointRollbackFailed = true
             }
@@ -183,12 +183,18 @@ public final class SQLiteDatabase {
         }
     }
 
+    /// Runs a transaction-control statement (BEGIN, COMMIT, a savepoint…) through the statement
+    /// cache: prepared once per connection instead of parsed again on every transaction.
+    private func control(_ sql: String) throws(SQLiteError) {
+        try query(sql)
+    }
+
     private func rollbackAfterFailure() {
         rollbacks += 1
         // SQLite rolls back by itself after some errors (a full disk, an I/O error); then there is nothing left to do.
         guard connection.isInTransaction else { return }
         do {
-            try executeScript("ROLLBACK")
+            try control("ROLLBACK")
         } catch {
             pendingRollback = true
         }
