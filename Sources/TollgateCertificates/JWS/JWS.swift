@@ -73,6 +73,13 @@ public struct JWS: Hashable {
 extension JWS: Sendable {}
 
 extension JWS {
+    /// The protected header of a compact serialization, reading nothing else; nil when it does not read.
+    public static func header(of compact: String) -> JWSHeader? {
+        guard let dot = compact.utf8.firstIndex(of: UInt8(ascii: ".")),
+              let bytes = try? Base64URL.decode(Substring(compact.utf8[..<dot])) else { return nil }
+        return JWSHeader(signedForm: bytes) ?? (try? JSONDecoder().decode(JWSHeader.self, from: Data(bytes)))
+    }
+
     /// The hash of a compact serialization, without parsing it.
     public static func hash(of compact: String) -> String {
         Base64URL.encode(SHA256Digest.hash(Array(compact.utf8)))

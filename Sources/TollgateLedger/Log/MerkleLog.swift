@@ -21,11 +21,14 @@ public struct MerkleLog {
     ///
     /// Needs ``LedgerSchema/merkleLog`` applied.
     public init(database: SQLiteDatabase, name: String) throws {
-        let tables = try database.query("""
-            SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('logs', 'log_entries', 'log_nodes')
-            """)
-        guard try tables.first?.int64(0) == 3 else {
-            throw LedgerError(.schemaMissing, "the database has no Merkle log tables; apply LedgerSchema.steps first")
+        if !database.hasMerkleLogTables {
+            let tables = try database.query("""
+                SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('logs', 'log_entries', 'log_nodes')
+                """)
+            guard try tables.first?.int64(0) == 3 else {
+                throw LedgerError(.schemaMissing, "the database has no Merkle log tables; apply LedgerSchema.steps first")
+            }
+            database.hasMerkleLogTables = true
         }
         let select = "SELECT id FROM logs WHERE name = ?1"
         if let row = try database.query(select, [.text(name)]).first {

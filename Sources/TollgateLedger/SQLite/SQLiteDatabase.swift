@@ -21,6 +21,8 @@ public final class SQLiteDatabase {
     private var savepointRollbackFailed = false
     /// Checkpoints the WAL of a file database in the background; nil for an in-memory one.
     private var checkpointer: WALCheckpointer?
+    /// Whether a Merkle log found its tables here once (the schema only ever grows).
+    var hasMerkleLogTables = false
     /// Rollbacks (of transactions and of savepoints) on this connection so far.
     private var rollbacks: UInt64 = 0
     /// Per Merkle log (by id): its frontier as the last append on this connection left it.
