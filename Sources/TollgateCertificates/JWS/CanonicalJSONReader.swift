@@ -50,16 +50,20 @@ public struct CanonicalJSONReader {
         return take(UInt8(ascii: "]"))
     }
 
+    /// Reads an array whose elements `element` reads; nil when it gives up on one.
+    public mutating func array<Element>(of element: (inout CanonicalJSONReader) -> Element?) -> [Element]? {
+        var values: [Element] = []
+        let read = array { json in
+            guard let value = element(&json) else { return false }
+            values.append(value)
+            return true
+        }
+        return read ? values : nil
+    }
+
     /// Reads an array of strings.
     public mutating func strings() -> [String]? {
-        guard take(UInt8(ascii: "[")) else { return nil }
-        var values: [String] = []
-        if take(UInt8(ascii: "]")) { return values }
-        repeat {
-            guard let value = string() else { return nil }
-            values.append(value)
-        } while take(UInt8(ascii: ","))
-        return take(UInt8(ascii: "]")) ? values : nil
+        array { $0.string() }
     }
 
     /// Reads `[start,end]`, as ``SerialRange`` encodes itself.

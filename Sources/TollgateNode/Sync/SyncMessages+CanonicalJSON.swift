@@ -58,15 +58,7 @@ extension PushRequest: CanonicalJSONWritable {
         var reader = CanonicalJSONReader(bytes)
         var segments: [LogSegment]?
         let read = reader.object { key, json in
-            guard key == "segments", segments == nil else { return false }
-            var list: [LogSegment] = []
-            guard json.array({ json in
-                guard let segment = LogSegment.read(from: &json) else { return false }
-                list.append(segment)
-                return true
-            }) else { return false }
-            segments = list
-            return true
+            key == "segments" && CanonicalJSONReader.once(&segments, json.array(of: LogSegment.read(from:)))
         }
         guard read, reader.isAtEnd, let segments else { return nil }
         return PushRequest(segments: segments)
@@ -82,14 +74,7 @@ extension LogSegment {
         let read = reader.object { key, json in
             switch key {
             case "checkpoint": return CanonicalJSONReader.once(&checkpoint, json.string())
-            case "entries":
-                var list: [Entry] = []
-                guard json.array({ json in
-                    guard let entry = Entry.read(from: &json) else { return false }
-                    list.append(entry)
-                    return true
-                }) else { return false }
-                return CanonicalJSONReader.once(&entries, list)
+            case "entries": return CanonicalJSONReader.once(&entries, json.array(of: Entry.read(from:)))
             case "from": return CanonicalJSONReader.once(&from, json.unsigned())
             case "node": return CanonicalJSONReader.once(&node, json.string())
             case "proof": return CanonicalJSONReader.once(&proof, json.strings())
