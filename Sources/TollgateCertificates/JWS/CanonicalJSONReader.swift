@@ -2,9 +2,8 @@
 /// whitespace, plain integers, UTF-8 strings with short escapes), without the `Decodable` tree.
 /// It is a fast path only: anything else — whitespace, an unknown or repeated key, a fraction or
 /// exponent, a `\u` escape, a control or DEL byte, text that is not UTF-8, a number out of range —
-/// makes the reading give up
-/// (nil), and the caller hands the bytes to `JSONDecoder`, which decides. Where it answers, it
-/// answers what `JSONDecoder` would.
+/// makes the reading give up (nil), and the caller hands the bytes to `JSONDecoder`, which decides.
+/// Where it answers, it answers what `JSONDecoder` would.
 public struct CanonicalJSONReader {
     private let bytes: [UInt8]
     private var position = 0

@@ -26,7 +26,7 @@ public struct JWS: Hashable {
         }
         do {
             let headerBytes = try Base64URL.decode(Substring(parts[0]))
-            header = try JWSHeader(signedForm: headerBytes) ?? JSONDecoder().decode(JWSHeader.self, from: Data(headerBytes))
+            header = try JWSHeader.decode(headerBytes)
             payload = try Base64URL.decode(Substring(parts[1]))
             signature = try Base64URL.decode(Substring(parts[2]))
         } catch let error as VerificationError {
@@ -77,7 +77,7 @@ extension JWS {
     public static func header(of compact: String) -> JWSHeader? {
         guard let dot = compact.utf8.firstIndex(of: UInt8(ascii: ".")),
               let bytes = try? Base64URL.decode(Substring(compact.utf8[..<dot])) else { return nil }
-        return JWSHeader(signedForm: bytes) ?? (try? JSONDecoder().decode(JWSHeader.self, from: Data(bytes)))
+        return try? JWSHeader.decode(bytes)
     }
 
     /// The hash of a compact serialization, without parsing it.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The protected header of a Tollgate JWS: always `alg: EdDSA`, a `typ` naming the object kind,
 /// and `kid`, the RFC 7638 thumbprint of the signing key.
 public struct JWSHeader: Codable, Hashable {
@@ -13,6 +15,11 @@ public struct JWSHeader: Codable, Hashable {
 }
 
 extension JWSHeader {
+    /// Reads a header: the signer's exact form directly, anything else through the JSON decoder.
+    static func decode(_ bytes: [UInt8]) throws -> JWSHeader {
+        try JWSHeader(signedForm: bytes) ?? JSONDecoder().decode(JWSHeader.self, from: Data(bytes))
+    }
+
     private static let prefix = Array(#"{"alg":"EdDSA","kid":""#.utf8)
     private static let middle = Array(#"","typ":""#.utf8)
     private static let suffix = Array(#""}"#.utf8)

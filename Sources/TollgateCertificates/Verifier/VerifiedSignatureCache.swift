@@ -36,10 +36,14 @@ public final class VerifiedSignatureCache: Sendable {
     /// Records JWS hashes whose signatures by `key` the caller verified.
     public func insert<Hashes: Sequence>(jwsHashes: Hashes, signedBy key: Ed25519PublicKey) where Hashes.Element == String {
         let signer = key.thumbprint
+        insert(jwsHashes.map { Key(signer: signer, object: $0) })
+    }
+
+    private func insert(_ keys: [Key]) {
         entries.withLock { table in
-            for hash in jwsHashes {
+            for key in keys {
                 if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-                table.insert(Key(signer: signer, object: hash))
+                table.insert(key)
             }
         }
     }
@@ -54,11 +58,7 @@ public final class VerifiedSignatureCache: Sendable {
     /// Whether `signature` over `message` verifies with `key`; verified, and recorded when it does.
     public func verify(signature: [UInt8], over message: [UInt8], by key: Ed25519PublicKey) -> Bool {
         guard key.isValidSignature(signature, for: message) else { return false }
-        let entry = Key(signer: key.thumbprint, object: Self.rawObject(signature, message))
-        entries.withLock { table in
-            if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-            table.insert(entry)
-        }
+        insert([Key(signer: key.thumbprint, object: Self.rawObject(signature, message))])
         return true
     }
 

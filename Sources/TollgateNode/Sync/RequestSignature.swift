@@ -50,23 +50,29 @@ public struct RequestSignature: Hashable, Sendable {
     }
 
     public func isValid(method: String, target: String, body: [UInt8], key: Ed25519PublicKey) -> Bool {
-        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
-        return key.isValidSignature(raw, for: Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce))
+        guard let (raw, input) = signed(method: method, target: target, body: body, key: key) else { return false }
+        return key.isValidSignature(raw, for: input)
     }
 
     /// As ``isValid(method:target:body:key:)``, looking the signature up in `record` first. A request
     /// is new bytes, so nothing is added to the record: it is found there only where a verifier
     /// sharing the record (the simulator's) checked this very request ahead of the node.
     public func isValid(method: String, target: String, body: [UInt8], key: Ed25519PublicKey, record: VerifiedSignatureCache) -> Bool {
-        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
-        let input = Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce)
+        guard let (raw, input) = signed(method: method, target: target, body: body, key: key) else { return false }
         return record.contains(signature: raw, over: input, by: key) || key.isValidSignature(raw, for: input)
     }
 
     /// Verifies the signature and, when it holds, records it in `record`, where the node that
     /// checks the request will find it.
     public func verifyAhead(method: String, target: String, body: [UInt8], key: Ed25519PublicKey, into record: VerifiedSignatureCache) -> Bool {
-        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return false }
-        return record.verify(signature: raw, over: Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce), by: key)
+        guard let (raw, input) = signed(method: method, target: target, body: body, key: key) else { return false }
+        return record.verify(signature: raw, over: input, by: key)
+    }
+
+    /// The raw signature and the bytes it must cover, or nil when the request names another key
+    /// or its signature is not base64url.
+    private func signed(method: String, target: String, body: [UInt8], key: Ed25519PublicKey) -> (signature: [UInt8], input: [UInt8])? {
+        guard key.thumbprint == keyID, let raw = try? Base64URL.decode(signature) else { return nil }
+        return (raw, Self.signingInput(method: method, target: target, body: body, date: date, nonce: nonce))
     }
 }

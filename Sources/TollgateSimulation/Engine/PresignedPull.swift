@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
@@ -11,8 +9,7 @@ import TollgateNode
 final class PresignedPull: Sendable {
     /// The node's clock reading the request is dated with (Unix seconds).
     let date: Int64
-    private let result = Mutex<RequestSignature?>(nil)
-    private let ready = DispatchSemaphore(value: 0)
+    private let result = WorkshopResult<RequestSignature?>()
 
     init(date: Int64) {
         self.date = date
@@ -24,15 +21,11 @@ final class PresignedPull: Sendable {
         if let signature {
             _ = signature.verifyAhead(method: "GET", target: WireMessage.pull, body: [], key: key.publicKey, into: signatures)
         }
-        result.withLock { $0 = signature }
-        ready.signal()
+        result.fill(signature)
     }
 
     /// The signed request, waiting for it if need be; nil if it could not be signed.
     func signature() -> RequestSignature? {
-        if let done = result.withLock({ $0 }) { return done }
-        ready.wait()
-        ready.signal()
-        return result.withLock { $0 }
+        result.wait()
     }
 }

@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 import TollgateCertificates
 import TollgateCrypto
 
@@ -30,8 +28,7 @@ final class PreparedMachine: Sendable {
 
     let country: String
     let first: FirstRequest?
-    private let result = Mutex<Result<Made, any Error>?>(nil)
-    private let ready = DispatchSemaphore(value: 0)
+    private let result = WorkshopResult<Result<Made, any Error>>()
 
     init(country: String, first: FirstRequest?) {
         self.country = country
@@ -57,16 +54,12 @@ final class PreparedMachine: Sendable {
             }
             return Made(key: key, machineKey: machineKey, fingerprint: fingerprint, firstRequest: firstRequest)
         }
-        result.withLock { $0 = made }
-        ready.signal()
+        result.fill(made)
     }
 
     /// What was made, waiting for it if the workshop has not finished.
     func made() throws -> Made {
-        if let done = result.withLock({ $0 }) { return try done.get() }
-        ready.wait()
-        ready.signal()
-        return try result.withLock { $0 }!.get()
+        try result.wait().get()
     }
 
     static let platform = "linux-x86_64"
