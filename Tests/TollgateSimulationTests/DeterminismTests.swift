@@ -18,6 +18,19 @@ import Testing
                 "the mixed scenario exercises loss, duplication and cuts")
     }
 
+    @Test func desksSideBySideGiveTheSameRunAsDesksInTurn() throws {
+        let scenario = try ScenarioFiles.load("mixed-faults.sim").forTests
+        var inTurn = SimulationOptions()
+        inTurn.parallelDesks = false
+        let sideBySide = try Simulation(scenario: scenario, seed: 21).run()
+        let oneAfterAnother = try Simulation(scenario: scenario, seed: 21, options: inTurn).run()
+        #expect(sideBySide.traceHash == oneAfterAnother.traceHash)
+        #expect(sideBySide.traceLines == oneAfterAnother.traceLines)
+        #expect(sideBySide.events == oneAfterAnother.events)
+        #expect(sideBySide.nodes.map(\.statistics.issued) == oneAfterAnother.nodes.map(\.statistics.issued))
+        #expect(sideBySide.nodes.reduce(0) { $0 + $1.statistics.issued } > 0, "customers bought licenses")
+    }
+
     @Test func parallelSweepsGiveTheSameHashesAsSequentialRuns() throws {
         let scenario = try ScenarioFiles.load("ci-sweep.sim")
         let seeds: [UInt64] = [3, 4, 5, 6]

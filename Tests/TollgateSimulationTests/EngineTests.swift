@@ -19,7 +19,7 @@ import TollgateNode
     }
 
     @Test func eventsAtTheSameTimeRunInTheOrderTheyWereScheduled() {
-        var queue = EventQueue()
+        var queue = EventQueue<SimulationEvent>()
         queue.schedule(.audit, at: 10)
         queue.schedule(.sample, at: 5)
         queue.schedule(.workloadEnd, at: 10)

@@ -37,6 +37,7 @@ extension Simulation {
             unexpected(error, "planting \(plant.cheat.rawValue)", at: node)
         }
         plants[index] = plant
+        collect(from: [desks[node.index]])
     }
 
     /// The held certificate with the most room left, per the node's books.
@@ -60,7 +61,7 @@ extension Simulation {
         switch cheat {
         case .reuseSerials:
             // Serials it sold before (or, for a general agent, delegated), sold a second time.
-            let sold = lineageSeats[node.index].values.sorted { $0.start < $1.start }
+            let sold = node.lineageSeats.values.sorted { $0.start < $1.start }
             let delegated = try live.delegatedCertificates().map(\.payload.seats)
             let allHeld = try live.heldCertificates()
             guard let seats = (sold + delegated).first(where: { seats in allHeld.contains { $0.payload.seats.contains(seats) } }),
@@ -114,8 +115,9 @@ extension Simulation {
             return "activated serial \(serial) in \(abroad)"
         case .overActivate:
             let (file, serial) = try strawSale(node, live: live, under: held, at: local)
-            var first = machine(in: held.payload.countries[0])
-            let request = try first.request(.activate, license: JWS.hash(of: file.license), at: trueSeconds, nonce: nonce())
+            let desk = desk(of: node)
+            var first = desk.machine(in: held.payload.countries[0])
+            let request = try first.request(.activate, license: JWS.hash(of: file.license), at: trueSeconds, nonce: desk.nonce())
             _ = try live.handleMachineRequest(request, at: local)
             let second = try Ed25519PrivateKey(seed: random.bytes(32))
             _ = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: second.publicKey, at: local + 1)
@@ -131,10 +133,11 @@ extension Simulation {
         request.certificateHash = held.hash
         let file = try live.issue(request, at: local)
         node.books.use(1, of: held.hash)
-        guard let verified = delivered(file, by: node, what: "straw license") else {
+        let desk = desk(of: node)
+        guard let verified = desk.delivered(file, by: node, what: "straw license") else {
             throw NodeError(.invalidRequest, "the straw license does not verify")
         }
-        recordLicense(verified, by: node)
+        desk.recordLicense(verified, by: node)
         node.stats.issued += 1
         return (file, verified.license.payload.seats.start)
     }

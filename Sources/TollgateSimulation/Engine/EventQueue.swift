@@ -1,10 +1,10 @@
 /// Pending events ordered by simulated time, ties broken by the order they were scheduled in, so
 /// the run is the same whatever the heap does internally.
-struct EventQueue {
+struct EventQueue<Event> {
     private struct Entry {
         let time: Int64
         let sequence: UInt64
-        let event: SimulationEvent
+        let event: Event
 
         func precedes(_ other: Entry) -> Bool {
             time < other.time || (time == other.time && sequence < other.sequence)
@@ -20,7 +20,7 @@ struct EventQueue {
     /// When the earliest event is due, if any.
     var nextTime: Int64? { heap.first?.time }
 
-    mutating func schedule(_ event: SimulationEvent, at time: Int64) {
+    mutating func schedule(_ event: Event, at time: Int64) {
         heap.append(Entry(time: time, sequence: nextSequence, event: event))
         nextSequence += 1
         var child = heap.count - 1
@@ -32,7 +32,7 @@ struct EventQueue {
         }
     }
 
-    mutating func popFirst() -> (time: Int64, event: SimulationEvent)? {
+    mutating func popFirst() -> (time: Int64, event: Event)? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let first = heap.removeLast()

@@ -46,6 +46,10 @@ final class SimulatedNode {
     var impostor: LicensingNode?
 
     var books = QuotaBooks()
+    /// Serials the node handed out, for invariant 2.
+    var ledger = SerialLedger()
+    /// The seats of each license lineage it sold, so renewals can be told apart.
+    var lineageSeats: [String: SerialRange] = [:]
     var stats = NodeStatistics()
     /// Cheats planted on this node (empty: honest).
     var cheats: [Cheat] = []
@@ -82,6 +86,14 @@ final class SimulatedNode {
 
     private func open() throws -> LicensingNode {
         LicensingNode(identity: identity, store: try NodeStore(database: database, signatures: signatures), ids: ids.source)
+    }
+
+    /// Whether the node's operator should ask the parent's for more quota now: there is a parent,
+    /// the workload still runs and no top-up is on its way. Marks one as on its way.
+    func claimTopUp(open: Bool) -> Bool {
+        guard parent != nil, !books.topUpPending, open else { return false }
+        books.topUpPending = true
+        return true
     }
 
     /// Drops the node and everything it had in memory; the committed database stays.

@@ -39,8 +39,6 @@ extension Simulation {
                     countries: [set[position % set.count], set[(position + 1) % set.count]].sorted())
         }
         destinations = Set(nodes[0].countries + ["BR", "IN", "ZA"]).sorted()
-        ledgers = Array(repeating: SerialLedger(), count: nodes.count)
-        lineageSeats = Array(repeating: [:], count: nodes.count)
         delegatedFrom = Array(repeating: [:], count: nodes.count)
         returnsTaken = Array(repeating: [], count: nodes.count)
         network = SimulatedNetwork(parent: nodes.map(\.parent), faults: network.faults)
@@ -130,16 +128,20 @@ extension Simulation {
         return request
     }
 
-    /// Customers arrive uniformly over the workload, each at a random regional agent.
+    /// A desk per node, each with a stream of its own; customers arrive uniformly over the
+    /// workload, each at a random regional agent's desk.
     private func scheduleCustomers() {
+        desks = nodes.map {
+            CustomerDesk(agent: $0, scenario: scenario, destinations: destinations, verifier: verifier, workshop: workshop,
+                         customerVerifier: customerVerifier, random: random.fork())
+        }
         let regionals = nodes.filter { $0.role == .regional }.map(\.index)
-        customers.reserveCapacity(scenario.customers)
         for id in 0..<scenario.customers {
-            let agent = regionals[random.index(regionals.count)]
-            let countries = nodes[agent].countries
-            customers.append(Customer(id: id, agent: agent, country: countries[random.index(countries.count)]))
+            let desk = desks[regionals[random.index(regionals.count)]]
+            let countries = desk.agent.countries
+            desk.customers.append(Customer(id: id, country: countries[random.index(countries.count)]))
             let arrival = random.integer(in: 0...max(0, scenario.duration - Scenario.hour))
-            schedule(.customer(id, .buy(attempt: 0)), at: arrival)
+            desk.schedule(desk.customers.count - 1, .buy(attempt: 0), at: arrival)
         }
     }
 

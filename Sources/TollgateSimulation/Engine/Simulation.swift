@@ -25,7 +25,7 @@ public final class Simulation {
     public let seed: UInt64
     let options: SimulationOptions
     var random: SimulationRandom
-    var queue = EventQueue()
+    var queue = EventQueue<SimulationEvent>()
     /// Simulated time, milliseconds.
     var now: Int64 = 0
     var phase = Phase.workload
@@ -34,7 +34,8 @@ public final class Simulation {
     var network: SimulatedNetwork
     var trace: TraceRecorder
     var checker = InvariantChecker()
-    var customers: [Customer] = []
+    /// Each node's customers and their steps, by node index (the root's and the general agents' serve no customers).
+    var desks: [CustomerDesk] = []
     var plants: [PlantedCheat] = []
     var timeline = Timeline()
     let anchor: TrustAnchor
@@ -46,18 +47,10 @@ public final class Simulation {
     /// shares it: the nodes share one process, and a hit answers exactly as verifying again would,
     /// so each object's signature is verified once per run (on whichever thread sees it first).
     let verifiedSignatures = VerifiedSignatures()
-    var verificationQueue: [CustomerVerifier.Job] = []
     /// Makes customers' machines and their first requests ahead of use, on a thread of its own.
     let workshop: MachineWorkshop
-    var verificationCount = 0
-    /// Certificates read so far, by hash.
-    var certificates: [String: SignedCertificate] = [:]
     let encoder: JSONEncoder
     let decoder = JSONDecoder()
-    /// Per node: serials handed out, for invariant 2.
-    var ledgers: [SerialLedger] = []
-    /// Per node: the seats of each license lineage it sold, so renewals can be told apart.
-    var lineageSeats: [[String: SerialRange]] = []
     /// Per node: the certificate each of its delegations was carved from.
     var delegatedFrom: [[String: String]] = []
     /// Per node: quota returns it has taken in from its children.
@@ -97,8 +90,9 @@ public final class Simulation {
     public func run() throws -> SimulationReport {
         let started = DispatchTime.now().uptimeNanoseconds
         let limit = scenario.duration + scenario.quiet + scenario.settleLimit + Scenario.hour
-        while phase != .done, let (time, event) = queue.popFirst() {
-            guard time <= limit else { break }
+        while phase != .done {
+            runDesks(before: min(queue.nextTime ?? .max, limit + 1))
+            guard let (time, event) = queue.popFirst(), time <= limit else { break }
             now = time
             eventCount += 1
             handle(event)
@@ -126,7 +120,6 @@ public final class Simulation {
         case .syncStart(let node, let incarnation): startSync(nodes[node], incarnation: incarnation)
         case .syncTimeout(let node, let incarnation, let exchange, let phase):
             syncTimedOut(nodes[node], incarnation: incarnation, exchange: exchange, phase: phase)
-        case .customer(let id, let step): customerStep(id, step)
         case .topUp(let child): topUp(nodes[child])
         case .quotaReturn: returnQuota()
         case .revocation: revokeCertificate()
@@ -190,4 +183,9 @@ public final class Simulation {
 
     /// Unix seconds of true time (the customers' clocks).
     var trueSeconds: Int64 { Self.epoch + now / 1_000 }
+
+    /// A request nonce from the run's stream.
+    func nonce() -> String {
+        Base64URL.encode(random.bytes(16))
+    }
 }

@@ -8,7 +8,6 @@ enum SimulationEvent {
     case syncStart(node: Int, incarnation: Int)
     /// The answer to a round's request has not come.
     case syncTimeout(node: Int, incarnation: Int, exchange: UInt64, phase: SyncRound.Phase)
-    case customer(Int, CustomerStep)
     /// The parent's operator tops up `child`'s quota.
     case topUp(child: Int)
     /// Some agent hands quota back.

@@ -7,6 +7,9 @@ public struct SimulationOptions: Sendable, Hashable {
     /// For testing the checker itself: treat cheating nodes as honest, so their findings must fail
     /// invariant 4.
     public var hideCheatersFromChecker = false
+    /// Run different agents' customer steps side by side on the machine's cores. Off, the same
+    /// steps run one after another on the event loop's thread; the run and its trace hash are the same.
+    public var parallelDesks = true
 
     public init() {}
 }

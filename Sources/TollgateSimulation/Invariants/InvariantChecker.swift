@@ -30,6 +30,16 @@ struct InvariantChecker {
         if errors.count < Self.cap { errors.append(message) }
     }
 
+    /// Takes in what another checker (a customer desk's) counted and recorded.
+    mutating func merge(_ other: InvariantChecker) {
+        for (invariant, count) in other.checks { checks[invariant, default: 0] += count }
+        for (invariant, messages) in other.violations.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for message in messages { fail(invariant, message) }
+        }
+        for (invariant, count) in other.overflow { overflow[invariant, default: 0] += count }
+        for message in other.errors { error(message) }
+    }
+
     var failed: Bool { !errors.isEmpty || violations.values.contains { !$0.isEmpty } }
 
     func results() -> [InvariantResult] {

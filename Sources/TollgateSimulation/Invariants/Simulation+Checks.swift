@@ -95,8 +95,7 @@ extension Simulation {
     // MARK: After the run
 
     func finish() {
-        customerVerifier.submit(verificationQueue)
-        verificationQueue.removeAll()
+        closeDesks()
         let (checked, rejections) = customerVerifier.drain()
         checker.passed(.verifierSound, count: checked - rejections.count)
         for rejection in rejections { checker.fail(.verifierSound, rejection) }

@@ -32,7 +32,7 @@ extension Simulation {
         let failed = checker.failed
         return SimulationReport(
             scenario: scenario.name, scenarioPath: scenario.path, seed: seed, traceHash: hash, simulated: now, wallSeconds: wallSeconds,
-            events: eventCount, traceLines: trace.totalLines, customers: customers.count, audits: auditCount, settledAt: settledAt,
+            events: eventCount + desks.reduce(0) { $0 + $1.stepCount }, traceLines: trace.totalLines, customers: scenario.customers, audits: auditCount, settledAt: settledAt,
             network: network.statistics, nodes: summaries, findings: findings, plants: planted, invariants: invariants,
             errors: checker.errors, timeline: timeline, trace: failed || options.keepTrace ? trace.recentLines : [])
     }

@@ -3,8 +3,6 @@ import TollgateCertificates
 /// An end customer of a regional agent: what it bought and its machines.
 struct Customer {
     let id: Int
-    /// Index of the regional agent it buys from.
-    let agent: Int
     let country: String
     var name: String { "customer-\(id)" }
     /// The license as it stands (the latest renewal).

@@ -32,7 +32,7 @@ extension Simulation {
             parent.books.use(seats.count, of: parentHash)
             delegatedFrom[parent.index][certificate.hash] = parentHash
         }
-        let taken = ledgers[parent.index].insert(seats)
+        let taken = parent.ledger.insert(seats)
         checker.check(.withinCertificates, taken == nil,
                       "\(parent.name) delegated \(seats) to \(child.name) though \(taken.map { "\($0)" } ?? "") was already handed out")
         parent.acknowledged.append(.delegation(hash: certificate.hash))
@@ -44,8 +44,7 @@ extension Simulation {
 
     /// The node's operator asks its parent's operator for more quota, once until it arrives.
     func requestTopUp(_ node: SimulatedNode) {
-        guard node.parent != nil, !node.books.topUpPending, phase == .workload else { return }
-        node.books.topUpPending = true
+        guard node.claimTopUp(open: phase == .workload) else { return }
         schedule(.topUp(child: node.index), after: random.integer(in: scenario.topUpDelay))
     }
 
@@ -118,7 +117,7 @@ extension Simulation {
         let signed = try live.returnQuota(range, certificateHash: hash, at: node.clock(at: now))
         node.books.use(count, of: hash)
         node.acknowledged.append(.quotaReturn(hash: signed.hash))
-        let taken = ledgers[node.index].insert(range)
+        let taken = node.ledger.insert(range)
         checker.check(.withinCertificates, taken == nil, "\(node.name) returned \(range), which it had handed out as \(taken.map { "\($0)" } ?? "")")
         node.stats.returned += 1
         note("\(node.name) returns \(range)")
@@ -132,7 +131,7 @@ extension Simulation {
         if let parentHash = delegatedFrom[parent.index][quotaReturn.payload.cert] {
             parent.books.release(seats.count, of: parentHash)
         }
-        ledgers[parent.index].remove(seats)
+        parent.ledger.remove(seats)
         note("\(parent.name) takes back \(seats)")
     }
 
@@ -160,6 +159,23 @@ extension Simulation {
         } catch {
             general.stats.refuse(error.code.rawValue)
             if error.code == .storage { unexpected(error, "revoking", at: general) }
+        }
+    }
+
+    // MARK: The vendor
+
+    /// A customer shows a license to the vendor, who records it at the root for the audit.
+    func observe(_ file: LicenseFile, attempt: Int) {
+        guard phase != .done else { return }
+        guard let root = nodes[0].node else {
+            if attempt < 20 { schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
+            return
+        }
+        do {
+            try root.observe(file, at: nodes[0].clock(at: now))
+            note("the vendor records a license shown by a customer")
+        } catch {
+            unexpected(error, "recording an observed license", at: nodes[0])
         }
     }
 }

@@ -2,17 +2,16 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
 
-extension Simulation {
+extension CustomerDesk {
     /// How often a customer tries again after the agent was down or refused for a passing reason.
     static let customerAttempts = 5
 
     func customerStep(_ id: Int, _ step: CustomerStep) {
-        guard phase == .workload else { return }
-        let agent = nodes[customers[id].agent]
+        guard open else { return }
         guard let live = agent.node else {
             agent.stats.unavailable += 1
             note("\(customers[id].name) finds \(agent.name) down")
-            if let retry = Self.retry(step) { schedule(.customer(id, retry), after: random.integer(in: (30 * Scenario.minute)...(90 * Scenario.minute))) }
+            if let retry = Self.retry(step) { schedule(id, retry, after: random.integer(in: (30 * Scenario.minute)...(90 * Scenario.minute))) }
             return
         }
         switch step {
@@ -53,21 +52,21 @@ extension Simulation {
 
     /// The activation request a machine installed now will send `delay` from now.
     private func firstActivation(of lineage: String, after delay: Int64) -> PreparedMachine.FirstRequest {
-        PreparedMachine.FirstRequest(action: .activate, license: lineage, activation: nil, at: Self.epoch + (now + max(0, delay)) / 1_000,
+        PreparedMachine.FirstRequest(action: .activate, license: lineage, activation: nil, at: Simulation.epoch + (now + max(0, delay)) / 1_000,
                                      nonce: nonce())
     }
 
     /// Simulated time at which a node's Unix time `seconds` comes round (ignoring skew).
     private func simulatedTime(of seconds: Int64) -> Int64 {
-        (seconds - Self.epoch) * 1_000
+        (seconds - Simulation.epoch) * 1_000
     }
 
     /// A refusal is a normal outcome: counted, traced, and retried when it may pass.
     private func refused(_ id: Int, _ error: NodeError, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
         agent.stats.refuse(error.code.rawValue)
         note("\(agent.name) refuses \(what) for \(customers[id].name): \(error)")
-        if error.code == .storage { unexpected(error, "\(what) for \(customers[id].name)", at: agent) }
-        if let retry { schedule(.customer(id, retry), after: delay) }
+        if error.code == .storage { unexpected(error, "\(what) for \(customers[id].name)") }
+        if let retry { schedule(id, retry, after: delay) }
     }
 
     // MARK: Buying
@@ -79,7 +78,7 @@ extension Simulation {
         let seats = UInt64(random.integer(in: 1...Int64(scenario.maxSeats)))
         let local = agent.clock(at: now)
         var request = LicenseRequest(customer: customer.name, country: customer.country, product: random.chance(0.7) ? "cad" : "cam",
-                                     model: model, price: Price(currency: Self.currency, amount: Self.regionalFloor + random.integer(in: 0...1_800)),
+                                     model: model, price: Price(currency: Simulation.currency, amount: Simulation.regionalFloor + random.integer(in: 0...1_800)),
                                      seatCount: seats)
         request.territory = random.chance(scenario.wideTerritoryShare) ? agent.countries : [customer.country]
         switch model {
@@ -90,8 +89,8 @@ extension Simulation {
         guard let entry = agent.books.certificate(for: seats) else {
             agent.stats.refuse("no_quota")
             note("\(agent.name) has no quota left for \(customer.name)")
-            requestTopUp(agent)
-            if attempt + 1 < Self.customerAttempts { schedule(.customer(id, .buy(attempt: attempt + 1)), after: 6 * Scenario.hour) }
+            requestTopUp()
+            if attempt + 1 < Self.customerAttempts { schedule(id, .buy(attempt: attempt + 1), after: 6 * Scenario.hour) }
             return
         }
         request.certificateHash = entry.hash
@@ -106,7 +105,7 @@ extension Simulation {
             return
         }
         agent.books.use(seats, of: entry.hash)
-        if agent.books.free < scenario.topUpBelow { requestTopUp(agent) }
+        if agent.books.free < scenario.topUpBelow { requestTopUp() }
         guard let verified = delivered(file, by: agent, what: "license for \(customer.name)") else { return }
         recordLicense(verified, by: agent)
         agent.stats.issued += 1
@@ -124,9 +123,9 @@ extension Simulation {
             customer.machines.append(machine(in: customer.country, first: first))
             if random.chance(scenario.offlineShare) {
                 let carried = random.integer(in: Scenario.hour...(2 * Scenario.day))
-                schedule(.customer(id, .activateOffline(machine: index, madeAt: first.at)), after: install + carried)
+                schedule(id, .activateOffline(machine: index, madeAt: first.at), after: install + carried)
             } else {
-                schedule(.customer(id, .activate(machine: index, attempt: 0)), after: install)
+                schedule(id, .activate(machine: index, attempt: 0), after: install)
             }
         }
         customers[id] = customer
@@ -139,19 +138,19 @@ extension Simulation {
         let remaining = scenario.duration - now
         guard remaining > Scenario.day else { return }
         func later() -> Int64 { random.integer(in: (Scenario.day / 2)...remaining) }
-        if random.chance(scenario.rehostShare) { schedule(.customer(id, .rehost(attempt: 0)), after: later()) }
+        if random.chance(scenario.rehostShare) { schedule(id, .rehost(attempt: 0), after: later()) }
         if random.chance(scenario.travelShare), let lineage = customers[id].lineage {
             // The trip is planned now: where to, and the machine taken along with its request.
             let delay = later()
             let country = destinations[random.index(destinations.count)]
             customers[id].travelMachine = machine(in: country, first: firstActivation(of: lineage, after: delay))
-            schedule(.customer(id, .travel), after: delay)
+            schedule(id, .travel, after: delay)
         }
-        if random.chance(scenario.emergencyShare) { schedule(.customer(id, .emergency), after: later()) }
-        if random.chance(scenario.observeShare) { schedule(.observe(file, attempt: 0), after: later()) }
+        if random.chance(scenario.emergencyShare) { schedule(id, .emergency, after: later()) }
+        if random.chance(scenario.observeShare) { post(.observe(file, attempt: 0), after: later()) }
         if let expires = customers[id].expires {
             let decision = simulatedTime(of: expires) - random.integer(in: Scenario.hour...Scenario.day)
-            if decision < scenario.duration { schedule(.customer(id, .renewal(attempt: 0)), at: decision) }
+            if decision < scenario.duration { schedule(id, .renewal(attempt: 0), at: decision) }
         }
     }
 
@@ -178,7 +177,7 @@ extension Simulation {
                     retry: passing.contains(error.code) && offlineSince == nil ? Self.retry(.activate(machine: index, attempt: attempt)) : nil,
                     after: Scenario.day)
         } catch {
-            unexpected(error, "signing a machine request", at: agent)
+            unexpected(error, "signing a machine request")
         }
     }
 
@@ -201,11 +200,11 @@ extension Simulation {
             let delay = random.integer(in: Scenario.minute...Scenario.hour)
             customers[id].machines.append(machine(in: old.country, first: firstActivation(of: lineage, after: delay)))
             note("\(agent.name) deactivates serial \(deactivation.payload.serial) of \(customers[id].name) (rehost)")
-            schedule(.customer(id, .activate(machine: customers[id].machines.count - 1, attempt: 0)), after: delay)
+            schedule(id, .activate(machine: customers[id].machines.count - 1, attempt: 0), after: delay)
         } catch let error as NodeError {
             refused(id, error, by: agent, doing: "a deactivation", retry: nil, after: 0)
         } catch {
-            unexpected(error, "rehosting", at: agent)
+            unexpected(error, "rehosting")
         }
     }
 
@@ -244,7 +243,7 @@ extension Simulation {
         } catch let error as NodeError {
             refused(id, error, by: agent, doing: "an emergency activation", retry: nil, after: 0)
         } catch {
-            unexpected(error, "an emergency activation", at: agent)
+            unexpected(error, "an emergency activation")
         }
     }
 
@@ -275,7 +274,7 @@ extension Simulation {
         note("\(agent.name) renews \(customers[id].name) until \(verified.license.payload.exp ?? 0)")
         if let next = verified.license.payload.exp {
             let decision = simulatedTime(of: next) - random.integer(in: Scenario.hour...Scenario.day)
-            if decision < scenario.duration { schedule(.customer(id, .renewal(attempt: 0)), at: decision) }
+            if decision < scenario.duration { schedule(id, .renewal(attempt: 0), at: decision) }
         }
     }
 
@@ -285,7 +284,7 @@ extension Simulation {
         guard let lineage = customers[id].lineage else { return }
         let delay = time - now
         customers[id].lateMachine = machine(in: customers[id].country, first: firstActivation(of: lineage, after: delay))
-        schedule(.customer(id, .lapsed), after: delay)
+        schedule(id, .lapsed, after: delay)
     }
 
     /// The license ran out: the customer's software must find it expired, and the agent must not
@@ -308,95 +307,7 @@ extension Simulation {
             agent.stats.refuse(error.code.rawValue)
             note("\(agent.name) refuses \(customers[id].name)'s lapsed license")
         } catch {
-            unexpected(error, "a lapsed license", at: agent)
+            unexpected(error, "a lapsed license")
         }
-    }
-
-    // MARK: The vendor
-
-    /// A customer shows a license to the vendor, who records it at the root for the audit.
-    func observe(_ file: LicenseFile, attempt: Int) {
-        guard phase != .done else { return }
-        guard let root = nodes[0].node else {
-            if attempt < 20 { schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
-            return
-        }
-        do {
-            try root.observe(file, at: nodes[0].clock(at: now))
-            note("the vendor records a license shown by a customer")
-        } catch {
-            unexpected(error, "recording an observed license", at: nodes[0])
-        }
-    }
-
-    // MARK: Invariants on what customers receive
-
-    /// A license a node handed a customer: read now, and queued for the customer's verifier (invariant 1).
-    func delivered(_ file: LicenseFile, by agent: SimulatedNode, what: String) -> Delivery? {
-        do {
-            guard let leaf = file.chain.last else { throw VerificationError(.emptyChain, what, "no certificate chain") }
-            let delivery = Delivery(license: try SignedLicense(compact: file.license), certificate: try certificate(leaf))
-            queueVerification(file, activation: nil, machine: nil, by: agent, what: what)
-            return delivery
-        } catch {
-            checker.fail(.verifierSound, "\(agent.name) handed out a \(what) that cannot be read: \(error)")
-            return nil
-        }
-    }
-
-    /// An activation a node handed a customer's machine, with the license it belongs to: read now
-    /// (the license the customer already holds is not read again), verified on the second thread.
-    func delivered(_ file: LicenseFile, activation compact: String, machine: PreparedMachine.Made, by agent: SimulatedNode,
-                   what: String) -> SignedActivation? {
-        do {
-            let activation = try SignedActivation(compact: compact)
-            queueVerification(file, activation: compact, machine: machine, by: agent, what: what)
-            return activation
-        } catch {
-            checker.fail(.verifierSound, "\(agent.name) handed out a \(what) that cannot be read: \(error)")
-            return nil
-        }
-    }
-
-    private func queueVerification(_ file: LicenseFile, activation: String?, machine: PreparedMachine.Made?, by agent: SimulatedNode, what: String) {
-        verificationQueue.append(CustomerVerifier.Job(
-            sequence: verificationCount, chain: file.chain, license: file.license, activation: activation,
-            machineKey: machine?.machineKey, fingerprint: machine?.fingerprint, at: trueSeconds,
-            what: "\(agent.name) handed out a \(what) at \(TraceRecorder.stamp(now)) that"))
-        verificationCount += 1
-        if verificationQueue.count >= CustomerVerifier.batchSize {
-            customerVerifier.submit(verificationQueue)
-            verificationQueue.removeAll(keepingCapacity: true)
-        }
-    }
-
-    /// A certificate by its compact form, parsed once.
-    func certificate(_ compact: String) throws -> SignedCertificate {
-        let hash = JWS.hash(of: compact)
-        if let known = certificates[hash] { return known }
-        let parsed = try SignedCertificate(compact: compact)
-        certificates[hash] = parsed
-        return parsed
-    }
-
-    /// A license an honest code path produced: inside the certificate it names, which the node
-    /// holds, on serials never handed out before (a renewal keeps its lineage's).
-    func recordLicense(_ delivery: Delivery, by agent: SimulatedNode) {
-        let license = delivery.license
-        let certificate = delivery.certificate
-        checker.check(.withinCertificates, agent.books.holds(certificate.hash) && license.payload.cert == certificate.hash,
-                      "\(agent.name) issued \(license.payload.seats) under certificate \(license.payload.cert.prefix(8)), which it does not hold")
-        checker.check(.withinCertificates, certificate.payload.seats.contains(license.payload.seats),
-                      "\(agent.name) issued \(license.payload.seats) outside its certificate's \(certificate.payload.seats)")
-        if let lineage = license.payload.renews {
-            checker.check(.withinCertificates, lineageSeats[agent.index][lineage] == license.payload.seats,
-                          "\(agent.name) renewed \(lineage.prefix(8)) onto other serials \(license.payload.seats)")
-        } else {
-            let taken = ledgers[agent.index].insert(license.payload.seats)
-            checker.check(.withinCertificates, taken == nil,
-                          "\(agent.name) issued \(license.payload.seats) though \(taken.map { "\($0)" } ?? "") was already handed out")
-            lineageSeats[agent.index][license.hash] = license.payload.seats
-        }
-        agent.acknowledged.append(.license(hash: license.hash, logIndex: license.payload.logIndex))
     }
 }

@@ -1,0 +1,115 @@
+import TollgateCertificates
+import TollgateCrypto
+import TollgateNode
+
+/// One agent's customers and everything their steps touch: the agent, the customers' state, their
+/// own event queue and random stream, and what the steps leave for the run (trace lines, checks,
+/// verifier jobs, events for the run's queue).
+///
+/// A customer's step touches only its own agent, so the desks of different agents run their steps
+/// side by side between two of the run's own events (see ``Simulation/runDesks(before:)``). The
+/// outcome depends only on each desk's own queue and stream, never on which thread ran it or when,
+/// so a seed still replays the same run.
+final class CustomerDesk {
+    /// A customer's step, `customer` indexing ``customers``.
+    struct Step {
+        let customer: Int
+        let step: CustomerStep
+    }
+
+    /// The node's index, also the desk's place when what desks leave is merged.
+    let index: Int
+    let agent: SimulatedNode
+    let scenario: Scenario
+    /// Countries no agent sells in, and every agent's: where travellers go.
+    let destinations: [String]
+    /// The verifier every customer's software embeds.
+    let verifier: LicenseVerifier
+    let workshop: MachineWorkshop
+    let customerVerifier: CustomerVerifier
+
+    var customers: [Customer] = []
+    var queue = EventQueue<Step>()
+    var random: SimulationRandom
+    /// Simulated time of the step being run, milliseconds.
+    var now: Int64 = 0
+    /// Whether the workload still runs (customers act only then); set by the run for each window.
+    var open = true
+    var stepCount = 0
+
+    /// Trace lines since the run last collected them, in the desk's order.
+    var lines: [(time: Int64, text: String)] = []
+    /// Events for the run's own queue (top-ups asked for, licenses shown to the vendor).
+    var outbox: [(time: Int64, event: SimulationEvent)] = []
+    var checker = InvariantChecker()
+    var verificationJobs: [CustomerVerifier.Job] = []
+    var verificationCount = 0
+    /// Certificates read so far, by hash.
+    var certificates: [String: SignedCertificate] = [:]
+
+    init(agent: SimulatedNode, scenario: Scenario, destinations: [String], verifier: LicenseVerifier, workshop: MachineWorkshop,
+         customerVerifier: CustomerVerifier, random: SimulationRandom) {
+        self.index = agent.index
+        self.agent = agent
+        self.scenario = scenario
+        self.destinations = destinations
+        self.verifier = verifier
+        self.workshop = workshop
+        self.customerVerifier = customerVerifier
+        self.random = random
+    }
+
+    /// When the desk's next step is due, if any.
+    var nextTime: Int64? { queue.nextTime }
+
+    /// Runs every step due before `end`, in order.
+    func run(until end: Int64) {
+        while let next = queue.nextTime, next < end, let (time, step) = queue.popFirst() {
+            now = time
+            stepCount += 1
+            customerStep(step.customer, step.step)
+        }
+    }
+
+    func schedule(_ customer: Int, _ step: CustomerStep, after delay: Int64) {
+        queue.schedule(Step(customer: customer, step: step), at: now + max(0, delay))
+    }
+
+    func schedule(_ customer: Int, _ step: CustomerStep, at time: Int64) {
+        queue.schedule(Step(customer: customer, step: step), at: max(now, time))
+    }
+
+    /// An event for the run's queue, `delay` from now.
+    func post(_ event: SimulationEvent, after delay: Int64) {
+        outbox.append((now + max(0, delay), event))
+    }
+
+    func note(_ description: @autoclosure () -> String) {
+        lines.append((now, description()))
+    }
+
+    /// An error no workload expects (a storage failure, a malformed object from an honest node).
+    func unexpected(_ error: any Error, _ context: String) {
+        note("ERROR \(agent.name): \(context): \(error)")
+        checker.error("\(agent.name) at \(TraceRecorder.stamp(now)): \(context): \(error)")
+    }
+
+    /// Unix seconds of true time (the customers' clocks).
+    var trueSeconds: Int64 { Simulation.epoch + now / 1_000 }
+
+    /// The agent's operator asks its parent's for more quota, once until it arrives.
+    func requestTopUp() {
+        guard agent.claimTopUp(open: open) else { return }
+        post(.topUp(child: agent.index), after: random.integer(in: scenario.topUpDelay))
+    }
+
+    /// Hands waiting verifier jobs to the customers' verifier.
+    func submitVerifications() {
+        customerVerifier.submit(verificationJobs)
+        verificationJobs.removeAll(keepingCapacity: true)
+    }
+}
+
+// A desk is used by one thread at a time: the run hands it to one worker for a window and waits
+// for the window to end before it touches the desk (or its agent) again.
+extension CustomerDesk: @unchecked Sendable {}
