@@ -5,17 +5,6 @@ import Testing
 /// round trips of random bytes, and random strings (valid, invalid characters, padding, stray low
 /// bits, impossible lengths) that must decode to the same bytes or fail the same way.
 @Suite struct Base64URLTests {
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// RFC 4648 §5 read bit by bit: nil where the text is not canonical unpadded base64url.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TollgateCrypto
 
@@ -16,6 +17,45 @@ import Testing
         flipped[5] ^= 1
         #expect(!key.publicKey.isValidSignature(flipped, for: [UInt8(0x72)]))
         #expect(!key.publicKey.isValidSignature(Array(signature.prefix(63)), for: [UInt8(0x72)]))
+    }
+
+    /// A key keeps its signing and verifying contexts between calls: signatures stay those of
+    /// RFC 8032, and a failed verification leaves the key verifying correctly afterwards.
+    @Test func keptContextsGiveTheSameAnswersCallAfterCall() throws {
+        let key = try Ed25519PrivateKey(seed: Hex.decode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"))
+        let expected = "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+        var generator = SplitMix(state: 41)
+        for round in 0..<200 {
+            let message = (0..<Int(generator.next() % 300)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let signature = try key.signature(for: message)
+            #expect(try key.signature(for: message) == signature, "round \(round): signing is deterministic")
+            #expect(key.publicKey.isValidSignature(signature, for: message), "round \(round)")
+            var flipped = signature
+            flipped[Int(generator.next() % 64)] ^= 1 << UInt8(generator.next() % 8)
+            #expect(!key.publicKey.isValidSignature(flipped, for: message), "round \(round): a flipped bit")
+            #expect(key.publicKey.isValidSignature(signature, for: message), "round \(round): after a failure")
+        }
+        #expect(Hex.encode(try key.signature(for: [UInt8(0x72)])) == expected)
+    }
+
+    /// Many threads signing with one key at once (one takes the kept context, the rest make their
+    /// own) all get the signature one thread alone gets.
+    @Test func oneKeySignsAndVerifiesOnManyThreadsAtOnce() throws {
+        let key = try Ed25519PrivateKey(seed: Array(repeating: 7, count: 32))
+        let messages = (0..<64).map { Array("message \($0)".utf8) }
+        let alone = try messages.map { try key.signature(for: $0) }
+        let results = Mutex<[Int: (signature: [UInt8], valid: Bool)]>([:])
+        DispatchQueue.concurrentPerform(iterations: messages.count * 4) { index in
+            let message = messages[index % messages.count]
+            guard let signature = try? key.signature(for: message) else { return }
+            let valid = key.publicKey.isValidSignature(signature, for: message)
+            results.withLock { $0[index] = (signature, valid) }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == messages.count * 4)
+        for (index, result) in all {
+            #expect(result.signature == alone[index % messages.count] && result.valid, "call \(index)")
+        }
     }
 
     /// RFC 8037 Appendix A.3: the JWK thumbprint of the RFC 8032 test 1 key.
