@@ -30,6 +30,16 @@ public struct Signed<Payload: SignedPayload>: Hashable {
         return Signed(jws: jws, payload: payload)
     }
 
+    /// Signs `payload` with `key` and adds the signature to `record`. These exact bytes were just
+    /// signed with this key, so verifying them would succeed: Ed25519 signing is deterministic and
+    /// its verification accepts what it signs. Verifiers sharing the record skip that work; bytes
+    /// that differ in any way are not in the record and are verified as usual.
+    public static func sign(_ payload: Payload, with key: Ed25519PrivateKey, recordingIn record: VerifiedSignatureCache) throws -> Signed<Payload> {
+        let signed = try sign(payload, with: key)
+        record.insert(jwsHashes: CollectionOfOne(signed.hash), signedBy: key.publicKey)
+        return signed
+    }
+
     private init(jws: JWS, payload: Payload) {
         self.jws = jws
         self.payload = payload

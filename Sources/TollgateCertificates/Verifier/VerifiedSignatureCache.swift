@@ -55,11 +55,10 @@ public final class VerifiedSignatureCache: Sendable {
         return entries.withLock { $0.contains(entry) }
     }
 
-    /// Whether `signature` over `message` verifies with `key`; verified, and recorded when it does.
-    public func verify(signature: [UInt8], over message: [UInt8], by key: Ed25519PublicKey) -> Bool {
-        guard key.isValidSignature(signature, for: message) else { return false }
+    /// Records a raw signature this process just made with `key`'s private half over `message`
+    /// (see ``Signed/sign(_:with:recordingIn:)`` for why that is as good as verifying it).
+    public func insert(signature: [UInt8], over message: [UInt8], by key: Ed25519PublicKey) {
         insert([Key(signer: key.thumbprint, object: Self.rawObject(signature, message))])
-        return true
     }
 
     /// A raw signature's entry: SHA-256 over the signature and the message, marked apart from JWS hashes.

@@ -13,9 +13,10 @@ public struct LicensePlan: Hashable, Sendable {
     /// The hash of that certificate.
     public let holderHash: String
 
-    /// Signs the license with the node's key.
-    public func sign(with key: Ed25519PrivateKey) throws(NodeError) -> SignedLicense {
+    /// Signs the license with the node's key, adding the signature to `record` when given.
+    public func sign(with key: Ed25519PrivateKey, recordingIn record: VerifiedSignatureCache? = nil) throws(NodeError) -> SignedLicense {
         do {
+            if let record { return try SignedLicense.sign(payload, with: key, recordingIn: record) }
             return try SignedLicense.sign(payload, with: key)
         } catch {
             throw NodeError(.storage, "signing failed: \(error)")

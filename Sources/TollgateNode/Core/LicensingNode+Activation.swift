@@ -132,7 +132,7 @@ extension LicensingNode {
         let payload = Deactivation(iss: identity.keyID, activation: hash, serial: activation.payload.serial, proof: request.compact,
                                    iat: now, jti: ids.make())
         return try storage {
-            let signed = try SignedDeactivation.sign(payload, with: identity.key)
+            let signed = try signObject(payload)
             try store.transaction {
                 _ = try store.log.append(kind: LogEntryKind.deactivation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.endActivation(hash: hash, at: now)
@@ -143,7 +143,7 @@ extension LicensingNode {
 
     private func record(_ payload: Activation, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
         try storage {
-            let signed = try SignedActivation.sign(payload, with: identity.key)
+            let signed = try signObject(payload)
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertActivation(signed, lineage: lineage, logIndex: index)

@@ -5,7 +5,7 @@ extension LicensingNode {
     /// Records a sale as a license under a held certificate, on serials never handed out before.
     public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
         let plan = try planIssue(request, at: now)
-        return try record([(plan, try plan.sign(with: identity.key))])[0]
+        return try record([(plan, try plan.sign(with: identity.key, recordingIn: store.verifiedSignatures.objects))])[0]
     }
 
     /// Checks a sale against the held certificates and places it: serials that are free and not in

@@ -32,7 +32,7 @@ extension LicensingNode {
         return try storage {
             try store.transaction {
                 payload.logIndex = try store.log.size
-                let signed = try SignedLicense.sign(payload, with: identity.key)
+                let signed = try signObject(payload)
                 let index = try store.log.append(kind: LogEntryKind.licenseRenewed.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertLicense(signed, logIndex: index)
                 return LicenseFile(chain: held.chain, license: signed.compact)
@@ -62,7 +62,7 @@ extension LicensingNode {
         }
         let payload = QuotaReturn(iss: identity.keyID, cert: held.hash, seats: seats, iat: now, jti: ids.make())
         return try storage {
-            let signed = try SignedQuotaReturn.sign(payload, with: identity.key)
+            let signed = try signObject(payload)
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.quotaReturned.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertReturn(signed, direction: "sent", logIndex: index)
@@ -126,7 +126,7 @@ extension LicensingNode {
             throw NodeError(.invalidRequest, error)
         }
         return try storage {
-            let signed = try SignedRevocation.sign(payload, with: identity.key)
+            let signed = try signObject(payload)
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.revocationIssued.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertRevocation(signed, logIndex: index)

@@ -123,7 +123,7 @@ public final class LicensingNode {
         if let taken = try storage({ try store.overlappingAllocation(seats) }) {
             throw NodeError(.serialsTaken, "serials \(taken.seats) inside \(seats) are already \(taken.kind.rawValue)")
         }
-        let signed = try sign { () throws -> SignedCertificate in try SignedCertificate.sign(payload, with: identity.key) }
+        let signed = try sign { () throws -> SignedCertificate in try signObject(payload) }
         try storage {
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.certificateDelegated.rawValue, bytes: Array(signed.compact.utf8), at: now)
@@ -193,6 +193,12 @@ public final class LicensingNode {
         } catch {
             throw NodeError(.storage, "\(error)")
         }
+    }
+
+    /// Signs an object with the node's key; the signature goes into the node's record of verified
+    /// signatures, so the node (and verifiers sharing the record) need not verify it again.
+    func signObject<Payload: SignedPayload>(_ payload: Payload) throws -> Signed<Payload> {
+        try Signed<Payload>.sign(payload, with: identity.key, recordingIn: store.verifiedSignatures.objects)
     }
 
     func sign<T>(_ body: () throws -> T) throws(NodeError) -> T {

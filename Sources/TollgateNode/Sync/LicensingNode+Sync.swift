@@ -54,7 +54,8 @@ extension LicensingNode {
 
     /// Signs a request to the parent.
     public func signRequest(method: String, target: String, body: [UInt8], at now: Int64) throws(NodeError) -> RequestSignature {
-        try sign { try RequestSignature.sign(method: method, target: target, body: body, date: now, nonce: ids.make(), key: identity.key) }
+        try sign { try RequestSignature.sign(method: method, target: target, body: body, date: now, nonce: ids.make(), key: identity.key,
+                                          recordingIn: store.verifiedSignatures.objects) }
     }
 
     // MARK: Push (child side)

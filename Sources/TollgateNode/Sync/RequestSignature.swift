@@ -31,9 +31,13 @@ public struct RequestSignature: Hashable, Sendable {
         return Array("tollgate-request-v1\n\(method)\n\(target)\n\(digest)\n\(date)\n\(nonce)".utf8)
     }
 
+    /// Signs a request; the signature also goes into `record` when given (see
+    /// ``VerifiedSignatureCache/insert(signature:over:by:)``).
     public static func sign(method: String, target: String, body: [UInt8], date: Int64, nonce: String,
-                            key: Ed25519PrivateKey) throws -> RequestSignature {
-        let signature = try key.signature(for: signingInput(method: method, target: target, body: body, date: date, nonce: nonce))
+                            key: Ed25519PrivateKey, recordingIn record: VerifiedSignatureCache? = nil) throws -> RequestSignature {
+        let input = signingInput(method: method, target: target, body: body, date: date, nonce: nonce)
+        let signature = try key.signature(for: input)
+        record?.insert(signature: signature, over: input, by: key.publicKey)
         return RequestSignature(keyID: key.publicKey.thumbprint, date: date, nonce: nonce, signature: Base64URL.encode(signature))
     }
 
@@ -55,18 +59,11 @@ public struct RequestSignature: Hashable, Sendable {
     }
 
     /// As ``isValid(method:target:body:key:)``, looking the signature up in `record` first. A request
-    /// is new bytes, so nothing is added to the record: it is found there only where a verifier
-    /// sharing the record (the simulator's) checked this very request ahead of the node.
+    /// is new bytes, so nothing is added to the record: it is found there only where its signer
+    /// shares the record (nodes in the simulator's one process) and recorded it when signing.
     public func isValid(method: String, target: String, body: [UInt8], key: Ed25519PublicKey, record: VerifiedSignatureCache) -> Bool {
         guard let (raw, input) = signed(method: method, target: target, body: body, key: key) else { return false }
         return record.contains(signature: raw, over: input, by: key) || key.isValidSignature(raw, for: input)
-    }
-
-    /// Verifies the signature and, when it holds, records it in `record`, where the node that
-    /// checks the request will find it.
-    public func verifyAhead(method: String, target: String, body: [UInt8], key: Ed25519PublicKey, into record: VerifiedSignatureCache) -> Bool {
-        guard let (raw, input) = signed(method: method, target: target, body: body, key: key) else { return false }
-        return record.verify(signature: raw, over: input, by: key)
     }
 
     /// The raw signature and the bytes it must cover, or nil when the request names another key

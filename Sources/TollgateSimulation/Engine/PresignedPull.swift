@@ -3,7 +3,7 @@ import TollgateCrypto
 import TollgateNode
 
 /// A node's next pull request, signed on the ``MachineWorkshop``'s thread when its sync round is
-/// planned, for the moment the round starts, and verified into the run's record of signatures,
+/// planned, for the moment the round starts, its signature put in the run's record of signatures,
 /// where the parent's check finds it. A pull has no body, so the request is known as soon as its
 /// time is: this is what the node's sync agent would sign then, with a nonce drawn from the run.
 final class PresignedPull: Sendable {
@@ -15,13 +15,10 @@ final class PresignedPull: Sendable {
         self.date = date
     }
 
-    /// Signs and verifies the request; called once, on any thread.
+    /// Signs the request; called once, on any thread.
     func make(nonce: String, key: Ed25519PrivateKey, signatures: VerifiedSignatureCache) {
-        let signature = try? RequestSignature.sign(method: "GET", target: WireMessage.pull, body: [], date: date, nonce: nonce, key: key)
-        if let signature {
-            _ = signature.verifyAhead(method: "GET", target: WireMessage.pull, body: [], key: key.publicKey, into: signatures)
-        }
-        result.fill(signature)
+        result.fill(try? RequestSignature.sign(method: "GET", target: WireMessage.pull, body: [], date: date, nonce: nonce, key: key,
+                                               recordingIn: signatures))
     }
 
     /// The signed request, waiting for it if need be; nil if it could not be signed.

@@ -32,6 +32,6 @@ struct CustomerMachine {
         let payload = MachineRequest(action: action, license: license, activation: activation, machineKey: made.machineKey,
                                      fingerprint: made.fingerprint, platform: PreparedMachine.platform, country: country,
                                      iat: now, nonce: nonce())
-        return try SignedMachineRequest.sign(payload, with: made.key).compact
+        return try SignedMachineRequest.sign(payload, with: made.key, recordingIn: prepared.signatures).compact
     }
 }

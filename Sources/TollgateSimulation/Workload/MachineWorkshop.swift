@@ -8,7 +8,7 @@ import TollgateCrypto
 /// the same whenever the work is done.
 final class MachineWorkshop: Sendable {
     private let queue = DispatchQueue(label: "tollgate.simulation.machine-workshop")
-    /// The run's record of verified signatures, where first requests' signatures go once verified.
+    /// The run's record of verified signatures, where the signatures made here go.
     private let signatures: VerifiedSignatureCache
 
     init(signatures: VerifiedSignatureCache) {
@@ -17,9 +17,8 @@ final class MachineWorkshop: Sendable {
 
     /// A machine made on the workshop's thread; the step that uses it waits if it is not ready.
     func prepare(country: String, seed: [UInt8], first: PreparedMachine.FirstRequest?) -> PreparedMachine {
-        let machine = PreparedMachine(country: country, first: first)
-        let signatures = self.signatures
-        queue.async { machine.make(seed: seed, signatures: signatures) }
+        let machine = PreparedMachine(country: country, first: first, signatures: signatures)
+        queue.async { machine.make(seed: seed) }
         return machine
     }
 
@@ -33,8 +32,8 @@ final class MachineWorkshop: Sendable {
 
     /// A machine made now, on the caller's thread, for a step that uses it at once.
     func makeNow(country: String, seed: [UInt8]) -> PreparedMachine {
-        let machine = PreparedMachine(country: country, first: nil)
-        machine.make(seed: seed, signatures: signatures)
+        let machine = PreparedMachine(country: country, first: nil, signatures: signatures)
+        machine.make(seed: seed)
         return machine
     }
 }

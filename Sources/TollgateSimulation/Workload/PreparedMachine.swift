@@ -12,7 +12,7 @@ final class PreparedMachine: Sendable {
         /// base64url of the raw public key, as requests carry it.
         let machineKey: String
         let fingerprint: String
-        /// The first request, signed; its signature is verified and in the run's record.
+        /// The first request, signed; its signature is in the run's record.
         let firstRequest: String?
     }
 
@@ -28,15 +28,18 @@ final class PreparedMachine: Sendable {
 
     let country: String
     let first: FirstRequest?
+    /// The run's record of verified signatures, where every request the machine signs goes.
+    let signatures: VerifiedSignatureCache
     private let result = WorkshopResult<Result<Made, any Error>>()
 
-    init(country: String, first: FirstRequest?) {
+    init(country: String, first: FirstRequest?, signatures: VerifiedSignatureCache) {
         self.country = country
         self.first = first
+        self.signatures = signatures
     }
 
     /// Makes the key and the first request; called once, on any thread.
-    func make(seed: [UInt8], signatures: VerifiedSignatureCache) {
+    func make(seed: [UInt8]) {
         let made = Result { () throws -> Made in
             let key = try Ed25519PrivateKey(seed: seed)
             let machineKey = Base64URL.encode(key.publicKey.rawRepresentation)
@@ -46,10 +49,8 @@ final class PreparedMachine: Sendable {
                 let payload = MachineRequest(action: first.action, license: first.license, activation: first.activation,
                                              machineKey: machineKey, fingerprint: fingerprint, platform: Self.platform,
                                              country: country, iat: first.at, nonce: first.nonce)
-                let signed = try SignedMachineRequest.sign(payload, with: key)
-                // The agent will find the signature in the run's record instead of verifying it on
-                // the event loop's thread; it is verified here, for real, first.
-                _ = signatures.isSigned(signed.jws, by: key.publicKey)
+                // The agent finds the signature in the run's record instead of verifying it again.
+                let signed = try SignedMachineRequest.sign(payload, with: key, recordingIn: signatures)
                 firstRequest = signed.compact
             }
             return Made(key: key, machineKey: machineKey, fingerprint: fingerprint, firstRequest: firstRequest)
