@@ -41,6 +41,34 @@ import TollgateNode
         }
     }
 
+    /// Within the clock-skew allowance after a license's end the license itself still checks, but a
+    /// new activation would be dated after the end, which the offline verifier refuses: the node
+    /// refuses it first, for a new machine and for a stand-in alike.
+    @Test func noActivationIsDatedAfterTheLicenseEnds() throws {
+        let (channel, file) = try licensed(seats: 2, model: "subscription")
+        let licenseHash = JWS.hash(of: file.license)
+        let end = try SignedLicense(compact: file.license).payload.exp!
+        let verifier = LicenseVerifier(anchor: channel.anchor)
+        let early = try TestMachine()
+        let receipt = try channel.regional.handleMachineRequest(try early.request(.activate, license: licenseHash, at: end - 60), at: end - 60)
+        _ = try verifier.verify(receipt.license, at: end - 30, activation: receipt.activation, machine: MachineIdentity(machineKey: early.machineKey))
+        let late = try TestMachine()
+        do {
+            _ = try channel.regional.handleMachineRequest(try late.request(.activate, license: licenseHash, at: end + 60), at: end + 60)
+            Issue.record("a machine was activated after the license ended")
+        } catch let error as NodeError {
+            #expect(error.code == .licenseInvalid)
+            #expect(error.rule == .activationExpired)
+        }
+        do {
+            _ = try channel.regional.handleMachineRequest(
+                try late.request(.emergency, license: licenseHash, activation: JWS.hash(of: receipt.activation), at: end + 60), at: end + 60)
+            Issue.record("a stand-in was activated after the license ended")
+        } catch let error as NodeError {
+            #expect(error.code == .licenseInvalid)
+        }
+    }
+
     @Test func rehostFreesTheSeatOnlyWithTheMachinesProof() throws {
         let (channel, file) = try licensed(seats: 1)
         let licenseHash = JWS.hash(of: file.license)

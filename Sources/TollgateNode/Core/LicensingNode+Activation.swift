@@ -63,13 +63,18 @@ extension LicensingNode {
         return request
     }
 
-    /// The license must be valid now, not revoked, and activated inside its territory.
+    /// The license must be valid now, not revoked, not past its end, and activated inside its territory.
     func checkUsable(_ license: SignedLicense, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
         let revocations = try storage { try store.revocations().map(\.compact) }
         do {
             _ = try verifier.verify(license, chain: held.chain, at: now, revocations: revocations)
         } catch {
             throw NodeError(.licenseInvalid, error)
+        }
+        // The clock-skew allowance the license check grants does not stretch to new activations:
+        // the offline verifier refuses an activation dated after the license's end.
+        if let exp = license.payload.exp, now > exp {
+            throw NodeError(.licenseInvalid, "the license ended at \(exp); it takes no activation after its end", rule: .activationExpired)
         }
         guard license.payload.territory.contains(country) else {
             throw NodeError(.ruleViolation, "activation in \(country) is outside the territory \(license.payload.territory.joined(separator: ","))",
