@@ -7,8 +7,9 @@ import TollgateNode
 /// A deterministic discrete-event simulation of a whole channel in one process: the real
 /// `LicensingNode` state machines exchanging the real sync messages, as bytes, over a simulated
 /// network, driven by customers, operators and planted cheaters, with the invariants checked during
-/// and after the run. Everything random comes from one seeded stream and time is simulated, so a
-/// seed replays the same run and the same trace hash.
+/// and after the run. Everything random comes from the seed (the run's stream, and each customer
+/// desk's stream forked from it) and time is simulated, so a seed replays the same run and the same
+/// trace hash.
 public final class Simulation {
     /// Unix time (seconds) of simulated time zero.
     public static let epoch: Int64 = 1_780_000_000
@@ -43,9 +44,10 @@ public final class Simulation {
     let verifier: LicenseVerifier
     /// The customers' verifier, on a second thread, and what waits for it.
     let customerVerifier: CustomerVerifier
-    /// Signatures verified anywhere in the run. Every node, customer and check in the simulation
-    /// shares it: the nodes share one process, and a hit answers exactly as verifying again would,
-    /// so each object's signature is verified once per run (on whichever thread sees it first).
+    /// Signatures made or verified anywhere in the run. Every node, customer and check in the
+    /// simulation shares it: the nodes share one process, and a hit answers exactly as verifying
+    /// again would. What the run signs goes in as it is signed; anything else is verified once, on
+    /// whichever thread sees it first.
     let verifiedSignatures = VerifiedSignatures()
     /// Makes customers' machines and their first requests ahead of use, on a thread of its own.
     let workshop: MachineWorkshop
