@@ -4,11 +4,12 @@ import TollgateCertificates
 
 /// The offline verifier every customer's software embeds, checking everything honest nodes hand
 /// out (invariant 1). Verification is pure and the run never branches on its result, so it runs on a
-/// second thread in batches; rejections carry the order they were handed out in, so the report is
-/// the same whatever the threads did.
+/// second thread in batches; rejections carry where they were handed out (the desk, then the order
+/// within it), so the report is the same whatever the threads did.
 final class CustomerVerifier: Sendable {
     /// One object to check: a license file, with an activation and the machine it must be bound to.
     struct Job: Sendable {
+        /// The desk's index in the high bits, the desk's count of handed-out objects in the low 40.
         let sequence: Int
         let chain: [String]
         let license: String

@@ -41,7 +41,7 @@ extension CustomerDesk {
         Base64URL.encode(random.bytes(16))
     }
 
-    /// A new machine of a customer, its key drawn from the run's stream: made on the workshop's
+    /// A new machine of a customer, its key drawn from the desk's stream: made on the workshop's
     /// thread when the step that first uses it comes later (`first` is that step's request), else now.
     func machine(in country: String, first: PreparedMachine.FirstRequest? = nil) -> CustomerMachine {
         let seed = random.bytes(32)
