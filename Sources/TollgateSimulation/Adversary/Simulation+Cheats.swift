@@ -37,7 +37,6 @@ extension Simulation {
             unexpected(error, "planting \(plant.cheat.rawValue)", at: node)
         }
         plants[index] = plant
-        collect(from: [desks[node.index]])
     }
 
     /// The held certificate with the most room left, per the node's books.

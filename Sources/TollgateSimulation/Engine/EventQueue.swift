@@ -20,9 +20,19 @@ struct EventQueue<Event> {
     /// When the earliest event is due, if any.
     var nextTime: Int64? { heap.first?.time }
 
+    /// The earliest event, left in the queue.
+    var first: (time: Int64, event: Event)? { heap.first.map { ($0.time, $0.event) } }
+
     mutating func schedule(_ event: Event, at time: Int64) {
-        heap.append(Entry(time: time, sequence: nextSequence, event: event))
+        schedule(event, at: time, place: nextSequence)
         nextSequence += 1
+    }
+
+    /// Schedules `event` at `time`, after the events of that time whose place is lower: for events
+    /// made elsewhere, whose order must not depend on when they were handed over. Places from
+    /// 2⁶³ up are never given out by ``schedule(_:at:)``.
+    mutating func schedule(_ event: Event, at time: Int64, place: UInt64) {
+        heap.append(Entry(time: time, sequence: place, event: event))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2

@@ -133,7 +133,7 @@ extension Simulation {
     private func scheduleCustomers() {
         desks = nodes.map {
             CustomerDesk(agent: $0, scenario: scenario, destinations: destinations, verifier: verifier, workshop: workshop,
-                         customerVerifier: customerVerifier, random: random.fork())
+                         customerVerifier: customerVerifier, random: random.fork(), traceCapacity: options.traceCapacity)
         }
         let regionals = nodes.filter { $0.role == .regional }.map(\.index)
         for id in 0..<scenario.customers {

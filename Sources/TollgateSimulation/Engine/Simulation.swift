@@ -92,13 +92,18 @@ public final class Simulation {
     public func run() throws -> SimulationReport {
         let started = DispatchTime.now().uptimeNanoseconds
         let limit = scenario.duration + scenario.quiet + scenario.settleLimit + Scenario.hour
-        while phase != .done {
-            runDesks(before: min(queue.nextTime ?? .max, limit + 1))
-            guard let (time, event) = queue.popFirst(), time <= limit else { break }
+        let runner = DeskRunner(desks: desks, window: deskWindow, threaded: options.parallelDesks)
+        while phase != .done, let (time, event) = queue.first, time <= limit {
+            if case .posted(let events) = runner.prepare(for: time, touching: touched(by: event)) {
+                for posted in events { queue.schedule(posted.event, at: posted.time, place: posted.place) }
+                continue
+            }
+            _ = queue.popFirst()
             now = time
             eventCount += 1
             handle(event)
         }
+        runner.finish(at: now)
         finish()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return report(wallSeconds: wall)
@@ -148,6 +153,7 @@ public final class Simulation {
         timeline.workloadEnd = now
         note("workload ends: the network heals, traffic stops")
         for node in nodes where !node.isUp { bringBack(node) }
+        for desk in desks { desk.open = false }
         schedule(.settleCheck, after: scenario.quiet)
     }
 

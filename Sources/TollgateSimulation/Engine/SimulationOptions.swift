@@ -7,8 +7,8 @@ public struct SimulationOptions: Sendable, Hashable {
     /// For testing the checker itself: treat cheating nodes as honest, so their findings must fail
     /// invariant 4.
     public var hideCheatersFromChecker = false
-    /// Run different agents' customer steps side by side on the machine's cores. Off, the same
-    /// steps run one after another on the event loop's thread; the run and its trace hash are the same.
+    /// Run customers' steps on a thread of their own, behind the event loop (see ``DeskRunner``).
+    /// Off, the same steps run on the event loop's thread alone; the run and its trace hash are the same.
     public var parallelDesks = true
 
     public init() {}

@@ -51,6 +51,30 @@ struct TraceRecorder {
         return Hex.encode(chain)
     }
 
+    /// One hash for several traces (the event loop's, then each customer desk's), hex.
+    static func combinedHash(_ traces: inout [TraceRecorder]) -> String {
+        var joined: [UInt8] = []
+        for index in traces.indices { joined += Array(traces[index].hash().utf8) + [0x0A] }
+        return Hex.encode(SHA256Digest.hash(joined))
+    }
+
+    /// The most recent `capacity` lines of several traces, in time order (ties: in the order the
+    /// traces are given, then each trace's own order).
+    static func mergedRecentLines(_ traces: [TraceRecorder], capacity: Int) -> [String] {
+        // A line starts with its stamp, `dDD HH:MM:SS.mmm`: longer (more days) is later, and stamps
+        // of one length sort as their times do.
+        let lines = traces.enumerated().flatMap { trace, recorder in
+            recorder.recentLines.enumerated().map { position, line in
+                let stamp = line.split(separator: " ", maxSplits: 2).prefix(2).joined(separator: " ")
+                return (width: stamp.count, stamp: stamp, trace: trace, position: position, line: line)
+            }
+        }
+        let sorted = lines.sorted {
+            ($0.width, $0.stamp, $0.trace, $0.position) < ($1.width, $1.stamp, $1.trace, $1.position)
+        }
+        return sorted.suffix(capacity).map(\.line)
+    }
+
     /// The lines kept, oldest first.
     var recentLines: [String] {
         Array(lines[start...] + lines[..<start])

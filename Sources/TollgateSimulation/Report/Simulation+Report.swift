@@ -3,7 +3,8 @@ import TollgateNode
 extension Simulation {
     /// Gathers the report once the run is over.
     func report(wallSeconds: Double) -> SimulationReport {
-        let hash = trace.hash()
+        var traces = [trace] + desks.map(\.trace)
+        let hash = TraceRecorder.combinedHash(&traces)
         let root = nodes[0].node
         let summaries = nodes.map { node in
             SimulationReport.NodeSummary(
@@ -32,8 +33,8 @@ extension Simulation {
         let failed = checker.failed
         return SimulationReport(
             scenario: scenario.name, scenarioPath: scenario.path, seed: seed, traceHash: hash, simulated: now, wallSeconds: wallSeconds,
-            events: eventCount + desks.reduce(0) { $0 + $1.stepCount }, traceLines: trace.totalLines, customers: scenario.customers, audits: auditCount, settledAt: settledAt,
+            events: eventCount + desks.reduce(0) { $0 + $1.stepCount }, traceLines: traces.reduce(0) { $0 + $1.totalLines }, customers: scenario.customers, audits: auditCount, settledAt: settledAt,
             network: network.statistics, nodes: summaries, findings: findings, plants: planted, invariants: invariants,
-            errors: checker.errors, timeline: timeline, trace: failed || options.keepTrace ? trace.recentLines : [])
+            errors: checker.errors, timeline: timeline, trace: failed || options.keepTrace ? TraceRecorder.mergedRecentLines(traces, capacity: options.traceCapacity) : [])
     }
 }

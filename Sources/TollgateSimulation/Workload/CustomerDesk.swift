@@ -6,10 +6,10 @@ import TollgateNode
 /// own event queue and random stream, and what the steps leave for the run (trace lines, checks,
 /// verifier jobs, events for the run's queue).
 ///
-/// A customer's step touches only its own agent, so the desks of different agents run their steps
-/// side by side between two of the run's own events (see ``Simulation/runDesks(before:)``). The
-/// outcome depends only on each desk's own queue and stream, never on which thread ran it or when,
-/// so a seed still replays the same run.
+/// A customer's step touches only its own agent, so the desks run their steps on a thread of their
+/// own, behind the run's event loop (see ``DeskRunner``). The outcome depends only on each desk's
+/// own queue and stream and on the run's events that touch its agent, never on which thread ran it
+/// or when, so a seed still replays the same run.
 final class CustomerDesk {
     /// A customer's step, `customer` indexing ``customers``.
     struct Step {
@@ -33,14 +33,15 @@ final class CustomerDesk {
     var random: SimulationRandom
     /// Simulated time of the step being run, milliseconds.
     var now: Int64 = 0
-    /// Whether the workload still runs (customers act only then); set by the run for each window.
+    /// Whether the workload still runs (customers act only then); cleared by the run when it ends.
     var open = true
     var stepCount = 0
 
-    /// Trace lines since the run last collected them, in the desk's order.
-    var lines: [(time: Int64, text: String)] = []
-    /// Events for the run's own queue (top-ups asked for, licenses shown to the vendor).
-    var outbox: [(time: Int64, event: SimulationEvent)] = []
+    /// The desk's own trace, part of the run's trace hash.
+    var trace: TraceRecorder
+    /// Events for the run's queue (top-ups asked for, licenses shown to the vendor) not yet handed over.
+    var outbox: [PostedEvent] = []
+    var postCount: UInt64 = 0
     var checker = InvariantChecker()
     var verificationJobs: [CustomerVerifier.Job] = []
     var verificationCount = 0
@@ -48,7 +49,7 @@ final class CustomerDesk {
     var certificates: [String: SignedCertificate] = [:]
 
     init(agent: SimulatedNode, scenario: Scenario, destinations: [String], verifier: LicenseVerifier, workshop: MachineWorkshop,
-         customerVerifier: CustomerVerifier, random: SimulationRandom) {
+         customerVerifier: CustomerVerifier, random: SimulationRandom, traceCapacity: Int) {
         self.index = agent.index
         self.agent = agent
         self.scenario = scenario
@@ -57,18 +58,18 @@ final class CustomerDesk {
         self.workshop = workshop
         self.customerVerifier = customerVerifier
         self.random = random
+        self.trace = TraceRecorder(capacity: traceCapacity)
     }
 
     /// When the desk's next step is due, if any.
     var nextTime: Int64? { queue.nextTime }
 
-    /// Runs every step due before `end`, in order.
-    func run(until end: Int64) {
-        while let next = queue.nextTime, next < end, let (time, step) = queue.popFirst() {
-            now = time
-            stepCount += 1
-            customerStep(step.customer, step.step)
-        }
+    /// Runs the next step.
+    func runNextStep() {
+        guard let (time, step) = queue.popFirst() else { return }
+        now = time
+        stepCount += 1
+        customerStep(step.customer, step.step)
     }
 
     func schedule(_ customer: Int, _ step: CustomerStep, after delay: Int64) {
@@ -81,11 +82,12 @@ final class CustomerDesk {
 
     /// An event for the run's queue, `delay` from now.
     func post(_ event: SimulationEvent, after delay: Int64) {
-        outbox.append((now + max(0, delay), event))
+        outbox.append(PostedEvent(time: now + max(0, delay), desk: index, count: postCount, event: event))
+        postCount += 1
     }
 
     func note(_ description: @autoclosure () -> String) {
-        lines.append((now, description()))
+        trace.record(now, description())
     }
 
     /// An error no workload expects (a storage failure, a malformed object from an honest node).
@@ -110,6 +112,6 @@ final class CustomerDesk {
     }
 }
 
-// A desk is used by one thread at a time: the run hands it to one worker for a window and waits
-// for the window to end before it touches the desk (or its agent) again.
+// A desk is used by one thread at a time: the desks' thread runs its steps, and the event loop
+// touches it (or its agent) only while the ``DeskRunner`` holds it between steps.
 extension CustomerDesk: @unchecked Sendable {}
