@@ -25,11 +25,7 @@ enum SimSweepCommand: TollgateCommand {
         let seeds = (0..<count).map { first + $0 }
         let started = Date()
         let done = Mutex(0)
-        // With a run on every core the runs already fill the machine; a desk thread per run would only
-        // add switching. Runs and trace hashes are the same either way.
-        var options = SimulationOptions()
-        options.parallelDesks = jobs < ProcessInfo.processInfo.activeProcessorCount
-        let outcomes = SimulationSweep(scenario: scenario, jobs: jobs, options: options).run(seeds: seeds) { outcome in
+        let outcomes = SimulationSweep(scenario: scenario, jobs: jobs).run(seeds: seeds) { outcome in
             let finished = done.withLock { count -> Int in
                 count += 1
                 return count
