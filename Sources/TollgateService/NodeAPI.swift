@@ -34,8 +34,9 @@ public final class NodeAPI: Sendable {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let route = Route(method: request.method.rawValue, parts: parts)
-        // Only routes the API serves get their own counter, so arbitrary paths cannot grow /metrics.
-        let label = allowedMethods(parts)?.contains(route.method) == true ? route.name : "unmatched"
+        // Counters are labelled by route template only (ids become `{id}`), so no path a caller
+        // makes up can add a counter to /metrics.
+        let label = routeTemplate(route) ?? "unmatched"
         requestCounts.withLock { $0[label, default: 0] += 1 }
         do {
             return try dispatch(route, request)
@@ -55,11 +56,6 @@ public final class NodeAPI: Sendable {
             self.method == method && pattern.count == parts.count && zip(pattern, parts).allSatisfy { $0 == "*" || $0 == $1 }
         }
 
-        /// A label for metrics: the path with ids replaced.
-        var name: String {
-            let shape = parts.enumerated().map { index, part in index == 2 && parts.count > 3 && parts[1] == "licenses" ? "{hash}" : part }
-            return method + " /" + shape.joined(separator: "/")
-        }
     }
 
     /// A ready-made error response thrown from inside routing.
@@ -163,14 +159,25 @@ public final class NodeAPI: Sendable {
         Self.operatorRoutes.contains { $0.method == route.method && matches($0.path, route.parts) }
     }
 
+    private static let publicRoutes: [(method: String, path: [String])] = [
+        ("GET", ["healthz"]), ("GET", ["metrics"]), ("GET", ["v1", "anchor"]),
+        ("POST", ["v1", "activations"]), ("GET", ["v1", "licenses", "*", "status"]),
+        ("GET", ["v1", "log", "checkpoint"]), ("GET", ["v1", "log", "proof", "inclusion"]),
+        ("GET", ["v1", "log", "proof", "consistency"]),
+        ("POST", ["v1", "sync", "push"]), ("GET", ["v1", "sync", "pull"]),
+    ]
+
     private func allowedMethods(_ parts: [String]) -> [String]? {
-        let publicRoutes: [(String, [String])] = [("GET", ["healthz"]), ("GET", ["metrics"]), ("GET", ["v1", "anchor"]),
-                                            ("POST", ["v1", "activations"]), ("GET", ["v1", "licenses", "*", "status"]),
-                                            ("GET", ["v1", "log", "checkpoint"]), ("GET", ["v1", "log", "proof", "inclusion"]),
-                                            ("GET", ["v1", "log", "proof", "consistency"]),
-                                                  ("POST", ["v1", "sync", "push"]), ("GET", ["v1", "sync", "pull"])]
-        let methods = (Self.operatorRoutes + publicRoutes).filter { matches($0.1, parts) }.map(\.0)
+        let methods = (Self.operatorRoutes + Self.publicRoutes).filter { matches($0.path, parts) }.map(\.method)
         return methods.isEmpty ? nil : Array(Set(methods)).sorted()
+    }
+
+    /// The template of the route `route` takes, e.g. `GET /v1/reports/{id}`; nil when none serves it.
+    private func routeTemplate(_ route: Route) -> String? {
+        guard let served = (Self.publicRoutes + Self.operatorRoutes).first(where: { $0.method == route.method && matches($0.path, route.parts) }) else {
+            return nil
+        }
+        return served.method + " /" + served.path.map { $0 == "*" ? "{id}" : $0 }.joined(separator: "/")
     }
 
     private func operatorCall(_ route: Route, _ request: HTTPRequest, now: Int64) throws -> HTTPResponse {
@@ -283,29 +290,20 @@ public final class NodeAPI: Sendable {
     }
 
     private func metricsText() -> String {
-        var lines: [String] = []
-        lines.append("# HELP tollgate_requests_total Requests by route.")
-        lines.append("# TYPE tollgate_requests_total counter")
-        for (route, count) in requestCounts.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
-            lines.append("tollgate_requests_total{node=\"\(nodeName)\",route=\"\(route)\"} \(count)")
-        }
+        var exposition = MetricsExposition(constantLabels: [("node", nodeName)])
+        exposition.family("tollgate_requests_total", "Requests by route template.", type: "counter",
+                          samples: requestCounts.withLock({ $0 }).sorted(by: { $0.key < $1.key }).map { ([("route", $0.key)], $0.value) })
         let statistics = executor.statistics
-        lines.append("# HELP tollgate_commit_batches_total Group commits (one fsync each).")
-        lines.append("# TYPE tollgate_commit_batches_total counter")
-        lines.append("tollgate_commit_batches_total{node=\"\(nodeName)\"} \(statistics.batches)")
-        lines.append("# HELP tollgate_commit_jobs_total Operations committed in those batches.")
-        lines.append("# TYPE tollgate_commit_jobs_total counter")
-        lines.append("tollgate_commit_jobs_total{node=\"\(nodeName)\"} \(statistics.jobs)")
+        exposition.family("tollgate_commit_batches_total", "Group commits (one fsync each).", type: "counter", samples: [([], statistics.batches)])
+        exposition.family("tollgate_commit_jobs_total", "Operations committed in those batches.", type: "counter", samples: [([], statistics.jobs)])
         if let metrics = serverMetrics.withLock({ $0 })?() {
-            lines.append("# TYPE tollgate_http_open_connections gauge")
-            lines.append("tollgate_http_open_connections{node=\"\(nodeName)\"} \(metrics.openConnections)")
-            lines.append("# TYPE tollgate_http_requests_served_total counter")
-            lines.append("tollgate_http_requests_served_total{node=\"\(nodeName)\"} \(metrics.requestsServed)")
-            lines.append("# TYPE tollgate_http_rejections_total counter")
-            for (reason, count) in metrics.rejections.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-                lines.append("tollgate_http_rejections_total{node=\"\(nodeName)\",reason=\"\(reason)\"} \(count)")
-            }
+            exposition.family("tollgate_http_open_connections", "Connections open now.", type: "gauge",
+                              samples: [([], UInt64(max(0, metrics.openConnections)))])
+            exposition.family("tollgate_http_requests_served_total", "Requests answered by a handler.", type: "counter",
+                              samples: [([], metrics.requestsServed)])
+            exposition.family("tollgate_http_rejections_total", "Requests or connections the server refused itself, by rule.", type: "counter",
+                              samples: metrics.rejections.sorted(by: { "\($0.key)" < "\($1.key)" }).map { ([("reason", "\($0.key)")], $0.value) })
         }
-        return lines.joined(separator: "\n") + "\n"
+        return exposition.text
     }
 }

@@ -55,6 +55,30 @@ extension VectorGenerator {
                 license = Base64URL.encode(Array(#"{"alg":"HS256","kid":"x","typ":"tollgate-license+jws"}"#.utf8)) + "." + parts[1] + "." + parts[2]
             }
         }
+        try add("duplicate-member", "the license names seats twice, [1000,1001] then [1000,6000], and is signed so", .duplicateMember, "license") { c in
+            let key = regional
+            c.rewrite = { _, license, _ in
+                license = Self.resigned(license, key: key) { header, payload in
+                    payload = Array(#"{"seats":[1000,6000],"#.utf8) + payload.dropFirst()
+                }
+            }
+        }
+        try add("critical-extension", "the license header lists a critical extension (crit)", .criticalExtension, "license header") { c in
+            let key = regional
+            c.rewrite = { _, license, _ in
+                license = Self.resigned(license, key: key) { header, _ in
+                    header = #"{"alg":"EdDSA","crit":["x-seats"],"kid":""# + key.publicKey.thumbprint + #"","typ":"tollgate-license+jws","x-seats":5000}"#
+                }
+            }
+        }
+        try add("unknown-header-member", "the license header carries x5u, which Tollgate does not define", .unknownHeaderMember, "license header") { c in
+            let key = regional
+            c.rewrite = { _, license, _ in
+                license = Self.resigned(license, key: key) { header, _ in
+                    header = #"{"alg":"EdDSA","kid":""# + key.publicKey.thumbprint + #"","typ":"tollgate-license+jws","x5u":"https://example.com/k"}"#
+                }
+            }
+        }
         try add("wrong-type", "a certificate where the license belongs", .wrongType, "license") { c in
             c.rewrite = { chain, license, _ in license = chain[1] }
         }
@@ -205,6 +229,17 @@ extension VectorGenerator {
             c.activation?.iat = Self.iat - 10
         }
         return out
+    }
+
+    /// `compact` with its header text and payload bytes rewritten by `edit`, signed again with `key`.
+    static func resigned(_ compact: String, key: Ed25519PrivateKey, _ edit: (inout String, inout [UInt8]) -> Void) -> String {
+        let parts = compact.split(separator: ".").map(String.init)
+        guard parts.count == 3, let headerBytes = try? Base64URL.decode(parts[0]), var payload = try? Base64URL.decode(parts[1]) else { return compact }
+        var header = String(decoding: headerBytes, as: UTF8.self)
+        edit(&header, &payload)
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(payload)
+        guard let signature = try? key.signature(for: Array(input.utf8)) else { return compact }
+        return input + "." + Base64URL.encode(signature)
     }
 
     static func flipSignature(_ compact: String) -> String {

@@ -22,7 +22,7 @@ import TollgateVectors
         let rules = Set(try VectorGenerator().vectors().compactMap(\.expect.rule))
         let all: [VerificationError.Rule] = [
             .malformed, .objectTooLarge, .chainTooLong, .emptyChain, .unsupportedAlgorithm, .wrongType, .invalidField,
-            .badSignature, .issuerMismatch, .parentMismatch, .seatsOutsideParent, .countriesWidened, .productsWidened,
+            .badSignature, .duplicateMember, .criticalExtension, .unknownHeaderMember, .issuerMismatch, .parentMismatch, .seatsOutsideParent, .countriesWidened, .productsWidened,
             .featuresWidened, .modelsWidened, .priceFloorLowered, .depthNotReduced, .windowOutsideParent,
             .syncWithinWidened, .certificateMismatch, .seatsOutsideCertificate, .countryNotAllowed, .territoryNotAllowed,
             .productNotAllowed, .featureNotAllowed, .modelNotAllowed, .currencyNotAllowed, .priceBelowFloor,

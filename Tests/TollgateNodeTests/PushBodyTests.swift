@@ -12,11 +12,18 @@ import TollgateCertificates
         return (0..<Int.random(in: 0...10, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
 
+    /// A non-empty text: node ids and entry kinds may not be empty.
+    static func name(_ rng: inout SeededGenerator) -> String {
+        "n" + text(&rng)
+    }
+
+    /// Random pushes whose numbers are all in range (positions below 2^53, times inside ObjectLimits).
     static func push(_ rng: inout SeededGenerator) -> PushRequest {
-        PushRequest(segments: (0..<Int.random(in: 0...3, using: &rng)).map { _ in
-            LogSegment(node: text(&rng), from: UInt64.random(in: 0...UInt64.max, using: &rng),
+        PushRequest(segments: (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+            LogSegment(node: name(&rng), from: UInt64.random(in: 0..<(ObjectLimits.maxIndex - 8), using: &rng),
                        entries: (0..<Int.random(in: 0...4, using: &rng)).map { _ in
-                           LogSegment.Entry(kind: text(&rng), bytes: text(&rng), appendedAt: Int64.random(in: Int64.min...Int64.max, using: &rng))
+                           LogSegment.Entry(kind: name(&rng), bytes: text(&rng),
+                                            appendedAt: Int64.random(in: ObjectLimits.earliestTime...ObjectLimits.latestTime, using: &rng))
                        },
                        checkpoint: text(&rng), proofFrom: UInt64.random(in: 0...1_000, using: &rng),
                        proof: (0..<Int.random(in: 0...3, using: &rng)).map { _ in text(&rng) })
@@ -48,8 +55,35 @@ import TollgateCertificates
                 read += 1
                 #expect(fast == decoded, "\(String(decoding: bytes, as: UTF8.self))")
             }
-            #expect((try? PushRequest(json: bytes)) == decoded)
+            // Reading a body also range-checks it, and holds it to RFC 8259 (JSONDecoder lets a
+            // trailing comma through).
+            let strict = (try? StrictJSON.check(bytes, object: "push")) != nil
+            let valid = decoded.flatMap { (try? $0.validate()) == nil || !strict ? nil : $0 }
+            #expect((try? PushRequest(json: bytes)) == valid, "\(String(decoding: bytes, as: UTF8.self))")
         }
         #expect(read > 1_000)
+    }
+
+    /// Positions and times out of range are refused where the push is decoded, so no sum of a
+    /// position and a count, and no difference of two times, can overflow at the parent.
+    @Test func outOfRangeNumbersAreRefusedAtDecoding() throws {
+        let entry = LogSegment.Entry(kind: "license-issued", bytes: "AA", appendedAt: 1_780_000_000)
+        let hostile: [LogSegment] = [
+            LogSegment(node: "ra", from: UInt64.max, entries: [entry], checkpoint: "c", proofFrom: 0, proof: []),
+            LogSegment(node: "ra", from: ObjectLimits.maxIndex - 1, entries: [entry, entry], checkpoint: "c", proofFrom: 0, proof: []),
+            LogSegment(node: "ra", from: 0, entries: [entry], checkpoint: "c", proofFrom: UInt64.max, proof: []),
+            LogSegment(node: "ra", from: 0, entries: [LogSegment.Entry(kind: "k", bytes: "AA", appendedAt: .min)], checkpoint: "c", proofFrom: 0, proof: []),
+            LogSegment(node: "", from: 0, entries: [entry], checkpoint: "c", proofFrom: 0, proof: []),
+        ]
+        for segment in hostile {
+            let body = PushRequest(segments: [segment]).encoded()
+            #expect(throws: NodeError.self, "\(segment)") { try PushRequest(json: body) }
+            let error = try #require({ () -> NodeError? in
+                do { _ = try PushRequest(json: body); return nil } catch let error as NodeError { return error } catch { return nil }
+            }())
+            #expect(error.code == .invalidRequest)
+        }
+        #expect(throws: NodeError.self) { try PushRequest(json: Array(#"{"segments":[]}"#.utf8)) }
+        #expect(throws: NodeError.self) { try PushResponse(acked: ["ra": UInt64.max]).validate() }
     }
 }

@@ -13,7 +13,7 @@ public struct JWS: Hashable {
     public let hash: String
 
     /// Largest accepted serialized object.
-    public static let defaultMaxBytes = 64 * 1024
+    public static let defaultMaxBytes = ObjectLimits.maxObjectBytes
 
     /// Parses the compact form; checks structure and algorithm, not the signature.
     public init(compact: String, object: String, maxBytes: Int = JWS.defaultMaxBytes) throws(VerificationError) {
@@ -26,7 +26,7 @@ public struct JWS: Hashable {
         }
         do {
             let headerBytes = try Base64URL.decode(Substring(parts[0]))
-            header = try JWSHeader.decode(headerBytes)
+            header = try JWSHeader.decode(headerBytes, object: object + " header")
             payload = try Base64URL.decode(Substring(parts[1]))
             signature = try Base64URL.decode(Substring(parts[2]))
         } catch let error as VerificationError {
@@ -56,6 +56,13 @@ public struct JWS: Hashable {
         let signingInput = Base64URL.encode(Array(headerJSON.utf8)) + "." + Base64URL.encode(payload)
         let signature = try key.signature(for: Array(signingInput.utf8))
         return JWS(compact: signingInput + "." + Base64URL.encode(signature), header: header, payload: payload, signature: signature)
+    }
+
+    /// How many bytes ``sign(payload:typ:key:)`` writes for a payload of `payloadBytes` bytes.
+    public static func compactSize(payloadBytes: Int, typ: String, kid: String) -> Int {
+        func encoded(_ count: Int) -> Int { (count * 4 + 2) / 3 }
+        let header = #"{"alg":"EdDSA","kid":"","typ":""}"#.utf8.count + kid.utf8.count + typ.utf8.count
+        return encoded(header) + 1 + encoded(payloadBytes) + 1 + encoded(64)
     }
 
     /// The bytes the signature covers: everything before the last dot.

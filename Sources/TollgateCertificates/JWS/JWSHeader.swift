@@ -15,9 +15,23 @@ public struct JWSHeader: Codable, Hashable {
 }
 
 extension JWSHeader {
-    /// Reads a header: the signer's exact form directly, anything else through the JSON decoder.
-    static func decode(_ bytes: [UInt8]) throws -> JWSHeader {
-        try JWSHeader(signedForm: bytes) ?? JSONDecoder().decode(JWSHeader.self, from: Data(bytes))
+    /// The members a Tollgate header may hold. Anything else is refused: in particular `crit`
+    /// (RFC 7515 §4.1.11), since we define no extensions, so a header can never ask for a
+    /// processing rule we would silently skip.
+    public static let members: Set<String> = ["alg", "kid", "typ"]
+
+    /// Reads a header: the signer's exact form directly, anything else through the strict syntax
+    /// check (no member twice, only ``members``) and then the JSON decoder.
+    static func decode(_ bytes: [UInt8], object: String = "header") throws -> JWSHeader {
+        if let header = JWSHeader(signedForm: bytes) { return header }
+        let names = try StrictJSON.memberNames(of: bytes, object: object)
+        if names.contains("crit") {
+            throw VerificationError(.criticalExtension, object, "the header names critical extensions (crit); none is understood here")
+        }
+        if let unknown = names.first(where: { !members.contains($0) }) {
+            throw VerificationError(.unknownHeaderMember, object, "the header holds \"\(unknown)\"; only alg, kid and typ are defined")
+        }
+        return try JSONDecoder().decode(JWSHeader.self, from: Data(bytes))
     }
 
     private static let prefix = Array(#"{"alg":"EdDSA","kid":""#.utf8)

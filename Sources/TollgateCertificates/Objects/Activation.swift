@@ -51,9 +51,14 @@ public struct Activation: SignedPayload {
     }
 
     public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(iss, "iss", object)
+        try FieldFormat.nonEmpty(license, "license", object)
+        try FieldFormat.nonEmpty(machineKey, "machine_key", object)
         try FieldFormat.nonEmpty(fingerprint, "fingerprint", object)
         try FieldFormat.nonEmpty(platform, "platform", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
+        if let replaces { try FieldFormat.nonEmpty(replaces, "replaces", object) }
+        try FieldFormat.index(serial, "serial", object)
         try FieldFormat.country(country, "country", object)
         try FieldFormat.window(nbf: iat, exp: exp, object)
         if kind != .standard && exp == nil {

@@ -57,18 +57,32 @@ public struct AllocationCertificate: SignedPayload {
     }
 
     public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(iss, "iss", object)
         try FieldFormat.nonEmpty(sub, "sub", object)
+        try FieldFormat.nonEmpty(subKey, "sub_key", object)
+        if let parent { try FieldFormat.nonEmpty(parent, "parent", object) }
         try FieldFormat.nonEmpty(jti, "jti", object)
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
-        guard !countries.isEmpty else { throw VerificationError(.invalidField, object, "countries is empty") }
-        for country in countries { try FieldFormat.country(country, "country", object) }
-        guard !products.isEmpty else { throw VerificationError(.invalidField, object, "products is empty") }
-        for product in products.keys { try FieldFormat.nonEmpty(product, "product id", object) }
-        guard !models.isEmpty else { throw VerificationError(.invalidField, object, "models is empty") }
-        for currency in priceFloor.keys { try FieldFormat.currency(currency, object) }
-        guard priceFloor.values.allSatisfy({ $0 >= 0 }) else { throw VerificationError(.invalidField, object, "a price floor is negative") }
-        guard depth >= 0 else { throw VerificationError(.invalidField, object, "depth \(depth) is negative") }
+        try FieldFormat.list(countries, "countries", object) { country throws(VerificationError) in
+            try FieldFormat.country(country, "country", object)
+        }
+        try FieldFormat.list(Array(products.keys), "products", object) { product throws(VerificationError) in
+            try FieldFormat.nonEmpty(product, "product id", object)
+            try FieldFormat.list(products[product] ?? [], "features of \(product)", object, allowEmpty: true) { feature throws(VerificationError) in
+                try FieldFormat.nonEmpty(feature, "feature", object)
+            }
+        }
+        try FieldFormat.list(models, "models", object) { model throws(VerificationError) in try FieldFormat.nonEmpty(model, "model", object) }
+        try FieldFormat.list(Array(priceFloor.keys), "price_floor", object, allowEmpty: true) { currency throws(VerificationError) in
+            try FieldFormat.currency(currency, object)
+            try FieldFormat.amount(priceFloor[currency] ?? 0, "price floor \(currency)", object)
+        }
+        guard depth >= 0, depth <= ObjectLimits.maxDepth else {
+            throw VerificationError(.invalidField, object, "depth \(depth) is outside 0 to \(ObjectLimits.maxDepth)")
+        }
         try FieldFormat.window(nbf: nbf, exp: exp, object)
-        guard syncWithin > 0 else { throw VerificationError(.invalidField, object, "sync_within must be positive") }
+        guard syncWithin > 0, syncWithin <= ObjectLimits.latestTime else {
+            throw VerificationError(.invalidField, object, "sync_within \(syncWithin) must be positive and below \(ObjectLimits.latestTime) s")
+        }
     }
 }

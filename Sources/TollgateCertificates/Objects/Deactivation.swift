@@ -26,6 +26,10 @@ public struct Deactivation: SignedPayload {
         guard !proof.isEmpty, proof.utf8.count <= JWS.defaultMaxBytes else {
             throw VerificationError(.invalidField, object, "proof must be the machine's signed request")
         }
+        try FieldFormat.nonEmpty(iss, "iss", object)
+        try FieldFormat.nonEmpty(activation, "activation", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
+        try FieldFormat.index(serial, "serial", object)
+        try FieldFormat.time(iat, "iat", object)
     }
 }

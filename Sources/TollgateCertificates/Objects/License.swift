@@ -55,16 +55,26 @@ public struct License: SignedPayload {
     }
 
     public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(iss, "iss", object)
+        try FieldFormat.nonEmpty(cert, "cert", object)
         try FieldFormat.nonEmpty(customer, "customer", object)
         try FieldFormat.nonEmpty(product, "product", object)
         try FieldFormat.nonEmpty(model, "model", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
+        if let renews { try FieldFormat.nonEmpty(renews, "renews", object) }
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
+        guard seats.count <= ObjectLimits.maxLicenseSeats else {
+            throw VerificationError(.invalidField, object, "seats \(seats) holds \(seats.count) serials, the limit is \(ObjectLimits.maxLicenseSeats)")
+        }
         try FieldFormat.country(country, "country", object)
-        guard !territory.isEmpty else { throw VerificationError(.invalidField, object, "territory is empty") }
-        for code in territory { try FieldFormat.country(code, "territory", object) }
+        try FieldFormat.list(territory, "territory", object) { code throws(VerificationError) in try FieldFormat.country(code, "territory", object) }
+        try FieldFormat.list(features, "features", object, allowEmpty: true) { feature throws(VerificationError) in
+            try FieldFormat.nonEmpty(feature, "feature", object)
+        }
         try FieldFormat.currency(price.currency, object)
-        guard price.amount >= 0 else { throw VerificationError(.invalidField, object, "price is negative") }
+        try FieldFormat.amount(price.amount, "price", object)
+        try FieldFormat.time(iat, "iat", object)
         try FieldFormat.window(nbf: nbf, exp: exp, object)
+        try FieldFormat.index(logIndex, "log_index", object)
     }
 }

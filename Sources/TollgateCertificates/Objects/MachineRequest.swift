@@ -48,6 +48,9 @@ public struct MachineRequest: SignedPayload {
 
     public func validateFields(object: String) throws(VerificationError) {
         try FieldFormat.nonEmpty(license, "license", object)
+        try FieldFormat.nonEmpty(machineKey, "machine_key", object)
+        if let activation { try FieldFormat.nonEmpty(activation, "activation", object) }
+        try FieldFormat.time(iat, "iat", object)
         try FieldFormat.nonEmpty(fingerprint, "fingerprint", object)
         try FieldFormat.nonEmpty(platform, "platform", object)
         try FieldFormat.nonEmpty(nonce, "nonce", object)

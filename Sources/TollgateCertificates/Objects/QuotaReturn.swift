@@ -22,6 +22,9 @@ public struct QuotaReturn: SignedPayload {
 
     public func validateFields(object: String) throws(VerificationError) {
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
+        try FieldFormat.nonEmpty(iss, "iss", object)
+        try FieldFormat.nonEmpty(cert, "cert", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
+        try FieldFormat.time(iat, "iat", object)
     }
 }

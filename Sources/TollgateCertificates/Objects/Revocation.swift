@@ -22,7 +22,11 @@ public struct Revocation: SignedPayload {
     }
 
     public func validateFields(object: String) throws(VerificationError) {
+        try FieldFormat.nonEmpty(iss, "iss", object)
+        try FieldFormat.nonEmpty(cert, "cert", object)
         try FieldFormat.nonEmpty(reason, "reason", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
+        try FieldFormat.time(effective, "effective", object)
+        try FieldFormat.time(iat, "iat", object)
     }
 }

@@ -4,7 +4,7 @@ public struct SerialRange: Hashable, Comparable, CustomStringConvertible {
     public var end: UInt64
 
     /// Serials stay below 2^53 so every JSON implementation reads them exactly.
-    public static let limit: UInt64 = 1 << 53
+    public static let limit: UInt64 = ObjectLimits.maxIndex
 
     public init(_ start: UInt64, _ end: UInt64) {
         self.start = start

@@ -15,7 +15,14 @@ public struct Signed<Payload: SignedPayload>: Hashable {
         }
         let payload: Payload
         do {
-            payload = try Payload.read(canonicalJSON: jws.payload) ?? JSONDecoder().decode(Payload.self, from: Data(jws.payload))
+            if let read = Payload.read(canonicalJSON: jws.payload) {
+                payload = read  // the canonical reader refuses a repeated member itself
+            } else {
+                try StrictJSON.check(jws.payload, object: object)
+                payload = try JSONDecoder().decode(Payload.self, from: Data(jws.payload))
+            }
+        } catch let error as VerificationError {
+            throw error
         } catch {
             throw VerificationError(.malformed, object, "the \(Payload.noun) claims do not decode: \(error)")
         }
@@ -25,9 +32,25 @@ public struct Signed<Payload: SignedPayload>: Hashable {
     }
 
     /// Signs `payload` with `key`. The payload's `iss` must already name the key's thumbprint.
+    ///
+    /// Refused with a ``VerificationError`` before anything is signed when the claims break a field
+    /// rule or the object would exceed ``ObjectLimits/maxObjectBytes``: the limits parsing enforces,
+    /// so nothing signed here is refused by a parser.
     public static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws -> Signed<Payload> {
-        let jws = try JWS.sign(payload: payload.encodedPayload(), typ: Payload.type, key: key)
+        try payload.validateFields(object: Payload.noun)
+        let bytes = try payload.encodedPayload()
+        let size = JWS.compactSize(payloadBytes: bytes.count, typ: Payload.type, kid: key.publicKey.thumbprint)
+        guard size <= ObjectLimits.maxObjectBytes else {
+            throw VerificationError(.objectTooLarge, Payload.noun, "the \(Payload.noun) would be \(size) bytes, the limit is \(ObjectLimits.maxObjectBytes)")
+        }
+        let jws = try JWS.sign(payload: bytes, typ: Payload.type, key: key)
         return Signed(jws: jws, payload: payload)
+    }
+
+    /// Signs `payload` with `key` without the field and size checks: for test vectors and planted
+    /// adversaries, which must be able to make the objects an honest node never signs.
+    public static func signUnchecked(_ payload: Payload, with key: Ed25519PrivateKey) throws -> Signed<Payload> {
+        Signed(jws: try JWS.sign(payload: payload.encodedPayload(), typ: Payload.type, key: key), payload: payload)
     }
 
     /// Signs `payload` with `key` and adds the signature to `record`. These exact bytes were just

@@ -40,14 +40,50 @@ enum FieldFormat {
     }
 
     static func nonEmpty(_ value: String, _ field: String, _ object: String) throws(VerificationError) {
-        guard !value.isEmpty, value.utf8.count <= 256 else {
-            throw VerificationError(.invalidField, object, "\(field) must be 1 to 256 bytes")
+        guard !value.isEmpty, value.utf8.count <= ObjectLimits.maxStringBytes else {
+            throw VerificationError(.invalidField, object, "\(field) must be 1 to \(ObjectLimits.maxStringBytes) bytes")
+        }
+    }
+
+    /// A time inside ``ObjectLimits/earliestTime`` … ``ObjectLimits/latestTime``.
+    static func time(_ value: Int64, _ field: String, _ object: String) throws(VerificationError) {
+        guard value >= ObjectLimits.earliestTime, value <= ObjectLimits.latestTime else {
+            throw VerificationError(.invalidField, object, "\(field) \(value) is outside the times an object may carry (0 to \(ObjectLimits.latestTime), the end of year 9999)")
+        }
+    }
+
+    /// A price or floor from 0 to ``ObjectLimits/maxAmount`` minor units.
+    static func amount(_ value: Int64, _ field: String, _ object: String) throws(VerificationError) {
+        guard value >= 0, value <= ObjectLimits.maxAmount else {
+            throw VerificationError(.invalidField, object, "\(field) \(value) is outside 0 to \(ObjectLimits.maxAmount) minor units")
+        }
+    }
+
+    /// A non-empty list of at most ``ObjectLimits/maxListCount`` distinct entries, each checked by `entry`.
+    static func list(_ values: [String], _ field: String, _ object: String, allowEmpty: Bool = false,
+                     entry: (String) throws(VerificationError) -> Void) throws(VerificationError) {
+        guard allowEmpty || !values.isEmpty else { throw VerificationError(.invalidField, object, "\(field) is empty") }
+        guard values.count <= ObjectLimits.maxListCount else {
+            throw VerificationError(.invalidField, object, "\(field) has \(values.count) entries, the limit is \(ObjectLimits.maxListCount)")
+        }
+        guard Set(values).count == values.count else {
+            throw VerificationError(.invalidField, object, "\(field) repeats an entry")
+        }
+        for value in values { try entry(value) }
+    }
+
+    /// A serial or log position below ``ObjectLimits/maxIndex``.
+    static func index(_ value: UInt64, _ field: String, _ object: String) throws(VerificationError) {
+        guard value < ObjectLimits.maxIndex else {
+            throw VerificationError(.invalidField, object, "\(field) \(value) is beyond 2^53")
         }
     }
 
     static func window(nbf: Int64, exp: Int64?, _ object: String) throws(VerificationError) {
-        if let exp, exp <= nbf {
-            throw VerificationError(.invalidField, object, "exp \(exp) is not after nbf \(nbf)")
+        try time(nbf, "nbf", object)
+        if let exp {
+            try time(exp, "exp", object)
+            guard exp > nbf else { throw VerificationError(.invalidField, object, "exp \(exp) is not after nbf \(nbf)") }
         }
     }
 }

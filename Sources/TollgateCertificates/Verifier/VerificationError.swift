@@ -14,6 +14,12 @@ public struct VerificationError: Error, Hashable, CustomStringConvertible {
         public static let wrongType = Rule("wrong_type")
         public static let invalidField = Rule("invalid_field")
         public static let badSignature = Rule("bad_signature")
+        /// A header or payload names one member twice (RFC 7515 §4).
+        public static let duplicateMember = Rule("duplicate_member")
+        /// The header lists critical extensions (`crit`), none of which is understood (RFC 7515 §4.1.11).
+        public static let criticalExtension = Rule("critical_extension")
+        /// The header holds a member other than `alg`, `kid` and `typ`.
+        public static let unknownHeaderMember = Rule("unknown_header_member")
         // Chain of certificates.
         public static let issuerMismatch = Rule("issuer_mismatch")
         public static let parentMismatch = Rule("parent_mismatch")

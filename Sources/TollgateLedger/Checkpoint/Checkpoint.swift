@@ -9,6 +9,9 @@ public struct Checkpoint: Hashable {
         guard !origin.isEmpty, origin.utf8.allSatisfy({ $0 >= 0x20 }) else {
             throw LedgerError(.malformed, "a checkpoint's origin is non-empty and holds no newline or control character")
         }
+        guard size <= UInt64(Int64.max) else {
+            throw LedgerError(.malformed, "a checkpoint's size \(size) is beyond what a log can hold (2^63 - 1)")
+        }
         guard rootHash.count == MerkleHash.byteCount else {
             throw LedgerError(.malformed, "a checkpoint's root hash is \(MerkleHash.byteCount) bytes, not \(rootHash.count)")
         }

@@ -38,6 +38,9 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         public static let unauthorizedActivation = Kind("unauthorized_activation")
         /// No sync within `sync_within`.
         public static let staleNode = Kind("stale_node")
+        /// An entry the node signed and logged that breaks the object limits every parser enforces
+        /// (too large, a field out of range): kept and reported, never fatal to sync or reports.
+        public static let invalidObject = Kind("invalid_object")
     }
 
     public var id: String

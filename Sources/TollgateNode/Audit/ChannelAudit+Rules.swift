@@ -34,6 +34,7 @@ extension ChannelAudit {
         }
         for log in logs where !log.isSelf {
             try audit(log, licenses: licensesByHash)
+            try auditInvalidObjects(log)
         }
         try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)
         try auditObservations(observations)

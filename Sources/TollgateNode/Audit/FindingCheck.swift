@@ -45,6 +45,7 @@ public struct FindingCheck {
         case .logEquivocation: try context.equivocation()
         case .hiddenIssuance: try context.hidden()
         case .staleNode: try context.stale()
+        case .invalidObject: try context.invalidObject()
         default: throw Failure("no check is known for finding kind \(finding.kind)")
         }
     }
@@ -253,5 +254,26 @@ public struct FindingCheck {
             guard record.node == finding.node else { throw Failure("the witness is for another node") }
             guard finding.detectedAt > record.witnessedAt else { throw Failure("the node synced after the finding") }
         }
+    }
+}
+
+extension FindingCheck.Context {
+    /// The entry is in the node's log (inclusion against its signed checkpoint), signed by the node
+    /// whose verified chain the entry carries, and refused by the parser of its kind.
+    func invalidObject() throws {
+        guard let (entry, checkpoint) = pairs(.entry).first else { throw FindingCheck.Failure("the entry is missing") }
+        let chain = try check.verifier.verifyChain(entry.chain ?? [])
+        let key = chain[chain.count - 1].subjectKey
+        guard checkpoint.node == key.thumbprint else { throw FindingCheck.Failure("the chain is not the logging node's") }
+        let signed = try SignedCheckpoint(verifying: checkpoint.object, name: "tollgate.dev/node/\(key.thumbprint)", publicKey: key)
+        guard let index = entry.index, let proof = entry.proof else { throw FindingCheck.Failure("the entry has no index or proof") }
+        let bytes = try Base64URL.decode(entry.object)
+        try MerkleProof.verifyInclusion(leafHash: MerkleHash.leaf(bytes), index: index, size: signed.checkpoint.size,
+                                        proof: proof.map { try Base64URL.decode($0) }, rootHash: signed.checkpoint.rootHash)
+        let compact = String(decoding: bytes, as: UTF8.self)
+        guard let jws = SignedObjectKind.unboundedJWS(compact), jws.isSigned(by: key) else {
+            throw FindingCheck.Failure("the entry is not signed by the node")
+        }
+        guard SignedObjectKind.refusal(of: compact) != nil else { throw FindingCheck.Failure("the object is valid") }
     }
 }

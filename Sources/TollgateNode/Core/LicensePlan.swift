@@ -18,6 +18,8 @@ public struct LicensePlan: Hashable, Sendable {
         do {
             if let record { return try SignedLicense.sign(payload, with: key, recordingIn: record) }
             return try SignedLicense.sign(payload, with: key)
+        } catch let error as VerificationError {
+            throw NodeError(.invalidRequest, error)
         } catch {
             throw NodeError(.storage, "signing failed: \(error)")
         }

@@ -40,6 +40,12 @@ public final class LicensingNode {
             throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) is bound to another key than this node's")
         }
         let held = HeldCertificate(chain: chain, certificate: leaf.certificate)
+        // A certificate whose window has closed can issue nothing: refused at the door rather than
+        // held (one already held is simply held).
+        if leaf.payload.exp <= now, !(try storage { try store.isHeld(hash: held.hash) }) {
+            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) expired at \(leaf.payload.exp), before now (\(now))",
+                            rule: .expired)
+        }
         try storage {
             if try store.isHeld(hash: held.hash) { return }
             heldCache = nil
@@ -190,6 +196,8 @@ public final class LicensingNode {
             return try body()
         } catch let error as NodeError {
             throw error
+        } catch let error as VerificationError {
+            throw NodeError(.invalidRequest, error)  // an object to sign broke a limit: nothing was signed
         } catch {
             throw NodeError(.storage, "\(error)")
         }
@@ -204,6 +212,8 @@ public final class LicensingNode {
     func sign<T>(_ body: () throws -> T) throws(NodeError) -> T {
         do {
             return try body()
+        } catch let error as VerificationError {
+            throw NodeError(.invalidRequest, error)  // the claims break a limit: nothing was signed
         } catch {
             throw NodeError(.storage, "signing failed: \(error)")
         }

@@ -59,6 +59,9 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var currency: String
         public var activeSubscriptions: Int
         public var monthlyRecurring: Int64
+        /// True when the sum exceeds what a 64-bit figure holds and `monthlyRecurring` is its ceiling
+        /// (only prices and terms no honest sale carries get there).
+        public var saturated: Bool = false
     }
 
     public var name: String

@@ -39,6 +39,15 @@ extension ChannelView {
         return objects
     }
 
+    /// A sum of seat counts that saturates instead of trapping (a hostile log may claim any number
+    /// of ranges up to 2^53 each).
+    static func total(_ counts: [UInt64]) -> UInt64 {
+        counts.reduce(UInt64(0)) { sum, count in
+            let (next, overflow) = sum.addingReportingOverflow(count)
+            return overflow ? .max : next
+        }
+    }
+
     func report(_ name: String, customer: String?) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
         let objects = objects()
@@ -50,11 +59,11 @@ extension ChannelView {
         case "quota":
             var rows: [ChannelReport.QuotaRow] = []
             for node in logs.keys.sorted() {
-                let allocated = objects.received.filter { $0.node == node }.reduce(UInt64(0)) { $0 + $1.certificate.payload.seats.count }
-                let delegated = objects.delegations.filter { $0.node == node }.reduce(UInt64(0)) { $0 + $1.certificate.payload.seats.count }
-                let issued = objects.licenses.filter { $0.node == node && $0.license.payload.renews == nil }.reduce(UInt64(0)) { $0 + $1.license.payload.seats.count }
+                let allocated = Self.total(objects.received.filter { $0.node == node }.map(\.certificate.payload.seats.count))
+                let delegated = Self.total(objects.delegations.filter { $0.node == node }.map(\.certificate.payload.seats.count))
+                let issued = Self.total(objects.licenses.filter { $0.node == node && $0.license.payload.renews == nil }.map(\.license.payload.seats.count))
                 let activated = UInt64(activeNow.filter { $0.node == node && $0.activation.payload.kind != .temporary }.count)
-                let returned = objects.returns.filter { $0.node == node }.reduce(UInt64(0)) { $0 + $1.quotaReturn.payload.seats.count }
+                let returned = Self.total(objects.returns.filter { $0.node == node }.map(\.quotaReturn.payload.seats.count))
                 rows.append(.init(node: node, name: names[node] ?? node, parent: parentOf[node].map { names[$0] ?? $0 },
                                   allocated: node == auditor.identity.keyID && auditor.identity.isRoot ? delegated : allocated,
                                   delegated: delegated, issued: issued, activated: activated, returned: returned))
@@ -75,11 +84,11 @@ extension ChannelView {
             report.conversion = .init(licenses: originals.count, activated: delays.count,
                                       medianSeconds: delays.isEmpty ? nil : delays[delays.count / 2],
                                       p90Seconds: delays.isEmpty ? nil : delays[min(delays.count - 1, delays.count * 9 / 10)],
-                                      meanSeconds: delays.isEmpty ? nil : delays.reduce(0, +) / Int64(delays.count))
+                                      meanSeconds: delays.isEmpty ? nil : Int64(delays.reduce(Int128(0)) { $0 + Int128($1) } / Int128(delays.count)))
         case "models":
             let originals = objects.licenses.filter { $0.license.payload.renews == nil }
             report.models = Dictionary(grouping: originals, by: { $0.license.payload.model }).map { model, items in
-                .init(model: model, licenses: items.count, seats: items.reduce(UInt64(0)) { $0 + $1.license.payload.seats.count })
+                .init(model: model, licenses: items.count, seats: Self.total(items.map(\.license.payload.seats.count)))
             }.sorted { $0.model < $1.model }
         case "customer":
             guard let customer, !customer.isEmpty else { throw NodeError(.invalidRequest, "the customer report needs a customer name") }
@@ -118,11 +127,14 @@ extension ChannelView {
                 .compactMap { $0.value.max { $0.license.payload.iat < $1.license.payload.iat }?.license.payload }
             let active = latest.filter { $0.nbf <= now && ($0.exp ?? Int64.max) > now }
             report.revenue = Dictionary(grouping: active, by: \.price.currency).map { currency, subscriptions in
-                let monthly = subscriptions.reduce(Int64(0)) { total, license in
-                    let term = max(1, (license.exp ?? now) - license.nbf)
-                    return total + license.price.amount * Int64(license.seats.count) * 30 * 86_400 / term
+                // Prices, seat counts and times are bounded where they are decoded (ObjectLimits),
+                // so each term fits 128 bits with room for any number of them.
+                let monthly = subscriptions.reduce(Int128(0)) { total, license in
+                    let term = Int128(max(1, (license.exp ?? now) - license.nbf))
+                    return total + Int128(license.price.amount) * Int128(license.seats.count) * 30 * 86_400 / term
                 }
-                return .init(currency: currency, activeSubscriptions: subscriptions.count, monthlyRecurring: monthly)
+                return .init(currency: currency, activeSubscriptions: subscriptions.count, monthlyRecurring: Int64(clamping: monthly),
+                             saturated: monthly > Int128(Int64.max))
             }.sorted { $0.currency < $1.currency }
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")

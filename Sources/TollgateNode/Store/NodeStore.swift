@@ -275,10 +275,13 @@ public final class NodeStore {
         try database.query("SELECT compact FROM delegations WHERE hash = ?1", [.text(hash)]).first.map { try certificate(compact: $0.text(0)) }
     }
 
+    /// Every license this node issued, in log order. A license that no longer parses under the
+    /// object limits (signed before they were checked at signing) is left out here: one bad object
+    /// must not make the whole list fail; the audit reports it as an invalid object.
     public func licenses() throws -> [SignedLicense] {
         try database.query(
             "SELECT e.bytes FROM licenses l JOIN log_entries e ON e.log_id = ?1 AND e.leaf_index = l.log_index ORDER BY l.log_index",
-            [.integer(log.id)]).map { try SignedLicense(compact: String(decoding: $0.blob(0), as: UTF8.self)) }
+            [.integer(log.id)]).compactMap { try? SignedLicense(compact: String(decoding: try $0.blob(0), as: UTF8.self)) }
     }
 
     public func delegations() throws -> [SignedCertificate] {

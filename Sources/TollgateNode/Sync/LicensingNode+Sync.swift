@@ -43,7 +43,7 @@ extension LicensingNode {
         guard signature.isValid(method: method, target: target, body: body, key: child.publicKey, record: store.verifiedSignatures.objects) else {
             throw NodeError(.unauthorized, "the request signature does not verify with \(child.subject)'s key")
         }
-        guard abs(signature.date - now) <= RequestSignature.window else {
+        guard signature.date >= now - RequestSignature.window, signature.date <= now + RequestSignature.window else {
             throw NodeError(.replayed, "the request is dated \(signature.date), more than \(RequestSignature.window) s from now (\(now))")
         }
         guard try storage({ try store.recordRequestNonce(signature.nonce, keyID: signature.keyID, at: now) }) else {
@@ -118,6 +118,7 @@ extension LicensingNode {
     /// Records what the parent acknowledged; a full acknowledgement of this node's own log is a
     /// successful sync.
     public func recordPushResponse(_ response: PushResponse, pushed: PushRequest, at now: Int64) throws(NodeError) {
+        try response.validate()
         try storage {
             try store.transaction {
                 for (keyID, size) in response.acked {
@@ -286,7 +287,11 @@ extension LicensingNode {
     /// Takes what the parent sent: new or topped-up certificates, and revocations in this node's chain.
     public func receivePull(_ response: PullResponse, at now: Int64) throws(NodeError) {
         for chain in response.certificates {
-            try accept(chain: chain, at: now)
+            do {
+                try accept(chain: chain, at: now)
+            } catch where error.rule == .expired {
+                continue  // an old delegation whose window has closed: nothing to hold
+            }
         }
         for revocation in response.revocations {
             do {

@@ -45,11 +45,14 @@ public struct RequestSignature: Hashable, Sendable {
         [(Self.keyHeader, keyID), (Self.dateHeader, String(date)), (Self.nonceHeader, nonce), (Self.signatureHeader, signature)]
     }
 
-    /// Reads the four headers; nil when any is missing or malformed.
+    /// Reads the four headers; nil when any is missing or malformed. The date is range-checked here,
+    /// where it is decoded: a time inside ``ObjectLimits``, so comparing it with a clock cannot overflow.
     public init?(header: (String) -> String?) {
-        guard let keyID = header(Self.keyHeader), let dateText = header(Self.dateHeader), let date = Int64(dateText),
+        guard let keyID = header(Self.keyHeader), !keyID.isEmpty, keyID.utf8.count <= ObjectLimits.maxStringBytes,
+              let dateText = header(Self.dateHeader), let date = Int64(dateText),
+              date >= ObjectLimits.earliestTime, date <= ObjectLimits.latestTime,
               let nonce = header(Self.nonceHeader), !nonce.isEmpty, nonce.utf8.count <= 128,
-              let signature = header(Self.signatureHeader) else { return nil }
+              let signature = header(Self.signatureHeader), signature.utf8.count <= 128 else { return nil }
         self.init(keyID: keyID, date: date, nonce: nonce, signature: signature)
     }
 

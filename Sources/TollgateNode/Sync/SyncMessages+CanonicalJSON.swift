@@ -46,12 +46,15 @@ extension PushRequest: CanonicalJSONWritable {
 
     /// Reads a push body: the form ``encoded()`` writes without `JSONDecoder` (see
     /// ``CanonicalJSONReader``), anything else through it.
+    /// Every number is range-checked here, where it is decoded (see ``validate()``).
     public init(json bytes: [UInt8]) throws {
         if let read = Self.read(canonicalJSON: bytes) {
             self = read
         } else {
+            try StrictJSON.check(bytes, object: "push body")
             self = try JSONDecoder().decode(PushRequest.self, from: Data(bytes))
         }
+        try validate()
     }
 
     static func read(canonicalJSON bytes: [UInt8]) -> PushRequest? {

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 
 /// The bytes of a `checkpoint-witnessed` log entry: which descendant's checkpoint this node saw,
 /// and when. Being a log entry, the time is covered by this node's own checkpoints.
@@ -26,7 +27,14 @@ public struct WitnessRecord: Codable, Hashable, Sendable {
         return Array(try encoder.encode(self))
     }
 
+    /// Reads a record from a log, which may be a descendant's relayed log: strict JSON, and a time
+    /// inside ``ObjectLimits`` so comparing it with a clock cannot overflow.
     public init(bytes: [UInt8]) throws {
+        try StrictJSON.check(bytes, object: "witness record")
         self = try JSONDecoder().decode(WitnessRecord.self, from: Data(bytes))
+        guard witnessedAt >= ObjectLimits.earliestTime, witnessedAt <= ObjectLimits.latestTime, !node.isEmpty,
+              node.utf8.count <= ObjectLimits.maxStringBytes else {
+            throw NodeError(.invalidRequest, "a witness record's time \(witnessedAt) or node id is out of range")
+        }
     }
 }

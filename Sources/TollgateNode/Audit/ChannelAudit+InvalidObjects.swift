@@ -1,0 +1,28 @@
+import TollgateCertificates
+import TollgateCrypto
+
+extension ChannelAudit {
+    /// Entries a node signed that no parser accepts (over the size limit, a field out of range) are
+    /// reported with the entry, its inclusion proof and the node's certificate chain; the rest of the
+    /// audit and every report skips them.
+    mutating func auditInvalidObjects(_ log: AuditedLog) throws {
+        for entry in log.entries where SegmentVerification.selfSignedKinds.contains(entry.kind) {
+            let compact = String(decoding: entry.bytes, as: UTF8.self)
+            guard let refusal = SignedObjectKind.refusal(of: compact), let jws = SignedObjectKind.unboundedJWS(compact),
+                  jws.isSigned(by: log.key), let chain = chain(of: log.node) else { continue }
+            var evidence = try view.entryEvidence(node: log.node, index: entry.index)
+            guard evidence.count == 2 else { continue }
+            evidence[1].chain = chain
+            add(.invalidObject, node: log.node, "entry \(entry.index) (\(entry.kind)) is signed by \(view.names[log.node] ?? log.node) but refused: \(refusal)",
+                evidence, identity: [jws.hash])
+        }
+    }
+
+    /// The certificate chain (root first) of the certificate held by `node`.
+    private func chain(of node: String) -> [String]? {
+        let held = view.certificates.values.first { certificate in
+            (try? Base64URL.decode(certificate.payload.subKey)).flatMap { try? Ed25519PublicKey(rawRepresentation: $0) }?.thumbprint == node
+        }
+        return held.flatMap { view.chain(ending: $0.hash) }
+    }
+}
