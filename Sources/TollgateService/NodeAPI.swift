@@ -276,6 +276,7 @@ public final class NodeAPI: Sendable {
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
         do {
+            try StrictJSON.check(request.body, object: "request body")  // no member twice, no trailing commas
             return try request.decodeJSON(type)
         } catch {
             throw APIRefusal(response: APIProblem.malformedBody(error))

@@ -82,6 +82,11 @@ extension EndToEnd {
             var wide = AgentFixture.sale
             wide["territory"] = Array(repeating: "DE", count: 100_000)
             Self.expectRefused(try api.send(.post, "/v1/licenses", json: wide), 400)
+            // An operator body naming the price twice.
+            let twice = #"{"country":"DE","customer":"Muster GmbH","model":"perpetual","price":{"amount":500,"currency":"EUR"},"price":{"amount":1,"currency":"EUR"},"product":"cad"}"#
+            let doubled = try api.send(.post, "/v1/licenses", body: Array(twice.utf8), contentType: "application/json")
+            Self.expectRefused(doubled, 400)
+            #expect(doubled.bodyText.contains("appears twice"), "\(doubled.bodyText)")
             // Nothing was signed or logged, and the listings and reports answer.
             #expect(try api.get("/v1/log/checkpoint").bodyText == before)
             #expect(try api.get("/v1/licenses").status.code == 200)
