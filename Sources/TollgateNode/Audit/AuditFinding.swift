@@ -67,3 +67,19 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         case detectedAt = "detected_at"
     }
 }
+
+extension AuditFinding {
+    /// The bytes of a `finding-recorded` log entry: the finding as JSON, keys sorted.
+    public func logEntry() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    /// Reads a `finding-recorded` entry; the id is derived again from the finding's content.
+    public init(logEntry bytes: [UInt8]) throws {
+        let decoded = try JSONDecoder().decode(AuditFinding.self, from: Data(bytes))
+        self.init(kind: decoded.kind, node: decoded.node, nodeName: decoded.nodeName, summary: decoded.summary,
+                  evidence: decoded.evidence, detectedAt: decoded.detectedAt)
+    }
+}

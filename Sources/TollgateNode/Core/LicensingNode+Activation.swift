@@ -137,23 +137,28 @@ extension LicensingNode {
         let payload = Deactivation(iss: identity.keyID, activation: hash, serial: activation.payload.serial, proof: request.compact,
                                    iat: now, jti: ids.make())
         return try storage {
-            let signed = try signObject(payload)
             try store.transaction {
+                var payload = payload
+                payload.logIndex = try store.log.size
+                let signed = try signObject(payload)
                 _ = try store.log.append(kind: LogEntryKind.deactivation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.endActivation(hash: hash, at: now)
+                return signed
             }
-            return signed
         }
     }
 
     private func record(_ payload: Activation, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
         try storage {
-            let signed = try signObject(payload)
+            // Signed inside the transaction, so the log index it names is the one it is appended at.
             try store.transaction {
+                var payload = payload
+                payload.logIndex = try store.log.size
+                let signed = try signObject(payload)
                 let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertActivation(signed, lineage: lineage, logIndex: index)
+                return signed
             }
-            return signed
         }
     }
 }
