@@ -29,10 +29,14 @@ public struct AllocationCertificate: SignedPayload {
     /// Longest time, in seconds, the holder may go without syncing to its parent.
     public var syncWithin: Int64
     public var jti: String
+    /// Limits on emergency activations of licenses under this certificate; absent means
+    /// `EmergencyLimits.defaults`.
+    public var emergency: EmergencyLimits?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
-                priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String) {
+                priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
+                emergency: EmergencyLimits? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -47,10 +51,14 @@ public struct AllocationCertificate: SignedPayload {
         self.exp = exp
         self.syncWithin = syncWithin
         self.jti = jti
+        self.emergency = emergency
     }
 
+    /// The emergency limits in force: the certificate's own, or the defaults.
+    public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
+
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency
         case subKey = "sub_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
@@ -70,5 +78,8 @@ public struct AllocationCertificate: SignedPayload {
         guard depth >= 0 else { throw VerificationError(.invalidField, object, "depth \(depth) is negative") }
         try FieldFormat.window(nbf: nbf, exp: exp, object)
         guard syncWithin > 0 else { throw VerificationError(.invalidField, object, "sync_within must be positive") }
+        if let emergency, emergency.maxSeconds <= 0 || emergency.maxCount < 0 || emergency.periodSeconds <= 0 {
+            throw VerificationError(.invalidField, object, "emergency needs max_seconds > 0, max_count ≥ 0 and period_seconds > 0")
+        }
     }
 }

@@ -36,6 +36,9 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         public static let quotaUsedAfterReturn = Kind("quota_used_after_return")
         /// Activated by a node that is neither the license's issuer nor an ancestor.
         public static let unauthorizedActivation = Kind("unauthorized_activation")
+        /// Emergency activations longer, or more of them per license and period, than the
+        /// certificate's emergency limits allow.
+        public static let emergencyOveruse = Kind("emergency_overuse")
         /// No sync within `sync_within`.
         public static let staleNode = Kind("stale_node")
     }

@@ -39,6 +39,7 @@ extension ChannelAudit {
         }
         try adoptReportedFindings(logs)
         try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)
+        auditEmergencies(activations, licenses: licensesByHash)
         try auditObservations(observations)
         try auditStaleness()
     }

@@ -45,6 +45,7 @@ public struct FindingCheck {
         case .logEquivocation: try context.equivocation()
         case .hiddenIssuance: try context.hidden()
         case .staleNode: try context.stale()
+        case .emergencyOveruse: try context.emergencyOveruse()
         default: throw Failure("no check is known for finding kind \(finding.kind)")
         }
     }
@@ -144,6 +145,22 @@ public struct FindingCheck {
             let (a, b) = activations[0].payload.iat <= activations[1].payload.iat ? (activations[0], activations[1]) : (activations[1], activations[0])
             guard a.payload.serial == b.payload.serial, a.hash != b.hash else { throw Failure("the activations are not two on one serial") }
             guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw Failure("the first activation had expired before the second") }
+        }
+
+        /// One emergency longer than the license certificate's `max_seconds`, or more than
+        /// `max_count` of them on the license within one `period_seconds`.
+        func emergencyOveruse() throws {
+            let (license, chain) = try license(try one(.license))
+            let limits = chain[chain.count - 1].payload.emergencyLimits
+            let activations = try items(.activation).map { try activation($0, license: license, chain: chain) }
+            guard activations.allSatisfy({ $0.payload.kind == .temporary && $0.payload.replaces != nil }) else {
+                throw Failure("an activation is not an emergency stand-in")
+            }
+            guard Set(activations.map(\.hash)).count == activations.count else { throw Failure("an activation is given twice") }
+            if activations.count == 1, let exp = activations[0].payload.exp, exp - activations[0].payload.iat > limits.maxSeconds { return }
+            guard activations.count > limits.maxCount else { throw Failure("\(activations.count) emergencies are within max_count \(limits.maxCount)") }
+            let times = activations.map(\.payload.iat)
+            guard times.max()! - times.min()! < limits.periodSeconds else { throw Failure("the emergencies do not fall within one period") }
         }
 
         func revoked() throws {
