@@ -253,8 +253,9 @@ public final class NodeAPI: Sendable {
             let findings = try executor.perform { node throws(NodeError) in try node.audit(at: now) }
             return try .json(findings)
         } else if route.matches("POST", ["v1", "audit", "observations"]) {
-            let file = try decode(LicenseFile.self, request)
-            let recorded = try executor.perform { node throws(NodeError) in try node.observe(file, at: now) }
+            // An observation (kind, object, license), or a bare license file as before.
+            let observation = try (try? request.decodeJSON(Observation.self)) ?? Observation(license: try decode(LicenseFile.self, request))
+            let recorded = try executor.perform { node throws(NodeError) in try node.observe(observation, at: now) }
             return try .json(APIBodies.ObservationBody(recorded: recorded), status: recorded ? .created : .ok)
         } else if route.matches("GET", ["v1", "reports", "*"]) {
             let name = route.parts[2], customer = request.queryValue("customer")

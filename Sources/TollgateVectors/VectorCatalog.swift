@@ -135,6 +135,9 @@ extension VectorGenerator {
         try add("sync-within-widened", "the regional sync_within is longer than the parent's", .syncWithinWidened, ra) { c in
             c.regional.syncWithin = 30 * 86_400
         }
+        try add("emergency-widened", "the regional allows 96-hour emergencies where the parent has the 72-hour default", .emergencyWidened, ra) { c in
+            c.regional.emergency = EmergencyLimits(maxSeconds: 96 * 3_600, maxCount: 2, periodSeconds: 30 * 86_400)
+        }
 
         // License inside its certificate.
         try add("certificate-mismatch", "the license names another certificate", .certificateMismatch, lic) { c in
@@ -227,6 +230,12 @@ extension VectorGenerator {
         try add("activation-before-license", "an activation dated before the license", .activationBeforeLicense, act) { c in
             withActivation(&c)
             c.activation?.iat = Self.iat - 10
+        }
+        try add("emergency-too-long", "a temporary activation of 96 hours under a certificate allowing 72", .emergencyTooLong, act) { c in
+            withActivation(&c)
+            c.activation?.kind = .temporary
+            c.activation?.exp = Self.iat + 3_600 + 96 * 3_600
+            c.now = Self.iat + 7_200  // while it runs, so only its length is wrong
         }
         return out
     }

@@ -28,7 +28,7 @@ import TollgateVectors
             .productNotAllowed, .featureNotAllowed, .modelNotAllowed, .currencyNotAllowed, .priceBelowFloor,
             .issuedOutsideWindow, .expiryRequired, .notYetValid, .expired, .revoked, .invalidRevocation,
             .licenseMismatch, .activatorNotAuthorized, .serialOutsideLicense, .activationOutsideTerritory,
-            .machineMismatch, .activationExpired, .activationBeforeLicense,
+            .machineMismatch, .activationExpired, .activationBeforeLicense, .emergencyWidened, .emergencyTooLong,
         ]
         for rule in all { #expect(rules.contains(rule.rawValue), "no vector for \(rule)") }
     }

@@ -145,6 +145,73 @@ extension EndToEnd {
             general.expectCleanExit()
             channel.vendor.expectCleanExit()
         }
+
+        /// Issue 17, items 11 and 12: a reseller signs, with its own key, a license on fresh serials
+        /// naming a log index beyond its log, then forks its log. The vendor observes the license
+        /// after the general agent witnessed a later checkpoint; the vendor's audit shows hidden
+        /// issuance, and the equivocation the general agent found, both naming the reseller, and
+        /// `tollgate audit --check` accepts their evidence.
+        @Test func freshForgeryAndAForkFoundBelowReachTheVendorsAudit() throws {
+            let channel = try ChannelFixture("fresh-forgery")
+            channel.regional.expectCleanExit()
+            channel.general.expectCleanExit()
+            let general = try NodeProcess(directory: channel.general.directory, extraArguments: ["--parent", channel.vendor.baseURL, "--sync-interval", "1"])
+            let generalAPI = try NodeAPIClient(general)
+            let cheater = try InProcessAgent(name: "ra-forger", anchor: channel.anchor, directory: channel.scratch.url.appendingPathComponent("forger"))
+            let now = Int64(Date().timeIntervalSince1970)
+            let topUp = try channel.vendorAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: [
+                "subject": "ga-europe", "subject_key": try ChannelFixture.subjectKey(channel.general.directory), "count": 1_000,
+                "countries": ["DE", "AT"], "products": ["cad-pro": ["export"]], "models": ["perpetual"], "price_floor": ["EUR": 4_000],
+                "nbf": now - 2 * 86_400, "sync_within": 14 * 86_400,
+            ] as [String: Any])
+            let held = try generalAPI.expect(Wire.Held.self, status: 201, .post, "/v1/certificates", json: ["chain": topUp.chain])
+            let chain = try generalAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: [
+                "subject": "ra-forger", "subject_key": cheater.subjectKey, "count": 100, "countries": ["DE"], "from": held.hash,
+                "products": ["cad-pro": ["export"]], "price_floor": ["EUR": 4_500], "nbf": now - 86_400, "sync_within": 7 * 86_400,
+            ] as [String: Any])
+            try cheater.node.accept(chain: chain.chain, at: now)
+            let sold = try cheater.node.issue(LicenseRequest(customer: "on the books", country: "DE", product: "cad-pro", model: "perpetual",
+                                                             price: Price(currency: "EUR", amount: 5_000)), at: now)
+            try cheater.sync(parent: general.baseURL)
+
+            // Signed an hour ago on serials nobody sold, naming an index far beyond the log; never logged.
+            let seats = try SignedLicense(compact: sold.license).payload.seats
+            let size = try cheater.node.store.log.size
+            let forged = try cheater.forger(at: now - 3_600).license(hidden: true) {
+                $0.customer = "off the books"; $0.seats = SerialRange(seats.start + 50, seats.start + 51); $0.logIndex = size + 100
+            }
+            // Business goes on; the general agent witnesses a checkpoint that does not reach that index.
+            _ = try cheater.node.issue(LicenseRequest(customer: "later", country: "DE", product: "cad-pro", model: "perpetual",
+                                                      price: Price(currency: "EUR", amount: 5_000)), at: now)
+            try cheater.sync(parent: general.baseURL)
+            let observation = Observation(license: forged)
+            _ = try channel.vendorAPI.expect(ObservationAnswer.self, status: 201, .post, "/v1/audit/observations",
+                                             body: Array(try JSONEncoder().encode(observation)), contentType: "application/json")
+
+            // Then it rewrites its history and pushes the fork to the general agent.
+            let forked = try cheater.fork(replacing: try SignedLicense(compact: sold.license).payload.logIndex)
+            try? forked.sync(parent: general.baseURL)
+            try? forked.sync(parent: general.baseURL)
+
+            var findings: [AuditFinding] = []
+            try eventually("the vendor's audit shows the hidden license and the fork") {
+                findings = try channel.vendorAPI.expect([AuditFinding].self, status: 200, .post, "/v1/audit/runs")
+                return Set(findings.map(\.kind)).isSuperset(of: [.hiddenIssuance, .logEquivocation])
+            }
+            #expect(Set(findings.map(\.kind)) == [.hiddenIssuance, .logEquivocation], "found \(findings.map { "\($0.kind): \($0.summary)" })")
+            #expect(findings.allSatisfy { $0.node == cheater.keyID }, "a finding names an honest node: \(findings.map { "\($0.kind) \($0.nodeName)" })")
+            let hidden = try #require(findings.first { $0.kind == .hiddenIssuance })
+            let generalKeyID = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(ChannelFixture.subjectKey(channel.general.directory))).thumbprint
+            #expect(hidden.evidence.contains { $0.role == .witness && $0.node == generalKeyID })
+
+            // A third party re-checks the vendor's findings with nothing but the trust anchor.
+            let file = channel.scratch.url.appendingPathComponent("findings.json")
+            try JSONEncoder().encode(findings).write(to: file)
+            let output = try TollgateCLI.run(["audit", "--check", file.path, "--anchor", channel.vendor.directory.appendingPathComponent("anchor.pub").path])
+            #expect(output.contains("\(findings.count) passed, 0 failed"), "\(output)")
+            general.expectCleanExit()
+            channel.vendor.expectCleanExit()
+        }
     }
 }
 

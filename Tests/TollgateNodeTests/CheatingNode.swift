@@ -26,14 +26,25 @@ struct CheatingNode {
         return LicenseFile(chain: held.chain, license: signed.compact)
     }
 
-    func forgeActivation(of file: LicenseFile, serial: UInt64, country: String, at now: Int64) throws -> SignedActivation {
+    /// An activation signed with the node's key, logged unless `hidden`; it names `logIndex` (by
+    /// default the index it is logged at).
+    func forgeActivation(of file: LicenseFile, serial: UInt64, country: String, at now: Int64, hidden: Bool = false,
+                         logIndex: UInt64? = nil) throws -> SignedActivation {
         let machine = try Ed25519PrivateKey()
         let activation = Activation(iss: node.identity.keyID, license: JWS.hash(of: file.license), serial: serial,
                                     machineKey: Base64URL.encode(machine.publicKey.rawRepresentation), fingerprint: "fp-\(UUID().uuidString)",
-                                    platform: "linux-x86_64", country: country, iat: now, exp: nil, kind: .standard, jti: UUID().uuidString)
+                                    platform: "linux-x86_64", country: country, iat: now, exp: nil, kind: .standard, jti: UUID().uuidString,
+                                    logIndex: try logIndex ?? node.store.log.size)
         let signed = try SignedActivation.sign(activation, with: node.identity.key)
-        _ = try node.store.log.append(kind: "activation", bytes: Array(signed.compact.utf8), at: now)
+        if !hidden {
+            _ = try node.store.log.append(kind: "activation", bytes: Array(signed.compact.utf8), at: now)
+        }
         return signed
+    }
+
+    /// A finding recorded in the node's log as if it had made it.
+    func recordFinding(_ finding: AuditFinding, at now: Int64) throws {
+        _ = try node.store.log.append(kind: "finding-recorded", bytes: try finding.logEntry(), at: now)
     }
 
     /// A copy of the node whose log differs at `index`: the same key, a rewritten history.

@@ -31,9 +31,10 @@ struct Channel {
         return request
     }
 
-    /// root → general (DE, AT, CH) → regional (DE, AT); returns the regional chain.
+    /// root → general (DE, AT, CH) → regional (DE, AT); returns the regional chain. The regional
+    /// certificate carries `regionalEmergency` limits when given.
     @discardableResult
-    func wire() throws -> CertificateChain {
+    func wire(regionalEmergency: EmergencyLimits? = nil) throws -> CertificateChain {
         var toGeneral = request(to: general, count: 1_000)
         toGeneral.countries = ["AT", "CH", "DE"]
         toGeneral.products = ["cad": ["export", "render"]]
@@ -43,6 +44,7 @@ struct Channel {
         try general.accept(chain: root.delegate(toGeneral, at: now).chain, at: now)
         var toRegional = request(to: regional, count: 100)
         toRegional.countries = ["AT", "DE"]
+        toRegional.emergency = regionalEmergency
         let chain = try general.delegate(toRegional, at: now)
         try regional.accept(chain: chain.chain, at: now)
         return chain

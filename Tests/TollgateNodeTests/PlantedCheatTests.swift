@@ -114,6 +114,10 @@ import TollgateNode
         #expect(atGeneral.map(\.kind) == [.logEquivocation])
         try recheck(atGeneral, anchor: tree.channel.anchor)
         #expect(atGeneral.first?.evidence.filter { $0.role == .entry }.count == 2)
+        // The general agent logged the finding, so it reached the root with its evidence.
+        let atRoot = try findings(tree, at: now + 360)
+        #expect(atRoot.map(\.kind) == [.logEquivocation])
+        #expect(atRoot.first?.evidence == atGeneral.first?.evidence)
     }
 
     @Test func hiddenIssuance() throws {
@@ -122,7 +126,9 @@ import TollgateNode
         let hidden = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now, hidden: true) { $0.customer = "off the books" }
         _ = try tree.channel.regional.issue(tree.channel.sale("on the books"), at: now + 60)  // takes the log index the hidden one names
         let found = try findings(tree, at: now + 120, observe: [hidden])
-        #expect(found.map(\.kind) == [.hiddenIssuance])
+        // The hidden license also claims the serial the logged sale took.
+        #expect(Set(found.map(\.kind)) == [.hiddenIssuance, .duplicateSerial])
+        #expect(found.count == 2)
     }
 
     @Test func serialsUsedAfterReturn() throws {

@@ -98,6 +98,11 @@ public struct CanonicalJSONWriter {
         if let value { member(name, value) }
     }
 
+    /// Writes an unsigned integer member, or nothing when `value` is nil.
+    public mutating func member(_ name: StaticString, _ value: UInt64?) {
+        if let value { member(name, value) }
+    }
+
     /// Writes a string member, or nothing when `value` is nil.
     public mutating func member(_ name: StaticString, _ value: String?) {
         if let value { member(name, value) }

@@ -9,6 +9,7 @@ extension Activation: CanonicalJSONWritable {
             json.member("jti", jti)
             json.member("kind", kind.rawValue)
             json.member("license", license)
+            json.member("log_index", logIndex)
             json.member("machine_key", machineKey)
             json.member("platform", platform)
             json.member("replaces", replaces)
@@ -27,6 +28,7 @@ extension Activation {
         var serial: UInt64?
         var exp: Int64??
         var replaces: String??
+        var logIndex: UInt64??
         let read = reader.object { key, json in
             switch key {
             case "country": return CanonicalJSONReader.once(&country, json.string())
@@ -37,6 +39,7 @@ extension Activation {
             case "jti": return CanonicalJSONReader.once(&jti, json.string())
             case "kind": return CanonicalJSONReader.once(&kind, json.string().flatMap(Kind.init(rawValue:)))
             case "license": return CanonicalJSONReader.once(&license, json.string())
+            case "log_index": return CanonicalJSONReader.once(&logIndex, json.optional { $0.unsigned() })
             case "machine_key": return CanonicalJSONReader.once(&machineKey, json.string())
             case "platform": return CanonicalJSONReader.once(&platform, json.string())
             case "replaces": return CanonicalJSONReader.once(&replaces, json.optional { $0.string() })
@@ -47,6 +50,7 @@ extension Activation {
         guard read, reader.isAtEnd, let iss, let license, let serial, let machineKey, let fingerprint, let platform, let country,
               let iat, let kind, let jti else { return nil }
         return Activation(iss: iss, license: license, serial: serial, machineKey: machineKey, fingerprint: fingerprint,
-                          platform: platform, country: country, iat: iat, exp: exp ?? nil, kind: kind, jti: jti, replaces: replaces ?? nil)
+                          platform: platform, country: country, iat: iat, exp: exp ?? nil, kind: kind, jti: jti, replaces: replaces ?? nil,
+                          logIndex: logIndex ?? nil)
     }
 }

@@ -28,9 +28,12 @@ public struct Activation: SignedPayload {
     /// For a temporary emergency activation: hash of the failed machine's activation it stands in
     /// for. It neither frees nor consumes that seat.
     public var replaces: String?
+    /// The activation's position in its issuer's log, so an audit can prove an activation that is
+    /// not logged where it says (hidden issuance). Absent in activations made before it existed.
+    public var logIndex: UInt64?
 
     public init(iss: String, license: String, serial: UInt64, machineKey: String, fingerprint: String, platform: String,
-                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String, replaces: String? = nil) {
+                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String, replaces: String? = nil, logIndex: UInt64? = nil) {
         self.iss = iss
         self.license = license
         self.serial = serial
@@ -43,11 +46,13 @@ public struct Activation: SignedPayload {
         self.kind = kind
         self.jti = jti
         self.replaces = replaces
+        self.logIndex = logIndex
     }
 
     enum CodingKeys: String, CodingKey {
         case iss, license, serial, fingerprint, platform, country, iat, exp, kind, jti, replaces
         case machineKey = "machine_key"
+        case logIndex = "log_index"
     }
 
     public func validateFields(object: String) throws(VerificationError) {
@@ -59,6 +64,7 @@ public struct Activation: SignedPayload {
         try FieldFormat.nonEmpty(jti, "jti", object)
         if let replaces { try FieldFormat.nonEmpty(replaces, "replaces", object) }
         try FieldFormat.index(serial, "serial", object)
+        if let logIndex { try FieldFormat.index(logIndex, "log_index", object) }
         try FieldFormat.country(country, "country", object)
         try FieldFormat.window(nbf: iat, exp: exp, object)
         if kind != .standard && exp == nil {

@@ -29,10 +29,14 @@ public struct AllocationCertificate: SignedPayload {
     /// Longest time, in seconds, the holder may go without syncing to its parent.
     public var syncWithin: Int64
     public var jti: String
+    /// Limits on emergency activations of licenses under this certificate; absent means
+    /// `EmergencyLimits.defaults`.
+    public var emergency: EmergencyLimits?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
-                priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String) {
+                priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
+                emergency: EmergencyLimits? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -47,10 +51,14 @@ public struct AllocationCertificate: SignedPayload {
         self.exp = exp
         self.syncWithin = syncWithin
         self.jti = jti
+        self.emergency = emergency
     }
 
+    /// The emergency limits in force: the certificate's own, or the defaults.
+    public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
+
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency
         case subKey = "sub_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
@@ -83,6 +91,10 @@ public struct AllocationCertificate: SignedPayload {
         try FieldFormat.window(nbf: nbf, exp: exp, object)
         guard syncWithin > 0, syncWithin <= ObjectLimits.latestTime else {
             throw VerificationError(.invalidField, object, "sync_within \(syncWithin) must be positive and below \(ObjectLimits.latestTime) s")
+        }
+        if let emergency, emergency.maxSeconds <= 0 || emergency.maxSeconds > ObjectLimits.latestTime || emergency.maxCount < 0
+            || emergency.maxCount > ObjectLimits.maxListCount || emergency.periodSeconds <= 0 || emergency.periodSeconds > ObjectLimits.latestTime {
+            throw VerificationError(.invalidField, object, "emergency needs max_seconds and period_seconds from 1 to \(ObjectLimits.latestTime) and max_count from 0 to \(ObjectLimits.maxListCount)")
         }
     }
 }

@@ -12,14 +12,23 @@ public struct Deactivation: SignedPayload {
     public var proof: String
     public var iat: Int64
     public var jti: String
+    /// The deactivation's position in its issuer's log (see `Activation.logIndex`); absent in
+    /// deactivations made before it existed.
+    public var logIndex: UInt64?
 
-    public init(iss: String, activation: String, serial: UInt64, proof: String, iat: Int64, jti: String) {
+    public init(iss: String, activation: String, serial: UInt64, proof: String, iat: Int64, jti: String, logIndex: UInt64? = nil) {
         self.iss = iss
         self.activation = activation
         self.serial = serial
         self.proof = proof
         self.iat = iat
         self.jti = jti
+        self.logIndex = logIndex
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case iss, activation, serial, proof, iat, jti
+        case logIndex = "log_index"
     }
 
     public func validateFields(object: String) throws(VerificationError) {
@@ -30,6 +39,7 @@ public struct Deactivation: SignedPayload {
         try FieldFormat.nonEmpty(activation, "activation", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
         try FieldFormat.index(serial, "serial", object)
+        if let logIndex { try FieldFormat.index(logIndex, "log_index", object) }
         try FieldFormat.time(iat, "iat", object)
     }
 }

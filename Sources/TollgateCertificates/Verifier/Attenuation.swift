@@ -43,5 +43,8 @@ public enum Attenuation {
         guard child.syncWithin <= parent.syncWithin else {
             throw VerificationError(.syncWithinWidened, object, "sync_within \(child.syncWithin) exceeds the parent's \(parent.syncWithin)")
         }
+        guard child.emergencyLimits.isWithin(parent.emergencyLimits) else {
+            throw VerificationError(.emergencyWidened, object, "emergency limits (\(child.emergencyLimits)) exceed the parent's (\(parent.emergencyLimits))")
+        }
     }
 }

@@ -206,6 +206,10 @@ public struct LicenseVerifier: Sendable {
         if let exp = license.payload.exp, claims.iat > exp {
             throw VerificationError(.activationExpired, object, "activated at \(claims.iat), after the license expired at \(exp)")
         }
+        let limits = chain[chain.count - 1].payload.emergencyLimits
+        if claims.kind == .temporary, let exp = claims.exp, exp - claims.iat > limits.maxSeconds {
+            throw VerificationError(.emergencyTooLong, object, "it lasts \(exp - claims.iat) s, the certificate allows emergencies of \(limits.maxSeconds) s")
+        }
         return activation
     }
 }

@@ -32,6 +32,7 @@ public struct VerificationError: Error, Hashable, CustomStringConvertible {
         public static let depthNotReduced = Rule("depth_not_reduced")
         public static let windowOutsideParent = Rule("window_outside_parent")
         public static let syncWithinWidened = Rule("sync_within_widened")
+        public static let emergencyWidened = Rule("emergency_widened")
         // License inside its certificate.
         public static let certificateMismatch = Rule("certificate_mismatch")
         public static let seatsOutsideCertificate = Rule("seats_outside_certificate")
@@ -56,6 +57,10 @@ public struct VerificationError: Error, Hashable, CustomStringConvertible {
         public static let machineMismatch = Rule("machine_mismatch")
         public static let activationExpired = Rule("activation_expired")
         public static let activationBeforeLicense = Rule("activation_before_license")
+        /// A temporary (emergency) activation longer than the license certificate's emergency limits allow.
+        public static let emergencyTooLong = Rule("emergency_too_long")
+        /// An emergency activation beyond the certificate's count per license and period (node and audit only).
+        public static let emergencyLimitReached = Rule("emergency_limit_reached")
     }
 
     public var rule: Rule

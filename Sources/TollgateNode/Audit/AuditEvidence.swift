@@ -11,6 +11,7 @@ public struct AuditEvidence: Codable, Hashable, Sendable {
         public static let license = Role("license")
         public static let certificate = Role("certificate")
         public static let activation = Role("activation")
+        public static let deactivation = Role("deactivation")
         public static let revocation = Role("revocation")
         public static let quotaReturn = Role("quota_return")
         /// A checkpoint (signed note) of the named node's log.

@@ -36,6 +36,9 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         public static let quotaUsedAfterReturn = Kind("quota_used_after_return")
         /// Activated by a node that is neither the license's issuer nor an ancestor.
         public static let unauthorizedActivation = Kind("unauthorized_activation")
+        /// Emergency activations longer, or more of them per license and period, than the
+        /// certificate's emergency limits allow.
+        public static let emergencyOveruse = Kind("emergency_overuse")
         /// No sync within `sync_within`.
         public static let staleNode = Kind("stale_node")
         /// An entry the node signed and logged that breaks the object limits every parser enforces
@@ -68,5 +71,26 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         case id, kind, node, summary, evidence
         case nodeName = "node_name"
         case detectedAt = "detected_at"
+    }
+}
+
+extension AuditFinding {
+    /// The bytes of a `finding-recorded` log entry: the finding as JSON, keys sorted.
+    public func logEntry() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    /// Reads a `finding-recorded` entry; the id is derived again from the finding's content.
+    /// It comes from a descendant's log: strict JSON, and a time inside ``ObjectLimits``.
+    public init(logEntry bytes: [UInt8]) throws {
+        try StrictJSON.check(bytes, object: "reported finding")
+        let decoded = try JSONDecoder().decode(AuditFinding.self, from: Data(bytes))
+        guard decoded.detectedAt >= ObjectLimits.earliestTime, decoded.detectedAt <= ObjectLimits.latestTime else {
+            throw NodeError(.invalidRequest, "a reported finding's detected_at \(decoded.detectedAt) is out of range")
+        }
+        self.init(kind: decoded.kind, node: decoded.node, nodeName: decoded.nodeName, summary: decoded.summary,
+                  evidence: decoded.evidence, detectedAt: decoded.detectedAt)
     }
 }

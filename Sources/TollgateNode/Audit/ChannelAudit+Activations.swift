@@ -59,33 +59,6 @@ extension ChannelAudit {
         return chain
     }
 
-    /// Licenses seen outside the logs (a customer showed one to the vendor) must be in their
-    /// issuer's log at their `log_index`.
-    mutating func auditObservations(_ observations: [(kind: String, object: String, chain: [String])]) throws {
-        let verifier = LicenseVerifier(anchor: auditor.identity.anchor, cache: VerifiedCertificateCache())
-        for observation in observations where observation.kind == "license" {
-            guard let verified = try? verifier.verifyChain(observation.chain),
-                  let license = try? SignedLicense(compact: observation.object),
-                  license.jws.isSigned(by: verified[verified.count - 1].subjectKey) else { continue }
-            let issuer = license.payload.iss
-            guard let log = view.logs[issuer], !log.isSelf else { continue }
-            let index = license.payload.logIndex
-            let size = UInt64(log.entries.count)
-            let evidence = [AuditEvidence(role: .license, object: license.compact, chain: observation.chain)]
-            if index < size {
-                if log.entries[Int(index)].bytes != Array(license.compact.utf8) {
-                    add(.hiddenIssuance, node: issuer, "license for \(license.payload.customer) is not at log index \(index) of \(log.name)'s log",
-                        evidence + (try view.entryEvidence(node: issuer, index: index)))
-                }
-            } else if let latest = (view.witnesses[issuer] ?? []).max(by: { $0.time < $1.time }),
-                      latest.time - license.payload.iat > (view.syncWithin[issuer] ?? Int64.max) {
-                add(.hiddenIssuance, node: issuer,
-                    "license for \(license.payload.customer) (log index \(index)) is missing from \(log.name)'s log of \(size) entries, synced at \(latest.time)",
-                    evidence + (log.checkpoint.map { [AuditEvidence(role: .checkpoint, object: $0, node: issuer)] } ?? []))
-            }
-        }
-    }
-
     /// A node is stale when its parent's log, as far as the auditor has it, shows no sync from it for
     /// longer than `sync_within`.
     mutating func auditStaleness() throws {

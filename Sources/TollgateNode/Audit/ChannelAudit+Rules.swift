@@ -20,23 +20,27 @@ extension ChannelAudit {
     }
 
     /// Runs every rule over every log except the auditor's own, which it trusts.
-    mutating func run(observations: [(kind: String, object: String, chain: [String])]) throws {
+    mutating func run(observations: [Observation]) throws {
         var licensesByHash: [String: (license: SignedLicense, chain: [String], node: String)] = [:]
         var activations: [(activation: SignedActivation, node: String, index: UInt64)] = []
         var deactivations: [String: Int64] = [:]
         let logs = view.logs.values.sorted(by: { $0.node < $1.node })
-        for (log, objects) in zip(logs, ParsedLogObjects.parse(logs)) {
-            for license in objects.licenses {
+        let parsed = ParsedLogObjects.parse(logs)
+        for (log, objects) in zip(logs, parsed) {
+            for (license, _) in objects.licenses {
                 if let chain = view.chain(ending: license.payload.cert) { licensesByHash[license.hash] = (license, chain, log.node) }
             }
             for (activation, index) in objects.activations { activations.append((activation, log.node, index)) }
             for deactivation in objects.deactivations { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
         }
-        for log in logs where !log.isSelf {
+        for (log, objects) in zip(logs, parsed) where !log.isSelf {
             try audit(log, licenses: licensesByHash)
             try auditInvalidObjects(log)
+            try checkLoggedPositions(log, objects, licenses: licensesByHash)
         }
+        try adoptReportedFindings(logs)
         try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)
+        auditEmergencies(activations, licenses: licensesByHash)
         try auditObservations(observations)
         try auditStaleness()
     }
@@ -98,6 +102,7 @@ extension ChannelAudit {
             }
         }
         checkDuplicates(allocations, returnsReceived: returnsReceived, node: log.node)
+        self.allocations[log.node] = allocations
     }
 
     static func kind(for rule: VerificationError.Rule) -> AuditFinding.Kind {

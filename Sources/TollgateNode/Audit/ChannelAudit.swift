@@ -11,6 +11,11 @@ struct ChannelAudit {
 
     let view: ChannelView
     var findings: [AuditFinding] = []
+    /// Each audited node's logged objects that hand out serials, by key id, for checking objects
+    /// seen outside the logs against them.
+    var allocations: [String: [Allocation]] = [:]
+    /// Findings adopted from descendants' logs: already in a log below, so not recorded again.
+    var adoptedIDs: Set<String> = []
 
     init(auditor: LicensingNode, at now: Int64) throws {
         view = try ChannelView(auditor: auditor, at: now)

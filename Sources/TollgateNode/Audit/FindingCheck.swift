@@ -46,6 +46,7 @@ public struct FindingCheck {
         case .hiddenIssuance: try context.hidden()
         case .staleNode: try context.stale()
         case .invalidObject: try context.invalidObject()
+        case .emergencyOveruse: try context.emergencyOveruse()
         default: throw Failure("no check is known for finding kind \(finding.kind)")
         }
     }
@@ -147,6 +148,22 @@ public struct FindingCheck {
             guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw Failure("the first activation had expired before the second") }
         }
 
+        /// One emergency longer than the license certificate's `max_seconds`, or more than
+        /// `max_count` of them on the license within one `period_seconds`.
+        func emergencyOveruse() throws {
+            let (license, chain) = try license(try one(.license))
+            let limits = chain[chain.count - 1].payload.emergencyLimits
+            let activations = try items(.activation).map { try activation($0, license: license, chain: chain) }
+            guard activations.allSatisfy({ $0.payload.kind == .temporary && $0.payload.replaces != nil }) else {
+                throw Failure("an activation is not an emergency stand-in")
+            }
+            guard Set(activations.map(\.hash)).count == activations.count else { throw Failure("an activation is given twice") }
+            if activations.count == 1, let exp = activations[0].payload.exp, exp - activations[0].payload.iat > limits.maxSeconds { return }
+            guard activations.count > limits.maxCount else { throw Failure("\(activations.count) emergencies are within max_count \(limits.maxCount)") }
+            let times = activations.map(\.payload.iat)
+            guard times.max()! - times.min()! < limits.periodSeconds else { throw Failure("the emergencies do not fall within one period") }
+        }
+
         func revoked() throws {
             let (license, chain) = try license(try one(.license))
             let revocation = try SignedRevocation(compact: try one(.revocation).object)
@@ -230,17 +247,52 @@ public struct FindingCheck {
             guard logged[0].bytes != logged[1].bytes else { throw Failure("the two entries are the same") }
         }
 
+        /// The object that claims a position in its issuer's log: an activation or deactivation
+        /// when the evidence has one, else the license. Signatures checked.
+        func claimedPosition(license: SignedLicense, chain: [VerifiedCertificate]) throws -> (bytes: [UInt8], issuer: String, index: UInt64, iat: Int64) {
+            if let item = items(.activation).first {
+                let activation = try activation(item, license: license, chain: chain)
+                guard let index = activation.payload.logIndex else { throw Failure("the activation names no log index") }
+                return (Array(item.object.utf8), activation.payload.iss, index, activation.payload.iat)
+            }
+            if let item = items(.deactivation).first {
+                let deactivation = try SignedDeactivation(compact: item.object)
+                guard let key = keys[deactivation.payload.iss], deactivation.jws.isSigned(by: key) else {
+                    throw Failure("the deactivation's signature does not verify")
+                }
+                guard let index = deactivation.payload.logIndex else { throw Failure("the deactivation names no log index") }
+                return (Array(item.object.utf8), deactivation.payload.iss, index, deactivation.payload.iat)
+            }
+            return (Array(license.compact.utf8), chain[chain.count - 1].subjectKey.thumbprint, license.payload.logIndex, license.payload.iat)
+        }
+
+        /// Either the issuer's own log holds something else at the index the object names, or the
+        /// issuer's parent witnessed, later than the object is dated, a checkpoint of the issuer's
+        /// log that does not reach that index.
         func hidden() throws {
-            let (license, _) = try license(try one(.license))
+            let (license, chain) = try license(try one(.license))
+            let claimed = try claimedPosition(license: license, chain: chain)
             if let (entry, checkpoint) = pairs(.entry).first {
+                guard checkpoint.node == claimed.issuer else { throw Failure("the log shown is not the issuer's") }
                 let logged = try loggedEntry(entry, checkpoint: checkpoint)
-                guard entry.index == license.payload.logIndex else { throw Failure("the entry is not at the license's log index") }
-                guard logged.bytes != Array(license.compact.utf8) else { throw Failure("the license is in the log where it says") }
-            } else {
-                let checkpoint = try one(.checkpoint)
-                guard let node = checkpoint.node, let key = keys[node] else { throw Failure("no key for the issuer's log") }
-                let signed = try SignedCheckpoint(verifying: checkpoint.object, name: "tollgate.dev/node/\(node)", publicKey: key)
-                guard signed.checkpoint.size <= license.payload.logIndex else { throw Failure("the issuer's log reaches the license's index") }
+                guard entry.index == claimed.index else { throw Failure("the entry is not at the object's log index") }
+                guard logged.bytes != claimed.bytes else { throw Failure("the object is in the log where it says") }
+                return
+            }
+            guard let (witnessEntry, witnessCheckpoint) = pairs(.witness).first else {
+                throw Failure("the evidence has neither the entry at the object's index nor a witnessed checkpoint")
+            }
+            let authorities = [check.anchor.keyID] + chain.map(\.subjectKey.thumbprint)
+            guard let position = authorities.lastIndex(of: claimed.issuer), position > 0, witnessCheckpoint.node == authorities[position - 1] else {
+                throw Failure("the checkpoint was not witnessed by the issuer's parent")
+            }
+            let witnessed = try loggedEntry(witnessEntry, checkpoint: witnessCheckpoint)
+            let record = try WitnessRecord(bytes: witnessed.bytes)
+            guard record.node == claimed.issuer, let key = keys[claimed.issuer] else { throw Failure("the witness is for another node") }
+            let seen = try SignedCheckpoint(verifying: record.checkpoint, name: "tollgate.dev/node/\(claimed.issuer)", publicKey: key)
+            guard seen.checkpoint.size <= claimed.index else { throw Failure("the witnessed checkpoint reaches the object's log index") }
+            guard record.witnessedAt - ChannelAudit.backdatingTolerance > claimed.iat else {
+                throw Failure("the checkpoint was witnessed before the object was dated")
             }
         }
 

@@ -7,7 +7,7 @@ import TollgateLedger
 /// what reading a whole subtree costs, so the logs are parsed on all cores; entries that do not parse
 /// are left out here and judged by the per-log rules.
 struct ParsedLogObjects: Sendable {
-    var licenses: [SignedLicense] = []
+    var licenses: [(license: SignedLicense, index: UInt64)] = []
     var activations: [(activation: SignedActivation, index: UInt64)] = []
     var deactivations: [SignedDeactivation] = []
 
@@ -15,7 +15,7 @@ struct ParsedLogObjects: Sendable {
         for entry in entries {
             switch LogEntryKind(rawValue: entry.kind) {
             case .licenseIssued, .licenseRenewed:
-                if let license = try? SignedLicense(compact: String(decoding: entry.bytes, as: UTF8.self)) { licenses.append(license) }
+                if let license = try? SignedLicense(compact: String(decoding: entry.bytes, as: UTF8.self)) { licenses.append((license, entry.index)) }
             case .activation:
                 if let activation = try? SignedActivation(compact: String(decoding: entry.bytes, as: UTF8.self)) {
                     activations.append((activation, entry.index))

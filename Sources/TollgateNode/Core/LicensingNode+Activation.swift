@@ -6,8 +6,9 @@ extension LicensingNode {
     public static let machineRequestWindow: Int64 = 600
     /// How old an offline request file may be when an operator answers it (it travels by hand).
     public static let offlineRequestWindow: Int64 = 30 * 86_400
-    /// How long an emergency activation for a failed machine lasts.
-    public static let emergencyDuration: Int64 = 72 * 3_600
+    /// How long an emergency activation for a failed machine lasts when its certificate sets no
+    /// limits (`EmergencyLimits.defaults`).
+    public static let emergencyDuration: Int64 = EmergencyLimits.defaults.maxSeconds
 
     /// Handles a machine's signed request (activate, deactivate or emergency), online or from an
     /// offline request file. The seat rules: one active machine per serial, activation country inside
@@ -26,7 +27,7 @@ extension LicensingNode {
             return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
         case .emergency:
             try checkUsable(license, held: held, country: request.payload.country, at: now)
-            let activation = try emergency(request.payload, license: license, lineage: lineage, at: now)
+            let activation = try emergency(request.payload, license: license, lineage: lineage, limits: held.payload.emergencyLimits, at: now)
             return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
         case .deactivate:
             let ended = try deactivate(request, lineage: lineage, at: now)
@@ -97,7 +98,13 @@ extension LicensingNode {
         return try record(payload, lineage: lineage, at: now)
     }
 
-    private func emergency(_ request: MachineRequest, license: SignedLicense, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
+    /// A spare machine stands in for a failed one on its serial, for at most the certificate's
+    /// `max_seconds`. The failed machine keeps its seat (it may come back, and only it can give the
+    /// seat back); so that the stand-in never becomes a free second seat, a license gets at most
+    /// `max_count` emergencies in any `period_seconds`, a second one for the same failed machine
+    /// included.
+    private func emergency(_ request: MachineRequest, license: SignedLicense, lineage: String, limits: EmergencyLimits,
+                           at now: Int64) throws(NodeError) -> SignedActivation {
         guard let failedHash = request.activation,
               let (failed, endedAt) = try storage({ try store.activation(hash: failedHash) }), failed.payload.license == lineage else {
             throw NodeError(.notFound, "the activation to stand in for is not an activation of this license")
@@ -112,7 +119,12 @@ extension LicensingNode {
             }
             return existing
         }
-        var exp = now + Self.emergencyDuration
+        let recent = try storage { try store.emergencyCount(lineage: lineage, since: now - limits.periodSeconds) }
+        guard recent < limits.maxCount else {
+            throw NodeError(.ruleViolation, "the license had \(recent) emergency activations in the last \(limits.periodSeconds) s; its certificate allows \(limits.maxCount)",
+                            rule: .emergencyLimitReached)
+        }
+        var exp = now + limits.maxSeconds
         if let licenseExp = license.payload.exp { exp = min(exp, licenseExp) }
         // Within the verifier's clock-skew tolerance a license may still pass after its end; a
         // stand-in seat ending before it starts would be an unreadable object in the log.
@@ -137,23 +149,28 @@ extension LicensingNode {
         let payload = Deactivation(iss: identity.keyID, activation: hash, serial: activation.payload.serial, proof: request.compact,
                                    iat: now, jti: ids.make())
         return try storage {
-            let signed = try signObject(payload)
             try store.transaction {
+                var payload = payload
+                payload.logIndex = try store.log.size
+                let signed = try signObject(payload)
                 _ = try store.log.append(kind: LogEntryKind.deactivation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.endActivation(hash: hash, at: now)
+                return signed
             }
-            return signed
         }
     }
 
     private func record(_ payload: Activation, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
         try storage {
-            let signed = try signObject(payload)
+            // Signed inside the transaction, so the log index it names is the one it is appended at.
             try store.transaction {
+                var payload = payload
+                payload.logIndex = try store.log.size
+                let signed = try signObject(payload)
                 let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertActivation(signed, lineage: lineage, logIndex: index)
+                return signed
             }
-            return signed
         }
     }
 }

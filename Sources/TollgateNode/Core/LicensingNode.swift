@@ -111,7 +111,8 @@ public final class LicensingNode {
             nbf: request.nbf ?? parent?.payload.nbf ?? now,
             exp: request.exp ?? parent?.payload.exp ?? now + 365 * 86_400,
             syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
-            jti: ids.make())
+            jti: ids.make(),
+            emergency: request.emergency ?? parent?.payload.emergency)
         do {
             try payload.validateFields(object: "certificate for \(request.subject)")
         } catch {

@@ -12,4 +12,8 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     case revocationIssued = "revocation-issued"
     case revocationReceived = "revocation-received"
     case checkpointWitnessed = "checkpoint-witnessed"
+    /// An audit finding this node made about its subtree (an equivocation seen in a push, a rule
+    /// broken in a descendant's log), as `AuditFinding` JSON with its evidence, so it travels up
+    /// with the log and the root re-checks and adopts it.
+    case findingRecorded = "finding-recorded"
 }

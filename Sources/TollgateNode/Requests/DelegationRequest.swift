@@ -17,6 +17,8 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     public var nbf: Int64?
     public var exp: Int64?
     public var syncWithin: Int64?
+    /// Limits on emergency activations; unset inherits the parent's (absent at the root: the defaults).
+    public var emergency: EmergencyLimits?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
 
@@ -26,7 +28,7 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject, seats, count, countries, products, models, depth, nbf, exp
+        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency
         case subjectKey = "subject_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"

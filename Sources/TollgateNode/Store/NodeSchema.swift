@@ -132,7 +132,15 @@ enum NodeSchema {
             """),
             licensesByLogIndex,
             allocationKindsWithoutList,
+            observationLicenses,
     ]
+
+    /// Observations of activations and deactivations carry the license they belong to (its
+    /// compact form; `chain` stays the license's chain). Null for observed licenses, whose object is
+    /// the license itself.
+    static let observationLicenses = SchemaMigration(name: "node-observation-licenses", sql: """
+        ALTER TABLE observations ADD COLUMN license TEXT;
+        """)
 
     /// Rebuilds `licenses` so that a sale adds to one random-key index only: rows are kept in log
     /// order (the row id is the log index), found by hash through one index, and only renewals are

@@ -28,15 +28,19 @@ extension NodeStore {
         }
     }
 
-    func insertObservation(kind: String, object: String, chain: [String], at now: Int64) throws -> Bool {
-        try database.execute("INSERT OR IGNORE INTO observations (hash, kind, object, chain, observed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                             [.text(JWS.hash(of: object)), .text(kind), .text(object), .text(CertificateChain.encodeChainText(chain)), .integer(now)])
+    func insertObservation(_ observation: Observation, at now: Int64) throws -> Bool {
+        let license: SQLiteValue = observation.kind == .license ? .null : .text(observation.license.license)
+        try database.execute("INSERT OR IGNORE INTO observations (hash, kind, object, chain, observed_at, license) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                             [.text(JWS.hash(of: observation.object)), .text(observation.kind.rawValue), .text(observation.object),
+                              .text(CertificateChain.encodeChainText(observation.license.chain)), .integer(now), license])
         return database.changes == 1
     }
 
-    func observations() throws -> [(kind: String, object: String, chain: [String])] {
-        try database.query("SELECT kind, object, chain FROM observations ORDER BY observed_at, hash").map {
-            (try $0.text(0), try $0.text(1), try CertificateChain.decodeChainText($0.text(2)))
+    func observations() throws -> [Observation] {
+        try database.query("SELECT kind, object, chain, license FROM observations ORDER BY observed_at, hash").map { row in
+            let kind = Observation.Kind(try row.text(0)), object = try row.text(1)
+            let license = kind == .license ? object : try row.text(3)
+            return Observation(kind: kind, object: object, license: LicenseFile(chain: try CertificateChain.decodeChainText(row.text(2)), license: license))
         }
     }
 }

@@ -187,6 +187,14 @@ public final class NodeStore {
             """, [.text(lineage), .integer(now)]).map { try SignedActivation(compact: $0.text(0)) }
     }
 
+    /// How many emergency (temporary stand-in) activations of a lineage were made after `since`.
+    func emergencyCount(lineage: String, since: Int64) throws -> Int {
+        let rows = try database.query(
+            "SELECT count(*) FROM activations WHERE lineage = ?1 AND kind = 'temporary' AND replaces IS NOT NULL AND activated_at > ?2",
+            [.text(lineage), .integer(since)])
+        return Int(try rows.first?.int64(0) ?? 0)
+    }
+
     public func activation(hash: String) throws -> (activation: SignedActivation, endedAt: Int64?)? {
         try database.query("SELECT compact, ended_at FROM activations WHERE hash = ?1", [.text(hash)]).first.map {
             (try SignedActivation(compact: $0.text(0)), try $0.isNull(1) ? nil : try $0.int64(1))

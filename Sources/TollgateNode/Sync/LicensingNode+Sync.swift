@@ -167,7 +167,11 @@ extension LicensingNode {
                 acked[node.keyID] = try store.transaction { try accept(segment, of: node, at: now) }
             } catch let detected as EquivocationDetected {
                 // The segment is refused; the proof that the log forked is kept.
-                _ = try storage { try store.transaction { try store.insertFinding(detected.finding) } }
+                try storage {
+                    try store.transaction {
+                        if try store.insertFinding(detected.finding) { try recordInLog(detected.finding, at: now) }
+                    }
+                }
                 refused[node.keyID] = "entry \(detected.index) differs from the one accepted before: log equivocation"
                 acked[node.keyID] = try storage { try store.mirrorLog(keyID: node.keyID).size }
             } catch let error as NodeError {

@@ -27,6 +27,8 @@ enum DelegateCommand: TollgateCommand {
             .init(name: "nbf", value: "time", help: "Start of the issuing window."),
             .init(name: "exp", value: "time", help: "End of the issuing window."),
             .init(name: "sync-within", value: "duration", help: "Longest time without syncing, e.g. 7d."),
+            .init(name: "emergency", value: "length/count/period",
+                  help: "Emergency activation limits, e.g. 72h/2/30d: longest emergency, and how many per license in any period (default: inherited; at the root 72h/2/30d)."),
             .init(name: "from", value: "certificate", help: "Hash prefix or jti of the held certificate to carve from."),
         ] + NodeTarget.options)
 
@@ -56,6 +58,7 @@ enum DelegateCommand: TollgateCommand {
         request.exp = try arguments.value("exp").map { try TimeArgument.instant($0, option: "exp") }
         request.syncWithin = try arguments.value("sync-within").map { try TimeArgument.duration($0, option: "sync-within") }
         request.parentHash = arguments.value("from")
+        request.emergency = try arguments.value("emergency").map(parseEmergency)
 
         let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
                                                       method: .post, path: "/v1/delegations", body: request)
@@ -66,6 +69,16 @@ enum DelegateCommand: TollgateCommand {
               countries \(certificate.countries.joined(separator: ",")), models \(certificate.models.joined(separator: ",")), depth \(certificate.depth)
             """)
         return .success
+    }
+
+    /// `72h/2/30d` → 72 hours per emergency, at most 2 per license in any 30 days.
+    static func parseEmergency(_ value: String) throws -> EmergencyLimits {
+        let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let count = Int(parts[1]), count >= 0 else {
+            throw ValidationError("--emergency '\(value)' is not LENGTH/COUNT/PERIOD, e.g. 72h/2/30d")
+        }
+        return EmergencyLimits(maxSeconds: try TimeArgument.duration(parts[0], option: "emergency"), maxCount: count,
+                               periodSeconds: try TimeArgument.duration(parts[2], option: "emergency"))
     }
 
     /// `cad-pro=export,render` → ["cad-pro": ["export", "render"]].
