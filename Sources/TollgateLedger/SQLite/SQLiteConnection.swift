@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// Owns one `sqlite3*` handle and is the single place the wrapper's checked SQLite calls go through.
 ///
@@ -47,7 +48,20 @@ final class SQLiteConnection {
         let extended = sqlite3_extended_errcode(handle)
         // The connection's last error can be a different, earlier one when `rc` came from elsewhere.
         let code = (extended & 0xff) == (rc & 0xff) ? extended : rc
-        return SQLiteError(resultCode: code, message: message, sql: sql)
+        var error = SQLiteError(resultCode: code, message: message, sql: sql)
+        if (code & 0xff) == SQLITE_IOERR {
+            // SQLite answers a write refused for lack of space with SQLITE_FULL only when the write was
+            // cut short; one refused outright (ENOSPC, EFBIG past a file size limit, EDQUOT) or on a
+            // file system that became read-only comes back as a plain I/O error: classify it by errno.
+            let systemError = sqlite3_system_errno(handle)
+            switch systemError {
+            case ENOSPC, EFBIG, EDQUOT: error.code = .diskFull
+            case EROFS: error.code = .readOnly
+            default: break
+            }
+            if systemError != 0 { error.reason += " (\(String(cString: strerror(systemError))))" }
+        }
+        return error
     }
 
     /// Whether a transaction is open (autocommit is off).

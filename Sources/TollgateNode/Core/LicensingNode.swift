@@ -191,7 +191,7 @@ public final class LicensingNode {
         } catch let error as NodeError {
             throw error
         } catch {
-            throw NodeError(.storage, "\(error)")
+            throw NodeError(storing: error, databasePath: store.database.path)
         }
     }
 
