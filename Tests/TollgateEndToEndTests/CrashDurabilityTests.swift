@@ -93,7 +93,8 @@ extension EndToEnd {
             }
 
             try agent.node.start()
-            let api = try agent.client()
+            // A long run's listings outgrow the client's default 16 MiB.
+            let api = try NodeAPIClient(baseURL: agent.node.baseURL, token: token, timeout: .seconds(120), maxResponseBody: 1 << 30)
             let licenses = try api.expect([Wire.LicenseRow].self, status: 200, .get, "/v1/licenses")
             let activations = try api.expect([Wire.ActivationRow].self, status: 200, .get, "/v1/activations")
             let certificates = try api.expect(Wire.Certificates.self, status: 200, .get, "/v1/certificates")

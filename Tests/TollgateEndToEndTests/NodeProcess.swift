@@ -16,14 +16,21 @@ final class NodeProcess {
     let extraArguments: [String]
     /// The port asked for: 0 for any free one.
     let requestedPort: Int
+    /// A command the node runs under, e.g. `setpriv --reuid …` to serve as another user; empty: none.
+    let launcher: [String]
+    /// Where the port file goes: the node directory unless the node cannot write there.
+    let portFileDirectory: URL
     private var process: Process?
     private(set) var port = 0
 
-    /// Starts serving `directory` with `extraArguments` added to `node serve`, on `port` (0: any free one).
-    init(directory: URL, extraArguments: [String] = [], port: Int = 0) throws {
+    /// Starts serving `directory` with `extraArguments` added to `node serve`, on `port` (0: any free one),
+    /// under `launcher`, writing its port file to `portFileDirectory` (default: the node directory).
+    init(directory: URL, extraArguments: [String] = [], port: Int = 0, launcher: [String] = [], portFileDirectory: URL? = nil) throws {
         self.directory = directory
         self.extraArguments = extraArguments
         self.requestedPort = port
+        self.launcher = launcher
+        self.portFileDirectory = portFileDirectory ?? directory
         try start()
     }
 
@@ -34,7 +41,7 @@ final class NodeProcess {
         }
     }
 
-    var portFile: URL { directory.appendingPathComponent("port") }
+    var portFile: URL { portFileDirectory.appendingPathComponent("port") }
     var logFile: URL { directory.appendingPathComponent("serve.log") }
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var processIdentifier: pid_t { process?.processIdentifier ?? 0 }
@@ -61,8 +68,8 @@ final class NodeProcess {
         let log = try FileHandle(forWritingTo: logFile)
         try log.seekToEnd()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TollgateBinary.path)
-        process.arguments = ["node", "serve", "--dir", directory.path, "--host", "127.0.0.1", "--port", String(requestedPort),
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? TollgateBinary.path)
+        process.arguments = (launcher.isEmpty ? [] : launcher.dropFirst() + [TollgateBinary.path]) + ["node", "serve", "--dir", directory.path, "--host", "127.0.0.1", "--port", String(requestedPort),
                              "--port-file", portFile.path] + extraArguments
         process.standardOutput = log
         process.standardError = log

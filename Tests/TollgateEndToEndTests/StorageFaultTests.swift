@@ -105,5 +105,103 @@ extension EndToEnd {
             // Received certificate, six sales, one activation, one delegation: the failed writes left no entry.
             #expect(store.entries.count == 1 + acknowledged.count + 2)
         }
+
+        /// How to run a node that file modes apply to: as it is when the tests do not run as root, or,
+        /// as root (which ignores file modes), as `nobody` through util-linux `setpriv` when the
+        /// `tollgate` binary is reachable by other users. Nil when neither is possible.
+        static let unprivileged: (launcher: [String], owner: (uid_t, gid_t)?)? = {
+            guard getuid() == 0 else { return ([], nil) }
+            guard let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+            // Every directory above the binary must let others through, and the binary let them run it.
+            var url = URL(fileURLWithPath: TollgateBinary.path).resolvingSymlinksInPath()
+            var info = stat()
+            guard stat(url.path, &info) == 0, info.st_mode & S_IXOTH != 0 else { return nil }
+            while url.path != "/" {
+                url.deleteLastPathComponent()
+                guard stat(url.path, &info) == 0, info.st_mode & S_IXOTH != 0 else { return nil }
+            }
+            return ([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"], (65534, 65534))
+        }()
+
+        /// Sets the modes of the node directory and its files: read-only, or back to what a node writes.
+        static func setModes(of directory: URL, writable: Bool, owner: (uid_t, gid_t)?) throws {
+            let manager = FileManager.default
+            for name in try manager.contentsOfDirectory(atPath: directory.path) {
+                let path = directory.appendingPathComponent(name).path
+                if let (uid, gid) = owner { try #require(chown(path, uid, gid) == 0, "chown \(path)") }
+                let secret = name == "node.key" || name == "operator.token"
+                try #require(chmod(path, writable ? (secret ? 0o600 : 0o644) : (secret ? 0o400 : 0o444)) == 0, "chmod \(path)")
+            }
+            if let (uid, gid) = owner { try #require(chown(directory.path, uid, gid) == 0) }
+            try #require(chmod(directory.path, writable ? 0o755 : 0o555) == 0)
+        }
+
+        /// A node started on a directory it cannot write (after a clean stop, or after SIGKILL left its
+        /// WAL behind with acknowledged commits in it) serves what it holds, refuses writes naming the
+        /// directory as read-only, and takes them once the directory is writable again, without a restart.
+        @Test(.enabled(if: unprivileged != nil, "running as root, which ignores file modes, without setpriv or with a tollgate binary other users cannot reach"),
+              arguments: [false, true])
+        func readOnlyDirectoryServesReadsAndTakesWritesOnceWritable(killed: Bool) throws {
+            let setup = try #require(Self.unprivileged)
+            let agent = try AgentFixture("read-only")
+            let api = try agent.client()
+            var sale = AgentFixture.sale
+            sale["seats"] = 2
+            var acknowledged: [String: String] = [:]
+            for _ in 0..<3 {
+                let file = try api.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: sale)
+                acknowledged[try SignedLicense(compact: file.license).hash] = file.license
+            }
+            let recorded = try api.get("/v1/log/checkpoint").bodyText
+            let last = try SignedLicense(compact: try api.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: sale).license)
+            acknowledged[last.hash] = last.compact
+            if killed { agent.node.kill() } else { agent.node.expectCleanExit() }
+
+            let directory = agent.node.directory
+            let runtime = agent.scratch.url.appendingPathComponent("run")
+            try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true)
+            try #require(chmod(runtime.path, 0o777) == 0)
+            try Self.setModes(of: directory, writable: false, owner: setup.owner)
+            defer { try? Self.setModes(of: directory, writable: true, owner: nil) }
+            let node = try NodeProcess(directory: directory, launcher: setup.launcher, portFileDirectory: runtime)
+            let operatorAPI = try NodeAPIClient(node)
+            let customer = try NodeAPIClient(baseURL: node.baseURL, token: nil)
+
+            // Reads: health, exactly the acknowledged licenses, a license's status, the recorded checkpoint.
+            #expect(try operatorAPI.get("/healthz").status.code == 200)
+            let listed = try operatorAPI.expect([Wire.LicenseRow].self, status: 200, .get, "/v1/licenses")
+            #expect(Dictionary(uniqueKeysWithValues: listed.map { ($0.hash, $0.license) }) == acknowledged)
+            #expect(try customer.get("/v1/licenses/\(last.hash)/status").status.code == 200)
+            let checkpoint = try operatorAPI.get("/v1/log/checkpoint")
+            #expect(checkpoint.status.code == 200 && checkpoint.bodyText == recorded, "\(checkpoint.status.code): \(checkpoint.bodyText)")
+
+            // Writes: refused, naming the directory.
+            let machine = try TestMachine()
+            for (what, response) in [("a sale", try operatorAPI.send(.post, "/v1/licenses", json: sale)),
+                                     ("an activation", try customer.send(.post, "/v1/activations", body: try machine.body(.activate, license: last.hash),
+                                                                         contentType: "application/jose"))] {
+                #expect(response.status.code == 503, "\(what): \(response.bodyText)")
+                #expect(response.problemDetails?.type == ProblemType.named("storage-read-only"), "\(what): \(response.bodyText)")
+                #expect(response.problemDetails?.detail?.contains(directory.path) == true, "\(what): \(response.bodyText)")
+            }
+
+            // Writable again: the same process takes writes.
+            try Self.setModes(of: directory, writable: true, owner: setup.owner)
+            let after = try SignedLicense(compact: try operatorAPI.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: sale).license)
+            acknowledged[after.hash] = after.compact
+            #expect(after.payload.seats.start == last.payload.seats.end)
+            let receipt = try customer.expect(Wire.Receipt.self, status: 201, .post, "/v1/activations",
+                                              body: try machine.body(.activate, license: last.hash), contentType: "application/jose")
+            let final = try operatorAPI.get("/v1/log/checkpoint")
+            #expect(final.status.code == 200)
+            node.expectCleanExit()
+
+            let store = try node.checkStore(against: final.bodyText)
+            #expect(store.integrity == "ok")
+            #expect(store.problems.isEmpty, "\(store.problems.prefix(5))")
+            let logged = Set(store.entries.map { String(decoding: $0.bytes, as: UTF8.self) })
+            #expect(acknowledged.values.allSatisfy(logged.contains) && logged.contains(receipt.activation))
+            #expect(store.entries.count == 1 + acknowledged.count + 1)
+        }
     }
 }

@@ -75,7 +75,8 @@ struct NodeDirectory {
         _ = try lock()
         let key = try Ed25519PrivateKey(contentsOf: keyURL)
         let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: anchorURL))
-        let database = try SQLiteDatabase(path: databaseURL.path)
+        // A directory that cannot be written still serves what it holds; writes name the directory as read-only.
+        let database = try SQLiteDatabase(path: databaseURL.path, allowingReadOnly: true)
         let store = try NodeStore(database: database)
         return LicensingNode(identity: NodeIdentity(name: config.name, key: key, anchor: anchor), store: store, ids: ids)
     }

@@ -37,7 +37,12 @@ final class NodeDirectoryLock: Sendable {
     private init(directory: URL) throws {
         self.directory = directory.path
         url = directory.appendingPathComponent("node.lock")
-        let fd = Glibc.open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        var fd = Glibc.open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 && (errno == EACCES || errno == EROFS) {
+            // A read-only directory: flock needs no write access, so the lock still keeps out a second
+            // process; only the record of who holds it cannot be written.
+            fd = Glibc.open(url.path, O_RDONLY | O_CLOEXEC)
+        }
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw CommandFailure("cannot lock the node directory \(directory.path): opening \(url.path) failed: \(reason)")
