@@ -19,9 +19,14 @@ enum APIProblem {
         }
         // Refusals by a certificate rule get one type per rule; malformed input keeps the generic type.
         let byRule: Set<NodeError.Code> = [.ruleViolation, .certificateRejected, .licenseInvalid]
+        // A storage failure the store could classify says what to fix: `storage-full`, `storage-read-only`.
         let type = error.rule.flatMap { byRule.contains(error.code) ? "\(base)rule/\($0.rawValue)" : nil }
+            ?? error.storageCondition.map { "\(base)storage-\($0.rawValue.replacingOccurrences(of: "_", with: "-"))" }
             ?? base + error.code.rawValue.replacingOccurrences(of: "_", with: "-")
-        return .problem(ProblemDetails(type: type, title: title(error), status: status.code, detail: error.reason))
+        var headers = HTTPHeaders()
+        // Space coming back or the directory made writable again is an operator's step, not a moment's wait.
+        if error.storageCondition != nil { headers.add(name: "Retry-After", value: "30") }
+        return .problem(ProblemDetails(type: type, title: title(error), status: status.code, detail: error.reason), headers: headers)
     }
 
     static func title(_ error: NodeError) -> String {
@@ -39,7 +44,12 @@ enum APIProblem {
         case .licenseInvalid: "The license is not valid"
         case .syncOverdue: "Sync with the parent first"
         case .logConflict: "The log does not extend what is held"
-        case .storage: "The node could not store the change"
+        case .storage:
+            switch error.storageCondition {
+            case .full?: "The node's disk is full"
+            case .readOnly?: "The node's directory is read-only"
+            case nil: "The node could not store the change"
+            }
         default: "Refused"
         }
     }

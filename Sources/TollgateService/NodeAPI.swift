@@ -49,6 +49,21 @@ public final class NodeAPI: Sendable {
         }
     }
 
+    /// A checkpoint of the log as it is now; while the store cannot record a new one (a full disk, a
+    /// read-only directory), the last one recorded, which the log extends. A checkpoint is never handed
+    /// out unrecorded: the record is what keeps the node from contradicting it later.
+    private func publishedCheckpoint(at now: Int64) throws(NodeError) -> SignedCheckpoint {
+        let failure: NodeError
+        do {
+            return try executor.perform { node throws(NodeError) in try node.signCheckpoint(at: now) }
+        } catch {
+            failure = error
+        }
+        guard failure.storageCondition != nil,
+              let recorded = try executor.perform({ node throws(NodeError) in try node.latestCheckpoint() }) else { throw failure }
+        return recorded
+    }
+
     struct Route {
         let method: String
         let parts: [String]
@@ -87,7 +102,7 @@ public final class NodeAPI: Sendable {
 
         // Log: checkpoints and proofs are public.
         } else if route.matches("GET", ["v1", "log", "checkpoint"]) {
-            let checkpoint = try executor.perform { node throws(NodeError) in try node.signCheckpoint(at: now) }
+            let checkpoint = try publishedCheckpoint(at: now)
             return .text(checkpoint.text)
         } else if route.matches("GET", ["v1", "log", "proof", "inclusion"]) {
             let index = try integer(request, "index"), size = try integer(request, "size")

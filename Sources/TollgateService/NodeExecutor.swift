@@ -222,7 +222,8 @@ public final class NodeExecutor {
             return (true, next)
         } catch {
             node.discardCaches()
-            for job in batch { job.fail(NodeError(.storage, "the batch could not be committed: \(error)")) }
+            let failure = NodeError(storing: error, databasePath: node.store.database.path)
+            for job in batch { job.fail(failure) }
             return (false, next)
         }
     }
@@ -286,7 +287,7 @@ public final class NodeExecutor {
         } catch is NodeError {
             // Already handed to the caller; the savepoint is rolled back.
         } catch {
-            job.fail(NodeError(.storage, "\(error)"))
+            job.fail(NodeError(storing: error, databasePath: node.store.database.path))
         }
     }
 

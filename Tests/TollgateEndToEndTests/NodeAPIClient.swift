@@ -12,10 +12,13 @@ final class NodeAPIClient {
     let token: String?
     private let http: HTTPClient
 
-    init(baseURL: String, token: String?, timeout: Duration = .seconds(15)) throws {
+    /// `maxResponseBody` above the client's default suits listings of a long run's many thousand objects.
+    init(baseURL: String, token: String?, timeout: Duration = .seconds(15), maxResponseBody: Int? = nil) throws {
         self.baseURL = baseURL
         self.token = token
-        http = try HTTPClient(configuration: HTTPClientConfiguration(connectTimeout: .seconds(5), timeout: timeout))
+        var configuration = HTTPClientConfiguration(connectTimeout: .seconds(5), timeout: timeout)
+        if let maxResponseBody { configuration.maxResponseBodySize = maxResponseBody }
+        http = try HTTPClient(configuration: configuration)
     }
 
     convenience init(_ node: NodeProcess) throws {

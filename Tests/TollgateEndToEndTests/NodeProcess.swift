@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Testing
+import TollgateCrypto
+import TollgateLedger
 
 /// A `tollgate node serve` process on 127.0.0.1 with an ephemeral port read from its port file.
 /// Its output goes to `serve.log` in the node directory. A process still running when the value
@@ -14,14 +16,21 @@ final class NodeProcess {
     let extraArguments: [String]
     /// The port asked for: 0 for any free one.
     let requestedPort: Int
+    /// A command the node runs under, e.g. `setpriv --reuid …` to serve as another user; empty: none.
+    let launcher: [String]
+    /// Where the port file goes: the node directory unless the node cannot write there.
+    let portFileDirectory: URL
     private var process: Process?
     private(set) var port = 0
 
-    /// Starts serving `directory` with `extraArguments` added to `node serve`, on `port` (0: any free one).
-    init(directory: URL, extraArguments: [String] = [], port: Int = 0) throws {
+    /// Starts serving `directory` with `extraArguments` added to `node serve`, on `port` (0: any free one),
+    /// under `launcher`, writing its port file to `portFileDirectory` (default: the node directory).
+    init(directory: URL, extraArguments: [String] = [], port: Int = 0, launcher: [String] = [], portFileDirectory: URL? = nil) throws {
         self.directory = directory
         self.extraArguments = extraArguments
         self.requestedPort = port
+        self.launcher = launcher
+        self.portFileDirectory = portFileDirectory ?? directory
         try start()
     }
 
@@ -32,7 +41,7 @@ final class NodeProcess {
         }
     }
 
-    var portFile: URL { directory.appendingPathComponent("port") }
+    var portFile: URL { portFileDirectory.appendingPathComponent("port") }
     var logFile: URL { directory.appendingPathComponent("serve.log") }
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var processIdentifier: pid_t { process?.processIdentifier ?? 0 }
@@ -59,8 +68,8 @@ final class NodeProcess {
         let log = try FileHandle(forWritingTo: logFile)
         try log.seekToEnd()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TollgateBinary.path)
-        process.arguments = ["node", "serve", "--dir", directory.path, "--host", "127.0.0.1", "--port", String(requestedPort),
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? TollgateBinary.path)
+        process.arguments = (launcher.isEmpty ? [] : launcher.dropFirst() + [TollgateBinary.path]) + ["node", "serve", "--dir", directory.path, "--host", "127.0.0.1", "--port", String(requestedPort),
                              "--port-file", portFile.path] + extraArguments
         process.standardOutput = log
         process.standardError = log
@@ -131,5 +140,66 @@ final class NodeProcess {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+}
+
+extension NodeProcess {
+    /// What a stopped node's SQLite file says about itself, read straight from the file.
+    struct StoreCheck {
+        /// `PRAGMA integrity_check`'s answer: "ok" for a sound file.
+        var integrity: String
+        /// The node's own log, every entry checked against its stored leaf hash.
+        var entries: [LogEntry]
+        /// Everything that does not hold: the log's root recomputed from its entries against the
+        /// signed checkpoint and the stored tree, inclusion proofs of sampled entries.
+        var problems: [String]
+    }
+
+    /// Checks the store of this node, which must be stopped, against `checkpointText`, a checkpoint
+    /// it served: the signature with the node's key, the root recomputed from the entries' bytes
+    /// (RFC 6962, written out here independently of the ledger's code) at the checkpoint's size and
+    /// at the whole log's, and an inclusion proof of `sampledProofs` entries spread over the log.
+    func checkStore(against checkpointText: String, sampledProofs: Int = 64) throws -> StoreCheck {
+        precondition(!isRunning, "stop the node before reading its store")
+        let database = try SQLiteDatabase(path: directory.appendingPathComponent("node.sqlite").path)
+        let integrity = try database.query("PRAGMA integrity_check").map { try $0.text(0) }.joined(separator: "; ")
+        let log = try MerkleLog(database: database, name: "node")
+        let size = try log.size
+        let entries = try log.entries(in: 0..<size)
+        var problems: [String] = []
+        let leaves = entries.map { SHA256Digest.hash([0x00] + $0.bytes) }
+        let origin = String(checkpointText.prefix { $0 != "\n" })
+        let key = try Ed25519PublicKey(contentsOf: directory.appendingPathComponent("node.pub"))
+        let checkpoint = try SignedCheckpoint(verifying: checkpointText, name: origin, publicKey: key).checkpoint
+        if checkpoint.size > size {
+            problems.append("the checkpoint covers \(checkpoint.size) entries, the log holds \(size)")
+        } else if Self.rootHash(leaves[0..<Int(checkpoint.size)]) != checkpoint.rootHash {
+            problems.append("the root of the first \(checkpoint.size) entries differs from the signed checkpoint's")
+        }
+        let root = Self.rootHash(leaves[...])
+        if try log.rootHash() != root { problems.append("the stored tree's root differs from the one recomputed from the entries") }
+        let step = max(1, Int(size) / max(1, sampledProofs))
+        for index in stride(from: 0, to: Int(size), by: step) + (size > 0 ? [Int(size) - 1] : []) {
+            do {
+                try MerkleProof.verifyInclusion(leafHash: leaves[index], index: UInt64(index), size: size,
+                                                proof: try log.inclusionProof(index: UInt64(index), size: size), rootHash: root)
+            } catch {
+                problems.append("entry \(index): \(error)")
+            }
+        }
+        return StoreCheck(integrity: integrity, entries: entries, problems: problems)
+    }
+
+    /// RFC 6962 §2.1: the Merkle tree hash of `leaves` (already leaf-hashed).
+    static func rootHash(_ leaves: ArraySlice<[UInt8]>) -> [UInt8] {
+        switch leaves.count {
+        case 0: return SHA256Digest.hash([UInt8]())
+        case 1: return leaves[leaves.startIndex]
+        default:
+            var split = 1
+            while split * 2 < leaves.count { split *= 2 }
+            let middle = leaves.startIndex + split
+            return SHA256Digest.hash([0x01] + rootHash(leaves[..<middle]) + rootHash(leaves[middle...]))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// Owns one `sqlite3*` handle and is the single place the wrapper's checked SQLite calls go through.
 ///
@@ -36,18 +37,35 @@ final class SQLiteConnection {
         if let injected = faultInjector?(SQLiteCall(kind: kind, sql: sql)) {
             throw SQLiteError(resultCode: injected, message: "injected fault in \(kind)", sql: sql)
         }
+        errno = 0
         let rc = body()
-        guard accepted.contains(rc) else { throw error(rc, sql: sql) }
+        // What the operating system answered the failing call with (`sqlite3_system_errno` reads 0 for
+        // a failed WAL write on the SQLite versions we run on; errno right after the call still holds it).
+        let systemError = errno
+        guard accepted.contains(rc) else { throw error(rc, sql: sql, systemError: systemError) }
         return rc
     }
 
-    /// The error for a failed call, with SQLite's message for this connection.
-    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+    /// The error for a failed call, with SQLite's message for this connection and `systemError`,
+    /// the errno the call left.
+    func error(_ rc: Int32, sql: String?, systemError: Int32) -> SQLiteError {
         let message = String(cString: sqlite3_errmsg(handle))
         let extended = sqlite3_extended_errcode(handle)
         // The connection's last error can be a different, earlier one when `rc` came from elsewhere.
         let code = (extended & 0xff) == (rc & 0xff) ? extended : rc
-        return SQLiteError(resultCode: code, message: message, sql: sql)
+        var error = SQLiteError(resultCode: code, message: message, sql: sql)
+        if (code & 0xff) == SQLITE_IOERR {
+            // SQLite answers a write refused for lack of space with SQLITE_FULL only when the write was
+            // cut short; one refused outright (ENOSPC, EFBIG past a file size limit, EDQUOT) or on a
+            // file system that became read-only comes back as a plain I/O error: classify it by errno.
+            switch systemError {
+            case ENOSPC, EFBIG, EDQUOT: error.code = .diskFull
+            case EROFS: error.code = .readOnly
+            default: break
+            }
+            if systemError != 0 { error.reason += " (\(String(cString: strerror(systemError))))" }
+        }
+        return error
     }
 
     /// Whether a transaction is open (autocommit is off).

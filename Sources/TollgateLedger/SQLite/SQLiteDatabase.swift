@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// One connection to a node's SQLite file, set up for durability: WAL journal, `synchronous=FULL`,
 /// foreign keys enforced, and a busy timeout; temporary files are kept in memory. A file
@@ -10,16 +11,21 @@ import CSQLite
 /// Group related writes with ``transaction(_:)``; the Merkle log and the node's own tables share one
 /// connection so that both change in the same transaction.
 public final class SQLiteDatabase {
-    let connection: SQLiteConnection
+    /// The connection in use; replaced once when a store opened read-only becomes writable.
+    private(set) var connection: SQLiteConnection
     /// The file path, or `:memory:`.
     public let path: String
+    private let busyTimeoutMilliseconds: Int32
+    /// Whether the file was opened read-only because it could not be written (see `init`); writes
+    /// then fail with `.readOnly` until the next transaction finds it writable again.
+    public private(set) var isReadOnly = false
     private var statements: [String: SQLiteStatement] = [:]
     private var transactionDepth = 0
     /// Set when a ROLLBACK failed, so the open transaction is rolled back before the next one starts.
     private var pendingRollback = false
     /// Set when a savepoint could not be rolled back, so the enclosing transaction must not commit.
     private var savepointRollbackFailed = false
-    /// Checkpoints the WAL of a file database in the background; nil for an in-memory one.
+    /// Checkpoints the WAL of a file database in the background; nil for an in-memory or read-only one.
     private var checkpointer: WALCheckpointer?
     /// Whether a Merkle log found its tables here once (the schema only ever grows).
     var hasMerkleLogTables = false
@@ -29,14 +35,36 @@ public final class SQLiteDatabase {
     private var merkleFrontiers: [Int64: (size: UInt64, hashes: [[UInt8]], rollbacks: UInt64)] = [:]
 
     /// Opens or creates the database at `path` (`":memory:"` for a private in-memory one).
+    ///
+    /// With `allowingReadOnly`, a file that exists but cannot be written (its directory or the file
+    /// read-only) is opened for reading instead of failing: what is stored can still be served, every
+    /// write fails with `.readOnly`, and the first transaction after the file became writable again
+    /// reopens it for writing. The caller must be the file's only writer (a node holds its directory's
+    /// lock), since a read-only open without a WAL file assumes nobody changes the file meanwhile.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000,
-                faultInjector: SQLiteFaultInjector? = nil) throws(SQLiteError) {
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        connection = try SQLiteConnection(path: path, flags: flags, faultInjector: faultInjector)
+                faultInjector: SQLiteFaultInjector? = nil, allowingReadOnly: Bool = false) throws(SQLiteError) {
         self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        do {
+            connection = try Self.connect(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, faultInjector: faultInjector)
+            // SQLite opens a file it may not write for reading only, without an error, when its WAL
+            // files are there already (the last writer was killed).
+            isReadOnly = sqlite3_db_readonly(connection.handle, "main") == 1
+        } catch where allowingReadOnly && error.code == .readOnly {
+            connection = try Self.connectReadOnly(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, faultInjector: faultInjector)
+            isReadOnly = true
+        }
+        if !isReadOnly && path != ":memory:" { startCheckpointer() }
+    }
+
+    /// A read-write connection set up for durability: WAL journal, `synchronous=FULL`, foreign keys.
+    private static func connect(path: String, busyTimeoutMilliseconds: Int32,
+                                faultInjector: SQLiteFaultInjector?) throws(SQLiteError) -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                              faultInjector: faultInjector)
         let handle = connection.handle
         try connection.call(.open, "busy_timeout") { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
-        let mode = try query("PRAGMA journal_mode=WAL").first?.text(0)
+        let mode = try SQLiteStatement(connection: connection, sql: "PRAGMA journal_mode=WAL").run().first?.text(0)
         // An in-memory database keeps its journal in memory; every file database must be in WAL mode.
         guard mode == "wal" || mode == "memory" else {
             throw SQLiteError(.cannotOpen, "journal_mode=WAL was refused (mode is \(mode ?? "unknown"))", sql: "PRAGMA journal_mode=WAL")
@@ -44,12 +72,66 @@ public final class SQLiteDatabase {
         // Temporary files, such as the journal a savepoint is rolled back from, stay in memory: they
         // are never part of what a crash recovers, and a group commit's savepoints outgrow the
         // in-memory part of a file journal, which would cost a file created and deleted per batch.
-        try executeScript("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")
-        if mode == "wal" {
-            let checkpointer = WALCheckpointer(path: path)
-            sqlite3_wal_hook(handle, WALCheckpointer.hook, Unmanaged.passUnretained(checkpointer).toOpaque())
-            self.checkpointer = checkpointer
+        try execute(script: "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", on: connection)
+        return connection
+    }
+
+    /// A read-only connection to a file that cannot be written. With a WAL file left behind (the last
+    /// writer was killed) SQLite reads it through the existing `-shm`; without one, the file alone holds
+    /// everything committed, and `immutable` lets SQLite read it without creating a `-shm` it may not.
+    private static func connectReadOnly(path: String, busyTimeoutMilliseconds: Int32,
+                                        faultInjector: SQLiteFaultInjector?) throws(SQLiteError) -> SQLiteConnection {
+        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        let connection: SQLiteConnection
+        if access(path + "-wal", F_OK) == 0 {
+            connection = try SQLiteConnection(path: path, flags: flags, faultInjector: faultInjector)
+        } else {
+            let encoded = path.utf8.map { byte -> String in
+                let plain = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || "/-_.~".utf8.contains(byte)
+                return plain ? String(UnicodeScalar(byte)) : "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }.joined()
+            connection = try SQLiteConnection(path: "file:\(encoded)?immutable=1", flags: flags | SQLITE_OPEN_URI, faultInjector: faultInjector)
         }
+        let handle = connection.handle
+        try connection.call(.open, "busy_timeout") { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+        try execute(script: "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", on: connection)
+        return connection
+    }
+
+    private static func execute(script sql: String, on connection: SQLiteConnection) throws(SQLiteError) {
+        let handle = connection.handle
+        try connection.call(.exec, sql) { sqlite3_exec(handle, sql, nil, nil, nil) }
+    }
+
+    private func startCheckpointer() {
+        let checkpointer = WALCheckpointer(path: path)
+        sqlite3_wal_hook(connection.handle, WALCheckpointer.hook, Unmanaged.passUnretained(checkpointer).toOpaque())
+        self.checkpointer = checkpointer
+    }
+
+    /// Opens the file for writing again if it was opened read-only and can be written now; the
+    /// statements and Merkle frontiers of the read-only connection are dropped with it.
+    private func reopenIfWritable() {
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        guard access(directory.isEmpty ? "." : directory, W_OK) == 0, access(path, W_OK) == 0,
+              let placeholder = try? SQLiteConnection(path: ":memory:", flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, faultInjector: nil)
+        else { return }
+        let faultInjector = connection.faultInjector
+        // The read-only connection is closed first: SQLite shares one `-shm` mapping per file within
+        // a process, and a new connection beside a read-only one would be read-only too.
+        statements.removeAll()
+        merkleFrontiers.removeAll()
+        pendingRollback = false
+        connection = placeholder
+        if let fresh = try? Self.connect(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, faultInjector: faultInjector),
+           sqlite3_db_readonly(fresh.handle, "main") == 0 {
+            connection = fresh
+            isReadOnly = false
+            startCheckpointer()
+        } else if let readOnly = try? Self.connectReadOnly(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, faultInjector: faultInjector) {
+            connection = readOnly
+        }
+        // Otherwise the placeholder, which holds no table, fails every statement until the next transaction tries again.
     }
 
     deinit {
@@ -135,6 +217,7 @@ public final class SQLiteDatabase {
         if transactionDepth > 0 {
             return try savepoint(body)
         }
+        if isReadOnly { reopenIfWritable() }
         if pendingRollback {
             try control("ROLLBACK")
             pendingRollback = false
@@ -216,4 +299,8 @@ public final class SQLiteDatabase {
     func rememberMerkleFrontier(_ hashes: [[UInt8]], log: Int64, size: UInt64) {
         merkleFrontiers[log] = (size, hashes, rollbacks)
     }
+}
+
+private extension String {
+    func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
 }

@@ -23,13 +23,17 @@ public struct SchemaMigrations: Hashable {
         guard current <= latestVersion else {
             throw SQLiteError(.schemaTooNew, "the database is at schema version \(current), newer than the \(latestVersion) this build knows; run a newer Tollgate on it")
         }
-        try db.transaction {
-            try db.executeScript("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL
-                ) STRICT;
-                """)
+        // Created only when missing, so a store that is up to date opens without writing (read-only too).
+        let hasTable = try db.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").first?.int64(0) == 1
+        if !hasTable {
+            try db.transaction {
+                try db.executeScript("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL
+                    ) STRICT;
+                    """)
+            }
         }
         let recorded = try db.query("SELECT version, name FROM schema_migrations ORDER BY version")
         guard recorded.count == Int(current) else {

@@ -19,6 +19,13 @@ extension LicensingNode {
         return try storage { try checkpoints.signCheckpoint(at: now) }
     }
 
+    /// The checkpoint signed and recorded last, if any: what the node can still publish while its
+    /// store cannot record a new one (a full disk, a read-only directory), since the log extends it.
+    public func latestCheckpoint() throws(NodeError) -> SignedCheckpoint? {
+        let checkpoints = try checkpoints
+        return try storage { try checkpoints.latest() }
+    }
+
     public func logSize() throws(NodeError) -> UInt64 {
         try storage { try store.log.size }
     }

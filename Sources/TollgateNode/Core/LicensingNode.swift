@@ -200,7 +200,7 @@ public final class LicensingNode {
         } catch let error as VerificationError {
             throw NodeError(.invalidRequest, error)  // an object to sign broke a limit: nothing was signed
         } catch {
-            throw NodeError(.storage, "\(error)")
+            throw NodeError(storing: error, databasePath: store.database.path)
         }
     }
 

@@ -1,4 +1,5 @@
 import TollgateCertificates
+import TollgateLedger
 
 /// Why a node refused or failed an operation.
 public struct NodeError: Error, Hashable, CustomStringConvertible {
@@ -41,11 +42,32 @@ public struct NodeError: Error, Hashable, CustomStringConvertible {
     public var reason: String
     /// The verifier rule behind a `.ruleViolation` or `.certificateRejected`.
     public var rule: VerificationError.Rule?
+    /// What the store ran into, for a `.storage` failure it could classify (a full disk, a read-only directory).
+    public var storageCondition: StorageCondition?
 
     public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil) {
         self.code = code
         self.reason = reason
         self.rule = rule
+    }
+
+    /// The `.storage` failure for `error`, raised while writing or reading the store at `databasePath`:
+    /// a full disk and a read-only store are told apart and name the node directory, so the operator
+    /// knows what to fix; nothing of the operation was kept either way.
+    public init(storing error: any Error, databasePath: String) {
+        let directory = databasePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        switch (error as? SQLiteError)?.code {
+        case .diskFull?:
+            self.init(.storage, "the disk holding the node directory \(directory) is full (or a file size limit was reached), so nothing of "
+                      + "this change was kept; reads are still served, and writes are taken again as soon as there is space: \(error)")
+            storageCondition = .full
+        case .readOnly?:
+            self.init(.storage, "the node directory \(directory) cannot be written, so nothing of this change was kept; reads are still "
+                      + "served, and writes are taken again once it is writable: \(error)")
+            storageCondition = .readOnly
+        default:
+            self.init(.storage, "\(error)")
+        }
     }
 
     init(_ code: Code, _ error: VerificationError) {

@@ -181,7 +181,7 @@ extension LicensingNode {
                     acked[node.keyID] = 0  // resend from the start, so the entry that differs is found
                 }
             } catch {
-                throw NodeError(.storage, "\(error)")
+                throw NodeError(storing: error, databasePath: store.database.path)
             }
         }
         return PushResponse(acked: acked, refused: refused)

@@ -56,7 +56,9 @@ enum NodeServeCommand: TollgateCommand {
         if let portFile = arguments.value("port-file") {
             try "\(server.port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
         }
-        Console.print("node \(node.identity.name) serving on \(scheme)://\(configuration.host):\(server.port) (key id \(node.identity.keyID))")
+        let url = "\(scheme)://\(configuration.host):\(server.port)"
+        try directory.lock().record(url: url)
+        Console.print("node \(node.identity.name) serving on \(url) (key id \(node.identity.keyID))")
         server.waitUntilStopped()
         syncAgent?.stop()
         executor.stop()

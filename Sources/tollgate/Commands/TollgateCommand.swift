@@ -14,12 +14,15 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// Writes to standard output and standard error.
+///
+/// A write that fails (output sent to a file on a full disk) is dropped: a node must not stop over
+/// its own console, and `write(_:)` would end the process on any error.
 enum Console {
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 }

@@ -63,12 +63,20 @@ struct NodeDirectory {
         }
     }
 
-    /// Opens the node: its key, trust anchor and store.
+    /// The lock that makes this process the directory's only writer (see ``NodeDirectoryLock``).
+    func lock() throws -> NodeDirectoryLock {
+        try NodeDirectoryLock.acquire(url)
+    }
+
+    /// Opens the node: its key, trust anchor and store. Takes the directory's lock first, so no
+    /// command opens a store another process has open, and a refused one has changed nothing.
     func open(ids: IdentifierSource = .secureRandom) throws -> LicensingNode {
         let config = try config()
+        _ = try lock()
         let key = try Ed25519PrivateKey(contentsOf: keyURL)
         let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: anchorURL))
-        let database = try SQLiteDatabase(path: databaseURL.path)
+        // A directory that cannot be written still serves what it holds; writes name the directory as read-only.
+        let database = try SQLiteDatabase(path: databaseURL.path, allowingReadOnly: true)
         let store = try NodeStore(database: database)
         return LicensingNode(identity: NodeIdentity(name: config.name, key: key, anchor: anchor), store: store, ids: ids)
     }
