@@ -212,7 +212,8 @@ extension HTTPBenchCommand {
             executor = NodeExecutor(node: node)
             let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try root.publicKey.pemRepresentation,
                               nodeName: "agent", clock: { TimeArgument.now })
-            server = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { request in api.handle(request) }
+            server = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+                                    headCheck: { head in api.checkHead(head) }) { request in api.handle(request) }
             api.attach { [server] in server.metrics }
             baseURL = "http://127.0.0.1:\(server.port)"
         }
