@@ -172,18 +172,4 @@ import TollgateHTTP
         #expect(metrics.headCheckRefusals == 2)
         #expect(metrics.peakBodyBytesInFlight == 5)
     }
-
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["TOLLGATE_LONG"] == "1"))
-    func eightThousandIdleConnectionsInProcess() throws {
-        // Client and server share this process's descriptors, so 8,000 is about the most a 20,000 limit allows.
-        _ = OpenFileLimit.raiseToHardLimit()
-        let server = try makeServer { $0.headTimeout = .seconds(120) }
-        defer { server.shutdown() }
-        let idle = try Self.openIdle(8_000, port: server.port, perAddress: 250)
-        #expect(eventually(timeout: .seconds(10)) { server.metrics.openConnections == 8_000 })
-        let probe = try RawConnection(port: server.port)
-        probe.send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n")
-        #expect(probe.readResponse()?.bodyText == "hello")
-        withExtendedLifetime(idle) {}
-    }
 }

@@ -4,7 +4,9 @@ public struct HTTPServerConfiguration {
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks an ephemeral port (read it back from `HTTPServer.port`).
     public var port: Int = 0
-    public var listenBacklog: Int = 128
+    /// Connections the kernel queues before `accept` (capped by `net.core.somaxconn`). A burst beyond it
+    /// has its SYNs dropped and retried after 1, 3, 7… seconds, so it is sized for floods, not for averages.
+    public var listenBacklog: Int = 4096
 
     /// Open connections beyond this are answered 503 and closed (over TLS: closed, as nothing can be sent
     /// before a handshake). An open connection costs one descriptor and a few hundred bytes on the event
