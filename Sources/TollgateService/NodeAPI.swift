@@ -329,6 +329,12 @@ public final class NodeAPI: Sendable {
             lines.append("tollgate_http_open_connections{node=\"\(nodeName)\"} \(metrics.openConnections)")
             lines.append("# TYPE tollgate_http_requests_served_total counter")
             lines.append("tollgate_http_requests_served_total{node=\"\(nodeName)\"} \(metrics.requestsServed)")
+            lines.append("# TYPE tollgate_http_idle_closed_when_crowded_total counter")
+            lines.append("tollgate_http_idle_closed_when_crowded_total{node=\"\(nodeName)\"} \(metrics.crowdedConnectionsClosed)")
+            lines.append("# TYPE tollgate_http_head_check_refusals_total counter")
+            lines.append("tollgate_http_head_check_refusals_total{node=\"\(nodeName)\"} \(metrics.headCheckRefusals)")
+            lines.append("# TYPE tollgate_http_body_bytes_in_flight gauge")
+            lines.append("tollgate_http_body_bytes_in_flight{node=\"\(nodeName)\"} \(metrics.bodyBytesInFlight)")
             lines.append("# TYPE tollgate_http_rejections_total counter")
             for (reason, count) in metrics.rejections.sorted(by: { "\($0.key)" < "\($1.key)" }) {
                 lines.append("tollgate_http_rejections_total{node=\"\(nodeName)\",reason=\"\(reason)\"} \(count)")

@@ -74,6 +74,7 @@ extension EndToEnd {
             #expect(try api.get("/healthz").status.code == 200)
             let metrics = try api.get("/metrics").bodyText
             #expect(metrics.contains("route=\"POST /v1/sync/push\"} 2"), "\(metrics)")
+            #expect(metrics.contains("tollgate_http_head_check_refusals_total{node=\"agent\"} 2"), "\(metrics)")
             agent.node.expectCleanExit()
         }
 
