@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, lowest first; a target only ever depends on targets above it in this list:
-//   C libraries (COpenSSL, CCurl, CSQLite)
+//   C libraries (COpenSSL, CCurl, CSQLite, CEpoll)
 //   TollgateCrypto        Ed25519, SHA-256, PEM, base64url, JWK thumbprints
 //   TollgateCertificates  signed objects (JWS) and the offline verifier
 //   TollgateLedger        SQLite store, Merkle log, checkpoints
@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         .target(name: "TollgateCrypto", dependencies: ["COpenSSL"]),
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
@@ -29,7 +30,7 @@ let package = Package(
         .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         // @ledger-targets
-        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl"]),
+        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll"]),
         // @http-targets
         .target(name: "TollgateNode", dependencies: ["TollgateCertificates", "TollgateLedger"]),
         .target(name: "TollgateService", dependencies: ["TollgateNode", "TollgateHTTP"]),

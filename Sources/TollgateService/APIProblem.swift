@@ -59,6 +59,10 @@ enum APIProblem {
                                 detail: "\(error)"))
     }
 
+    static let nodeSignatureRequired = HTTPResponse.problem(ProblemDetails(
+        type: base + "node-signature-required", title: "Node signature required", status: 401,
+        detail: "sync calls carry Tollgate-Node, Tollgate-Date, Tollgate-Nonce and Tollgate-Signature headers"))
+
     static let operatorTokenRequired = HTTPResponse.problem(ProblemDetails(
         type: base + "operator-token-required", title: "Operator token required", status: 401,
         detail: "send 'Authorization: Bearer <token>' with the node's operator token"))

@@ -31,6 +31,29 @@ public final class NodeAPI: Sendable {
         serverMetrics.withLock { $0 = metrics }
     }
 
+    /// The server's head check (`HTTPServer.HeadCheck`): a push must name a known child, a date inside
+    /// the window and an unused nonce in its signature headers before its body (up to the body cap,
+    /// 16 MiB for `node serve`) is read; anything else passes to `handle` once its body has arrived.
+    public func checkHead(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard head.method == .post, head.path.split(separator: "/", omittingEmptySubsequences: true) == ["v1", "sync", "push"] else {
+            return nil
+        }
+        let refusal: HTTPResponse
+        if let signature = RequestSignature(header: { head.headers[$0] }) {
+            let now = clock()
+            do {
+                _ = try executor.perform { node throws(NodeError) in try node.checkChildRequestHead(signature, at: now) }
+                return nil
+            } catch {
+                refusal = APIProblem.response(for: error)
+            }
+        } else {
+            refusal = APIProblem.nodeSignatureRequired
+        }
+        requestCounts.withLock { $0["POST /v1/sync/push", default: 0] += 1 }
+        return refusal
+    }
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let route = Route(method: request.method.rawValue, parts: parts)
@@ -117,8 +140,7 @@ public final class NodeAPI: Sendable {
         // Node-to-node calls, signed with the calling child's key.
         if route.matches("POST", ["v1", "sync", "push"]) || route.matches("GET", ["v1", "sync", "pull"]) {
             guard let signature = RequestSignature(header: { request.headers[$0] }) else {
-                return .problem(ProblemDetails(type: APIProblem.base + "node-signature-required", title: "Node signature required", status: 401,
-                                               detail: "sync calls carry Tollgate-Node, Tollgate-Date, Tollgate-Nonce and Tollgate-Signature headers"))
+                return APIProblem.nodeSignatureRequired
             }
             let target = request.path + (request.query.map { "?" + $0 } ?? "")
             let method = request.method.rawValue, body = request.body
@@ -128,6 +150,12 @@ public final class NodeAPI: Sendable {
                     return try node.answerPull(for: child, at: now)
                 }
                 return try .json(pull)
+            }
+            // The body's digest and signature are checked here, on the worker, before the body is parsed:
+            // a forged push costs a hash and one verification, not a parse of up to 16 MiB.
+            let sender = try executor.perform { node throws(NodeError) in try node.checkChildRequestHead(signature, at: now) }
+            guard signature.isValid(method: method, target: target, body: body, key: sender.publicKey) else {
+                throw NodeError(.unauthorized, "the request signature does not verify with \(sender.subject)'s key")
             }
             let push: PushRequest
             do {
@@ -318,6 +346,12 @@ public final class NodeAPI: Sendable {
                               samples: [([], UInt64(max(0, metrics.openConnections)))])
             exposition.family("tollgate_http_requests_served_total", "Requests answered by a handler.", type: "counter",
                               samples: [([], metrics.requestsServed)])
+            exposition.family("tollgate_http_idle_closed_when_crowded_total", "Idle connections closed early because the server was crowded.",
+                              type: "counter", samples: [([], metrics.crowdedConnectionsClosed)])
+            exposition.family("tollgate_http_head_check_refusals_total", "Requests refused from their head, before the body was read.",
+                              type: "counter", samples: [([], metrics.headCheckRefusals)])
+            exposition.family("tollgate_http_body_bytes_in_flight", "Request body bytes buffered now.", type: "gauge",
+                              samples: [([], UInt64(max(0, metrics.bodyBytesInFlight)))])
             exposition.family("tollgate_http_rejections_total", "Requests or connections the server refused itself, by rule.", type: "counter",
                               samples: metrics.rejections.sorted(by: { "\($0.key)" < "\($1.key)" }).map { ([("reason", "\($0.key)")], $0.value) })
         }

@@ -34,6 +34,7 @@ let commands: [any TollgateCommand.Type] = [
     SimRunCommand.self,
     SimSweepCommand.self,
     HTTPBenchCommand.self,
+    IdleClientsCommand.self,
 ]
 
 @MainActor func overview() -> String {

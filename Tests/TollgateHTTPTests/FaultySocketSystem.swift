@@ -82,4 +82,17 @@ final class FaultySocketSystem: SocketSystem {
     }
 
     func socketPair() throws(SocketErrno) -> (CInt, CInt) { try real.socketPair() }
+
+    func epollCreate() throws(SocketErrno) -> CInt { try real.epollCreate() }
+    func epollAdd(_ epoll: CInt, descriptor: CInt, events: EpollEvents) throws(SocketErrno) {
+        try real.epollAdd(epoll, descriptor: descriptor, events: events)
+    }
+    func epollModify(_ epoll: CInt, descriptor: CInt, events: EpollEvents) throws(SocketErrno) {
+        try real.epollModify(epoll, descriptor: descriptor, events: events)
+    }
+    func epollRemove(_ epoll: CInt, descriptor: CInt) throws(SocketErrno) { try real.epollRemove(epoll, descriptor: descriptor) }
+    func epollWait(_ epoll: CInt, maxEvents: Int, timeoutMilliseconds: CInt) throws(SocketErrno) -> [EpollEvent] {
+        note("epoll-wait")
+        return try real.epollWait(epoll, maxEvents: maxEvents, timeoutMilliseconds: timeoutMilliseconds)
+    }
 }

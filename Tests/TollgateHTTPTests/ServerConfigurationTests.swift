@@ -9,7 +9,9 @@ import TollgateHTTP
         #expect(configuration.maxHeadSize == 80 * 1024)
         #expect(configuration.maxBodySize == 1 << 20)
         #expect(configuration.idleTimeout == .seconds(30))
-        #expect(configuration.maxConnections == 256)
+        #expect(configuration.maxConnections == 16_384)
+        #expect(configuration.maxConnectionsPerPeer == 256)
+        #expect(configuration.maxBodyBytesInFlight == 64 << 20)
         #expect(configuration.tls == nil)
     }
 

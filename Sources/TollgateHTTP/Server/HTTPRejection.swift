@@ -34,6 +34,10 @@ public struct HTTPRejection: Error, Hashable, CustomStringConvertible {
         public static let versionNotSupported = Reason("version-not-supported", status: .httpVersionNotSupported,
                                                        title: "HTTP version not supported")
         public static let connectionLimit = Reason("connection-limit", status: .serviceUnavailable, title: "Too many connections")
+        public static let peerConnectionLimit = Reason("peer-connection-limit", status: .serviceUnavailable,
+                                                       title: "Too many connections from this address")
+        public static let bodyBudget = Reason("server-busy", status: .serviceUnavailable,
+                                              title: "Too many request bodies in flight")
     }
 
     public var reason: Reason

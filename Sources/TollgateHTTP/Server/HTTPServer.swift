@@ -5,10 +5,12 @@ import Synchronization
 
 /// An HTTP/1.1 server on POSIX sockets, with optional TLS through OpenSSL.
 ///
-/// One acceptor thread, one thread per open connection (so at most `maxConnections` plus one threads),
-/// non-blocking sockets and `poll` for every deadline. Requests are framed by `Content-Length` only;
-/// the limits in `HTTPServerConfiguration` are enforced before the handler runs, and the server's own
-/// refusals are `application/problem+json` with stable `type` URIs (see `HTTPRejection.Reason`).
+/// One event-loop thread owns every socket (epoll, non-blocking, TLS included) while it is idle or while
+/// a head or body is read and a response written, so an idle connection costs a descriptor and a few
+/// hundred bytes rather than a thread; a bounded pool of worker threads runs the handler on complete
+/// requests. Requests are framed by `Content-Length` only; the limits in `HTTPServerConfiguration` are
+/// enforced before the handler runs, and the server's own refusals are `application/problem+json` with
+/// stable `type` URIs (see `HTTPRejection.Reason`).
 ///
 /// ```swift
 /// let server = try HTTPServer(configuration: .init(port: 8080)) { request in
@@ -18,9 +20,14 @@ import Synchronization
 /// server.waitUntilStopped()
 /// ```
 public final class HTTPServer {
-    /// Answers one request. Runs on the connection's thread; may block (requests on other connections
-    /// proceed on their own threads).
+    /// Answers one request. Runs on a worker thread; may block (other connections are served meanwhile,
+    /// up to `workerThreads` handlers at once).
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    /// Looks at the head of a request that carries a body before any of the body is read: nil to read
+    /// it and go on to the handler, or a response to answer at once (the connection is then closed, the
+    /// body never buffered). Runs on a worker thread; may block. This is how a route refuses an
+    /// unauthenticated 16 MiB upload for the price of its head.
+    public typealias HeadCheck = @Sendable (HTTPRequestHead) -> HTTPResponse?
 
     private enum Phase {
         case running
@@ -32,26 +39,33 @@ public final class HTTPServer {
     /// The address the listening socket is bound to.
     public let localAddress: SocketAddress
     private let phase = Mutex(Phase.running)
-    private let acceptorExited = DispatchSemaphore(value: 0)
+    private let listenerClosed = DispatchSemaphore(value: 0)
     private let stopped = DispatchGroup()
 
     /// Binds, listens and starts accepting connections.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
                 socketSystem: any SocketSystem = POSIXSocketSystem(),
+                headCheck: HeadCheck? = nil,
                 handler: @escaping Handler) throws(HTTPServerError) {
         guard let address = SocketAddress(host: configuration.host, port: configuration.port) else {
             throw HTTPServerError(.invalidConfiguration, "'\(configuration.host)' port \(configuration.port) is not a numeric IPv4 or IPv6 address and port")
         }
-        guard configuration.maxConnections > 0, configuration.maxHeadSize > 0, configuration.maxBodySize >= 0,
-              configuration.maxHeaderCount >= 0 else {
-            throw HTTPServerError(.invalidConfiguration, "connection, head and body limits must be positive")
+        guard configuration.maxConnections > 0, configuration.maxConnectionsPerPeer > 0, configuration.maxHeadSize > 0,
+              configuration.maxBodySize >= 0, configuration.maxHeaderCount >= 0, configuration.workerThreads > 0 else {
+            throw HTTPServerError(.invalidConfiguration, "connection, head and body limits and the worker count must be positive")
+        }
+        guard configuration.maxBodyBytesInFlight >= configuration.maxBodySize else {
+            throw HTTPServerError(.invalidConfiguration,
+                                  "maxBodyBytesInFlight (\(configuration.maxBodyBytesInFlight)) must hold at least one body of maxBodySize (\(configuration.maxBodySize))")
         }
         let tls = try configuration.tls.map { tls throws(HTTPServerError) in try TLSContext(tls) }
         let wake: WakePipe
+        let mailbox: LoopMailbox
         do {
             wake = try WakePipe(system: socketSystem)
+            mailbox = try LoopMailbox(system: socketSystem)
         } catch {
-            throw HTTPServerError(.socket, "cannot create the wake socket pair: \(error)")
+            throw HTTPServerError(.socket, "cannot create the wake socket pairs: \(error)")
         }
         let listener = try Self.listen(on: address, backlog: configuration.listenBacklog, system: socketSystem)
         do {
@@ -60,15 +74,31 @@ public final class HTTPServer {
             try? socketSystem.close(listener)
             throw HTTPServerError(.bind, "getsockname failed: \(error)")
         }
-        core = ServerCore(configuration: configuration, system: socketSystem, handler: handler, wake: wake, tls: tls)
+        let epoll: CInt
+        do {
+            epoll = try socketSystem.epollCreate()
+        } catch {
+            try? socketSystem.close(listener)
+            throw HTTPServerError(.socket, "epoll_create1 failed: \(error)")
+        }
+        do {
+            for descriptor in [wake.readEnd, mailbox.readEnd, listener] {
+                try socketSystem.epollAdd(epoll, descriptor: descriptor, events: .readable)
+            }
+        } catch {
+            try? socketSystem.close(listener)
+            try? socketSystem.close(epoll)
+            throw HTTPServerError(.socket, "epoll_ctl failed: \(error)")
+        }
+        core = ServerCore(configuration: configuration, system: socketSystem, handler: handler, headCheck: headCheck, wake: wake, tls: tls)
         stopped.enter()
         let core = core
-        let exited = acceptorExited
+        let pool = WorkerPool(threads: configuration.workerThreads, core: core, mailbox: mailbox)
+        let closed = listenerClosed
         let thread = Thread {
-            Acceptor(listener: listener, core: core).run()
-            exited.signal()
+            EventLoop(core: core, epoll: epoll, listener: listener, mailbox: mailbox, pool: pool, listenerClosed: closed).run()
         }
-        thread.name = "tollgate-http-acceptor"
+        thread.name = "tollgate-http-loop"
         thread.start()
     }
 
@@ -119,7 +149,7 @@ public final class HTTPServer {
         }
         core.registry.beginDraining()
         core.wake.signal()
-        acceptorExited.wait()
+        listenerClosed.wait()
         let drained = core.registry.waitUntilEmpty(timeout: drainTimeout ?? core.configuration.drainTimeout)
         if !drained {
             core.registry.cutAll(system: core.system)

@@ -1,6 +1,6 @@
 /// A snapshot of the server's counters, for the service layer to render (for example as Prometheus text).
 public struct HTTPServerMetrics: Hashable {
-    /// Connections accepted and handed to a connection thread (not counting those refused at the cap).
+    /// Connections accepted and registered with the event loop (not counting those refused at a cap).
     public var connectionsAccepted: UInt64 = 0
     /// Connections currently open.
     public var openConnections: Int = 0
@@ -17,6 +17,15 @@ public struct HTTPServerMetrics: Hashable {
     public var tlsHandshakeFailures: UInt64 = 0
     /// `accept` calls that failed (for example `EMFILE`); the server backs off and keeps accepting.
     public var acceptErrors: UInt64 = 0
+    /// Idle connections closed early because more than `crowdedConnections` were open (also counted
+    /// in `idleConnectionsClosed`).
+    public var crowdedConnectionsClosed: UInt64 = 0
+    /// Requests the head check answered before their body was read.
+    public var headCheckRefusals: UInt64 = 0
+    /// Request body bytes buffered right now, and the most ever buffered at once (never above
+    /// `maxBodyBytesInFlight`).
+    public var bodyBytesInFlight: Int = 0
+    public var peakBodyBytesInFlight: Int = 0
 
     public init() {}
 

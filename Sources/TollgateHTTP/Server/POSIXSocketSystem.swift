@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 
 /// The real socket system calls. Calls interrupted by a signal (`EINTR`) are retried, except `close`.
@@ -85,6 +86,37 @@ public struct POSIXSocketSystem: SocketSystem {
         let type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
         _ = try check(socketpair(AF_UNIX, type, 0, &ends))
         return (ends[0], ends[1])
+    }
+
+    public func epollCreate() throws(SocketErrno) -> CInt {
+        try check(epoll_create1(CInt(EPOLL_CLOEXEC)))
+    }
+
+    public func epollAdd(_ epoll: CInt, descriptor: CInt, events: EpollEvents) throws(SocketErrno) {
+        try control(epoll, EPOLL_CTL_ADD, descriptor, events)
+    }
+
+    public func epollModify(_ epoll: CInt, descriptor: CInt, events: EpollEvents) throws(SocketErrno) {
+        try control(epoll, EPOLL_CTL_MOD, descriptor, events)
+    }
+
+    public func epollRemove(_ epoll: CInt, descriptor: CInt) throws(SocketErrno) {
+        try control(epoll, EPOLL_CTL_DEL, descriptor, [])
+    }
+
+    public func epollWait(_ epoll: CInt, maxEvents: Int, timeoutMilliseconds: CInt) throws(SocketErrno) -> [EpollEvent] {
+        var raw = [epoll_event](repeating: epoll_event(), count: max(1, maxEvents))
+        let count = try retrying { () throws(SocketErrno) in
+            try check(raw.withUnsafeMutableBufferPointer { Int(epoll_wait(epoll, $0.baseAddress, CInt($0.count), timeoutMilliseconds)) })
+        }
+        return raw[0..<count].map { EpollEvent(descriptor: CInt(truncatingIfNeeded: $0.data.u64), events: EpollEvents(rawValue: $0.events)) }
+    }
+
+    private func control(_ epoll: CInt, _ operation: CInt, _ descriptor: CInt, _ events: EpollEvents) throws(SocketErrno) {
+        var event = epoll_event()
+        event.events = events.rawValue
+        event.data.u64 = UInt64(UInt32(bitPattern: descriptor))
+        _ = try check(epoll_ctl(epoll, operation, descriptor, &event))
     }
 
     private func check<T: BinaryInteger>(_ result: T) throws(SocketErrno) -> T {

@@ -1,19 +1,21 @@
-/// What the acceptor and every connection thread share: configuration, system calls, handler and state.
+/// What the event loop and the worker threads share: configuration, system calls, handler and state.
 final class ServerCore: Sendable {
     let configuration: HTTPServerConfiguration
     let system: any SocketSystem
     let handler: HTTPServer.Handler
+    let headCheck: HTTPServer.HeadCheck?
     let metrics = MetricsRecorder()
     let registry: ConnectionRegistry
     let wake: WakePipe
     let tls: TLSContext?
 
     init(configuration: HTTPServerConfiguration, system: any SocketSystem, handler: @escaping HTTPServer.Handler,
-         wake: WakePipe, tls: TLSContext?) {
+         headCheck: HTTPServer.HeadCheck?, wake: WakePipe, tls: TLSContext?) {
         self.configuration = configuration
         self.system = system
         self.handler = handler
-        self.registry = ConnectionRegistry(limit: configuration.maxConnections)
+        self.headCheck = headCheck
+        self.registry = ConnectionRegistry(limit: configuration.maxConnections, peerLimit: configuration.maxConnectionsPerPeer)
         self.wake = wake
         self.tls = tls
     }

@@ -26,4 +26,14 @@ public protocol SocketSystem: Sendable {
     func close(_ descriptor: CInt) throws(SocketErrno)
     /// `socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC)`: two connected local sockets.
     func socketPair() throws(SocketErrno) -> (CInt, CInt)
+    /// `epoll_create1(EPOLL_CLOEXEC)`.
+    func epollCreate() throws(SocketErrno) -> CInt
+    /// `epoll_ctl(EPOLL_CTL_ADD)`, level-triggered, with the descriptor itself as the event's data.
+    func epollAdd(_ epoll: CInt, descriptor: CInt, events: EpollEvents) throws(SocketErrno)
+    /// `epoll_ctl(EPOLL_CTL_MOD)`.
+    func epollModify(_ epoll: CInt, descriptor: CInt, events: EpollEvents) throws(SocketErrno)
+    /// `epoll_ctl(EPOLL_CTL_DEL)`.
+    func epollRemove(_ epoll: CInt, descriptor: CInt) throws(SocketErrno)
+    /// `epoll_wait` for at most `maxEvents` events; an empty array on timeout. A negative timeout waits forever.
+    func epollWait(_ epoll: CInt, maxEvents: Int, timeoutMilliseconds: CInt) throws(SocketErrno) -> [EpollEvent]
 }

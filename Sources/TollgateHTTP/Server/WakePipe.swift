@@ -1,5 +1,5 @@
 /// A local socket pair whose read end becomes readable, for good, once the server starts shutting down;
-/// the acceptor and every idle connection poll it next to their socket, so one write wakes them all.
+/// the event loop watches it, so a write from any thread (shutdown, deinit) starts the drain.
 final class WakePipe: Sendable {
     let readEnd: CInt
     private let writeEnd: CInt

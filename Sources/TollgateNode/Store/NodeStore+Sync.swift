@@ -98,6 +98,11 @@ extension NodeStore {
         return try row.int64(0)
     }
 
+    /// Whether a signed request's nonce was recorded before (nothing is recorded).
+    func isRequestNonceUsed(_ nonce: String) throws -> Bool {
+        !(try database.query("SELECT 1 FROM request_nonces WHERE nonce = ?1", [.text(nonce)]).isEmpty)
+    }
+
     /// Records a signed request's nonce; false when it was seen before.
     func recordRequestNonce(_ nonce: String, keyID: String, at now: Int64) throws -> Bool {
         try database.execute("INSERT OR IGNORE INTO request_nonces (nonce, key_id, seen_at) VALUES (?1, ?2, ?3)",

@@ -52,6 +52,23 @@ extension LicensingNode {
         return child
     }
 
+    /// Checks what the headers of a node-signed request show before its body has arrived: the caller
+    /// is a direct child, the time is inside the window and the nonce is unused. Records nothing; the
+    /// whole request still goes through ``authenticateChild(_:method:target:body:at:)``. Lets the server
+    /// refuse a stranger's or a replayed upload without reading (or buffering) its body.
+    public func checkChildRequestHead(_ signature: RequestSignature, at now: Int64) throws(NodeError) -> Descendant {
+        guard let child = try storage({ try store.descendant(keyID: signature.keyID) }), child.parentKeyID == identity.keyID else {
+            throw NodeError(.unauthorized, "\(signature.keyID) is not a child of this node")
+        }
+        guard abs(signature.date - now) <= RequestSignature.window else {
+            throw NodeError(.replayed, "the request is dated \(signature.date), more than \(RequestSignature.window) s from now (\(now))")
+        }
+        guard try !storage({ try store.isRequestNonceUsed(signature.nonce) }) else {
+            throw NodeError(.replayed, "nonce \(signature.nonce) was already used")
+        }
+        return child
+    }
+
     /// Signs a request to the parent.
     public func signRequest(method: String, target: String, body: [UInt8], at now: Int64) throws(NodeError) -> RequestSignature {
         try sign { try RequestSignature.sign(method: method, target: target, body: body, date: now, nonce: ids.make(), key: identity.key,

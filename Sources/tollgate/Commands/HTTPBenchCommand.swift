@@ -24,7 +24,11 @@ enum HTTPBenchCommand: TollgateCommand {
         options: [
             .init(name: "threads", value: "n", help: "Client threads, each with its own connection (default 8)."),
             .init(name: "seconds", value: "s", help: "Time per measurement (default 2)."),
+            .init(name: "idle", value: "n", help: "Also measure /healthz with this many idle connections open (default 0)."),
         ])
+
+    /// `/healthz` probes per latency measurement.
+    static let healthSamples = 500
 
     /// Seats per license sold in the issuance phase; each becomes one activation in the next phase.
     static let seatsPerLicense: UInt64 = 8
@@ -36,6 +40,10 @@ enum HTTPBenchCommand: TollgateCommand {
         let seconds = Double(try arguments.integer("seconds") ?? 2)
         guard threads > 0, threads <= 200 else { throw ValidationError("--threads must be between 1 and 200") }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        let idle = Int(try arguments.integer("idle") ?? 0)
+        guard idle >= 0, idle <= 60_000 else { throw ValidationError("--idle must be between 0 and 60000") }
+        // The server holds a descriptor per idle connection.
+        _ = OpenFileLimit.raiseToHardLimit()
 
         let key = try Ed25519PrivateKey()
         let message = Array(repeating: UInt8(7), count: 600)  // about the size of a license's signing input
@@ -98,6 +106,25 @@ enum HTTPBenchCommand: TollgateCommand {
         Console.print("activation, requests in each whole second: " + perSecond(activation))
         if activation.exhausted {
             Console.print("activation ran out of prepared requests (\(slots.count)) before the time was up; its rate covers the time taken")
+        }
+
+        Console.print("")
+        Console.print(latencyLine("GET /healthz, new connection each, 0 idle", try healthLatency(port: served.server.port, samples: healthSamples)))
+        if idle > 0 {
+            let clients = try startIdleClients(port: served.server.port, count: idle)
+            defer {
+                try? clients.input.fileHandleForWriting.close()
+                clients.process.waitUntilExit()
+            }
+            // The clients are ready once the kernel queued their connections; wait until the server holds them.
+            let deadline = DispatchTime.now().uptimeNanoseconds + 30_000_000_000
+            while served.server.metrics.openConnections < idle, DispatchTime.now().uptimeNanoseconds < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            let open = served.server.metrics.openConnections
+            Console.print(latencyLine("GET /healthz, new connection each, \(open) idle", try healthLatency(port: served.server.port, samples: healthSamples)))
+            let metrics = served.server.metrics
+            Console.print("server: \(metrics.openConnections) open, \(metrics.totalRejections) refused, \(metrics.idleConnectionsClosed) idle closed, \(metrics.acceptErrors) accept errors")
         }
         return .success
     }
@@ -212,7 +239,8 @@ extension HTTPBenchCommand {
             executor = NodeExecutor(node: node)
             let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try root.publicKey.pemRepresentation,
                               nodeName: "agent", clock: { TimeArgument.now })
-            server = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { request in api.handle(request) }
+            server = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+                                    headCheck: { head in api.checkHead(head) }) { request in api.handle(request) }
             api.attach { [server] in server.metrics }
             baseURL = "http://127.0.0.1:\(server.port)"
         }

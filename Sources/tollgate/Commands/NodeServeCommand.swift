@@ -22,7 +22,14 @@ enum NodeServeCommand: TollgateCommand {
             .init(name: "parent-ca", value: "pem", help: "CA bundle to trust for an https parent."),
             .init(name: "sync-interval", value: "seconds", help: "Seconds between syncs while they succeed (default 60)."),
             .init(name: "head-timeout", value: "seconds", help: "Deadline for a whole request head, answered 408 beyond (default 10)."),
+            .init(name: "max-connections", value: "n", help: "Open connections at most, answered 503 beyond (default 16384, lowered to fit the open-file limit)."),
+            .init(name: "max-connections-per-peer", value: "n", help: "Open connections from one address at most (default 256)."),
+            .init(name: "max-body-in-flight", value: "bytes", help: "Request body bytes buffered at once across connections (default 67108864, at least --max-body)."),
         ])
+
+    /// Descriptors kept back from the connection cap: listener, epoll, wake pipes, SQLite and its
+    /// journal, outgoing sync connections, standard streams.
+    static let reservedDescriptors = 128
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let directory = NodeDirectory(try arguments.required("dir"))
@@ -34,6 +41,27 @@ enum NodeServeCommand: TollgateCommand {
             guard headTimeout > 0 else { throw ValidationError("--head-timeout must be a positive number of seconds") }
             configuration.headTimeout = .seconds(headTimeout)
         }
+        // Each open connection is a descriptor: take the most the system allows, and cap connections below it.
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        if let maxConnections = try arguments.integer("max-connections") {
+            guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+            configuration.maxConnections = Int(maxConnections)
+        }
+        if let perPeer = try arguments.integer("max-connections-per-peer") {
+            guard perPeer > 0 else { throw ValidationError("--max-connections-per-peer must be positive") }
+            configuration.maxConnectionsPerPeer = Int(perPeer)
+        }
+        if let inFlight = try arguments.integer("max-body-in-flight") {
+            guard inFlight >= configuration.maxBodySize else { throw ValidationError("--max-body-in-flight must be at least --max-body") }
+            configuration.maxBodyBytesInFlight = Int(inFlight)
+        }
+        configuration.maxBodyBytesInFlight = max(configuration.maxBodyBytesInFlight, configuration.maxBodySize)
+        let fitting = max(1, openFiles - Self.reservedDescriptors)
+        if configuration.maxConnections > fitting {
+            Console.print("open-file limit \(openFiles): serving at most \(fitting) connections instead of \(configuration.maxConnections)")
+            configuration.maxConnections = fitting
+        }
+        configuration.crowdedConnections = min(configuration.crowdedConnections, configuration.maxConnections * 3 / 4)
         switch (arguments.value("tls-cert"), arguments.value("tls-key")) {
         case let (cert?, key?): configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key)
         case (nil, nil): break
@@ -42,7 +70,7 @@ enum NodeServeCommand: TollgateCommand {
         let executor = NodeExecutor(node: node)
         let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try node.identity.anchor.publicKey.pemRepresentation,
                           nodeName: node.identity.name, clock: { TimeArgument.now })
-        let server = try HTTPServer(configuration: configuration) { request in api.handle(request) }
+        let server = try HTTPServer(configuration: configuration, headCheck: { head in api.checkHead(head) }) { request in api.handle(request) }
         api.attach { server.metrics }
         var syncAgent: SyncAgent?
         if let parent = arguments.value("parent") {
