@@ -6,6 +6,8 @@
 #                                               $TOLLGATE_FUZZ_SECONDS, else 60); extra libFuzzer flags
 #                                               such as -runs=10000000 follow
 #   Tests/Fuzz/run.sh all [SECONDS]             build, then fuzz every target, two at a time
+# TOLLGATE_FUZZ_CONFIGURATION=release builds optimised (faster, for long runs; CI uses debug, which
+# keeps every precondition and overflow check of the code under test as the tests run it).
 # Seeds come from Corpus/TARGET and FailCases/TARGET (read only); what the fuzzer adds goes to
 # .build/fuzz/corpus/TARGET, crash inputs to .build/fuzz/artifacts/TARGET/, logs to .build/fuzz/logs/.
 # A crash or a broken check exits non-zero: copy the input into FailCases/TARGET/ with the fix,
@@ -14,15 +16,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 targets=(http-head http-connection jws canonical-json signed-note scenario request-files push-body)
+configuration=${TOLLGATE_FUZZ_CONFIGURATION:-debug}
 work=.build/fuzz
 
 build() {
     # SwiftPM's own --sanitize=fuzzer keeps libFuzzer's main (it does not rename main for the
     # executable); -Xswiftc -sanitize=fuzzer,address adds the coverage instrumentation to every module.
-    swift build -c debug --sanitize=fuzzer --sanitize=address \
+    swift build -c "$configuration" --sanitize=fuzzer --sanitize=address \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -E "error|warning: .*\.swift|Build complete" | grep -v "^\[" || true
     for target in "${targets[@]}"; do
-        [[ -x .build/debug/$target ]] || { echo "fuzz build failed: no .build/debug/$target" >&2; exit 1; }
+        [[ -x .build/$configuration/$target ]] || { echo "fuzz build failed: no .build/$configuration/$target" >&2; exit 1; }
     done
 }
 
@@ -39,7 +42,7 @@ fuzz() {
     # The Swift runtime's backtracer fights AddressSanitizer over a crashing process (and can hang);
     # leak checks would report the lazily built runtime caches and the server kept across inputs.
     SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
-        ".build/debug/$target" -max_total_time="$seconds" -max_len=8192 -timeout=60 -detect_leaks=0 \
+        ".build/$configuration/$target" -max_total_time="$seconds" -max_len=8192 -timeout=60 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix="$work/artifacts/$target/" "${dict[@]}" "$@" \
         "$work/corpus/$target" "${seeds[@]}" > "$log" 2>&1 < /dev/null || status=$?
     local runs execs cov
@@ -64,7 +67,7 @@ case $command in
         seconds=${2:-${TOLLGATE_FUZZ_SECONDS:-60}}
         build
         export -f fuzz
-        export work
+        export work configuration
         printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'fuzz "$1" "$2"' _ {} "$seconds" ;;
     *)
         [[ " ${targets[*]} " == *" $command "* ]] || { echo "unknown fuzz target '$command' (run.sh list)" >&2; exit 2; }
