@@ -79,8 +79,9 @@ enum SignedObjectRules {
     }
 
     /// Canonical JSON of an accepted value: the hand-written form matches the `Encodable` one, and
-    /// both readers read it back equal (the canonical reader gives up only on `\u` escapes, which
-    /// the writer uses for control characters).
+    /// both readers read it back equal (the canonical reader may give up only where it documents it
+    /// does: on the `\u` escapes the writer uses for control characters, and on DEL, which the
+    /// writer leaves raw).
     static func checkPayloadRoundTrip<Payload: SignedPayload>(_ value: Payload) throws(FuzzFailure) {
         let encoded: [UInt8]
         let throughCodable: [UInt8]
@@ -101,7 +102,7 @@ enum SignedObjectRules {
         try FuzzFailure.require(decoded == value, .roundTrip, "the canonical JSON of an accepted \(Payload.noun) decodes differently")
         if let fast = Payload.read(canonicalJSON: encoded) {
             try FuzzFailure.require(fast == value, .roundTrip, "the canonical reader reads the canonical JSON of a \(Payload.noun) differently")
-        } else if hasCanonicalReader(Payload.self) && !containsUnicodeEscape(encoded) {
+        } else if hasCanonicalReader(Payload.self) && !containsUnicodeEscape(encoded) && !encoded.contains(0x7F) {
             throw FuzzFailure(.roundTrip, "the canonical reader gives up on what the canonical writer wrote for a \(Payload.noun)")
         }
     }
