@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .executable(name: "tollgate", targets: ["tollgate"]),
         .library(name: "TollgateCertificates", targets: ["TollgateCertificates"]),
+        // The fuzz targets' checks, for the libFuzzer package in Tests/Fuzz (which depends on this one by path).
+        .library(name: "TollgateFuzzChecks", targets: ["TollgateFuzzChecks"]),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -37,6 +39,11 @@ let package = Package(
         .target(name: "TollgateSimulation", dependencies: ["TollgateNode", "TollgateCertificates", "TollgateCrypto", "TollgateLedger"]),
         .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
 
+        // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
+        .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode",
+                                                           "TollgateHTTP", "TollgateClient", "TollgateSimulation"],
+                path: "Tests/TollgateFuzzChecks"),
+
         .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
         .testTarget(name: "TollgateClientTests", dependencies: ["TollgateClient"]),
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates", "TollgateVectors"]),
@@ -47,6 +54,7 @@ let package = Package(
         // @ledger-tests
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
         // @http-tests
+        .testTarget(name: "TollgateFuzzReplayTests", dependencies: ["TollgateFuzzChecks"]),
     ],
     swiftLanguageModes: [.v6]
 )

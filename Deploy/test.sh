@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs system packages, builds everything and runs the whole test suite.
 #   Deploy/test.sh                 all tests
-#   Deploy/test.sh --filter NAME   only matching tests
+#   Deploy/test.sh --filter NAME   only matching tests (no fuzzing)
+# After the whole suite, every libFuzzer target in Tests/Fuzz runs for TOLLGATE_FUZZ_SECONDS
+# (default 60; 0 skips them), two at a time; any crash fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Deploy/setup-system.sh
@@ -15,3 +17,7 @@ if grep -E "^/.*warning:" /tmp/tollgate-build.log | grep -v "/.build/" >/dev/nul
 fi
 echo "== test"
 swift test --skip-build "$@"
+if [[ $# -eq 0 && ${TOLLGATE_FUZZ_SECONDS:-60} != 0 ]]; then
+    echo "== fuzz (${TOLLGATE_FUZZ_SECONDS:-60} s per target)"
+    Tests/Fuzz/run.sh all "${TOLLGATE_FUZZ_SECONDS:-60}"
+fi

@@ -29,6 +29,10 @@ public struct ActivationResponse: Codable, Hashable {
         guard decoded.format == Self.format else {
             throw ClientError(.malformed, "the response format is \(decoded.format), expected \(Self.format)")
         }
+        // Decoded as a member, the license file skips the format check of LicenseFile(data:).
+        guard decoded.license.format == LicenseFile.format else {
+            throw ClientError(.malformed, "the response's license file format is \(decoded.license.format), expected \(LicenseFile.format)")
+        }
         self = decoded
     }
 

@@ -96,6 +96,18 @@ import TollgateCrypto
         try expectNothingInstalled(wallet)
     }
 
+    /// Found by the request-files fuzz target: the license file inside a response skipped its format check.
+    @Test func aResponseFileWhoseLicenseFileHasAnotherFormatIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let channel = try TestChannel()
+        let wallet = try licensedWallet(channel, in: directory)
+        var response = try activatedResponse(channel, for: wallet)
+        #expect(try ActivationResponse(data: response.encoded()) == response)
+        response.license.format = "tollgate-license-fi|e/1"
+        let error = #expect(throws: ClientError.self) { try ActivationResponse(data: response.encoded()) }
+        #expect(error?.code == .malformed)
+    }
+
     @Test func aReceiptUnderAnotherVendorsAnchorIsRefused() throws {
         let directory = try TemporaryDirectory()
         let channel = try TestChannel(), otherVendor = try TestChannel(seed: "other vendor")

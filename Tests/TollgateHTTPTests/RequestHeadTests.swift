@@ -1,5 +1,5 @@
 import Testing
-@testable import TollgateHTTP
+@_spi(Fuzzing) @testable import TollgateHTTP
 
 @Suite struct RequestHeadTests {
     private func parse(_ text: String, maxHeaderCount: Int = 100, maxBodySize: Int = 1 << 20) throws(HTTPRejection) -> RequestHead {

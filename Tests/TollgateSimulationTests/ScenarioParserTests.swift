@@ -67,6 +67,14 @@ import Testing
         #expect(Set(cheats) == Set(Cheat.allCases), "every cheat has a scenario")
     }
 
+    /// Found by the scenario fuzz target: a duration past Int64 milliseconds trapped the parser.
+    @Test func durationsBeyondInt64MillisecondsAreRefused() {
+        #expect(throws: ScenarioError(file: "t.sim", line: 2, "jump: cannot read by=+3055555555555555555555555s")) {
+            try parse("# Too far.\njump r3 at=2d by=+3055555555555555555555555s\n")
+        }
+        #expect(throws: ScenarioError(file: "t.sim", line: 2, "duration: cannot read '1e300d'")) { try parse("# Too long.\nduration 1e300d\n") }
+    }
+
     @Test func namedNodesMustExist() throws {
         let scenario = try parse("# Missing node.\ngenerals 1\nregionals_per_general 2\ncrash r7 at=1d for=1h\n")
         #expect(throws: ScenarioError.self) { _ = try Simulation(scenario: scenario, seed: 1) }

@@ -141,7 +141,8 @@ struct Line {
         let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
-            return Int64((number * scale).rounded())
+            // Beyond Int64 milliseconds (about 292 million years) is not a duration but a trap.
+            return Int64(exactly: (number * scale).rounded())
         }
         return nil
     }

@@ -1,0 +1,6 @@
+import TollgateFuzzChecks
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    FuzzEntry.run(ScenarioCheck.self, start, count)
+}
