@@ -5,10 +5,12 @@ extension ChannelAudit {
     /// Entries a node signed that no parser accepts (over the size limit, a field out of range) are
     /// reported with the entry, its inclusion proof and the node's certificate chain; the rest of the
     /// audit and every report skips them.
-    mutating func auditInvalidObjects(_ log: AuditedLog) throws {
+    /// Entries `parsed` already read are valid and not parsed again.
+    mutating func auditInvalidObjects(_ log: AuditedLog, parsed: ParsedLogObjects) throws {
+        let read = Set(parsed.licenses.map(\.license.hash) + parsed.activations.map(\.activation.hash) + parsed.deactivations.map(\.hash))
         for entry in log.entries where SegmentVerification.selfSignedKinds.contains(entry.kind) {
             let compact = String(decoding: entry.bytes, as: UTF8.self)
-            guard let refusal = SignedObjectKind.refusal(of: compact), let jws = SignedObjectKind.unboundedJWS(compact),
+            guard !read.contains(JWS.hash(of: compact)), let refusal = SignedObjectKind.refusal(of: compact), let jws = SignedObjectKind.unboundedJWS(compact),
                   jws.isSigned(by: log.key), let chain = chain(of: log.node) else { continue }
             var evidence = try view.entryEvidence(node: log.node, index: entry.index)
             guard evidence.count == 2 else { continue }

@@ -35,7 +35,7 @@ extension ChannelAudit {
         }
         for (log, objects) in zip(logs, parsed) where !log.isSelf {
             try audit(log, licenses: licensesByHash)
-            try auditInvalidObjects(log)
+            try auditInvalidObjects(log, parsed: objects)
             try checkLoggedPositions(log, objects, licenses: licensesByHash)
         }
         try adoptReportedFindings(logs)
