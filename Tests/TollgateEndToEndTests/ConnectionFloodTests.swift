@@ -3,6 +3,7 @@ import Testing
 import TollgateCrypto
 import TollgateHTTP
 import TollgateNode
+import TollgateTestSupport
 
 extension EndToEnd {
     /// A real `tollgate node serve` under the attacks of issue 17: floods of idle connections and hostile

@@ -7,13 +7,14 @@ import TollgateCrypto
 import TollgateLedger
 import TollgateNode
 import TollgateService
+import TollgateTestSupport
 
 /// The node executor under many callers at once, on a SQLite file: sales signed on all cores and
 /// other work in the same batches. Every acknowledged sale verifies and is in the log at its
 /// `log_index` after the file is reopened; no serial is handed out twice; refusals change nothing.
 @Suite struct GroupCommitTests {
     @Test func concurrentSalesAndOtherWorkShareBatchesWithoutSharingSerials() throws {
-        let scratch = try Scratch("group-commit")
+        let scratch = try TemporaryDirectory("e2e-group-commit")
         let path = scratch.path("agent.sqlite")
         let rootKey = try Ed25519PrivateKey()
         let agentKey = try Ed25519PrivateKey()

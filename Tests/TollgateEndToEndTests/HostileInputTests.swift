@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
 import TollgateNode
+import TollgateTestSupport
 
 extension EndToEnd {
     /// The attacks of the issue "Anyone can crash a node", against real node processes: each is

@@ -1,5 +1,6 @@
 import Testing
 import TollgateHTTP
+import TollgateTestSupport
 
 @Suite struct ServerConfigurationTests {
     @Test func defaultsMatchTheDesign() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCertificates
+import TollgateTestSupport
 @testable import TollgateNode
 
 /// Push bodies are written without `JSONEncoder`, byte for byte what their `Encodable` conformance
