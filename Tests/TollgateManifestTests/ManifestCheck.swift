@@ -1,8 +1,8 @@
 import Foundation
 
 /// The manifest's rules over a package directory: every target declares each of the package's
-/// modules it imports and imports each one it declares, the layer comment names every target, and
-/// no target depends on one listed below it there.
+/// modules it imports and imports each one it declares, the layer comment names every target, no
+/// target depends on one listed below it there, and nothing outside Tests/ depends on test code.
 struct ManifestCheck {
     var manifest: PackageManifest
     var imports: [String: SourceImports]
@@ -15,7 +15,7 @@ struct ManifestCheck {
         }
     }
 
-    var problems: [ManifestProblem] { dependencyProblems + layerProblems }
+    var problems: [ManifestProblem] { dependencyProblems + layerProblems + testCodeProblems }
 
     var dependencyProblems: [ManifestProblem] {
         let modules = Set(manifest.targets.map(\.name))
@@ -50,6 +50,16 @@ struct ManifestCheck {
             }
         }
         return problems
+    }
+
+    /// Test helpers (TollgateTestSupport, TollgateFuzzChecks) live under Tests/; only targets there
+    /// may depend on them.
+    var testCodeProblems: [ManifestProblem] {
+        let paths = Dictionary(manifest.targets.map { ($0.name, $0.path) }, uniquingKeysWith: { first, _ in first })
+        return manifest.targets.filter { !$0.path.hasPrefix("Tests/") }.flatMap { target in
+            target.dependencies.filter { paths[$0]?.hasPrefix("Tests/") == true }
+                .map { ManifestProblem(rule: .testCodeInProduct, target: target.name, module: $0) }
+        }
     }
 
     /// Whether `line` holds `name` as a whole word (so "TollgateNode" is not found in "TollgateNodeTests").

@@ -6,17 +6,15 @@ import TollgateTestSupport
 struct ManifestFixture {
     let directory: TemporaryDirectory
 
-    /// Three targets in three layers: Alpha, Beta (uses Alpha), Gamma (uses Beta); `extra` lines go
-    /// into the targets list, `layers` replaces the layer comment's entries.
-    init(dependencies: [String: [String]] = ["Alpha": [], "Beta": ["Alpha"], "Gamma": ["Beta"]],
-         layers: [String] = ["Alpha", "Beta", "Gamma"], sources: [String: String]) throws {
+    /// Three targets in three layers: Alpha (in Sources/Alpha unless `alphaPath` says otherwise),
+    /// Beta (uses Alpha), Gamma (uses Beta, in Tools/Gamma); `layers` replaces the layer comment's entries.
+    init(layers: [String] = ["Alpha", "Beta", "Gamma"], alphaPath: String? = nil, sources: [String: String]) throws {
         directory = try TemporaryDirectory("manifest-fixture")
-        let entries = ["Alpha", "Beta", "Gamma"].map { name in
-            let list = (dependencies[name] ?? []).map { "\"\($0)\"" }.joined(separator: ", ")
-            return name == "Gamma"
-                ? "        .executableTarget(\n            name: \"Gamma\",\n            dependencies: [\(list)],\n            path: \"Tools/Gamma\"\n        ),"
-                : "        .target(name: \"\(name)\", dependencies: [\(list)]), // a comment with .target(name: \"Ghost\")"
-        }
+        let entries = [
+            "        .target(name: \"Alpha\"\(alphaPath.map { ", path: \"\($0)\"" } ?? "")), // a comment with .target(name: \"Ghost\")",
+            "        .target(name: \"Beta\", dependencies: [.target(name: \"Alpha\"), .product(name: \"Other\", package: \"other\")]),",
+            "        .executableTarget(\n            name: \"Gamma\",\n            dependencies: [\"Beta\"],\n            path: \"Tools/Gamma\"\n        ),",
+        ]
         let manifest = """
             // swift-tools-version:6.0
             import PackageDescription

@@ -10,6 +10,8 @@ struct ManifestProblem: Hashable, CustomStringConvertible {
         case notInLayerComment
         /// A target depends on one listed below it in the layer comment.
         case reachesUp
+        /// A target outside Tests/ depends on one inside it: test code would ship in the product.
+        case testCodeInProduct
     }
 
     var rule: Rule
@@ -24,6 +26,7 @@ struct ManifestProblem: Hashable, CustomStringConvertible {
         case .unusedDependency: "\(target) declares \(module) but none of its files imports it"
         case .notInLayerComment: "the layer comment does not name \(target)"
         case .reachesUp: "\(target) depends on \(module), which the layer comment lists below it"
+        case .testCodeInProduct: "\(target) depends on the test code in \(module)"
         }
     }
 }

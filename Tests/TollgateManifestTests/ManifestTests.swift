@@ -73,6 +73,13 @@ import Testing
         #expect(problems == [ManifestProblem(rule: .reachesUp, target: "Beta", module: "Alpha")])
     }
 
+    @Test func aProductTargetUsingTestCodeFails() throws {
+        var sources = Self.cleanSources
+        sources["Tests/Alpha/Alpha.swift"] = sources.removeValue(forKey: "Sources/Alpha/Alpha.swift")
+        let problems = try ManifestFixture(alphaPath: "Tests/Alpha", sources: sources).check().problems
+        #expect(problems == [ManifestProblem(rule: .testCodeInProduct, target: "Beta", module: "Alpha")])
+    }
+
     @Test func importsAreReadWithAttributesModifiersAndKinds() {
         let text = """
             import Foundation
