@@ -5,13 +5,17 @@ import PackageDescription
 // every one of our modules it imports (TollgateManifestTests checks both):
 //   COpenSSL, CCurl, CSQLite, CEpoll   system C libraries (module maps over OpenSSL, libcurl, SQLite, epoll)
 //   TollgateCrypto        Ed25519, SHA-256, PEM, base64url, JWK thumbprints
+//   TollgateHTTPMessages  HTTP request, response, header and status values (no I/O)
 //   TollgateCertificates  signed objects (JWS) and the offline verifier
+//   TollgateWire          the protocol's wire: every message body and the route table (Endpoint)
 //   TollgateVectors       the published verification test vectors
 //   TollgateLedger        SQLite store, Merkle log, checkpoints
 //   TollgateNode          sans-I/O node logic
+//   TollgateAPI           the protocol: handlers bound to the route table, the one error mapping,
+//                         the request path (NodeExecutor) and the sans-I/O sync round
 //   TollgateHTTP          HTTP/1.1 server on POSIX sockets, libcurl client
 //   TollgateClient        the library a licensed product embeds: activation, the machine wallet
-//   TollgateService       the node's HTTP API over TollgateHTTP
+//   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
 //   tollgate              the command-line tool
 //   TollgateFuzzChecks    what each fuzz target checks of one input (Tests/Fuzz and the replay tests)
@@ -36,33 +40,40 @@ let package = Package(
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         .target(name: "TollgateCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "TollgateHTTPMessages"),
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
-        .target(name: "TollgateVectors", dependencies: ["TollgateCertificates", "TollgateCrypto"]),
-        .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateHTTP"]),
+        .target(name: "TollgateWire", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages"]),
+        .target(name: "TollgateVectors", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
+        .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateWire", "TollgateHTTPMessages", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
-        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll"]),
-        .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger"]),
-        .target(name: "TollgateService", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode", "TollgateHTTP"]),
-        .target(name: "TollgateSimulation", dependencies: ["TollgateNode", "TollgateCertificates", "TollgateCrypto", "TollgateLedger"]),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateLedger", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll", "TollgateHTTPMessages"]),
+        .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger"]),
+        .target(name: "TollgateAPI", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
+                                                    "TollgateLedger", "TollgateNode"]),
+        .target(name: "TollgateService", dependencies: ["TollgateHTTPMessages", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
+        .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger",
+                                                           "TollgateNode", "TollgateAPI"]),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
 
         // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
-        .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode",
-                                                           "TollgateHTTP", "TollgateClient", "TollgateSimulation"],
+        .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
+                                                           "TollgateLedger", "TollgateNode", "TollgateHTTP", "TollgateClient", "TollgateSimulation"],
                 path: "Tests/TollgateFuzzChecks"),
         // Test support: the helpers every test target shares, one copy each (used only by test targets).
-        .target(name: "TollgateTestSupport", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode", "TollgateHTTP"],
+        .target(name: "TollgateTestSupport", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateLedger", "TollgateNode"],
                 path: "Tests/TollgateTestSupport"),
 
         .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto", "TollgateTestSupport"]),
-        .testTarget(name: "TollgateClientTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTP", "TollgateClient", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateClientTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire", "TollgateHTTP",
+                                                             "TollgateClient", "TollgateTestSupport"]),
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateTestSupport"]),
         .testTarget(name: "TollgateLedgerTests", dependencies: ["CSQLite", "TollgateCrypto", "TollgateLedger", "TollgateTestSupport"]),
-        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode", "TollgateTestSupport"]),
-        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateNode", "TollgateSimulation"]),
-        .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateHTTP", "TollgateCertificates", "TollgateCrypto", "TollgateNode", "TollgateService", "TollgateLedger",
-                                                             "TollgateTestSupport"]),
-        .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI",
+                                                           "TollgateTestSupport"]),
+        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateNode", "TollgateSimulation"]),
+        .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire", "TollgateLedger",
+                                                               "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTPMessages", "TollgateHTTP", "TollgateTestSupport"]),
         .testTarget(name: "TollgateFuzzReplayTests", dependencies: ["TollgateFuzzChecks"]),
         .testTarget(name: "TollgateManifestTests", dependencies: ["TollgateTestSupport"]),
     ],

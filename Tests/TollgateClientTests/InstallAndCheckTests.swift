@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
 import TollgateTestSupport
+import TollgateWire
 
 @Suite struct InstallAndCheckTests {
     let now = TestChannel.now
@@ -18,7 +19,7 @@ import TollgateTestSupport
 
     /// The channel's answer to this wallet's activation request.
     func activatedResponse(_ channel: TestChannel, for wallet: MachineWallet, exp: Int64? = nil,
-                           kind: Activation.Kind = .standard) throws -> ActivationResponse {
+                           kind: Activation.Kind = .standard) throws -> ActivationReceipt {
         let request = try wallet.activationRequest(country: "DE", at: now)
         return channel.response(try channel.activation(for: request, exp: exp, kind: kind).compact)
     }
@@ -103,9 +104,9 @@ import TollgateTestSupport
         let channel = try TestChannel()
         let wallet = try licensedWallet(channel, in: directory)
         var response = try activatedResponse(channel, for: wallet)
-        #expect(try ActivationResponse(data: response.encoded()) == response)
+        #expect(try ActivationReceipt.read(response.encoded()) == response)
         response.license.format = "tollgate-license-fi|e/1"
-        let error = #expect(throws: ClientError.self) { try ActivationResponse(data: response.encoded()) }
+        let error = #expect(throws: ClientError.self) { try ActivationReceipt.read(response.encoded()) }
         #expect(error?.code == .malformed)
     }
 

@@ -4,6 +4,7 @@ import Testing
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateTestSupport
 
 extension EndToEnd {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateTestSupport
 
 extension EndToEnd {

@@ -1,5 +1,6 @@
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateTestSupport
 
 @Suite struct ServerConfigurationTests {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateTestSupport
 
 @Suite struct ShutdownTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateTestSupport
 
 @Suite struct TLSTests {

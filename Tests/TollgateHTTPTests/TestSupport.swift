@@ -1,5 +1,6 @@
 import Foundation
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// Routes the tests use.
 enum TestRoutes {

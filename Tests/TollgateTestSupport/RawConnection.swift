@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import TollgateHTTP
+import TollgateHTTPMessages
 
 /// A blocking TCP client that sends exactly the bytes a test gives it, to drive the server precisely.
 public final class RawConnection {

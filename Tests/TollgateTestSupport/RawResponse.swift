@@ -1,5 +1,5 @@
 import Foundation
-import TollgateHTTP
+import TollgateHTTPMessages
 
 /// A response read off a raw socket.
 public struct RawResponse {
