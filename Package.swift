@@ -23,7 +23,7 @@ import PackageDescription
 //   test targets          TollgateCryptoTests, TollgateCertificatesTests, TollgateLedgerTests,
 //                         TollgateNodeTests, TollgateHTTPTests, TollgateClientTests,
 //                         TollgateSimulationTests, TollgateEndToEndTests, TollgateFuzzReplayTests,
-//                         TollgateManifestTests
+//                         TollgateServiceTests, TollgateManifestTests
 
 let package = Package(
     name: "Tollgate",
@@ -76,6 +76,9 @@ let package = Package(
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTPMessages", "TollgateHTTP", "TollgateTestSupport"]),
         .testTarget(name: "TollgateFuzzReplayTests", dependencies: ["TollgateFuzzChecks"]),
         .testTarget(name: "TollgateManifestTests", dependencies: ["TollgateTestSupport"]),
+        .testTarget(name: "TollgateServiceTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire",
+                                                              "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService",
+                                                              "TollgateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
