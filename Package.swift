@@ -1,20 +1,29 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, lowest first; a target only ever depends on targets above it in this list:
-//   C libraries (COpenSSL, CCurl, CSQLite, CEpoll)
+// Layers, lowest first; a target only ever depends on targets above it in this list, and declares
+// every one of our modules it imports (TollgateManifestTests checks both):
+//   COpenSSL, CCurl, CSQLite, CEpoll   system C libraries (module maps over OpenSSL, libcurl, SQLite, epoll)
 //   TollgateCrypto        Ed25519, SHA-256, PEM, base64url, JWK thumbprints
 //   TollgateHTTPMessages  HTTP request, response, header and status values (no I/O)
 //   TollgateCertificates  signed objects (JWS) and the offline verifier
 //   TollgateWire          the protocol's wire: every message body and the route table (Endpoint)
+//   TollgateVectors       the published verification test vectors
 //   TollgateLedger        SQLite store, Merkle log, checkpoints
 //   TollgateNode          sans-I/O node logic
 //   TollgateAPI           the protocol: handlers bound to the route table, the one error mapping,
 //                         the request path (NodeExecutor) and the sans-I/O sync round
 //   TollgateHTTP          HTTP/1.1 server on POSIX sockets, libcurl client
+//   TollgateClient        the library a licensed product embeds: activation, the machine wallet
 //   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
 //   tollgate              the command-line tool
+//   TollgateFuzzChecks    what each fuzz target checks of one input (Tests/Fuzz and the replay tests)
+//   TollgateTestSupport   helpers the test targets share (seeded generator, raw socket, cheats)
+//   test targets          TollgateCryptoTests, TollgateCertificatesTests, TollgateLedgerTests,
+//                         TollgateNodeTests, TollgateHTTPTests, TollgateClientTests,
+//                         TollgateSimulationTests, TollgateEndToEndTests, TollgateFuzzReplayTests,
+//                         TollgateServiceTests, TollgateManifestTests
 
 let package = Package(
     name: "Tollgate",
@@ -34,37 +43,42 @@ let package = Package(
         .target(name: "TollgateHTTPMessages"),
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
         .target(name: "TollgateWire", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages"]),
-        .target(name: "TollgateVectors", dependencies: ["TollgateCertificates"]),
+        .target(name: "TollgateVectors", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
         .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateWire", "TollgateHTTPMessages", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
-        // @ledger-targets
         .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll", "TollgateHTTPMessages"]),
-        // @http-targets
         .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger"]),
         .target(name: "TollgateAPI", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
                                                     "TollgateLedger", "TollgateNode"]),
-        .target(name: "TollgateService", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateWire", "TollgateNode",
-                                                        "TollgateAPI", "TollgateHTTP"]),
-        .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
-                                                           "TollgateLedger", "TollgateNode", "TollgateAPI"]),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .target(name: "TollgateService", dependencies: ["TollgateHTTPMessages", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
+        .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger",
+                                                           "TollgateNode", "TollgateAPI"]),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
 
         // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
         .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
                                                            "TollgateLedger", "TollgateNode", "TollgateHTTP", "TollgateClient", "TollgateSimulation"],
                 path: "Tests/TollgateFuzzChecks"),
+        // Test support: the helpers every test target shares, one copy each (used only by test targets).
+        .target(name: "TollgateTestSupport", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateLedger", "TollgateNode"],
+                path: "Tests/TollgateTestSupport"),
 
-        .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
-        .testTarget(name: "TollgateClientTests", dependencies: ["TollgateClient"]),
-        .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates", "TollgateVectors"]),
-        .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
-        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI"]),
-        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateSimulation", "TollgateNode", "TollgateCertificates"]),
-        .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateHTTP", "TollgateCertificates", "TollgateCrypto", "TollgateNode", "TollgateService", "TollgateLedger"]),
-        // @ledger-tests
-        .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
-        // @http-tests
+        .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateClientTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire", "TollgateHTTP",
+                                                             "TollgateClient", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateLedgerTests", dependencies: ["CSQLite", "TollgateCrypto", "TollgateLedger", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI",
+                                                           "TollgateTestSupport"]),
+        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateNode", "TollgateSimulation"]),
+        .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire", "TollgateLedger",
+                                                               "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTPMessages", "TollgateHTTP", "TollgateTestSupport"]),
         .testTarget(name: "TollgateFuzzReplayTests", dependencies: ["TollgateFuzzChecks"]),
+        .testTarget(name: "TollgateManifestTests", dependencies: ["TollgateTestSupport"]),
+        .testTarget(name: "TollgateServiceTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire",
+                                                              "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService",
+                                                              "TollgateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

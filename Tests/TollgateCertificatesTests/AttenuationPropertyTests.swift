@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateCrypto
+import TollgateTestSupport
 
 /// Property tests over seeded random chains: narrowing always verifies; widening any one limit is
 /// rejected with the rule for that limit, at the certificate that widened it.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateTestSupport
 @testable import TollgateCertificates
 
 /// The payload readers that skip the JSON decoder answer, wherever they answer, exactly what the

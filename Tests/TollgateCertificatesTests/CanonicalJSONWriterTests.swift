@@ -1,5 +1,6 @@
 import Testing
 import TollgateCertificates
+import TollgateTestSupport
 
 /// The payloads that write their canonical JSON themselves give, for seeded random values, exactly
 /// the bytes of their `Encodable` path: every key, its order, escapes, omitted optionals, integers.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCrypto
+import TollgateTestSupport
 @testable import TollgateCertificates
 
 /// Signed objects carrying hostile values: duplicate members, `crit`, unknown header members,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateTestSupport
 @testable import TollgateCertificates
 
 /// The header reader that skips the JSON decoder answers exactly what the decoder answers wherever

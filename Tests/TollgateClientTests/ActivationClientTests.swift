@@ -6,6 +6,7 @@ import TollgateClient
 import TollgateCrypto
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 import TollgateWire
 
 /// A stand-in for a reseller node's customer endpoints on a real loopback HTTP server: it checks the

@@ -3,6 +3,7 @@ import Testing
 import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
+import TollgateTestSupport
 import TollgateWire
 
 @Suite struct InstallAndCheckTests {
@@ -11,7 +12,7 @@ import TollgateWire
     /// A wallet for the channel's vendor and product with the channel's license imported.
     func licensedWallet(_ channel: TestChannel, in directory: TemporaryDirectory, name: String = "wallet",
                         files: SystemFileReader = TestMachineFiles.reader()) throws -> MachineWallet {
-        let wallet = try MachineWallet.create(at: directory.path(name), anchor: channel.anchor, product: TestChannel.product, files: files)
+        let wallet = try MachineWallet.create(at: directory.url(name), anchor: channel.anchor, product: TestChannel.product, files: files)
         try wallet.importLicense(channel.licenseFile, at: now)
         return wallet
     }
@@ -187,7 +188,7 @@ import TollgateWire
         let channel = try TestChannel()
         let wallet = try licensedWallet(channel, in: directory)
         _ = try wallet.install(try activatedResponse(channel, for: wallet), at: now)
-        let copy = try MachineWallet(at: directory.path("wallet"), files: TestMachineFiles.reader(machineID: "99999999999999999999999999999999"))
+        let copy = try MachineWallet(at: directory.url("wallet"), files: TestMachineFiles.reader(machineID: "99999999999999999999999999999999"))
         let error = #expect(throws: ClientError.self) { try copy.check(at: now) }
         #expect(error?.verification?.rule == .machineMismatch)
     }

@@ -3,22 +3,23 @@ import Testing
 import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
+import TollgateTestSupport
 
 @Suite struct MachineWalletTests {
     @Test func theMachineKeyIsPrivateAndKeptAcrossOpens() throws {
         let directory = try TemporaryDirectory()
         let channel = try TestChannel()
-        let created = try MachineWallet.create(at: directory.path("wallet"), anchor: channel.anchor, product: TestChannel.product,
+        let created = try MachineWallet.create(at: directory.url("wallet"), anchor: channel.anchor, product: TestChannel.product,
                                                files: TestMachineFiles.reader())
-        let keyPath = directory.path("wallet").appendingPathComponent("machine.key").path
+        let keyPath = directory.url("wallet").appendingPathComponent("machine.key").path
         let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let reopened = try MachineWallet(at: directory.path("wallet"), files: TestMachineFiles.reader())
+        let reopened = try MachineWallet(at: directory.url("wallet"), files: TestMachineFiles.reader())
         #expect(reopened.machineKey == created.machineKey)
         #expect(reopened.anchor.keyID == channel.anchor.thumbprint)
         #expect(reopened.fingerprint == created.fingerprint)
         // Running init again for the same vendor and product keeps the identity.
-        let again = try MachineWallet.create(at: directory.path("wallet"), anchor: channel.anchor, product: TestChannel.product,
+        let again = try MachineWallet.create(at: directory.url("wallet"), anchor: channel.anchor, product: TestChannel.product,
                                              files: TestMachineFiles.reader())
         #expect(again.machineKey == created.machineKey)
     }
@@ -36,7 +37,7 @@ import TollgateCrypto
         }
         #expect(otherVendor?.code == .walletConflict)
         let missing = #expect(throws: ClientError.self) {
-            try MachineWallet(at: directory.path("nowhere"), files: TestMachineFiles.reader())
+            try MachineWallet(at: directory.url("nowhere"), files: TestMachineFiles.reader())
         }
         #expect(missing?.code == .walletMissing)
     }
@@ -44,10 +45,10 @@ import TollgateCrypto
     @Test func noWalletForAMachineWithoutAnID() throws {
         let directory = try TemporaryDirectory()
         let error = #expect(throws: ClientError.self) {
-            try MachineWallet.create(at: directory.path("wallet"), anchor: try TestChannel().anchor, product: TestChannel.product, files: .fixed([:]))
+            try MachineWallet.create(at: directory.url("wallet"), anchor: try TestChannel().anchor, product: TestChannel.product, files: .fixed([:]))
         }
         #expect(error?.code == .machineIDMissing)
-        #expect(!FileManager.default.fileExists(atPath: directory.path("wallet").appendingPathComponent("machine.key").path))
+        #expect(!FileManager.default.fileExists(atPath: directory.url("wallet").appendingPathComponent("machine.key").path))
     }
 
     @Test func requestsAreSignedByTheMachineKeyWithFreshNonces() throws {

@@ -84,18 +84,3 @@ enum TestMachineFiles {
     }
 }
 
-/// A fresh wallet directory, removed when the test lets go of it.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-client-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TollgateTestSupport
 @testable import TollgateCrypto
 
 @Suite struct Ed25519Tests {
@@ -24,7 +25,7 @@ import Testing
     @Test func keptContextsGiveTheSameAnswersCallAfterCall() throws {
         let key = try Ed25519PrivateKey(seed: Hex.decode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"))
         let expected = "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
-        var generator = SplitMix(state: 41)
+        var generator = SeededGenerator(seed: 41)
         for round in 0..<200 {
             let message = (0..<Int(generator.next() % 300)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let signature = try key.signature(for: message)
@@ -137,14 +138,6 @@ import Testing
         #expect(pieces.allSatisfy { $0.count == 16 })
         #expect(Set(pieces).count == pieces.count)
         #expect(try pool.bytes(count: 100).count == 100)  // larger than a block: drawn directly
-    }
-}
-
-struct TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 }
 

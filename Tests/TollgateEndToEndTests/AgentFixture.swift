@@ -1,11 +1,12 @@
 import Foundation
 import TollgateCertificates
 import TollgateCrypto
+import TollgateTestSupport
 
 /// One regional agent served by `tollgate node serve`, with a certificate from a vendor that was set
 /// up offline with the CLI (the vendor itself is not running). For tests about one node's serving.
 final class AgentFixture {
-    let scratch: Scratch
+    let scratch: TemporaryDirectory
     let node: NodeProcess
     let anchor: TrustAnchor
 
@@ -16,7 +17,7 @@ final class AgentFixture {
     ] }
 
     init(_ label: String, serveArguments: [String] = []) throws {
-        scratch = try Scratch(label)
+        scratch = try TemporaryDirectory("e2e-\(label)")
         let vendor = scratch.path("vendor"), agent = scratch.path("agent"), chain = scratch.path("agent.chain")
         try TollgateCLI.run(["root", "init", "--dir", vendor, "--name", "vendor"])
         try TollgateCLI.run(["node", "init", "--dir", agent, "--name", "agent", "--anchor", vendor + "/anchor.pub"])

@@ -3,6 +3,7 @@ import Testing
 import TollgateCertificates
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 extension EndToEnd {
     /// Bad input gets a clear `application/problem+json` answer with a stable type, and the node keeps

@@ -1,12 +1,13 @@
 import Foundation
 import TollgateCertificates
 import TollgateCrypto
+import TollgateTestSupport
 
 /// A vendor (root), a general agent and a regional agent, each its own `tollgate node serve` process,
 /// with their certificates wired through the operator API only: `POST /v1/delegations` on the parent,
 /// `POST /v1/certificates` on the child.
 final class ChannelFixture {
-    let scratch: Scratch
+    let scratch: TemporaryDirectory
     let vendor: NodeProcess
     let general: NodeProcess
     let regional: NodeProcess
@@ -19,7 +20,7 @@ final class ChannelFixture {
     let regionalHeld: Wire.Held
 
     init(_ label: String) throws {
-        scratch = try Scratch(label)
+        scratch = try TemporaryDirectory("e2e-\(label)")
         let vendorDirectory = scratch.url.appendingPathComponent("vendor")
         let generalDirectory = scratch.url.appendingPathComponent("ga-europe")
         let regionalDirectory = scratch.url.appendingPathComponent("ra-dach")

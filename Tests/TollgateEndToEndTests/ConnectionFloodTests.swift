@@ -4,6 +4,7 @@ import TollgateCrypto
 import TollgateHTTP
 import TollgateHTTPMessages
 import TollgateNode
+import TollgateTestSupport
 import TollgateWire
 
 extension EndToEnd {

@@ -5,6 +5,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 extension EndToEnd {
     /// Nothing acknowledged is lost across crashes: a node is SIGKILLed at seeded random points while
@@ -59,7 +60,7 @@ extension EndToEnd {
             let agent = try AgentFixture("crash")
             let token = try agent.node.token
             let subAgent = SubAgent(key: Base64URL.encode(try Ed25519PrivateKey().publicKey.rawRepresentation))
-            var random = SplitMix64(seed: Self.seed)
+            var random = SeededGenerator(seed: Self.seed)
             var acknowledged: [Acknowledged] = []
             var seatsInUse = 0
             var unexpected: [String] = []
@@ -171,7 +172,7 @@ extension EndToEnd {
             sale["seats"] = 2
             let saleBody = json(sale)
             let topUpBody = json(["subject": subAgent.subject, "subject_key": subAgent.key, "count": 3])
-            var random = SplitMix64(seed: seed)
+            var random = SeededGenerator(seed: seed)
             var licenses = pool
             while !stop.isRaised {
                 let roll = random.next() % 10

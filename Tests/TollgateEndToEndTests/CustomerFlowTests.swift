@@ -3,6 +3,7 @@ import Testing
 import TollgateCertificates
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 extension EndToEnd {
     /// What end customers' machines do against a running regional agent: activate online, give a

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCertificates
+import TollgateTestSupport
 
 extension EndToEnd {
     /// SIGTERM drains: a request under way when the signal arrives still completes (and is durable),

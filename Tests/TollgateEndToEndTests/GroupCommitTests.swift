@@ -8,6 +8,7 @@ import TollgateCrypto
 import TollgateLedger
 import TollgateNode
 import TollgateService
+import TollgateTestSupport
 import TollgateWire
 
 /// The node executor under many callers at once, on a SQLite file: sales signed on all cores and
@@ -15,7 +16,7 @@ import TollgateWire
 /// `log_index` after the file is reopened; no serial is handed out twice; refusals change nothing.
 @Suite struct GroupCommitTests {
     @Test func concurrentSalesAndOtherWorkShareBatchesWithoutSharingSerials() throws {
-        let scratch = try Scratch("group-commit")
+        let scratch = try TemporaryDirectory("e2e-group-commit")
         let path = scratch.path("agent.sqlite")
         let rootKey = try Ed25519PrivateKey()
         let agentKey = try Ed25519PrivateKey()

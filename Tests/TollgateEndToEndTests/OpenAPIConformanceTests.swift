@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 extension EndToEnd {
     /// `Deploy/openapi.yaml` against a running node, by behaviour: every documented operation is

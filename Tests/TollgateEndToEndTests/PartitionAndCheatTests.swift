@@ -8,6 +8,7 @@ import TollgateHTTPMessages
 import TollgateLedger
 import TollgateNode
 import TollgateService
+import TollgateTestSupport
 import TollgateWire
 
 extension EndToEnd {
@@ -107,16 +108,15 @@ extension EndToEnd {
             let sold = try cheater.node.issue(LicenseRequest(customer: "first", country: "DE", product: "cad-pro", model: "perpetual",
                                                              price: Price(currency: "EUR", amount: 5_000)), at: now)
             let soldSeats = try SignedLicense(compact: sold.license).payload.seats
-            let forge = cheater.forger(at: now)
-            try forge.license { $0.customer = "reused"; $0.seats = soldSeats }
-            try forge.license { $0.customer = "abroad"; $0.country = "CH"; $0.territory = ["CH"]; $0.seats = SerialRange(10 + soldSeats.start, 11 + soldSeats.start) }
-            try forge.license { $0.customer = "cheap"; $0.price = Price(currency: "EUR", amount: 100); $0.seats = SerialRange(20 + soldSeats.start, 21 + soldSeats.start) }
-            try forge.activation(of: sold, country: "US")
-            try forge.license(iat: now - 9 * 86_400) { $0.customer = "backdated"; $0.seats = SerialRange(30 + soldSeats.start, 31 + soldSeats.start) }
+            try cheater.cheat.forgeLicense(at: now) { $0.customer = "reused"; $0.seats = soldSeats }
+            try cheater.cheat.forgeLicense(at: now) { $0.customer = "abroad"; $0.country = "CH"; $0.territory = ["CH"]; $0.seats = SerialRange(10 + soldSeats.start, 11 + soldSeats.start) }
+            try cheater.cheat.forgeLicense(at: now) { $0.customer = "cheap"; $0.price = Price(currency: "EUR", amount: 100); $0.seats = SerialRange(20 + soldSeats.start, 21 + soldSeats.start) }
+            try cheater.cheat.forgeActivation(of: sold, country: "US", at: now)
+            try cheater.cheat.forgeLicense(at: now) { $0.customer = "backdated"; $0.iat = now - 9 * 86_400; $0.nbf = $0.iat; $0.seats = SerialRange(30 + soldSeats.start, 31 + soldSeats.start) }
             let returned = SerialRange(soldSeats.start + 400, soldSeats.start + 410)
             _ = try cheater.node.returnQuota(returned, at: now)
-            try forge.license { $0.customer = "returned"; $0.seats = SerialRange(returned.start, returned.start + 1) }
-            let hidden = try forge.license(hidden: true) { $0.customer = "off the books"; $0.seats = SerialRange(40 + soldSeats.start, 41 + soldSeats.start) }
+            try cheater.cheat.forgeLicense(at: now) { $0.customer = "returned"; $0.seats = SerialRange(returned.start, returned.start + 1) }
+            let hidden = try cheater.cheat.forgeLicense(at: now, hidden: true) { $0.customer = "off the books"; $0.seats = SerialRange(40 + soldSeats.start, 41 + soldSeats.start) }
             _ = try cheater.node.issue(LicenseRequest(customer: "takes the hidden index", country: "DE", product: "cad-pro", model: "perpetual",
                                                       price: Price(currency: "EUR", amount: 5_000)), at: now)
             try cheater.sync(parent: general.baseURL)
@@ -180,7 +180,7 @@ extension EndToEnd {
             // Signed an hour ago on serials nobody sold, naming an index far beyond the log; never logged.
             let seats = try SignedLicense(compact: sold.license).payload.seats
             let size = try cheater.node.store.log.size
-            let forged = try cheater.forger(at: now - 3_600).license(hidden: true) {
+            let forged = try cheater.cheat.forgeLicense(at: now - 3_600, hidden: true) {
                 $0.customer = "off the books"; $0.seats = SerialRange(seats.start + 50, seats.start + 51); $0.logIndex = size + 100
             }
             // Business goes on; the general agent witnesses a checkpoint that does not reach that index.
@@ -230,20 +230,21 @@ struct ObservationAnswer: Decodable {
 }
 
 /// A reseller's node run inside the test: the real node code on a SQLite file, synced with its
-/// parent over HTTP by the real sync agent.
+/// parent over HTTP by the real sync agent; `cheat` signs and logs what an honest node would refuse.
 final class InProcessAgent {
     let node: LicensingNode
-    let key: Ed25519PrivateKey
 
-    init(name: String, anchor: TrustAnchor, directory: URL, key: Ed25519PrivateKey? = nil, store: NodeStore? = nil) throws {
+    init(name: String, anchor: TrustAnchor, directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.key = try key ?? Ed25519PrivateKey()
-        let store = try store ?? NodeStore(database: SQLiteDatabase(path: directory.appendingPathComponent("node.sqlite").path))
-        node = LicensingNode(identity: NodeIdentity(name: name, key: self.key, anchor: anchor), store: store)
+        let store = try NodeStore(database: SQLiteDatabase(path: directory.appendingPathComponent("node.sqlite").path))
+        node = LicensingNode(identity: NodeIdentity(name: name, key: try Ed25519PrivateKey(), anchor: anchor), store: store)
     }
 
-    var keyID: String { key.publicKey.thumbprint }
-    var subjectKey: String { Base64URL.encode(key.publicKey.rawRepresentation) }
+    private init(node: LicensingNode) { self.node = node }
+
+    var keyID: String { node.identity.keyID }
+    var subjectKey: String { Base64URL.encode(node.identity.key.publicKey.rawRepresentation) }
+    var cheat: CheatingNode { CheatingNode(node: node) }
 
     /// One sync round with the parent through the production sync agent.
     func sync(parent: String) throws {
@@ -253,44 +254,8 @@ final class InProcessAgent {
         try agent.runOnce(client: HTTPClient())
     }
 
-    func forger(at now: Int64) -> Forger { Forger(node: node, now: now) }
-
-    /// The same key with a rewritten history: entry `index` replaced.
+    /// The same key with a rewritten history in memory: entry `index` replaced.
     func fork(replacing index: UInt64) throws -> InProcessAgent {
-        let store = try NodeStore(database: SQLiteDatabase(path: ":memory:"))
-        for entry in try node.store.log.entries(in: 0..<node.store.log.size) {
-            _ = try store.log.append(kind: entry.kind, bytes: entry.index == index ? Array("nothing was sold".utf8) : entry.bytes, at: entry.appendedAt)
-        }
-        return try InProcessAgent(name: node.identity.name, anchor: node.identity.anchor, directory: FileManager.default.temporaryDirectory,
-                                  key: key, store: store)
-    }
-
-    /// Signs and logs what an honest node would refuse.
-    struct Forger {
-        let node: LicensingNode
-        let now: Int64
-
-        @discardableResult
-        func license(iat: Int64? = nil, hidden: Bool = false, _ mutate: (inout License) -> Void) throws -> LicenseFile {
-            let held = try node.heldCertificates()[0]
-            let date = iat ?? now
-            var license = License(iss: node.identity.keyID, cert: held.hash, seats: SerialRange(held.payload.seats.start, held.payload.seats.start + 1),
-                                  customer: "forged", country: "DE", territory: ["DE"], product: "cad-pro", features: ["export"], model: "perpetual",
-                                  price: Price(currency: "EUR", amount: 5_000), iat: date, nbf: date, exp: nil,
-                                  logIndex: try node.store.log.size, jti: UUID().uuidString)
-            mutate(&license)
-            let signed = try SignedLicense.sign(license, with: node.identity.key)
-            if !hidden { _ = try node.store.log.append(kind: "license-issued", bytes: Array(signed.compact.utf8), at: now) }
-            return LicenseFile(chain: held.chain, license: signed.compact)
-        }
-
-        func activation(of file: LicenseFile, country: String) throws {
-            let license = try SignedLicense(compact: file.license)
-            let machine = try Ed25519PrivateKey()
-            let activation = Activation(iss: node.identity.keyID, license: license.hash, serial: license.payload.seats.start,
-                                        machineKey: Base64URL.encode(machine.publicKey.rawRepresentation), fingerprint: "traveller",
-                                        platform: "linux-x86_64", country: country, iat: now, exp: nil, kind: .standard, jti: UUID().uuidString)
-            _ = try node.store.log.append(kind: "activation", bytes: Array(try SignedActivation.sign(activation, with: node.identity.key).compact.utf8), at: now)
-        }
+        InProcessAgent(node: try cheat.fork(replacing: index, with: Array("nothing was sold".utf8)))
     }
 }

@@ -5,6 +5,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 extension EndToEnd {
     /// A node whose store cannot be written answers writes with a problem naming its directory,

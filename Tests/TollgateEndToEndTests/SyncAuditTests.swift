@@ -3,6 +3,7 @@ import Testing
 import TollgateCertificates
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 extension EndToEnd {
     /// Node to node: agents served with `--parent` push their logs up (the general agent relaying the

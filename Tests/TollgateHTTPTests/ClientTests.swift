@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 /// The libcurl client against the real server.
 @Suite struct ClientTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 /// The event loop under many idle connections, per-peer caps, pressure, the body budget and the head check.
 @Suite struct ConnectionScalingTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 /// The server under injected system-call faults: it must keep its framing and keep serving.
 @Suite struct FaultInjectionTests {

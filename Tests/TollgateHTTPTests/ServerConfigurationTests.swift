@@ -1,6 +1,7 @@
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 @Suite struct ServerConfigurationTests {
     @Test func defaultsMatchTheDesign() {

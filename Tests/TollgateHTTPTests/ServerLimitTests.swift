@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 /// The server driven byte by byte over raw sockets.
 @Suite struct ServerLimitTests {

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 @Suite struct ShutdownTests {
     @Test func drainFinishesInFlightRequestsAndRefusesNewConnections() throws {

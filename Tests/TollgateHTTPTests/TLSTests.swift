@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateTestSupport
 
 @Suite struct TLSTests {
     private func makeTLSServer(_ certificate: TestCertificate, system: any SocketSystem = POSIXSocketSystem(),

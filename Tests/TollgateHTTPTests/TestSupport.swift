@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TollgateHTTP
 import TollgateHTTPMessages
 
@@ -40,28 +39,6 @@ func makeServer(system: any SocketSystem = POSIXSocketSystem(), _ configure: (in
     configuration.drainTimeout = .seconds(3)
     configure(&configuration)
     return try HTTPServer(configuration: configuration, socketSystem: system, handler: TestRoutes.handler)
-}
-
-/// Work on its own thread (not the test's cooperative pool), with a bounded wait for its result.
-final class Background<Value: Sendable>: Sendable {
-    private let result = Mutex<Value?>(nil)
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ body: @escaping @Sendable () -> Value) {
-        let thread = Thread { [self] in
-            let value = body()
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        thread.start()
-    }
-
-    /// The value, or nil when it was not ready within `timeout`.
-    func wait(timeout: Duration = .seconds(10)) -> Value? {
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        guard done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
-        return result.withLock { $0 }
-    }
 }
 
 /// What a client request produced, in a Sendable form.

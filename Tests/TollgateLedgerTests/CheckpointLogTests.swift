@@ -1,5 +1,6 @@
 import Testing
 import TollgateCrypto
+import TollgateTestSupport
 @testable import TollgateLedger
 
 @Suite struct CheckpointLogTests {

@@ -1,4 +1,5 @@
 import Testing
+import TollgateTestSupport
 @testable import TollgateLedger
 
 /// Seeded random trees: every proof the tree builds equals the RFC's literal definition and verifies,

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
+import TollgateTestSupport
 @testable import TollgateLedger
 
 @Suite struct SQLiteDatabaseTests {

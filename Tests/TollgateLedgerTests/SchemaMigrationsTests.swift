@@ -1,5 +1,6 @@
 import CSQLite
 import Testing
+import TollgateTestSupport
 @testable import TollgateLedger
 
 @Suite struct SchemaMigrationsTests {

@@ -3,6 +3,7 @@ import Testing
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateTestSupport
 
 @Suite struct ActivationFlowTests {
     func licensed(seats: UInt64 = 2, model: String = "perpetual") throws -> (Channel, LicenseFile) {

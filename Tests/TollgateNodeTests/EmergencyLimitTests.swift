@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateTestSupport
 import TollgateWire
 
 /// Emergency activations are bounded by the license certificate's limits: the node refuses one

@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateTestSupport
 
 /// Objects that name a position in their issuer's log are checked against that log and against the
 /// checkpoints the issuer's parent witnessed: a fresh forgery beyond the log is hidden issuance once

@@ -1,6 +1,7 @@
 import Testing
 import TollgateCertificates
 import TollgateNode
+import TollgateTestSupport
 
 /// Sales planned together, signed apart and recorded in order (what the executor's group commit
 /// does): never two plans on one serial or one log position, and a plan the log has moved past is

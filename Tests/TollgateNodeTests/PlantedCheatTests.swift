@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateTestSupport
 
 /// Each cheat a reseller can try, planted on the regional agent; the root finds it, with the right
 /// finding and evidence, and names nobody else.
@@ -104,7 +105,7 @@ import TollgateNode
         try tree.syncAll(at: now + 60)
         // The agent rewrites its history to drop the sale and syncs the rewritten log.
         let index = try SignedLicense(compact: sold.license).payload.logIndex
-        let forked = try CheatingNode(node: tree.channel.regional).fork(replacing: index, with: Array("nothing to see".utf8), at: now + 120)
+        let forked = try CheatingNode(node: tree.channel.regional).fork(replacing: index, with: Array("nothing to see".utf8))
         let link = SyncLink(child: forked, parent: tree.channel.general)
         #expect(try link.attempt(at: now + 180).logRefused)
         _ = try link.attempt(at: now + 240)  // the honest code resends from 0 when told, which shows the differing entry

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCertificates
+import TollgateTestSupport
 import TollgateWire
 @testable import TollgateNode
 

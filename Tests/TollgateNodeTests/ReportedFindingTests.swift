@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateTestSupport
 
 /// Findings made below the root travel up in the finder's log and are adopted by the root's audit
 /// only when their evidence re-checks.
@@ -15,7 +16,7 @@ import TollgateNode
         let sold = try tree.channel.regional.issue(tree.channel.sale("to be hidden"), at: now)
         try tree.syncAll(at: now + 60)
         let index = try SignedLicense(compact: sold.license).payload.logIndex
-        let forked = try CheatingNode(node: tree.channel.regional).fork(replacing: index, with: Array("nothing to see".utf8), at: now + 120)
+        let forked = try CheatingNode(node: tree.channel.regional).fork(replacing: index, with: Array("nothing to see".utf8))
         let link = SyncLink(child: forked, parent: tree.channel.general)
         #expect(try link.attempt(at: now + 180).logRefused)
         _ = try link.attempt(at: now + 240)

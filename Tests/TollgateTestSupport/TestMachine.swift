@@ -4,29 +4,29 @@ import TollgateCrypto
 
 /// An end customer's machine: its own key and the requests it signs (activate, deactivate with
 /// proof, emergency), as the embedded client would send them.
-struct TestMachine {
-    let key: Ed25519PrivateKey
-    let country: String
+public struct TestMachine {
+    public let key: Ed25519PrivateKey
+    public let country: String
 
-    init(country: String = "DE") throws {
+    public init(country: String = "DE") throws {
         key = try Ed25519PrivateKey()
         self.country = country
     }
 
-    var machineKey: String { Base64URL.encode(key.publicKey.rawRepresentation) }
-    var fingerprint: String { Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))) }
-    var identity: MachineIdentity { MachineIdentity(machineKey: machineKey) }
+    public var machineKey: String { Base64URL.encode(key.publicKey.rawRepresentation) }
+    public var fingerprint: String { Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))) }
+    public var identity: MachineIdentity { MachineIdentity(machineKey: machineKey) }
 
     /// The signed request as compact JWS, made now unless `at` says otherwise.
-    func request(_ action: MachineRequest.Action, license: String, activation: String? = nil,
-                 at time: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = UUID().uuidString) throws -> String {
+    public func request(_ action: MachineRequest.Action, license: String, activation: String? = nil,
+                        at time: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = UUID().uuidString) throws -> String {
         let payload = MachineRequest(action: action, license: license, activation: activation, machineKey: machineKey,
                                      fingerprint: fingerprint, platform: "linux-x86_64", country: country, iat: time, nonce: nonce)
         return try SignedMachineRequest.sign(payload, with: key).compact
     }
 
     /// The request's bytes, ready for an HTTP body.
-    func body(_ action: MachineRequest.Action, license: String, activation: String? = nil) throws -> [UInt8] {
+    public func body(_ action: MachineRequest.Action, license: String, activation: String? = nil) throws -> [UInt8] {
         Array(try request(action, license: license, activation: activation).utf8)
     }
 }

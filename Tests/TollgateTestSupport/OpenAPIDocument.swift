@@ -1,25 +1,38 @@
 import Foundation
 
 /// What a test needs from `Deploy/openapi.yaml`, read crudely from its text: the path keys under
-/// `paths:` with their methods, and every problem `type` URI the document names.
-struct OpenAPIDocument {
-    struct Operation: Hashable, CustomStringConvertible {
-        var method: String
-        var path: String
-        var description: String { "\(method) \(path)" }
+/// `paths:` with their methods and operation ids, and every problem `type` URI the document names.
+/// The service tests check it against the route table; the end-to-end tests against a running node.
+public struct OpenAPIDocument {
+    public struct Operation: Hashable, CustomStringConvertible {
+        public var method: String
+        public var path: String
+        public var description: String { "\(method) \(path)" }
+
+        public init(method: String, path: String) {
+            self.method = method
+            self.path = path
+        }
     }
 
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
-    let operations: [Operation]
-    let problemTypes: Set<String>
+    /// `Deploy/openapi.yaml` of the package this file belongs to.
+    public static let packageFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Deploy/openapi.yaml")
 
-    init(contentsOf url: URL) throws {
+    public let operations: [Operation]
+    /// Each operation's `operationId`, for those that have one.
+    public let operationIDs: [Operation: String]
+    public let problemTypes: Set<String>
+
+    public init(contentsOf url: URL = packageFile) throws {
         try self.init(text: String(contentsOf: url, encoding: .utf8))
     }
 
-    init(text: String) {
+    public init(text: String) {
         var operations: [Operation] = []
+        var operationIDs: [Operation: String] = [:]
         var inPaths = false
         var path: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
@@ -31,7 +44,12 @@ struct OpenAPIDocument {
                 path = nil
                 continue
             }
-            guard inPaths, trimmed.hasSuffix(":") else { continue }
+            guard inPaths else { continue }
+            if indent == 6, trimmed.hasPrefix("operationId:"), let operation = operations.last {
+                operationIDs[operation] = trimmed.dropFirst("operationId:".count).trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard trimmed.hasSuffix(":") else { continue }
             let key = String(trimmed.dropLast()).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
             if indent == 2 && key.hasPrefix("/") {
                 path = key
@@ -40,6 +58,7 @@ struct OpenAPIDocument {
             }
         }
         self.operations = operations
+        self.operationIDs = operationIDs
 
         var types: Set<String> = []
         let pattern = /https:\/\/tollgate\.dev\/problems\/[A-Za-z0-9_\/-]+/
@@ -48,7 +67,7 @@ struct OpenAPIDocument {
     }
 
     /// The documented paths with the methods of each.
-    var methodsByPath: [String: Set<String>] {
+    public var methodsByPath: [String: Set<String>] {
         Dictionary(grouping: operations, by: \.path).mapValues { Set($0.map(\.method)) }
     }
 }

@@ -1,27 +1,17 @@
 import Foundation
 import Glibc
-import TollgateHTTP
 import TollgateHTTPMessages
 
-/// A response read off a raw socket.
-struct RawResponse {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-    var bodyText: String { String(decoding: body, as: UTF8.self) }
-    var problem: ProblemDetails? { try? JSONDecoder().decode(ProblemDetails.self, from: Data(body)) }
-}
-
 /// A blocking TCP client that sends exactly the bytes a test gives it, to drive the server precisely.
-final class RawConnection {
-    let descriptor: CInt
+public final class RawConnection {
+    public let descriptor: CInt
     private var buffer: [UInt8] = []
 
-    struct ConnectError: Error { let errno: CInt }
+    public struct ConnectError: Error { public let errno: CInt }
 
     /// Connects to 127.0.0.1:`port`, from `source` (another loopback address such as 127.0.0.2, to
     /// appear as a different peer) when given.
-    init(port: Int, source: String? = nil) throws {
+    public init(port: Int, source: String? = nil) throws {
         let descriptor = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw ConnectError(errno: errno) }
         if let source {
@@ -57,10 +47,10 @@ final class RawConnection {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
@@ -86,7 +76,7 @@ final class RawConnection {
     }
 
     /// Reads one response framed by Content-Length (no body for 1xx, 204, 304 or when `isHead`).
-    func readResponse(timeout: Duration = .seconds(3), isHead: Bool = false) -> RawResponse? {
+    public func readResponse(timeout: Duration = .seconds(3), isHead: Bool = false) -> RawResponse? {
         let deadline = ContinuousClock.now + timeout
         let terminator: [UInt8] = Array("\r\n\r\n".utf8)
         var headEnd: Int?
@@ -117,7 +107,7 @@ final class RawConnection {
     }
 
     /// True when the peer closes (EOF or reset) within `timeout` without sending anything more.
-    func closesSilently(within timeout: Duration) -> Bool {
+    public func closesSilently(within timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
         while ContinuousClock.now < deadline {
@@ -132,7 +122,7 @@ final class RawConnection {
     }
 
     /// Whether the connection is still open `after` the given time (no EOF, no data).
-    func isStillOpen(after duration: Duration) -> Bool {
+    public func isStillOpen(after duration: Duration) -> Bool {
         var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
         let milliseconds = CInt(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
         return poll(&descriptors, 1, milliseconds) == 0
