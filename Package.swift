@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         // @ledger-targets
-        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll"]),
+        .target(name: "TollgateHTTP", dependencies: ["TollgateCrypto", "COpenSSL", "CCurl", "CEpoll"]),
         // @http-targets
         .target(name: "TollgateNode", dependencies: ["TollgateCertificates", "TollgateLedger"]),
         .target(name: "TollgateService", dependencies: ["TollgateNode", "TollgateHTTP"]),
