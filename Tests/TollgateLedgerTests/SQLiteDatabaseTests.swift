@@ -86,7 +86,7 @@ import Testing
         #expect(missing?.resultCode == ExtendedCode.constraintNotNull)
         let syntax = #expect(throws: SQLiteError.self) { try db.executeScript("CREATE TABLE t t t") }
         #expect(syntax?.code == .sqlite)
-        #expect(syntax?.reason.contains("syntax error") == true)
+        #expect(syntax?.resultCode == SQLITE_ERROR)
     }
 
     @Test func transactionsCommitOrRollBackAsAWhole() throws {
@@ -202,7 +202,7 @@ import Testing
                 }
             }
         }
-        #expect(failure?.reason.contains("savepoint") == true)
+        #expect(failure?.code == .rollbackFailed)
         db.faultInjector = nil
         #expect(try Self.values(db) == [])
     }

@@ -43,7 +43,6 @@ import Testing
         let db = try SQLiteDatabase(path: path)
         let failure = #expect(throws: SQLiteError.self) { try older.apply(to: db) }
         #expect(failure?.code == .schemaTooNew)
-        #expect(failure?.reason.contains("version 2") == true)
         #expect(try db.userVersion == 2)
     }
 

@@ -28,6 +28,8 @@ public struct SQLiteError: LayerError {
         public static let schemaTooNew = Code("schema_too_new")
         /// The applied schema steps differ from the ones this build lists.
         public static let schemaMismatch = Code("schema_mismatch")
+        /// A savepoint nested in a transaction could not be rolled back, so the whole transaction was.
+        public static let rollbackFailed = Code("rollback_failed")
         /// Any other SQLite failure; `resultCode` tells which.
         public static let sqlite = Code("sqlite")
     }
