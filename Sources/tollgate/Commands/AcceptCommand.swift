@@ -1,6 +1,8 @@
 import Foundation
 import TollgateCertificates
 import TollgateService
+import TollgateAPI
+import TollgateWire
 
 /// `tollgate accept`: an agent takes the certificate its parent delegated to it.
 enum AcceptCommand: TollgateCommand {

@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 

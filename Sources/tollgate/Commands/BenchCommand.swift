@@ -1,11 +1,13 @@
 import Foundation
 import Synchronization
-import TollgateService
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateService
 import TollgateVectors
+import TollgateWire
 
 /// `tollgate bench`: throughput of issuance and verification next to raw Ed25519, measured in one run.
 enum BenchCommand: TollgateCommand {

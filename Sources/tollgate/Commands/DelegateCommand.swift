@@ -2,7 +2,9 @@ import Foundation
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// `tollgate delegate`: carve a child certificate out of this node's own.
 enum DelegateCommand: TollgateCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension HTTPBenchCommand {
     /// Latency percentiles of `GET /healthz`, in milliseconds.

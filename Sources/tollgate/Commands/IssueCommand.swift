@@ -1,7 +1,9 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// `tollgate issue`: sell a license under a certificate this node holds.
 enum IssueCommand: TollgateCommand {

@@ -1,7 +1,10 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateAPI
+import TollgateWire
 
 /// `tollgate list`: what a node holds and handed out.
 enum ListCommand: TollgateCommand {

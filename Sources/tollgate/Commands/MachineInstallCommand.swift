@@ -1,5 +1,6 @@
 import Foundation
 import TollgateClient
+import TollgateWire
 
 /// `tollgate machine install`: take in the reseller's response to an offline request.
 enum MachineInstallCommand: TollgateCommand {
@@ -15,7 +16,7 @@ enum MachineInstallCommand: TollgateCommand {
         let path = arguments.positional(0)!
         let data = try readFile(path, what: "response file")
         let result = try MachineReport.clientCall { () throws(ClientError) in
-            try wallet.install(try ActivationResponse(data: data), at: TimeArgument.now)
+            try wallet.install(try ActivationReceipt.read(data), at: TimeArgument.now)
         }
         switch result {
         case .activated(let verified):

@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateClient
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// What the `tollgate machine …` commands share: options, opening the wallet, and the text they
 /// print for a license, an activation or a failure.

@@ -1,6 +1,8 @@
 import Foundation
+import TollgateAPI
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 
@@ -70,11 +72,10 @@ enum NodeServeCommand: TollgateCommand {
         let executor = NodeExecutor(node: node)
         let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try node.identity.anchor.publicKey.pemRepresentation,
                           nodeName: node.identity.name, clock: { TimeArgument.now })
-        let server = try HTTPServer(configuration: configuration, headCheck: { head in api.checkHead(head) }) { request in api.handle(request) }
-        api.attach { server.metrics }
+        let server = try api.makeServer(configuration: configuration)
         var syncAgent: SyncAgent?
         if let parent = arguments.value("parent") {
-            let agent = SyncAgent(executor: executor, identity: node.identity, parentURL: parent, caBundle: arguments.value("parent-ca"),
+            let agent = SyncAgent(executor: executor, parentURL: parent, caBundle: arguments.value("parent-ca"),
                                   clock: { TimeArgument.now })
             agent.start(schedule: SyncSchedule(interval: try arguments.integer("sync-interval") ?? 60))
             syncAgent = agent

@@ -1,8 +1,10 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 /// `tollgate observe`: record a license, activation or deactivation seen in the field, so the
 /// audit checks it is logged where it says.

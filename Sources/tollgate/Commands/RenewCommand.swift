@@ -1,7 +1,9 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateWire
 
 /// `tollgate renew`: extend a subscription or trial.
 enum RenewCommand: TollgateCommand {

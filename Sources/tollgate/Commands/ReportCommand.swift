@@ -1,5 +1,6 @@
 import Foundation
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 
 /// `tollgate report`: the vendor's reports over the node's subtree.

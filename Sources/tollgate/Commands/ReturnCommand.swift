@@ -1,7 +1,9 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateWire
 
 /// `tollgate return`: hand unused quota back to the parent.
 enum ReturnCommand: TollgateCommand {

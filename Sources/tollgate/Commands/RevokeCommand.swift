@@ -1,7 +1,9 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateWire
 
 /// `tollgate revoke`: withdraw a child's certificate.
 enum RevokeCommand: TollgateCommand {

@@ -1,5 +1,7 @@
 import Foundation
+import TollgateAPI
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 
@@ -20,7 +22,7 @@ enum SyncCommand: TollgateCommand {
         let identity = node.identity
         let executor = NodeExecutor(node: node)
         defer { executor.stop() }
-        let agent = SyncAgent(executor: executor, identity: identity, parentURL: try arguments.required("parent"),
+        let agent = SyncAgent(executor: executor, parentURL: try arguments.required("parent"),
                               caBundle: arguments.value("ca"), clock: { TimeArgument.now })
         var configuration = HTTPClientConfiguration()
         configuration.caBundlePath = arguments.value("ca")
