@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TollgateVectors", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
         .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateWire", "TollgateHTTPMessages", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
-        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll", "TollgateHTTPMessages"]),
+        .target(name: "TollgateHTTP", dependencies: ["TollgateCrypto", "COpenSSL", "CCurl", "CEpoll", "TollgateHTTPMessages"]),
         .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger"]),
         .target(name: "TollgateAPI", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
                                                     "TollgateLedger", "TollgateNode"]),

@@ -100,15 +100,16 @@ public final class ActivationClient {
     }
 
     /// A refusal with the node's problem details, or an unexpected answer.
-    static func failure(_ response: HTTPResponse, url: String) -> ClientError {
+    static func failure(_ response: HTTPResponse, url: String, file: String = #fileID, line: UInt = #line) -> ClientError {
         if let problem = response.problemDetails {
             let refusal = NodeRefusal(status: response.status.code, type: problem.type, title: problem.title, detail: problem.detail)
             let summary = [problem.title, problem.detail].compactMap { $0 }.joined(separator: ": ")
             return ClientError(.refused, "the node refused (\(refusal.name)): \(summary.isEmpty ? "\(response.status)" : summary)",
-                               refusal: refusal)
+                               refusal: refusal, file: file, line: line)
         }
         let excerpt = String(response.bodyText.prefix(200))
-        return ClientError(.unexpectedResponse, "\(url) answered \(response.status)\(excerpt.isEmpty ? "" : ": \(excerpt)")")
+        return ClientError(.unexpectedResponse, "\(url) answered \(response.status)\(excerpt.isEmpty ? "" : ": \(excerpt)")",
+                           file: file, line: line)
     }
 
     /// `nodeURL` without trailing slashes, followed by `endpoint`'s path with `parameters` filled in.

@@ -1,13 +1,13 @@
 import TollgateCertificates
+import TollgateCrypto
 
 /// Why the client library could not do what was asked: a stable code, a reason for people, and the
 /// verifier's verdict or the node's refusal when one of those is the cause.
-public struct ClientError: Error, Hashable, CustomStringConvertible {
+public struct ClientError: LayerError {
     /// What kind of failure this is; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// Neither `/etc/machine-id` nor `/var/lib/dbus/machine-id` holds a machine id.
         public static let machineIDMissing = Code("machine_id_missing")
@@ -47,20 +47,19 @@ public struct ClientError: Error, Hashable, CustomStringConvertible {
     public var verification: VerificationError?
     /// For `.refused`: the node's problem details.
     public var refusal: NodeRefusal?
+    public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String, verification: VerificationError? = nil, refusal: NodeRefusal? = nil) {
+    public init(_ code: Code, _ reason: String, verification: VerificationError? = nil, refusal: NodeRefusal? = nil,
+                file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
         self.verification = verification
         self.refusal = refusal
+        location = ErrorLocation(file: file, line: line)
     }
 
     /// A verification failure, with the verifier's rule in the message.
-    public init(_ verification: VerificationError, while action: String) {
-        self.init(.verificationFailed, "\(action): \(verification)", verification: verification)
+    public init(_ verification: VerificationError, while action: String, file: String = #fileID, line: UInt = #line) {
+        self.init(.verificationFailed, "\(action): \(verification)", verification: verification, file: file, line: line)
     }
-
-    public var description: String { "\(code): \(reason)" }
 }
-
-extension ClientError: Sendable {}

@@ -1,10 +1,9 @@
 /// A failure in the crypto layer, naming what failed and why.
-public struct CryptoError: Error, Hashable, CustomStringConvertible {
+public struct CryptoError: LayerError {
     /// What kind of failure this is; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         public static let invalidKey = Code("invalid_key")
         public static let invalidPEM = Code("invalid_pem")
@@ -17,13 +16,11 @@ public struct CryptoError: Error, Hashable, CustomStringConvertible {
 
     public var code: Code
     public var reason: String
+    public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String) {
+    public init(_ code: Code, _ reason: String, file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
+        location = ErrorLocation(file: file, line: line)
     }
-
-    public var description: String { "\(code): \(reason)" }
 }
-
-extension CryptoError: Sendable {}

@@ -1,10 +1,12 @@
-/// A failure in the log, its proofs or its checkpoints, naming what failed and why.
-public struct LedgerError: Error, Hashable, CustomStringConvertible {
+import TollgateCrypto
+
+/// A failure in the log, its proofs or its checkpoints, naming what failed and why. SQLite's own
+/// failures stay ``SQLiteError``, the C wrapper's error, which carries SQLite's result code.
+public struct LedgerError: LayerError {
     /// What kind of failure this is; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// An index, size or range lies outside the log.
         public static let outOfRange = Code("out_of_range")
@@ -30,13 +32,11 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible {
 
     public var code: Code
     public var reason: String
+    public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String) {
+    public init(_ code: Code, _ reason: String, file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
+        location = ErrorLocation(file: file, line: line)
     }
-
-    public var description: String { "\(code): \(reason)" }
 }
-
-extension LedgerError: Sendable {}

@@ -110,7 +110,7 @@ import TollgateTestSupport
         #expect(License.read(canonicalJSON: try CanonicalJSON.encode(license)) == license)
         #expect(License.read(canonicalJSON: Array(#"{"cert":"c"}"#.utf8)) == nil)
         let activation = Activation(iss: "k", license: "l", serial: 0, machineKey: "m", fingerprint: "f", platform: "p", country: "FR",
-                                    iat: Int64.min, exp: nil, kind: .lease, jti: "j", replaces: "r")
+                                    iat: Int64.min, exp: nil, kind: .temporary, jti: "j", replaces: "r")
         #expect(Activation.read(canonicalJSON: try CanonicalJSON.encode(activation)) == activation)
     }
 }

@@ -75,4 +75,15 @@ import TollgateTestSupport
         }
         #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"a":[-12,{"x":"y"},[],"q\""],"b":0,"c":[],"e":[3,40]}"#)
     }
+
+    /// A floating-point number has no one canonical form: encoding it is refused with the verifier's
+    /// `invalid_field`, the one error of this layer (it was a separate `EncodingError`).
+    @Test func floatingPointNumbersAreAnInvalidField() {
+        struct Measured: Encodable { var ratio: Double }
+        #expect {
+            _ = try CanonicalJSON.encode(Measured(ratio: 0.5))
+        } throws: { error in
+            (error as? VerificationError)?.rule == .invalidField
+        }
+    }
 }

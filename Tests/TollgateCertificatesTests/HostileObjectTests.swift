@@ -94,6 +94,21 @@ import TollgateTestSupport
         }
     }
 
+    /// `lease` was a kind no node made and no verifier rule covered; until leases exist, an
+    /// activation claiming to be one is refused.
+    @Test func anActivationOfAnUnknownKindIsRefused() throws {
+        let activation = Activation(iss: Self.key.publicKey.thumbprint, license: "license-hash", serial: 1_000, machineKey: "machine-key",
+                                    fingerprint: "fp", platform: "linux-x86_64", country: "DE", iat: 1_780_000_000, exp: 1_780_086_400,
+                                    kind: .temporary, jti: "jti-2")
+        let text = String(decoding: try activation.encodedPayload(), as: UTF8.self)
+        #expect(text.contains(#""kind":"temporary""#))
+        let header = #"{"alg":"EdDSA","kid":""# + Self.key.publicKey.thumbprint + #"","typ":"tollgate-activation+jws"}"#
+        let lease = try Self.compact(header: header, payload: text.replacingOccurrences(of: #""kind":"temporary""#, with: #""kind":"lease""#))
+        #expect(Self.rule { _ = try SignedActivation(compact: lease) } == .malformed)
+        let temporary = try Self.compact(header: header, payload: text)
+        #expect(Self.rule { _ = try SignedActivation(compact: temporary) } == nil)
+    }
+
     @Test func signingRefusesAnObjectOverTheSizeLimit() {
         // 250 distinct territory codes and 256 features of 256 bytes: every field in range, the whole too big.
         let features = (0..<256).map { String(format: "%03d", $0) + String(repeating: "f", count: 253) }

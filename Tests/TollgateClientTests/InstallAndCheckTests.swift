@@ -66,7 +66,6 @@ import TollgateWire
         let copied = try channel.activation(machineKey: wallet.encodedMachineKey, fingerprint: other.fingerprint.value)
         let fingerprintError = #expect(throws: ClientError.self) { try wallet.install(channel.response(copied.compact), at: now) }
         #expect(fingerprintError?.verification?.rule == .machineMismatch)
-        #expect(fingerprintError?.verification?.reason.contains("fingerprint") == true)
         try expectNothingInstalled(wallet)
     }
 
@@ -168,7 +167,6 @@ import TollgateWire
         let error = #expect(throws: ClientError.self) { try wallet.check(at: now + 73 * 3_600) }
         #expect(error?.code == .verificationFailed)
         #expect(error?.verification?.rule == .activationExpired)
-        #expect(error?.reason.contains("activation_expired") == true)
     }
 
     @Test func checkWithoutAnActivationSaysSo() throws {
@@ -180,7 +178,6 @@ import TollgateWire
         try wallet.importLicense(channel.licenseFile, at: now)
         let unactivated = #expect(throws: ClientError.self) { try wallet.check(at: now) }
         #expect(unactivated?.code == .notActivated)
-        #expect(unactivated?.reason.contains("not activated") == true)
     }
 
     @Test func aWalletCopiedToAnotherMachineFailsItsCheck() throws {

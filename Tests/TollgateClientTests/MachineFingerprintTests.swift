@@ -40,6 +40,7 @@ import TollgateCrypto
         for files in [SystemFileReader.fixed([:]), .fixed(["/etc/machine-id": "\n", "/var/lib/dbus/machine-id": ""])] {
             let error = #expect(throws: ClientError.self) { try MachineFingerprint(product: "cad-pro", files: files) }
             #expect(error?.code == .machineIDMissing)
+            // The wording names both files, so the user knows where the id is looked for.
             #expect(error?.reason.contains("/etc/machine-id") == true)
             #expect(error?.reason.contains("/var/lib/dbus/machine-id") == true)
         }

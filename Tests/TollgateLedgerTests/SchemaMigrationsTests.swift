@@ -44,7 +44,6 @@ import TollgateTestSupport
         let db = try SQLiteDatabase(path: path)
         let failure = #expect(throws: SQLiteError.self) { try older.apply(to: db) }
         #expect(failure?.code == .schemaTooNew)
-        #expect(failure?.reason.contains("version 2") == true)
         #expect(try db.userVersion == 2)
     }
 

@@ -61,6 +61,12 @@ import TollgateTestSupport
         let atRoot = try tree.channel.root.audit(at: now + 360)
         #expect(atRoot.map(\.kind) == [.logEquivocation])
         #expect(atRoot.first?.evidence == real.evidence)
+        // Re-checked by a third party, the empty one names itself unproven.
+        #expect {
+            try FindingCheck(anchor: tree.channel.anchor).check(empty)
+        } throws: { error in
+            (error as? NodeError)?.code == .findingUnproven
+        }
     }
 
     @Test func findingEntriesRoundTrip() throws {

@@ -28,32 +28,51 @@ import Testing
         #expect(scenario.randomCrashes?.includeRoot == true)
     }
 
-    @Test func unknownKeysAndOptionsNameTheKeyAndLine() {
-        #expect(throws: ScenarioError(file: "t.sim", line: 3, "custumers: unknown key 'custumers'")) {
-            try parse("# Typo.\ngenerals 1\ncustumers 5\n")
-        }
-        #expect(throws: ScenarioError(file: "t.sim", line: 2, "crash: unknown option 'fro'")) {
-            try parse("# Typo.\ncrash r1 at=1d for=1h fro=2d\n")
-        }
-        #expect(throws: ScenarioError(file: "t.sim", line: 2, "loss: cannot read '1.5'")) {
-            try parse("# Bad value.\nloss 1.5\n")
-        }
-        #expect(throws: ScenarioError(file: "t.sim", line: 2, "adversary: unknown cheat 'steal' (\(Cheat.allCases.map(\.rawValue).joined(separator: ", ")), random)")) {
-            try parse("# Bad cheat.\nadversary r1 steal at=1d\n")
+    /// The error parsing `text` throws, or nil when it parses.
+    func failure(_ text: String) -> ScenarioError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error
         }
     }
 
+    @Test func unknownKeysOptionsAndValuesNameTheirLine() {
+        let key = failure("# Typo.\ngenerals 1\ncustumers 5\n")
+        #expect(key?.code == .unknownKey && key?.lineNumber == 3, "\(String(describing: key))")
+        let option = failure("# Typo.\ncrash r1 at=1d for=1h fro=2d\n")
+        #expect(option?.code == .unknownOption && option?.lineNumber == 2, "\(String(describing: option))")
+        let value = failure("# Bad value.\nloss 1.5\n")
+        #expect(value?.code == .invalidValue && value?.lineNumber == 2, "\(String(describing: value))")
+        let cheat = failure("# Bad cheat.\nadversary r1 steal at=1d\n")
+        #expect(cheat?.code == .invalidValue && cheat?.lineNumber == 2, "\(String(describing: cheat))")
+        let node = failure("# Bad node.\ncrash x1 at=1d for=1h\n")
+        #expect(node?.code == .unknownNode && node?.lineNumber == 2, "\(String(describing: node))")
+        let missing = failure("# Missing option.\ncrash r1 at=1d\n")
+        #expect(missing?.code == .missingOption && missing?.lineNumber == 2, "\(String(describing: missing))")
+        let extra = failure("# Extra word.\ngenerals 1 2\n")
+        #expect(extra?.code == .unexpectedWord && extra?.lineNumber == 2, "\(String(describing: extra))")
+    }
+
+    /// The wording a user reads: the file, the line, the key, and the cheats there are to choose from.
+    @Test func wordingNamesTheFileLineKeyAndChoices() {
+        #expect(failure("# Typo.\ngenerals 1\ncustumers 5\n")?.description == "t.sim:3: custumers: unknown key 'custumers'")
+        #expect(failure("# Bad cheat.\nadversary r1 steal at=1d\n")?.description
+                == "t.sim:2: adversary: unknown cheat 'steal' (\(Cheat.allCases.map(\.rawValue).joined(separator: ", ")), random)")
+    }
+
     @Test func theFirstLineSaysWhatTheScenarioIsFor() {
-        #expect(throws: ScenarioError.self) { try parse("generals 1\n") }
-        #expect(throws: ScenarioError.self) { try parse("#\ngenerals 1\n") }
+        #expect(failure("generals 1\n")?.code == .missingSummary)
+        #expect(failure("#\ngenerals 1\n")?.code == .missingSummary)
     }
 
     @Test func refusesFaultsThatWouldMakeHonestNodesLookDishonest() {
         // An outage as long as sync_within makes an honest node stale; a clock off by more than
         // the request window makes its syncs look like replays.
-        #expect(throws: ScenarioError.self) { try parse("# Too long.\nsync_within 7d\npartition r1 at=1d for=7d\n") }
-        #expect(throws: ScenarioError.self) { try parse("# Too skewed.\nskew r1 +100s\njump r1 at=1d by=+60s\n") }
-        #expect(throws: ScenarioError.self) { try parse("# Notice too short.\nsync_within 7d\nrevocations 1/d notice=3d\n") }
+        #expect(failure("# Too long.\nsync_within 7d\npartition r1 at=1d for=7d\n")?.code == .unsafeSettings)
+        #expect(failure("# Too skewed.\nskew r1 +100s\njump r1 at=1d by=+60s\n")?.code == .unsafeSettings)
+        #expect(failure("# Notice too short.\nsync_within 7d\nrevocations 1/d notice=3d\n")?.code == .unsafeSettings)
     }
 
     @Test func everyScenarioFileParses() throws {
@@ -69,14 +88,18 @@ import Testing
 
     /// Found by the scenario fuzz target: a duration past Int64 milliseconds trapped the parser.
     @Test func durationsBeyondInt64MillisecondsAreRefused() {
-        #expect(throws: ScenarioError(file: "t.sim", line: 2, "jump: cannot read by=+3055555555555555555555555s")) {
-            try parse("# Too far.\njump r3 at=2d by=+3055555555555555555555555s\n")
-        }
-        #expect(throws: ScenarioError(file: "t.sim", line: 2, "duration: cannot read '1e300d'")) { try parse("# Too long.\nduration 1e300d\n") }
+        let jump = failure("# Too far.\njump r3 at=2d by=+3055555555555555555555555s\n")
+        #expect(jump?.code == .invalidValue && jump?.lineNumber == 2, "\(String(describing: jump))")
+        let duration = failure("# Too long.\nduration 1e300d\n")
+        #expect(duration?.code == .invalidValue && duration?.lineNumber == 2, "\(String(describing: duration))")
     }
 
     @Test func namedNodesMustExist() throws {
         let scenario = try parse("# Missing node.\ngenerals 1\nregionals_per_general 2\ncrash r7 at=1d for=1h\n")
-        #expect(throws: ScenarioError.self) { _ = try Simulation(scenario: scenario, seed: 1) }
+        #expect {
+            _ = try Simulation(scenario: scenario, seed: 1)
+        } throws: { error in
+            (error as? ScenarioError)?.code == .unknownNode
+        }
     }
 }

@@ -1,12 +1,13 @@
+import TollgateCrypto
 import TollgateNode
 
 /// Why a child's sync round with its parent failed. The round records the reason at the node (its
 /// last sync failure), and the driver retries after a backoff.
-public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+public struct SyncError: LayerError {
+    /// What kind of failure this is; new codes may be added.
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// The parent could not be reached or did not answer (the transport's failure: libcurl's,
         /// or the simulated network's timeout).
@@ -29,9 +30,7 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
     public var problem: String?
     /// The node's own refusal or failure, for `.node`.
     public var node: NodeError?
-    /// Where the error was raised; not part of equality.
-    public var file: String
-    public var line: UInt
+    public var location: ErrorLocation
 
     public init(_ code: Code, _ reason: String, status: Int? = nil, problem: String? = nil, node: NodeError? = nil,
                 file: String = #fileID, line: UInt = #line) {
@@ -40,25 +39,11 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         self.status = status
         self.problem = problem
         self.node = node
-        self.file = file
-        self.line = line
+        location = ErrorLocation(file: file, line: line)
     }
 
     /// The node's own failure while taking part in a round.
     public init(_ error: NodeError, file: String = #fileID, line: UInt = #line) {
         self.init(.node, error.description, node: error, file: file, line: line)
-    }
-
-    public var description: String { "\(code): \(reason)" }
-
-    public static func == (lhs: SyncError, rhs: SyncError) -> Bool {
-        (lhs.code, lhs.reason, lhs.status, lhs.problem, lhs.node) == (rhs.code, rhs.reason, rhs.status, rhs.problem, rhs.node)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(reason)
-        hasher.combine(status)
-        hasher.combine(problem)
     }
 }

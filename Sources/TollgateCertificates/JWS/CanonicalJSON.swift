@@ -3,10 +3,6 @@
 /// vectors rebuild byte for byte, and several times faster than Foundation's `JSONEncoder`, which
 /// matters because a payload is encoded for every license and activation signed.
 public enum CanonicalJSON {
-    public struct EncodingError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The canonical JSON of `value`: written directly when it is ``CanonicalJSONWritable``, else
     /// through its `Encodable` conformance.
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
@@ -20,6 +16,8 @@ public enum CanonicalJSON {
 
     /// The canonical JSON of `value` through its `Encodable` conformance, even when it writes itself:
     /// what a ``CanonicalJSONWritable`` conformance must match.
+    /// Throws ``VerificationError`` (`invalid_field`) for a floating-point number, which has no one
+    /// canonical form.
     public static func encodeThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
         let root = Slot()
         try value.encode(to: TreeEncoder(slot: root, codingPath: []))
@@ -132,7 +130,8 @@ public enum CanonicalJSON {
         if let scalar = scalar(value) {
             slot.value = scalar
         } else if value is Double || value is Float {
-            throw EncodingError(description: "signed payloads carry integers only (at \(codingPath.map(\.stringValue).joined(separator: ".")))")
+            throw VerificationError(.invalidField, "payload",
+                                    "signed payloads carry integers only (at \(codingPath.map(\.stringValue).joined(separator: ".")))")
         } else {
             try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
         }

@@ -41,8 +41,8 @@ public struct StrictJSON {
         return names
     }
 
-    private func failure(_ reason: String) -> VerificationError {
-        VerificationError(.malformed, object, "\(reason) (at byte \(position))")
+    private func failure(_ reason: String, file: String = #fileID, line: UInt = #line) -> VerificationError {
+        VerificationError(.malformed, object, "\(reason) (at byte \(position))", file: file, line: line)
     }
 
     private func peek() -> UInt8? {

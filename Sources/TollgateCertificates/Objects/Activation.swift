@@ -3,9 +3,9 @@ public struct Activation: SignedPayload {
     public static let type = "tollgate-activation+jws"
     public static let noun = "activation"
 
-    /// How long an activation holds.
+    /// How long an activation holds. Leases come back as a kind when the channel has them.
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
-        case standard, temporary, lease
+        case standard, temporary
     }
 
     /// Key id of the activating node.
@@ -21,7 +21,7 @@ public struct Activation: SignedPayload {
     /// Where the machine was activated.
     public var country: String
     public var iat: Int64
-    /// Required for temporary and leased activations.
+    /// Required for temporary activations.
     public var exp: Int64?
     public var kind: Kind
     public var jti: String

@@ -1,5 +1,8 @@
+import TollgateCrypto
+
 /// Why a signed object was rejected: the rule that failed, the object that broke it, and details.
-public struct VerificationError: Error, Hashable, CustomStringConvertible {
+/// The certificates layer's one error: the failing rule is its code.
+public struct VerificationError: LayerError {
     /// The rule that failed. Each rule has a stable name; new rules may be added.
     public struct Rule: StringCode {
         public let rawValue: String
@@ -67,14 +70,18 @@ public struct VerificationError: Error, Hashable, CustomStringConvertible {
     /// Which object broke the rule, e.g. `certificate[1] (ga-eu)`, `license`, `activation`.
     public var object: String
     public var reason: String
+    public var location: ErrorLocation
 
-    public init(_ rule: Rule, _ object: String, _ reason: String) {
+    public init(_ rule: Rule, _ object: String, _ reason: String, file: String = #fileID, line: UInt = #line) {
         self.rule = rule
         self.object = object
         self.reason = reason
+        location = ErrorLocation(file: file, line: line)
     }
 
+    /// The failing rule: in this layer the rule is the code.
+    public var code: Rule { rule }
+
+    /// `rule in object: reason`: the object tells a reader which link of the chain to look at.
     public var description: String { "\(rule) in \(object): \(reason)" }
 }
-
-extension VerificationError: Sendable {}

@@ -1,10 +1,11 @@
+import TollgateCrypto
+
 /// A request the client could not complete, with libcurl's explanation.
-public struct HTTPClientError: Error, Hashable, CustomStringConvertible {
+public struct HTTPClientError: LayerError {
     /// What kind of failure this is; new codes may be added.
-    public struct Code: Hashable, CustomStringConvertible {
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// The URL or an option was refused before any network traffic.
         public static let invalidRequest = Code("invalid_request")
@@ -25,15 +26,12 @@ public struct HTTPClientError: Error, Hashable, CustomStringConvertible {
     public var reason: String
     /// libcurl's `CURLcode`, when the failure came from libcurl.
     public var curlCode: Int?
+    public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String, curlCode: Int? = nil) {
+    public init(_ code: Code, _ reason: String, curlCode: Int? = nil, file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
         self.curlCode = curlCode
+        location = ErrorLocation(file: file, line: line)
     }
-
-    public var description: String { "\(code): \(reason)" }
 }
-
-extension HTTPClientError.Code: Sendable {}
-extension HTTPClientError: Sendable {}

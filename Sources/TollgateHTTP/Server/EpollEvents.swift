@@ -13,6 +13,4 @@ public struct EpollEvents: OptionSet, Hashable, Sendable {
     public static let writable = EpollEvents(rawValue: 0x004)
     /// `EPOLLERR`, always reported.
     public static let error = EpollEvents(rawValue: 0x008)
-    /// `EPOLLHUP`, always reported.
-    public static let hangUp = EpollEvents(rawValue: 0x010)
 }

@@ -20,11 +20,6 @@ public struct SocketErrno: Error, Hashable, CustomStringConvertible {
     public static let connectionAborted = SocketErrno(ECONNABORTED)
     public static let tooManyOpenFiles = SocketErrno(EMFILE)
     public static let tooManyOpenFilesInSystem = SocketErrno(ENFILE)
-    public static let noBufferSpace = SocketErrno(ENOBUFS)
-    public static let outOfMemory = SocketErrno(ENOMEM)
-    public static let addressInUse = SocketErrno(EADDRINUSE)
-    public static let badDescriptor = SocketErrno(EBADF)
-    public static let notConnected = SocketErrno(ENOTCONN)
 }
 
 extension SocketErrno: Sendable {}

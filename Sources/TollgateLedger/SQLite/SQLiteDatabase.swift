@@ -235,7 +235,7 @@ public final class SQLiteDatabase {
         }
         if savepointRollbackFailed {
             rollbackAfterFailure()
-            throw SQLiteError(.sqlite, "a nested savepoint could not be rolled back, so the whole transaction was")
+            throw SQLiteError(.rollbackFailed, "a nested savepoint could not be rolled back, so the whole transaction was")
         }
         do {
             try control("COMMIT")

@@ -1,12 +1,12 @@
 import CSQLite
+import TollgateCrypto
 
 /// A failure reported by SQLite or by the wrapper around it.
-public struct SQLiteError: Error, Hashable, CustomStringConvertible {
+public struct SQLiteError: LayerError {
     /// What kind of failure this is; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// A UNIQUE, PRIMARY KEY, NOT NULL, CHECK, FOREIGN KEY or trigger constraint refused a change.
         public static let constraint = Code("constraint")
@@ -28,6 +28,8 @@ public struct SQLiteError: Error, Hashable, CustomStringConvertible {
         public static let schemaTooNew = Code("schema_too_new")
         /// The applied schema steps differ from the ones this build lists.
         public static let schemaMismatch = Code("schema_mismatch")
+        /// A savepoint nested in a transaction could not be rolled back, so the whole transaction was.
+        public static let rollbackFailed = Code("rollback_failed")
         /// Any other SQLite failure; `resultCode` tells which.
         public static let sqlite = Code("sqlite")
     }
@@ -38,16 +40,19 @@ public struct SQLiteError: Error, Hashable, CustomStringConvertible {
     public var resultCode: Int32
     /// The statement that failed, when there was one.
     public var sql: String?
+    public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String, resultCode: Int32 = SQLITE_ERROR, sql: String? = nil) {
+    public init(_ code: Code, _ reason: String, resultCode: Int32 = SQLITE_ERROR, sql: String? = nil,
+                file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
         self.resultCode = resultCode
         self.sql = sql
+        location = ErrorLocation(file: file, line: line)
     }
 
     /// The error for an SQLite result code, classified by its primary code.
-    init(resultCode: Int32, message: String, sql: String?) {
+    init(resultCode: Int32, message: String, sql: String?, file: String = #fileID, line: UInt = #line) {
         let code: Code
         switch resultCode & 0xff {
         case SQLITE_CONSTRAINT: code = .constraint
@@ -59,14 +64,13 @@ public struct SQLiteError: Error, Hashable, CustomStringConvertible {
         case SQLITE_CANTOPEN: code = .cannotOpen
         default: code = .sqlite
         }
-        self.init(code, message, resultCode: resultCode, sql: sql)
+        self.init(code, message, resultCode: resultCode, sql: sql, file: file, line: line)
     }
 
+    /// `code: reason`, with SQLite's result code and the statement, which an operator reports.
     public var description: String {
         var text = "\(code): \(reason) (SQLite code \(resultCode))"
         if let sql { text += " in: \(sql)" }
         return text
     }
 }
-
-extension SQLiteError: Sendable {}

@@ -7,12 +7,6 @@ import TollgateLedger
 /// signature, chain, inclusion proof and the rule the finding claims was broken. What a third party
 /// (the vendor's lawyer, an arbitrator, the accused agent) runs.
 public struct FindingCheck {
-    public struct Failure: Error, CustomStringConvertible {
-        public var reason: String
-        public var description: String { reason }
-        init(_ reason: String) { self.reason = reason }
-    }
-
     let anchor: TrustAnchor
     let verifier: LicenseVerifier
 
@@ -21,7 +15,8 @@ public struct FindingCheck {
         self.verifier = LicenseVerifier(anchor: anchor)
     }
 
-    /// Throws `Failure` naming what does not hold.
+    /// Throws ``NodeError`` (`finding_unproven`) naming what does not hold, or the ``VerificationError``
+    /// of evidence that does not verify.
     public func check(_ finding: AuditFinding) throws {
         var keys: [String: Ed25519PublicKey] = [anchor.keyID: anchor.publicKey]
         for item in finding.evidence {
@@ -47,7 +42,7 @@ public struct FindingCheck {
         case .staleNode: try context.stale()
         case .invalidObject: try context.invalidObject()
         case .emergencyOveruse: try context.emergencyOveruse()
-        default: throw Failure("no check is known for finding kind \(finding.kind)")
+        default: throw unproven("no check is known for finding kind \(finding.kind)")
         }
     }
 
@@ -59,7 +54,7 @@ public struct FindingCheck {
         func items(_ role: AuditEvidence.Role) -> [AuditEvidence] { finding.evidence.filter { $0.role == role } }
 
         func one(_ role: AuditEvidence.Role) throws -> AuditEvidence {
-            guard let item = items(role).first else { throw Failure("the evidence has no \(role)") }
+            guard let item = items(role).first else { throw unproven("the evidence has no \(role)") }
             return item
         }
 
@@ -67,7 +62,7 @@ public struct FindingCheck {
         func license(_ item: AuditEvidence) throws -> (SignedLicense, [VerifiedCertificate]) {
             let chain = try check.verifier.verifyChain(item.chain ?? [])
             let license = try SignedLicense(compact: item.object)
-            guard license.jws.isSigned(by: chain[chain.count - 1].subjectKey) else { throw Failure("the license is not signed by its certificate's holder") }
+            guard license.jws.isSigned(by: chain[chain.count - 1].subjectKey) else { throw unproven("the license is not signed by its certificate's holder") }
             return (license, chain)
         }
 
@@ -76,9 +71,9 @@ public struct FindingCheck {
                 let (license, chain) = try license(item)
                 do {
                     try LicenseRules.check(license.payload, within: chain[chain.count - 1].payload)
-                    throw Failure("the license breaks no rule of its certificate")
+                    throw unproven("the license breaks no rule of its certificate")
                 } catch let error as VerificationError {
-                    guard ChannelAudit.kind(for: error.rule) == finding.kind else { throw Failure("the license breaks \(error.rule), not \(finding.kind)") }
+                    guard ChannelAudit.kind(for: error.rule) == finding.kind else { throw unproven("the license breaks \(error.rule), not \(finding.kind)") }
                 }
             } else {
                 let item = try one(.certificate)
@@ -86,13 +81,13 @@ public struct FindingCheck {
                 let parent = parents[parents.count - 1]
                 let child = try SignedCertificate(compact: item.object)
                 guard child.jws.isSigned(by: parent.subjectKey), child.payload.parent == parent.hash else {
-                    throw Failure("the certificate is not signed by the holder of the parent it names")
+                    throw unproven("the certificate is not signed by the holder of the parent it names")
                 }
                 do {
                     try Attenuation.check(child: child.payload, parent: parent.payload, object: "certificate")
-                    throw Failure("the certificate narrows its parent correctly")
+                    throw unproven("the certificate narrows its parent correctly")
                 } catch let error as VerificationError {
-                    guard ChannelAudit.kind(for: error.rule) == finding.kind else { throw Failure("the certificate breaks \(error.rule), not \(finding.kind)") }
+                    guard ChannelAudit.kind(for: error.rule) == finding.kind else { throw unproven("the certificate breaks \(error.rule), not \(finding.kind)") }
                 }
             }
         }
@@ -105,26 +100,26 @@ public struct FindingCheck {
             }
             let parents = try check.verifier.verifyChain(item.chain ?? [])
             let certificate = try SignedCertificate(compact: item.object)
-            guard certificate.jws.isSigned(by: parents[parents.count - 1].subjectKey) else { throw Failure("a certificate is not signed by its parent's holder") }
+            guard certificate.jws.isSigned(by: parents[parents.count - 1].subjectKey) else { throw unproven("a certificate is not signed by its parent's holder") }
             return (parents[parents.count - 1].subjectKey.thumbprint, certificate.payload.seats, nil, certificate.hash)
         }
 
         func duplicate() throws {
             let objects = finding.evidence.filter { $0.role == .license || $0.role == .certificate }
-            guard objects.count == 2 else { throw Failure("a duplicate needs exactly two objects") }
+            guard objects.count == 2 else { throw unproven("a duplicate needs exactly two objects") }
             let a = try allocation(objects[0]), b = try allocation(objects[1])
-            guard a.hash != b.hash else { throw Failure("the two objects are the same") }
-            guard a.issuer == b.issuer else { throw Failure("the two objects come from different issuers") }
-            guard a.seats.overlaps(b.seats) else { throw Failure("the serial ranges \(a.seats) and \(b.seats) do not overlap") }
-            guard a.lineage == nil || a.lineage != b.lineage || a.seats != b.seats else { throw Failure("the second license renews the first") }
+            guard a.hash != b.hash else { throw unproven("the two objects are the same") }
+            guard a.issuer == b.issuer else { throw unproven("the two objects come from different issuers") }
+            guard a.seats.overlaps(b.seats) else { throw unproven("the serial ranges \(a.seats) and \(b.seats) do not overlap") }
+            guard a.lineage == nil || a.lineage != b.lineage || a.seats != b.seats else { throw unproven("the second license renews the first") }
         }
 
         func activation(_ item: AuditEvidence, license: SignedLicense, chain: [VerifiedCertificate]) throws -> SignedActivation {
             let activation = try SignedActivation(compact: item.object)
             guard activation.payload.license == (license.payload.renews ?? license.hash) || activation.payload.license == license.hash else {
-                throw Failure("the activation names another license")
+                throw unproven("the activation names another license")
             }
-            guard let key = keys[activation.payload.iss], activation.jws.isSigned(by: key) else { throw Failure("the activation's signature does not verify") }
+            guard let key = keys[activation.payload.iss], activation.jws.isSigned(by: key) else { throw unproven("the activation's signature does not verify") }
             return activation
         }
 
@@ -132,20 +127,20 @@ public struct FindingCheck {
             let (license, chain) = try license(try one(.license))
             let activation = try activation(try one(.activation), license: license, chain: chain)
             if finding.kind == .crossRegionActivation {
-                guard !license.payload.territory.contains(activation.payload.country) else { throw Failure("the activation is inside the territory") }
+                guard !license.payload.territory.contains(activation.payload.country) else { throw unproven("the activation is inside the territory") }
             } else {
                 let authorities = Set([check.anchor.keyID] + chain.map(\.subjectKey.thumbprint))
-                guard !authorities.contains(activation.payload.iss) else { throw Failure("the activator is in the license's chain") }
+                guard !authorities.contains(activation.payload.iss) else { throw unproven("the activator is in the license's chain") }
             }
         }
 
         func overActivation() throws {
             let (license, chain) = try license(try one(.license))
             let activations = try items(.activation).map { try activation($0, license: license, chain: chain) }
-            guard activations.count == 2 else { throw Failure("over-activation needs two activations") }
+            guard activations.count == 2 else { throw unproven("over-activation needs two activations") }
             let (a, b) = activations[0].payload.iat <= activations[1].payload.iat ? (activations[0], activations[1]) : (activations[1], activations[0])
-            guard a.payload.serial == b.payload.serial, a.hash != b.hash else { throw Failure("the activations are not two on one serial") }
-            guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw Failure("the first activation had expired before the second") }
+            guard a.payload.serial == b.payload.serial, a.hash != b.hash else { throw unproven("the activations are not two on one serial") }
+            guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw unproven("the first activation had expired before the second") }
         }
 
         /// One emergency longer than the license certificate's `max_seconds`, or more than
@@ -155,42 +150,42 @@ public struct FindingCheck {
             let limits = chain[chain.count - 1].payload.emergencyLimits
             let activations = try items(.activation).map { try activation($0, license: license, chain: chain) }
             guard activations.allSatisfy({ $0.payload.kind == .temporary && $0.payload.replaces != nil }) else {
-                throw Failure("an activation is not an emergency stand-in")
+                throw unproven("an activation is not an emergency stand-in")
             }
-            guard Set(activations.map(\.hash)).count == activations.count else { throw Failure("an activation is given twice") }
+            guard Set(activations.map(\.hash)).count == activations.count else { throw unproven("an activation is given twice") }
             if activations.count == 1, let exp = activations[0].payload.exp, exp - activations[0].payload.iat > limits.maxSeconds { return }
-            guard activations.count > limits.maxCount else { throw Failure("\(activations.count) emergencies are within max_count \(limits.maxCount)") }
+            guard activations.count > limits.maxCount else { throw unproven("\(activations.count) emergencies are within max_count \(limits.maxCount)") }
             let times = activations.map(\.payload.iat)
-            guard times.max()! - times.min()! < limits.periodSeconds else { throw Failure("the emergencies do not fall within one period") }
+            guard times.max()! - times.min()! < limits.periodSeconds else { throw unproven("the emergencies do not fall within one period") }
         }
 
         func revoked() throws {
             let (license, chain) = try license(try one(.license))
             let revocation = try SignedRevocation(compact: try one(.revocation).object)
-            guard let index = chain.firstIndex(where: { $0.hash == revocation.payload.cert }) else { throw Failure("the revocation names no certificate of the chain") }
+            guard let index = chain.firstIndex(where: { $0.hash == revocation.payload.cert }) else { throw unproven("the revocation names no certificate of the chain") }
             let signers = [check.anchor.keyID] + chain[..<index].map(\.subjectKey.thumbprint)
             guard signers.contains(revocation.payload.iss), let key = keys[revocation.payload.iss], revocation.jws.isSigned(by: key) else {
-                throw Failure("the revocation is not signed by an ancestor of the revoked certificate")
+                throw unproven("the revocation is not signed by an ancestor of the revoked certificate")
             }
             guard license.payload.iat >= revocation.payload.effective || license.payload.iat < revocation.payload.iat - ChannelAudit.backdatingTolerance else {
-                throw Failure("the license predates the revocation")
+                throw unproven("the license predates the revocation")
             }
         }
 
         func usedAfterReturn() throws {
             let quotaReturn = try SignedQuotaReturn(compact: try one(.quotaReturn).object)
-            guard let returner = keys[quotaReturn.payload.iss], quotaReturn.jws.isSigned(by: returner) else { throw Failure("the return's signature does not verify") }
-            guard let item = finding.evidence.first(where: { $0.role == .license || $0.role == .certificate }) else { throw Failure("no object uses the serials") }
+            guard let returner = keys[quotaReturn.payload.iss], quotaReturn.jws.isSigned(by: returner) else { throw unproven("the return's signature does not verify") }
+            guard let item = finding.evidence.first(where: { $0.role == .license || $0.role == .certificate }) else { throw unproven("no object uses the serials") }
             let used = try allocation(item)
-            guard used.issuer == quotaReturn.payload.iss else { throw Failure("the object is not the returning node's") }
-            guard used.seats.overlaps(quotaReturn.payload.seats) else { throw Failure("the object does not use returned serials") }
+            guard used.issuer == quotaReturn.payload.iss else { throw unproven("the object is not the returning node's") }
+            guard used.seats.overlaps(quotaReturn.payload.seats) else { throw unproven("the object does not use returned serials") }
         }
 
         /// A checkpoint signed by `node` and an entry of it with a verified inclusion proof.
         func loggedEntry(_ entry: AuditEvidence, checkpoint: AuditEvidence) throws -> (bytes: [UInt8], checkpoint: SignedCheckpoint) {
-            guard let node = checkpoint.node, let key = keys[node] else { throw Failure("no key for the log's node") }
+            guard let node = checkpoint.node, let key = keys[node] else { throw unproven("no key for the log's node") }
             let signed = try SignedCheckpoint(verifying: checkpoint.object, name: "tollgate.dev/node/\(node)", publicKey: key)
-            guard let index = entry.index, let proof = entry.proof else { throw Failure("the entry has no index or proof") }
+            guard let index = entry.index, let proof = entry.proof else { throw unproven("the entry has no index or proof") }
             let bytes = try Base64URL.decode(entry.object)
             try MerkleProof.verifyInclusion(leafHash: MerkleHash.leaf(bytes), index: index, size: signed.checkpoint.size,
                                             proof: proof.map { try Base64URL.decode($0) }, rootHash: signed.checkpoint.rootHash)
@@ -209,24 +204,24 @@ public struct FindingCheck {
 
         func timing() throws {
             guard let item = finding.evidence.first(where: { $0.role == .license || $0.role == .activation || $0.role == .certificate }) else {
-                throw Failure("no dated object in the evidence")
+                throw unproven("no dated object in the evidence")
             }
             let object = item.object
-            guard let (entry, checkpoint) = pairs(.entry).first else { throw Failure("the object's log entry is missing") }
+            guard let (entry, checkpoint) = pairs(.entry).first else { throw unproven("the object's log entry is missing") }
             let logged = try loggedEntry(entry, checkpoint: checkpoint)
-            guard logged.bytes == Array(object.utf8) else { throw Failure("the logged entry is not the object") }
-            guard let (witnessEntry, witnessCheckpoint) = pairs(.witness).first else { throw Failure("the witness entry is missing") }
+            guard logged.bytes == Array(object.utf8) else { throw unproven("the logged entry is not the object") }
+            guard let (witnessEntry, witnessCheckpoint) = pairs(.witness).first else { throw unproven("the witness entry is missing") }
             let witnessed = try loggedEntry(witnessEntry, checkpoint: witnessCheckpoint)
             let record = try WitnessRecord(bytes: witnessed.bytes)
-            guard let node = checkpoint.node, record.node == node, let key = keys[node] else { throw Failure("the witness is for another node") }
+            guard let node = checkpoint.node, record.node == node, let key = keys[node] else { throw unproven("the witness is for another node") }
             let seen = try SignedCheckpoint(verifying: record.checkpoint, name: "tollgate.dev/node/\(node)", publicKey: key)
             let (iat, limit) = try datedObject(item)
             if finding.kind == .lateSync {
-                guard seen.checkpoint.size > entry.index ?? .max else { throw Failure("the witnessed checkpoint does not contain the entry") }
-                guard record.witnessedAt - iat > limit else { throw Failure("the entry reached the ancestor within sync_within") }
+                guard seen.checkpoint.size > entry.index ?? .max else { throw unproven("the witnessed checkpoint does not contain the entry") }
+                guard record.witnessedAt - iat > limit else { throw unproven("the entry reached the ancestor within sync_within") }
             } else {
-                guard seen.checkpoint.size <= entry.index ?? 0 else { throw Failure("the witnessed checkpoint contains the entry") }
-                guard iat < record.witnessedAt - ChannelAudit.backdatingTolerance else { throw Failure("the entry is not dated before the witness") }
+                guard seen.checkpoint.size <= entry.index ?? 0 else { throw unproven("the witnessed checkpoint contains the entry") }
+                guard iat < record.witnessedAt - ChannelAudit.backdatingTolerance else { throw unproven("the entry is not dated before the witness") }
             }
         }
 
@@ -243,8 +238,8 @@ public struct FindingCheck {
         func equivocation() throws {
             let logged = try pairs(.entry).map { try loggedEntry($0.entry, checkpoint: $0.checkpoint) }
             let indices = pairs(.entry).map(\.entry.index)
-            guard logged.count == 2, indices[0] == indices[1] else { throw Failure("equivocation needs two entries at one index") }
-            guard logged[0].bytes != logged[1].bytes else { throw Failure("the two entries are the same") }
+            guard logged.count == 2, indices[0] == indices[1] else { throw unproven("equivocation needs two entries at one index") }
+            guard logged[0].bytes != logged[1].bytes else { throw unproven("the two entries are the same") }
         }
 
         /// The object that claims a position in its issuer's log: an activation or deactivation
@@ -252,15 +247,15 @@ public struct FindingCheck {
         func claimedPosition(license: SignedLicense, chain: [VerifiedCertificate]) throws -> (bytes: [UInt8], issuer: String, index: UInt64, iat: Int64) {
             if let item = items(.activation).first {
                 let activation = try activation(item, license: license, chain: chain)
-                guard let index = activation.payload.logIndex else { throw Failure("the activation names no log index") }
+                guard let index = activation.payload.logIndex else { throw unproven("the activation names no log index") }
                 return (Array(item.object.utf8), activation.payload.iss, index, activation.payload.iat)
             }
             if let item = items(.deactivation).first {
                 let deactivation = try SignedDeactivation(compact: item.object)
                 guard let key = keys[deactivation.payload.iss], deactivation.jws.isSigned(by: key) else {
-                    throw Failure("the deactivation's signature does not verify")
+                    throw unproven("the deactivation's signature does not verify")
                 }
-                guard let index = deactivation.payload.logIndex else { throw Failure("the deactivation names no log index") }
+                guard let index = deactivation.payload.logIndex else { throw unproven("the deactivation names no log index") }
                 return (Array(item.object.utf8), deactivation.payload.iss, index, deactivation.payload.iat)
             }
             return (Array(license.compact.utf8), chain[chain.count - 1].subjectKey.thumbprint, license.payload.logIndex, license.payload.iat)
@@ -273,38 +268,38 @@ public struct FindingCheck {
             let (license, chain) = try license(try one(.license))
             let claimed = try claimedPosition(license: license, chain: chain)
             if let (entry, checkpoint) = pairs(.entry).first {
-                guard checkpoint.node == claimed.issuer else { throw Failure("the log shown is not the issuer's") }
+                guard checkpoint.node == claimed.issuer else { throw unproven("the log shown is not the issuer's") }
                 let logged = try loggedEntry(entry, checkpoint: checkpoint)
-                guard entry.index == claimed.index else { throw Failure("the entry is not at the object's log index") }
-                guard logged.bytes != claimed.bytes else { throw Failure("the object is in the log where it says") }
+                guard entry.index == claimed.index else { throw unproven("the entry is not at the object's log index") }
+                guard logged.bytes != claimed.bytes else { throw unproven("the object is in the log where it says") }
                 return
             }
             guard let (witnessEntry, witnessCheckpoint) = pairs(.witness).first else {
-                throw Failure("the evidence has neither the entry at the object's index nor a witnessed checkpoint")
+                throw unproven("the evidence has neither the entry at the object's index nor a witnessed checkpoint")
             }
             let authorities = [check.anchor.keyID] + chain.map(\.subjectKey.thumbprint)
             guard let position = authorities.lastIndex(of: claimed.issuer), position > 0, witnessCheckpoint.node == authorities[position - 1] else {
-                throw Failure("the checkpoint was not witnessed by the issuer's parent")
+                throw unproven("the checkpoint was not witnessed by the issuer's parent")
             }
             let witnessed = try loggedEntry(witnessEntry, checkpoint: witnessCheckpoint)
             let record = try WitnessRecord(bytes: witnessed.bytes)
-            guard record.node == claimed.issuer, let key = keys[claimed.issuer] else { throw Failure("the witness is for another node") }
+            guard record.node == claimed.issuer, let key = keys[claimed.issuer] else { throw unproven("the witness is for another node") }
             let seen = try SignedCheckpoint(verifying: record.checkpoint, name: "tollgate.dev/node/\(claimed.issuer)", publicKey: key)
-            guard seen.checkpoint.size <= claimed.index else { throw Failure("the witnessed checkpoint reaches the object's log index") }
+            guard seen.checkpoint.size <= claimed.index else { throw unproven("the witnessed checkpoint reaches the object's log index") }
             guard record.witnessedAt - ChannelAudit.backdatingTolerance > claimed.iat else {
-                throw Failure("the checkpoint was witnessed before the object was dated")
+                throw unproven("the checkpoint was witnessed before the object was dated")
             }
         }
 
         func stale() throws {
             let identification = try one(.certificate)
             let chain = try check.verifier.verifyChain((identification.chain ?? []) + [identification.object])
-            guard chain[chain.count - 1].subjectKey.thumbprint == finding.node else { throw Failure("the certificate is not the stale node's") }
-            guard let (entry, checkpoint) = pairs(.witness).first else { throw Failure("the last witness is missing") }
+            guard chain[chain.count - 1].subjectKey.thumbprint == finding.node else { throw unproven("the certificate is not the stale node's") }
+            guard let (entry, checkpoint) = pairs(.witness).first else { throw unproven("the last witness is missing") }
             let witnessed = try loggedEntry(entry, checkpoint: checkpoint)
             let record = try WitnessRecord(bytes: witnessed.bytes)
-            guard record.node == finding.node else { throw Failure("the witness is for another node") }
-            guard finding.detectedAt > record.witnessedAt else { throw Failure("the node synced after the finding") }
+            guard record.node == finding.node else { throw unproven("the witness is for another node") }
+            guard finding.detectedAt > record.witnessedAt else { throw unproven("the node synced after the finding") }
         }
     }
 }
@@ -313,19 +308,25 @@ extension FindingCheck.Context {
     /// The entry is in the node's log (inclusion against its signed checkpoint), signed by the node
     /// whose verified chain the entry carries, and refused by the parser of its kind.
     func invalidObject() throws {
-        guard let (entry, checkpoint) = pairs(.entry).first else { throw FindingCheck.Failure("the entry is missing") }
+        guard let (entry, checkpoint) = pairs(.entry).first else { throw unproven("the entry is missing") }
         let chain = try check.verifier.verifyChain(entry.chain ?? [])
         let key = chain[chain.count - 1].subjectKey
-        guard checkpoint.node == key.thumbprint else { throw FindingCheck.Failure("the chain is not the logging node's") }
+        guard checkpoint.node == key.thumbprint else { throw unproven("the chain is not the logging node's") }
         let signed = try SignedCheckpoint(verifying: checkpoint.object, name: "tollgate.dev/node/\(key.thumbprint)", publicKey: key)
-        guard let index = entry.index, let proof = entry.proof else { throw FindingCheck.Failure("the entry has no index or proof") }
+        guard let index = entry.index, let proof = entry.proof else { throw unproven("the entry has no index or proof") }
         let bytes = try Base64URL.decode(entry.object)
         try MerkleProof.verifyInclusion(leafHash: MerkleHash.leaf(bytes), index: index, size: signed.checkpoint.size,
                                         proof: proof.map { try Base64URL.decode($0) }, rootHash: signed.checkpoint.rootHash)
         let compact = String(decoding: bytes, as: UTF8.self)
         guard let jws = SignedObjectKind.unboundedJWS(compact), jws.isSigned(by: key) else {
-            throw FindingCheck.Failure("the entry is not signed by the node")
+            throw unproven("the entry is not signed by the node")
         }
-        guard SignedObjectKind.refusal(of: compact) != nil else { throw FindingCheck.Failure("the object is valid") }
+        guard SignedObjectKind.refusal(of: compact) != nil else { throw unproven("the object is valid") }
     }
+}
+
+/// The error for evidence that does not prove its finding: a ``NodeError`` (`finding_unproven`)
+/// naming what does not hold, with the line of the check that found it.
+private func unproven(_ reason: String, file: String = #fileID, line: UInt = #line) -> NodeError {
+    NodeError(.findingUnproven, reason, file: file, line: line)
 }

@@ -193,15 +193,18 @@ public final class LicensingNode {
         return SerialRange(cursor, cursor + count)
     }
 
-    func storage<T>(_ body: () throws -> T) throws(NodeError) -> T {
+    /// Runs `body` against the store, turning what it throws into a ``NodeError``; the error records
+    /// the caller's line, so a storage failure names the operation that ran into it.
+    func storage<T>(file: String = #fileID, line: UInt = #line, _ body: () throws -> T) throws(NodeError) -> T {
         do {
             return try body()
         } catch let error as NodeError {
             throw error
         } catch let error as VerificationError {
-            throw NodeError(.invalidRequest, error)  // an object to sign broke a limit: nothing was signed
+            // An object to sign broke a limit: nothing was signed.
+            throw NodeError(.invalidRequest, error, file: file, line: line)
         } catch {
-            throw NodeError(storing: error, databasePath: store.database.path)
+            throw NodeError(storing: error, databasePath: store.database.path, file: file, line: line)
         }
     }
 

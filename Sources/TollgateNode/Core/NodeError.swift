@@ -1,12 +1,13 @@
 import TollgateCertificates
+import TollgateCrypto
 import TollgateLedger
 
-/// Why a node refused or failed an operation.
-public struct NodeError: Error, Hashable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+/// Why a node refused or failed an operation, or why a finding's evidence does not prove it.
+public struct NodeError: LayerError {
+    /// What kind of failure this is; new codes may be added.
+    public struct Code: ErrorCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// The request is malformed or incomplete.
         public static let invalidRequest = Code("invalid_request")
@@ -36,6 +37,8 @@ public struct NodeError: Error, Hashable, CustomStringConvertible {
         public static let logConflict = Code("log_conflict")
         /// The node's storage failed; nothing of the operation was kept.
         public static let storage = Code("storage")
+        /// A finding's evidence does not prove what the finding claims (``FindingCheck``).
+        public static let findingUnproven = Code("finding_unproven")
     }
 
     public var code: Code
@@ -44,37 +47,36 @@ public struct NodeError: Error, Hashable, CustomStringConvertible {
     public var rule: VerificationError.Rule?
     /// What the store ran into, for a `.storage` failure it could classify (a full disk, a read-only directory).
     public var storageCondition: StorageCondition?
+    public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil) {
+    public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil, file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
         self.rule = rule
+        location = ErrorLocation(file: file, line: line)
     }
 
     /// The `.storage` failure for `error`, raised while writing or reading the store at `databasePath`:
     /// a full disk and a read-only store are told apart and name the node directory, so the operator
     /// knows what to fix; nothing of the operation was kept either way.
-    public init(storing error: any Error, databasePath: String) {
+    public init(storing error: any Error, databasePath: String, file: String = #fileID, line: UInt = #line) {
         let directory = databasePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         switch (error as? SQLiteError)?.code {
         case .diskFull?:
             self.init(.storage, "the disk holding the node directory \(directory) is full (or a file size limit was reached), so nothing of "
-                      + "this change was kept; reads are still served, and writes are taken again as soon as there is space: \(error)")
+                      + "this change was kept; reads are still served, and writes are taken again as soon as there is space: \(error)",
+                      file: file, line: line)
             storageCondition = .full
         case .readOnly?:
             self.init(.storage, "the node directory \(directory) cannot be written, so nothing of this change was kept; reads are still "
-                      + "served, and writes are taken again once it is writable: \(error)")
+                      + "served, and writes are taken again once it is writable: \(error)", file: file, line: line)
             storageCondition = .readOnly
         default:
-            self.init(.storage, "\(error)")
+            self.init(.storage, "\(error)", file: file, line: line)
         }
     }
 
-    init(_ code: Code, _ error: VerificationError) {
-        self.init(code, error.description, rule: error.rule)
+    init(_ code: Code, _ error: VerificationError, file: String = #fileID, line: UInt = #line) {
+        self.init(code, error.description, rule: error.rule, file: file, line: line)
     }
-
-    public var description: String { "\(code): \(reason)" }
 }
-
-extension NodeError: Sendable {}

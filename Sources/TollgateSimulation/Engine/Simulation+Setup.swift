@@ -79,11 +79,11 @@ extension Simulation {
         names += scenario.crashLoops.map(\.node) + scenario.skews.map(\.node) + scenario.jumps.map(\.node) + scenario.adversaries.map(\.node)
         let existing = Set(["root"] + (1...scenario.generals).map { "g\($0)" } + (1...max(1, scenario.regionals)).map { "r\($0)" })
         for case .named(let name) in names where !existing.contains(name) {
-            throw ScenarioError(file: scenario.path ?? scenario.name, line: 0,
-                                "node \(name) does not exist: the channel has root, g1…g\(scenario.generals), r1…r\(scenario.regionals)")
+            throw ScenarioError(.unknownNode, "node \(name) does not exist: the channel has root, g1…g\(scenario.generals), r1…r\(scenario.regionals)",
+                                path: scenario.path ?? scenario.name)
         }
         for plant in scenario.adversaries where plant.node == .named("root") {
-            throw ScenarioError(file: scenario.path ?? scenario.name, line: 0, "cheats are planted on agents, not on the root")
+            throw ScenarioError(.invalidValue, "cheats are planted on agents, not on the root", path: scenario.path ?? scenario.name)
         }
     }
 

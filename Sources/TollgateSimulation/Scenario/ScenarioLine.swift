@@ -28,32 +28,32 @@ struct Line {
         }
     }
 
-    func error(_ message: String) -> ScenarioError {
-        ScenarioError(file: file, line: number, "\(key): \(message)")
+    func error(_ code: ScenarioError.Code, _ message: String, file: String = #fileID, line: UInt = #line) -> ScenarioError {
+        ScenarioError(code, "\(key): \(message)", path: self.file, lineNumber: number, file: file, line: line)
     }
 
     /// Fails on words nobody used.
     func finish() throws(ScenarioError) {
-        if let extra = positional.first { throw error("unexpected '\(extra)'") }
-        if let name = optionOrder.first(where: { options[$0] != nil }) { throw error("unknown option '\(name)'") }
+        if let extra = positional.first { throw error(.unexpectedWord, "unexpected '\(extra)'") }
+        if let name = optionOrder.first(where: { options[$0] != nil }) { throw error(.unknownOption, "unknown option '\(name)'") }
     }
 
     // MARK: Positional values
 
     mutating func next() throws(ScenarioError) -> String {
-        guard !positional.isEmpty else { throw error("missing value") }
+        guard !positional.isEmpty else { throw error(.missingValue, "missing value") }
         return positional.removeFirst()
     }
 
     mutating func value<T>(_ parse: (String) -> T?) throws(ScenarioError) -> T {
         let word = try next()
-        guard let value = parse(word) else { throw error("cannot read '\(word)'") }
+        guard let value = parse(word) else { throw error(.invalidValue, "cannot read '\(word)'") }
         return value
     }
 
     mutating func count(min: Int) throws(ScenarioError) -> Int {
         let value = try value(Self.parseCount)
-        guard value >= min else { throw error("must be at least \(min)") }
+        guard value >= min else { throw error(.invalidValue, "must be at least \(min)") }
         return value
     }
 
@@ -75,7 +75,7 @@ struct Line {
         case "random_agent": return .randomAgent
         default:
             guard word == "root" || Self.nodeNumber(word, prefix: "g") != nil || Self.nodeNumber(word, prefix: "r") != nil else {
-                throw error("'\(word)' is not a node (root, g1…, r1…, random_regional, random_general, random_agent)")
+                throw error(.unknownNode, "'\(word)' is not a node (root, g1…, r1…, random_regional, random_general, random_agent)")
             }
             return .named(word)
         }
@@ -94,7 +94,7 @@ struct Line {
         let word = try next()
         if word == "random" { return nil }
         guard let cheat = Cheat(rawValue: word) else {
-            throw error("unknown cheat '\(word)' (\(Cheat.allCases.map(\.rawValue).joined(separator: ", ")), random)")
+            throw error(.invalidValue, "unknown cheat '\(word)' (\(Cheat.allCases.map(\.rawValue).joined(separator: ", ")), random)")
         }
         return cheat
     }
@@ -103,12 +103,12 @@ struct Line {
 
     mutating func option<T>(_ name: String, _ parse: (String) -> T?) throws(ScenarioError) -> T? {
         guard let text = options.removeValue(forKey: name) else { return nil }
-        guard let value = parse(text) else { throw error("cannot read \(name)=\(text)") }
+        guard let value = parse(text) else { throw error(.invalidValue, "cannot read \(name)=\(text)") }
         return value
     }
 
     mutating func required<T>(_ name: String, _ parse: (String) -> T?) throws(ScenarioError) -> T {
-        guard let value = try option(name, parse) else { throw error("needs \(name)=…") }
+        guard let value = try option(name, parse) else { throw error(.missingOption, "needs \(name)=…") }
         return value
     }
 

@@ -16,7 +16,7 @@ public struct ScenarioParser {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioError(file: path, line: 0, "cannot read the scenario file: \(error.localizedDescription)")
+            throw ScenarioError(.unreadable, "cannot read the scenario file: \(error.localizedDescription)", path: path)
         }
         var scenario = try ScenarioParser(file: path).parse(text, name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
         scenario.path = path
@@ -27,7 +27,7 @@ public struct ScenarioParser {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let first = lines.first?.trimmingCharacters(in: .whitespaces), first.hasPrefix("#"),
               !first.dropFirst().trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ScenarioError(file: file, line: 1, "the first line must be a comment saying what the scenario is for")
+            throw ScenarioError(.missingSummary, "the first line must be a comment saying what the scenario is for", path: file, lineNumber: 1)
         }
         var scenario = Scenario(name: name, summary: first.dropFirst().trimmingCharacters(in: .whitespaces))
         for (offset, raw) in lines.enumerated().dropFirst() {
@@ -137,7 +137,7 @@ public struct ScenarioParser {
         case "test_customers": scenario.testCustomers = try line.count(min: 0)
         case "test_duration": scenario.testDuration = try line.duration()
         default:
-            throw line.error("unknown key '\(line.key)'")
+            throw line.error(.unknownKey, "unknown key '\(line.key)'")
         }
     }
 
@@ -147,10 +147,11 @@ public struct ScenarioParser {
         let within = scenario.syncWithinSeconds * Scenario.second
         for (label, length) in scenario.partitions.map({ ("partition", $0.length) }) + scenario.crashes.map({ ("crash", $0.downFor) })
             where length >= within {
-            throw ScenarioError(file: file, line: 0, "a \(label) of \(length / Scenario.hour) h is not shorter than sync_within: honest nodes would be stale")
+            throw ScenarioError(.unsafeSettings, "a \(label) of \(length / Scenario.hour) h is not shorter than sync_within: honest nodes would be stale",
+                                path: file)
         }
         if let random = scenario.randomPartitions, random.longest >= within / 2 {
-            throw ScenarioError(file: file, line: 0, "random_partitions max must be under half of sync_within (overlapping cuts add up)")
+            throw ScenarioError(.unsafeSettings, "random_partitions max must be under half of sync_within (overlapping cuts add up)", path: file)
         }
         // A node's clock is off by its skew plus its jumps; two nodes may be off in opposite
         // directions, and node-signed requests allow 300 s between parent and child.
@@ -160,15 +161,16 @@ public struct ScenarioParser {
             let jumps = scenario.jumps.filter { $0.node.description == name }.map { abs($0.seconds) }.reduce(0, +)
             let worst = skew + jumps + (scenario.randomJumps?.largestSeconds ?? 0)
             if worst > 150 {
-                throw ScenarioError(file: file, line: 0, "the clock of \(name) may be off by \(worst) s: keep honest clocks within 150 s "
-                                    + "(parent and child may be off in opposite directions; signed requests allow 300 s between them)")
+                throw ScenarioError(.unsafeSettings, "the clock of \(name) may be off by \(worst) s: keep honest clocks within 150 s "
+                                    + "(parent and child may be off in opposite directions; signed requests allow 300 s between them)", path: file)
             }
         }
         if scenario.revokeNotice <= scenario.syncWithinSeconds {
-            throw ScenarioError(file: file, line: 0, "revocation notice must exceed sync_within, or honest agents sell under a revoked certificate before they can hear of it")
+            throw ScenarioError(.unsafeSettings, "revocation notice must exceed sync_within, or honest agents sell under a revoked certificate "
+                                + "before they can hear of it", path: file)
         }
         if scenario.latency.lowerBound < 1 {
-            throw ScenarioError(file: file, line: 0, "latency must be at least 1ms")
+            throw ScenarioError(.invalidValue, "latency must be at least 1ms", path: file)
         }
     }
 }
