@@ -10,12 +10,15 @@ import PackageDescription
 //   TollgateHTTP          HTTP/1.1 server on POSIX sockets, libcurl client
 //   TollgateService       the node's HTTP API over TollgateHTTP
 //   TollgateSimulation    deterministic multi-node simulator
+//   TollgateCommandLine   typed options, parsing, help and dispatch shared by the two executables
 //   tollgate              the command-line tool
+//   tollgate-bench        the benchmarks, kept out of the production binary
 
 let package = Package(
     name: "Tollgate",
     products: [
         .executable(name: "tollgate", targets: ["tollgate"]),
+        .executable(name: "tollgate-bench", targets: ["tollgate-bench"]),
         .library(name: "TollgateCertificates", targets: ["TollgateCertificates"]),
         // The fuzz targets' checks, for the libFuzzer package in Tests/Fuzz (which depends on this one by path).
         .library(name: "TollgateFuzzChecks", targets: ["TollgateFuzzChecks"]),
@@ -37,7 +40,10 @@ let package = Package(
         .target(name: "TollgateNode", dependencies: ["TollgateCertificates", "TollgateLedger"]),
         .target(name: "TollgateService", dependencies: ["TollgateNode", "TollgateHTTP"]),
         .target(name: "TollgateSimulation", dependencies: ["TollgateNode", "TollgateCertificates", "TollgateCrypto", "TollgateLedger"]),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .target(name: "TollgateCommandLine"),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .executableTarget(name: "tollgate-bench", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors",
+                                                                 "TollgateLedger", "TollgateNode", "TollgateHTTP", "TollgateService"]),
 
         // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
         .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode",
@@ -55,6 +61,7 @@ let package = Package(
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
         // @http-tests
         .testTarget(name: "TollgateFuzzReplayTests", dependencies: ["TollgateFuzzChecks"]),
+        .testTarget(name: "TollgateCommandLineTests", dependencies: ["TollgateCommandLine"]),
     ],
     swiftLanguageModes: [.v6]
 )

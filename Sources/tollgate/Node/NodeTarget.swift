@@ -1,5 +1,6 @@
 import Foundation
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateHTTP
 import TollgateNode
 
@@ -9,31 +10,33 @@ enum NodeTarget {
     case local(NodeDirectory)
     case remote(OperatorClient)
 
-    static let options: [CommandSpec.Option] = [
-        .init(name: "dir", value: "directory", help: "Act on this node directory (offline)."),
-        .init(name: "node", value: "url", help: "Act on a running node, e.g. http://127.0.0.1:7401."),
-        .init(name: "token-file", value: "file", help: "The node's operator.token (or set TOLLGATE_TOKEN)."),
-        .init(name: "ca", value: "pem", help: "CA bundle to trust for an https node."),
+    static let options: [any OptionDeclaring] = [
+        CommonOptions.dir.with(help: "Act on this node directory (offline)."),
+        CommonOptions.node.with(help: "Act on a running node, e.g. http://127.0.0.1:7401."),
+        CommonOptions.tokenFile,
+        CommonOptions.ca,
     ]
 
     init(_ arguments: ParsedArguments) throws {
-        switch (arguments.value("dir"), arguments.value("node")) {
+        switch (try arguments.value(CommonOptions.dir), try arguments.value(CommonOptions.node)) {
         case let (dir?, nil):
             self = .local(NodeDirectory(dir))
         case let (nil, url?):
             let token: String
-            if let file = arguments.value("token-file") {
+            if let file = try arguments.value(CommonOptions.tokenFile) {
                 token = try trimmedText(file, what: "operator token")
             } else if let environment = ProcessInfo.processInfo.environment["TOLLGATE_TOKEN"], !environment.isEmpty {
                 token = environment
             } else {
-                throw ValidationError("--node needs the operator token: --token-file <file> or TOLLGATE_TOKEN")
+                throw ValidationError("--\(CommonOptions.node.name) needs the operator token: --\(CommonOptions.tokenFile.name) <file> or TOLLGATE_TOKEN",
+                                      code: .missingOption)
             }
-            self = .remote(try OperatorClient(baseURL: url, token: token, caBundle: arguments.value("ca")))
+            self = .remote(try OperatorClient(baseURL: url, token: token, caBundle: try arguments.value(CommonOptions.ca)))
         case (nil, nil):
-            throw ValidationError("give --dir <directory> (offline) or --node <url> (a running node)")
+            throw ValidationError("give --\(CommonOptions.dir.name) <directory> (offline) or --\(CommonOptions.node.name) <url> (a running node)",
+                                  code: .missingOption)
         case (_?, _?):
-            throw ValidationError("give either --dir or --node, not both")
+            throw ValidationError("give either --\(CommonOptions.dir.name) or --\(CommonOptions.node.name), not both", code: .conflictingOptions)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TollgateCommandLine
 import TollgateHTTP
 
 extension HTTPBenchCommand {
@@ -48,12 +49,13 @@ extension HTTPBenchCommand {
         return HealthLatency(p50: percentile(0.5), p99: percentile(0.99), max: milliseconds.last ?? 0)
     }
 
-    /// Runs `tollgate bench idle-clients` against `port` and waits until its connections are open; the
+    /// Runs `tollgate-bench idle-clients` against `port` and waits until its connections are open; the
     /// connections close when the returned process's standard input does.
     static func startIdleClients(port: Int, count: Int) throws -> (process: Process, input: Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["bench", "idle-clients", "--port", String(port), "--count", String(count)]
+        process.arguments = [IdleClientsCommand.spec.name, "--\(IdleClientsCommand.port.name)", String(port),
+                             "--\(IdleClientsCommand.count.name)", String(count)]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
