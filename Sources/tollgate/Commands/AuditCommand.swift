@@ -11,12 +11,12 @@ enum AuditCommand: Command {
     static let spec = CommandSpec(
         name: "audit",
         abstract: "Audit the node's subtree for channel arbitrage and list every finding with its evidence.",
-        discussion: "Exit code 0: no findings; 1: findings. With --check, re-checks a findings file (from --json) using only the trust anchor.",
+        discussion: "Exit code 0: no findings; 1: findings. With --\(check.name), re-checks a findings file (from --\(json.name)) using only the trust anchor.",
         options: NodeTarget.options + [check, anchor],
         flags: [json])
 
-    static let anchor = CommonOptions.anchor.with(help: "The vendor's trust anchor, for --check.")
-    static let check = Option<String>("check", value: "findings.json", help: "Re-check findings from their evidence alone (needs --\(anchor.name)).")
+    static let anchor = CommonOptions.anchor.with(help: "The vendor's trust anchor, for --\(check.name).")
+    static let check = Option<String>("check", value: "findings.json", help: "Re-check findings from their evidence alone (needs --\(CommonOptions.anchor.name)).")
     static let json = CommonOptions.json.with(help: "Print the findings as JSON (with evidence).")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -51,7 +51,7 @@ enum AuditCommand: Command {
                 Console.print(finding.kind.rawValue.padding(to: 26) + finding.nodeName.padding(to: 16)
                               + TimeArgument.format(finding.detectedAt).padding(to: 22) + finding.summary)
             }
-            Console.print("\(findings.count) finding(s); --json shows the evidence, 'tollgate audit --\(check.name)' re-checks it")
+            Console.print("\(findings.count) finding(s); --\(json.name) shows the evidence, 'tollgate audit --\(check.name)' re-checks it")
         }
         return findings.isEmpty ? .success : .invalid
     }

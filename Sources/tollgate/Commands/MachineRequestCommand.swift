@@ -69,7 +69,7 @@ enum MachineRequestCommand: Command {
         lines += ["  machine:    \(parsed.jws.header.kid)",
                   "  made at:    \(TimeArgument.format(parsed.payload.iat))"]
         lines += notes.map { "  note:       \($0)" }
-        lines.append("Hand the file to your reseller and install the response with 'tollgate machine install --dir \(wallet.directory.path) <response>'.")
+        lines.append("Hand the file to your reseller and install the response with 'tollgate machine install --\(MachineReport.dir.name) \(wallet.directory.path) <response>'.")
         Console.print(lines.joined(separator: "\n"))
         return .success
     }

@@ -7,7 +7,7 @@ enum NodeInitCommand: Command {
     static let spec = CommandSpec(
         name: "node init",
         abstract: "Create an agent node (general or regional): its key, the vendor's trust anchor and its store.",
-        discussion: "Send <dir>/node.pub to the parent, who names it with 'tollgate delegate --subject-key'.",
+        discussion: "Send <dir>/node.pub to the parent, who names it with 'tollgate delegate --\(DelegateCommand.subjectKey.name)'.",
         options: [
             CommonOptions.dir.with(help: "Where the node lives.").required,
             CommonOptions.nodeName.with(help: "The node's name, e.g. ga-europe.").required,

@@ -11,7 +11,7 @@ enum ObserveCommand: Command {
     static let spec = CommandSpec(
         name: "observe",
         abstract: "Record a license file, or an activation or deactivation of it, seen in the field; the audit checks it is in its issuer's log (hidden issuance).",
-        discussion: "With --activation or --deactivation, the file named holds that object's compact JWS and the license file is the license it belongs to.",
+        discussion: "With --\(activation.name) or --\(deactivation.name), the file named holds that object's compact JWS and the license file is the license it belongs to.",
         options: NodeTarget.options + [activation, deactivation],
         positionals: [licenseFile])
 

@@ -9,7 +9,7 @@ enum RevokeCommand: Command {
     static let spec = CommandSpec(
         name: "revoke",
         abstract: "Revoke a certificate this node delegated: its later licenses stop verifying.",
-        discussion: "Licenses issued before --effective stay valid: customers are not punished for their reseller.",
+        discussion: "Licenses issued before --\(effective.name) stay valid: customers are not punished for their reseller.",
         options: [certificate.required, reason.required, effective, out] + NodeTarget.options)
 
     static let certificate = Option<String>("certificate", value: "hash", help: "Hash prefix or jti of the delegated certificate.")

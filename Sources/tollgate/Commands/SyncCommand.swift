@@ -9,7 +9,7 @@ enum SyncCommand: Command {
     static let spec = CommandSpec(
         name: "sync",
         abstract: "Sync a node directory with its parent once: pull certificates and revocations, push its logs.",
-        discussion: "A node started with 'tollgate node serve --parent URL' does this by itself, with backoff.",
+        discussion: "A node started with 'tollgate node serve --\(parent.name) URL' does this by itself, with backoff.",
         options: [
             CommonOptions.dir.with(help: "The node.").required,
             parent.required,

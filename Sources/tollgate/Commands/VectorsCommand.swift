@@ -7,7 +7,7 @@ enum VectorsCommand: Command {
     static let spec = CommandSpec(
         name: "vectors",
         abstract: "Generate the certificate-format test vectors from fixed seeds, or check them.",
-        discussion: "With --check, verifies every vector file in <dir> and compares it with the verdict it expects.",
+        discussion: "With --\(check.name), verifies every vector file in --\(out.name) and compares it with the verdict it expects.",
         options: [out],
         flags: [check])
 

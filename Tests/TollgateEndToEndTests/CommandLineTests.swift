@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// The real binaries' command lines: every group's help, suggestions for slips, and the
+    /// benchmarks living in `tollgate-bench` rather than in the production binary.
+    @Suite struct CommandLineTests {
+        /// Each group of `tollgate` and subcommands its help must list.
+        static let groups = [
+            "root": ["init"],
+            "node": ["init", "serve"],
+            "machine": ["init", "request", "install", "activate", "deactivate", "emergency", "status", "check"],
+            "sim": ["run", "sweep"],
+            "report": ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue"],
+            "list": ["certificates", "licenses", "activations"],
+        ]
+
+        @Test(arguments: groups.keys.sorted())
+        func everyGroupListsItsSubcommands(_ group: String) throws {
+            let help = try TollgateCLI.outcome([group, "--help"])
+            #expect(help.status == 0, "\(help.errors)")
+            #expect(help.output.contains("USAGE: tollgate \(group) <subcommand>"), "\(help.output)")
+            for subcommand in Self.groups[group] ?? [] {
+                #expect(help.output.contains("\n  \(subcommand) "), "'tollgate \(group) --help' lacks \(subcommand):\n\(help.output)")
+            }
+            let alone = try TollgateCLI.outcome([group])
+            #expect(alone.status == 2)
+            #expect(alone.output == help.output)
+        }
+
+        @Test func slipsNameTheClosestCommand() throws {
+            let typo = try TollgateCLI.outcome(["machine", "activte", "--dir", "wallet"])
+            #expect(typo.status == 2)
+            #expect(typo.errors.contains("did you mean 'machine activate'?"), "\(typo.errors)")
+            let withoutGroup = try TollgateCLI.outcome(["serve", "--dir", "node"])
+            #expect(withoutGroup.errors.contains("did you mean 'node serve'?"), "\(withoutGroup.errors)")
+            let option = try TollgateCLI.outcome(["verify", "--anchr", "a.pub", "x.license"])
+            #expect(option.status == 2)
+            #expect(option.errors.contains("did you mean '--anchor'?"), "\(option.errors)")
+        }
+
+        @Test func theBenchmarksAreNotInTheProductionBinary() throws {
+            #expect(try TollgateCLI.outcome(["bench"]).status == 2)
+            #expect(try TollgateCLI.outcome(["bench", "http", "--seconds", "1"]).status == 2)
+            let help = try TollgateCLI.outcome(["--help"], binary: TollgateBinary.benchPath)
+            #expect(help.status == 0, "\(help.errors)")
+            for benchmark in ["license", "ingest", "http", "idle-clients"] {
+                #expect(help.output.contains("\n  \(benchmark) "), "tollgate-bench lacks \(benchmark):\n\(help.output)")
+            }
+        }
+
+        /// `tollgate-bench http --idle` runs `tollgate-bench idle-clients` as a child process: it
+        /// holds its connections to a real node until its standard input closes, then exits 0.
+        @Test func idleClientsHoldConnectionsUntilInputCloses() throws {
+            let agent = try AgentFixture("idle-clients", serveArguments: ["--head-timeout", "60"])
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TollgateBinary.benchPath)
+            process.arguments = ["idle-clients", "--port", String(agent.node.port), "--count", "40", "--per-address", "20"]
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            #expect(line.hasPrefix("ready 40"), "\(line)")
+            let api = try agent.client()
+            let deadline = Date().addingTimeInterval(30)
+            var open = 0
+            while open < 40 && Date() < deadline {
+                let metrics = try api.get("/metrics").bodyText
+                let row = metrics.split(separator: "\n").first { $0.hasPrefix("tollgate_http_open_connections") }
+                open = row.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+                if open < 40 { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            #expect(open >= 40)
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            agent.node.expectCleanExit()
+        }
+    }
+}
