@@ -3,7 +3,7 @@ import Glibc
 import TollgateCommandLine
 
 /// `tollgate-bench idle-clients`: holds many idle TCP connections open to a local server, the way the
-/// attack in issue 17 did, until its standard input closes. `bench http --idle` runs it as a child
+/// attack in issue 17 did, until its standard input closes. `tollgate-bench http --idle` runs it as a child
 /// process, since one process cannot hold both ends of 10,000 connections under a 20,000-descriptor limit.
 enum IdleClientsCommand: Command {
     static let spec = CommandSpec(
