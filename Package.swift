@@ -4,11 +4,15 @@ import PackageDescription
 // Layers, lowest first; a target only ever depends on targets above it in this list:
 //   C libraries (COpenSSL, CCurl, CSQLite, CEpoll)
 //   TollgateCrypto        Ed25519, SHA-256, PEM, base64url, JWK thumbprints
+//   TollgateHTTPMessages  HTTP request, response, header and status values (no I/O)
 //   TollgateCertificates  signed objects (JWS) and the offline verifier
+//   TollgateWire          the protocol's wire: every message body and the route table (Endpoint)
 //   TollgateLedger        SQLite store, Merkle log, checkpoints
 //   TollgateNode          sans-I/O node logic
+//   TollgateAPI           the protocol: handlers bound to the route table, the one error mapping,
+//                         the request path (NodeExecutor) and the sans-I/O sync round
 //   TollgateHTTP          HTTP/1.1 server on POSIX sockets, libcurl client
-//   TollgateService       the node's HTTP API over TollgateHTTP
+//   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
 //   TollgateCommandLine   typed options, parsing, help and dispatch shared by the two executables
 //   tollgate              the command-line tool
@@ -30,31 +34,38 @@ let package = Package(
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         .target(name: "TollgateCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "TollgateHTTPMessages"),
         .target(name: "TollgateCertificates", dependencies: ["TollgateCrypto"]),
+        .target(name: "TollgateWire", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages"]),
         .target(name: "TollgateVectors", dependencies: ["TollgateCertificates"]),
-        .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateHTTP"]),
+        .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateWire", "TollgateHTTPMessages", "TollgateHTTP"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         // @ledger-targets
-        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll"]),
+        .target(name: "TollgateHTTP", dependencies: ["COpenSSL", "CCurl", "CEpoll", "TollgateHTTPMessages"]),
         // @http-targets
-        .target(name: "TollgateNode", dependencies: ["TollgateCertificates", "TollgateLedger"]),
-        .target(name: "TollgateService", dependencies: ["TollgateNode", "TollgateHTTP"]),
-        .target(name: "TollgateSimulation", dependencies: ["TollgateNode", "TollgateCertificates", "TollgateCrypto", "TollgateLedger"]),
+        .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger"]),
+        .target(name: "TollgateAPI", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
+                                                    "TollgateLedger", "TollgateNode"]),
+        .target(name: "TollgateService", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateWire", "TollgateNode",
+                                                        "TollgateAPI", "TollgateHTTP"]),
+        .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
+                                                           "TollgateLedger", "TollgateNode", "TollgateAPI"]),
         .target(name: "TollgateCommandLine"),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateNode", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
         .executableTarget(name: "tollgate-bench", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors",
-                                                                 "TollgateLedger", "TollgateNode", "TollgateHTTP", "TollgateService"]),
+                                                                 "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode",
+                                                                 "TollgateAPI", "TollgateHTTP", "TollgateService"]),
 
         // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
-        .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateLedger", "TollgateNode",
-                                                           "TollgateHTTP", "TollgateClient", "TollgateSimulation"],
+        .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
+                                                           "TollgateLedger", "TollgateNode", "TollgateHTTP", "TollgateClient", "TollgateSimulation"],
                 path: "Tests/TollgateFuzzChecks"),
 
         .testTarget(name: "TollgateCryptoTests", dependencies: ["TollgateCrypto"]),
         .testTarget(name: "TollgateClientTests", dependencies: ["TollgateClient"]),
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates", "TollgateVectors"]),
         .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
-        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateNode"]),
+        .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI"]),
         .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateSimulation", "TollgateNode", "TollgateCertificates"]),
         .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateHTTP", "TollgateCertificates", "TollgateCrypto", "TollgateNode", "TollgateService", "TollgateLedger"]),
         // @ledger-tests

@@ -1,6 +1,8 @@
 import Foundation
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
+import TollgateWire
 
 /// Talks to a reseller's node for the machine whose wallet it holds, over libcurl: activation,
 /// deactivation, emergency activation and the license's status. Every response is verified and
@@ -58,8 +60,8 @@ public final class ActivationClient {
     /// in the license's chain are recorded in the wallet so later offline checks apply them.
     public func status(nodeURL: String) throws(ClientError) -> LicenseStatus {
         let file = try wallet.requireLicense(for: "ask for its status")
-        let url = Self.endpoint(nodeURL, "/v1/licenses/\(JWS.hash(of: file.license))/status")
-        let response = try send(HTTPClientRequest(method: .get, url: url, headers: ["Accept": "application/json"]), url: url)
+        let url = try Self.url(nodeURL, .licenseStatus, ["hash": JWS.hash(of: file.license)])
+        let response = try send(HTTPClientRequest(method: Endpoint.licenseStatus.method, url: url, headers: ["Accept": "application/json"]), url: url)
         guard response.status.code == 200 else { throw Self.failure(response, url: url) }
         let status: LicenseStatus
         do {
@@ -73,16 +75,16 @@ public final class ActivationClient {
 
     // MARK: Transport
 
-    /// POSTs a signed machine request to `/v1/activations` and decodes the 201 answer.
-    private func submit(_ request: String, to nodeURL: String) throws(ClientError) -> ActivationResponse {
-        let url = Self.endpoint(nodeURL, "/v1/activations")
+    /// POSTs a signed machine request (``Endpoint/machineRequest``) and decodes the 201 answer.
+    private func submit(_ request: String, to nodeURL: String) throws(ClientError) -> ActivationReceipt {
+        let url = try Self.url(nodeURL, .machineRequest)
         let headers: HTTPHeaders = ["Content-Type": "application/jose", "Accept": "application/json"]
-        let response = try send(HTTPClientRequest(method: .post, url: url, headers: headers, body: Array(request.utf8)), url: url)
+        let response = try send(HTTPClientRequest(method: Endpoint.machineRequest.method, url: url, headers: headers, body: Array(request.utf8)), url: url)
         guard response.status.code == 201 || response.status.code == 200 else { throw Self.failure(response, url: url) }
-        return try ActivationResponse(data: Data(response.body))
+        return try ActivationReceipt.read(Data(response.body))
     }
 
-    private func installActivation(_ response: ActivationResponse) throws(ClientError) -> VerifiedLicense {
+    private func installActivation(_ response: ActivationReceipt) throws(ClientError) -> VerifiedLicense {
         guard case .activated(let verified) = try wallet.install(response, at: clock()) else {
             throw ClientError(.unexpectedResponse, "the node answered the activation with a deactivation")
         }
@@ -109,11 +111,14 @@ public final class ActivationClient {
         return ClientError(.unexpectedResponse, "\(url) answered \(response.status)\(excerpt.isEmpty ? "" : ": \(excerpt)")")
     }
 
-    /// `nodeURL` without trailing slashes, followed by `path`.
-    static func endpoint(_ nodeURL: String, _ path: String) -> String {
+    /// `nodeURL` without trailing slashes, followed by `endpoint`'s path with `parameters` filled in.
+    static func url(_ nodeURL: String, _ endpoint: Endpoint, _ parameters: [String: String] = [:]) throws(ClientError) -> String {
         var base = Substring(nodeURL)
         while base.hasSuffix("/") { base = base.dropLast() }
-        return base + path
+        guard let target = endpoint.target(parameters) else {
+            throw ClientError(.malformed, "\(endpoint.path) needs \(endpoint.path.segments.count) path segments filled in")
+        }
+        return base + target
     }
 }
 

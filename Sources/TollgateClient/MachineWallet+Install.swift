@@ -1,6 +1,7 @@
 import Foundation
 import TollgateCertificates
 import TollgateCrypto
+import TollgateWire
 
 extension MachineWallet {
     /// Installs a node's response, online or from an offline response file, after verifying it:
@@ -11,7 +12,7 @@ extension MachineWallet {
     ///   this machine holds or gave back, and carry this machine's own signed request as proof.
     ///
     /// Nothing is written unless every check passes.
-    public func install(_ response: ActivationResponse, at now: Int64) throws(ClientError) -> InstallResult {
+    public func install(_ response: ActivationReceipt, at now: Int64) throws(ClientError) -> InstallResult {
         switch response.objectType {
         case Activation.type:
             return .activated(try installActivation(response, at: now))
@@ -22,7 +23,7 @@ extension MachineWallet {
         }
     }
 
-    private func installActivation(_ response: ActivationResponse, at now: Int64) throws(ClientError) -> VerifiedLicense {
+    private func installActivation(_ response: ActivationReceipt, at now: Int64) throws(ClientError) -> VerifiedLicense {
         let known = try revocations()
         let verified: VerifiedLicense
         do throws(VerificationError) {
@@ -39,7 +40,7 @@ extension MachineWallet {
             throw ClientError(.activationHeld, "this machine holds activation \(held.hash) of another license; deactivate it first")
         }
         // The receipt first: it holds everything, so a crash part-way leaves the full answer on disk.
-        try WalletFile.write(try response.encoded(), to: url(Self.receiptFile), what: "receipt")
+        try WalletFile.write(try WalletFile.encodeJSON(response, what: "receipt"), to: url(Self.receiptFile), what: "receipt")
         try WalletFile.write(try WalletFile.encodeJSON(response.license, what: "license file"), to: url(Self.licenseFile), what: "license file")
         try WalletFile.write(Data(activation.compact.utf8), to: url(Self.activationFile), what: "activation")
         // The node handed back the very activation this machine was giving back: the seat was not freed.
@@ -49,7 +50,7 @@ extension MachineWallet {
         return verified
     }
 
-    private func installDeactivation(_ response: ActivationResponse) throws(ClientError) -> SignedDeactivation {
+    private func installDeactivation(_ response: ActivationReceipt) throws(ClientError) -> SignedDeactivation {
         let deactivation: SignedDeactivation
         let chain: [VerifiedCertificate]
         do throws(VerificationError) {

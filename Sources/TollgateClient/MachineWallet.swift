@@ -1,6 +1,7 @@
 import Foundation
 import TollgateCertificates
 import TollgateCrypto
+import TollgateWire
 
 /// The directory on an end customer's machine that holds everything the embedded client needs to
 /// stay licensed offline:
@@ -162,9 +163,9 @@ public struct MachineWallet {
     }
 
     /// The response that brought the current activation.
-    public func receipt() throws(ClientError) -> ActivationResponse? {
+    public func receipt() throws(ClientError) -> ActivationReceipt? {
         guard let data = try WalletFile.read(url(Self.receiptFile), what: "receipt") else { return nil }
-        return try ActivationResponse(data: data)
+        return try ActivationReceipt.read(data)
     }
 
     /// Revocations learned from the node, applied by every check.

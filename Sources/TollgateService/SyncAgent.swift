@@ -1,35 +1,24 @@
 import Foundation
 import Synchronization
-import TollgateCertificates
-import TollgateCrypto
+import TollgateAPI
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 
-/// Syncs a node with its parent over libcurl: pull (certificates, revocations), then push (its log
-/// and its descendants' logs). Runs on its own thread with backoff and jitter; the node is only
-/// touched through the executor for short steps, so a sync never blocks issuing or activating.
+/// Runs a node's ``SyncRound`` with its parent over libcurl: once (`tollgate sync`), or on its own
+/// thread with backoff and jitter (`tollgate node serve --parent`). The node is only touched through
+/// the executor for short steps, so a sync never blocks issuing or activating.
 public final class SyncAgent: Sendable {
-    /// The outcome of one round.
-    public struct Round: Sendable {
-        public var pushed: Int
-        public var acked: [String: UInt64]
-        public var refused: [String: String]
-    }
-
     let executor: NodeExecutor
-    let identity: NodeIdentity
     let parentURL: String
     let configuration: HTTPClientConfiguration
     let clock: @Sendable () -> Int64
     private let stopping = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    private let status = Mutex<(lastSuccess: Int64?, lastError: String?)>((nil, nil))
 
-    public init(executor: NodeExecutor, identity: NodeIdentity, parentURL: String, caBundle: String? = nil,
-                clock: @escaping @Sendable () -> Int64) {
+    public init(executor: NodeExecutor, parentURL: String, caBundle: String? = nil, clock: @escaping @Sendable () -> Int64) {
         self.executor = executor
-        self.identity = identity
         self.parentURL = parentURL.hasSuffix("/") ? String(parentURL.dropLast()) : parentURL
         var configuration = HTTPClientConfiguration()
         configuration.caBundlePath = caBundle
@@ -51,23 +40,16 @@ public final class SyncAgent: Sendable {
         finished.wait()
     }
 
-    public var lastStatus: (lastSuccess: Int64?, lastError: String?) { status.withLock { $0 } }
-
     private func loop(schedule: SyncSchedule) {
         var schedule = schedule
         var generator = SystemRandomNumberGenerator()
-        let client = try? HTTPClient(configuration: configuration)
+        let client = Result { try HTTPClient(configuration: configuration) }
         while !stopping.withLock({ $0 }) {
-            var delay: Int64
+            let delay: Int64
             do {
-                guard let client else { throw NodeError(.storage, "libcurl could not be initialised") }
-                _ = try runOnce(client: client)
+                _ = try runOnce(client: try client.get())
                 delay = schedule.afterSuccess(draw: Double.random(in: 0..<1, using: &generator))
             } catch {
-                let reason = "\(error)"
-                status.withLock { $0.lastError = reason }
-                let now = clock()
-                _ = try? executor.perform { node throws(NodeError) in try node.recordSyncFailure(reason, at: now) }
                 delay = schedule.afterFailure(draw: Double.random(in: 0..<1, using: &generator))
             }
             _ = wake.wait(timeout: .now() + .seconds(Int(delay)))
@@ -75,37 +57,32 @@ public final class SyncAgent: Sendable {
         finished.signal()
     }
 
-    /// One pull and one push. Throws when the parent cannot be reached or refuses this node's own log.
+    /// One round: pull, then push. Throws when the parent cannot be reached, refuses, or refuses this
+    /// node's own log; the failure is recorded at the node first.
     @discardableResult
-    public func runOnce(client: HTTPClient) throws -> Round {
-        let pull: PullResponse = try call(client, method: .get, path: "/v1/sync/pull", body: [])
-        let pulledAt = clock()
-        try executor.perform { node throws(NodeError) in try node.receivePull(pull, at: pulledAt) }
-
-        let pushedAt = clock()
-        let push = try executor.perform { node throws(NodeError) in try node.makePush(at: pushedAt) }
-        let body = push.encoded()
-        let response: PushResponse = try call(client, method: .post, path: "/v1/sync/push", body: body, accept: [200, 409])
-        let recordedAt = clock()
-        try executor.perform { node throws(NodeError) in try node.recordPushResponse(response, pushed: push, at: recordedAt) }
-        if let refusal = response.refused[identity.keyID] {
-            throw NodeError(.logConflict, "the parent refused this node's log: \(refusal)")
+    public func runOnce(client: HTTPClient) throws(SyncError) -> SyncRound.Outcome {
+        var round = SyncRound(executor: executor)
+        do {
+            var request = try round.start(at: clock())
+            while true {
+                switch try round.receive(try send(request, with: client), at: clock()) {
+                case .send(let next): request = next
+                case .finished(let outcome): return outcome
+                }
+            }
+        } catch {
+            try? round.recordFailure(error, at: clock())
+            throw error
         }
-        status.withLock { $0 = (recordedAt, nil) }
-        return Round(pushed: push.segments.reduce(0) { $0 + $1.entries.count }, acked: response.acked, refused: response.refused)
     }
 
-    private func call<T: Decodable>(_ client: HTTPClient, method: HTTPMethod, path: String, body: [UInt8], accept: Set<Int> = [200]) throws -> T {
-        let signature = try RequestSignature.sign(method: method.rawValue, target: path, body: body, date: clock(),
-                                                  nonce: Base64URL.encode(SecureRandom.bytes(count: 16)), key: identity.key)
-        var headers = HTTPHeaders()
-        for (name, value) in signature.headers { headers.add(name: name, value: value) }
-        if !body.isEmpty { headers.add(name: "Content-Type", value: "application/json") }
-        let response = try client.send(HTTPClientRequest(method: method, url: parentURL + path, headers: headers, body: body))
-        guard accept.contains(response.status.code) else {
-            let problem = response.problemDetails
-            throw NodeError(.storage, "\(method) \(path) answered \(response.status): \(problem?.detail ?? response.bodyText)")
+    /// Carries one request of the round to the parent.
+    private func send(_ request: HTTPRequest, with client: HTTPClient) throws(SyncError) -> HTTPResponse {
+        do {
+            return try client.send(HTTPClientRequest(method: request.method, url: parentURL + request.target, headers: request.headers,
+                                                     body: request.body))
+        } catch {
+            throw SyncError(.unreachable, "\(request.method) \(parentURL + request.target): \(error)")
         }
-        return try response.decodeJSON(T.self)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension HTTPBenchCommand {
     /// Latency percentiles of `GET /healthz`, in milliseconds.

@@ -1,12 +1,15 @@
 import Foundation
 import Synchronization
+import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateLedger
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 /// `tollgate-bench http`: durable issuance and activation rates through the whole served path —
 /// loopback HTTP with keep-alive, the node API, the group-commit executor and SQLite with
@@ -236,9 +239,7 @@ extension HTTPBenchCommand {
             executor = NodeExecutor(node: node)
             let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try root.publicKey.pemRepresentation,
                               nodeName: "agent", clock: { TimeArgument.now })
-            server = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
-                                    headCheck: { head in api.checkHead(head) }) { request in api.handle(request) }
-            api.attach { [server] in server.metrics }
+            server = try api.makeServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0))
             baseURL = "http://127.0.0.1:\(server.port)"
         }
 

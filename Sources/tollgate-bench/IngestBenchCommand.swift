@@ -5,6 +5,7 @@ import TollgateCommandLine
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateWire
 
 /// `tollgate-bench ingest`: how fast a parent verifies and stores a child's log segment, next to raw
 /// Ed25519 verification on one core and on all cores, measured in the same run.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
@@ -7,6 +8,7 @@ import TollgateLedger
 import TollgateNode
 import TollgateService
 import TollgateVectors
+import TollgateWire
 
 /// `tollgate-bench license`: throughput of issuance and verification next to raw Ed25519, measured in one run.
 enum LicenseBenchCommand: Command {

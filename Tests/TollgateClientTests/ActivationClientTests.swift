@@ -5,6 +5,8 @@ import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
+import TollgateWire
 
 /// A stand-in for a reseller node's customer endpoints on a real loopback HTTP server: it checks the
 /// machine's signature and answers like the node does, so the client goes through libcurl end to end.

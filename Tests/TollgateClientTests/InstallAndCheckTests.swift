@@ -3,6 +3,7 @@ import Testing
 import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
+import TollgateWire
 
 @Suite struct InstallAndCheckTests {
     let now = TestChannel.now
@@ -17,7 +18,7 @@ import TollgateCrypto
 
     /// The channel's answer to this wallet's activation request.
     func activatedResponse(_ channel: TestChannel, for wallet: MachineWallet, exp: Int64? = nil,
-                           kind: Activation.Kind = .standard) throws -> ActivationResponse {
+                           kind: Activation.Kind = .standard) throws -> ActivationReceipt {
         let request = try wallet.activationRequest(country: "DE", at: now)
         return channel.response(try channel.activation(for: request, exp: exp, kind: kind).compact)
     }
@@ -102,9 +103,9 @@ import TollgateCrypto
         let channel = try TestChannel()
         let wallet = try licensedWallet(channel, in: directory)
         var response = try activatedResponse(channel, for: wallet)
-        #expect(try ActivationResponse(data: response.encoded()) == response)
+        #expect(try ActivationReceipt.read(response.encoded()) == response)
         response.license.format = "tollgate-license-fi|e/1"
-        let error = #expect(throws: ClientError.self) { try ActivationResponse(data: response.encoded()) }
+        let error = #expect(throws: ClientError.self) { try ActivationReceipt.read(response.encoded()) }
         #expect(error?.code == .malformed)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
+import TollgateWire
 
 /// A vendor, a general agent and a reseller with fixed keys, a valid certificate chain and a
 /// license under it: what a node would hand a machine, signed here without a node.
@@ -71,8 +72,8 @@ struct TestChannel {
             iat: Self.now + 60, jti: "deactivation-\(activation.payload.serial)"), with: signer)
     }
 
-    func response(_ object: String) -> ActivationResponse {
-        ActivationResponse(license: licenseFile, activation: object)
+    func response(_ object: String) -> ActivationReceipt {
+        ActivationReceipt(license: licenseFile, activation: object)
     }
 }
 

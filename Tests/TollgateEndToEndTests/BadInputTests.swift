@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// Bad input gets a clear `application/problem+json` answer with a stable type, and the node keeps

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 extension EndToEnd {
     /// A real `tollgate node serve` under the attacks of issue 17: floods of idle connections and hostile

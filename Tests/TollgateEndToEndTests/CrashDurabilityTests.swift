@@ -4,6 +4,7 @@ import Testing
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// Nothing acknowledged is lost across crashes: a node is SIGKILLed at seeded random points while

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// What end customers' machines do against a running regional agent: activate online, give a

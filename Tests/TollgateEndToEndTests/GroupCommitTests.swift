@@ -2,11 +2,13 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 /// The node executor under many callers at once, on a SQLite file: sales signed on all cores and
 /// other work in the same batches. Every acknowledged sale verifies and is in the log at its

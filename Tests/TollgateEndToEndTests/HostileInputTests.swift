@@ -3,7 +3,9 @@ import Testing
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 extension EndToEnd {
     /// The attacks of the issue "Anyone can crash a node", against real node processes: each is
@@ -151,7 +153,7 @@ extension EndToEnd {
                     #expect(line.filter { $0 == "\"" }.count % 2 == 0, "\(line)")
                 }
             }
-            #expect(after.contains(#"route="GET /v1/reports/{id}""#), "\(after)")
+            #expect(after.contains(#"route="GET /v1/reports/{name}""#), "\(after)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// Calls one running node's HTTP API over a keep-alive libcurl connection. Like `HTTPClient`, used by
 /// one thread at a time.

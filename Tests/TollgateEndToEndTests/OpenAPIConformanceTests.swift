@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// `Deploy/openapi.yaml` against a running node, by behaviour: every documented operation is

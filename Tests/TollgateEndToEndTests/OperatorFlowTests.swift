@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// The operator API of three running nodes: delegate, accept, issue, renew, return and receive,

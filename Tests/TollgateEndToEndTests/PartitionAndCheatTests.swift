@@ -1,11 +1,14 @@
 import Foundation
 import Testing
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateLedger
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 extension EndToEnd {
     /// Sync and audit across real processes: a regional agent cut off from its parent keeps selling
@@ -246,7 +249,7 @@ final class InProcessAgent {
     func sync(parent: String) throws {
         let executor = NodeExecutor(node: node)
         defer { executor.stop() }
-        let agent = SyncAgent(executor: executor, identity: node.identity, parentURL: parent, clock: { Int64(Date().timeIntervalSince1970) })
+        let agent = SyncAgent(executor: executor, parentURL: parent, clock: { Int64(Date().timeIntervalSince1970) })
         try agent.runOnce(client: HTTPClient())
     }
 

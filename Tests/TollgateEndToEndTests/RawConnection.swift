@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// A blocking TCP client that sends exactly the bytes a test gives it, to drive the server precisely.
 final class RawConnection {

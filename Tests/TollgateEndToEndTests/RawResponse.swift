@@ -1,5 +1,6 @@
 import Foundation
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// A response read off a raw socket.
 struct RawResponse {

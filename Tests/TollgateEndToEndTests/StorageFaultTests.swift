@@ -4,6 +4,7 @@ import Testing
 import TollgateCertificates
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// A node whose store cannot be written answers writes with a problem naming its directory,

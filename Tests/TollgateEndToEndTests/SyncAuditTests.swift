@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateHTTP
+import TollgateHTTPMessages
 
 extension EndToEnd {
     /// Node to node: agents served with `--parent` push their logs up (the general agent relaying the

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TollgateHTTPMessages
 @_spi(Fuzzing) import TollgateHTTP
 
 /// The server's framing of a connection's byte stream: leading empty lines, the head's end, bare LF,

@@ -1,6 +1,7 @@
 import Foundation
 import TollgateCertificates
 import TollgateNode
+import TollgateWire
 
 /// The body of `POST /v1/sync/push` (`PushRequest(json:)`): its canonical reader must read what
 /// `JSONDecoder` reads wherever it answers, and an accepted push written with `encoded()` reads back

@@ -2,10 +2,11 @@ import Foundation
 import TollgateCertificates
 import TollgateClient
 import TollgateCrypto
+import TollgateWire
 
 /// The files that travel between a customer's machine and a reseller by hand: an offline request
 /// file (a machine request's compact JWS, read as `tollgate answer` reads it), a response file
-/// (`ActivationResponse(data:)`, what `machine install` reads) and a license file
+/// (`ActivationReceipt(data:)`, what `machine install` reads) and a license file
 /// (`LicenseFile(data:)`), then the offline verifier on what they carry, with the test vectors'
 /// anchor. Each accepted file writes back to an equal file.
 public enum RequestFileCheck: FuzzCheck {
@@ -28,15 +29,15 @@ public enum RequestFileCheck: FuzzCheck {
         try SignedObjectRules.checkSigned(MachineRequest.self, text, maxBytes: JWS.defaultMaxBytes)
 
         let data = Data(input)
-        if let response = try? ActivationResponse(data: data) {
-            try FuzzFailure.require(response.format == ActivationResponse.format, .ruleBroken, "response format \(response.format) accepted")
+        if let response = try? ActivationReceipt.read(data) {
+            try FuzzFailure.require(response.format == ActivationReceipt.format, .ruleBroken, "response format \(response.format) accepted")
             let written: Data
             do {
                 written = try response.encoded()
             } catch {
                 throw FuzzFailure(.roundTrip, "an accepted response file cannot be written: \(error)")
             }
-            try FuzzFailure.require((try? ActivationResponse(data: written)) == response, .roundTrip, "a response file written back reads differently")
+            try FuzzFailure.require((try? ActivationReceipt.read(written)) == response, .roundTrip, "a response file written back reads differently")
             _ = response.objectType
             try checkLicenseFile(response.license, activation: response.activation)
         }

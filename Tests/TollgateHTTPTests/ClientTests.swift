@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// The libcurl client against the real server.
 @Suite struct ClientTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// The event loop under many idle connections, per-peer caps, pressure, the body budget and the head check.
 @Suite struct ConnectionScalingTests {

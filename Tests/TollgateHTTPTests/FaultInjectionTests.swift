@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// The server under injected system-call faults: it must keep its framing and keep serving.
 @Suite struct FaultInjectionTests {

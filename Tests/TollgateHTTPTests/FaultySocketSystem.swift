@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// The real socket calls, with faults injected on accepted connections as a test plans them.
 final class FaultySocketSystem: SocketSystem {

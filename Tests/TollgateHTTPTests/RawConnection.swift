@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// A response read off a raw socket.
 struct RawResponse {

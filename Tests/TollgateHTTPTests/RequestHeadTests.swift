@@ -1,4 +1,5 @@
 import Testing
+import TollgateHTTPMessages
 @_spi(Fuzzing) @testable import TollgateHTTP
 
 @Suite struct RequestHeadTests {

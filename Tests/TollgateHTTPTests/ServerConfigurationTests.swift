@@ -1,5 +1,6 @@
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 @Suite struct ServerConfigurationTests {
     @Test func defaultsMatchTheDesign() {

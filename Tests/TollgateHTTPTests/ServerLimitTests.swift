@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// The server driven byte by byte over raw sockets.
 @Suite struct ServerLimitTests {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 @Suite struct ShutdownTests {
     @Test func drainFinishesInFlightRequestsAndRefusesNewConnections() throws {

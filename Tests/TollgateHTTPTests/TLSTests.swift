@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateHTTP
+import TollgateHTTPMessages
 
 @Suite struct TLSTests {
     private func makeTLSServer(_ certificate: TestCertificate, system: any SocketSystem = POSIXSocketSystem(),

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// Routes the tests use.
 enum TestRoutes {

@@ -180,6 +180,27 @@ import TollgateNode
         _ = try channel.general.delegate(again, at: channel.now)
     }
 
+    /// A return travels up in the child's log: the parent frees the serials when it takes the push,
+    /// and the next pull lists the return as received.
+    @Test func quotaReturnArrivesWithTheNextSync() throws {
+        let channel = try Channel()
+        let chain = try channel.wire()
+        let certificate = try SignedCertificate(compact: chain.chain[1]).payload
+        let back = SerialRange(certificate.seats.end - 50, certificate.seats.end)
+        var again = channel.request(to: channel.regional, count: 1)
+        again.count = nil
+        again.seats = back
+        again.countries = ["DE"]
+        let link = SyncLink(child: channel.regional, parent: channel.general)
+        try link.sync(at: channel.now)
+        let quotaReturn = try channel.regional.returnQuota(back, at: channel.now)
+        #expect(throws: NodeError.self) { try channel.general.delegate(again, at: channel.now) }
+        let first = try link.sync(at: channel.now + 1)
+        #expect(!first.pull.returns.contains(quotaReturn.hash))
+        _ = try channel.general.delegate(again, at: channel.now + 1)
+        #expect(try link.sync(at: channel.now + 2).pull.returns.contains(quotaReturn.hash))
+    }
+
     @Test func revocationInvalidatesLaterLicensesOnly() throws {
         let channel = try Channel()
         let chain = try channel.wire()

@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateWire
 
 /// Emergency activations are bounded by the license certificate's limits: the node refuses one
 /// beyond them, the offline verifier refuses one longer than allowed, and the audit reports

@@ -4,6 +4,7 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateWire
 
 /// A root, a general agent and a regional agent, each on its own store.
 struct Channel {

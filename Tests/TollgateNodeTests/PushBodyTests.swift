@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCertificates
+import TollgateWire
 @testable import TollgateNode
 
 /// Push bodies are written without `JSONEncoder`, byte for byte what their `Encodable` conformance
@@ -77,13 +78,12 @@ import TollgateCertificates
         ]
         for segment in hostile {
             let body = PushRequest(segments: [segment]).encoded()
-            #expect(throws: NodeError.self, "\(segment)") { try PushRequest(json: body) }
-            let error = try #require({ () -> NodeError? in
-                do { _ = try PushRequest(json: body); return nil } catch let error as NodeError { return error } catch { return nil }
-            }())
-            #expect(error.code == .invalidRequest)
+            let error = try #require({ () -> WireError? in
+                do { _ = try PushRequest(json: body); return nil } catch let error as WireError { return error } catch { return nil }
+            }(), "\(segment)")
+            #expect(error.code == .outOfRange)
         }
-        #expect(throws: NodeError.self) { try PushRequest(json: Array(#"{"segments":[]}"#.utf8)) }
-        #expect(throws: NodeError.self) { try PushResponse(acked: ["ra": UInt64.max]).validate() }
+        #expect(throws: WireError.self) { try PushRequest(json: Array(#"{"segments":[]}"#.utf8)) }
+        #expect(throws: WireError.self) { try PushResponse(acked: ["ra": UInt64.max]).validate() }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 /// `checkChildRequestHead`: what a push's signature headers alone must show before its body is read.
 @Suite struct RequestHeadCheckTests {

@@ -2,6 +2,7 @@ import Testing
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 /// What a node signs goes into its record of verified signatures as it signs, keyed by the exact
 /// bytes and the node's key: each recorded object verifies for real, and any other bytes (a changed

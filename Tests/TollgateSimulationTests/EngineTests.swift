@@ -1,6 +1,7 @@
 import Testing
 import TollgateCertificates
 import TollgateNode
+import TollgateWire
 @testable import TollgateSimulation
 
 @Suite struct EngineTests {

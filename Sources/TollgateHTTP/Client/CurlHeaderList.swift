@@ -1,4 +1,5 @@
 import CCurl
+import TollgateHTTPMessages
 
 /// Owns a `curl_slist` of request header lines.
 final class CurlHeaderList {

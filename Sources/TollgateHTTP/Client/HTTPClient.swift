@@ -1,4 +1,5 @@
 import CCurl
+import TollgateHTTPMessages
 
 /// A blocking HTTP/1.1 client over one reused libcurl easy handle, so consecutive requests to the same
 /// host reuse a keep-alive connection.

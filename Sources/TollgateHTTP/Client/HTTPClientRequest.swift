@@ -1,3 +1,4 @@
+import TollgateHTTPMessages
 /// A request for `HTTPClient.send(_:)`.
 public struct HTTPClientRequest {
     public var method: HTTPMethod

@@ -1,4 +1,5 @@
 import CCurl
+import TollgateHTTPMessages
 
 /// Gathers a response from libcurl's header and write callbacks during one transfer.
 final class ResponseCollector {

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import TollgateHTTPMessages
 
 /// The server's one I/O thread: owns the listening socket and every connection while it is idle, while
 /// its TLS handshake, head or body is read and while its response is written, all non-blocking through

@@ -1,3 +1,4 @@
+import TollgateHTTPMessages
 /// Why the server itself refused a request, answered as `application/problem+json` before any handler runs.
 public struct HTTPRejection: Error, Hashable, CustomStringConvertible {
     /// A rejection rule: a stable slug (the last segment of the problem `type` URI), its status and title.

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Synchronization
+import TollgateHTTPMessages
 
 /// An HTTP/1.1 server on POSIX sockets, with optional TLS through OpenSSL.
 ///

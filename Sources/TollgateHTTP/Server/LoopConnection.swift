@@ -1,3 +1,4 @@
+import TollgateHTTPMessages
 /// One accepted connection as the event loop holds it: its phase, buffers and deadline epoch. Only the
 /// loop thread touches it; while a worker runs its handler (or head check) the loop leaves it alone.
 final class LoopConnection {

@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import TollgateHTTPMessages
 
 /// The real socket system calls. Calls interrupted by a signal (`EINTR`) are retried, except `close`.
 public struct POSIXSocketSystem: SocketSystem {

@@ -1,3 +1,4 @@
+import TollgateHTTPMessages
 /// A parsed and checked request head: request line, header fields and how the body is framed.
 ///
 /// Visible as SPI `Fuzzing` only so the fuzz target in Tests/Fuzz can feed the parser hostile heads

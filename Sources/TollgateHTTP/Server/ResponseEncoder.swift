@@ -1,3 +1,4 @@
+import TollgateHTTPMessages
 /// Serialises a handler's response into HTTP/1.1 bytes, owning the framing headers.
 ///
 /// `Content-Length`, `Transfer-Encoding` and `Connection` from the handler are replaced by the server's

@@ -1,4 +1,5 @@
 import Glibc
+import TollgateHTTPMessages
 
 /// The socket system calls the server makes, one thin method per call, so tests can inject faults.
 ///

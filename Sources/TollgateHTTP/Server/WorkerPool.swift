@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TollgateHTTPMessages
 
 /// The threads that run the handler and the head check on complete request heads and bodies, so the
 /// event loop never waits for a handler (handlers may block on SQLite, fsync or signing). Each outcome

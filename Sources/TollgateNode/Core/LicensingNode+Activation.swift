@@ -1,5 +1,6 @@
 import TollgateCertificates
 import TollgateCrypto
+import TollgateWire
 
 extension LicensingNode {
     /// How far an online machine request's `iat` may be from the node's clock.

@@ -1,5 +1,6 @@
 import TollgateCertificates
 import TollgateLedger
+import TollgateWire
 
 extension LicensingNode {
     /// Records a sale as a license under a held certificate, on serials never handed out before.

@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
+import TollgateWire
 
 /// The node's logic, free of I/O: time comes in as arguments, ids from an injected source and
 /// storage through `NodeStore`, so the same code runs behind the HTTP server, in the CLI and in the

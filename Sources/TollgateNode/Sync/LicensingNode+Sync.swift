@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
+import TollgateWire
 
 extension LicensingNode {
     // MARK: Freshness
@@ -135,7 +136,11 @@ extension LicensingNode {
     /// Records what the parent acknowledged; a full acknowledgement of this node's own log is a
     /// successful sync.
     public func recordPushResponse(_ response: PushResponse, pushed: PushRequest, at now: Int64) throws(NodeError) {
-        try response.validate()
+        do {
+            try response.validate()
+        } catch {
+            throw NodeError(.invalidRequest, "the parent's push answer: \(error.reason)")
+        }
         try storage {
             try store.transaction {
                 for (keyID, size) in response.acked {
@@ -264,7 +269,24 @@ extension LicensingNode {
             try witness(segment.checkpoint, of: node.keyID, at: now)
         }
         try learnDescendants(from: decoded, of: node, at: now)
+        if node.parentKeyID == identity.keyID, end > held {
+            try takeReturns(from: decoded[Int(held - segment.from)...], at: now)
+        }
         return end
+    }
+
+    /// A child's quota returns, new in its pushed log, are taken in as `receiveReturn` takes one
+    /// carried by hand: the push is their transport, and its signature and the log's their proof of
+    /// origin. A return the child should not have signed (seats outside its certificate) stays in its
+    /// log for the audit and frees nothing.
+    private func takeReturns(from entries: ArraySlice<NewLogEntry>, at now: Int64) throws {
+        for entry in entries where entry.kind == LogEntryKind.quotaReturned.rawValue {
+            do throws(NodeError) {
+                try receiveReturn(String(decoding: entry.bytes, as: UTF8.self), at: now)
+            } catch {
+                if error.code == .storage { throw error }
+            }
+        }
     }
 
     /// Records, in this node's own log, when it first saw a descendant's checkpoint.

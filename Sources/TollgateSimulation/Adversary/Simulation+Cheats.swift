@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 extension Simulation {
     /// How long a cheat waits before trying again when the moment does not suit (node down, nothing to reuse yet).

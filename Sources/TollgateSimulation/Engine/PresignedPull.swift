@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 /// A node's next pull request, signed on the ``MachineWorkshop``'s thread when its sync round is
 /// planned, for the moment the round starts, its signature put in the run's record of signatures,

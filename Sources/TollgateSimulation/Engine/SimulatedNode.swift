@@ -1,3 +1,4 @@
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger

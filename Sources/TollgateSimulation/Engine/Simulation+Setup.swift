@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 extension Simulation {
     /// Country sets of the general agents, in order; regional agents get two countries of theirs.

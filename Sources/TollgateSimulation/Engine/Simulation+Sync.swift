@@ -1,7 +1,9 @@
 import Foundation
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 extension Simulation {
     // MARK: The wire
@@ -72,6 +74,10 @@ extension Simulation {
                 let push = try PushRequest(json: request.body)
                 let response = try live.receivePush(push, from: descendant, at: local)
                 if response.refused[descendant.keyID] != nil { status = 409 }
+                // The push carried the child's quota returns, which the parent has now taken in.
+                for (quotaReturn, direction) in try live.store.quotaReturns() where direction == "received" {
+                    takeReturn(quotaReturn.compact, at: parent)
+                }
                 body = try json(response)
             case ("POST", WireMessage.returns):
                 let compact = String(decoding: request.body, as: UTF8.self)

@@ -1,3 +1,4 @@
+import TollgateAPI
 import TollgateCertificates
 
 /// Everything that can happen at a moment of simulated time.

@@ -1,4 +1,6 @@
+import TollgateAPI
 import TollgateNode
+import TollgateWire
 
 /// A child's sync round in flight: pull, then push. Requests and answers are separate messages, so
 /// the round waits for each answer until a timeout.

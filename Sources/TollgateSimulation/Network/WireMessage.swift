@@ -1,5 +1,6 @@
 import Foundation
 import TollgateNode
+import TollgateWire
 
 /// A node-to-node message as bytes on the simulated wire, shaped like the HTTP exchange it stands
 /// for: a request line (or a status line), headers with the exchange number and the node

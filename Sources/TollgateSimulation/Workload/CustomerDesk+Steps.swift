@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 extension CustomerDesk {
     /// How often a customer tries again after the agent was down or refused for a passing reason.

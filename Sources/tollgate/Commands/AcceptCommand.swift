@@ -2,6 +2,8 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateService
+import TollgateAPI
+import TollgateWire
 
 /// `tollgate accept`: an agent takes the certificate its parent delegated to it.
 enum AcceptCommand: Command {

@@ -2,7 +2,9 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// `tollgate answer`: the operator side of offline activation — a request file in, a response file out.
 enum AnswerCommand: Command {

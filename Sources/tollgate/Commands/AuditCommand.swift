@@ -3,6 +3,7 @@ import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 

@@ -3,7 +3,9 @@ import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// `tollgate delegate`: carve a child certificate out of this node's own.
 enum DelegateCommand: Command {

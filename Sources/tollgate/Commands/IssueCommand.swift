@@ -2,7 +2,9 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// `tollgate issue`: sell a license under a certificate this node holds.
 enum IssueCommand: Command {

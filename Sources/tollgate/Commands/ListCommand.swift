@@ -2,7 +2,10 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateAPI
+import TollgateWire
 
 /// `tollgate list …`: what a node holds and handed out, one subcommand per kind.
 enum ListCommand {

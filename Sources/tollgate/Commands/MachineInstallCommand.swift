@@ -1,6 +1,7 @@
 import Foundation
 import TollgateClient
 import TollgateCommandLine
+import TollgateWire
 
 /// `tollgate machine install`: take in the reseller's response to an offline request.
 enum MachineInstallCommand: Command {
@@ -18,7 +19,7 @@ enum MachineInstallCommand: Command {
         let path = arguments.value(of: response)
         let data = try readFile(path, what: "response file")
         let result = try MachineReport.clientCall { () throws(ClientError) in
-            try wallet.install(try ActivationResponse(data: data), at: TimeArgument.now)
+            try wallet.install(try ActivationReceipt.read(data), at: TimeArgument.now)
         }
         switch result {
         case .activated(let verified):

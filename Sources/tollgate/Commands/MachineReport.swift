@@ -3,6 +3,7 @@ import TollgateCertificates
 import TollgateClient
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 
 /// What the `tollgate machine …` commands share: options, opening the wallet, and the text they
 /// print for a license, an activation or a failure.

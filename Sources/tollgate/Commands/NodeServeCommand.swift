@@ -1,7 +1,9 @@
 import Foundation
+import TollgateAPI
 import TollgateCommandLine
 import TollgateCrypto
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 
@@ -75,11 +77,10 @@ enum NodeServeCommand: Command {
         let executor = NodeExecutor(node: node)
         let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try node.identity.anchor.publicKey.pemRepresentation,
                           nodeName: node.identity.name, clock: { TimeArgument.now })
-        let server = try HTTPServer(configuration: configuration, headCheck: { head in api.checkHead(head) }) { request in api.handle(request) }
-        api.attach { server.metrics }
+        let server = try api.makeServer(configuration: configuration)
         var syncAgent: SyncAgent?
         if let parent = try arguments.value(SyncCommand.parent) {
-            let agent = SyncAgent(executor: executor, identity: node.identity, parentURL: parent, caBundle: try arguments.value(parentCA),
+            let agent = SyncAgent(executor: executor, parentURL: parent, caBundle: try arguments.value(parentCA),
                                   clock: { TimeArgument.now })
             agent.start(schedule: SyncSchedule(interval: try arguments.value(syncInterval) ?? 60))
             syncAgent = agent

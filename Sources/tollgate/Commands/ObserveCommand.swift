@@ -2,8 +2,10 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 /// `tollgate observe`: record a license, activation or deactivation seen in the field, so the
 /// audit checks it is logged where it says.

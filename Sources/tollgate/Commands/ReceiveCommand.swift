@@ -2,7 +2,9 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateWire
 
 /// `tollgate receive`: take a quota return from a child or a revocation from an ancestor, as a file.
 enum ReceiveCommand: Command {

@@ -1,6 +1,7 @@
 import Foundation
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 
 /// `tollgate report …`: the vendor's reports over the node's subtree, one subcommand per report.

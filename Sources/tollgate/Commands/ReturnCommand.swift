@@ -2,7 +2,9 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateWire
 
 /// `tollgate return`: hand unused quota back to the parent.
 enum ReturnCommand: Command {

@@ -2,7 +2,9 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateService
+import TollgateWire
 
 /// `tollgate revoke`: withdraw a child's certificate.
 enum RevokeCommand: Command {

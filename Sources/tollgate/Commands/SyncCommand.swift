@@ -1,6 +1,8 @@
 import Foundation
+import TollgateAPI
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 
@@ -24,8 +26,7 @@ enum SyncCommand: Command {
         let executor = NodeExecutor(node: node)
         defer { executor.stop() }
         let caBundle = try arguments.value(CommonOptions.ca)
-        let agent = SyncAgent(executor: executor, identity: identity, parentURL: try arguments.required(parent),
-                              caBundle: caBundle, clock: { TimeArgument.now })
+        let agent = SyncAgent(executor: executor, parentURL: try arguments.required(parent), caBundle: caBundle, clock: { TimeArgument.now })
         var configuration = HTTPClientConfiguration()
         configuration.caBundlePath = caBundle
         let round = try agent.runOnce(client: HTTPClient(configuration: configuration))

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto

@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 
 /// Where an operator command acts: on a node directory directly (offline), or on a running node

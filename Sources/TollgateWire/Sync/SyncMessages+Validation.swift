@@ -8,27 +8,27 @@ extension PushRequest {
     /// Range-checks what a push claims before anything uses it: positions below 2^53 (so no sum of
     /// a position and a count overflows, and every position fits SQLite's integers), times inside
     /// ``ObjectLimits``, node ids and kinds of sane length.
-    public func validate() throws(NodeError) {
+    public func validate() throws(WireError) {
         guard !segments.isEmpty, segments.count <= Self.maxSegments else {
-            throw NodeError(.invalidRequest, "a push carries 1 to \(Self.maxSegments) segments, not \(segments.count)")
+            throw WireError(.outOfRange, "a push carries 1 to \(Self.maxSegments) segments, not \(segments.count)")
         }
         for (number, segment) in segments.enumerated() {
             let name = "segment \(number)"
             guard !segment.node.isEmpty, segment.node.utf8.count <= ObjectLimits.maxStringBytes else {
-                throw NodeError(.invalidRequest, "\(name) names no node, or a node id over \(ObjectLimits.maxStringBytes) bytes")
+                throw WireError(.outOfRange, "\(name) names no node, or a node id over \(ObjectLimits.maxStringBytes) bytes")
             }
             guard segment.from < ObjectLimits.maxIndex, UInt64(segment.entries.count) <= ObjectLimits.maxIndex - segment.from else {
-                throw NodeError(.invalidRequest, "\(name) starts at \(segment.from): log positions stay below 2^53")
+                throw WireError(.outOfRange, "\(name) starts at \(segment.from): log positions stay below 2^53")
             }
             guard segment.proofFrom < ObjectLimits.maxIndex, segment.proof.count <= 128 else {
-                throw NodeError(.invalidRequest, "\(name) has proof_from \(segment.proofFrom) or \(segment.proof.count) proof hashes: out of range")
+                throw WireError(.outOfRange, "\(name) has proof_from \(segment.proofFrom) or \(segment.proof.count) proof hashes: out of range")
             }
             for (offset, entry) in segment.entries.enumerated() {
                 guard entry.appendedAt >= ObjectLimits.earliestTime, entry.appendedAt <= ObjectLimits.latestTime else {
-                    throw NodeError(.invalidRequest, "\(name) entry \(offset) has appended_at \(entry.appendedAt), outside 0 to \(ObjectLimits.latestTime)")
+                    throw WireError(.outOfRange, "\(name) entry \(offset) has appended_at \(entry.appendedAt), outside 0 to \(ObjectLimits.latestTime)")
                 }
                 guard !entry.kind.isEmpty, entry.kind.utf8.count <= 64 else {
-                    throw NodeError(.invalidRequest, "\(name) entry \(offset) has an empty kind or one over 64 bytes")
+                    throw WireError(.outOfRange, "\(name) entry \(offset) has an empty kind or one over 64 bytes")
                 }
             }
         }
@@ -37,9 +37,9 @@ extension PushRequest {
 
 extension PushResponse {
     /// Range-checks a parent's answer: acknowledged sizes below 2^53.
-    public func validate() throws(NodeError) {
+    public func validate() throws(WireError) {
         if let (node, size) = acked.first(where: { $0.value >= ObjectLimits.maxIndex }) {
-            throw NodeError(.invalidRequest, "the parent acknowledges \(size) entries of \(node): log positions stay below 2^53")
+            throw WireError(.outOfRange, "the parent acknowledges \(size) entries of \(node): log positions stay below 2^53")
         }
     }
 }

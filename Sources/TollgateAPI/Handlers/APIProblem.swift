@@ -1,5 +1,5 @@
 import Foundation
-import TollgateHTTP
+import TollgateHTTPMessages
 import TollgateNode
 
 /// The RFC 9457 problem types the API answers with: one stable `type` URI per refusal.

@@ -25,6 +25,9 @@ public struct HTTPRequest {
     }
 
     /// The query's `name=value` pairs, percent-decoded (`+` read as a space), in order.
+    /// The request target as sent: the path and, after `?`, the query (what node signatures cover).
+    public var target: String { path + (query.map { "?" + $0 } ?? "") }
+
     public var queryItems: [(name: String, value: String)] {
         guard let query, !query.isEmpty else { return [] }
         return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in

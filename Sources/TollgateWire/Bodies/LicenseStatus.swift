@@ -1,6 +1,6 @@
 /// A node's answer to `GET /v1/licenses/{hash}/status`: whether the license verifies at the node,
 /// its latest renewal, how many of its seats are in use, and the revocations the node knows.
-public struct LicenseStatus: Codable, Hashable {
+public struct LicenseStatus: Codable, Hashable, Sendable {
     /// The hash asked about.
     public var license: String
     /// Hash of the newest license of the lineage (a renewal when it differs from `license`).
@@ -27,4 +27,3 @@ public struct LicenseStatus: Codable, Hashable {
     }
 }
 
-extension LicenseStatus: Sendable {}

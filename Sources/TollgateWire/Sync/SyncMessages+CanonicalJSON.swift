@@ -57,7 +57,8 @@ extension PushRequest: CanonicalJSONWritable {
         try validate()
     }
 
-    static func read(canonicalJSON bytes: [UInt8]) -> PushRequest? {
+    /// The fast path of ``init(json:)``: nil for anything not in the form ``encoded()`` writes.
+    public static func read(canonicalJSON bytes: [UInt8]) -> PushRequest? {
         var reader = CanonicalJSONReader(bytes)
         var segments: [LogSegment]?
         let read = reader.object { key, json in

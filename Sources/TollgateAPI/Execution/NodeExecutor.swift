@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import TollgateCertificates
 import TollgateNode
+import TollgateWire
 
 /// Owns a `LicensingNode` on one dedicated thread and runs the work that HTTP handler threads hand
 /// it. Everything that queued up while the previous batch ran is committed in one transaction — a

@@ -40,13 +40,13 @@ public struct HTTPHeaders {
 
     /// The comma-separated elements of every field called `name`, trimmed and lowercased
     /// (for list-valued fields such as `Connection` or `Transfer-Encoding`).
-    func tokens(for name: String) -> [String] {
+    public func tokens(for name: String) -> [String] {
         values(for: name).flatMap { $0.split(separator: ",") }
             .map { $0.trimmingHTTPWhitespace().lowercased() }
             .filter { !$0.isEmpty }
     }
 
-    static func namesMatch(_ a: String, _ b: String) -> Bool {
+    public static func namesMatch(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { asciiLower($0) == asciiLower($1) }
     }
 
@@ -83,7 +83,7 @@ extension HTTPHeaders: Sendable {}
 
 extension StringProtocol {
     /// Drops leading and trailing spaces and horizontal tabs (HTTP's OWS).
-    func trimmingHTTPWhitespace() -> String {
+    public func trimmingHTTPWhitespace() -> String {
         let bytes = Array(utf8)
         var start = 0
         var end = bytes.count

@@ -3,7 +3,7 @@ import Foundation
 /// Prometheus text exposition (format 0.0.4): every family with `# HELP` and `# TYPE`, label values
 /// escaped as the format requires (backslash, double quote, newline), so no name or value can break
 /// a line or start a sample of its own.
-struct MetricsExposition {
+public struct MetricsExposition {
     private var lines: [String] = []
     private let constantLabels: [(name: String, value: String)]
 
@@ -12,7 +12,7 @@ struct MetricsExposition {
     }
 
     /// One family: its help text, type and samples (labels beyond the constant ones, and a value).
-    mutating func family(_ name: String, _ help: String, type: String, samples: [(labels: [(name: String, value: String)], value: UInt64)]) {
+    public mutating func family(_ name: String, _ help: String, type: String, samples: [(labels: [(name: String, value: String)], value: UInt64)]) {
         lines.append("# HELP \(name) \(Self.escapeHelp(help))")
         lines.append("# TYPE \(name) \(type)")
         for sample in samples {

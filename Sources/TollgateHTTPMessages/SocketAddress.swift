@@ -3,7 +3,7 @@ import Glibc
 /// An IPv4 or IPv6 socket address.
 public struct SocketAddress: CustomStringConvertible {
     private var storage: sockaddr_storage
-    let length: socklen_t
+    public let length: socklen_t
 
     /// Parses a numeric IPv4 (`127.0.0.1`, `0.0.0.0`) or IPv6 (`::1`, `::`) address; nil for anything else.
     public init?(host: String, port: Int) {
@@ -68,14 +68,8 @@ public struct SocketAddress: CustomStringConvertible {
 
     public var description: String { family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    /// Calls `body` with the address as a `sockaddr` pointer and its length.
-    func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws(SocketErrno) -> T) throws(SocketErrno) -> T {
-        var copy = storage
-        let length = length
-        return try withUnsafePointer(to: &copy) { pointer throws(SocketErrno) in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SocketErrno) in try body(address, length) }
-        }
-    }
+    /// The address as stored, for the socket calls that take a `sockaddr`.
+    public var rawStorage: sockaddr_storage { storage }
 }
 
 extension SocketAddress: Equatable {

@@ -1,0 +1,122 @@
+import Foundation
+import TollgateHTTPMessages
+import TollgateNode
+import TollgateWire
+
+/// One sync round of a child with its parent, without I/O: it makes each request to send (a signed
+/// pull, then a signed push of the child's log and its descendants') and takes each answer, on the
+/// node through its executor. A driver carries the requests: `SyncAgent` over libcurl, the
+/// simulator over its simulated network. Both run exactly this round, so both send and take the
+/// same messages under the same rules.
+///
+/// Quota returns need no call of their own: a return is an entry of the child's log, and the parent
+/// takes it in when it accepts the pushed segment; the next pull lists it as received.
+public struct SyncRound {
+    public enum Phase: String, Sendable {
+        case pull, push
+    }
+
+    /// What the driver does next.
+    public enum Step {
+        /// Send this request to the parent and hand its answer to ``receive(_:at:)``.
+        case send(HTTPRequest)
+        /// The round is over and succeeded.
+        case finished(Outcome)
+    }
+
+    /// What a round that succeeded did.
+    public struct Outcome: Sendable {
+        /// Entries pushed, over every segment.
+        public var pushed: Int
+        /// What the parent now holds of each log, by node key id.
+        public var acked: [String: UInt64]
+        /// Descendants' segments the parent refused, with its reasons.
+        public var refused: [String: String]
+        /// The pull's answer, as the node took it.
+        public var pull: PullResponse
+    }
+
+    public private(set) var phase = Phase.pull
+    private let executor: NodeExecutor
+    private var pull: PullResponse?
+    private var pushed: PushRequest?
+
+    /// A round of the node `executor` runs.
+    public init(executor: NodeExecutor) {
+        self.executor = executor
+    }
+
+    /// The pull request that opens the round, signed at `date` by the node; or with `presigned`, a
+    /// signature over the same request made ahead of time (the simulator signs off its main thread).
+    public mutating func start(at date: Int64, presigned: RequestSignature? = nil) throws(SyncError) -> HTTPRequest {
+        phase = .pull
+        return try request(.syncPull, body: [], at: date, presigned: presigned)
+    }
+
+    /// Takes the parent's answer to the request last sent: the next request, or the outcome.
+    public mutating func receive(_ response: HTTPResponse, at date: Int64) throws(SyncError) -> Step {
+        switch phase {
+        case .pull:
+            let pull: PullResponse = try Self.decode(response, of: .syncPull, accepting: [200])
+            try perform { node throws(NodeError) in try node.receivePull(pull, at: date) }
+            let push = try perform { node throws(NodeError) in try node.makePush(at: date) }
+            self.pull = pull
+            pushed = push
+            phase = .push
+            return .send(try request(.syncPush, body: push.encoded(), at: date))
+        case .push:
+            // 409: the parent refused this node's own segment and says what it holds, so the next round resumes there.
+            let answer: PushResponse = try Self.decode(response, of: .syncPush, accepting: [200, 409])
+            guard let pushed, let pull else { throw SyncError(.malformedAnswer, "a push answer came before the push was made") }
+            try perform { node throws(NodeError) in try node.recordPushResponse(answer, pushed: pushed, at: date) }
+            if let own = pushed.segments.first, let refusal = answer.refused[own.node] {
+                throw SyncError(.logRefused, "the parent refused this node's log: \(refusal)", status: response.status.code)
+            }
+            return .finished(Outcome(pushed: pushed.segments.reduce(0) { $0 + $1.entries.count }, acked: answer.acked,
+                                     refused: answer.refused, pull: pull))
+        }
+    }
+
+    /// Records at the node that a round failed, so its operator and reports see why.
+    public func recordFailure(_ error: SyncError, at date: Int64) throws(NodeError) {
+        try executor.perform { node throws(NodeError) in try node.recordSyncFailure(error.reason, at: date) }
+    }
+
+    private func perform<T: Sendable>(_ work: @escaping NodeExecutor.Work<T>) throws(SyncError) -> T {
+        do {
+            return try executor.perform(work)
+        } catch {
+            throw SyncError(error)
+        }
+    }
+
+    /// `endpoint`'s request with `body`, signed by the node (or with `presigned`).
+    private func request(_ endpoint: Endpoint, body: [UInt8], at date: Int64, presigned: RequestSignature? = nil) throws(SyncError) -> HTTPRequest {
+        let target = endpoint.path.description
+        let method = endpoint.method.rawValue
+        let signature: RequestSignature
+        if let presigned {
+            signature = presigned
+        } else {
+            signature = try perform { node throws(NodeError) in try node.signRequest(method: method, target: target, body: body, at: date) }
+        }
+        var headers = HTTPHeaders()
+        for (name, value) in signature.headers { headers.add(name: name, value: value) }
+        if !body.isEmpty { headers.add(name: "Content-Type", value: "application/json") }
+        return HTTPRequest(method: endpoint.method, path: target, headers: headers, body: body)
+    }
+
+    /// The answer's body as `T`, or why it is not one: a refusal with its problem, or bytes that do not decode.
+    private static func decode<T: Decodable>(_ response: HTTPResponse, of endpoint: Endpoint, accepting statuses: Set<Int>) throws(SyncError) -> T {
+        guard statuses.contains(response.status.code) else {
+            let problem = response.problemDetails
+            throw SyncError(.refused, "\(endpoint.label) answered \(response.status): \(problem?.detail ?? String(response.bodyText.prefix(200)))",
+                            status: response.status.code, problem: problem?.type)
+        }
+        do {
+            return try response.decodeJSON(T.self)
+        } catch {
+            throw SyncError(.malformedAnswer, "\(endpoint.label) answered a body that is not its message: \(error)", status: response.status.code)
+        }
+    }
+}

@@ -1,0 +1,9 @@
+extension APIBodies {
+    public struct SignedObjectBody: Codable, Sendable {
+        public var object: String
+
+        public init(object: String) {
+            self.object = object
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import TollgateHTTPMessages
+
+/// The node API's route table: every endpoint once, with its method, path and caller. The server
+/// dispatches from it, the libcurl client, the CLI and the simulator build their calls from it, and
+/// `Deploy/openapi.yaml` documents exactly these (a test checks both ways; the raw value is the
+/// OpenAPI `operationId`).
+public enum Endpoint: String, CaseIterable, Sendable {
+    // Public.
+    case health, metrics, anchor, licenseStatus, checkpoint, inclusionProof, consistencyProof
+    // The customer's machine.
+    case machineRequest
+    // Child nodes.
+    case syncPull, syncPush
+    // The operator.
+    case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
+         listLicenses, issueLicense, renewLicense, returnQuota, receiveReturn, listRevocations, revoke,
+         receiveRevocation, listFindings, runAudit, observeLicense, report
+
+    public var method: HTTPMethod {
+        switch self {
+        case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
+             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report:
+            .get
+        case .machineRequest, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense,
+             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense:
+            .post
+        }
+    }
+
+    public var path: PathTemplate {
+        switch self {
+        case .health: "/healthz"
+        case .metrics: "/metrics"
+        case .anchor: "/v1/anchor"
+        case .licenseStatus: "/v1/licenses/{hash}/status"
+        case .checkpoint: "/v1/log/checkpoint"
+        case .inclusionProof: "/v1/log/proof/inclusion"
+        case .consistencyProof: "/v1/log/proof/consistency"
+        case .machineRequest, .listActivations: "/v1/activations"
+        case .syncPull: "/v1/sync/pull"
+        case .syncPush: "/v1/sync/push"
+        case .answerOfflineRequest: "/v1/activations/offline"
+        case .logEntries: "/v1/log/entries"
+        case .listCertificates, .acceptCertificate: "/v1/certificates"
+        case .delegate: "/v1/delegations"
+        case .listLicenses, .issueLicense: "/v1/licenses"
+        case .renewLicense: "/v1/licenses/{hash}/renewals"
+        case .returnQuota: "/v1/returns"
+        case .receiveReturn: "/v1/returns/received"
+        case .listRevocations, .revoke: "/v1/revocations"
+        case .receiveRevocation: "/v1/revocations/received"
+        case .listFindings: "/v1/audit/findings"
+        case .runAudit: "/v1/audit/runs"
+        case .observeLicense: "/v1/audit/observations"
+        case .report: "/v1/reports/{name}"
+        }
+    }
+
+    public var caller: Caller {
+        switch self {
+        case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof: .anyone
+        case .machineRequest: .machine
+        case .syncPull, .syncPush: .child
+        case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
+             .listLicenses, .issueLicense, .renewLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
+             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report:
+            .operator
+        }
+    }
+
+    /// `METHOD /path/{template}`, the label of the endpoint's request counter in `/metrics`.
+    public var label: String { "\(method) \(path)" }
+
+    /// The request target (path and query) for this endpoint: `parameters` fill the path template,
+    /// `query` is appended percent-encoded in order. Nil when a path parameter is missing or empty.
+    public func target(_ parameters: [String: String] = [:], query: [(name: String, value: String)] = []) -> String? {
+        guard let path = path.path(parameters) else { return nil }
+        guard !query.isEmpty else { return path }
+        let items = query.map { PathTemplate.percentEncoded($0.name) + "=" + PathTemplate.percentEncoded($0.value) }
+        return path + "?" + items.joined(separator: "&")
+    }
+
+    /// The endpoint serving `method` on `path`, with the path's parameters.
+    public static func match(method: HTTPMethod, path: String) -> (endpoint: Endpoint, parameters: [String: String])? {
+        for endpoint in allCases where endpoint.method == method {
+            if let parameters = endpoint.path.match(path) { return (endpoint, parameters) }
+        }
+        return nil
+    }
+
+    /// The methods served on `path`, sorted; empty when no endpoint has its shape.
+    public static func methods(servingPath path: String) -> [HTTPMethod] {
+        let names = Set(allCases.filter { $0.path.match(path) != nil }.map { $0.method.rawValue })
+        return names.sorted().map { HTTPMethod($0) }
+    }
+}
