@@ -60,7 +60,7 @@ enum HTTPBenchCommand: Command {
         let saleBody = Array(try JSONEncoder().encode(sale))
         let before = served.executor.statistics
         let issuance = try drive(threads: threads, seconds: seconds, prepare: { _ in [[UInt8]]() }) { client, _, _ in
-            let response = try client.send(served.request(.post, "/v1/licenses", body: saleBody, contentType: "application/json", operator: true))
+            let response = try client.send(served.request(.issueLicense, body: saleBody, contentType: "application/json"))
             guard response.status == .created else { throw CommandFailure("issuance answered \(response.status): \(response.bodyText)") }
             return try SignedLicense(compact: response.decodeJSON(LicenseFile.self).license).hash
         }
@@ -81,7 +81,7 @@ enum HTTPBenchCommand: Command {
             }
         }) { client, prepared, index in
             guard index < prepared.count else { return nil }
-            let response = try client.send(served.request(.post, "/v1/activations", body: prepared[index], contentType: "application/jose", operator: false))
+            let response = try client.send(served.request(.machineRequest, body: prepared[index], contentType: "application/jose"))
             guard response.status == .created else { throw CommandFailure("activation answered \(response.status): \(response.bodyText)") }
             return ""
         }
@@ -243,11 +243,13 @@ extension HTTPBenchCommand {
             baseURL = "http://127.0.0.1:\(server.port)"
         }
 
-        func request(_ method: HTTPMethod, _ path: String, body: [UInt8], contentType: String, operator: Bool) -> HTTPClientRequest {
+        /// A request to `endpoint` (one without path parameters), with the operator token when the
+        /// route table says only the operator may call it.
+        func request(_ endpoint: Endpoint, body: [UInt8], contentType: String) -> HTTPClientRequest {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: contentType)
-            if `operator` { headers.add(name: "Authorization", value: "Bearer \(token)") }
-            return HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body)
+            if endpoint.caller == .operator { headers.add(name: "Authorization", value: "Bearer \(token)") }
+            return HTTPClientRequest(method: endpoint.method, url: baseURL + endpoint.path.description, headers: headers, body: body)
         }
 
         func stop() {

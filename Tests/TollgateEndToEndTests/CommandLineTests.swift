@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateCertificates
 
 extension EndToEnd {
     /// The real binaries' command lines: every group's help, suggestions for slips, and the
@@ -47,6 +48,31 @@ extension EndToEnd {
             for benchmark in ["license", "ingest", "http", "idle-clients"] {
                 #expect(help.output.contains("\n  \(benchmark) "), "tollgate-bench lacks \(benchmark):\n\(help.output)")
             }
+        }
+
+        /// Operator commands against a running node (`--node`) reach it on the route table's paths:
+        /// plain ones, one with a path parameter (renew) and one with a query (a customer's report).
+        @Test func operatorCommandsCallARunningNode() throws {
+            let agent = try AgentFixture("remote-cli")
+            let remote = ["--node", agent.node.baseURL, "--token-file", agent.node.directory.appendingPathComponent("operator.token").path]
+            let licensePath = agent.scratch.path("muster.license"), renewedPath = agent.scratch.path("renewed.license")
+            try TollgateCLI.run(["issue", "--customer", "Muster GmbH & Co", "--country", "DE", "--product", "cad", "--model", "subscription",
+                                 "--days", "30", "--price", "EUR:500", "--out", licensePath] + remote)
+            let file = try LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: licensePath)))
+            let hash = try SignedLicense(compact: file.license).hash
+            try TollgateCLI.run(["renew", "--license", hash, "--days", "60", "--out", renewedPath] + remote)
+            let renewed = try SignedLicense(compact: LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: renewedPath))).license)
+            #expect(renewed.payload.renews == hash)
+
+            let licenses = try TollgateCLI.run(["list", "licenses", "--json"] + remote)
+            #expect(licenses.contains(hash) && licenses.contains(renewed.hash), "\(licenses)")
+            let history = try TollgateCLI.run(["report", "customer", "--customer", "Muster GmbH & Co", "--json"] + remote)
+            #expect(history.contains("\"customer\" : \"Muster GmbH & Co\""), "\(history)")
+            let quota = try TollgateCLI.run(["report", "quota", "--json"] + remote)
+            #expect(quota.contains("\"issued\" : 1"), "a renewal keeps its seat: \(quota)")
+            let certificates = try TollgateCLI.run(["list", "certificates"] + remote)
+            #expect(certificates.contains("agent  seats [0, 1000000)"), "\(certificates)")
+            agent.node.expectCleanExit()
         }
 
         /// `tollgate-bench http --idle` runs `tollgate-bench idle-clients` as a child process: it

@@ -20,7 +20,7 @@ enum AcceptCommand: Command {
         let chain = try CertificateChain(data: readFile(arguments.value(of: Self.chainFile), what: "certificate chain"))
         let summary: APIBodies.HeldCertificateBody = try target.call(
             local: { APIBodies.HeldCertificateBody(try $0.accept(chain: chain.chain, at: TimeArgument.now)) },
-            method: .post, path: "/v1/certificates", body: APIBodies.ChainBody(chain: chain.chain))
+            endpoint: .acceptCertificate, body: APIBodies.ChainBody(chain: chain.chain))
         let held = try SignedCertificate(compact: summary.chain[summary.chain.count - 1])
         let payload = held.payload
         Console.print("""

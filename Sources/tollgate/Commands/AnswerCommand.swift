@@ -27,7 +27,7 @@ enum AnswerCommand: Command {
         case .local(let directory):
             receipt = try directory.open().handleMachineRequest(compact, at: TimeArgument.now, offline: true)
         case .remote(let client):
-            receipt = try client.call(method: .post, path: "/v1/activations/offline", rawBody: Array(compact.utf8))
+            receipt = try client.call(.answerOfflineRequest, rawBody: Array(compact.utf8))
         }
         try receipt.encoded().write(to: out, options: .withoutOverwriting)
         Console.print("answered: \(out.path)")

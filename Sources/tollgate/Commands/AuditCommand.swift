@@ -6,6 +6,7 @@ import TollgateHTTP
 import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 /// `tollgate audit`: run the channel audit over the node's subtree and show the findings.
 enum AuditCommand: Command {
@@ -39,7 +40,7 @@ enum AuditCommand: Command {
             return failed == 0 ? .success : .invalid
         }
         let target = try NodeTarget(arguments)
-        let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, method: .post, path: "/v1/audit/runs")
+        let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, endpoint: .runAudit)
         if arguments.isSet(json) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

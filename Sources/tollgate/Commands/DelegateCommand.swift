@@ -92,7 +92,7 @@ enum DelegateCommand: Command {
         request.emergency = try arguments.value(emergency)
 
         let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
-                                                      method: .post, path: "/v1/delegations", body: request)
+                                                      endpoint: .delegate, body: request)
         try chain.encoded().write(to: out, options: .withoutOverwriting)
         let certificate = try SignedCertificate(compact: chain.chain[chain.chain.count - 1]).payload
         Console.print("""

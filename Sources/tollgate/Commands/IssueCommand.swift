@@ -48,7 +48,7 @@ enum IssueCommand: Command {
         request.certificateHash = try arguments.value(CommonOptions.from)
 
         let sale = request
-        let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, method: .post, path: "/v1/licenses", body: sale)
+        let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, endpoint: .issueLicense, body: sale)
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let license = try SignedLicense(compact: file.license).payload
         Console.print("issued license \(license.jti) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")

@@ -43,7 +43,7 @@ enum ListCommand {
                                            delegated: try node.delegatedCertificates().map {
                                                APIBodies.DelegatedCertificateBody(hash: $0.hash, subject: $0.payload.sub, seats: $0.payload.seats, certificate: $0.compact)
                                            })
-            }, method: .get, path: "/v1/certificates")
+            }, endpoint: .listCertificates)
             if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             Console.print("held:")
             for held in body.held { Console.print("  \(held.hash.prefix(12))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
@@ -56,7 +56,7 @@ enum ListCommand {
                                              model: $0.payload.model, seats: $0.payload.seats, iat: $0.payload.iat, exp: $0.payload.exp,
                                              renews: $0.payload.renews, license: $0.compact)
                 }
-            }, method: .get, path: "/v1/licenses")
+            }, endpoint: .listLicenses)
             if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             for license in body {
                 Console.print("  \(license.hash.prefix(12))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
@@ -70,7 +70,7 @@ enum ListCommand {
                                                 platform: activation.payload.platform, iat: activation.payload.iat, exp: activation.payload.exp,
                                                 endedAt: endedAt, activation: activation.compact)
                 }
-            }, method: .get, path: "/v1/activations")
+            }, endpoint: .listActivations)
             if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             for activation in body {
                 Console.print("  \(activation.hash.prefix(12))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"

@@ -36,7 +36,7 @@ enum ObserveCommand: Command {
             throw ValidationError("give --\(activation.name) or --\(deactivation.name), not both", code: .conflictingOptions)
         }
         let body: APIBodies.ObservationBody = try target.call(local: { APIBodies.ObservationBody(recorded: try $0.observe(observation, at: TimeArgument.now)) },
-                                                             method: .post, path: "/v1/audit/observations", body: observation)
+                                                             endpoint: .observeLicense, body: observation)
         Console.print(body.recorded ? "recorded; the next audit checks it against its issuer's log" : "already recorded")
         return .success
     }

@@ -22,11 +22,11 @@ enum ReceiveCommand: Command {
         let body = APIBodies.SignedObjectBody(object: compact)
         if (try? SignedQuotaReturn(compact: compact)) != nil {
             let _: APIBodies.SignedObjectBody = try target.call(local: { try $0.receiveReturn(compact, at: TimeArgument.now); return body },
-                                                                method: .post, path: "/v1/returns/received", body: body)
+                                                                endpoint: .receiveReturn, body: body)
             Console.print("quota return recorded: its serials may be delegated again")
         } else if (try? SignedRevocation(compact: compact)) != nil {
             let _: APIBodies.SignedObjectBody = try target.call(local: { try $0.receiveRevocation(compact, at: TimeArgument.now); return body },
-                                                                method: .post, path: "/v1/revocations/received", body: body)
+                                                                endpoint: .receiveRevocation, body: body)
             Console.print("revocation recorded")
         } else {
             throw CommandFailure("\(arguments.value(of: file)) is neither a quota return nor a revocation")

@@ -38,7 +38,7 @@ enum RenewCommand: Command {
         let hash = try arguments.required(license)
         let body = APIBodies.RenewalBody(exp: exp, price: price)
         let file: LicenseFile = try target.call(local: { try $0.renew(licenseHash: hash, exp: exp, price: price, at: now) },
-                                                method: .post, path: "/v1/licenses/\(hash)/renewals", body: body)
+                                                endpoint: .renewLicense, parameters: ["hash": hash], body: body)
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let license = try SignedLicense(compact: file.license).payload
         Console.print("renewed \(license.customer)'s license until \(TimeArgument.format(license.exp ?? exp)): \(out.path)")

@@ -3,6 +3,7 @@ import TollgateCommandLine
 import TollgateHTTP
 import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// `tollgate report …`: the vendor's reports over the node's subtree, one subcommand per report.
 enum ReportCommand {
@@ -45,9 +46,9 @@ enum ReportCommand {
         let target = try NodeTarget(arguments)
         let name = report.name
         let customer = report.perCustomer ? try arguments.required(Self.customer) : nil
-        let query = customer.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) }.map { "?customer=\($0)" } ?? ""
         let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, at: TimeArgument.now) },
-                                                    method: .get, path: "/v1/reports/\(name)\(query)")
+                                                    endpoint: .report, parameters: ["name": name],
+                                                    query: customer.map { [("customer", $0)] } ?? [])
         if arguments.isSet(CommonOptions.json) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

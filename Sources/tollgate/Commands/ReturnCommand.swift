@@ -27,7 +27,7 @@ enum ReturnCommand: Command {
         let body = APIBodies.ReturnBody(seats: seats, from: from)
         let signed: APIBodies.SignedObjectBody = try target.call(
             local: { APIBodies.SignedObjectBody(object: try $0.returnQuota(seats, certificateHash: from, at: TimeArgument.now).compact) },
-            method: .post, path: "/v1/returns", body: body)
+            endpoint: .returnQuota, body: body)
         let out = try arguments.value(Self.out)
         if let out {
             try Data((signed.object + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)

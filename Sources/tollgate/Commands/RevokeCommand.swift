@@ -26,7 +26,7 @@ enum RevokeCommand: Command {
         let body = APIBodies.RevocationBody(certificate: certificate, effective: effective, reason: reason)
         let signed: APIBodies.SignedObjectBody = try target.call(
             local: { APIBodies.SignedObjectBody(object: try $0.revoke(certificateHash: certificate, effective: effective, reason: reason, at: TimeArgument.now).compact) },
-            method: .post, path: "/v1/revocations", body: body)
+            endpoint: .revoke, body: body)
         if let out = try arguments.value(Self.out) {
             try Data((signed.object + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)
         }

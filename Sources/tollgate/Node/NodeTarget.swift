@@ -4,6 +4,7 @@ import TollgateCommandLine
 import TollgateHTTP
 import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// Where an operator command acts: on a node directory directly (offline), or on a running node
 /// over its HTTP API (`--node URL`, with the operator token from `--token-file` or `TOLLGATE_TOKEN`).
@@ -41,51 +42,15 @@ enum NodeTarget {
         }
     }
 
-    /// Runs `local` on the opened node, or sends the request over HTTP.
-    func call<T: Decodable>(local: (LicensingNode) throws -> T, method: HTTPMethod, path: String, body: (any Encodable)? = nil) throws -> T {
+    /// Runs `local` on the opened node, or calls `endpoint` of the running node over HTTP, its path
+    /// filled from `parameters` and `query`.
+    func call<T: Decodable>(local: (LicensingNode) throws -> T, endpoint: Endpoint, parameters: [String: String] = [:],
+                            query: [(name: String, value: String)] = [], body: (any Encodable)? = nil) throws -> T {
         switch self {
         case .local(let directory):
             return try local(directory.open())
         case .remote(let client):
-            return try client.call(method: method, path: path, body: body)
-        }
-    }
-}
-
-/// Calls a node's operator API with libcurl.
-struct OperatorClient {
-    let baseURL: String
-    let token: String
-    let http: HTTPClient
-
-    init(baseURL: String, token: String, caBundle: String?) throws {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.token = token
-        var configuration = HTTPClientConfiguration()
-        configuration.caBundlePath = caBundle
-        http = try HTTPClient(configuration: configuration)
-    }
-
-    func call<T: Decodable>(method: HTTPMethod, path: String, body: (any Encodable)?) throws -> T {
-        try call(method: method, path: path, rawBody: try body.map { Array(try JSONEncoder().encode($0)) } ?? [],
-                 contentType: body == nil ? nil : "application/json")
-    }
-
-    func call<T: Decodable>(method: HTTPMethod, path: String, rawBody bytes: [UInt8], contentType: String? = "application/jose") throws -> T {
-        var headers = HTTPHeaders()
-        headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let contentType { headers.add(name: "Content-Type", value: contentType) }
-        let response = try http.send(HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: bytes))
-        guard (200..<300).contains(response.status.code) else {
-            if let problem = response.problemDetails {
-                throw CommandFailure("\(problem.title ?? "refused") (\(response.status.code), \(problem.type)): \(problem.detail ?? "")")
-            }
-            throw CommandFailure("\(method) \(path) answered \(response.status): \(response.bodyText)")
-        }
-        do {
-            return try response.decodeJSON(T.self)
-        } catch {
-            throw CommandFailure("\(method) \(path) answered with an unexpected body: \(error)")
+            return try client.call(endpoint, parameters: parameters, query: query, body: body)
         }
     }
 }
