@@ -2,8 +2,6 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
-import TollgateHTTP
-import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
 import TollgateWire

@@ -1,10 +1,8 @@
 import Foundation
+import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
-import TollgateHTTP
-import TollgateHTTPMessages
 import TollgateService
-import TollgateAPI
 import TollgateWire
 
 /// `tollgate list …`: what a node holds and handed out, one subcommand per kind.

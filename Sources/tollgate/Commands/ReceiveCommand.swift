@@ -1,8 +1,6 @@
 import Foundation
 import TollgateCertificates
 import TollgateCommandLine
-import TollgateHTTP
-import TollgateHTTPMessages
 import TollgateService
 import TollgateWire
 

@@ -1,7 +1,5 @@
 import Foundation
 import TollgateCommandLine
-import TollgateHTTP
-import TollgateHTTPMessages
 import TollgateNode
 import TollgateWire
 
