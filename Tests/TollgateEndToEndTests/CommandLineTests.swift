@@ -40,6 +40,22 @@ extension EndToEnd {
             #expect(option.errors.contains("did you mean '--anchor'?"), "\(option.errors)")
         }
 
+        /// A value out of range is a usage error (exit 2) before anything is opened or written; a term
+        /// of 10^15 days used to overflow the end time and crash the process.
+        @Test func outOfRangeValuesAreUsageErrors() throws {
+            let scratch = try Scratch("cli-range")
+            let out = scratch.path("never.license")
+            for days in ["0", "1000000000000000"] {
+                let refused = try TollgateCLI.outcome(["issue", "--dir", scratch.path("no-node"), "--customer", "C", "--country", "DE",
+                                                       "--product", "cad", "--model", "subscription", "--price", "EUR:500",
+                                                       "--days", days, "--out", out])
+                #expect(refused.status == 2, "--days \(days): \(refused.errors)")
+                #expect(refused.errors.contains("--days must be between 1 and 365000"), "\(refused.errors)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: out))
+            #expect(!FileManager.default.fileExists(atPath: scratch.path("no-node")))
+        }
+
         @Test func theBenchmarksAreNotInTheProductionBinary() throws {
             #expect(try TollgateCLI.outcome(["bench"]).status == 2)
             #expect(try TollgateCLI.outcome(["bench", "http", "--seconds", "1"]).status == 2)

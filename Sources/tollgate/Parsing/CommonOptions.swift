@@ -14,7 +14,8 @@ enum CommonOptions {
     static let customer = Option<String>("customer", value: "name", help: "The customer.")
     static let country = Option<String>("country", value: "CC", help: "Country of sale.")
     static let product = Option<String>("product", value: "id", help: "The product.")
-    static let days = Option<Int64>("days", value: "n", help: "Term in days from now.", range: 1...Int64.max)
+    /// At most a thousand years, so the end it sets (now + days) is a time the certificates can hold.
+    static let days = Option<Int64>("days", value: "n", help: "Term in days from now.", range: 1...365_000)
     static let exp = Option<Int64>.time("exp", help: "End of a subscription or trial.")
     static let at = Option<Int64>.time("at", help: "Act as of this time instead of now.")
     static let price = Option<Price>("price", value: "CUR:minor-units", help: "Price per seat, e.g. EUR:4900.") { text throws(ValidationError) in
