@@ -17,7 +17,9 @@ import PackageDescription
 //   TollgateClient        the library a licensed product embeds: activation, the machine wallet
 //   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
+//   TollgateCommandLine   typed options, parsing, help and dispatch shared by the two executables
 //   tollgate              the command-line tool
+//   tollgate-bench        the benchmarks, kept out of the production binary
 //   TollgateFuzzChecks    what each fuzz target checks of one input (Tests/Fuzz and the replay tests)
 //   TollgateTestSupport   helpers the test targets share (seeded generator, raw socket, cheats)
 //   test targets          TollgateCryptoTests, TollgateCertificatesTests, TollgateLedgerTests,
@@ -29,6 +31,7 @@ let package = Package(
     name: "Tollgate",
     products: [
         .executable(name: "tollgate", targets: ["tollgate"]),
+        .executable(name: "tollgate-bench", targets: ["tollgate-bench"]),
         .library(name: "TollgateCertificates", targets: ["TollgateCertificates"]),
         // The fuzz targets' checks, for the libFuzzer package in Tests/Fuzz (which depends on this one by path).
         .library(name: "TollgateFuzzChecks", targets: ["TollgateFuzzChecks"]),
@@ -51,9 +54,13 @@ let package = Package(
         .target(name: "TollgateAPI", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
                                                     "TollgateLedger", "TollgateNode"]),
         .target(name: "TollgateService", dependencies: ["TollgateHTTPMessages", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
-        .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger",
+        .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger",
                                                            "TollgateNode", "TollgateAPI"]),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .target(name: "TollgateCommandLine"),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .executableTarget(name: "tollgate-bench", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors",
+                                                                 "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode",
+                                                                 "TollgateAPI", "TollgateHTTP", "TollgateService"]),
 
         // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
         .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
@@ -79,6 +86,7 @@ let package = Package(
         .testTarget(name: "TollgateServiceTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire",
                                                               "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService",
                                                               "TollgateTestSupport"]),
+        .testTarget(name: "TollgateCommandLineTests", dependencies: ["TollgateCommandLine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,10 +17,10 @@ enum TollgateCLI {
         }
     }
 
-    /// Runs `tollgate arguments…`; any exit status is returned.
-    static func outcome(_ arguments: [String]) throws -> Outcome {
+    /// Runs `tollgate arguments…` (or another of the package's executables); any exit status is returned.
+    static func outcome(_ arguments: [String], binary: String = TollgateBinary.path) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TollgateBinary.path)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

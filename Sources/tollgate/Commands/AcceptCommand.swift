@@ -1,23 +1,26 @@
 import Foundation
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateService
 import TollgateAPI
 import TollgateWire
 
 /// `tollgate accept`: an agent takes the certificate its parent delegated to it.
-enum AcceptCommand: TollgateCommand {
+enum AcceptCommand: Command {
     static let spec = CommandSpec(
         name: "accept",
         abstract: "Verify a delegated certificate chain against the trust anchor and hold it in this node.",
         options: NodeTarget.options,
-        positionals: [.init(name: "chain-file", help: "The chain file written by 'tollgate delegate'.")])
+        positionals: [chainFile])
+
+    static let chainFile = Positional("chain-file", help: "The chain file written by 'tollgate delegate'.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
-        let chain = try CertificateChain(data: readFile(arguments.positional(0)!, what: "certificate chain"))
+        let chain = try CertificateChain(data: readFile(arguments.value(of: Self.chainFile), what: "certificate chain"))
         let summary: APIBodies.HeldCertificateBody = try target.call(
             local: { APIBodies.HeldCertificateBody(try $0.accept(chain: chain.chain, at: TimeArgument.now)) },
-            method: .post, path: "/v1/certificates", body: APIBodies.ChainBody(chain: chain.chain))
+            endpoint: .acceptCertificate, body: APIBodies.ChainBody(chain: chain.chain))
         let held = try SignedCertificate(compact: summary.chain[summary.chain.count - 1])
         let payload = held.payload
         Console.print("""

@@ -1,26 +1,27 @@
 import Foundation
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
-import TollgateHTTP
-import TollgateHTTPMessages
 import TollgateNode
 import TollgateService
+import TollgateWire
 
 /// `tollgate audit`: run the channel audit over the node's subtree and show the findings.
-enum AuditCommand: TollgateCommand {
+enum AuditCommand: Command {
     static let spec = CommandSpec(
         name: "audit",
         abstract: "Audit the node's subtree for channel arbitrage and list every finding with its evidence.",
-        discussion: "Exit code 0: no findings; 1: findings. With --check, re-checks a findings file (from --json) using only the trust anchor.",
-        options: NodeTarget.options + [
-            .init(name: "check", value: "findings.json", help: "Re-check findings from their evidence alone (needs --anchor)."),
-            .init(name: "anchor", value: "public-key.pem", help: "The vendor's trust anchor, for --check."),
-        ],
-        flags: [.init(name: "json", help: "Print the findings as JSON (with evidence).")])
+        discussion: "Exit code 0: no findings; 1: findings. With --\(check.name), re-checks a findings file (from --\(json.name)) using only the trust anchor.",
+        options: NodeTarget.options + [check, anchor],
+        flags: [json])
+
+    static let anchor = CommonOptions.anchor.with(help: "The vendor's trust anchor, for --\(check.name).")
+    static let check = Option<String>("check", value: "findings.json", help: "Re-check findings from their evidence alone (needs --\(CommonOptions.anchor.name)).")
+    static let json = CommonOptions.json.with(help: "Print the findings as JSON (with evidence).")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        if let file = arguments.value("check") {
-            let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required("anchor"))))
+        if let file = try arguments.value(check) {
+            let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required(Self.anchor))))
             let findings = try JSONDecoder().decode([AuditFinding].self, from: readFile(file, what: "findings file"))
             let check = FindingCheck(anchor: anchor)
             var failed = 0
@@ -37,8 +38,8 @@ enum AuditCommand: TollgateCommand {
             return failed == 0 ? .success : .invalid
         }
         let target = try NodeTarget(arguments)
-        let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, method: .post, path: "/v1/audit/runs")
-        if arguments.flag("json") {
+        let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, endpoint: .runAudit)
+        if arguments.isSet(json) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             Console.print(String(decoding: try encoder.encode(findings), as: UTF8.self))
@@ -50,7 +51,7 @@ enum AuditCommand: TollgateCommand {
                 Console.print(finding.kind.rawValue.padding(to: 26) + finding.nodeName.padding(to: 16)
                               + TimeArgument.format(finding.detectedAt).padding(to: 22) + finding.summary)
             }
-            Console.print("\(findings.count) finding(s); --json shows the evidence, 'tollgate audit --check' re-checks it")
+            Console.print("\(findings.count) finding(s); --\(json.name) shows the evidence, 'tollgate audit --\(check.name)' re-checks it")
         }
         return findings.isEmpty ? .success : .invalid
     }

@@ -1,13 +1,12 @@
 import Foundation
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
-import TollgateHTTP
-import TollgateHTTPMessages
 import TollgateNode
 import TollgateWire
 
 /// `tollgate delegate`: carve a child certificate out of this node's own.
-enum DelegateCommand: TollgateCommand {
+enum DelegateCommand: Command {
     static let spec = CommandSpec(
         name: "delegate",
         abstract: "Carve a certificate for a child node out of this node's quota and limits.",
@@ -17,53 +16,81 @@ enum DelegateCommand: TollgateCommand {
             is anything the parent certificate does not allow.
             """,
         options: [
-            .init(name: "subject", value: "name", help: "The child node's name.", required: true),
-            .init(name: "subject-key", value: "public-key.pem", help: "The child's node.pub.", required: true),
-            .init(name: "out", value: "file", help: "Where to write the child's certificate chain.", required: true),
-            .init(name: "seats", value: "start..end|count", help: "A serial range [start, end) or a number of seats."),
-            .init(name: "countries", value: "DE,AT,...", help: "ISO 3166-1 alpha-2 codes."),
-            .init(name: "product", value: "id[=feature,...]", help: "A product and its features.", repeatable: true),
-            .init(name: "models", value: "perpetual,...", help: "License models."),
-            .init(name: "price-floor", value: "CUR:minor-units", help: "Minimum price per seat.", repeatable: true),
-            .init(name: "depth", value: "n", help: "Further delegation levels allowed."),
-            .init(name: "nbf", value: "time", help: "Start of the issuing window."),
-            .init(name: "exp", value: "time", help: "End of the issuing window."),
-            .init(name: "sync-within", value: "duration", help: "Longest time without syncing, e.g. 7d."),
-            .init(name: "emergency", value: "length/count/period",
-                  help: "Emergency activation limits, e.g. 72h/2/30d: longest emergency, and how many per license in any period (default: inherited; at the root 72h/2/30d)."),
-            .init(name: "from", value: "certificate", help: "Hash prefix or jti of the held certificate to carve from."),
+            subject.required,
+            subjectKey.required,
+            CommonOptions.out.with(help: "Where to write the child's certificate chain.").required,
+            seats.required,
+            countries,
+            product.repeatable,
+            models,
+            priceFloor.repeatable,
+            depth,
+            nbf,
+            CommonOptions.exp.with(help: "End of the issuing window."),
+            syncWithin,
+            emergency,
+            CommonOptions.from.with(help: "Hash prefix or jti of the held certificate to carve from."),
         ] + NodeTarget.options)
+
+    /// How many seats to delegate: exactly these serials, or that many from the parent's free ones.
+    enum Seats: Sendable {
+        case range(SerialRange)
+        case count(UInt64)
+    }
+
+    static let subject = Option<String>("subject", value: "name", help: "The child node's name.")
+    static let subjectKey = Option<String>("subject-key", value: "public-key.pem", help: "The child's node.pub.")
+    static let seats = Option<Seats>("seats", value: "start..end|count", help: "A serial range [start, end) or a number of seats.") { text throws(ValidationError) in
+        if let range = SerialRange(parsing: text) { return .range(range) }
+        if let count = UInt64(text), count > 0 { return .count(count) }
+        throw ValidationError("'\(text)' is neither START..END nor a positive count")
+    }
+    static let countries = Option<[String]>("countries", value: "DE,AT,...", help: "ISO 3166-1 alpha-2 codes.")
+    static let product = Option<(id: String, features: [String])>("product", value: "id[=feature,...]", help: "A product and its features.") {
+        text throws(ValidationError) in
+        // `cad-pro=export,render` → ("cad-pro", ["export", "render"]).
+        let parts = text.split(separator: "=", maxSplits: 1)
+        guard let id = parts.first, !id.isEmpty else { throw ValidationError("'\(text)' names no product") }
+        return (String(id), parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
+    }
+    static let models = Option<[String]>("models", value: "perpetual,...", help: "License models.")
+    static let priceFloor = Option<Price>("price-floor", value: "CUR:minor-units", help: "Minimum price per seat.") { text throws(ValidationError) in
+        guard let price = Price(parsing: text) else { throw ValidationError("'\(text)' is not CUR:AMOUNT, e.g. EUR:4500") }
+        return price
+    }
+    static let depth = Option<Int>("depth", value: "n", help: "Further delegation levels allowed.", range: 0...Int.max)
+    static let nbf = Option<Int64>.time("nbf", help: "Start of the issuing window.")
+    static let syncWithin = Option<Int64>.duration("sync-within", help: "Longest time without syncing, e.g. 7d.")
+    static let emergency = Option<EmergencyLimits>(
+        "emergency", value: "length/count/period",
+        help: "Emergency activation limits, e.g. 72h/2/30d: longest emergency, and how many per license in any period (default: inherited; at the root 72h/2/30d).",
+        parse: parseEmergency)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
-        let out = URL(fileURLWithPath: try arguments.required("out"))
+        let out = URL(fileURLWithPath: try arguments.required(CommonOptions.out))
         if FileManager.default.fileExists(atPath: out.path) { throw CommandFailure("\(out.path) already exists; refusing to overwrite it") }
-        let subjectKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required("subject-key")))
-        var request = DelegationRequest(subject: try arguments.required("subject"), subjectKey: Base64URL.encode(subjectKey.rawRepresentation))
-        if let seats = arguments.value("seats") {
-            if let range = SerialRange(parsing: seats) {
-                request.seats = range
-            } else if let count = UInt64(seats), count > 0 {
-                request.count = count
-            } else {
-                throw ValidationError("--seats '\(seats)' is neither START..END nor a positive count")
-            }
-        } else {
-            throw ValidationError("missing --seats <start..end|count>")
+        let subjectKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required(Self.subjectKey)))
+        var request = DelegationRequest(subject: try arguments.required(subject), subjectKey: Base64URL.encode(subjectKey.rawRepresentation))
+        switch try arguments.required(seats) {
+        case .range(let range): request.seats = range
+        case .count(let count): request.count = count
         }
-        request.countries = arguments.list("countries")
-        if !arguments.values("product").isEmpty { request.products = try parseProducts(arguments.values("product")) }
-        request.models = arguments.list("models")
-        if !arguments.values("price-floor").isEmpty { request.priceFloor = try parseFloors(arguments.values("price-floor")) }
-        if let depth = try arguments.integer("depth") { request.depth = Int(depth) }
-        request.nbf = try arguments.value("nbf").map { try TimeArgument.instant($0, option: "nbf") }
-        request.exp = try arguments.value("exp").map { try TimeArgument.instant($0, option: "exp") }
-        request.syncWithin = try arguments.value("sync-within").map { try TimeArgument.duration($0, option: "sync-within") }
-        request.parentHash = arguments.value("from")
-        request.emergency = try arguments.value("emergency").map(parseEmergency)
+        request.countries = try arguments.value(countries)
+        let products = try arguments.values(product)
+        if !products.isEmpty { request.products = Dictionary(products, uniquingKeysWith: { $1 }) }
+        request.models = try arguments.value(models)
+        let floors = try arguments.values(priceFloor)
+        if !floors.isEmpty { request.priceFloor = Dictionary(floors.map { ($0.currency, $0.amount) }, uniquingKeysWith: { $1 }) }
+        request.depth = try arguments.value(depth)
+        request.nbf = try arguments.value(nbf)
+        request.exp = try arguments.value(CommonOptions.exp)
+        request.syncWithin = try arguments.value(syncWithin)
+        request.parentHash = try arguments.value(CommonOptions.from)
+        request.emergency = try arguments.value(emergency)
 
         let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
-                                                      method: .post, path: "/v1/delegations", body: request)
+                                                      endpoint: .delegate, body: request)
         try chain.encoded().write(to: out, options: .withoutOverwriting)
         let certificate = try SignedCertificate(compact: chain.chain[chain.chain.count - 1]).payload
         Console.print("""
@@ -74,32 +101,12 @@ enum DelegateCommand: TollgateCommand {
     }
 
     /// `72h/2/30d` → 72 hours per emergency, at most 2 per license in any 30 days.
-    static func parseEmergency(_ value: String) throws -> EmergencyLimits {
+    @Sendable static func parseEmergency(_ value: String) throws(ValidationError) -> EmergencyLimits {
         let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let count = Int(parts[1]), count >= 0 else {
-            throw ValidationError("--emergency '\(value)' is not LENGTH/COUNT/PERIOD, e.g. 72h/2/30d")
+            throw ValidationError("'\(value)' is not LENGTH/COUNT/PERIOD, e.g. 72h/2/30d")
         }
-        return EmergencyLimits(maxSeconds: try TimeArgument.duration(parts[0], option: "emergency"), maxCount: count,
-                               periodSeconds: try TimeArgument.duration(parts[2], option: "emergency"))
-    }
-
-    /// `cad-pro=export,render` → ["cad-pro": ["export", "render"]].
-    static func parseProducts(_ values: [String]) throws(ValidationError) -> [String: [String]] {
-        var products: [String: [String]] = [:]
-        for value in values {
-            let parts = value.split(separator: "=", maxSplits: 1)
-            guard let id = parts.first, !id.isEmpty else { throw ValidationError("--product '\(value)' names no product") }
-            products[String(id)] = parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : []
-        }
-        return products
-    }
-
-    static func parseFloors(_ values: [String]) throws(ValidationError) -> [String: Int64] {
-        var floors: [String: Int64] = [:]
-        for value in values {
-            guard let price = Price(parsing: value) else { throw ValidationError("--price-floor '\(value)' is not CUR:AMOUNT, e.g. EUR:4500") }
-            floors[price.currency] = price.amount
-        }
-        return floors
+        return EmergencyLimits(maxSeconds: try TimeArgument.duration(parts[0]), maxCount: count,
+                               periodSeconds: try TimeArgument.duration(parts[2]))
     }
 }

@@ -1,51 +1,66 @@
 import Foundation
-import TollgateCertificates
-import TollgateHTTP
-import TollgateHTTPMessages
-import TollgateService
 import TollgateAPI
+import TollgateCertificates
+import TollgateCommandLine
+import TollgateService
 import TollgateWire
 
-/// `tollgate list`: what a node holds and handed out.
-enum ListCommand: TollgateCommand {
-    static let spec = CommandSpec(
-        name: "list",
-        abstract: "List a node's certificates, licenses or activations.",
-        options: NodeTarget.options,
-        flags: [.init(name: "json", help: "Print JSON.")],
-        positionals: [.init(name: "what", help: "certificates, licenses or activations")])
+/// `tollgate list …`: what a node holds and handed out, one subcommand per kind.
+enum ListCommand {
+    static let group = CommandGroup("list", abstract: "List a node's certificates, licenses or activations.")
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+    /// The things a node lists, each with the abstract of its subcommand.
+    enum Listing: String, CaseIterable, Sendable {
+        case certificates, licenses, activations
+
+        var abstract: String {
+            switch self {
+            case .certificates: "List the certificates this node holds and those it delegated to its children."
+            case .licenses: "List the licenses this node issued, renewals included."
+            case .activations: "List the machine activations this node granted, ended ones marked."
+            }
+        }
+    }
+
+    static let subcommands: [Subcommand] = Listing.allCases.map { listing in
+        Subcommand(spec: CommandSpec(name: "\(group.name) \(listing.rawValue)", abstract: listing.abstract,
+                                     options: NodeTarget.options, flags: [CommonOptions.json])) { arguments in
+            try run(listing, arguments)
+        }
+    }
+
+    static func run(_ listing: Listing, _ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        switch arguments.positional(0)! {
-        case "certificates":
+        let json = arguments.isSet(CommonOptions.json)
+        switch listing {
+        case .certificates:
             let body: APIBodies.CertificatesBody = try target.call(local: { node in
                 APIBodies.CertificatesBody(held: try node.heldCertificates().map(APIBodies.HeldCertificateBody.init),
                                            delegated: try node.delegatedCertificates().map {
                                                APIBodies.DelegatedCertificateBody(hash: $0.hash, subject: $0.payload.sub, seats: $0.payload.seats, certificate: $0.compact)
                                            })
-            }, method: .get, path: "/v1/certificates")
-            if arguments.flag("json") { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            }, endpoint: .listCertificates)
+            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             Console.print("held:")
             for held in body.held { Console.print("  \(held.hash.prefix(12))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
             Console.print("delegated:")
             for child in body.delegated { Console.print("  \(child.hash.prefix(12))  → \(child.subject)  seats \(child.seats)") }
-        case "licenses":
+        case .licenses:
             let body: [APIBodies.LicenseSummary] = try target.call(local: { node in
                 try node.issuedLicenses().map {
                     APIBodies.LicenseSummary(hash: $0.hash, customer: $0.payload.customer, country: $0.payload.country, product: $0.payload.product,
                                              model: $0.payload.model, seats: $0.payload.seats, iat: $0.payload.iat, exp: $0.payload.exp,
                                              renews: $0.payload.renews, license: $0.compact)
                 }
-            }, method: .get, path: "/v1/licenses")
-            if arguments.flag("json") { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            }, endpoint: .listLicenses)
+            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             for license in body {
                 Console.print("  \(license.hash.prefix(12))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
                               + (license.renews != nil ? "  (renewal)" : ""))
             }
-        case "activations":
+        case .activations:
             let body: [APIBodies.ActivationSummary] = try target.call(local: { node in
                 try node.activationRecords().map { activation, endedAt in
                     APIBodies.ActivationSummary(hash: activation.hash, license: activation.payload.license, serial: activation.payload.serial,
@@ -53,14 +68,12 @@ enum ListCommand: TollgateCommand {
                                                 platform: activation.payload.platform, iat: activation.payload.iat, exp: activation.payload.exp,
                                                 endedAt: endedAt, activation: activation.compact)
                 }
-            }, method: .get, path: "/v1/activations")
-            if arguments.flag("json") { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            }, endpoint: .listActivations)
+            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             for activation in body {
                 Console.print("  \(activation.hash.prefix(12))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"
                               + (activation.endedAt != nil ? "  ended" : ""))
             }
-        case let other:
-            throw ValidationError("cannot list '\(other)': choose certificates, licenses or activations")
         }
         return .success
     }

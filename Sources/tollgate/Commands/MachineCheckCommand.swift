@@ -1,14 +1,15 @@
 import Foundation
 import TollgateClient
+import TollgateCommandLine
 
 /// `tollgate machine check`: the offline check embedded software runs.
-enum MachineCheckCommand: TollgateCommand {
+enum MachineCheckCommand: Command {
     static let spec = CommandSpec(
         name: "machine check",
         abstract: "Verify the installed license and activation offline for this machine.",
         discussion: "Exit code 0: licensed; 1: not licensed (the rule that failed, or what is missing, is printed); 2: usage; 3: unreadable wallet.",
-        options: [MachineReport.dirOption, .init(name: "at", value: "time", help: "Check as of this time instead of now.")],
-        flags: [.init(name: "json", help: "Print the verdict as JSON.")])
+        options: [MachineReport.dir.required, CommonOptions.at.with(help: "Check as of this time instead of now.")],
+        flags: [CommonOptions.json.with(help: "Print the verdict as JSON.")])
 
     struct Report: Encodable {
         var valid: Bool
@@ -39,7 +40,7 @@ enum MachineCheckCommand: TollgateCommand {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)
-        let now = try arguments.value("at").map { try TimeArgument.instant($0, option: "at") } ?? TimeArgument.now
+        let now = try arguments.value(CommonOptions.at) ?? TimeArgument.now
         var report = Report(valid: false, machineKey: wallet.machineKey.thumbprint, fingerprint: wallet.fingerprint.value)
         var lines: [String]
         do throws(ClientError) {
@@ -70,7 +71,7 @@ enum MachineCheckCommand: TollgateCommand {
                 lines = ["NOT LICENSED: \(error.reason)"]
             }
         }
-        if arguments.flag("json") {
+        if arguments.isSet(CommonOptions.json) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))

@@ -1,27 +1,24 @@
 import Foundation
 import TollgateClient
+import TollgateCommandLine
 
 /// `tollgate machine emergency`: a temporary seat while another machine of the license has failed.
-enum MachineEmergencyCommand: TollgateCommand {
+enum MachineEmergencyCommand: Command {
     static let spec = CommandSpec(
         name: "machine emergency",
         abstract: "Get a temporary activation standing in for a failed machine's activation of the same license.",
         discussion: "The failed machine keeps its seat; this one runs until the temporary activation expires.",
-        options: [
-            MachineReport.dirOption,
-            MachineReport.nodeOption,
-            .init(name: "replaces", value: "activation-hash", help: "The failed machine's activation.", required: true),
-            .init(name: "country", value: "CC", help: "Where this machine is.", required: true),
-            MachineReport.licenseOption,
-            MachineReport.caOption,
-        ])
+        options: [MachineReport.dir.required, MachineReport.node.required, replaces.required, MachineReport.country.required,
+                  MachineReport.license, MachineReport.ca])
+
+    static let replaces = Option<String>("replaces", value: "activation-hash", help: "The failed machine's activation.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)
         try MachineReport.importLicense(arguments, into: wallet, at: TimeArgument.now)
         let client = try MachineReport.activationClient(arguments, wallet: wallet)
-        let node = try arguments.required("node"), country = try arguments.required("country")
-        let replaces = try arguments.required("replaces")
+        let node = try arguments.required(MachineReport.node), country = try arguments.required(MachineReport.country)
+        let replaces = try arguments.required(Self.replaces)
         let verified = try MachineReport.clientCall { () throws(ClientError) in
             try client.emergency(nodeURL: node, failedActivation: replaces, country: country)
         }

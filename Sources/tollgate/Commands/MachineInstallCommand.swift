@@ -1,19 +1,22 @@
 import Foundation
 import TollgateClient
+import TollgateCommandLine
 import TollgateWire
 
 /// `tollgate machine install`: take in the reseller's response to an offline request.
-enum MachineInstallCommand: TollgateCommand {
+enum MachineInstallCommand: Command {
     static let spec = CommandSpec(
         name: "machine install",
         abstract: "Verify and install a node's response file (an activation or a deactivation).",
         discussion: "Nothing is stored unless the response verifies against the vendor's key and belongs to this machine.",
-        options: [MachineReport.dirOption],
-        positionals: [.init(name: "response", help: "The response file from the reseller.")])
+        options: [MachineReport.dir.required],
+        positionals: [response])
+
+    static let response = Positional("response", help: "The response file from the reseller.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)
-        let path = arguments.positional(0)!
+        let path = arguments.value(of: response)
         let data = try readFile(path, what: "response file")
         let result = try MachineReport.clientCall { () throws(ClientError) in
             try wallet.install(try ActivationReceipt.read(data), at: TimeArgument.now)

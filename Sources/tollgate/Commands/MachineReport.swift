@@ -1,25 +1,27 @@
 import Foundation
 import TollgateCertificates
 import TollgateClient
+import TollgateCommandLine
 import TollgateHTTP
 import TollgateHTTPMessages
 
 /// What the `tollgate machine …` commands share: options, opening the wallet, and the text they
 /// print for a license, an activation or a failure.
 enum MachineReport {
-    static let dirOption = CommandSpec.Option(name: "dir", value: "directory", help: "The machine wallet directory.", required: true)
-    static let nodeOption = CommandSpec.Option(name: "node", value: "url", help: "The reseller node, e.g. https://node.example:8443.", required: true)
-    static let caOption = CommandSpec.Option(name: "ca", value: "pem", help: "CA certificates to trust for the node's TLS certificate.")
-    static let licenseOption = CommandSpec.Option(name: "license", value: "file", help: "License file to install first (default: the installed one).")
+    static let dir = CommonOptions.dir.with(help: "The machine wallet directory.")
+    static let node = CommonOptions.node.with(help: "The reseller node, e.g. https://node.example:8443.")
+    static let ca = CommonOptions.ca.with(help: "CA certificates to trust for the node's TLS certificate.")
+    static let license = Option<String>("license", value: "file", help: "License file to install first (default: the installed one).")
+    static let country = CommonOptions.country.with(help: "Where this machine is.")
 
     static func wallet(_ arguments: ParsedArguments) throws -> MachineWallet {
-        let directory = URL(fileURLWithPath: try arguments.required("dir"))
+        let directory = URL(fileURLWithPath: try arguments.required(dir))
         return try clientCall { () throws(ClientError) in try MachineWallet(at: directory) }
     }
 
     /// Verifies and installs `--license` when given.
     static func importLicense(_ arguments: ParsedArguments, into wallet: MachineWallet, at now: Int64) throws {
-        guard let path = arguments.value("license") else { return }
+        guard let path = try arguments.value(license) else { return }
         let data = try readFile(path, what: "license file")
         let file: LicenseFile
         do {
@@ -31,7 +33,7 @@ enum MachineReport {
     }
 
     static func activationClient(_ arguments: ParsedArguments, wallet: MachineWallet) throws -> ActivationClient {
-        let configuration = HTTPClientConfiguration(caBundlePath: arguments.value("ca"))
+        let configuration = HTTPClientConfiguration(caBundlePath: try arguments.value(ca))
         return try clientCall { () throws(ClientError) in try ActivationClient(wallet: wallet, configuration: configuration) }
     }
 
@@ -85,12 +87,4 @@ enum MachineReport {
         return lines
     }
 
-    /// The action word for `--action`.
-    static func action(_ text: String?) throws(ValidationError) -> MachineRequest.Action {
-        guard let text else { return .activate }
-        guard let action = MachineRequest.Action(rawValue: text) else {
-            throw ValidationError("--action must be one of \(MachineRequest.Action.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
-        }
-        return action
-    }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import TollgateCertificates
 import TollgateClient
+import TollgateCommandLine
 
 /// `tollgate machine request`: write an offline request file for the reseller.
-enum MachineRequestCommand: TollgateCommand {
+enum MachineRequestCommand: Command {
     static let spec = CommandSpec(
         name: "machine request",
         abstract: "Write an offline activation, deactivation or emergency request file, signed by this machine.",
@@ -11,17 +12,22 @@ enum MachineRequestCommand: TollgateCommand {
             + "A deactivate request gives the seat back at once: this machine stops using its activation when the file is written. "
             + "The node accepts a request only within a few minutes of when it was made.",
         options: [
-            MachineReport.dirOption,
-            .init(name: "out", value: "file", help: "Where to write the request.", required: true),
-            MachineReport.licenseOption,
-            .init(name: "country", value: "CC", help: "Where this machine is (required to activate or for an emergency)."),
-            .init(name: "action", value: "activate|deactivate|emergency", help: "What to ask for (default activate)."),
-            .init(name: "activation", value: "hash", help: "Emergency: the failed machine's activation; deactivate: this machine's (checked)."),
+            MachineReport.dir.required,
+            out.required,
+            MachineReport.license,
+            country,
+            action,
+            activation,
         ])
 
+    static let out = CommonOptions.out.with(help: "Where to write the request.")
+    static let country = MachineReport.country.with(help: "Where this machine is (required to activate or for an emergency).")
+    static let action = Option<MachineRequest.Action>("action", help: "What to ask for (default activate).")
+    static let activation = Option<String>("activation", value: "hash", help: "Emergency: the failed machine's activation; deactivate: this machine's (checked).")
+
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let action = try MachineReport.action(arguments.value("action"))
-        let out = URL(fileURLWithPath: try arguments.required("out"))
+        let action = try arguments.value(Self.action) ?? .activate
+        let out = URL(fileURLWithPath: try arguments.required(Self.out))
         let wallet = try MachineReport.wallet(arguments)
         let now = TimeArgument.now
         try MachineReport.importLicense(arguments, into: wallet, at: now)
@@ -33,8 +39,8 @@ enum MachineRequestCommand: TollgateCommand {
             request = try MachineReport.clientCall { () throws(ClientError) in try wallet.activationRequest(country: country, at: now) }
         case .emergency:
             let country = try requiredCountry(arguments, action)
-            guard let failed = arguments.value("activation") else {
-                throw ValidationError("an emergency request needs --activation <hash> of the failed machine's activation")
+            guard let failed = try arguments.value(activation) else {
+                throw ValidationError("an emergency request needs --\(activation.name) <hash> of the failed machine's activation", code: .missingOption)
             }
             request = try MachineReport.clientCall { () throws(ClientError) in
                 try wallet.emergencyRequest(replacing: failed, country: country, at: now)
@@ -44,7 +50,7 @@ enum MachineRequestCommand: TollgateCommand {
                 if let current = try wallet.activation() { return current }
                 return try wallet.pendingDeactivation()
             }
-            if let named = arguments.value("activation"), let held, named != held.hash {
+            if let named = try arguments.value(activation), let held, named != held.hash {
                 throw CommandFailure("this machine holds activation \(held.hash), not \(named)")
             }
             let (signed, ended) = try MachineReport.clientCall { () throws(ClientError) in try wallet.deactivationRequest(at: now) }
@@ -63,14 +69,14 @@ enum MachineRequestCommand: TollgateCommand {
         lines += ["  machine:    \(parsed.jws.header.kid)",
                   "  made at:    \(TimeArgument.format(parsed.payload.iat))"]
         lines += notes.map { "  note:       \($0)" }
-        lines.append("Hand the file to your reseller and install the response with 'tollgate machine install --dir \(wallet.directory.path) <response>'.")
+        lines.append("Hand the file to your reseller and install the response with 'tollgate machine install --\(MachineReport.dir.name) \(wallet.directory.path) <response>'.")
         Console.print(lines.joined(separator: "\n"))
         return .success
     }
 
     private static func requiredCountry(_ arguments: ParsedArguments, _ action: MachineRequest.Action) throws(ValidationError) -> String {
-        guard let country = arguments.value("country") else {
-            throw ValidationError("an \(action.rawValue) request needs --country <CC>, where this machine is")
+        guard let country = try arguments.value(Self.country) else {
+            throw ValidationError("an \(action.rawValue) request needs --\(Self.country.name) <CC>, where this machine is", code: .missingOption)
         }
         return country
     }

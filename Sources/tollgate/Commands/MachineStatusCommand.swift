@@ -1,17 +1,18 @@
 import Foundation
 import TollgateClient
+import TollgateCommandLine
 
 /// `tollgate machine status`: what the node knows about the installed license.
-enum MachineStatusCommand: TollgateCommand {
+enum MachineStatusCommand: Command {
     static let spec = CommandSpec(
         name: "machine status",
         abstract: "Ask the node about the installed license: validity, renewal, seats in use; records its revocations.",
-        options: [MachineReport.dirOption, MachineReport.nodeOption, MachineReport.caOption])
+        options: [MachineReport.dir.required, MachineReport.node.required, MachineReport.ca])
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)
         let client = try MachineReport.activationClient(arguments, wallet: wallet)
-        let node = try arguments.required("node")
+        let node = try arguments.required(MachineReport.node)
         let status = try MachineReport.clientCall { () throws(ClientError) in try client.status(nodeURL: node) }
         var lines = [
             "license \(status.license): \(status.valid ? "valid" : "NOT VALID") at the node",

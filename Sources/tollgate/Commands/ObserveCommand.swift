@@ -1,29 +1,29 @@
 import Foundation
 import TollgateCertificates
-import TollgateHTTP
-import TollgateHTTPMessages
+import TollgateCommandLine
 import TollgateNode
 import TollgateService
 import TollgateWire
 
 /// `tollgate observe`: record a license, activation or deactivation seen in the field, so the
 /// audit checks it is logged where it says.
-enum ObserveCommand: TollgateCommand {
+enum ObserveCommand: Command {
     static let spec = CommandSpec(
         name: "observe",
         abstract: "Record a license file, or an activation or deactivation of it, seen in the field; the audit checks it is in its issuer's log (hidden issuance).",
-        discussion: "With --activation or --deactivation, the file named holds that object's compact JWS and the license file is the license it belongs to.",
-        options: NodeTarget.options + [
-            .init(name: "activation", value: "file", help: "An activation of the license (compact JWS)."),
-            .init(name: "deactivation", value: "file", help: "A deactivation of one of the license's activations (compact JWS)."),
-        ],
-        positionals: [.init(name: "license-file", help: "The license file.")])
+        discussion: "With --\(activation.name) or --\(deactivation.name), the file named holds that object's compact JWS and the license file is the license it belongs to.",
+        options: NodeTarget.options + [activation, deactivation],
+        positionals: [licenseFile])
+
+    static let activation = Option<String>("activation", value: "file", help: "An activation of the license (compact JWS).")
+    static let deactivation = Option<String>("deactivation", value: "file", help: "A deactivation of one of the license's activations (compact JWS).")
+    static let licenseFile = Positional("license-file", help: "The license file.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
-        let file = try LicenseFile(data: readFile(arguments.positional(0)!, what: "license file"))
+        let file = try LicenseFile(data: readFile(arguments.value(of: licenseFile), what: "license file"))
         let observation: Observation
-        switch (arguments.value("activation"), arguments.value("deactivation")) {
+        switch (try arguments.value(activation), try arguments.value(deactivation)) {
         case (nil, nil):
             observation = Observation(license: file)
         case (let path?, nil):
@@ -31,10 +31,10 @@ enum ObserveCommand: TollgateCommand {
         case (nil, let path?):
             observation = Observation(kind: .deactivation, object: try compact(path, what: "deactivation"), license: file)
         default:
-            throw ValidationError("give --activation or --deactivation, not both")
+            throw ValidationError("give --\(activation.name) or --\(deactivation.name), not both", code: .conflictingOptions)
         }
         let body: APIBodies.ObservationBody = try target.call(local: { APIBodies.ObservationBody(recorded: try $0.observe(observation, at: TimeArgument.now)) },
-                                                             method: .post, path: "/v1/audit/observations", body: observation)
+                                                             endpoint: .observeLicense, body: observation)
         Console.print(body.recorded ? "recorded; the next audit checks it against its issuer's log" : "already recorded")
         return .success
     }

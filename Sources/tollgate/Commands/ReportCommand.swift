@@ -1,32 +1,53 @@
 import Foundation
-import TollgateHTTP
-import TollgateHTTPMessages
+import TollgateCommandLine
 import TollgateNode
+import TollgateWire
 
-/// `tollgate report`: the vendor's reports over the node's subtree.
-enum ReportCommand: TollgateCommand {
-    static let spec = CommandSpec(
-        name: "report",
-        abstract: "Reports: quota, activations, conversion, models, customer, freshness, revenue.",
-        discussion: """
-            quota: allocated / delegated / issued / activated / returned seats per node; activations: by country and
-            platform; conversion: time from sale to first activation; models: license model mix; customer: one
-            customer's entitlement history (--customer); freshness: last sync per node; revenue: monthly recurring
-            revenue of active subscriptions.
-            """,
-        options: NodeTarget.options + [.init(name: "customer", value: "name", help: "The customer, for the customer report.")],
-        flags: [.init(name: "json", help: "Print JSON.")],
-        positionals: [.init(name: "report", help: ChannelReport.names.joined(separator: ", "))])
+/// `tollgate report …`: the vendor's reports over the node's subtree, one subcommand per report.
+enum ReportCommand {
+    static let group = CommandGroup("report", abstract: "The vendor's reports over the node's subtree.")
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+    /// One report: its name as the node knows it (one of `ChannelReport.names`), what it shows, and
+    /// whether it is about one customer (then `--customer` is required).
+    struct Report: Sendable {
+        var name: String
+        var abstract: String
+        var perCustomer = false
+    }
+
+    static let reports = [
+        Report(name: "quota", abstract: "Allocated, delegated, issued, activated and returned seats per node."),
+        Report(name: "activations", abstract: "Active machines by country and by platform."),
+        Report(name: "conversion", abstract: "Time from sale to first activation: median, p90 and mean."),
+        Report(name: "models", abstract: "The license model mix: licenses and seats per model."),
+        Report(name: "customer", abstract: "One customer's entitlement history across the subtree.", perCustomer: true),
+        Report(name: "freshness", abstract: "The last sync of each node, against its sync_within."),
+        Report(name: "revenue", abstract: "Monthly recurring revenue of active subscriptions, per currency."),
+    ]
+
+    static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
+
+    /// The node decides which reports exist; a report it has and this table lacks would have no
+    /// command, so the two lists must agree.
+    static let subcommands: [Subcommand] = {
+        precondition(reports.map(\.name).sorted() == ChannelReport.names.sorted(), "ReportCommand.reports differs from ChannelReport.names")
+        return reports.map { report in
+            Subcommand(spec: CommandSpec(name: "\(group.name) \(report.name)", abstract: report.abstract,
+                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []),
+                                         flags: [CommonOptions.json])) { arguments in
+                try run(report, arguments)
+            }
+        }
+    }()
+
+    static func run(_ report: Report, _ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
-        let name = arguments.positional(0)!
-        guard ChannelReport.names.contains(name) else { throw ValidationError("no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))") }
-        let customer = arguments.value("customer")
-        let query = customer.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) }.map { "?customer=\($0)" } ?? ""
+        let name = report.name
+        let customer = report.perCustomer ? try arguments.required(Self.customer) : nil
         let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, at: TimeArgument.now) },
-                                                    method: .get, path: "/v1/reports/\(name)\(query)")
-        if arguments.flag("json") {
+                                                    endpoint: .report, parameters: ["name": name],
+                                                    query: customer.map { [("customer", $0)] } ?? [])
+        if arguments.isSet(CommonOptions.json) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))

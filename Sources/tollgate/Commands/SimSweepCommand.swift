@@ -1,27 +1,27 @@
 import Foundation
 import Synchronization
+import TollgateCommandLine
 import TollgateSimulation
 
 /// `tollgate sim sweep`: one scenario over many seeds, on every core; failing seeds are listed with
 /// the command that replays each, and their traces are written.
-enum SimSweepCommand: TollgateCommand {
+enum SimSweepCommand: Command {
     static let spec = CommandSpec(
         name: "sim sweep",
         abstract: "Run a simulation scenario over many seeds and report the seeds that fail.",
         discussion: "Exit code 0: every seed passed; 1: some seed failed (each is printed with its replay command); 2: usage; 3: invalid scenario.",
-        options: [
-            .init(name: "seeds", value: "n", help: "How many seeds to run.", required: true),
-            .init(name: "from", value: "s", help: "The first seed (default 1)."),
-            .init(name: "jobs", value: "n", help: "Parallel runs (default: the number of cores)."),
-        ],
-        positionals: [.init(name: "scenario", help: "The scenario file.")])
+        options: [seeds.required, from, jobs],
+        positionals: [SimCommandSupport.scenario])
+
+    static let seeds = Option<UInt64>("seeds", value: "n", help: "How many seeds to run.", range: 1...UInt64.max)
+    static let from = Option<UInt64>("from", value: "s", help: "The first seed (default 1).")
+    static let jobs = Option<Int>("jobs", value: "n", help: "Parallel runs (default: the number of cores).", range: 1...Int.max)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let scenario = try SimCommandSupport.scenario(arguments.positional(0)!)
-        let count = try SimCommandSupport.seed(arguments, "seeds") ?? 0
-        let first = try SimCommandSupport.seed(arguments, "from") ?? 1
-        let jobs = Int(try arguments.integer("jobs") ?? Int64(ProcessInfo.processInfo.activeProcessorCount))
-        guard count > 0, jobs > 0 else { throw ValidationError("--seeds and --jobs must be positive") }
+        let scenario = try SimCommandSupport.scenario(arguments.value(of: SimCommandSupport.scenario))
+        let count = try arguments.required(seeds)
+        let first = try arguments.value(from) ?? 1
+        let jobs = try arguments.value(Self.jobs) ?? ProcessInfo.processInfo.activeProcessorCount
         let seeds = (0..<count).map { first + $0 }
         let started = Date()
         let done = Mutex(0)

@@ -1,23 +1,30 @@
 import Foundation
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
 
 /// `tollgate verify`: the offline check end customers' software runs.
-enum VerifyCommand: TollgateCommand {
+enum VerifyCommand: Command {
     static let spec = CommandSpec(
         name: "verify",
         abstract: "Verify a license file offline against the vendor's public key.",
         discussion: "Exit code 0: valid; 1: invalid (the rule and object that failed are printed); 2: usage; 3: unreadable input.",
         options: [
-            .init(name: "anchor", value: "public-key.pem", help: "The vendor's (root's) public key.", required: true),
-            .init(name: "activation", value: "file", help: "An activation (compact JWS) to check against the license."),
-            .init(name: "machine-key", value: "public-key.pem", help: "The machine the activation must be bound to."),
-            .init(name: "revocation", value: "file", help: "A revocation (compact JWS) to apply.", repeatable: true),
-            .init(name: "at", value: "time", help: "Verify as of this time instead of now."),
-            .init(name: "skew", value: "seconds", help: "Clock skew tolerance (default 300)."),
+            CommonOptions.anchor.with(help: "The vendor's (root's) public key.").required,
+            activation,
+            machineKey,
+            revocation.repeatable,
+            CommonOptions.at.with(help: "Verify as of this time instead of now."),
+            skew,
         ],
-        flags: [.init(name: "json", help: "Print the verdict as JSON.")],
-        positionals: [.init(name: "license-file", help: "The license file (JSON with chain and license).")])
+        flags: [CommonOptions.json.with(help: "Print the verdict as JSON.")],
+        positionals: [licenseFile])
+
+    static let activation = Option<String>("activation", value: "file", help: "An activation (compact JWS) to check against the license.")
+    static let machineKey = Option<String>("machine-key", value: "public-key.pem", help: "The machine the activation must be bound to.")
+    static let revocation = Option<String>("revocation", value: "file", help: "A revocation (compact JWS) to apply.")
+    static let skew = Option<Int64>("skew", value: "seconds", help: "Clock skew tolerance (default 300).", range: 0...Int64.max)
+    static let licenseFile = Positional("license-file", help: "The license file (JSON with chain and license).")
 
     struct Report: Encodable {
         var valid: Bool
@@ -43,17 +50,17 @@ enum VerifyCommand: TollgateCommand {
     }
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let anchorKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: arguments.required("anchor")))
-        let path = arguments.positional(0)!
+        let anchorKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: arguments.required(CommonOptions.anchor)))
+        let path = arguments.value(of: licenseFile)
         let fileData = try readFile(path, what: "license file")
-        let activation = try arguments.value("activation").map { try trimmedText($0, what: "activation") }
-        let revocations = try arguments.values("revocation").map { try trimmedText($0, what: "revocation") }
-        let machine = try arguments.value("machine-key").map {
+        let activation = try arguments.value(Self.activation).map { try trimmedText($0, what: "activation") }
+        let revocations = try arguments.values(revocation).map { try trimmedText($0, what: "revocation") }
+        let machine = try arguments.value(machineKey).map {
             MachineIdentity(machineKey: Base64URL.encode(try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: $0)).rawRepresentation))
         }
-        let now = try arguments.value("at").map { try TimeArgument.instant($0, option: "at") } ?? TimeArgument.now
+        let now = try arguments.value(CommonOptions.at) ?? TimeArgument.now
         var policy = VerificationPolicy()
-        if let skew = try arguments.integer("skew") { policy.clockSkew = skew }
+        if let skew = try arguments.value(skew) { policy.clockSkew = skew }
         let verifier = LicenseVerifier(anchor: TrustAnchor(publicKey: anchorKey), policy: policy)
 
         let report: Report
@@ -71,7 +78,7 @@ enum VerifyCommand: TollgateCommand {
         } catch {
             report = Report(valid: false, rule: error.rule.rawValue, object: error.object, reason: error.reason)
         }
-        if arguments.flag("json") {
+        if arguments.isSet(CommonOptions.json) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))

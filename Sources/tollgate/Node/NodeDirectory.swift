@@ -1,6 +1,7 @@
 import Foundation
 import TollgateAPI
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
@@ -27,15 +28,19 @@ struct NodeDirectory {
     /// The operator's bearer token for the node's HTTP API (mode 0600).
     var tokenURL: URL { url.appendingPathComponent("operator.token") }
 
+    /// Whether `name` may name a node: 1 to 64 letters, digits, '-', '_' or '.', so it is safe in
+    /// file names, logs and reports.
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64
+            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == "." }
+    }
+
     /// Creates the directory with a fresh key; refuses to touch an existing node.
     func create(name: String, role: String, anchor: Ed25519PublicKey?) throws -> Ed25519PrivateKey {
         if FileManager.default.fileExists(atPath: configURL.path) {
             throw CommandFailure("\(url.path) already holds a node; refusing to overwrite it")
         }
-        guard !name.isEmpty, name.utf8.count <= 64,
-              name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == "." }) else {
-            throw ValidationError("--name must be 1 to 64 letters, digits, '-', '_' or '.'")
-        }
+        precondition(Self.isValidName(name), "a node name is checked where it is read (CommonOptions.nodeName)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let key = try Ed25519PrivateKey()
         try key.write(to: keyURL)

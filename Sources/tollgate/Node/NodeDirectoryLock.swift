@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import TollgateCommandLine
 
 /// The one writer of a node directory: an exclusive `flock` on `<dir>/node.lock`, taken before the
 /// store is opened and held until the process ends. The kernel drops the lock when the process dies,
@@ -56,7 +57,7 @@ final class NodeDirectoryLock: Sendable {
             }
             throw CommandFailure(
                 "the node directory \(directory.path) is in use by \(holder.process); only one process may open a node's store. "
-                    + "Stop it first, or act on the running node with --node \(holder.url ?? "<its URL>") and its operator token "
+                    + "Stop it first, or act on the running node with --\(CommonOptions.node.name) \(holder.url ?? "<its URL>") and its operator token "
                     + "(read-only commands such as 'list' and 'report' too)")
         }
         descriptor = fd

@@ -1,30 +1,30 @@
 import Foundation
 import Glibc
+import TollgateCommandLine
 
-/// `tollgate bench idle-clients`: holds many idle TCP connections open to a local server, the way the
-/// attack in issue 17 did, until its standard input closes. `bench http --idle` runs it as a child
+/// `tollgate-bench idle-clients`: holds many idle TCP connections open to a local server, the way the
+/// attack in issue 17 did, until its standard input closes. `tollgate-bench http --idle` runs it as a child
 /// process, since one process cannot hold both ends of 10,000 connections under a 20,000-descriptor limit.
-enum IdleClientsCommand: TollgateCommand {
+enum IdleClientsCommand: Command {
     static let spec = CommandSpec(
-        name: "bench idle-clients",
+        name: "idle-clients",
         abstract: "Hold idle TCP connections open to a loopback server until standard input closes.",
         discussion: """
-            Connects from 127.0.0.2, 127.0.0.3, … (a new source address every --per-address connections, so a
+            Connects from 127.0.0.2, 127.0.0.3, … (a new source address every --\(perAddress.name) connections, so a
             per-peer cap does not refuse them), sends nothing, prints 'ready <n>' and waits for end of input.
             """,
-        options: [
-            .init(name: "port", value: "port", help: "The server's port on 127.0.0.1.", required: true),
-            .init(name: "count", value: "n", help: "Connections to open (default 10000)."),
-            .init(name: "per-address", value: "n", help: "Connections per source address (default 250)."),
-        ])
+        options: [port.required, count, perAddress])
+
+    static let port = Option<Int>("port", value: "port", help: "The server's port on 127.0.0.1.", range: 1...65_535)
+    static let count = Option<Int>("count", value: "n", help: "Connections to open (default 10000).", range: 0...Int.max)
+    static let perAddress = Option<Int>("per-address", value: "n", help: "Connections per source address (default 250).", range: 1...Int.max)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let port = Int(try arguments.integer("port") ?? 0)
-        let count = Int(try arguments.integer("count") ?? 10_000)
-        let perAddress = Int(try arguments.integer("per-address") ?? 250)
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
-        guard count >= 0, perAddress > 0, count / perAddress < 250 else {
-            throw ValidationError("--count / --per-address must stay below 250 source addresses")
+        let port = try arguments.required(Self.port)
+        let count = try arguments.value(Self.count) ?? 10_000
+        let perAddress = try arguments.value(Self.perAddress) ?? 250
+        guard count / perAddress < 250 else {
+            throw ValidationError("--\(Self.count.name) / --\(Self.perAddress.name) must stay below 250 source addresses", code: .conflictingOptions)
         }
         var limit = rlimit()
         _ = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)

@@ -1,23 +1,25 @@
-import Dispatch
 import Foundation
+import Dispatch
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
 import TollgateWire
 
-/// `tollgate bench ingest`: how fast a parent verifies and stores a child's log segment, next to raw
+/// `tollgate-bench ingest`: how fast a parent verifies and stores a child's log segment, next to raw
 /// Ed25519 verification on one core and on all cores, measured in the same run.
-enum IngestBenchCommand: TollgateCommand {
+enum IngestBenchCommand: Command {
     static let spec = CommandSpec(
-        name: "bench ingest",
+        name: "ingest",
         abstract: "Measure root ingest (log entries verified and stored per second) against raw Ed25519 verification.",
         discussion: "Build with 'swift build -c release' first. The receiving store is a SQLite file (WAL, synchronous=FULL).",
-        options: [.init(name: "entries", value: "n", help: "Licenses in the pushed segment (default 20000).")])
+        options: [entries])
+
+    static let entries = Option<Int>("entries", value: "n", help: "Licenses in the pushed segment (default 20000).", range: 1...Int.max)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let count = Int(try arguments.integer("entries") ?? 20_000)
-        guard count > 0 else { throw ValidationError("--entries must be positive") }
+        let count = try arguments.value(Self.entries) ?? 20_000
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TollgateAPI
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
@@ -9,17 +10,24 @@ import TollgateService
 import TollgateVectors
 import TollgateWire
 
-/// `tollgate bench`: throughput of issuance and verification next to raw Ed25519, measured in one run.
-enum BenchCommand: TollgateCommand {
+/// `tollgate-bench license`: throughput of issuance and verification next to raw Ed25519, measured in one run.
+enum LicenseBenchCommand: Command {
     static let spec = CommandSpec(
-        name: "bench",
+        name: "license",
         abstract: "Measure license issuance and verification rates against raw Ed25519 in the same run.",
         discussion: "Build with 'swift build -c release' first; debug builds are several times slower.",
-        options: [
-            .init(name: "seconds", value: "s", help: "Time per measurement (default 1)."),
-            .init(name: "callers", value: "n", help: "Concurrent callers in the group-commit measurement (default 64)."),
-            .init(name: "only", value: "issue|group", help: "Measure only raw signing and in-memory issuance, or group-committed issuance in three rounds, each against raw signing measured right before and after it."),
-        ])
+        options: [BenchOptions.seconds.with(help: "Time per measurement (default 1)."), callers, only])
+
+    /// What `--only` narrows the run to.
+    enum Focus: String, CaseIterable, Sendable {
+        /// Raw signing, encoding, signing a license object and in-memory issuance.
+        case issue
+        /// Group-committed issuance in rounds, each between two raw-signing measurements.
+        case group
+    }
+
+    static let callers = Option<Int>("callers", value: "n", help: "Concurrent callers in the group-commit measurement (default 64).", range: 1...4_096)
+    static let only = Option<Focus>("only", help: "Measure only raw signing and in-memory issuance, or group-committed issuance in three rounds, each against raw signing measured right before and after it.")
 
     struct Measurement {
         var name: String
@@ -40,9 +48,9 @@ enum BenchCommand: TollgateCommand {
     }
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let seconds = Double(try arguments.integer("seconds") ?? 1)
-        let callers = Int(try arguments.integer("callers") ?? Int64(groupCommitCallers))
-        guard (1...4_096).contains(callers) else { throw ValidationError("--callers must be between 1 and 4096, not \(callers)") }
+        let seconds = Double(try arguments.value(BenchOptions.seconds) ?? 1)
+        let callers = try arguments.value(Self.callers) ?? groupCommitCallers
+        let focus = try arguments.value(only)
         let key = try Ed25519PrivateKey()
         let message = Array(repeating: UInt8(7), count: 600)  // about the size of a license's signing input
         let signature = try key.signature(for: message)
@@ -58,7 +66,7 @@ enum BenchCommand: TollgateCommand {
                                 path: scratch.appendingPathComponent("group.sqlite").path, threads: callers, seconds: seconds)
         }
 
-        if arguments.value("only") == "group" {
+        if focus == .group {
             // The machine's speed drifts within seconds on a shared host, so each round's rate is set
             // against raw signing measured right before and right after it.
             var rawRates = [rawSign.perSecond]
@@ -75,8 +83,7 @@ enum BenchCommand: TollgateCommand {
             Console.print(String(format: "median of %d rounds: %.2f× raw Ed25519 signing", ratios.count, ratios.sorted()[ratios.count / 2]))
             return .success
         }
-        if let only = arguments.value("only") {
-            guard only == "issue" else { throw ValidationError("--only takes 'issue' or 'group', not '\(only)'") }
+        if focus == .issue {
             let license = License(iss: key.publicKey.thumbprint, cert: "c", seats: SerialRange(1, 2), customer: "bench", country: "DE",
                                   territory: ["DE"], product: "cad", features: ["export"], model: "perpetual",
                                   price: Price(currency: "EUR", amount: 500), iat: 1, nbf: 1, exp: nil, logIndex: 1, jti: "j")

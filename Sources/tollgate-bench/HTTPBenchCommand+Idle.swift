@@ -1,7 +1,9 @@
 import Foundation
 import Glibc
+import TollgateCommandLine
 import TollgateHTTP
 import TollgateHTTPMessages
+import TollgateWire
 
 extension HTTPBenchCommand {
     /// Latency percentiles of `GET /healthz`, in milliseconds.
@@ -15,7 +17,8 @@ extension HTTPBenchCommand {
     /// the way a load balancer's probe or a new customer reaches a node under a connection flood.
     static func healthLatency(port: Int, samples: Int) throws -> HealthLatency {
         var milliseconds: [Double] = []
-        let request = Array("GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".utf8)
+        let health = Endpoint.health
+        let request = Array("\(health.method) \(health.path) HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".utf8)
         var buffer = [UInt8](repeating: 0, count: 4096)
         for _ in 0..<samples {
             let started = DispatchTime.now().uptimeNanoseconds
@@ -40,7 +43,7 @@ extension HTTPBenchCommand {
                 response += buffer[0..<count]
             }
             guard response.starts(with: Array("HTTP/1.1 200".utf8)) else {
-                throw CommandFailure("/healthz answered: \(String(decoding: response.prefix(200), as: UTF8.self))")
+                throw CommandFailure("\(health.path) answered: \(String(decoding: response.prefix(200), as: UTF8.self))")
             }
             milliseconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
         }
@@ -49,12 +52,13 @@ extension HTTPBenchCommand {
         return HealthLatency(p50: percentile(0.5), p99: percentile(0.99), max: milliseconds.last ?? 0)
     }
 
-    /// Runs `tollgate bench idle-clients` against `port` and waits until its connections are open; the
+    /// Runs `tollgate-bench idle-clients` against `port` and waits until its connections are open; the
     /// connections close when the returned process's standard input does.
     static func startIdleClients(port: Int, count: Int) throws -> (process: Process, input: Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["bench", "idle-clients", "--port", String(port), "--count", String(count)]
+        process.arguments = [IdleClientsCommand.spec.name, "--\(IdleClientsCommand.port.name)", String(port),
+                             "--\(IdleClientsCommand.count.name)", String(count)]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output

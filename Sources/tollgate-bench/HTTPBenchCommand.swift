@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TollgateAPI
 import TollgateCertificates
+import TollgateCommandLine
 import TollgateCrypto
 import TollgateHTTP
 import TollgateHTTPMessages
@@ -10,12 +11,12 @@ import TollgateNode
 import TollgateService
 import TollgateWire
 
-/// `tollgate bench http`: durable issuance and activation rates through the whole served path —
+/// `tollgate-bench http`: durable issuance and activation rates through the whole served path —
 /// loopback HTTP with keep-alive, the node API, the group-commit executor and SQLite with
 /// `synchronous=FULL` — next to raw Ed25519 signing measured in the same run.
-enum HTTPBenchCommand: TollgateCommand {
+enum HTTPBenchCommand: Command {
     static let spec = CommandSpec(
-        name: "bench http",
+        name: "http",
         abstract: "Measure durable issuance and activation rates over loopback HTTP against raw Ed25519 in the same run.",
         discussion: """
             Starts an in-process node (HTTP server, node API, group-commit executor, SQLite file in a temporary
@@ -24,11 +25,10 @@ enum HTTPBenchCommand: TollgateCommand {
             Machine requests for the activation phase are signed before it starts, so the clients' signing
             does not compete with the node for the CPU. Build with 'swift build -c release' first.
             """,
-        options: [
-            .init(name: "threads", value: "n", help: "Client threads, each with its own connection (default 8)."),
-            .init(name: "seconds", value: "s", help: "Time per measurement (default 2)."),
-            .init(name: "idle", value: "n", help: "Also measure /healthz with this many idle connections open (default 0)."),
-        ])
+        options: [threads, BenchOptions.seconds.with(help: "Time per measurement (default 2)."), idle])
+
+    static let threads = Option<Int>("threads", value: "n", help: "Client threads, each with its own connection (default 8).", range: 1...200)
+    static let idle = Option<Int>("idle", value: "n", help: "Also measure /healthz with this many idle connections open (default 0).", range: 0...60_000)
 
     /// `/healthz` probes per latency measurement.
     static let healthSamples = 500
@@ -39,18 +39,15 @@ enum HTTPBenchCommand: TollgateCommand {
     static let maxPreparedActivations = 60_000
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let threads = Int(try arguments.integer("threads") ?? 8)
-        let seconds = Double(try arguments.integer("seconds") ?? 2)
-        guard threads > 0, threads <= 200 else { throw ValidationError("--threads must be between 1 and 200") }
-        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
-        let idle = Int(try arguments.integer("idle") ?? 0)
-        guard idle >= 0, idle <= 60_000 else { throw ValidationError("--idle must be between 0 and 60000") }
+        let threads = try arguments.value(Self.threads) ?? 8
+        let seconds = Double(try arguments.value(BenchOptions.seconds) ?? 2)
+        let idle = try arguments.value(Self.idle) ?? 0
         // The server holds a descriptor per idle connection.
         _ = OpenFileLimit.raiseToHardLimit()
 
         let key = try Ed25519PrivateKey()
         let message = Array(repeating: UInt8(7), count: 600)  // about the size of a license's signing input
-        let rawSign = try BenchCommand.measure("raw Ed25519 sign (1 thread)", seconds: seconds) { _ = try key.signature(for: message) }
+        let rawSign = try LicenseBenchCommand.measure("raw Ed25519 sign (1 thread)", seconds: seconds) { _ = try key.signature(for: message) }
 
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-bench-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -63,7 +60,7 @@ enum HTTPBenchCommand: TollgateCommand {
         let saleBody = Array(try JSONEncoder().encode(sale))
         let before = served.executor.statistics
         let issuance = try drive(threads: threads, seconds: seconds, prepare: { _ in [[UInt8]]() }) { client, _, _ in
-            let response = try client.send(served.request(.post, "/v1/licenses", body: saleBody, contentType: "application/json", operator: true))
+            let response = try client.send(served.request(.issueLicense, body: saleBody, contentType: "application/json"))
             guard response.status == .created else { throw CommandFailure("issuance answered \(response.status): \(response.bodyText)") }
             return try SignedLicense(compact: response.decodeJSON(LicenseFile.self).license).hash
         }
@@ -84,7 +81,7 @@ enum HTTPBenchCommand: TollgateCommand {
             }
         }) { client, prepared, index in
             guard index < prepared.count else { return nil }
-            let response = try client.send(served.request(.post, "/v1/activations", body: prepared[index], contentType: "application/jose", operator: false))
+            let response = try client.send(served.request(.machineRequest, body: prepared[index], contentType: "application/jose"))
             guard response.status == .created else { throw CommandFailure("activation answered \(response.status): \(response.bodyText)") }
             return ""
         }
@@ -246,11 +243,13 @@ extension HTTPBenchCommand {
             baseURL = "http://127.0.0.1:\(server.port)"
         }
 
-        func request(_ method: HTTPMethod, _ path: String, body: [UInt8], contentType: String, operator: Bool) -> HTTPClientRequest {
+        /// A request to `endpoint` (one without path parameters), with the operator token when the
+        /// route table says only the operator may call it.
+        func request(_ endpoint: Endpoint, body: [UInt8], contentType: String) -> HTTPClientRequest {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: contentType)
-            if `operator` { headers.add(name: "Authorization", value: "Bearer \(token)") }
-            return HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body)
+            if endpoint.caller == .operator { headers.add(name: "Authorization", value: "Bearer \(token)") }
+            return HTTPClientRequest(method: endpoint.method, url: baseURL + endpoint.path.description, headers: headers, body: body)
         }
 
         func stop() {

@@ -1,30 +1,31 @@
 import Foundation
 
 /// Times and durations as typed on the command line.
-enum TimeArgument {
+public enum TimeArgument {
     /// Unix seconds, `YYYY-MM-DD` (midnight UTC) or ISO 8601 `YYYY-MM-DDTHH:MM:SSZ`.
-    static func instant(_ text: String, option: String) throws(ValidationError) -> Int64 {
+    public static func instant(_ text: String) throws(ValidationError) -> Int64 {
         if let seconds = Int64(text) { return seconds }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
         formatter.formatOptions = [.withFullDate]
         if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        throw ValidationError("--\(option) '\(text)' is not a time (Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
+        throw ValidationError("'\(text)' is not a time (Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
     }
 
     /// `90s`, `30m`, `12h`, `14d` or plain seconds.
-    static func duration(_ text: String, option: String) throws(ValidationError) -> Int64 {
+    public static func duration(_ text: String) throws(ValidationError) -> Int64 {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
         if let seconds = Int64(text), seconds > 0 { return seconds }
         if let unit = text.last, let factor = units[unit], let amount = Int64(text.dropLast()), amount > 0 {
-            return amount * factor
+            let (seconds, overflow) = amount.multipliedReportingOverflow(by: factor)
+            if !overflow { return seconds }
         }
-        throw ValidationError("--\(option) '\(text)' is not a duration (e.g. 90s, 30m, 12h, 14d)")
+        throw ValidationError("'\(text)' is not a duration (e.g. 90s, 30m, 12h, 14d)")
     }
 
-    static func format(_ seconds: Int64) -> String {
+    public static func format(_ seconds: Int64) -> String {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+    public static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 }
