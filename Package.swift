@@ -25,7 +25,7 @@ import PackageDescription
 //   test targets          TollgateCryptoTests, TollgateCertificatesTests, TollgateLedgerTests,
 //                         TollgateNodeTests, TollgateHTTPTests, TollgateClientTests,
 //                         TollgateSimulationTests, TollgateEndToEndTests, TollgateFuzzReplayTests,
-//                         TollgateServiceTests, TollgateManifestTests
+//                         TollgateServiceTests, TollgateManifestTests, TollgateCommandLineTests
 
 let package = Package(
     name: "Tollgate",

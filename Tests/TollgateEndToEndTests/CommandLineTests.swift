@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateTestSupport
 import TollgateCertificates
 
 extension EndToEnd {
@@ -43,7 +44,7 @@ extension EndToEnd {
         /// A value out of range is a usage error (exit 2) before anything is opened or written; a term
         /// of 10^15 days used to overflow the end time and crash the process.
         @Test func outOfRangeValuesAreUsageErrors() throws {
-            let scratch = try Scratch("cli-range")
+            let scratch = try TemporaryDirectory("e2e-cli-range")
             let out = scratch.path("never.license")
             for days in ["0", "1000000000000000"] {
                 let refused = try TollgateCLI.outcome(["issue", "--dir", scratch.path("no-node"), "--customer", "C", "--country", "DE",

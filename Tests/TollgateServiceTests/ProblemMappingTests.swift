@@ -26,6 +26,7 @@ import TollgateTestSupport
         (.certificateRejected, 422, "certificate-rejected"),
         (.noCertificate, 422, "no-certificate"),
         (.licenseInvalid, 422, "license-invalid"),
+        (.findingUnproven, 422, "finding-unproven"),
         (.storage, 503, "storage"),
     ]
 

@@ -13,7 +13,7 @@ enum APIProblem {
         case .notFound: status = .notFound
         case .unauthorized: status = .forbidden
         case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict: status = .conflict
-        case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid: status = .unprocessableContent
+        case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid, .findingUnproven: status = .unprocessableContent
         case .storage: status = .serviceUnavailable
         default: status = .internalServerError
         }
@@ -42,6 +42,7 @@ enum APIProblem {
         case .certificateRejected: "Certificate rejected"
         case .noCertificate: "No usable certificate"
         case .licenseInvalid: "The license is not valid"
+        case .findingUnproven: "The evidence does not prove the finding"
         case .syncOverdue: "Sync with the parent first"
         case .logConflict: "The log does not extend what is held"
         case .storage:
