@@ -59,7 +59,8 @@ let package = Package(
         .testTarget(name: "TollgateCertificatesTests", dependencies: ["TollgateCertificates", "TollgateVectors"]),
         .testTarget(name: "TollgateLedgerTests", dependencies: ["TollgateLedger"]),
         .testTarget(name: "TollgateNodeTests", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI"]),
-        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateSimulation", "TollgateNode", "TollgateCertificates"]),
+        .testTarget(name: "TollgateSimulationTests", dependencies: ["TollgateSimulation", "TollgateNode", "TollgateCertificates", "TollgateHTTPMessages",
+                                                               "TollgateWire", "TollgateLedger"]),
         .testTarget(name: "TollgateEndToEndTests", dependencies: ["TollgateHTTP", "TollgateCertificates", "TollgateCrypto", "TollgateNode", "TollgateService", "TollgateLedger"]),
         // @ledger-tests
         .testTarget(name: "TollgateHTTPTests", dependencies: ["TollgateHTTP"]),
