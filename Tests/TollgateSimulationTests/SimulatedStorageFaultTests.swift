@@ -5,7 +5,7 @@ import TollgateLedger
 
 /// Storage faults (busy, I/O error, disk full at commit) injected through the store's seam: the
 /// nodes refuse with 503 and keep nothing of the call, and every invariant still holds.
-@Suite struct StorageFaultTests {
+@Suite struct SimulatedStorageFaultTests {
     @Test func storageFaultsAreRefusedAndTheInvariantsHold() throws {
         let scenario = try ScenarioFiles.load("storage-faults.sim").forTests
         #expect(Set(scenario.storageFaults.map(\.fault)) == Set(SQLiteFault.allCases), "the scenario injects every kind of fault")
