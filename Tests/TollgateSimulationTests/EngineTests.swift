@@ -1,5 +1,6 @@
 import Testing
 import TollgateCertificates
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateWire
 @testable import TollgateSimulation
@@ -32,17 +33,26 @@ import TollgateWire
 
     @Test func wireMessagesRoundTripAsBytes() throws {
         let key = try Ed25519PrivateKeyFactory.make(1)
-        let signature = try RequestSignature.sign(method: "POST", target: WireMessage.push, body: Array("{}".utf8), date: 5, nonce: "n", key: key)
-        let request = WireMessage.request("POST", WireMessage.push, exchange: 9, signature: signature, body: Array("{\"a\":\"\\n\\n\"}".utf8))
-        let parsed = try #require(WireMessage(bytes: request.encoded()))
-        #expect(parsed.method == "POST")
-        #expect(parsed.target == WireMessage.push)
+        let target = Endpoint.syncPush.path.description
+        let signature = try RequestSignature.sign(method: "POST", target: target, body: Array("{}".utf8), date: 5, nonce: "n", key: key)
+        var headers = HTTPHeaders()
+        for (name, value) in signature.headers { headers.add(name: name, value: value) }
+        let body = Array("{\"a\":\"\\r\\n\\r\\n\"}\r\n\r\n".utf8)
+        let request = HTTPRequest(method: .post, path: target, query: "x=1&y=%20", headers: headers, body: body)
+        let parsed = try #require(WireMessage(bytes: WireMessage(exchange: 9, .request(request)).encoded()))
+        let arrived = try #require(parsed.request)
         #expect(parsed.exchange == 9)
-        #expect(parsed.signature == signature)
-        #expect(parsed.body == request.body)
-        let response = WireMessage.response(409, to: parsed, body: [])
-        #expect(WireMessage(bytes: response.encoded())?.status == 409)
+        #expect(arrived.method == .post && arrived.path == target && arrived.query == "x=1&y=%20")
+        #expect(RequestSignature(header: { arrived.headers[$0] }) == signature)
+        #expect(arrived.body == body)
+        #expect(!arrived.headers.contains(WireMessage.exchangeField), "the exchange number is the wire's, not the request's")
+        let problem = HTTPResponse.problem(status: .conflict, type: "https://tollgate.dev/problems/replayed", detail: "seen")
+        let answer = try #require(WireMessage(bytes: WireMessage(exchange: 9, .response(problem)).encoded()))
+        #expect(answer.response?.status.code == 409)
+        #expect(answer.response?.problemDetails?.type == problem.problemDetails?.type)
+        #expect(answer.response?.body == problem.body)
         #expect(WireMessage(bytes: Array("garbage".utf8)) == nil)
+        #expect(WireMessage(bytes: Array("GET /x HTTP/1.1\r\n\r\n".utf8)) == nil, "no exchange number")
     }
 
     @Test func cutsAreDirectedAndNest() {

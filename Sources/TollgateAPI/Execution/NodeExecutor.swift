@@ -14,6 +14,11 @@ import TollgateWire
 /// Sales are planned on this thread (serials, log position) and signed on all cores; the sales of
 /// the next batch are planned before the current one is recorded (or, when it holds other work,
 /// before it commits) and signed while it is written and waits for the disk.
+///
+/// An inline executor (``init(inline:)``) runs each submitted job as its own batch on the caller's
+/// thread, through the same plan, sign and record code, and signs there too: the simulator runs
+/// dozens of nodes in one process, one call at a time each, and needs their answers in a
+/// reproducible order without a thread hand-off per call.
 public final class NodeExecutor {
     /// Work on the node; its result or refusal is handed back to the caller.
     public typealias Work<T> = @Sendable (LicensingNode) throws(NodeError) -> T
@@ -55,15 +60,28 @@ public final class NodeExecutor {
     private let ended = DispatchSemaphore(value: 0)
     /// Wakes the callers of each committed batch, in order.
     private let wakeups = DispatchQueue(label: "tollgate-node-wakeups")
-    /// Signs the planned sales on every core, oldest batch first.
-    private let signers = SigningThreads()
+    /// Signs the planned sales on every core, oldest batch first; nil when inline, which signs on the caller's thread.
+    private let signers: SigningThreads?
 
     public init(node: LicensingNode) {
         self.node = node
+        signers = SigningThreads()
         let thread = Thread { [self] in loop() }
         thread.name = "tollgate-node"
         thread.start()
     }
+
+    /// An executor without threads of its own: each job runs, is signed and commits as one batch
+    /// on the thread that submits it, which returns once it is durable. Its callers must submit
+    /// one job at a time (it is the caller's thread that owns the node).
+    public init(inline node: LicensingNode) {
+        self.node = node
+        signers = nil
+        ended.signal()  // no thread to wait for at `stop()`
+    }
+
+    /// Whether jobs run on the caller's thread (``init(inline:)``).
+    public var isInline: Bool { signers == nil }
 
     /// Runs `work` on the node's thread inside the next group commit and waits until it is durable.
     public func perform<T: Sendable>(_ work: @escaping Work<T>) throws(NodeError) -> T {
@@ -99,6 +117,15 @@ public final class NodeExecutor {
         guard !stopping else {
             condition.unlock()
             throw NodeError(.storage, "the node is shutting down")
+        }
+        if isInline {
+            condition.unlock()
+            _ = run([job], prepared: nil)
+            condition.lock()
+            batches += 1
+            jobs += 1
+            condition.unlock()
+            return
         }
         pending.append(job)
         if job.isSale { pendingSales += 1 }
@@ -165,7 +192,7 @@ public final class NodeExecutor {
                 batch = next
             } else {
                 wakeups.sync {}  // every caller has its answer before `stop()` returns
-                signers.stop()
+                signers?.stop()
                 ended.signal()
                 return
             }
@@ -317,7 +344,11 @@ public final class NodeExecutor {
                 condition.signal()
                 condition.unlock()
             })
-            signers.submit(signing)
+            if let signers {
+                signers.submit(signing)
+            } else {
+                while let index = signing.claim() { signing.sign(index) }
+            }
             prepared.chunks.append(SaleChunk(sales: plans, signing: signing, seats: seats))
             prepared.seats += seats
         }
@@ -386,6 +417,6 @@ public final class NodeExecutor {
     }
 }
 
-// The node and its SQLite connection are only touched on the executor's own thread; every other
-// field is guarded by `condition`.
+// The node and its SQLite connection are only touched on the executor's own thread (inline: by its
+// one caller at a time); every other field is guarded by `condition`.
 extension NodeExecutor: @unchecked Sendable {}

@@ -1,5 +1,6 @@
 import TollgateCertificates
 import TollgateCrypto
+import TollgateAPI
 import TollgateNode
 import TollgateWire
 
@@ -32,6 +33,10 @@ extension Simulation {
             note("CHEAT \(node.name) \(plant.cheat.rawValue): \(detail)")
             timeline.plants.append(Timeline.Marker(node: node.index, time: now, label: plant.cheat.rawValue))
         } catch let error as NodeError where error.code != .storage {
+            note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
+            schedule(.cheat(index), after: Self.cheatRetry)
+        } catch let error as ServiceRefusal {
+            // Judged where the call was made; the cheat waits for a better moment.
             note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
             schedule(.cheat(index), after: Self.cheatRetry)
         } catch {
@@ -84,7 +89,7 @@ extension Simulation {
         case .forkLog:
             guard node.ackedOwn > 1, node.round == nil else { return nil }
             let index = node.ackedOwn - 1
-            node.impostor = try agent.fork(replacing: index, with: Array("rewritten by \(node.name)".utf8), idSeed: random.next())
+            node.impostor = NodeExecutor(inline: try agent.fork(replacing: index, with: Array("rewritten by \(node.name)".utf8), idSeed: random.next()))
             return "syncs a log rewritten at entry \(index)"
         case .hideIssuance:
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local, hidden: true) { $0.customer = "off the books" }
@@ -118,7 +123,7 @@ extension Simulation {
             let desk = desk(of: node)
             var first = desk.machine(in: held.payload.countries[0])
             let request = try first.request(.activate, license: JWS.hash(of: file.license), at: trueSeconds, nonce: desk.nonce())
-            _ = try live.handleMachineRequest(request, at: local)
+            _ = try desk.machineCall(request, "the straw customer's activation")
             let second = try Ed25519PrivateKey(seed: random.bytes(32))
             _ = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: second.publicKey, at: local + 1)
             return "put a second machine on serial \(serial)"
@@ -131,9 +136,9 @@ extension Simulation {
         var request = LicenseRequest(customer: "straw-\(node.name)", country: country, product: held.payload.products.keys.sorted()[0],
                                      model: "perpetual", price: Price(currency: Self.currency, amount: Self.regionalFloor + 500))
         request.certificateHash = held.hash
-        let file = try live.issue(request, at: local)
-        node.books.use(1, of: held.hash)
         let desk = desk(of: node)
+        let file = try desk.call(.issueLicense, body: body(request, for: node), expecting: .created, "a straw sale") { try LicenseFile(data: $0) }
+        node.books.use(1, of: held.hash)
         guard let verified = desk.delivered(file, by: node, what: "straw license") else {
             throw NodeError(.invalidRequest, "the straw license does not verify")
         }

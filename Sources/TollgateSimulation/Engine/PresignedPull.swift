@@ -18,8 +18,8 @@ final class PresignedPull: Sendable {
 
     /// Signs the request; called once, on any thread.
     func make(nonce: String, key: Ed25519PrivateKey, signatures: VerifiedSignatureCache) {
-        result.fill(try? RequestSignature.sign(method: "GET", target: WireMessage.pull, body: [], date: date, nonce: nonce, key: key,
-                                               recordingIn: signatures))
+        result.fill(try? RequestSignature.sign(method: Endpoint.syncPull.method.rawValue, target: Endpoint.syncPull.path.description,
+                                               body: [], date: date, nonce: nonce, key: key, recordingIn: signatures))
     }
 
     /// The signed request, waiting for it if need be; nil if it could not be signed.

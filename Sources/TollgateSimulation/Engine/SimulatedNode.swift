@@ -5,7 +5,8 @@ import TollgateLedger
 import TollgateNode
 
 /// One node of the simulated channel: the real `LicensingNode` on an in-memory SQLite database
-/// that outlives crashes, its skewed clock, its sync state and what the simulator knows about it.
+/// that outlives crashes, served by the real API (``NodeService``), its skewed clock, its sync
+/// state and what the simulator knows about it.
 final class SimulatedNode {
     enum Role: String {
         case root, general, regional
@@ -22,8 +23,20 @@ final class SimulatedNode {
     /// Countries the node's certificates allow (also its customers' home countries).
     let countries: [String]
 
-    /// The running node; nil while crashed.
+    /// The running node; nil while crashed. The run's checks read its store directly; every
+    /// request goes through ``service``.
     private(set) var node: LicensingNode?
+    /// The service over the running node; nil while crashed.
+    private(set) var service: NodeService?
+    /// The bearer token its operator's calls carry.
+    let operatorToken: String
+    /// Commits of its store that fail, per the scenario; nil when none do.
+    var storageFaults: StorageFaultInjector? {
+        didSet {
+            database.faultInjector = storageFaults.map { faults in { faults.decide($0) } }
+            if let node { service = NodeService(node: node, name: name, operatorToken: operatorToken, faults: storageFaults) }
+        }
+    }
     /// Bumped at every crash: timers of an earlier incarnation are stale.
     private(set) var incarnation = 0
     private(set) var downSince: Int64?
@@ -33,18 +46,19 @@ final class SimulatedNode {
     var jumpSeconds: Int64 = 0
 
     var schedule: SyncSchedule
-    var round: SyncRound?
+    var round: RoundInFlight?
     /// The pull request of the next planned round, signed ahead.
     var presignedPull: PresignedPull?
     var nextExchange: UInt64 = 0
     /// What the parent last acknowledged of this node's own log.
     var ackedOwn: UInt64 = 0
     var lastSyncSuccess: Int64?
-    /// Quota returns the parent has confirmed receiving.
-    var acknowledgedReturns: Set<String> = []
-    /// A forked copy of this node's log that a cheating agent syncs in its place until the parent
-    /// has answered one of its pushes. It lives in its own database, so it outlives crashes.
-    var impostor: LicensingNode?
+    /// Quota returns the parent has confirmed receiving, as the last round's pull listed them.
+    var confirmedReturns = 0
+    /// A forked copy of this node's log, with an executor of its own, that a cheating agent syncs
+    /// in its place until the parent has answered one of its pushes. It lives in its own database,
+    /// so it outlives crashes.
+    var impostor: NodeExecutor?
 
     var books = QuotaBooks()
     /// Serials the node handed out, for invariant 2.
@@ -62,7 +76,7 @@ final class SimulatedNode {
     let signatures: VerifiedSignatures
 
     init(index: Int, name: String, role: Role, parent: Int?, key: Ed25519PrivateKey, anchor: TrustAnchor,
-         countries: [String], idSeed: UInt64, schedule: SyncSchedule, signatures: VerifiedSignatures) throws {
+         countries: [String], idSeed: UInt64, operatorToken: String, schedule: SyncSchedule, signatures: VerifiedSignatures) throws {
         self.index = index
         self.signatures = signatures
         self.name = name
@@ -73,7 +87,8 @@ final class SimulatedNode {
         self.ids = IdentifierStream(seed: idSeed)
         self.countries = countries
         self.schedule = schedule
-        self.node = try open()
+        self.operatorToken = operatorToken
+        try open()
     }
 
     var keyID: String { identity.keyID }
@@ -85,8 +100,10 @@ final class SimulatedNode {
         Simulation.epoch + time / 1_000 + skewSeconds + jumpSeconds
     }
 
-    private func open() throws -> LicensingNode {
-        LicensingNode(identity: identity, store: try NodeStore(database: database, signatures: signatures), ids: ids.source)
+    private func open() throws {
+        let live = LicensingNode(identity: identity, store: try NodeStore(database: database, signatures: signatures), ids: ids.source)
+        node = live
+        service = NodeService(node: live, name: name, operatorToken: operatorToken, faults: storageFaults)
     }
 
     /// Whether the node's operator should ask the parent's for more quota now: there is a parent,
@@ -100,6 +117,7 @@ final class SimulatedNode {
     /// Drops the node and everything it had in memory; the committed database stays.
     func crash(at time: Int64) {
         node = nil
+        service = nil
         round = nil
         incarnation += 1
         downSince = time
@@ -108,7 +126,7 @@ final class SimulatedNode {
 
     /// Reopens the node on its database, as a restarted process would.
     func restart(at time: Int64) throws {
-        node = try open()
+        try open()
         if let downSince { stats.downtime += time - downSince }
         downSince = nil
     }

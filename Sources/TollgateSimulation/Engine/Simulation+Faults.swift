@@ -55,6 +55,15 @@ extension Simulation {
                 schedule(.crash(node: candidates[random.index(candidates.count)], downFor: length), at: time)
             }
         }
+        for plan in scenario.storageFaults {
+            let start = moment(plan.start)
+            let end = min(scenario.duration, plan.length.map { start + $0 } ?? scenario.duration)
+            for index in resolve(plan.node) {
+                let node = nodes[index]
+                if node.storageFaults == nil { node.storageFaults = StorageFaultInjector(random: random.fork()) }
+                node.storageFaults?.add(StorageFaultInjector.Window(fault: plan.fault, probability: plan.probability, start: start, end: end))
+            }
+        }
         for jump in scenario.jumps {
             let time = moment(jump.at)
             for node in resolve(jump.node) { schedule(.clockJump(node: node, seconds: jump.seconds, absolute: false), at: time) }

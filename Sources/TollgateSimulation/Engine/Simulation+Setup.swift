@@ -21,8 +21,8 @@ extension Simulation {
                                     maxBackoff: max(60, min(600, scenario.syncIntervalSeconds)))
         func add(_ name: String, _ role: SimulatedNode.Role, parent: Int?, key: Ed25519PrivateKey, countries: [String]) throws {
             let node = try SimulatedNode(index: nodes.count, name: name, role: role, parent: parent, key: key, anchor: anchor,
-                                         countries: countries, idSeed: random.next(), schedule: syncSchedule,
-                                         signatures: verifiedSignatures)
+                                         countries: countries, idSeed: random.next(), operatorToken: Base64URL.encode(random.bytes(24)),
+                                         schedule: syncSchedule, signatures: verifiedSignatures)
             if let parent { nodes[parent].children.append(node.index) }
             nodeByKey[node.keyID] = node.index
             nodes.append(node)
@@ -97,14 +97,17 @@ extension Simulation {
     }
 
     /// The operator set-up: the root's certificate for each general agent, each general agent's for
-    /// its regional agents, installed directly (as an operator would, by file).
+    /// its regional agents, installed by the child's operator (as by file), each through its node's API.
     private func delegateFirstCertificate(to node: SimulatedNode) throws {
-        guard let parentIndex = node.parent, let parent = nodes[parentIndex].node, let child = node.node else { return }
+        guard let parentIndex = node.parent else { return }
+        let parent = nodes[parentIndex]
         let seats = node.role == .general ? scenario.generalSeats : scenario.regionalSeats
-        let request = delegationRequest(for: node, seats: seats, parentHash: nodes[parentIndex].books.certificate(for: seats)?.hash)
-        let chain = try parent.delegate(request, at: nodes[parentIndex].clock(at: now))
-        try child.accept(chain: chain.chain, at: node.clock(at: now))
-        recordDelegation(chain, by: nodes[parentIndex], to: node)
+        let request = delegationRequest(for: node, seats: seats, parentHash: parent.books.certificate(for: seats)?.hash)
+        let chain = try call(.delegate, at: parent, body: body(request, for: parent), expecting: .created, "delegating \(node.name)'s first certificate",
+                             as: CertificateChain.self)
+        _ = try call(.acceptCertificate, at: node, body: body(APIBodies.ChainBody(chain: chain.chain), for: node), expecting: .created,
+                     "installing its first certificate", as: APIBodies.HeldCertificateBody.self)
+        recordDelegation(chain, by: parent, to: node)
         try takeCertificates([chain.chain], into: node)
     }
 

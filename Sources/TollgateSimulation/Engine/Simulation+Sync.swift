@@ -2,6 +2,7 @@ import Foundation
 import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
+import TollgateHTTPMessages
 import TollgateNode
 import TollgateWire
 
@@ -18,9 +19,9 @@ extension Simulation {
     }
 
     func describe(_ message: WireMessage) -> String {
-        switch message.kind {
-        case .request(let method): "\(method) \(message.target) #\(message.exchange)"
-        case .response(let status): "\(status) \(message.target) #\(message.exchange)"
+        switch message.payload {
+        case .request(let request): "\(request.method) \(request.path) #\(message.exchange)"
+        case .response(let response): "\(response.status.code) #\(message.exchange)"
         }
     }
 
@@ -44,87 +45,55 @@ extension Simulation {
             return
         }
         note("deliver \(nodes[from].name)->\(receiver.name) \(describe(message)) \(bytes.count) B")
-        switch message.kind {
-        case .request: serve(message, from: from, at: receiver)
-        case .response: answered(message, at: receiver)
+        switch message.payload {
+        case .request(let request): serve(request, exchange: message.exchange, from: from, at: receiver)
+        case .response(let response): answered(response, exchange: message.exchange, at: receiver)
         }
-    }
-
-    private func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try encoder.encode(value))
     }
 
     // MARK: Parent side
 
-    /// The parent's API for its children: pull, push and quota returns, each a node-signed request.
-    private func serve(_ request: WireMessage, from child: Int, at parent: SimulatedNode) {
-        guard let live = parent.node else { return }
-        let local = parent.clock(at: now)
-        var status = 200
-        var body: [UInt8] = []
-        do {
-            guard let signature = request.signature, let method = request.method else {
-                throw NodeError(.unauthorized, "the request is not node-signed")
-            }
-            let descendant = try live.authenticateChild(signature, method: method, target: request.target, body: request.body, at: local)
-            switch (method, request.target) {
-            case ("GET", WireMessage.pull):
-                body = try json(try live.answerPull(for: descendant, at: local))
-            case ("POST", WireMessage.push):
-                let push = try PushRequest(json: request.body)
-                let response = try live.receivePush(push, from: descendant, at: local)
-                if response.refused[descendant.keyID] != nil { status = 409 }
-                // The push carried the child's quota returns, which the parent has now taken in.
-                for (quotaReturn, direction) in try live.store.quotaReturns() where direction == "received" {
-                    takeReturn(quotaReturn.compact, at: parent)
-                }
-                body = try json(response)
-            case ("POST", WireMessage.returns):
-                let compact = String(decoding: request.body, as: UTF8.self)
-                try live.receiveReturn(compact, at: local)
-                takeReturn(compact, at: parent)
-            default:
-                throw NodeError(.notFound, "no route \(method) \(request.target)")
-            }
-        } catch let error as NodeError {
-            status = Self.status(for: error.code)
-            body = Array(error.description.utf8)
-            if error.code == .storage { unexpected(error, "serving \(describe(request)) from \(nodes[child].name)", at: parent) }
-            note("\(parent.name) refuses \(describe(request)) from \(nodes[child].name): \(error)")
-        } catch {
-            status = 400
-            body = Array("\(error)".utf8)
-            unexpected(error, "reading \(describe(request)) from \(nodes[child].name)", at: parent)
+    /// A child's sync call reaches its parent: the parent's API answers it, exactly as its HTTP
+    /// server would hand it the request.
+    private func serve(_ request: HTTPRequest, exchange: UInt64, from child: Int, at parent: SimulatedNode) {
+        guard let service = parent.service else { return }
+        let handled = service.handle(request, at: parent.clock(at: now), time: now)
+        let status = handled.response.status.code
+        if status >= 400 {
+            let refusal = ServiceRefusal(handled.response)
+            note("\(parent.name) refuses \(request.method) \(request.path) #\(exchange) from \(nodes[child].name): \(refusal)")
+            judgeRefusal(refusal, handled, "serving \(request.method) \(request.path) from \(nodes[child].name)", at: parent)
         }
-        send(.response(status, to: request, body: body), from: parent.index, to: child)
+        if Endpoint.syncPush.path.match(request.path) != nil, status == 200 || status == 409 {
+            // The push carried the child's quota returns (entries of its log), which the parent has now taken in.
+            if let live = parent.node, let returns = try? live.store.quotaReturns() {
+                for (quotaReturn, direction) in returns where direction == "received" { takeReturn(quotaReturn.compact, at: parent) }
+            }
+        }
+        send(WireMessage(exchange: exchange, .response(handled.response)), from: parent.index, to: child)
     }
 
-    static func status(for code: NodeError.Code) -> Int {
-        switch code {
-        case .unauthorized: 401
-        case .replayed, .logConflict, .serialsTaken: 409
-        case .notFound: 404
-        case .storage: 500
-        default: 400
-        }
+    /// A node's refusal, judged for the run (see ``ServiceRefusal/isUnexpected(_:at:_:checker:)``).
+    func judgeRefusal(_ refusal: ServiceRefusal, _ handled: NodeService.Handled, _ context: String, at node: SimulatedNode) {
+        if refusal.isUnexpected(handled, at: node.name, context, checker: &checker) { unexpected(refusal, context, at: node) }
     }
 
     // MARK: Child side
 
     func startSync(_ node: SimulatedNode, incarnation: Int) {
-        guard node.incarnation == incarnation, let live = node.node, node.round == nil, let parent = node.parent else { return }
-        let syncing = node.impostor ?? live
+        guard node.incarnation == incarnation, let service = node.service, node.round == nil, let parent = node.parent else { return }
         let exchange = node.nextExchange
         node.nextExchange += 1
+        let date = node.clock(at: now)
+        let presigned = node.presignedPull
+        node.presignedPull = nil
+        // Signed ahead for this moment, unless the node's clock has jumped since.
+        let signature = presigned.flatMap { $0.date == date ? $0.signature() : nil }
+        var round = SyncRound(executor: node.impostor ?? service.executor)
         do {
-            let date = node.clock(at: now)
-            let presigned = node.presignedPull
-            node.presignedPull = nil
-            // Signed ahead for this moment, unless the node's clock has jumped since.
-            let signature = try presigned.flatMap { $0.date == date ? $0.signature() : nil }
-                ?? syncing.signRequest(method: "GET", target: WireMessage.pull, body: [], at: date)
-            node.round = SyncRound(exchange: exchange, phase: .pull, push: nil, startedAt: now, byImpostor: node.impostor != nil)
-            send(.request("GET", WireMessage.pull, exchange: exchange, signature: signature, body: []), from: node.index, to: parent)
+            let request = try round.start(at: date, presigned: signature)
+            node.round = RoundInFlight(round: round, exchange: exchange, startedAt: now, byImpostor: node.impostor != nil)
+            send(WireMessage(exchange: exchange, .request(request)), from: node.index, to: parent)
             schedule(.syncTimeout(node: node.index, incarnation: incarnation, exchange: exchange, phase: .pull), after: scenario.syncTimeout)
         } catch {
             unexpected(error, "signing a pull", at: node)
@@ -141,16 +110,16 @@ extension Simulation {
     }
 
     func syncTimedOut(_ node: SimulatedNode, incarnation: Int, exchange: UInt64, phase: SyncRound.Phase) {
-        guard node.incarnation == incarnation, let round = node.round, round.exchange == exchange, round.phase == phase else { return }
-        failRound(node, "no answer to the \(phase.rawValue) within \(scenario.syncTimeout) ms")
+        guard node.incarnation == incarnation, let flight = node.round, flight.exchange == exchange, flight.phase == phase else { return }
+        failRound(node, SyncError(.unreachable, "no answer to the \(phase.rawValue) within \(scenario.syncTimeout) ms"))
     }
 
-    private func failRound(_ node: SimulatedNode, _ reason: String, answeredPush: Bool = false) {
-        guard let round = node.round else { return }
-        note("sync \(node.name) fails: \(reason)")
-        if !round.byImpostor, let live = node.node {
+    private func failRound(_ node: SimulatedNode, _ error: SyncError, answeredPush: Bool = false) {
+        guard let flight = node.round else { return }
+        note("sync \(node.name) fails: \(error.reason)")
+        if !flight.byImpostor, node.isUp {
             do {
-                try live.recordSyncFailure(reason, at: node.clock(at: now))
+                try flight.round.recordFailure(error, at: node.clock(at: now))
             } catch {
                 unexpected(error, "recording a sync failure", at: node)
             }
@@ -159,11 +128,11 @@ extension Simulation {
     }
 
     private func endRound(_ node: SimulatedNode, succeeded: Bool, answeredPush: Bool = false) {
-        guard let round = node.round else { return }
+        guard let flight = node.round else { return }
         node.round = nil
-        if round.byImpostor {
+        if flight.byImpostor {
             // Once the parent has answered a push of the forked log, it has seen the fork.
-            if round.phase == .push && answeredPush { node.impostor = nil }
+            if flight.phase == .push && answeredPush { node.impostor = nil }
         } else if succeeded {
             node.stats.syncSucceeded += 1
             let gap = (now - (node.lastSyncSuccess ?? 0)) / 1_000
@@ -181,69 +150,51 @@ extension Simulation {
         scheduleSync(node, after: seconds * 1_000)
     }
 
-    /// A parent's answer reaches the child: the next step of the round, or nothing when the round
-    /// it belongs to is over (a duplicate, a late answer, an earlier incarnation's).
-    private func answered(_ response: WireMessage, at node: SimulatedNode) {
-        guard let round = node.round, round.exchange == response.exchange, let status = response.status else {
-            note("\(node.name) ignores a stale answer #\(response.exchange)")
+    /// A parent's answer reaches the child: the round takes it and says what to send next, or how
+    /// it ended; an answer whose round is over (a duplicate, a late answer, an earlier
+    /// incarnation's) is ignored.
+    private func answered(_ response: HTTPResponse, exchange: UInt64, at node: SimulatedNode) {
+        guard var flight = node.round, flight.exchange == exchange, let service = node.service else {
+            note("\(node.name) ignores a stale answer #\(exchange)")
             return
         }
-        guard let live = node.node else { return }
-        let syncing = round.byImpostor ? (node.impostor ?? live) : live
+        let phase = flight.phase
         let local = node.clock(at: now)
-        switch (round.phase, response.target) {
-        case (.pull, WireMessage.pull):
-            guard status == 200 else { return failRound(node, "pull answered \(status): \(String(decoding: response.body, as: UTF8.self))") }
-            do {
-                let pull = try decoder.decode(PullResponse.self, from: Data(response.body))
-                try syncing.receivePull(pull, at: local)
-                if !round.byImpostor {
-                    try takeCertificates(pull.certificates, into: node)
-                    node.acknowledgedReturns.formUnion(pull.returns)
-                    try sendReturns(node, live: live, at: local)
-                }
-                let push = try syncing.makePush(at: local)
-                let body = push.encoded()
-                let signature = try syncing.signRequest(method: "POST", target: WireMessage.push, body: body, at: local)
-                node.round?.phase = .push
-                node.round?.push = push
-                send(.request("POST", WireMessage.push, exchange: round.exchange, signature: signature, body: body), from: node.index, to: node.parent!)
-                schedule(.syncTimeout(node: node.index, incarnation: node.incarnation, exchange: round.exchange, phase: .push), after: scenario.syncTimeout)
-            } catch {
-                // A cheater's forked copy may well be refused; an honest node's never should.
-                if !round.byImpostor { unexpected(error, "taking a pull answer", at: node) }
-                failRound(node, "pull answer not taken: \(error)")
-            }
-        case (.push, WireMessage.push):
-            guard status == 200 || status == 409, let push = round.push,
-                  let answer = try? decoder.decode(PushResponse.self, from: Data(response.body)) else {
-                return failRound(node, "push answered \(status): \(String(decoding: response.body, as: UTF8.self))")
-            }
-            do {
-                try syncing.recordPushResponse(answer, pushed: push, at: local)
-            } catch {
-                if !round.byImpostor { unexpected(error, "recording a push answer", at: node) }
-            }
-            if let refusal = answer.refused[node.keyID] {
-                return failRound(node, "push refused: \(refusal)", answeredPush: true)
-            }
-            if !round.byImpostor { node.ackedOwn = answer.acked[node.keyID] ?? node.ackedOwn }
-            note("sync \(node.name) ok in \(now - round.startedAt) ms, parent holds \(answer.acked[node.keyID] ?? 0)")
-            endRound(node, succeeded: true, answeredPush: true)
-        default:
-            note("\(node.name) ignores an answer to \(response.target) during its \(round.phase.rawValue)")
-        }
-    }
-
-    /// Quota returns the parent has not confirmed go up with every round until it does.
-    private func sendReturns(_ node: SimulatedNode, live: LicensingNode, at local: Int64) throws {
-        let pending = try live.store.quotaReturns().filter { $0.direction == "sent" && !node.acknowledgedReturns.contains($0.quotaReturn.hash) }
-        for (quotaReturn, _) in pending {
-            let body = Array(quotaReturn.compact.utf8)
-            let signature = try live.signRequest(method: "POST", target: WireMessage.returns, body: body, at: local)
-            let exchange = node.nextExchange
+        // The honest node's own side of the round meets its storage faults too; the impostor's store has none.
+        let (step, faults) = flight.byImpostor
+            ? (Result { () throws(SyncError) in try flight.round.receive(response, at: local) }, 0)
+            : service.withFaults(at: now) { () throws(SyncError) in try flight.round.receive(response, at: local) }
+        switch step {
+        case .success(.send(let next)):
+            flight.exchange = node.nextExchange
             node.nextExchange += 1
-            send(.request("POST", WireMessage.returns, exchange: exchange, signature: signature, body: body), from: node.index, to: node.parent!)
+            node.round = flight
+            send(WireMessage(exchange: flight.exchange, .request(next)), from: node.index, to: node.parent!)
+            schedule(.syncTimeout(node: node.index, incarnation: node.incarnation, exchange: flight.exchange, phase: flight.phase),
+                     after: scenario.syncTimeout)
+        case .success(.finished(let outcome)):
+            if !flight.byImpostor {
+                do {
+                    try takeCertificates(outcome.pull.certificates, into: node)
+                } catch {
+                    unexpected(error, "reading the certificates of a pull", at: node)
+                }
+                node.confirmedReturns = outcome.pull.returns.count
+                node.ackedOwn = outcome.acked[node.keyID] ?? node.ackedOwn
+            }
+            note("sync \(node.name) ok in \(now - flight.startedAt) ms, parent holds \(outcome.acked[node.keyID] ?? 0), "
+                 + "\(outcome.pull.returns.count) return(s) confirmed")
+            endRound(node, succeeded: true, answeredPush: true)
+        case .failure(let error):
+            // A refusal by the parent is a normal outcome; an honest node failing to take a good
+            // answer is not, unless its store was made to fail. A cheater's forked copy may well be refused.
+            // A 409 problem (a duplicated push's copy answered `replayed` first) reaches the round
+            // as a malformed push answer: a refusal all the same.
+            let problem = response.problemDetails != nil
+            let ownFailure = error.code == .node || (error.code == .malformedAnswer && !problem)
+            if !flight.byImpostor && ownFailure && faults == 0 { unexpected(error, "taking the \(phase.rawValue) answer", at: node) }
+            // The parent answered the push (and so, for a forked log, has seen the fork) unless it refused the call itself.
+            failRound(node, error, answeredPush: phase == .push && (error.code == .logRefused || error.code == .node))
         }
     }
 }

@@ -1,105 +1,101 @@
-import Foundation
-import TollgateNode
-import TollgateWire
+import TollgateHTTPMessages
 
-/// A node-to-node message as bytes on the simulated wire, shaped like the HTTP exchange it stands
-/// for: a request line (or a status line), headers with the exchange number and the node
-/// signature, a blank line, then the JSON body the real API carries.
+/// A request or an answer as bytes on the simulated wire: the HTTP/1.1 message the service would
+/// read from its socket (request or status line, header fields, a blank line, the body), with one
+/// header field more, `Tollgate-Exchange`, that pairs an answer with its request. Routes, methods
+/// and bodies are the service's own (`Endpoint`, the wire types): nothing here knows any path.
 struct WireMessage {
-    enum Kind: Hashable {
-        case request(method: String)
-        case response(status: Int)
+    enum Payload {
+        case request(HTTPRequest)
+        case response(HTTPResponse)
     }
 
-    var kind: Kind
-    var target: String
+    /// Pairs an answer with the request it answers (a round's answers, duplicates and late copies).
     var exchange: UInt64
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+    var payload: Payload
 
-    static let pull = "/v1/sync/pull"
-    static let push = "/v1/sync/push"
-    static let returns = "/v1/returns/received"
+    static let exchangeField = "Tollgate-Exchange"
 
-    static func request(_ method: String, _ target: String, exchange: UInt64, signature: RequestSignature, body: [UInt8]) -> WireMessage {
-        WireMessage(kind: .request(method: method), target: target, exchange: exchange,
-                    headers: signature.headers.map { (name: $0.name, value: $0.value) }, body: body)
-    }
-
-    static func response(_ status: Int, to request: WireMessage, body: [UInt8]) -> WireMessage {
-        WireMessage(kind: .response(status: status), target: request.target, exchange: request.exchange, headers: [], body: body)
-    }
-
-    func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-
-    var signature: RequestSignature? {
-        RequestSignature { header($0) }
-    }
-
-    var method: String? {
-        if case .request(let method) = kind { return method }
+    var request: HTTPRequest? {
+        if case .request(let request) = payload { return request }
         return nil
     }
 
-    var status: Int? {
-        if case .response(let status) = kind { return status }
+    var response: HTTPResponse? {
+        if case .response(let response) = payload { return response }
         return nil
     }
 
     func encoded() -> [UInt8] {
         var head: String
-        switch kind {
-        case .request(let method): head = "\(method) \(target) TSIM/1\n"
-        case .response(let status): head = "TSIM/1 \(status) \(target)\n"
+        let headers: HTTPHeaders
+        switch payload {
+        case .request(let request):
+            head = "\(request.method.rawValue) \(request.target) HTTP/1.1\r\n"
+            headers = request.headers
+        case .response(let response):
+            head = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n"
+            headers = response.headers
         }
-        head += "Exchange: \(exchange)\n"
-        for (name, value) in headers { head += "\(name): \(value)\n" }
-        head += "\n"
-        return Array(head.utf8) + body
+        head += "\(Self.exchangeField): \(exchange)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        switch payload {
+        case .request(let request): bytes += request.body
+        case .response(let response): bytes += response.body
+        }
+        return bytes
     }
 
-    init(kind: Kind, target: String, exchange: UInt64, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.kind = kind
-        self.target = target
+    init(exchange: UInt64, _ payload: Payload) {
         self.exchange = exchange
-        self.headers = headers
-        self.body = body
+        self.payload = payload
     }
 
     /// Parses bytes from the wire; nil when they are not a message.
     init?(bytes: [UInt8]) {
         var split: Int?
-        for index in bytes.indices.dropFirst() where bytes[index] == 0x0A && bytes[index - 1] == 0x0A {
-            split = index
-            break
+        var index = 3
+        while index < bytes.count {
+            if bytes[index] == 0x0A && bytes[index - 1] == 0x0D && bytes[index - 2] == 0x0A && bytes[index - 3] == 0x0D {
+                split = index
+                break
+            }
+            index += 1
         }
         guard let split else { return nil }
-        let lines = String(decoding: bytes[..<(split - 1)], as: UTF8.self).split(separator: "\n").map(String.init)
+        let lines = String(decoding: bytes[..<(split - 3)], as: UTF8.self).components(separatedBy: "\r\n")
         guard let first = lines.first else { return nil }
-        let words = first.split(separator: " ").map(String.init)
-        guard words.count == 3 else { return nil }
-        if words[0] == "TSIM/1" {
-            guard let status = Int(words[1]) else { return nil }
-            kind = .response(status: status)
-            target = words[2]
-        } else {
-            guard words[2] == "TSIM/1" else { return nil }
-            kind = .request(method: words[0])
-            target = words[1]
-        }
-        var headers: [(name: String, value: String)] = []
+        var headers = HTTPHeaders()
         var exchange: UInt64?
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if name == "Exchange" { exchange = UInt64(value) } else { headers.append((name, value)) }
+            let value = String(line[line.index(after: colon)...]).trimmingHTTPWhitespace()
+            if HTTPHeaders.namesMatch(name, Self.exchangeField) { exchange = UInt64(value) } else { headers.add(name: name, value: value) }
         }
         guard let exchange else { return nil }
+        let body = Array(bytes[(split + 1)...])
+        let words = first.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard words.count >= 2 else { return nil }
+        if words[0] == "HTTP/1.1" {
+            guard let code = Int(words[1]), (100...599).contains(code) else { return nil }
+            let status = HTTPStatus(code, reasonPhrase: words.count > 2 ? words[2] : "")
+            payload = .response(HTTPResponse(status: status, headers: headers, body: body))
+        } else {
+            guard words.count == 3, words[2] == "HTTP/1.1", words[1].hasPrefix("/") else { return nil }
+            let target = words[1]
+            let path: String, query: String?
+            if let mark = target.firstIndex(of: "?") {
+                path = String(target[..<mark])
+                query = String(target[target.index(after: mark)...])
+            } else {
+                path = target
+                query = nil
+            }
+            payload = .request(HTTPRequest(method: HTTPMethod(words[0]), path: path, query: query, headers: headers, body: body))
+        }
         self.exchange = exchange
-        self.headers = headers
-        body = Array(bytes[(split + 1)...])
     }
 }

@@ -79,6 +79,8 @@ public struct Scenario: Sendable, Hashable {
     public var jumps: [Jump] = []
     public var randomJumps: RandomJumps?
     public var adversaries: [Plant] = []
+    /// Commits of nodes' stores that fail (busy, I/O error, disk full) while the workload runs.
+    public var storageFaults: [StorageFaultPlan] = []
 
     // MARK: Checking
     /// How often the root audits during the run (0: only at the end).
@@ -113,6 +115,7 @@ public struct Scenario: Sendable, Hashable {
             let factor = Double(testDuration) / Double(duration)
             copy.duration = testDuration
             copy.adversaries = adversaries.map { $0.scaled(by: factor) }
+            copy.storageFaults = storageFaults.map { $0.scaled(by: factor) }
         }
         return copy
     }

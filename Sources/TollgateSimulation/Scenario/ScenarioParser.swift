@@ -1,4 +1,5 @@
 import Foundation
+import TollgateLedger
 
 /// Reads the scenario format: a first line `# what this scenario is for`, then one setting per line,
 /// `key value [name=value ...]`; `#` starts a comment. Durations are `250ms`, `30s`, `5m`, `2h`,
@@ -131,6 +132,15 @@ public struct ScenarioParser {
             let node = try line.node()
             let cheat = try line.cheat()
             scenario.adversaries.append(Scenario.Plant(node: node, cheat: cheat, at: try line.required("at", Line.parseMoment)))
+        case "storage_faults":
+            let node = try line.node()
+            let word = try line.next()
+            guard let fault = SQLiteFault(rawValue: word) else {
+                throw line.error("unknown storage fault '\(word)' (\(SQLiteFault.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            scenario.storageFaults.append(Scenario.StorageFaultPlan(
+                node: node, fault: fault, probability: try line.probability(),
+                start: try line.option("from", Line.parseMoment) ?? Scenario.Moment(0), length: try line.option("for", Line.parseDuration)))
         case "audit_every": scenario.auditEvery = try line.duration()
         case "audit_generals": scenario.auditGenerals = try line.value(Line.parseBool)
         case "test_seeds": scenario.testSeeds = try line.count(min: 1)

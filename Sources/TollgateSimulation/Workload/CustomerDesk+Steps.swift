@@ -9,21 +9,21 @@ extension CustomerDesk {
 
     func customerStep(_ id: Int, _ step: CustomerStep) {
         guard open else { return }
-        guard let live = agent.node else {
+        guard agent.isUp else {
             agent.stats.unavailable += 1
             note("\(customers[id].name) finds \(agent.name) down")
             if let retry = Self.retry(step) { schedule(id, retry, after: random.integer(in: (30 * Scenario.minute)...(90 * Scenario.minute))) }
             return
         }
         switch step {
-        case .buy(let attempt): buy(id, attempt: attempt, at: agent, live: live)
-        case .activate(let machine, let attempt): activate(id, machine: machine, attempt: attempt, offlineSince: nil, at: agent, live: live)
-        case .activateOffline(let machine, let madeAt): activate(id, machine: machine, attempt: 0, offlineSince: madeAt, at: agent, live: live)
-        case .rehost(let attempt): rehost(id, attempt: attempt, at: agent, live: live)
-        case .travel: travel(id, at: agent, live: live)
-        case .emergency: emergency(id, at: agent, live: live)
-        case .renewal(let attempt): renewal(id, attempt: attempt, at: agent, live: live)
-        case .lapsed: lapsed(id, at: agent, live: live)
+        case .buy(let attempt): buy(id, attempt: attempt, at: agent)
+        case .activate(let machine, let attempt): activate(id, machine: machine, attempt: attempt, offlineSince: nil, at: agent)
+        case .activateOffline(let machine, let madeAt): activate(id, machine: machine, attempt: 0, offlineSince: madeAt, at: agent)
+        case .rehost(let attempt): rehost(id, attempt: attempt, at: agent)
+        case .travel: travel(id, at: agent)
+        case .emergency: emergency(id, at: agent)
+        case .renewal(let attempt): renewal(id, attempt: attempt, at: agent)
+        case .lapsed: lapsed(id, at: agent)
         }
     }
 
@@ -62,17 +62,17 @@ extension CustomerDesk {
         (seconds - Simulation.epoch) * 1_000
     }
 
-    /// A refusal is a normal outcome: counted, traced, and retried when it may pass.
-    private func refused(_ id: Int, _ error: NodeError, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
-        agent.stats.refuse(error.code.rawValue)
+    /// A refusal is a normal outcome: counted, traced, and retried when it may pass (a storage
+    /// failure is judged where the call was made, ``call(_:parameters:body:expecting:_:read:)``).
+    private func refused(_ id: Int, _ error: ServiceRefusal, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
+        agent.stats.refuse(error.problem)
         note("\(agent.name) refuses \(what) for \(customers[id].name): \(error)")
-        if error.code == .storage { unexpected(error, "\(what) for \(customers[id].name)") }
         if let retry { schedule(id, retry, after: delay) }
     }
 
     // MARK: Buying
 
-    private func buy(_ id: Int, attempt: Int, at agent: SimulatedNode, live: LicensingNode) {
+    private func buy(_ id: Int, attempt: Int, at agent: SimulatedNode) {
         var customer = customers[id]
         let draw = random.unit()
         let model = draw < scenario.trialShare ? "trial" : draw < scenario.trialShare + scenario.subscriptionShare ? "subscription" : "perpetual"
@@ -97,12 +97,15 @@ extension CustomerDesk {
         request.certificateHash = entry.hash
         let file: LicenseFile
         do {
-            file = try live.issue(request, at: local)
+            file = try call(.issueLicense, body: agent.service?.body(request) ?? [], expecting: .created, "a sale for \(customer.name)") {
+                try LicenseFile(data: $0)
+            }
         } catch {
-            if error.code == .quotaExhausted { agent.books.use(entry.free, of: entry.hash) }
-            let passing: Set<NodeError.Code> = [.syncOverdue, .quotaExhausted, .noCertificate]
-            refused(id, error, by: agent, doing: "a sale", retry: passing.contains(error.code) ? Self.retry(.buy(attempt: attempt)) : nil,
-                    after: error.code == .quotaExhausted ? Scenario.minute : 6 * Scenario.hour)
+            if error.means(.quotaExhausted) { agent.books.use(entry.free, of: entry.hash) }
+            // A storage failure kept nothing: the customer comes back as after any passing refusal.
+            let passing = [NodeError.Code.syncOverdue, .quotaExhausted, .noCertificate].contains(where: error.means) || error.isStorage
+            refused(id, error, by: agent, doing: "a sale", retry: passing ? Self.retry(.buy(attempt: attempt)) : nil,
+                    after: error.means(.quotaExhausted) ? Scenario.minute : 6 * Scenario.hour)
             return
         }
         agent.books.use(seats, of: entry.hash)
@@ -157,14 +160,14 @@ extension CustomerDesk {
 
     // MARK: Activations
 
-    private func activate(_ id: Int, machine index: Int, attempt: Int, offlineSince: Int64?, at agent: SimulatedNode, live: LicensingNode) {
+    private func activate(_ id: Int, machine index: Int, attempt: Int, offlineSince: Int64?, at agent: SimulatedNode) {
         guard let lineage = customers[id].lineage, index < customers[id].machines.count,
               customers[id].machines[index].activation == nil, !customers[id].machines[index].retired else { return }
         let machine = customers[id].machines[index]
         let what = offlineSince == nil ? "an activation" : "an offline activation"
         do {
             let request = try customers[id].machines[index].request(.activate, license: lineage, at: offlineSince ?? trueSeconds, nonce: nonce())
-            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now), offline: offlineSince != nil)
+            let receipt = try machineCall(request, offline: offlineSince != nil, what)
             guard let activation = delivered(receipt.license, activation: receipt.activation, machine: try machine.made(), by: agent,
                                              what: "activation for \(customers[id].name)") else { return }
             customers[id].machines[index].activation = activation.hash
@@ -172,10 +175,10 @@ extension CustomerDesk {
             agent.stats.activated += 1
             agent.acknowledged.append(.activation(hash: activation.hash))
             note("\(agent.name) activates serial \(activation.payload.serial) for \(customers[id].name) in \(machine.country)\(offlineSince == nil ? "" : " (offline)")")
-        } catch let error as NodeError {
-            let passing: Set<NodeError.Code> = [.seatsInUse]
+        } catch let error as ServiceRefusal {
+            let passing = error.means(.seatsInUse) || error.isStorage
             refused(id, error, by: agent, doing: what,
-                    retry: passing.contains(error.code) && offlineSince == nil ? Self.retry(.activate(machine: index, attempt: attempt)) : nil,
+                    retry: passing && offlineSince == nil ? Self.retry(.activate(machine: index, attempt: attempt)) : nil,
                     after: Scenario.day)
         } catch {
             unexpected(error, "signing a machine request")
@@ -183,7 +186,7 @@ extension CustomerDesk {
     }
 
     /// Moves a seat: the old machine signs its deactivation (the proof), then a new machine activates.
-    private func rehost(_ id: Int, attempt: Int, at agent: SimulatedNode, live: LicensingNode) {
+    private func rehost(_ id: Int, attempt: Int, at agent: SimulatedNode) {
         guard let lineage = customers[id].lineage,
               let index = customers[id].machines.firstIndex(where: { $0.activation != nil && !$0.retired }),
               let activation = customers[id].machines[index].activation else { return }
@@ -191,7 +194,7 @@ extension CustomerDesk {
         do {
             let request = try customers[id].machines[index].request(.deactivate, license: lineage, activation: activation, at: trueSeconds,
                                                                     nonce: nonce())
-            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
+            let receipt = try machineCall(request, "a deactivation")
             let deactivation = try SignedDeactivation(compact: receipt.activation)
             checker.check(.verifierSound, deactivation.payload.activation == activation && deactivation.jws.isSigned(by: agent.identity.key.publicKey),
                           "\(agent.name) answered a deactivation of \(activation.prefix(8)) with an object that does not prove it")
@@ -202,7 +205,7 @@ extension CustomerDesk {
             customers[id].machines.append(machine(in: old.country, first: firstActivation(of: lineage, after: delay)))
             note("\(agent.name) deactivates serial \(deactivation.payload.serial) of \(customers[id].name) (rehost)")
             schedule(id, .activate(machine: customers[id].machines.count - 1, attempt: 0), after: delay)
-        } catch let error as NodeError {
+        } catch let error as ServiceRefusal {
             refused(id, error, by: agent, doing: "a deactivation", retry: nil, after: 0)
         } catch {
             unexpected(error, "rehosting")
@@ -210,28 +213,28 @@ extension CustomerDesk {
     }
 
     /// A new machine abroad: inside the territory it may activate, outside an honest agent refuses.
-    private func travel(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
+    private func travel(_ id: Int, at agent: SimulatedNode) {
         guard customers[id].lineage != nil, let traveller = customers[id].travelMachine else { return }
         customers[id].travelMachine = nil
         let country = traveller.country
         customers[id].machines.append(traveller)
         let index = customers[id].machines.count - 1
         note("\(customers[id].name) travels to \(country)")
-        activate(id, machine: index, attempt: Self.customerAttempts, offlineSince: nil, at: agent, live: live)
+        activate(id, machine: index, attempt: Self.customerAttempts, offlineSince: nil, at: agent)
         let inside = customers[id].territory.contains(country)
         checker.check(.verifierSound, inside || customers[id].machines[index].activation == nil,
                       "\(agent.name) activated \(customers[id].name) in \(country), outside the territory \(customers[id].territory)")
     }
 
     /// A machine failed: a stand-in machine gets a temporary activation for the failed one's seat.
-    private func emergency(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
+    private func emergency(_ id: Int, at agent: SimulatedNode) {
         guard let lineage = customers[id].lineage,
               let index = customers[id].machines.firstIndex(where: { $0.activation != nil && !$0.retired }),
               let failed = customers[id].machines[index].activation else { return }
         do {
             var standIn = machine(in: customers[id].machines[index].country)
             let request = try standIn.request(.emergency, license: lineage, activation: failed, at: trueSeconds, nonce: nonce())
-            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
+            let receipt = try machineCall(request, "an emergency activation")
             guard let activation = delivered(receipt.license, activation: receipt.activation, machine: try standIn.made(), by: agent,
                                              what: "emergency activation for \(customers[id].name)") else { return }
             checker.check(.verifierSound, activation.payload.kind == .temporary && activation.payload.exp != nil,
@@ -241,7 +244,7 @@ extension CustomerDesk {
             agent.stats.emergencies += 1
             agent.acknowledged.append(.activation(hash: activation.hash))
             note("\(agent.name) stands in for serial \(activation.payload.serial) of \(customers[id].name) until \(activation.payload.exp ?? 0)")
-        } catch let error as NodeError {
+        } catch let error as ServiceRefusal {
             refused(id, error, by: agent, doing: "an emergency activation", retry: nil, after: 0)
         } catch {
             unexpected(error, "an emergency activation")
@@ -250,7 +253,7 @@ extension CustomerDesk {
 
     // MARK: Subscriptions
 
-    private func renewal(_ id: Int, attempt: Int, at agent: SimulatedNode, live: LicensingNode) {
+    private func renewal(_ id: Int, attempt: Int, at agent: SimulatedNode) {
         guard let lineage = customers[id].lineage, let expires = customers[id].expires else { return }
         guard customers[id].model == "subscription", random.chance(scenario.renewShare) || attempt > 0 else {
             note("\(customers[id].name) lets its \(customers[id].model) lapse")
@@ -259,10 +262,10 @@ extension CustomerDesk {
         }
         let file: LicenseFile
         do {
-            file = try live.renew(licenseHash: lineage, exp: expires + scenario.subscriptionTermSeconds, at: agent.clock(at: now))
+            let body = agent.service?.body(APIBodies.RenewalBody(exp: expires + scenario.subscriptionTermSeconds, price: nil)) ?? []
+            file = try call(.renewLicense, parameters: ["hash": lineage], body: body, expecting: .created, "a renewal") { try LicenseFile(data: $0) }
         } catch {
-            let passing: Set<NodeError.Code> = [.syncOverdue]
-            let retry = passing.contains(error.code) ? Self.retry(.renewal(attempt: attempt)) : nil
+            let retry = error.means(.syncOverdue) || error.isStorage ? Self.retry(.renewal(attempt: attempt)) : nil
             refused(id, error, by: agent, doing: "a renewal", retry: retry, after: 6 * Scenario.hour)
             if retry == nil { scheduleLapse(id, at: simulatedTime(of: expires) + Scenario.hour) }
             return
@@ -290,7 +293,7 @@ extension CustomerDesk {
 
     /// The license ran out: the customer's software must find it expired, and the agent must not
     /// activate a new machine on it.
-    private func lapsed(_ id: Int, at agent: SimulatedNode, live: LicensingNode) {
+    private func lapsed(_ id: Int, at agent: SimulatedNode) {
         guard let file = customers[id].file, let lineage = customers[id].lineage else { return }
         do {
             _ = try verifier.verify(file, at: trueSeconds)
@@ -301,12 +304,16 @@ extension CustomerDesk {
         do {
             var late = customers[id].lateMachine ?? machine(in: customers[id].country)
             let request = try late.request(.activate, license: lineage, at: trueSeconds, nonce: nonce())
-            let receipt = try live.handleMachineRequest(request, at: agent.clock(at: now))
+            let receipt = try machineCall(request, "a lapsed license's activation")
             checker.fail(.verifierSound, "\(agent.name) activated \(customers[id].name)'s lapsed license: \(receipt.activation.prefix(24))…")
-        } catch let error as NodeError {
-            checker.check(.verifierSound, error.code == .licenseInvalid, "\(agent.name) refused a lapsed license with \(error.code), not license_invalid")
-            agent.stats.refuse(error.code.rawValue)
+        } catch let error as ServiceRefusal where !error.isStorage {
+            checker.check(.verifierSound, error.breaks(.expired) || error.breaks(.activationExpired),
+                          "\(agent.name) refused a lapsed license with \(error.problem), not as expired")
+            agent.stats.refuse(error.problem)
             note("\(agent.name) refuses \(customers[id].name)'s lapsed license")
+        } catch let error as ServiceRefusal {
+            agent.stats.refuse(error.problem)
+            note("\(agent.name) cannot store the answer to \(customers[id].name)'s lapsed license: \(error)")
         } catch {
             unexpected(error, "a lapsed license")
         }

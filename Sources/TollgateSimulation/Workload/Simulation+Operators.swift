@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateNode
+import TollgateWire
 
 extension Simulation {
     // MARK: Certificates
@@ -54,7 +55,7 @@ extension Simulation {
             return
         }
         let parent = nodes[parentIndex]
-        guard let live = parent.node else {
+        guard parent.isUp else {
             schedule(.topUp(child: child.index), after: Scenario.hour)
             return
         }
@@ -69,14 +70,14 @@ extension Simulation {
             parentHash = entry.hash
         }
         do {
-            let chain = try live.delegate(delegationRequest(for: child, seats: seats, parentHash: parentHash), at: parent.clock(at: now))
+            let request = body(delegationRequest(for: child, seats: seats, parentHash: parentHash), for: parent)
+            let chain = try call(.delegate, at: parent, body: request, expecting: .created, "delegating a top-up", as: CertificateChain.self)
             recordDelegation(chain, by: parent, to: child)
             if parent.role == .general, parent.books.free < 2 * scenario.regionalTopUpSeats { requestTopUp(parent) }
         } catch {
-            parent.stats.refuse(error.code.rawValue)
+            parent.stats.refuse(error.problem)
             note("\(parent.name) cannot top up \(child.name): \(error)")
-            if error.code == .storage { unexpected(error, "delegating a top-up", at: parent) }
-            if let parentHash, error.code == .quotaExhausted || error.code == .serialsTaken {
+            if let parentHash, error.means(.quotaExhausted) || error.means(.serialsTaken) {
                 parent.books.use(seats, of: parentHash)
                 requestTopUp(parent)
             }
@@ -96,15 +97,18 @@ extension Simulation {
               let entry = node.books.entries.filter({ !$0.retired && $0.free > scenario.returnSize }).max(by: { $0.free < $1.free }) else { return }
         do {
             _ = try returnTop(scenario.returnSize, of: entry.hash, at: node, live: live)
-        } catch {
-            node.stats.refuse(error.code.rawValue)
+        } catch let error as ServiceRefusal {
+            node.stats.refuse(error.problem)
             note("\(node.name) cannot return quota: \(error)")
-            if error.code == .storage { unexpected(error, "returning quota", at: node) }
+        } catch {
+            node.stats.refuse("no_free_serials")
+            note("\(node.name) cannot return quota: \(error)")
         }
     }
 
-    /// Returns the highest `count` free serials of certificate `hash`.
-    func returnTop(_ count: UInt64, of hash: String, at node: SimulatedNode, live: LicensingNode) throws(NodeError) -> SignedQuotaReturn {
+    /// Returns the highest `count` free serials of certificate `hash`, found in the node's store (the
+    /// operator's view of its allocations), through the node's API.
+    func returnTop(_ count: UInt64, of hash: String, at node: SimulatedNode, live: LicensingNode) throws -> SignedQuotaReturn {
         guard let entry = node.books.entries.first(where: { $0.hash == hash }) else { throw NodeError(.notFound, "no such certificate") }
         var end = entry.seats.end
         while end >= entry.seats.start + count {
@@ -114,7 +118,9 @@ extension Simulation {
         }
         guard end >= entry.seats.start + count else { throw NodeError(.quotaExhausted, "no \(count) free serials at the top of \(entry.seats)") }
         let range = SerialRange(end - count, end)
-        let signed = try live.returnQuota(range, certificateHash: hash, at: node.clock(at: now))
+        let answer = try call(.returnQuota, at: node, body: body(APIBodies.ReturnBody(seats: range, from: hash), for: node), expecting: .created,
+                              "returning quota", as: APIBodies.SignedObjectBody.self)
+        let signed = try SignedQuotaReturn(compact: answer.object)
         node.books.use(count, of: hash)
         node.acknowledged.append(.quotaReturn(hash: signed.hash))
         let taken = node.ledger.insert(range)
@@ -146,19 +152,20 @@ extension Simulation {
         let general = generals[random.index(generals.count)]
         let children = general.children.map { nodes[$0] }
         let targets = children.flatMap { child in child.books.entries.filter { !$0.retired }.map { (child, $0.hash) } }
-        guard !targets.isEmpty, let live = general.node else { return }
+        guard !targets.isEmpty, general.isUp else { return }
         let (child, hash) = targets[random.index(targets.count)]
         do {
             let local = general.clock(at: now)
-            let revocation = try live.revoke(certificateHash: hash, effective: local + scenario.revokeNotice, reason: "channel reorganised", at: local)
-            general.acknowledged.append(.revocation(hash: revocation.hash))
+            let request = APIBodies.RevocationBody(certificate: hash, effective: local + scenario.revokeNotice, reason: "channel reorganised")
+            let answer = try call(.revoke, at: general, body: body(request, for: general), expecting: .created, "revoking",
+                                  as: APIBodies.SignedObjectBody.self)
+            general.acknowledged.append(.revocation(hash: JWS.hash(of: answer.object)))
             general.stats.revoked += 1
             child.books.retire(hash)
             note("\(general.name) revokes \(child.name)'s certificate \(hash.prefix(8)) from \(local + scenario.revokeNotice)")
             if child.books.free < scenario.topUpBelow { requestTopUp(child) }
         } catch {
-            general.stats.refuse(error.code.rawValue)
-            if error.code == .storage { unexpected(error, "revoking", at: general) }
+            general.stats.refuse(error.problem)
         }
     }
 
@@ -167,15 +174,17 @@ extension Simulation {
     /// A customer shows a license to the vendor, who records it at the root for the audit.
     func observe(_ file: LicenseFile, attempt: Int) {
         guard phase != .done else { return }
-        guard let root = nodes[0].node else {
+        guard nodes[0].isUp else {
             if attempt < 20 { schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
             return
         }
         do {
-            try root.observe(file, at: nodes[0].clock(at: now))
+            _ = try call(.observeLicense, at: nodes[0], body: body(Observation(license: file), for: nodes[0]), expecting: .created, or: .ok,
+                         "recording an observed license", as: APIBodies.ObservationBody.self)
             note("the vendor records a license shown by a customer")
         } catch {
-            unexpected(error, "recording an observed license", at: nodes[0])
+            // Refused for a storage failure: the vendor tries again later; anything else is judged already.
+            if error.isStorage && attempt < 20 { schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
         }
     }
 }
