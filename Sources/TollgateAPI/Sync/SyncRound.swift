@@ -108,7 +108,8 @@ public struct SyncRound {
 
     /// The answer's body as `T`, or why it is not one: a refusal with its problem, or bytes that do not decode.
     private static func decode<T: Decodable>(_ response: HTTPResponse, of endpoint: Endpoint, accepting statuses: Set<Int>) throws(SyncError) -> T {
-        guard statuses.contains(response.status.code) else {
+        // A 409 is a push answer only with the acknowledgement body; as a problem (`replayed`) it is a refusal.
+        guard statuses.contains(response.status.code), response.problemDetails == nil else {
             let problem = response.problemDetails
             throw SyncError(.refused, "\(endpoint.label) answered \(response.status): \(problem?.detail ?? String(response.bodyText.prefix(200)))",
                             status: response.status.code, problem: problem?.type)

@@ -13,6 +13,8 @@ final class SimulatedNode {
     }
 
     let index: Int
+    /// Unix time (seconds) of the run's simulated time zero.
+    let epoch: Int64
     let name: String
     let role: Role
     let parent: Int?
@@ -28,13 +30,15 @@ final class SimulatedNode {
     private(set) var node: LicensingNode?
     /// The service over the running node; nil while crashed.
     private(set) var service: NodeService?
+    /// Where its calls are recorded, when the run keeps a transcript.
+    let transcript: TranscriptRecorder?
     /// The bearer token its operator's calls carry.
     let operatorToken: String
     /// Commits of its store that fail, per the scenario; nil when none do.
     var storageFaults: StorageFaultInjector? {
         didSet {
             database.faultInjector = storageFaults.map { faults in { faults.decide($0) } }
-            if let node { service = NodeService(node: node, name: name, operatorToken: operatorToken, faults: storageFaults) }
+            if let node { service = NodeService(node: node, name: name, operatorToken: operatorToken, faults: storageFaults, transcript: transcript) }
         }
     }
     /// Bumped at every crash: timers of an earlier incarnation are stale.
@@ -76,8 +80,10 @@ final class SimulatedNode {
     let signatures: VerifiedSignatures
 
     init(index: Int, name: String, role: Role, parent: Int?, key: Ed25519PrivateKey, anchor: TrustAnchor,
-         countries: [String], idSeed: UInt64, operatorToken: String, schedule: SyncSchedule, signatures: VerifiedSignatures) throws {
+         countries: [String], epoch: Int64, idSeed: UInt64, operatorToken: String, transcript: TranscriptRecorder?, schedule: SyncSchedule, signatures: VerifiedSignatures) throws {
         self.index = index
+        self.epoch = epoch
+        self.transcript = transcript
         self.signatures = signatures
         self.name = name
         self.role = role
@@ -97,13 +103,13 @@ final class SimulatedNode {
 
     /// The node's own idea of the time, in Unix seconds, at simulated time `time` (milliseconds).
     func clock(at time: Int64) -> Int64 {
-        Simulation.epoch + time / 1_000 + skewSeconds + jumpSeconds
+        epoch + time / 1_000 + skewSeconds + jumpSeconds
     }
 
     private func open() throws {
         let live = LicensingNode(identity: identity, store: try NodeStore(database: database, signatures: signatures), ids: ids.source)
         node = live
-        service = NodeService(node: live, name: name, operatorToken: operatorToken, faults: storageFaults)
+        service = NodeService(node: live, name: name, operatorToken: operatorToken, faults: storageFaults, transcript: transcript)
     }
 
     /// Whether the node's operator should ask the parent's for more quota now: there is a parent,

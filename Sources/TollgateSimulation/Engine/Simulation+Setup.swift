@@ -21,9 +21,12 @@ extension Simulation {
                                     maxBackoff: max(60, min(600, scenario.syncIntervalSeconds)))
         func add(_ name: String, _ role: SimulatedNode.Role, parent: Int?, key: Ed25519PrivateKey, countries: [String]) throws {
             let node = try SimulatedNode(index: nodes.count, name: name, role: role, parent: parent, key: key, anchor: anchor,
-                                         countries: countries, idSeed: random.next(), operatorToken: Base64URL.encode(random.bytes(24)),
+                                         countries: countries, epoch: epoch, idSeed: random.next(), operatorToken: Base64URL.encode(random.bytes(24)),
+                                         transcript: transcriptRecorder,
                                          schedule: syncSchedule, signatures: verifiedSignatures)
             if let parent { nodes[parent].children.append(node.index) }
+            transcriptRecorder?.add(ChannelTranscript.Node(name: name, parent: parent.map { nodes[$0].name },
+                                                           subjectKey: Base64URL.encode(key.publicKey.rawRepresentation), keyID: node.keyID))
             nodeByKey[node.keyID] = node.index
             nodes.append(node)
         }
@@ -124,8 +127,8 @@ extension Simulation {
             request.models = Self.models
             request.priceFloor = [Self.currency: Self.generalFloor]
             request.depth = 2
-            request.nbf = Self.epoch - 30 * 86_400
-            request.exp = Self.epoch + 365 * 86_400
+            request.nbf = epoch - 30 * 86_400
+            request.exp = epoch + 365 * 86_400
         } else {
             request.priceFloor = [Self.currency: Self.regionalFloor]
         }

@@ -11,8 +11,12 @@ import TollgateNode
 /// desk's stream forked from it) and time is simulated, so a seed replays the same run and the same
 /// trace hash.
 public final class Simulation {
-    /// Unix time (seconds) of simulated time zero.
-    public static let epoch: Int64 = 1_780_000_000
+    /// Unix time (seconds) of simulated time zero, unless the options say otherwise.
+    public static let defaultEpoch: Int64 = 1_780_000_000
+    /// Records the transcript when the options ask for one.
+    let transcriptRecorder: TranscriptRecorder?
+    /// Unix time (seconds) of simulated time zero in this run.
+    var epoch: Int64 { options.epoch }
 
     enum Phase {
         /// Customers and operators act; faults happen.
@@ -71,6 +75,7 @@ public final class Simulation {
         self.scenario = scenario
         self.seed = seed
         self.options = options
+        transcriptRecorder = options.recordsTranscript ? TranscriptRecorder() : nil
         random = SimulationRandom(seed: seed)
         trace = TraceRecorder(capacity: options.traceCapacity)
         let rootKey = try Ed25519PrivateKey(seed: random.bytes(32))
@@ -190,7 +195,7 @@ public final class Simulation {
     }
 
     /// Unix seconds of true time (the customers' clocks).
-    var trueSeconds: Int64 { Self.epoch + now / 1_000 }
+    var trueSeconds: Int64 { epoch + now / 1_000 }
 
     /// A request nonce from the run's stream.
     func nonce() -> String {

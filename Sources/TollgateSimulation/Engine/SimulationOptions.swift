@@ -10,6 +10,11 @@ public struct SimulationOptions: Sendable, Hashable {
     /// Run customers' steps on a thread of their own, behind the event loop (see ``DeskRunner``).
     /// Off, the same steps run on the event loop's thread alone; the run and its trace hash are the same.
     public var parallelDesks = true
+    /// Unix time (seconds) of simulated time zero. A run that is compared with real processes
+    /// starts now, so its calls fall inside the same windows there.
+    public var epoch = Simulation.defaultEpoch
+    /// Keep every operator and machine call with its answer (``Simulation/transcript``).
+    public var recordsTranscript = false
 
     public init() {}
 }

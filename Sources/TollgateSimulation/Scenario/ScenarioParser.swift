@@ -136,7 +136,7 @@ public struct ScenarioParser {
             let node = try line.node()
             let word = try line.next()
             guard let fault = SQLiteFault(rawValue: word) else {
-                throw line.error("unknown storage fault '\(word)' (\(SQLiteFault.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw line.error(.invalidValue, "unknown storage fault '\(word)' (\(SQLiteFault.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             scenario.storageFaults.append(Scenario.StorageFaultPlan(
                 node: node, fault: fault, probability: try line.probability(),

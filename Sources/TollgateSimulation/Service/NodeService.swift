@@ -29,8 +29,15 @@ final class NodeService {
     /// Request bodies as an operator's tool or a customer's software encodes them (keys sorted).
     private let encoder: JSONEncoder
 
-    init(node: LicensingNode, name: String, operatorToken: String, faults: StorageFaultInjector?) {
+    /// The node's name, as the transcript names it.
+    private let name: String
+    /// Where the node's calls are recorded, when the run keeps a transcript.
+    private let transcript: TranscriptRecorder?
+
+    init(node: LicensingNode, name: String, operatorToken: String, faults: StorageFaultInjector?, transcript: TranscriptRecorder?) {
         self.node = node
+        self.name = name
+        self.transcript = transcript
         self.faults = faults
         executor = NodeExecutor(inline: node)
         authorization = "Bearer " + operatorToken
@@ -94,6 +101,7 @@ final class NodeService {
         let handled = handle(request, at: local, time: time)
         let answer = WireMessage(bytes: WireMessage(exchange: 0, .response(handled.response)).encoded())?.response
             ?? .problem(status: HTTPStatus(502), detail: "the answer's bytes do not parse")
+        transcript?.record(endpoint, at: name, request: request, response: answer, time: time)
         return Handled(response: answer, faults: handled.faults, refusalChangedLog: handled.refusalChangedLog)
     }
 

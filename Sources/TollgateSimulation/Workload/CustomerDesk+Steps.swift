@@ -53,13 +53,13 @@ extension CustomerDesk {
 
     /// The activation request a machine installed now will send `delay` from now.
     private func firstActivation(of lineage: String, after delay: Int64) -> PreparedMachine.FirstRequest {
-        PreparedMachine.FirstRequest(action: .activate, license: lineage, activation: nil, at: Simulation.epoch + (now + max(0, delay)) / 1_000,
+        PreparedMachine.FirstRequest(action: .activate, license: lineage, activation: nil, at: agent.epoch + (now + max(0, delay)) / 1_000,
                                      nonce: nonce())
     }
 
     /// Simulated time at which a node's Unix time `seconds` comes round (ignoring skew).
     private func simulatedTime(of seconds: Int64) -> Int64 {
-        (seconds - Simulation.epoch) * 1_000
+        (seconds - agent.epoch) * 1_000
     }
 
     /// A refusal is a normal outcome: counted, traced, and retried when it may pass (a storage

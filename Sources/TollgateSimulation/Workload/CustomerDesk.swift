@@ -97,7 +97,7 @@ final class CustomerDesk {
     }
 
     /// Unix seconds of true time (the customers' clocks).
-    var trueSeconds: Int64 { Simulation.epoch + now / 1_000 }
+    var trueSeconds: Int64 { agent.epoch + now / 1_000 }
 
     /// The agent's operator asks its parent's for more quota, once until it arrives.
     func requestTopUp() {
