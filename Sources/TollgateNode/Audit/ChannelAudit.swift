@@ -17,11 +17,11 @@ struct ChannelAudit {
     /// Findings adopted from descendants' logs: already in a log below, so not recorded again.
     var adoptedIDs: Set<String> = []
 
-    init(auditor: LicensingNode, at now: Int64) throws {
-        view = try ChannelView(auditor: auditor, at: now)
+    init(auditor: NodeContext, log: NodeLog, at now: Int64) throws {
+        view = try ChannelView(auditor: auditor, log: log, at: now)
     }
 
-    var auditor: LicensingNode { view.auditor }
+    var auditor: NodeContext { view.auditor }
     var now: Int64 { view.now }
 
     mutating func add(_ kind: AuditFinding.Kind, node: String, _ summary: String, _ evidence: [AuditEvidence], identity: [String]? = nil) {

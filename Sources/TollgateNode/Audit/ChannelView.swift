@@ -6,7 +6,7 @@ import TollgateLedger
 /// A node's view of its subtree: its own log and every descendant log it mirrors, decoded, with the
 /// certificates, names and witness times the audit and the reports read. Pure over the store and `now`.
 struct ChannelView {
-    let auditor: LicensingNode
+    let auditor: NodeContext
     let now: Int64
     var logs: [String: AuditedLog] = [:]
     var mirrors: [String: MerkleLog] = [:]
@@ -17,7 +17,7 @@ struct ChannelView {
     /// Witness times of each node's checkpoints: (time, size, where the witness entry is).
     var witnesses: [String: [(time: Int64, size: UInt64, checkpoint: String, log: String, index: UInt64)]] = [:]
 
-    init(auditor: LicensingNode, at now: Int64) throws {
+    init(auditor: NodeContext, log: NodeLog, at now: Int64) throws {
         self.auditor = auditor
         self.now = now
         let store = auditor.store
@@ -29,7 +29,7 @@ struct ChannelView {
                 certificates[certificate.hash] = certificate
             }
         }
-        let ownCheckpoint = try auditor.signCheckpoint(at: now)
+        let ownCheckpoint = try log.signCheckpoint(at: now)
         logs[selfID] = AuditedLog(node: selfID, name: auditor.identity.name, key: auditor.identity.key.publicKey,
                                   entries: try store.log.entries(in: 0..<ownCheckpoint.checkpoint.size),
                                   checkpoint: ownCheckpoint.text, isSelf: true)

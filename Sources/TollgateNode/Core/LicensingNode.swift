@@ -6,221 +6,345 @@ import TollgateWire
 /// The node's logic, free of I/O: time comes in as arguments, ids from an injected source and
 /// storage through `NodeStore`, so the same code runs behind the HTTP server, in the CLI and in the
 /// simulator. Not thread-safe: one owner (a serial queue or actor) drives it.
+///
+/// The node is the public face of its parts, one job each, which share the node's identity, store
+/// and ids through one ``NodeContext``; every public method forwards to the part that does the job:
+///
+/// | Job | Part |
+/// |---|---|
+/// | held certificates and their cache | ``CertificateHoldings`` |
+/// | delegating to children | ``Delegator`` |
+/// | free serials | ``SerialAllocator`` |
+/// | planning and recording sales | ``SalePlanner`` (``PlanningReads``) |
+/// | renewals | ``Renewals`` |
+/// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
+/// | quota returns, sent and received | ``QuotaReturns`` |
+/// | revocations, issued and received | ``Revocations`` |
+/// | the node's own log: checkpoints, entries, proofs | ``NodeLog`` |
+/// | when the parent was last heard from, `sync_within` | ``SyncFreshness`` |
+/// | the child's side of sync: push, acknowledgements, pull | ``ChildSync`` |
+/// | who may call as a child | ``ChildAuthentication`` |
+/// | the parent's side of sync: push, pull answers | ``ParentSync`` |
+/// | one descendant segment: checks, witnessing, returns it carries | ``SegmentAcceptance`` |
+/// | reading mirrored descendant logs | ``MirroredLogs`` |
+/// | audit, observations, reports | ``NodeAudit`` |
+/// | listings of what is stored | ``NodeRecords`` |
 public final class LicensingNode {
     public let identity: NodeIdentity
     public let store: NodeStore
-    let ids: IdentifierSource
-    let verifier: LicenseVerifier
-    /// Held certificates, parsed once; dropped whenever the set may change (see `discardCaches`).
-    private var heldCache: [HeldCertificate]?
+    let context: NodeContext
+    let holdings: CertificateHoldings
+    let delegator: Delegator
+    let sales: SalePlanner
+    let renewals: Renewals
+    let machines: MachineDesk
+    let returns: QuotaReturns
+    let revocations: Revocations
+    let log: NodeLog
+    let freshness: SyncFreshness
+    let childSync: ChildSync
+    let childAuthentication: ChildAuthentication
+    let parentSync: ParentSync
+    let mirrors: MirroredLogs
+    let auditing: NodeAudit
+    let records: NodeRecords
 
     /// The serial space the root delegates from.
-    public static let rootSerialSpace = SerialRange(0, SerialRange.limit)
+    public static let rootSerialSpace = SerialAllocator.rootSpace
 
     public init(identity: NodeIdentity, store: NodeStore, ids: IdentifierSource = .secureRandom) {
         self.identity = identity
         self.store = store
-        self.ids = ids
-        self.verifier = LicenseVerifier(anchor: identity.anchor, cache: VerifiedCertificateCache(), signatures: store.verifiedSignatures.objects)
+        let context = NodeContext(identity: identity, store: store, ids: ids)
+        let holdings = CertificateHoldings(context: context)
+        let serials = SerialAllocator(context: context)
+        let freshness = SyncFreshness(context: context)
+        let log = NodeLog(context: context)
+        let returns = QuotaReturns(context: context, holdings: holdings)
+        let revocations = Revocations(context: context, holdings: holdings)
+        self.context = context
+        self.holdings = holdings
+        self.delegator = Delegator(context: context, holdings: holdings, serials: serials)
+        self.sales = SalePlanner(context: context, holdings: holdings, serials: serials, freshness: freshness)
+        self.renewals = Renewals(context: context, holdings: holdings, freshness: freshness)
+        self.machines = MachineDesk(context: context, holdings: holdings)
+        self.returns = returns
+        self.revocations = revocations
+        self.log = log
+        self.freshness = freshness
+        self.childSync = ChildSync(context: context, log: log, holdings: holdings, revocations: revocations)
+        self.childAuthentication = ChildAuthentication(context: context)
+        self.parentSync = ParentSync(context: context, log: log, segments: SegmentAcceptance(context: context, returns: returns))
+        self.mirrors = MirroredLogs(context: context)
+        self.auditing = NodeAudit(context: context, log: log)
+        self.records = NodeRecords(context: context)
     }
 
-    // MARK: Receiving certificates
+    // MARK: Certificates (CertificateHoldings, Delegator)
 
     /// Takes a certificate delegated to this node, after verifying its whole chain. Accepting the
     /// same certificate twice changes nothing.
     @discardableResult
     public func accept(chain: [String], at now: Int64) throws(NodeError) -> HeldCertificate {
-        let verified: [VerifiedCertificate]
-        do {
-            verified = try verifier.verifyChain(chain)
-        } catch {
-            throw NodeError(.certificateRejected, error)
-        }
-        let leaf = verified[verified.count - 1]
-        guard leaf.subjectKey == identity.key.publicKey else {
-            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) is bound to another key than this node's")
-        }
-        let held = HeldCertificate(chain: chain, certificate: leaf.certificate)
-        // A certificate whose window has closed can issue nothing: refused at the door rather than
-        // held (one already held is simply held).
-        if leaf.payload.exp <= now, !(try storage { try store.isHeld(hash: held.hash) }) {
-            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) expired at \(leaf.payload.exp), before now (\(now))",
-                            rule: .expired)
-        }
-        try storage {
-            if try store.isHeld(hash: held.hash) { return }
-            heldCache = nil
-            defer { heldCache = nil }
-            try store.transaction {
-                let index = try store.log.append(kind: LogEntryKind.certificateReceived.rawValue, bytes: Array(held.certificate.compact.utf8), at: now)
-                try store.insertHeld(held, logIndex: index, at: now)
-            }
-        }
-        return held
+        try holdings.accept(chain: chain, at: now)
     }
 
     public func heldCertificates() throws(NodeError) -> [HeldCertificate] {
-        if let heldCache { return heldCache }
-        let loaded = try storage { try store.heldCertificates() }
-        heldCache = loaded
-        return loaded
+        try holdings.heldCertificates()
     }
 
     /// Forgets what the node caches from its store; the executor calls it when a batch it already
     /// ran could not be committed.
     public func discardCaches() {
-        heldCache = nil
+        holdings.discardCache()
     }
-
-    // MARK: Delegating
 
     /// Carves a child certificate out of a held one (or, at the root, out of the whole serial space),
     /// refusing serials already handed out and any limit the parent does not allow.
     public func delegate(_ request: DelegationRequest, at now: Int64) throws(NodeError) -> CertificateChain {
-        let subjectKey: Ed25519PublicKey
-        do {
-            subjectKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(request.subjectKey))
-        } catch {
-            throw NodeError(.invalidRequest, "the subject key is not an Ed25519 public key: \(error)")
-        }
-        let parent: HeldCertificate? = identity.isRoot && request.parentHash == nil ? nil : try heldCertificate(matching: request.parentHash)
-        if let parent, now > parent.payload.exp || now < parent.payload.nbf {
-            throw NodeError(.noCertificate, "certificate \(parent.payload.jti) may only be used between \(parent.payload.nbf) and \(parent.payload.exp)")
-        }
-        func inherited<T>(_ value: T?, _ fromParent: (AllocationCertificate) -> T, _ name: String) throws(NodeError) -> T {
-            if let value { return value }
-            if let parent { return fromParent(parent.payload) }
-            throw NodeError(.invalidRequest, "the root must set \(name) when delegating")
-        }
-        let space = parent?.payload.seats ?? Self.rootSerialSpace
-        let seats: SerialRange
-        if let explicit = request.seats {
-            seats = explicit
-        } else if let count = request.count {
-            seats = try freeRange(count: count, within: space)
-        } else {
-            throw NodeError(.invalidRequest, "give the seats as a range or a count")
-        }
-        let payload = AllocationCertificate(
-            iss: identity.keyID, sub: request.subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
-            parent: parent?.hash, seats: seats,
-            countries: try inherited(request.countries, \.countries, "countries"),
-            products: try inherited(request.products, \.products, "products"),
-            models: try inherited(request.models, \.models, "models"),
-            priceFloor: try inherited(request.priceFloor, \.priceFloor, "price floors"),
-            depth: request.depth ?? parent.map { $0.payload.depth - 1 } ?? 2,
-            nbf: request.nbf ?? parent?.payload.nbf ?? now,
-            exp: request.exp ?? parent?.payload.exp ?? now + 365 * 86_400,
-            syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
-            jti: ids.make(),
-            emergency: request.emergency ?? parent?.payload.emergency)
-        do {
-            try payload.validateFields(object: "certificate for \(request.subject)")
-        } catch {
-            throw NodeError(.invalidRequest, error)
-        }
-        if let parent {
-            do {
-                try Attenuation.check(child: payload, parent: parent.payload, object: "certificate for \(request.subject)")
-            } catch {
-                throw NodeError(.ruleViolation, error)
-            }
-        } else if !space.contains(seats) {
-            throw NodeError(.invalidRequest, "seats \(seats) leave the serial space \(space)")
-        }
-        if let taken = try storage({ try store.overlappingAllocation(seats) }) {
-            throw NodeError(.serialsTaken, "serials \(taken.seats) inside \(seats) are already \(taken.kind.rawValue)")
-        }
-        let signed = try sign { () throws -> SignedCertificate in try signObject(payload) }
-        try storage {
-            try store.transaction {
-                let index = try store.log.append(kind: LogEntryKind.certificateDelegated.rawValue, bytes: Array(signed.compact.utf8), at: now)
-                try store.insertDelegation(signed, logIndex: index, at: now)
-                try store.insertDescendant(signed, parentKeyID: identity.keyID, at: now)
-                try store.insertAllocation(SerialAllocation(seats: seats, kind: .delegated, holderHash: parent?.hash ?? "root",
-                                                            objectHash: signed.hash), logIndex: index, at: now)
-            }
-        }
-        return CertificateChain(chain: (parent?.chain ?? []) + [signed.compact])
+        try delegator.delegate(request, at: now)
     }
 
-    // MARK: Helpers
+    // MARK: Sales (SalePlanner, Renewals)
 
-    /// The held certificate whose hash or jti starts with `prefix`; with no prefix, the only one held.
-    func heldCertificate(matching prefix: String?) throws(NodeError) -> HeldCertificate {
-        let held = try heldCertificates()
-        let matches = prefix.map { p in held.filter { $0.hash.hasPrefix(p) || $0.payload.jti == p } } ?? held
-        guard matches.count == 1 else {
-            let listing = held.map { "\($0.hash.prefix(12)) (\($0.payload.sub), seats \($0.payload.seats))" }.joined(separator: "; ")
-            if held.isEmpty { throw NodeError(.noCertificate, "this node holds no certificate") }
-            throw NodeError(matches.isEmpty ? .notFound : .invalidRequest,
-                            (matches.isEmpty ? "no held certificate matches" : "several held certificates match; choose one")
-                            + (prefix.map { " '\($0)'" } ?? "") + ": \(listing)")
-        }
-        return matches[0]
+    /// Records a sale as a license under a held certificate, on serials never handed out before.
+    public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
+        try sales.issue(request, at: now)
     }
 
-    /// `count` consecutive serials in `space` that this node has not handed out, nor `reserved` for
-    /// sales planned but not yet recorded: right after the highest serial handed out so far, or, once
-    /// the end of `space` is reached, the lowest gap. `allocatedEnd` is the end of the allocation
-    /// that starts last inside `space` (nil when none does), if the caller has read it already.
-    func freeRange(count: UInt64, within space: SerialRange, avoiding reserved: [SerialRange] = [],
-                   allocatedEnd: UInt64?? = nil) throws(NodeError) -> SerialRange {
-        guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
-        func inSpace(_ range: SerialRange) -> Bool { range.start < space.end && range.end > space.start }
-        let lastEnd: UInt64?
-        if let allocatedEnd {
-            lastEnd = allocatedEnd
-        } else {
-            lastEnd = try storage { try store.lastAllocation(within: space) }?.seats.end
-        }
-        var frontier = lastEnd.map { max($0, space.start) } ?? space.start
-        for range in reserved where inSpace(range) { frontier = max(frontier, range.end) }
-        if frontier <= space.end, space.end - frontier >= count, frontier + count <= space.end {
-            let candidate = SerialRange(frontier, frontier + count)
-            // An allocation that starts before `space` may still reach into it.
-            if try storage({ try store.overlappingAllocation(candidate) }) == nil { return candidate }
-        }
-        let taken = (try storage { try store.allocations(within: space) }.map(\.seats) + reserved.filter(inSpace)).sorted { $0.start < $1.start }
-        var cursor = space.start
-        for range in taken {
-            if range.start >= cursor, range.start - cursor >= count { break }
-            cursor = max(cursor, range.end)
-        }
-        guard cursor <= space.end, space.end - cursor >= count else {
-            throw NodeError(.quotaExhausted, "fewer than \(count) free serials are left in \(space)")
-        }
-        return SerialRange(cursor, cursor + count)
+    /// Checks a sale against the held certificates and places it: serials that are free and not in
+    /// `earlier` (plans not yet recorded), and the log position after theirs. Changes nothing.
+    public func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
+        try sales.planIssue(request, at: now, after: earlier)
     }
 
-    /// Runs `body` against the store, turning what it throws into a ``NodeError``; the error records
-    /// the caller's line, so a storage failure names the operation that ran into it.
-    func storage<T>(file: String = #fileID, line: UInt = #line, _ body: () throws -> T) throws(NodeError) -> T {
-        do {
-            return try body()
-        } catch let error as NodeError {
-            throw error
-        } catch let error as VerificationError {
-            // An object to sign broke a limit: nothing was signed.
-            throw NodeError(.invalidRequest, error, file: file, line: line)
-        } catch {
-            throw NodeError(storing: error, databasePath: store.database.path, file: file, line: line)
-        }
+    /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
+    /// those planned before it, reading what the plans share from the store once for all of them.
+    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
+        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats })
     }
 
-    /// Signs an object with the node's key; the signature goes into the node's record of verified
-    /// signatures, so the node (and verifiers sharing the record) need not verify it again.
-    func signObject<Payload: SignedPayload>(_ payload: Payload) throws -> Signed<Payload> {
-        try Signed<Payload>.sign(payload, with: identity.key, recordingIn: store.verifiedSignatures.objects)
+    /// Plans `sales` as ``planIssues(_:after:)`` does, behind plans not yet recorded that are given
+    /// by their serials alone: one range per plan, in their order.
+    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange]) -> [Result<LicensePlan, NodeError>] {
+        self.sales.planIssues(sales, behind: earlierSeats)
     }
 
-    func sign<T>(_ body: () throws -> T) throws(NodeError) -> T {
-        do {
-            return try body()
-        } catch let error as VerificationError {
-            throw NodeError(.invalidRequest, error)  // the claims break a limit: nothing was signed
-        } catch {
-            throw NodeError(.storage, "signing failed: \(error)")
-        }
+    /// Appends signed plans to the log in their order, with their license and serial rows, all or
+    /// none. Refused, changing nothing, when the log is not where the first plan expects it.
+    public func record(_ signed: [(plan: LicensePlan, license: SignedLicense)]) throws(NodeError) -> [LicenseFile] {
+        try sales.record(signed)
+    }
+
+    /// Extends a subscription (or trial) with a new license for the same customer and serials. It
+    /// names the first license of the lineage in `renews`, so existing activations stay valid.
+    public func renew(licenseHash: String, exp: Int64, price: Price? = nil, at now: Int64) throws(NodeError) -> LicenseFile {
+        try renewals.renew(licenseHash: licenseHash, exp: exp, price: price, at: now)
+    }
+
+    // MARK: Machines (MachineDesk)
+
+    /// How far an online machine request's `iat` may be from the node's clock.
+    public static let machineRequestWindow: Int64 = MachineDesk.onlineRequestWindow
+    /// How old an offline request file may be when an operator answers it (it travels by hand).
+    public static let offlineRequestWindow: Int64 = MachineDesk.offlineRequestWindow
+    /// How long an emergency activation for a failed machine lasts when its certificate sets no
+    /// limits (`EmergencyLimits.defaults`).
+    public static let emergencyDuration: Int64 = EmergencyLimits.defaults.maxSeconds
+
+    /// Handles a machine's signed request (activate, deactivate or emergency), online or from an
+    /// offline request file. The seat rules: one active machine per serial, activation country inside
+    /// the license's territory, license valid now and not revoked.
+    public func handleMachineRequest(_ compact: String, at now: Int64, offline: Bool = false) throws(NodeError) -> ActivationReceipt {
+        try machines.handleMachineRequest(compact, at: now, offline: offline)
+    }
+
+    /// What this node knows of a license it issued: its latest renewal, whether it verifies now and
+    /// how many of its seats are in use.
+    public func licenseStatus(hash: String, at now: Int64) throws(NodeError) -> LicenseStatusReport {
+        try machines.licenseStatus(hash: hash, at: now)
+    }
+
+    // MARK: Returns and revocations (QuotaReturns, Revocations)
+
+    /// Hands `seats` (free serials of a held certificate) back to the parent. The node never uses
+    /// them again; the return travels to the parent with the next sync.
+    public func returnQuota(_ seats: SerialRange, certificateHash: String? = nil, at now: Int64) throws(NodeError) -> SignedQuotaReturn {
+        try returns.returnQuota(seats, certificateHash: certificateHash, at: now)
+    }
+
+    /// Takes a child's quota return: from then on the serials may be delegated again. Receiving the
+    /// same return twice changes nothing.
+    public func receiveReturn(_ compact: String, at now: Int64) throws(NodeError) {
+        try returns.receiveReturn(compact, at: now)
+    }
+
+    /// Revokes a certificate this node delegated: licenses issued under it from `effective` on are
+    /// invalid, earlier ones stay valid.
+    public func revoke(certificateHash: String, effective: Int64? = nil, reason: String, at now: Int64) throws(NodeError) -> SignedRevocation {
+        try revocations.revoke(certificateHash: certificateHash, effective: effective, reason: reason, at: now)
+    }
+
+    /// Takes a revocation from an ancestor that concerns this node's chain, after checking who signed it.
+    public func receiveRevocation(_ compact: String, at now: Int64) throws(NodeError) {
+        try revocations.receiveRevocation(compact, at: now)
+    }
+
+    // MARK: The log (NodeLog)
+
+    /// The C2SP origin line of this node's log; also the name its checkpoints are signed under.
+    public var logOrigin: String { log.origin }
+
+    /// A signed checkpoint of the log as it is now (the stored one if the log has not grown).
+    public func signCheckpoint(at now: Int64) throws(NodeError) -> SignedCheckpoint {
+        try log.signCheckpoint(at: now)
+    }
+
+    /// The checkpoint signed and recorded last, if any: what the node can still publish while its
+    /// store cannot record a new one (a full disk, a read-only directory), since the log extends it.
+    public func latestCheckpoint() throws(NodeError) -> SignedCheckpoint? {
+        try log.latestCheckpoint()
+    }
+
+    public func logSize() throws(NodeError) -> UInt64 {
+        try log.size()
+    }
+
+    public func logEntries(in range: Range<UInt64>) throws(NodeError) -> [LogEntry] {
+        try log.entries(in: range)
+    }
+
+    public func inclusionProof(index: UInt64, size: UInt64) throws(NodeError) -> [[UInt8]] {
+        try log.inclusionProof(index: index, size: size)
+    }
+
+    public func consistencyProof(from oldSize: UInt64, to newSize: UInt64) throws(NodeError) -> [[UInt8]] {
+        try log.consistencyProof(from: oldSize, to: newSize)
+    }
+
+    // MARK: Sync, child side (SyncFreshness, ChildSync)
+
+    /// When this node last heard from its parent: a successful sync or a certificate received.
+    /// An honest node refuses to issue once that is older than its certificate's `sync_within`.
+    public func lastParentContact() throws(NodeError) -> Int64? {
+        try freshness.lastParentContact()
+    }
+
+    /// Signs a request to the parent.
+    public func signRequest(method: String, target: String, body: [UInt8], at now: Int64) throws(NodeError) -> RequestSignature {
+        try childSync.signRequest(method: method, target: target, body: body, at: now)
+    }
+
+    /// The push for the parent: this node's entries since the parent's acknowledged size with a
+    /// fresh checkpoint, then every descendant log it mirrors, relayed verbatim, parents first.
+    public func makePush(at now: Int64) throws(NodeError) -> PushRequest {
+        try childSync.makePush(at: now)
+    }
+
+    /// Records what the parent acknowledged; a full acknowledgement of this node's own log is a
+    /// successful sync.
+    public func recordPushResponse(_ response: PushResponse, pushed: PushRequest, at now: Int64) throws(NodeError) {
+        try childSync.recordPushResponse(response, pushed: pushed, at: now)
+    }
+
+    public func recordSyncFailure(_ reason: String, at now: Int64) throws(NodeError) {
+        try childSync.recordSyncFailure(reason, at: now)
+    }
+
+    /// Takes what the parent sent: new or topped-up certificates, and revocations in this node's chain.
+    public func receivePull(_ response: PullResponse, at now: Int64) throws(NodeError) {
+        try childSync.receivePull(response, at: now)
+    }
+
+    // MARK: Sync, parent side (ChildAuthentication, ParentSync, MirroredLogs)
+
+    /// Checks a node-signed request: the caller must be a direct child, the time inside the window
+    /// and the nonce new. Returns the caller.
+    public func authenticateChild(_ signature: RequestSignature, method: String, target: String, body: [UInt8],
+                                  at now: Int64) throws(NodeError) -> Descendant {
+        try childAuthentication.authenticate(signature, method: method, target: target, body: body, at: now)
+    }
+
+    /// Checks what the headers of a node-signed request show before its body has arrived: the caller
+    /// is a direct child, the time is inside the window and the nonce is unused. Records nothing; the
+    /// whole request still goes through ``authenticateChild(_:method:target:body:at:)``. Lets the server
+    /// refuse a stranger's or a replayed upload without reading (or buffering) its body.
+    public func checkChildRequestHead(_ signature: RequestSignature, at now: Int64) throws(NodeError) -> Descendant {
+        try childAuthentication.checkHead(signature, at: now)
+    }
+
+    /// Stores a child's push: every segment is checked against the node's key, its signed
+    /// checkpoint and what this node already holds of that log; each accepted checkpoint is
+    /// witnessed in this node's own log. A segment that contradicts held entries is refused and
+    /// recorded as a log equivocation finding.
+    public func receivePush(_ push: PushRequest, from child: Descendant, at now: Int64) throws(NodeError) -> PushResponse {
+        try parentSync.receivePush(push, from: child, at: now)
+    }
+
+    /// What this node has for a child: its certificates, the revocations it knows and acknowledged returns.
+    public func answerPull(for child: Descendant, at now: Int64) throws(NodeError) -> PullResponse {
+        try parentSync.answerPull(for: child, at: now)
+    }
+
+    /// How many entries of a descendant's log this node holds (0 for a node it never heard from).
+    public func mirroredLogSize(of keyID: String) throws(NodeError) -> UInt64 {
+        try mirrors.size(of: keyID)
+    }
+
+    /// Entries `range` of the copy this node holds of a descendant's log.
+    public func mirroredEntries(of keyID: String, in range: Range<UInt64>) throws(NodeError) -> [LogEntry] {
+        try mirrors.entries(of: keyID, in: range)
+    }
+
+    // MARK: Audit and reports (NodeAudit)
+
+    /// Audits this node's subtree from its own log and the descendant logs it holds; stores each
+    /// new finding once and returns every finding stored.
+    @discardableResult
+    public func audit(at now: Int64) throws(NodeError) -> [AuditFinding] {
+        try auditing.audit(at: now)
+    }
+
+    public func findings() throws(NodeError) -> [AuditFinding] {
+        try auditing.findings()
+    }
+
+    /// Records a license someone presented (a customer, a support case) so the audit can check that
+    /// it is in its issuer's log. The file must verify up to the trust anchor's chain.
+    @discardableResult
+    public func observe(_ file: LicenseFile, at now: Int64) throws(NodeError) -> Bool {
+        try auditing.observe(Observation(license: file), at: now)
+    }
+
+    /// Records a signed object someone presented (a license, an activation or a deactivation, with
+    /// the license it belongs to) so the audit can check that its issuer logged it where it says.
+    /// The license's chain must verify up to the trust anchor and the object must be signed by a
+    /// holder of that chain and belong to the license; anything else is refused and nothing is stored.
+    @discardableResult
+    public func observe(_ observation: Observation, at now: Int64) throws(NodeError) -> Bool {
+        try auditing.observe(observation, at: now)
+    }
+
+    /// One of the vendor's reports over this node's subtree, from its own and mirrored logs.
+    public func report(_ name: String, customer: String? = nil, at now: Int64) throws(NodeError) -> ChannelReport {
+        try auditing.report(name, customer: customer, at: now)
+    }
+
+    // MARK: Listings (NodeRecords)
+
+    public func delegatedCertificates() throws(NodeError) -> [SignedCertificate] {
+        try records.delegatedCertificates()
+    }
+
+    public func issuedLicenses() throws(NodeError) -> [SignedLicense] {
+        try records.issuedLicenses()
+    }
+
+    public func activationRecords() throws(NodeError) -> [(activation: SignedActivation, endedAt: Int64?)] {
+        try records.activationRecords()
+    }
+
+    public func knownRevocations() throws(NodeError) -> [SignedRevocation] {
+        try records.knownRevocations()
     }
 }

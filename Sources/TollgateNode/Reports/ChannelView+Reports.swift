@@ -142,11 +142,3 @@ extension ChannelView {
         return report
     }
 }
-
-extension LicensingNode {
-    /// One of the vendor's reports over this node's subtree, from its own and mirrored logs.
-    public func report(_ name: String, customer: String? = nil, at now: Int64) throws(NodeError) -> ChannelReport {
-        let view = try storage { try ChannelView(auditor: self, at: now) }
-        return try view.report(name, customer: customer)
-    }
-}

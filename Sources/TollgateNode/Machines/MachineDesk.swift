@@ -2,25 +2,27 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateWire
 
-extension LicensingNode {
-    /// How far an online machine request's `iat` may be from the node's clock.
-    public static let machineRequestWindow: Int64 = 600
-    /// How old an offline request file may be when an operator answers it (it travels by hand).
-    public static let offlineRequestWindow: Int64 = 30 * 86_400
-    /// How long an emergency activation for a failed machine lasts when its certificate sets no
-    /// limits (`EmergencyLimits.defaults`).
-    public static let emergencyDuration: Int64 = EmergencyLimits.defaults.maxSeconds
+/// Machines: a machine's signed request to activate, to give its seat back, or to stand in for a
+/// failed machine (an emergency), online or from an offline request file, and what a license's
+/// seats look like now. The seat rules: one active machine per serial, activation country inside
+/// the license's territory, license valid now and not revoked. Each nonce is answered once.
+struct MachineDesk: NodePart {
+    let context: NodeContext
+    let holdings: CertificateHoldings
 
-    /// Handles a machine's signed request (activate, deactivate or emergency), online or from an
-    /// offline request file. The seat rules: one active machine per serial, activation country inside
-    /// the license's territory, license valid now and not revoked.
-    public func handleMachineRequest(_ compact: String, at now: Int64, offline: Bool = false) throws(NodeError) -> ActivationReceipt {
-        let request = try verifiedMachineRequest(compact, at: now, window: offline ? Self.offlineRequestWindow : Self.machineRequestWindow)
+    /// How far an online machine request's `iat` may be from the node's clock.
+    static let onlineRequestWindow: Int64 = 600
+    /// How old an offline request file may be when an operator answers it (it travels by hand).
+    static let offlineRequestWindow: Int64 = 30 * 86_400
+
+    /// See ``LicensingNode/handleMachineRequest(_:at:offline:)``.
+    func handleMachineRequest(_ compact: String, at now: Int64, offline: Bool) throws(NodeError) -> ActivationReceipt {
+        let request = try verifiedMachineRequest(compact, at: now, window: offline ? Self.offlineRequestWindow : Self.onlineRequestWindow)
         guard let lineage = try storage({ try store.lineage(of: request.payload.license) }),
               let license = try storage({ try store.currentLicense(lineage: lineage) }) else {
             throw NodeError(.notFound, "license \(request.payload.license) was not issued by this node")
         }
-        let held = try heldCertificate(matching: license.payload.cert)
+        let held = try holdings.heldCertificate(matching: license.payload.cert)
         switch request.payload.action {
         case .activate:
             try checkUsable(license, held: held, country: request.payload.country, at: now)
@@ -36,7 +38,7 @@ extension LicensingNode {
         }
     }
 
-    func verifiedMachineRequest(_ compact: String, at now: Int64, window: Int64) throws(NodeError) -> SignedMachineRequest {
+    private func verifiedMachineRequest(_ compact: String, at now: Int64, window: Int64) throws(NodeError) -> SignedMachineRequest {
         let request: SignedMachineRequest
         let machineKey: Ed25519PublicKey
         do {
@@ -56,7 +58,7 @@ extension LicensingNode {
         }
         // Nonces are kept, so a request is answered once however old; the window bounds how long a
         // request may wait. Requests from the future (beyond clock skew) are refused either way.
-        guard request.payload.iat <= now + Self.machineRequestWindow, now - request.payload.iat <= window else {
+        guard request.payload.iat <= now + Self.onlineRequestWindow, now - request.payload.iat <= window else {
             throw NodeError(.replayed, "the request was made at \(request.payload.iat), outside \(window) s of now (\(now)); make a fresh one")
         }
         guard try storage({ try store.recordNonce(request.payload.nonce, machineKey: request.payload.machineKey, at: now) }) else {
@@ -66,10 +68,10 @@ extension LicensingNode {
     }
 
     /// The license must be valid now, not revoked, not past its end, and activated inside its territory.
-    func checkUsable(_ license: SignedLicense, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
+    private func checkUsable(_ license: SignedLicense, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
         let revocations = try storage { try store.revocations().map(\.compact) }
         do {
-            _ = try verifier.verify(license, chain: held.chain, at: now, revocations: revocations)
+            _ = try context.verifier.verify(license, chain: held.chain, at: now, revocations: revocations)
         } catch {
             throw NodeError(.licenseInvalid, error)
         }
@@ -153,7 +155,7 @@ extension LicensingNode {
             try store.transaction {
                 var payload = payload
                 payload.logIndex = try store.log.size
-                let signed = try signObject(payload)
+                let signed = try context.signObject(payload)
                 _ = try store.log.append(kind: LogEntryKind.deactivation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.endActivation(hash: hash, at: now)
                 return signed
@@ -167,11 +169,31 @@ extension LicensingNode {
             try store.transaction {
                 var payload = payload
                 payload.logIndex = try store.log.size
-                let signed = try signObject(payload)
+                let signed = try context.signObject(payload)
                 let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertActivation(signed, lineage: lineage, logIndex: index)
                 return signed
             }
         }
+    }
+
+    /// See ``LicensingNode/licenseStatus(hash:at:)``.
+    func licenseStatus(hash: String, at now: Int64) throws(NodeError) -> LicenseStatusReport {
+        guard let lineage = try storage({ try store.lineage(of: hash) }),
+              let current = try storage({ try store.currentLicense(hash: hash) }) else {
+            throw NodeError(.notFound, "license \(hash) was not issued by this node")
+        }
+        let held = try holdings.heldCertificate(matching: current.payload.cert)
+        let file = LicenseFile(chain: held.chain, license: current.compact)
+        let revocations = try storage { try store.revocations().map(\.compact) }
+        var problem: VerificationError?
+        do {
+            _ = try context.verifier.verify(file, at: now, revocations: revocations)
+        } catch {
+            problem = error
+        }
+        let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
+        let seats = Set(active.filter { $0.payload.kind != .temporary }.map(\.payload.serial)).count
+        return LicenseStatusReport(file: file, current: current, lineage: lineage, problem: problem, activeSeats: seats, revocations: revocations)
     }
 }

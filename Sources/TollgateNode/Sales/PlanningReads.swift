@@ -11,33 +11,33 @@ struct PlanningReads {
     private var allocatedEnds: [SerialRange: UInt64?] = [:]
 
     /// The number of entries in the node's log.
-    mutating func logSize(of node: LicensingNode) throws(NodeError) -> UInt64 {
+    mutating func logSize(in context: NodeContext) throws(NodeError) -> UInt64 {
         if let logSize { return logSize }
-        let size = try node.storage { try node.store.log.size }
+        let size = try context.storage { try context.store.log.size }
         logSize = size
         return size
     }
 
     /// When the node last heard from its parent (see ``LicensingNode/lastParentContact()``).
-    mutating func parentContact(of node: LicensingNode) throws(NodeError) -> Int64? {
+    mutating func parentContact(from freshness: SyncFreshness) throws(NodeError) -> Int64? {
         if let parentContact { return parentContact }
-        let contact = try node.lastParentContact()
+        let contact = try freshness.lastParentContact()
         parentContact = .some(contact)
         return contact
     }
 
     /// The revocations of any certificate of `held`'s chain.
-    mutating func revocations(of held: HeldCertificate, in node: LicensingNode) throws(NodeError) -> [SignedRevocation] {
+    mutating func revocations(of held: HeldCertificate, in context: NodeContext) throws(NodeError) -> [SignedRevocation] {
         if let known = revocations[held.hash] { return known }
-        let found = try node.storage { try node.store.revocations(of: held.chainHashes) }
+        let found = try context.storage { try context.store.revocations(of: held.chainHashes) }
         revocations[held.hash] = found
         return found
     }
 
     /// The end of the allocation that starts last inside `space`, nil when none does.
-    mutating func allocatedEnd(within space: SerialRange, in node: LicensingNode) throws(NodeError) -> UInt64? {
+    mutating func allocatedEnd(within space: SerialRange, in context: NodeContext) throws(NodeError) -> UInt64? {
         if let known = allocatedEnds[space] { return known }
-        let end = try node.storage { try node.store.lastAllocation(within: space) }?.seats.end
+        let end = try context.storage { try context.store.lastAllocation(within: space) }?.seats.end
         allocatedEnds[space] = .some(end)
         return end
     }

@@ -2,29 +2,29 @@ import TollgateCertificates
 import TollgateLedger
 import TollgateWire
 
-extension LicensingNode {
-    /// Records a sale as a license under a held certificate, on serials never handed out before.
-    public func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
+/// Sales: checking a sale against the held certificates, placing it on free serials and a log
+/// position (a plan, which changes nothing), and recording signed plans in the log, all or none.
+/// Plans of one batch share their store reads through ``PlanningReads``.
+struct SalePlanner: NodePart {
+    let context: NodeContext
+    let holdings: CertificateHoldings
+    let serials: SerialAllocator
+    let freshness: SyncFreshness
+
+    /// See ``LicensingNode/issue(_:at:)``.
+    func issue(_ request: LicenseRequest, at now: Int64) throws(NodeError) -> LicenseFile {
         let plan = try planIssue(request, at: now)
         return try record([(plan, try plan.sign(with: identity.key, recordingIn: store.verifiedSignatures.objects))])[0]
     }
 
-    /// Checks a sale against the held certificates and places it: serials that are free and not in
-    /// `earlier` (plans not yet recorded), and the log position after theirs. Changes nothing.
-    public func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
+    /// See ``LicensingNode/planIssue(_:at:after:)``.
+    func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
         var reads = PlanningReads()
         return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, reads: &reads)
     }
 
-    /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
-    /// those planned before it, reading what the plans share from the store once for all of them.
-    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
-        planIssues(sales, behind: earlier.map { $0.payload.seats })
-    }
-
-    /// Plans `sales` as ``planIssues(_:after:)`` does, behind plans not yet recorded that are given
-    /// by their serials alone: one range per plan, in their order.
-    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange]) -> [Result<LicensePlan, NodeError>] {
+    /// See ``LicensingNode/planIssues(_:behind:)``.
+    func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange]) -> [Result<LicensePlan, NodeError>] {
         var reads = PlanningReads()
         var reserved = earlierSeats
         var earlierCount = earlierSeats.count
@@ -46,9 +46,9 @@ extension LicensingNode {
         guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
         let candidates: [HeldCertificate]
         if let hash = request.certificateHash {
-            candidates = [try heldCertificate(matching: hash)]
+            candidates = [try holdings.heldCertificate(matching: hash)]
         } else {
-            candidates = try heldCertificates()
+            candidates = try holdings.heldCertificates()
         }
         guard !candidates.isEmpty else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
         var firstRefusal: NodeError?
@@ -66,14 +66,14 @@ extension LicensingNode {
     private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64, reserved: [SerialRange],
                            earlierCount: Int, reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         let certificate = held.payload
-        if let revocation = try reads.revocations(of: held, in: self).first(where: { $0.payload.effective <= now }) {
+        if let revocation = try reads.revocations(of: held, in: context).first(where: { $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
         }
-        try checkSyncFreshness(certificate, at: now, lastContact: reads.parentContact(of: self))
+        try freshness.check(certificate, at: now, lastContact: reads.parentContact(from: freshness))
         let features = request.features ?? certificate.products[request.product] ?? []
-        let seats = try freeRange(count: request.seatCount, within: certificate.seats, avoiding: reserved,
-                                  allocatedEnd: reads.allocatedEnd(within: certificate.seats, in: self))
-        let logIndex = try reads.logSize(of: self) + UInt64(earlierCount)
+        let seats = try serials.freeRange(count: request.seatCount, within: certificate.seats, avoiding: reserved,
+                                          allocatedEnd: reads.allocatedEnd(within: certificate.seats, in: context))
+        let logIndex = try reads.logSize(in: context) + UInt64(earlierCount)
         let payload = License(
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
             territory: request.territory ?? [request.country], product: request.product, features: features,
@@ -88,9 +88,8 @@ extension LicensingNode {
         return LicensePlan(payload: payload, chain: held.chain, holderHash: held.hash)
     }
 
-    /// Appends signed plans to the log in their order, with their license and serial rows, all or
-    /// none. Refused, changing nothing, when the log is not where the first plan expects it.
-    public func record(_ signed: [(plan: LicensePlan, license: SignedLicense)]) throws(NodeError) -> [LicenseFile] {
+    /// See ``LicensingNode/record(_:)``.
+    func record(_ signed: [(plan: LicensePlan, license: SignedLicense)]) throws(NodeError) -> [LicenseFile] {
         guard let first = signed.first else { return [] }
         return try storage {
             try store.transaction {

@@ -1,49 +1,34 @@
 import TollgateCertificates
 import TollgateLedger
 
-extension LicensingNode {
-    /// Audits this node's subtree from its own log and the descendant logs it holds; stores each
-    /// new finding once and returns every finding stored.
-    @discardableResult
-    public func audit(at now: Int64) throws(NodeError) -> [AuditFinding] {
+/// Auditing this node's subtree from its own log and the descendant logs it holds, the signed
+/// objects people present to it (observations), and the vendor's reports over the same view.
+struct NodeAudit: NodePart {
+    let context: NodeContext
+    let log: NodeLog
+
+    /// See ``LicensingNode/audit(at:)``.
+    func audit(at now: Int64) throws(NodeError) -> [AuditFinding] {
         try storage {
-            var audit = try ChannelAudit(auditor: self, at: now)
+            var audit = try ChannelAudit(auditor: context, log: log, at: now)
             try audit.run(observations: try store.observations())
             try store.transaction {
                 for finding in audit.findings where try store.insertFinding(finding) && !audit.adoptedIDs.contains(finding.id) {
-                    try recordInLog(finding, at: now)
+                    try log.record(finding, at: now)
                 }
             }
             return try store.findings()
         }
     }
 
-    /// A node below the root writes each new finding it makes into its own log, so the finding
-    /// travels up with the log and the root's audit shows it (after re-checking its evidence).
-    func recordInLog(_ finding: AuditFinding, at now: Int64) throws {
-        guard !identity.isRoot else { return }
-        _ = try store.log.append(kind: LogEntryKind.findingRecorded.rawValue, bytes: try finding.logEntry(), at: now)
-    }
-
-    public func findings() throws(NodeError) -> [AuditFinding] {
+    func findings() throws(NodeError) -> [AuditFinding] {
         try storage { try store.findings() }
     }
 
-    /// Records a license someone presented (a customer, a support case) so the audit can check that
-    /// it is in its issuer's log. The file must verify up to the trust anchor's chain.
-    @discardableResult
-    public func observe(_ file: LicenseFile, at now: Int64) throws(NodeError) -> Bool {
-        try observe(Observation(license: file), at: now)
-    }
-
-    /// Records a signed object someone presented (a license, an activation or a deactivation, with
-    /// the license it belongs to) so the audit can check that its issuer logged it where it says.
-    /// The license's chain must verify up to the trust anchor and the object must be signed by a
-    /// holder of that chain and belong to the license; anything else is refused and nothing is stored.
-    @discardableResult
-    public func observe(_ observation: Observation, at now: Int64) throws(NodeError) -> Bool {
+    /// See ``LicensingNode/observe(_:at:)``, the form taking an ``Observation``.
+    func observe(_ observation: Observation, at now: Int64) throws(NodeError) -> Bool {
         do {
-            let chain = try verifier.verifyChain(observation.license.chain)
+            let chain = try context.verifier.verifyChain(observation.license.chain)
             let license = try SignedLicense(compact: observation.license.license)
             guard license.jws.isSigned(by: chain[chain.count - 1].subjectKey) else {
                 throw NodeError(.invalidRequest, "the license is not signed by the holder of its certificate")
@@ -79,5 +64,11 @@ extension LicensingNode {
             throw NodeError(.invalidRequest, "\(error)")
         }
         return try storage { try store.insertObservation(observation, at: now) }
+    }
+
+    /// See ``LicensingNode/report(_:customer:at:)``.
+    func report(_ name: String, customer: String?, at now: Int64) throws(NodeError) -> ChannelReport {
+        let view = try storage { try ChannelView(auditor: context, log: log, at: now) }
+        return try view.report(name, customer: customer)
     }
 }

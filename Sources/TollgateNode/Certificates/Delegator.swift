@@ -1,0 +1,80 @@
+import TollgateCertificates
+import TollgateCrypto
+import TollgateWire
+
+/// Carves child certificates out of the held ones (or, at the root, out of the whole serial space)
+/// and records them, with the child as a known descendant and the serials as delegated.
+struct Delegator: NodePart {
+    let context: NodeContext
+    let holdings: CertificateHoldings
+    let serials: SerialAllocator
+
+    /// See ``LicensingNode/delegate(_:at:)``.
+    func delegate(_ request: DelegationRequest, at now: Int64) throws(NodeError) -> CertificateChain {
+        let subjectKey: Ed25519PublicKey
+        do {
+            subjectKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(request.subjectKey))
+        } catch {
+            throw NodeError(.invalidRequest, "the subject key is not an Ed25519 public key: \(error)")
+        }
+        let parent: HeldCertificate? = identity.isRoot && request.parentHash == nil ? nil : try holdings.heldCertificate(matching: request.parentHash)
+        if let parent, now > parent.payload.exp || now < parent.payload.nbf {
+            throw NodeError(.noCertificate, "certificate \(parent.payload.jti) may only be used between \(parent.payload.nbf) and \(parent.payload.exp)")
+        }
+        func inherited<T>(_ value: T?, _ fromParent: (AllocationCertificate) -> T, _ name: String) throws(NodeError) -> T {
+            if let value { return value }
+            if let parent { return fromParent(parent.payload) }
+            throw NodeError(.invalidRequest, "the root must set \(name) when delegating")
+        }
+        let space = parent?.payload.seats ?? SerialAllocator.rootSpace
+        let seats: SerialRange
+        if let explicit = request.seats {
+            seats = explicit
+        } else if let count = request.count {
+            seats = try serials.freeRange(count: count, within: space)
+        } else {
+            throw NodeError(.invalidRequest, "give the seats as a range or a count")
+        }
+        let payload = AllocationCertificate(
+            iss: identity.keyID, sub: request.subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
+            parent: parent?.hash, seats: seats,
+            countries: try inherited(request.countries, \.countries, "countries"),
+            products: try inherited(request.products, \.products, "products"),
+            models: try inherited(request.models, \.models, "models"),
+            priceFloor: try inherited(request.priceFloor, \.priceFloor, "price floors"),
+            depth: request.depth ?? parent.map { $0.payload.depth - 1 } ?? 2,
+            nbf: request.nbf ?? parent?.payload.nbf ?? now,
+            exp: request.exp ?? parent?.payload.exp ?? now + 365 * 86_400,
+            syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
+            jti: ids.make(),
+            emergency: request.emergency ?? parent?.payload.emergency)
+        do {
+            try payload.validateFields(object: "certificate for \(request.subject)")
+        } catch {
+            throw NodeError(.invalidRequest, error)
+        }
+        if let parent {
+            do {
+                try Attenuation.check(child: payload, parent: parent.payload, object: "certificate for \(request.subject)")
+            } catch {
+                throw NodeError(.ruleViolation, error)
+            }
+        } else if !space.contains(seats) {
+            throw NodeError(.invalidRequest, "seats \(seats) leave the serial space \(space)")
+        }
+        if let taken = try storage({ try store.overlappingAllocation(seats) }) {
+            throw NodeError(.serialsTaken, "serials \(taken.seats) inside \(seats) are already \(taken.kind.rawValue)")
+        }
+        let signed = try context.sign { () throws -> SignedCertificate in try context.signObject(payload) }
+        try storage {
+            try store.transaction {
+                let index = try store.log.append(kind: LogEntryKind.certificateDelegated.rawValue, bytes: Array(signed.compact.utf8), at: now)
+                try store.insertDelegation(signed, logIndex: index, at: now)
+                try store.insertDescendant(signed, parentKeyID: identity.keyID, at: now)
+                try store.insertAllocation(SerialAllocation(seats: seats, kind: .delegated, holderHash: parent?.hash ?? "root",
+                                                            objectHash: signed.hash), logIndex: index, at: now)
+            }
+        }
+        return CertificateChain(chain: (parent?.chain ?? []) + [signed.compact])
+    }
+}

@@ -1,0 +1,12 @@
+import TollgateCertificates
+
+/// What a node knows about a license it issued: the latest renewal, whether it verifies now, and
+/// how many of its seats are in use.
+public struct LicenseStatusReport: Hashable, Sendable {
+    public let file: LicenseFile
+    public let current: SignedLicense
+    public let lineage: String
+    public let problem: VerificationError?
+    public let activeSeats: Int
+    public let revocations: [String]
+}

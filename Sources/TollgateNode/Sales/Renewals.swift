@@ -1,0 +1,44 @@
+import TollgateCertificates
+
+/// Renewing subscriptions and trials: a new license for the same customer and serials that names
+/// the first license of its lineage, so the machines activated under the lineage stay activated.
+struct Renewals: NodePart {
+    let context: NodeContext
+    let holdings: CertificateHoldings
+    let freshness: SyncFreshness
+
+    /// See ``LicensingNode/renew(licenseHash:exp:price:at:)``.
+    func renew(licenseHash: String, exp: Int64, price: Price?, at now: Int64) throws(NodeError) -> LicenseFile {
+        guard let current = try storage({ try store.currentLicense(hash: licenseHash) }),
+              let lineage = try storage({ try store.lineage(of: licenseHash) }) else {
+            throw NodeError(.notFound, "license \(licenseHash) was not issued by this node")
+        }
+        let old = current.payload
+        guard old.model != "perpetual" else { throw NodeError(.invalidRequest, "a perpetual license does not need renewing") }
+        guard exp > (old.exp ?? now), exp > now else {
+            throw NodeError(.invalidRequest, "the new end \(exp) must be after the current end \(old.exp ?? now) and after now")
+        }
+        let held = try holdings.heldCertificate(matching: old.cert)
+        var payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,
+                              territory: old.territory, product: old.product, features: old.features, model: old.model,
+                              price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage)
+        do {
+            try payload.validateFields(object: "renewal")
+            try LicenseRules.check(payload, within: held.payload, object: "renewal")
+        } catch {
+            throw NodeError(.ruleViolation, error)
+        }
+        try freshness.check(held.payload, at: now)
+        let revoked = try storage { try store.revocations() }.contains { $0.payload.cert == held.hash && $0.payload.effective <= now }
+        guard !revoked else { throw NodeError(.noCertificate, "the certificate this license was issued under is revoked") }
+        return try storage {
+            try store.transaction {
+                payload.logIndex = try store.log.size
+                let signed = try context.signObject(payload)
+                let index = try store.log.append(kind: LogEntryKind.licenseRenewed.rawValue, bytes: Array(signed.compact.utf8), at: now)
+                try store.insertLicense(signed, logIndex: index)
+                return LicenseFile(chain: held.chain, license: signed.compact)
+            }
+        }
+    }
+}
