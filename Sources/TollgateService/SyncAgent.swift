@@ -43,11 +43,19 @@ public final class SyncAgent: Sendable {
     private func loop(schedule: SyncSchedule) {
         var schedule = schedule
         var generator = SystemRandomNumberGenerator()
-        let client = Result { try HTTPClient(configuration: configuration) }
+        let client = Result { () throws(HTTPClientError) in try HTTPClient(configuration: configuration) }
         while !stopping.withLock({ $0 }) {
             let delay: Int64
             do {
-                _ = try runOnce(client: try client.get())
+                switch client {
+                case .success(let client):
+                    _ = try runOnce(client: client)
+                case .failure(let error):
+                    // Without libcurl no round can start; the node's operator reads why in its last sync failure.
+                    let failure = SyncError(.unreachable, "libcurl could not be set up: \(error)")
+                    try? SyncRound(executor: executor).recordFailure(failure, at: clock())
+                    throw failure
+                }
                 delay = schedule.afterSuccess(draw: Double.random(in: 0..<1, using: &generator))
             } catch {
                 delay = schedule.afterFailure(draw: Double.random(in: 0..<1, using: &generator))

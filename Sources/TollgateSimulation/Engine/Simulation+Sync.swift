@@ -67,7 +67,7 @@ extension Simulation {
         if Endpoint.syncPush.path.match(request.path) != nil, status == 200 || status == 409 {
             // The push carried the child's quota returns (entries of its log), which the parent has now taken in.
             if let live = parent.node, let returns = try? live.store.quotaReturns() {
-                for (quotaReturn, direction) in returns where direction == "received" { takeReturn(quotaReturn.compact, at: parent) }
+                for (quotaReturn, direction) in returns where direction == "received" { takeReturn(quotaReturn, at: parent) }
             }
         }
         send(WireMessage(exchange: exchange, .response(handled.response)), from: parent.index, to: child)

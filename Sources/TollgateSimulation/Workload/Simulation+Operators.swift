@@ -131,8 +131,8 @@ extension Simulation {
     }
 
     /// The parent took a child's return in: those serials may be delegated again.
-    func takeReturn(_ compact: String, at parent: SimulatedNode) {
-        guard let quotaReturn = try? SignedQuotaReturn(compact: compact), returnsTaken[parent.index].insert(quotaReturn.hash).inserted else { return }
+    func takeReturn(_ quotaReturn: SignedQuotaReturn, at parent: SimulatedNode) {
+        guard returnsTaken[parent.index].insert(quotaReturn.hash).inserted else { return }
         let seats = quotaReturn.payload.seats
         if let parentHash = delegatedFrom[parent.index][quotaReturn.payload.cert] {
             parent.books.release(seats.count, of: parentHash)
