@@ -11,7 +11,8 @@ import TollgateHTTPMessages
 /// arbitrary points); the rest is the stream, after which the client ends its side and reads every
 /// response. A reference reading of the same stream with `RequestHead.parse` predicts the responses:
 /// each complete request answered 200 with its body echoed byte for byte, a refusal answered with
-/// its status and the connection closed, and nothing for a request cut short.
+/// its status and the connection closed, and nothing for a request cut short (but a `100 Continue`
+/// when its head asked for one: the server may invite a body that never comes).
 public enum HTTPConnectionCheck: FuzzCheck {
     public static let name = "http-connection"
 
@@ -58,9 +59,16 @@ public enum HTTPConnectionCheck: FuzzCheck {
         var mayBeContinued = false
     }
 
-    static func expectedResponses(for stream: [UInt8]) -> [Expected] {
+    /// The responses the server must send for `stream`, and whether a lone `100 Continue` may
+    /// follow them (for a last request cut short whose head asked for one).
+    struct Expectation {
+        var responses: [Expected] = []
+        var mayEndWithContinue = false
+    }
+
+    static func expectedResponses(for stream: [UInt8]) -> Expectation {
         var buffer = stream[...]
-        var expected: [Expected] = []
+        var expected = Expectation()
         while !buffer.isEmpty {
             while buffer.count >= 2, buffer[buffer.startIndex] == cr, buffer[buffer.startIndex + 1] == lf { buffer = buffer.dropFirst(2) }
             guard !buffer.isEmpty else { break }
@@ -72,7 +80,7 @@ public enum HTTPConnectionCheck: FuzzCheck {
                     if offset == 0 || buffer[index - 1] != cr {
                         // Past the head cap, the server may see the cap exceeded before it sees this LF.
                         let statuses: Set<Int> = offset >= configuration.maxHeadSize ? [400, 431] : [400]
-                        expected.append(Expected(statuses: statuses))
+                        expected.responses.append(Expected(statuses: statuses))
                         return expected
                     }
                     if offset >= 3, buffer[index - 2] == lf, buffer[index - 3] == cr {
@@ -83,11 +91,11 @@ public enum HTTPConnectionCheck: FuzzCheck {
                 index += 1
             }
             guard let end else {
-                if buffer.count > configuration.maxHeadSize { expected.append(Expected(statuses: [431])) }
+                if buffer.count > configuration.maxHeadSize { expected.responses.append(Expected(statuses: [431])) }
                 return expected
             }
             guard end <= configuration.maxHeadSize else {
-                expected.append(Expected(statuses: [431]))
+                expected.responses.append(Expected(statuses: [431]))
                 return expected
             }
             let head: RequestHead
@@ -95,12 +103,15 @@ public enum HTTPConnectionCheck: FuzzCheck {
                 head = try RequestHead.parse(buffer.prefix(end - 4), maxHeaderCount: configuration.maxHeaderCount,
                                              maxBodySize: configuration.maxBodySize)
             } catch {
-                expected.append(Expected(statuses: [error.reason.status.code]))
+                expected.responses.append(Expected(statuses: [error.reason.status.code]))
                 return expected
             }
             buffer = buffer.dropFirst(end)
-            guard buffer.count >= head.contentLength else { return expected }
-            expected.append(Expected(statuses: [200], echoedBody: Array(buffer.prefix(head.contentLength)),
+            guard buffer.count >= head.contentLength else {
+                expected.mayEndWithContinue = head.expectsContinue && head.contentLength > 0
+                return expected
+            }
+            expected.responses.append(Expected(statuses: [200], echoedBody: Array(buffer.prefix(head.contentLength)),
                                      isHeadRequest: head.method == .head, mayBeContinued: head.expectsContinue && head.contentLength > 0))
             buffer = buffer.dropFirst(head.contentLength)
             if !head.keepAlive { break }
@@ -116,9 +127,9 @@ public enum HTTPConnectionCheck: FuzzCheck {
         var body: [UInt8]
     }
 
-    static func compare(_ received: [UInt8], with expected: [Expected]) throws(FuzzFailure) {
+    static func compare(_ received: [UInt8], with expected: Expectation) throws(FuzzFailure) {
         var rest = received[...]
-        for (number, expectation) in expected.enumerated() {
+        for (number, expectation) in expected.responses.enumerated() {
             var response = try nextResponse(&rest, isHeadRequest: expectation.isHeadRequest, number: number)
             if response?.status == 100 {
                 try FuzzFailure.require(expectation.mayBeContinued, .framing, "response \(number) is an unexpected 100 Continue")
@@ -137,7 +148,11 @@ public enum HTTPConnectionCheck: FuzzCheck {
                 }
             }
         }
-        try FuzzFailure.require(rest.isEmpty, .framing, "\(rest.count) bytes follow the \(expected.count) expected responses")
+        let count = expected.responses.count
+        if expected.mayEndWithContinue, let last = try nextResponse(&rest, isHeadRequest: false, number: count) {
+            try FuzzFailure.require(last.status == 100, .framing, "response \(count) answers a request cut short with \(last.status)")
+        }
+        try FuzzFailure.require(rest.isEmpty, .framing, "\(rest.count) bytes follow the \(count) expected responses")
     }
 
     /// Reads one response off the front of `bytes`; nil at the end.
