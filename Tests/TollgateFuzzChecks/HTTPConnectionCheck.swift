@@ -209,15 +209,14 @@ public enum HTTPConnectionCheck: FuzzCheck {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { fatalError("connect to the fuzz server: errno \(errno)") }
+        connect(descriptor, to: &address)
         var offset = 0
         while offset < stream.count {
             let size = min(writeSize, stream.count - offset)
             let sent = stream[offset..<(offset + size)].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            // The server may have refused the request and closed: what it answered is still readable.
+            // libFuzzer's timer signal can interrupt a write; anything else means the server refused
+            // the request and closed, and what it answered is still readable.
+            if sent < 0 && errno == EINTR { continue }
             if sent <= 0 { break }
             offset += sent
         }
@@ -238,6 +237,24 @@ public enum HTTPConnectionCheck: FuzzCheck {
                 // A reset after the server closed with input unread: judge what arrived before it.
                 return received
             }
+        }
+    }
+
+    /// Connects the blocking socket `descriptor` to `address`. A signal (libFuzzer's timer) may
+    /// interrupt `connect`, which then goes on in the background: wait for it and read its outcome.
+    static func connect(_ descriptor: Int32, to address: inout sockaddr_in) {
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if connected == 0 { return }
+        guard errno == EINTR else { fatalError("connect to the fuzz server: errno \(errno)") }
+        var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        while poll(&waiting, 1, 30_000) < 0 && errno == EINTR {}
+        var outcome: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &outcome, &length)
+        guard waiting.revents & Int16(POLLOUT) != 0, outcome == 0 else {
+            fatalError("connect to the fuzz server after an interruption: error \(outcome)")
         }
     }
 
