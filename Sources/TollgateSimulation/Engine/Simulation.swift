@@ -31,10 +31,10 @@ public final class Simulation {
 
     let context: RunContext
     let channel: Channel
-    let sync: SyncDriver
-    let operators: Operators
+    private let sync: SyncDriver
+    private let operators: Operators
     let customers: CustomerSide
-    let faults: ChannelFaults
+    private let faults: ChannelFaults
     let adversary: Adversary
     let watch: AuditWatch
 
