@@ -76,7 +76,7 @@ final class SimulatedNode {
     var acknowledged: [AcknowledgedObject] = []
     /// The log's size and root hash when last checked, to prove nothing was rewritten or dropped.
     var checkedLog: (size: UInt64, root: [UInt8])?
-    /// The run's shared record of verified signatures (see ``Simulation/verifiedSignatures``).
+    /// The run's shared record of verified signatures, one for every node, customer and check.
     let signatures: VerifiedSignatures
 
     init(index: Int, name: String, role: Role, parent: Int?, key: Ed25519PrivateKey, anchor: TrustAnchor,

@@ -1,7 +1,6 @@
 import Foundation
 import TollgateCertificates
 import TollgateCrypto
-import TollgateLedger
 import TollgateNode
 
 /// A deterministic discrete-event simulation of a whole channel in one process: the real
@@ -10,85 +9,95 @@ import TollgateNode
 /// and after the run. Everything random comes from the seed (the run's stream, and each customer
 /// desk's stream forked from it) and time is simulated, so a seed replays the same run and the same
 /// trace hash.
+///
+/// The simulation is the coordinator: it builds its parts, runs the event loop and hands each
+/// event to the part whose job it is. The parts share the run's clock, random stream, record and
+/// checker through one ``RunContext``:
+///
+/// | Job | Part |
+/// |---|---|
+/// | simulated time, the event queue, the phase | ``EventClock`` |
+/// | the nodes, found by index, name or key; the links and the wire | ``Channel`` |
+/// | children's sync rounds: timers, timeouts, incarnations, the parent's answers | ``SyncDriver`` |
+/// | operators' and the vendor's calls; delegations and returns taken back | ``Operators`` (``OperatorConsole``) |
+/// | customers' desks, destinations, the machine workshop, the customers' verifier | ``CustomerSide`` |
+/// | faults: cuts, crashes and restarts, storage faults, clock skews and jumps | ``ChannelFaults`` |
+/// | planted cheats and their carrying out | ``Adversary`` |
+/// | invariants on what nodes hold: crashes, convergence, audits and findings | ``AuditWatch`` |
+/// | trace, timeline, transcript | ``RunRecord`` |
 public final class Simulation {
     /// Unix time (seconds) of simulated time zero, unless the options say otherwise.
     public static let defaultEpoch: Int64 = 1_780_000_000
-    /// Records the transcript when the options ask for one.
-    let transcriptRecorder: TranscriptRecorder?
-    /// Unix time (seconds) of simulated time zero in this run.
-    var epoch: Int64 { options.epoch }
 
-    enum Phase {
-        /// Customers and operators act; faults happen.
-        case workload
-        /// Faults healed, no new traffic: sync catches up.
-        case quiet
-        case done
-    }
+    let context: RunContext
+    let channel: Channel
+    private let sync: SyncDriver
+    private let operators: Operators
+    let customers: CustomerSide
+    private let faults: ChannelFaults
+    let adversary: Adversary
+    let watch: AuditWatch
 
-    let scenario: Scenario
-    public let seed: UInt64
-    let options: SimulationOptions
-    var random: SimulationRandom
-    var queue = EventQueue<SimulationEvent>()
-    /// Simulated time, milliseconds.
-    var now: Int64 = 0
-    var phase = Phase.workload
-    var nodes: [SimulatedNode] = []
-    var nodeByKey: [String: Int] = [:]
-    var network: SimulatedNetwork
-    var trace: TraceRecorder
-    var checker = InvariantChecker()
-    /// Each node's customers and their steps, by node index (the root's and the general agents' serve no customers).
-    var desks: [CustomerDesk] = []
-    var plants: [PlantedCheat] = []
-    var timeline = Timeline()
-    let anchor: TrustAnchor
-    /// The verifier every customer's software embeds (certificate cache shared for speed).
-    let verifier: LicenseVerifier
-    /// The customers' verifier, on a second thread, and what waits for it.
-    let customerVerifier: CustomerVerifier
-    /// Signatures made or verified anywhere in the run. Every node, customer and check in the
-    /// simulation shares it: the nodes share one process, and a hit answers exactly as verifying
-    /// again would. What the run signs goes in as it is signed; anything else is verified once, on
-    /// whichever thread sees it first.
-    let verifiedSignatures = VerifiedSignatures()
-    /// Makes customers' machines and their first requests ahead of use, on a thread of its own.
-    let workshop: MachineWorkshop
-    let encoder: JSONEncoder
-    let decoder = JSONDecoder()
-    /// Per node: the certificate each of its delegations was carved from.
-    var delegatedFrom: [[String: String]] = []
-    /// Per node: quota returns it has taken in from its children.
-    var returnsTaken: [Set<String>] = []
-    /// First time each finding was seen, by id.
-    var findingSeen: [String: Int64] = [:]
-    /// Every finding stored anywhere at the end, for the report.
-    var finalFindings: [AuditFinding] = []
-    var eventCount = 0
-    var auditCount = 0
-    var settledAt: Int64?
-    /// Countries no agent sells in, and every agent's: where travellers go.
-    var destinations: [String] = []
+    public var seed: UInt64 { context.seed }
 
+    /// Builds the tree (root, general agents, regional agents), hands out the first certificates
+    /// and schedules the workload, the faults and the cheats, all drawn from the seed's stream in
+    /// that order.
     public init(scenario: Scenario, seed: UInt64, options: SimulationOptions = SimulationOptions()) throws {
-        self.scenario = scenario
-        self.seed = seed
-        self.options = options
-        transcriptRecorder = options.recordsTranscript ? TranscriptRecorder() : nil
-        random = SimulationRandom(seed: seed)
-        trace = TraceRecorder(capacity: options.traceCapacity)
-        let rootKey = try Ed25519PrivateKey(seed: random.bytes(32))
-        anchor = TrustAnchor(publicKey: rootKey.publicKey)
-        verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache(), signatures: verifiedSignatures.objects)
-        customerVerifier = CustomerVerifier(anchor: anchor, signatures: verifiedSignatures.objects)
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        workshop = MachineWorkshop(signatures: verifiedSignatures.objects)
-        network = SimulatedNetwork(parent: [], faults: SimulatedNetwork.Faults(
-            latency: scenario.latency, loss: scenario.loss, duplicate: scenario.duplicate,
-            reorder: scenario.reorder, reorderDelay: scenario.reorderDelay))
-        try build(rootKey: rootKey)
+        let context = RunContext(scenario: scenario, seed: seed, options: options)
+        let rootKey = try Ed25519PrivateKey(seed: context.random.bytes(32))
+        let anchor = TrustAnchor(publicKey: rootKey.publicKey)
+        // Signatures made or verified anywhere in the run. Every node, customer and check in the
+        // simulation shares it: the nodes share one process, and a hit answers exactly as verifying
+        // again would. What the run signs goes in as it is signed; anything else is verified once,
+        // on whichever thread sees it first.
+        let signatures = VerifiedSignatures()
+        let verifier = LicenseVerifier(anchor: anchor, cache: VerifiedCertificateCache(), signatures: signatures.objects)
+        let customerVerifier = CustomerVerifier(anchor: anchor, signatures: signatures.objects)
+        let workshop = MachineWorkshop(signatures: signatures.objects)
+        let channel = try Channel(context: context, rootKey: rootKey, anchor: anchor, signatures: signatures)
+        context.record.lay(out: channel.nodes, syncWithinSeconds: scenario.syncWithinSeconds)
+        let console = OperatorConsole(context: context)
+        let operators = Operators(context: context, channel: channel, console: console)
+        let sync = SyncDriver(context: context, channel: channel, operators: operators, workshop: workshop)
+        let watch = AuditWatch(context: context, channel: channel, console: console)
+        let faults = ChannelFaults(context: context, channel: channel, sync: sync, watch: watch)
+
+        faults.setClocks()
+        try operators.delegateFirstCertificates()
+        for node in channel.agents {
+            sync.scheduleSync(node, after: context.random.integer(in: 0...(scenario.syncIntervalSeconds * 1_000)))
+        }
+        let customers = CustomerSide(context: context, channel: channel, verifier: verifier, customerVerifier: customerVerifier,
+                                     workshop: workshop)
+        operators.schedule()
+        faults.schedule()
+        let adversary = Adversary(context: context, channel: channel, operators: operators, customers: customers)
+        adversary.plant()
+        let clock = context.clock
+        if scenario.auditEvery > 0 {
+            var time = scenario.auditEvery
+            while time < scenario.duration + scenario.quiet {
+                clock.schedule(.audit, at: time)
+                time += scenario.auditEvery
+            }
+        }
+        let sampleEvery = max(Scenario.minute, (scenario.duration + scenario.quiet) / 400)
+        var time: Int64 = 0
+        while time <= scenario.duration + scenario.quiet {
+            clock.schedule(.sample, at: time)
+            time += sampleEvery
+        }
+        clock.schedule(.workloadEnd, at: scenario.duration)
+
+        self.context = context
+        self.channel = channel
+        self.sync = sync
+        self.operators = operators
+        self.customers = customers
+        self.faults = faults
+        self.adversary = adversary
+        self.watch = watch
     }
 
     // MARK: Running
@@ -96,55 +105,59 @@ public final class Simulation {
     /// Runs the scenario to the end and checks the invariants.
     public func run() throws -> SimulationReport {
         let started = DispatchTime.now().uptimeNanoseconds
+        let scenario = context.scenario
+        let clock = context.clock
         let limit = scenario.duration + scenario.quiet + scenario.settleLimit + Scenario.hour
-        let runner = DeskRunner(desks: desks, window: deskWindow, threaded: options.parallelDesks)
-        while phase != .done, let (time, event) = queue.first, time <= limit {
+        let runner = DeskRunner(desks: customers.desks, window: customers.window, threaded: context.options.parallelDesks)
+        while clock.phase != .done, let (time, event) = clock.next, time <= limit {
             if case .posted(let events) = runner.prepare(for: time, touching: touched(by: event)) {
-                for posted in events { queue.schedule(posted.event, at: posted.time, place: posted.place) }
+                clock.schedule(events)
                 continue
             }
-            _ = queue.popFirst()
-            now = time
-            eventCount += 1
+            clock.advance()
             handle(event)
         }
-        runner.finish(at: now)
+        runner.finish(at: clock.now)
         finish()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return report(wallSeconds: wall)
     }
 
-    func schedule(_ event: SimulationEvent, after delay: Int64) {
-        queue.schedule(event, at: now + max(0, delay))
-    }
-
-    func schedule(_ event: SimulationEvent, at time: Int64) {
-        queue.schedule(event, at: max(now, time))
-    }
-
-    func note(_ description: @autoclosure () -> String) {
-        trace.record(now, description())
-    }
-
     private func handle(_ event: SimulationEvent) {
         switch event {
-        case .deliver(let from, let to, let bytes): deliver(from: from, to: to, bytes: bytes)
-        case .syncStart(let node, let incarnation): startSync(nodes[node], incarnation: incarnation)
+        case .deliver(let from, let to, let bytes):
+            if let message = channel.deliver(from: from, to: to, bytes: bytes) { sync.receive(message, from: from, at: channel[to]) }
+        case .syncStart(let node, let incarnation): sync.startSync(channel[node], incarnation: incarnation)
         case .syncTimeout(let node, let incarnation, let exchange, let phase):
-            syncTimedOut(nodes[node], incarnation: incarnation, exchange: exchange, phase: phase)
-        case .topUp(let child): topUp(nodes[child])
-        case .quotaReturn: returnQuota()
-        case .revocation: revokeCertificate()
-        case .crash(let node, let downFor): crash(nodes[node], downFor: downFor)
-        case .restart(let node, let incarnation): restart(nodes[node], incarnation: incarnation)
-        case .cut(let child, let direction, let on): cut(child, direction, on)
-        case .clockJump(let node, let seconds, let absolute): jumpClock(nodes[node], seconds: seconds, absolute: absolute)
-        case .cheat(let index): carryOut(index)
-        case .observe(let file, let attempt): observe(file, attempt: attempt)
-        case .audit: periodicAudit()
-        case .sample: sampleLag()
+            sync.syncTimedOut(channel[node], incarnation: incarnation, exchange: exchange, phase: phase)
+        case .topUp(let child): operators.topUp(channel[child])
+        case .quotaReturn: operators.returnQuota()
+        case .revocation: operators.revokeCertificate()
+        case .observe(let file, let attempt): operators.observe(file, attempt: attempt)
+        case .crash(let node, let downFor): faults.crash(channel[node], downFor: downFor)
+        case .restart(let node, let incarnation): faults.restart(channel[node], incarnation: incarnation)
+        case .cut(let child, let direction, let on): faults.cut(child, direction, on)
+        case .clockJump(let node, let seconds, let absolute): faults.jumpClock(channel[node], seconds: seconds, absolute: absolute)
+        case .cheat(let index): adversary.carryOut(index)
+        case .audit: watch.periodicAudit()
+        case .sample: context.record.sampleLag(of: channel.agents, at: context.now)
         case .workloadEnd: endWorkload()
         case .settleCheck: settleCheck()
+        }
+    }
+
+    /// The agents whose nodes or desks `event` reads or changes (nil: any of them), which must have
+    /// run every customer step before it first (see ``DeskRunner``).
+    private func touched(by event: SimulationEvent) -> [Int]? {
+        switch event {
+        case .deliver(_, let to, _): [to]
+        case .syncStart(let node, _), .syncTimeout(let node, _, _, _), .crash(let node, _), .restart(let node, _),
+             .clockJump(let node, _, _): [node]
+        case .topUp(let child): [child] + (channel[child].parent.map { [$0] } ?? [])
+        case .cheat(let index): [adversary.node(ofPlant: index)]
+        case .observe, .audit: [0]
+        case .cut: []
+        case .quotaReturn, .revocation, .sample, .workloadEnd, .settleCheck: nil
         }
     }
 
@@ -152,53 +165,32 @@ public final class Simulation {
 
     /// The workload stops: cuts heal, crashed nodes come back, clocks stop jumping; sync goes on.
     private func endWorkload() {
-        phase = .quiet
-        network.heal()
-        timeline.closeAll(at: now)
-        timeline.workloadEnd = now
-        note("workload ends: the network heals, traffic stops")
-        for node in nodes where !node.isUp { bringBack(node) }
-        for desk in desks { desk.open = false }
-        schedule(.settleCheck, after: scenario.quiet)
+        context.clock.enter(.quiet)
+        context.record.workloadEnds(at: context.now)
+        context.note("workload ends: the network heals, traffic stops")
+        faults.healAll()
+        customers.close()
+        context.clock.schedule(.settleCheck, after: context.scenario.quiet)
     }
 
     /// After the quiet period: done once the root holds every node's whole log, or the limit passes.
     private func settleCheck() {
-        if converged() {
-            settledAt = now
-            note("settled: the root holds every log")
-            phase = .done
-        } else if now >= scenario.duration + scenario.quiet + scenario.settleLimit {
-            note("settle limit reached")
-            phase = .done
+        let scenario = context.scenario
+        if watch.settle() {
+            context.note("settled: the root holds every log")
+            context.clock.enter(.done)
+        } else if context.now >= scenario.duration + scenario.quiet + scenario.settleLimit {
+            context.note("settle limit reached")
+            context.clock.enter(.done)
         } else {
-            schedule(.settleCheck, after: Scenario.minute)
+            context.clock.schedule(.settleCheck, after: Scenario.minute)
         }
     }
 
-    /// Every node's log size equals the root's mirror of it.
-    func converged() -> Bool {
-        guard let root = nodes[0].node else { return false }
-        for node in nodes.dropFirst() {
-            guard let live = node.node, let size = try? live.logSize(),
-                  let mirrored = try? root.mirroredLogSize(of: node.keyID), mirrored == size else { return false }
-        }
-        return true
-    }
-
-    // MARK: Failures of the node code
-
-    /// An error no workload expects (a storage failure, a malformed message from an honest node).
-    func unexpected(_ error: any Error, _ context: String, at node: SimulatedNode) {
-        note("ERROR \(node.name): \(context): \(error)")
-        checker.error("\(node.name) at \(TraceRecorder.stamp(now)): \(context): \(error)")
-    }
-
-    /// Unix seconds of true time (the customers' clocks).
-    var trueSeconds: Int64 { epoch + now / 1_000 }
-
-    /// A request nonce from the run's stream.
-    func nonce() -> String {
-        Base64URL.encode(random.bytes(16))
+    /// After the run: the desks' and the customers' verifier's checks, then the checks of what the nodes hold.
+    private func finish() {
+        customers.finish(into: &context.checker)
+        context.record.runEnds(at: context.now)
+        watch.finish(plants: adversary.plants)
     }
 }

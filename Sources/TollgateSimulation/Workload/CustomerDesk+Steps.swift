@@ -79,7 +79,7 @@ extension CustomerDesk {
         let seats = UInt64(random.integer(in: 1...Int64(scenario.maxSeats)))
         let local = agent.clock(at: now)
         var request = LicenseRequest(customer: customer.name, country: customer.country, product: random.chance(0.7) ? "cad" : "cam",
-                                     model: model, price: Price(currency: Simulation.currency, amount: Simulation.regionalFloor + random.integer(in: 0...1_800)),
+                                     model: model, price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + random.integer(in: 0...1_800)),
                                      seatCount: seats)
         request.territory = random.chance(scenario.wideTerritoryShare) ? agent.countries : [customer.country]
         switch model {

@@ -1,23 +1,59 @@
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
-import TollgateAPI
 import TollgateNode
 import TollgateWire
 
-extension Simulation {
+/// The cheats the scenario plants on agents, and their carrying out: each resolved to a node and
+/// a moment, done with the agent's own key and store when the moment suits; what it forged goes
+/// to the verifier (invariant 1), and the finding it must raise is looked for at the end (invariant 4).
+final class Adversary {
     /// How long a cheat waits before trying again when the moment does not suit (node down, nothing to reuse yet).
-    static let cheatRetry: Int64 = 30 * 60_000
+    static let retry: Int64 = 30 * 60_000
 
-    /// Carries out a planted cheat on its agent; what it forged goes to the verifier (invariant 1),
-    /// and the finding it must raise is looked for at the end (invariant 4).
+    private let context: RunContext
+    private let channel: Channel
+    private let operators: Operators
+    private let customers: CustomerSide
+    private(set) var plants: [PlantedCheat] = []
+
+    init(context: RunContext, channel: Channel, operators: Operators, customers: CustomerSide) {
+        self.context = context
+        self.channel = channel
+        self.operators = operators
+        self.customers = customers
+    }
+
+    private var now: Int64 { context.now }
+    private var verifier: LicenseVerifier { customers.verifier }
+
+    /// Resolves the scenario's plants (a random cheat, node and moment drawn now) and schedules them.
+    func plant() {
+        for plan in context.scenario.adversaries {
+            let cheat = plan.cheat ?? Cheat.allCases[context.random.index(Cheat.allCases.count)]
+            let time = context.time(in: plan.at)
+            for index in channel.resolve(plan.node) {
+                plants.append(PlantedCheat(node: index, cheat: cheat, at: time))
+                channel[index].cheats.append(cheat)
+                context.clock.schedule(.cheat(plants.count - 1), at: time)
+            }
+        }
+    }
+
+    /// The node plant `index` is on.
+    func node(ofPlant index: Int) -> Int {
+        plants[index].node
+    }
+
+    /// Carries out plant `index` on its agent, or schedules another try when the moment does not suit.
     func carryOut(_ index: Int) {
-        guard phase == .workload else { return }
+        guard context.clock.isWorkload else { return }
         var plant = plants[index]
         plant.attempts += 1
-        let node = nodes[plant.node]
+        let node = channel[plant.node]
         guard let live = node.node else {
             plants[index] = plant
-            schedule(.cheat(index), after: Self.cheatRetry)
+            context.clock.schedule(.cheat(index), after: Self.retry)
             return
         }
         let agent = CheatingAgent(node: live, ids: node.ids)
@@ -25,25 +61,38 @@ extension Simulation {
         do {
             guard let detail = try commit(plant.cheat, agent: agent, node: node, live: live, at: local) else {
                 plants[index] = plant
-                schedule(.cheat(index), after: Self.cheatRetry)
+                context.clock.schedule(.cheat(index), after: Self.retry)
                 return
             }
             plant.executedAt = now
             plant.detail = detail
-            note("CHEAT \(node.name) \(plant.cheat.rawValue): \(detail)")
-            timeline.plants.append(Timeline.Marker(node: node.index, time: now, label: plant.cheat.rawValue))
+            context.note("CHEAT \(node.name) \(plant.cheat.rawValue): \(detail)")
+            context.record.planted(Timeline.Marker(node: node.index, time: now, label: plant.cheat.rawValue))
         } catch let error as NodeError where error.code != .storage {
-            note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
-            schedule(.cheat(index), after: Self.cheatRetry)
+            context.note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
+            context.clock.schedule(.cheat(index), after: Self.retry)
         } catch let error as ServiceRefusal {
             // Judged where the call was made; the cheat waits for a better moment.
-            note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
-            schedule(.cheat(index), after: Self.cheatRetry)
+            context.note("\(node.name) cannot cheat (\(plant.cheat.rawValue)) yet: \(error)")
+            context.clock.schedule(.cheat(index), after: Self.retry)
         } catch {
-            unexpected(error, "planting \(plant.cheat.rawValue)", at: node)
+            context.unexpected(error, "planting \(plant.cheat.rawValue)", at: node)
         }
         plants[index] = plant
     }
+
+    /// What the report says of each plant, given every finding stored at the end.
+    func summaries(findings: [AuditFinding]) -> [SimulationReport.PlantSummary] {
+        plants.map { plant in
+            SimulationReport.PlantSummary(
+                node: channel[plant.node].name, cheat: plant.cheat.rawValue, expected: plant.cheat.expectedFinding.rawValue,
+                plantedAt: plant.executedAt,
+                found: findings.contains { $0.node == channel[plant.node].keyID && $0.kind == plant.cheat.expectedFinding },
+                detail: plant.detail)
+        }
+    }
+
+    // MARK: The cheats
 
     /// The held certificate with the most room left, per the node's books.
     private func roomiest(_ node: SimulatedNode, _ live: LicensingNode) throws -> HeldCertificate? {
@@ -74,14 +123,14 @@ extension Simulation {
             let file = try agent.forgeLicense(under: under, seats: seats, at: local) { $0.customer = "second buyer" }
             return "sold \(seats) again: \(JWS.hash(of: file.license).prefix(8))"
         case .outsideCountries:
-            let foreign = destinations.first { !held.payload.countries.contains($0) } ?? "BR"
+            let foreign = customers.destinations.first { !held.payload.countries.contains($0) } ?? "BR"
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local) { $0.country = foreign; $0.territory = [foreign] }
             expectRejected(file, cheat: cheat, by: node)
             return "sold into \(foreign)"
         case .belowFloor:
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local) { $0.price.amount = 10 }
             expectRejected(file, cheat: cheat, by: node)
-            return "sold for \(Self.currency) 10"
+            return "sold for \(ChannelTerms.currency) 10"
         case .backdate:
             let backdated = local - 3 * 86_400
             _ = try agent.forgeLicense(under: held, seats: try fresh(), at: local) { $0.iat = backdated; $0.nbf = backdated }
@@ -89,16 +138,17 @@ extension Simulation {
         case .forkLog:
             guard node.ackedOwn > 1, node.round == nil else { return nil }
             let index = node.ackedOwn - 1
-            node.impostor = NodeExecutor(inline: try agent.fork(replacing: index, with: Array("rewritten by \(node.name)".utf8), idSeed: random.next()))
+            node.impostor = NodeExecutor(inline: try agent.fork(replacing: index, with: Array("rewritten by \(node.name)".utf8),
+                                                                idSeed: context.random.next()))
             return "syncs a log rewritten at entry \(index)"
         case .hideIssuance:
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local, hidden: true) { $0.customer = "off the books" }
             // Business goes on: the next sale on the books takes the log index the hidden one names.
             _ = try strawSale(node, live: live, under: held, at: local + 1)
-            schedule(.observe(file, attempt: 0), after: random.integer(in: Scenario.hour...(12 * Scenario.hour)))
+            context.clock.schedule(.observe(file, attempt: 0), after: context.random.integer(in: Scenario.hour...(12 * Scenario.hour)))
             return "sold off the books (log index \(try SignedLicense(compact: file.license).payload.logIndex)); the customer shows the vendor"
         case .returnedQuota:
-            let quotaReturn = try returnTop(2, of: held.hash, at: node, live: live)
+            let quotaReturn = try operators.returnTop(2, of: held.hash, at: node, live: live)
             // The returned serials are already out of the honest code's reach: no booking needed.
             let seats = SerialRange(quotaReturn.payload.seats.start, quotaReturn.payload.seats.start + 1)
             _ = try agent.forgeLicense(under: held, seats: seats, at: local + 1)
@@ -106,25 +156,25 @@ extension Simulation {
         case .activateAbroad:
             let (file, serial) = try strawSale(node, live: live, under: held, at: local)
             let territory = try SignedLicense(compact: file.license).payload.territory
-            let abroad = destinations.first { !territory.contains($0) } ?? "BR"
-            let machine = try Ed25519PrivateKey(seed: random.bytes(32))
+            let abroad = customers.destinations.first { !territory.contains($0) } ?? "BR"
+            let machine = try Ed25519PrivateKey(seed: context.random.bytes(32))
             let activation = try agent.forgeActivation(of: file, serial: serial, country: abroad, machine: machine.publicKey, at: local + 1)
             do {
-                _ = try verifier.verify(file, at: trueSeconds, activation: activation.compact,
+                _ = try verifier.verify(file, at: context.trueSeconds, activation: activation.compact,
                                         machine: MachineIdentity(machineKey: activation.payload.machineKey))
-                checker.fail(.verifierSound, "the verifier accepts \(node.name)'s activation in \(abroad), outside the territory")
+                context.checker.fail(.verifierSound, "the verifier accepts \(node.name)'s activation in \(abroad), outside the territory")
             } catch {
-                checker.check(.verifierSound, error.rule == cheat.rejectedBy,
-                              "the verifier rejects \(node.name)'s activation abroad with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
+                context.checker.check(.verifierSound, error.rule == cheat.rejectedBy,
+                                      "the verifier rejects \(node.name)'s activation abroad with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
             }
             return "activated serial \(serial) in \(abroad)"
         case .overActivate:
             let (file, serial) = try strawSale(node, live: live, under: held, at: local)
-            let desk = desk(of: node)
+            let desk = customers.desk(of: node)
             var first = desk.machine(in: held.payload.countries[0])
-            let request = try first.request(.activate, license: JWS.hash(of: file.license), at: trueSeconds, nonce: desk.nonce())
+            let request = try first.request(.activate, license: JWS.hash(of: file.license), at: context.trueSeconds, nonce: desk.nonce())
             _ = try desk.machineCall(request, "the straw customer's activation")
-            let second = try Ed25519PrivateKey(seed: random.bytes(32))
+            let second = try Ed25519PrivateKey(seed: context.random.bytes(32))
             _ = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: second.publicKey, at: local + 1)
             return "put a second machine on serial \(serial)"
         }
@@ -134,10 +184,10 @@ extension Simulation {
     private func strawSale(_ node: SimulatedNode, live: LicensingNode, under held: HeldCertificate, at local: Int64) throws -> (LicenseFile, UInt64) {
         let country = held.payload.countries[0]
         var request = LicenseRequest(customer: "straw-\(node.name)", country: country, product: held.payload.products.keys.sorted()[0],
-                                     model: "perpetual", price: Price(currency: Self.currency, amount: Self.regionalFloor + 500))
+                                     model: "perpetual", price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + 500))
         request.certificateHash = held.hash
-        let desk = desk(of: node)
-        let file = try desk.call(.issueLicense, body: body(request, for: node), expecting: .created, "a straw sale") { try LicenseFile(data: $0) }
+        let desk = customers.desk(of: node)
+        let file = try desk.call(.issueLicense, body: node.service?.body(request) ?? [], expecting: .created, "a straw sale") { try LicenseFile(data: $0) }
         node.books.use(1, of: held.hash)
         guard let verified = desk.delivered(file, by: node, what: "straw license") else {
             throw NodeError(.invalidRequest, "the straw license does not verify")
@@ -150,11 +200,11 @@ extension Simulation {
     /// A forged license that breaks a rule the offline verifier checks must be rejected, naming that rule.
     private func expectRejected(_ file: LicenseFile, cheat: Cheat, by node: SimulatedNode) {
         do {
-            _ = try verifier.verify(file, at: trueSeconds)
-            checker.fail(.verifierSound, "the verifier accepts \(node.name)'s forged license (\(cheat.rawValue))")
+            _ = try verifier.verify(file, at: context.trueSeconds)
+            context.checker.fail(.verifierSound, "the verifier accepts \(node.name)'s forged license (\(cheat.rawValue))")
         } catch {
-            checker.check(.verifierSound, error.rule == cheat.rejectedBy,
-                          "the verifier rejects \(node.name)'s \(cheat.rawValue) license with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
+            context.checker.check(.verifierSound, error.rule == cheat.rejectedBy,
+                                  "the verifier rejects \(node.name)'s \(cheat.rawValue) license with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
         }
     }
 }

@@ -1,52 +1,33 @@
-import Foundation
 import TollgateAPI
-import TollgateCertificates
-import TollgateCrypto
 import TollgateHTTPMessages
 import TollgateNode
 import TollgateWire
 
-extension Simulation {
-    // MARK: The wire
+/// Drives every child's sync rounds over the simulated network: starts each round on its timer
+/// (the pull signed ahead on the workshop's thread), hands each request that reaches a parent to
+/// the parent's API and each answer to the child's ``SyncRound``, and times out answers that do
+/// not come. Rounds of an earlier incarnation (before a crash) and a cheating agent's forked log
+/// are its business; the protocol itself is the round's.
+final class SyncDriver {
+    private let context: RunContext
+    private let channel: Channel
+    private let operators: Operators
+    private let workshop: MachineWorkshop
 
-    func send(_ message: WireMessage, from: Int, to: Int) {
-        let bytes = message.encoded()
-        let arrivals = network.transmit(from: from, to: to, at: now, random: &random)
-        if arrivals.isEmpty {
-            note("drop \(nodes[from].name)->\(nodes[to].name) \(describe(message))\(network.isCut(from: from, to: to) ? " (cut)" : " (lost)")")
-        }
-        for arrival in arrivals { schedule(.deliver(from: from, to: to, bytes: bytes), at: arrival) }
+    init(context: RunContext, channel: Channel, operators: Operators, workshop: MachineWorkshop) {
+        self.context = context
+        self.channel = channel
+        self.operators = operators
+        self.workshop = workshop
     }
 
-    func describe(_ message: WireMessage) -> String {
-        switch message.payload {
-        case .request(let request): "\(request.method) \(request.path) #\(message.exchange)"
-        case .response(let response): "\(response.status.code) #\(message.exchange)"
-        }
-    }
+    private var scenario: Scenario { context.scenario }
+    private var now: Int64 { context.now }
 
-    func deliver(from: Int, to: Int, bytes: [UInt8]) {
-        let receiver = nodes[to]
-        guard !network.isCut(from: from, to: to) else {
-            network.statistics.partitioned += 1
-            note("drop \(nodes[from].name)->\(receiver.name) in flight (cut)")
-            return
-        }
-        guard receiver.isUp else {
-            network.statistics.receiverDown += 1
-            note("drop \(nodes[from].name)->\(receiver.name) (receiver down)")
-            return
-        }
-        network.statistics.delivered += 1
-        network.statistics.bytesDelivered += bytes.count
-        trace.absorb(bytes)
-        guard let message = WireMessage(bytes: bytes) else {
-            unexpected(NodeError(.invalidRequest, "unreadable bytes"), "a message from \(nodes[from].name)", at: receiver)
-            return
-        }
-        note("deliver \(nodes[from].name)->\(receiver.name) \(describe(message)) \(bytes.count) B")
+    /// A message delivered to `receiver`: a child's call its parent serves, or a parent's answer.
+    func receive(_ message: WireMessage, from sender: Int, at receiver: SimulatedNode) {
         switch message.payload {
-        case .request(let request): serve(request, exchange: message.exchange, from: from, at: receiver)
+        case .request(let request): serve(request, exchange: message.exchange, from: sender, at: receiver)
         case .response(let response): answered(response, exchange: message.exchange, at: receiver)
         }
     }
@@ -61,21 +42,16 @@ extension Simulation {
         let status = handled.response.status.code
         if status >= 400 {
             let refusal = ServiceRefusal(handled.response)
-            note("\(parent.name) refuses \(request.method) \(request.path) #\(exchange) from \(nodes[child].name): \(refusal)")
-            judgeRefusal(refusal, handled, "serving \(request.method) \(request.path) from \(nodes[child].name)", at: parent)
+            context.note("\(parent.name) refuses \(request.method) \(request.path) #\(exchange) from \(channel[child].name): \(refusal)")
+            context.judge(refusal, handled, "serving \(request.method) \(request.path) from \(channel[child].name)", at: parent)
         }
         if Endpoint.syncPush.path.match(request.path) != nil, status == 200 || status == 409 {
             // The push carried the child's quota returns (entries of its log), which the parent has now taken in.
             if let live = parent.node, let returns = try? live.store.quotaReturns() {
-                for (quotaReturn, direction) in returns where direction == "received" { takeReturn(quotaReturn, at: parent) }
+                for (quotaReturn, direction) in returns where direction == "received" { operators.takeReturn(quotaReturn, at: parent) }
             }
         }
-        send(WireMessage(exchange: exchange, .response(handled.response)), from: parent.index, to: child)
-    }
-
-    /// A node's refusal, judged for the run (see ``ServiceRefusal/isUnexpected(_:at:_:checker:)``).
-    func judgeRefusal(_ refusal: ServiceRefusal, _ handled: NodeService.Handled, _ context: String, at node: SimulatedNode) {
-        if refusal.isUnexpected(handled, at: node.name, context, checker: &checker) { unexpected(refusal, context, at: node) }
+        channel.send(WireMessage(exchange: exchange, .response(handled.response)), from: parent.index, to: child)
     }
 
     // MARK: Child side
@@ -93,10 +69,11 @@ extension Simulation {
         do {
             let request = try round.start(at: date, presigned: signature)
             node.round = RoundInFlight(round: round, exchange: exchange, startedAt: now, byImpostor: node.impostor != nil)
-            send(WireMessage(exchange: exchange, .request(request)), from: node.index, to: parent)
-            schedule(.syncTimeout(node: node.index, incarnation: incarnation, exchange: exchange, phase: .pull), after: scenario.syncTimeout)
+            channel.send(WireMessage(exchange: exchange, .request(request)), from: node.index, to: parent)
+            context.clock.schedule(.syncTimeout(node: node.index, incarnation: incarnation, exchange: exchange, phase: .pull),
+                                   after: scenario.syncTimeout)
         } catch {
-            unexpected(error, "signing a pull", at: node)
+            context.unexpected(error, "signing a pull", at: node)
             nextRound(node, succeeded: false)
         }
     }
@@ -105,8 +82,8 @@ extension Simulation {
     /// workshop's thread for the node's clock reading then.
     func scheduleSync(_ node: SimulatedNode, after delay: Int64) {
         let at = now + max(0, delay)
-        node.presignedPull = workshop.presignPull(date: node.clock(at: at), nonce: nonce(), key: node.identity.key)
-        schedule(.syncStart(node: node.index, incarnation: node.incarnation), at: at)
+        node.presignedPull = workshop.presignPull(date: node.clock(at: at), nonce: context.nonce(), key: node.identity.key)
+        context.clock.schedule(.syncStart(node: node.index, incarnation: node.incarnation), at: at)
     }
 
     func syncTimedOut(_ node: SimulatedNode, incarnation: Int, exchange: UInt64, phase: SyncRound.Phase) {
@@ -116,12 +93,12 @@ extension Simulation {
 
     private func failRound(_ node: SimulatedNode, _ error: SyncError, answeredPush: Bool = false) {
         guard let flight = node.round else { return }
-        note("sync \(node.name) fails: \(error.reason)")
+        context.note("sync \(node.name) fails: \(error.reason)")
         if !flight.byImpostor, node.isUp {
             do {
                 try flight.round.recordFailure(error, at: node.clock(at: now))
             } catch {
-                unexpected(error, "recording a sync failure", at: node)
+                context.unexpected(error, "recording a sync failure", at: node)
             }
         }
         endRound(node, succeeded: false, answeredPush: answeredPush)
@@ -145,7 +122,7 @@ extension Simulation {
     }
 
     private func nextRound(_ node: SimulatedNode, succeeded: Bool) {
-        let draw = random.unit()
+        let draw = context.random.unit()
         let seconds = succeeded ? node.schedule.afterSuccess(draw: draw) : node.schedule.afterFailure(draw: draw)
         scheduleSync(node, after: seconds * 1_000)
     }
@@ -155,7 +132,7 @@ extension Simulation {
     /// incarnation's) is ignored.
     private func answered(_ response: HTTPResponse, exchange: UInt64, at node: SimulatedNode) {
         guard var flight = node.round, flight.exchange == exchange, let service = node.service else {
-            note("\(node.name) ignores a stale answer #\(exchange)")
+            context.note("\(node.name) ignores a stale answer #\(exchange)")
             return
         }
         let phase = flight.phase
@@ -169,21 +146,21 @@ extension Simulation {
             flight.exchange = node.nextExchange
             node.nextExchange += 1
             node.round = flight
-            send(WireMessage(exchange: flight.exchange, .request(next)), from: node.index, to: node.parent!)
-            schedule(.syncTimeout(node: node.index, incarnation: node.incarnation, exchange: flight.exchange, phase: flight.phase),
-                     after: scenario.syncTimeout)
+            channel.send(WireMessage(exchange: flight.exchange, .request(next)), from: node.index, to: node.parent!)
+            context.clock.schedule(.syncTimeout(node: node.index, incarnation: node.incarnation, exchange: flight.exchange, phase: flight.phase),
+                                   after: scenario.syncTimeout)
         case .success(.finished(let outcome)):
             if !flight.byImpostor {
                 do {
-                    try takeCertificates(outcome.pull.certificates, into: node)
+                    try operators.takeCertificates(outcome.pull.certificates, into: node)
                 } catch {
-                    unexpected(error, "reading the certificates of a pull", at: node)
+                    context.unexpected(error, "reading the certificates of a pull", at: node)
                 }
                 node.confirmedReturns = outcome.pull.returns.count
                 node.ackedOwn = outcome.acked[node.keyID] ?? node.ackedOwn
             }
-            note("sync \(node.name) ok in \(now - flight.startedAt) ms, parent holds \(outcome.acked[node.keyID] ?? 0), "
-                 + "\(outcome.pull.returns.count) return(s) confirmed")
+            context.note("sync \(node.name) ok in \(now - flight.startedAt) ms, parent holds \(outcome.acked[node.keyID] ?? 0), "
+                         + "\(outcome.pull.returns.count) return(s) confirmed")
             endRound(node, succeeded: true, answeredPush: true)
         case .failure(let error):
             // A refusal by the parent is a normal outcome; an honest node failing to take a good
@@ -192,7 +169,7 @@ extension Simulation {
             // as a malformed push answer: a refusal all the same.
             let problem = response.problemDetails != nil
             let ownFailure = error.code == .node || (error.code == .malformedAnswer && !problem)
-            if !flight.byImpostor && ownFailure && faults == 0 { unexpected(error, "taking the \(phase.rawValue) answer", at: node) }
+            if !flight.byImpostor && ownFailure && faults == 0 { context.unexpected(error, "taking the \(phase.rawValue) answer", at: node) }
             // The parent answered the push (and so, for a forked log, has seen the fork) unless it refused the call itself.
             failRound(node, error, answeredPush: phase == .push && (error.code == .logRefused || error.code == .node))
         }

@@ -1,0 +1,12 @@
+/// The commercial terms every simulated channel has: where its agents sell, what, under which
+/// models, and the price floors the root and the general agents set.
+enum ChannelTerms {
+    /// Country sets of the general agents, in order; regional agents get two countries of theirs.
+    static let countrySets = [["AT", "CH", "DE"], ["BE", "FR", "LU"], ["CA", "MX", "US"], ["JP", "KR", "SG"],
+                              ["AD", "ES", "PT"], ["IT", "MT", "SM"], ["GB", "IE", "IM"], ["AU", "FJ", "NZ"]]
+    static let products = ["cad": ["export", "render"], "cam": ["post"]]
+    static let models = ["perpetual", "subscription", "trial"]
+    static let currency = "EUR"
+    static let generalFloor: Int64 = 1_000
+    static let regionalFloor: Int64 = 1_200
+}

@@ -1,0 +1,220 @@
+import TollgateCertificates
+import TollgateLedger
+import TollgateNode
+
+/// Checks what the nodes hold against the invariants, beside the run's checker: nothing a node
+/// acknowledged is lost across a crash (2), every log reaches the root whole (3), and audits find
+/// the cheats and never an honest node (4). Keeps when each finding was first seen, the findings
+/// stored at the end, how often the root audited and when the root's mirrors caught up.
+final class AuditWatch {
+    private let context: RunContext
+    private let channel: Channel
+    private let console: OperatorConsole
+    /// First time each finding was seen, by id.
+    private var findingSeen: [String: Int64] = [:]
+    /// Every finding stored anywhere at the end, for the report.
+    private(set) var finalFindings: [AuditFinding] = []
+    private(set) var auditCount = 0
+    /// When the root first held every node's whole log, after the workload.
+    private(set) var settledAt: Int64?
+
+    init(context: RunContext, channel: Channel, console: OperatorConsole) {
+        self.context = context
+        self.channel = channel
+        self.console = console
+    }
+
+    private var now: Int64 { context.now }
+
+    /// Whether the checker treats node `index` as honest.
+    func treatedAsHonest(_ index: Int) -> Bool {
+        channel[index].isHonest || context.options.hideCheatersFromChecker
+    }
+
+    /// Whether the root holds every node's whole log now; the first time it does, the run has settled.
+    func settle() -> Bool {
+        guard channel.converged() else { return false }
+        settledAt = now
+        return true
+    }
+
+    // MARK: Invariant 2: nothing acknowledged is lost
+
+    /// After a restart: the log still holds what it held at the crash, unchanged, and every object
+    /// the node handed out since the last check is in its store.
+    func checkAcknowledged(_ node: SimulatedNode) {
+        guard let live = node.node else { return }
+        do {
+            if let (size, root) = node.checkedLog {
+                let now = try live.logSize()
+                context.checker.check(.withinCertificates, now >= size, "\(node.name)'s log shrank from \(size) to \(now) entries across a crash")
+                if now >= size {
+                    context.checker.check(.withinCertificates, try live.store.log.rootHash(atSize: size) == root,
+                                          "\(node.name)'s log was rewritten across a crash: its first \(size) entries differ")
+                }
+            }
+            for object in node.acknowledged {
+                switch object {
+                case .license(let hash, let index):
+                    let entry = try? live.logEntries(in: index..<(index + 1)).first
+                    let kept = entry.map { JWS.hash(of: String(decoding: $0.bytes, as: UTF8.self)) == hash } ?? false
+                    context.checker.check(.withinCertificates, kept, "\(node.name) lost license \(hash.prefix(8)) (log index \(index)) across a crash")
+                case .activation(let hash):
+                    context.checker.check(.withinCertificates, try live.store.activation(hash: hash) != nil,
+                                          "\(node.name) lost activation \(hash.prefix(8)) across a crash")
+                case .deactivation(let activation):
+                    context.checker.check(.withinCertificates, try live.store.activation(hash: activation)?.endedAt != nil,
+                                          "\(node.name) lost the deactivation of \(activation.prefix(8)) across a crash")
+                case .delegation(let hash):
+                    context.checker.check(.withinCertificates, try live.store.delegation(hash: hash) != nil,
+                                          "\(node.name) lost delegated certificate \(hash.prefix(8)) across a crash")
+                case .quotaReturn(let hash):
+                    context.checker.check(.withinCertificates, try live.store.quotaReturns().contains { $0.quotaReturn.hash == hash },
+                                          "\(node.name) lost quota return \(hash.prefix(8)) across a crash")
+                case .revocation(let hash):
+                    context.checker.check(.withinCertificates, try live.store.revocations().contains { $0.hash == hash },
+                                          "\(node.name) lost revocation \(hash.prefix(8)) across a crash")
+                }
+            }
+            node.acknowledged.removeAll(keepingCapacity: true)
+        } catch {
+            context.unexpected(error, "checking what survived a crash", at: node)
+        }
+    }
+
+    // MARK: Invariant 4, during the run
+
+    /// The root audits its subtree; no finding may name an honest node.
+    func periodicAudit() {
+        guard channel.root.isUp else { return }
+        do {
+            let findings = try console.call(.runAudit, at: channel.root, expecting: .ok, "auditing", as: [AuditFinding].self)
+            auditCount += 1
+            context.note("audit at the root: \(findings.count) finding(s)")
+            judge(findings, during: true)
+        } catch {
+            context.note("the root cannot audit now: \(error)")
+        }
+    }
+
+    /// Records when findings were first seen and fails invariant 4 for any naming an honest node.
+    private func judge(_ findings: [AuditFinding], during: Bool) {
+        for finding in findings where findingSeen[finding.id] == nil {
+            findingSeen[finding.id] = now
+            let index = channel.index(ofKey: finding.node)
+            context.record.found(Timeline.Marker(node: index ?? 0, time: now, label: finding.kind.rawValue))
+            context.note("FINDING \(finding.kind) against \(finding.nodeName): \(finding.summary)")
+            guard let index else {
+                context.checker.fail(.cheatsFound, "a finding names an unknown node \(finding.node): \(finding.summary)")
+                continue
+            }
+            context.checker.check(.cheatsFound, !treatedAsHonest(index),
+                                  "\(during ? "during the run" : "at the end"): \(finding.kind) against honest \(finding.nodeName): \(finding.summary)")
+        }
+    }
+
+    // MARK: After the run
+
+    /// The checks at the end: convergence, the final audits against the plants, and what every
+    /// running node acknowledged.
+    func finish(plants: [PlantedCheat]) {
+        checkConvergence()
+        checkFindings(plants: plants)
+        for node in channel.nodes where node.isUp { checkAcknowledged(node) }
+    }
+
+    /// What the report says of each finding stored at the end.
+    var findingSummaries: [SimulationReport.FindingSummary] {
+        finalFindings.map { finding in
+            SimulationReport.FindingSummary(kind: finding.kind.rawValue, node: finding.nodeName,
+                                            againstHonest: channel.index(ofKey: finding.node).map { treatedAsHonest($0) } ?? true,
+                                            summary: finding.summary)
+        }
+    }
+
+    /// Invariant 3: every node's log, entry for entry, at the root.
+    private func checkConvergence() {
+        guard let root = channel.root.node else {
+            context.checker.fail(.convergence, "the root is down at the end")
+            return
+        }
+        if settledAt == nil { context.checker.fail(.convergence, "the root's mirrors did not catch up within the settle limit") }
+        for node in channel.agents {
+            guard let live = node.node else {
+                context.checker.fail(.convergence, "\(node.name) is down at the end")
+                continue
+            }
+            do {
+                let size = try live.logSize()
+                let mirrored = try root.mirroredLogSize(of: node.keyID)
+                guard mirrored == size else {
+                    context.checker.fail(.convergence, "the root holds \(mirrored) of \(node.name)'s \(size) entries")
+                    continue
+                }
+                var start: UInt64 = 0
+                var same = true
+                while start < size, same {
+                    let end = min(size, start + 4_096)
+                    let own = try live.logEntries(in: start..<end)
+                    let copy = try root.mirroredEntries(of: node.keyID, in: start..<end)
+                    same = zip(own, copy).allSatisfy { $0.bytes == $1.bytes && $0.kind == $1.kind }
+                    start = end
+                }
+                context.checker.check(.convergence, same, "the root's copy of \(node.name)'s log differs from the log")
+            } catch {
+                context.unexpected(error, "comparing logs", at: node)
+            }
+        }
+    }
+
+    /// The audit at the end, after the workload: its storage faults are over, but one may still hit a run that started before.
+    private func finalAudit(at node: SimulatedNode) throws(ServiceRefusal) -> [AuditFinding] {
+        var attempts = 0
+        while true {
+            do {
+                return try console.call(.runAudit, at: node, expecting: .ok, "the final audit", as: [AuditFinding].self)
+            } catch where error.isStorage && attempts < 5 {
+                attempts += 1
+            }
+        }
+    }
+
+    /// Invariant 4 at the end: the root's audit, the general agents' audits of their subtrees and
+    /// every finding any honest node stored (log equivocation is found where the forked push lands).
+    private func checkFindings(plants: [PlantedCheat]) {
+        let scenario = context.scenario
+        var all: [String: AuditFinding] = [:]
+        func gather(_ findings: [AuditFinding]) {
+            for finding in findings { all[finding.id] = finding }
+        }
+        for node in channel.nodes where node.isUp {
+            do {
+                if node.role == .root || (node.role == .general && scenario.auditGenerals) {
+                    gather(try finalAudit(at: node))
+                    if node.role == .root { auditCount += 1 }
+                } else if treatedAsHonest(node.index) {
+                    gather(try console.call(.listFindings, at: node, expecting: .ok, "listing findings", as: [AuditFinding].self))
+                }
+                if node.role == .general && !scenario.auditGenerals {
+                    gather(try console.call(.listFindings, at: node, expecting: .ok, "listing findings", as: [AuditFinding].self))
+                }
+            } catch {
+                context.unexpected(error, "the final audit", at: node)
+            }
+        }
+        let findings = all.values.sorted { ($0.node, $0.kind.rawValue, $0.id) < ($1.node, $1.kind.rawValue, $1.id) }
+        judge(findings, during: false)
+        finalFindings = findings
+        for plant in plants {
+            let node = channel[plant.node]
+            guard plant.executedAt != nil else {
+                context.checker.fail(.cheatsFound, "\(plant.cheat.rawValue) on \(node.name) could not be planted (\(plant.attempts) attempts)")
+                continue
+            }
+            let found = findings.contains { $0.node == node.keyID && $0.kind == plant.cheat.expectedFinding }
+            context.checker.check(.cheatsFound, found,
+                                  "\(plant.cheat.rawValue) on \(node.name) was not found: no \(plant.cheat.expectedFinding) names it "
+                                  + "(found: \(findings.filter { $0.node == node.keyID }.map(\.kind.rawValue).sorted()))")
+        }
+    }
+}
