@@ -54,7 +54,7 @@ enum IngestBenchCommand: Command {
     /// Drains the agent's backlog to the root through the production round, each request handed to
     /// the root's API as its HTTP server would hand it (body limit: `node serve`'s default). Entries
     /// per second over the whole round, and the pushes it made.
-    static func drain(_ channel: Channel, at now: Int64) throws -> (rate: Double, pushes: Int, entries: Int) {
+    static func drain(_ channel: Channel, at now: Int64) throws -> (rate: Double, pushes: Int, entries: Int, parentShare: Double) {
         let agentExecutor = NodeExecutor(node: channel.agent), rootExecutor = NodeExecutor(node: channel.root)
         defer {
             agentExecutor.stop()
@@ -64,16 +64,20 @@ enum IngestBenchCommand: Command {
         api.limitPushes(toBodySize: 16 << 20)
         var round = SyncRound(executor: agentExecutor)
         let start = DispatchTime.now().uptimeNanoseconds
+        var atParent: UInt64 = 0
         var request = try round.start(at: now)
         while true {
-            switch try round.receive(api.handle(request), at: now) {
+            let handed = DispatchTime.now().uptimeNanoseconds
+            let answer = api.handle(request)
+            atParent += DispatchTime.now().uptimeNanoseconds - handed
+            switch try round.receive(answer, at: now) {
             case .send(let next): request = next
             case .finished(let outcome):
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let elapsed = DispatchTime.now().uptimeNanoseconds - start
                 guard try channel.root.mirroredLogSize(of: channel.child.keyID) == channel.agent.logSize() else {
                     throw CommandFailure("the round ended before the root held the agent's whole log")
                 }
-                return (Double(outcome.pushed) / seconds, outcome.pushes, outcome.pushed)
+                return (Double(outcome.pushed) / (Double(elapsed) / 1e9), outcome.pushes, outcome.pushed, Double(atParent) / Double(elapsed))
             }
         }
     }
@@ -125,7 +129,7 @@ enum IngestBenchCommand: Command {
         Console.print("root ingest: \(entries) entries verified + stored (fsync)".padding(to: 52) + String(format: "%.0f", ingest).padding(to: 14)
                       + String(format: "%.2f× (%.2f× of %d-core raw)", ingest / oneCore, ingest / allCores, cores))
         Console.print("drain: \(drained.entries) entries in \(drained.pushes) signed pushes".padding(to: 52) + String(format: "%.0f", drained.rate).padding(to: 14)
-                      + String(format: "%.2f× of root ingest (goal ≥ 0.80)", drained.rate / ingest))
+                      + String(format: "%.2f× of root ingest (goal ≥ 0.80); %.0f%% of it at the root", drained.rate / ingest, drained.parentShare * 100))
         return .success
     }
 }

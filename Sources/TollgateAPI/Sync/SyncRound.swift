@@ -108,6 +108,8 @@ public struct SyncRound {
             guard let pushed else { throw SyncError(.malformedAnswer, "a push answer came before the push was made") }
             let more = try perform { node throws(NodeError) in try node.recordPushResponse(answer, pushed: pushed, at: date) }
             acked.merge(answer.acked) { $1 }
+            // A relay refused by an earlier push (its node not yet known to the parent) may be taken by a later one.
+            for node in answer.acked.keys where answer.refused[node] == nil { refused[node] = nil }
             refused.merge(answer.refused) { $1 }
             if let own = pushed.segments.first, let refusal = answer.refused[own.node] {
                 throw SyncError(.logRefused, "the parent refused this node's log: \(refusal)", status: response.status.code)
