@@ -8,6 +8,7 @@ extension NodeAPI {
     public func makeServer(configuration: HTTPServerConfiguration) throws -> HTTPServer {
         let server = try HTTPServer(configuration: configuration, headCheck: { [self] head in checkHead(head) }) { [self] request in handle(request) }
         attach { [server] exposition in server.metrics.write(to: &exposition) }
+        limitPushes(toBodySize: configuration.maxBodySize)
         return server
     }
 }

@@ -48,6 +48,22 @@ import TollgateTestSupport
                                           proof: log.consistencyProof(from: old.size, to: new.size))
     }
 
+    /// A segment of a backlog ends at a size below the log's: its checkpoint has the root at that
+    /// size, is kept (signing it again returns it), and does not become the latest.
+    @Test func signsAPrefixOfTheLog() throws {
+        let checkpoints = try Self.open()
+        let log = checkpoints.log
+        try Self.append(log, 0..<10)
+        let whole = try checkpoints.signCheckpoint(at: 1)
+        let prefix = try checkpoints.signCheckpoint(size: 4, at: 2)
+        #expect(prefix.checkpoint.size == 4)
+        #expect(try prefix.checkpoint.rootHash == log.rootHash(atSize: 4))
+        #expect(try checkpoints.signCheckpoint(size: 4, at: 3) == prefix)
+        #expect(try checkpoints.signCheckpoint(size: 10, at: 3) == whole)
+        #expect(try checkpoints.latest() == whole)
+        #expect(throws: LedgerError.self) { try checkpoints.signCheckpoint(size: 11, at: 4) }
+    }
+
     @Test func persistsAcrossReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("node.sqlite")

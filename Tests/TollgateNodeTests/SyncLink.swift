@@ -19,6 +19,20 @@ struct SyncLink {
 
     /// A round whose failure is the test's subject: the parent refusing the child's log, say.
     func attempt(at now: Int64) throws -> Result<SyncRound.Outcome, SyncError> {
+        try drive(at: now).result ?? .failure(SyncError(.unreachable, "the round was cut off"))
+    }
+
+    /// What one driven round did: its result (nil when the driver dropped it midway) and every push
+    /// body the parent was handed, decoded, with its size.
+    struct Drive {
+        var result: Result<SyncRound.Outcome, SyncError>?
+        var pushes: [(push: PushRequest, bytes: Int)] = []
+    }
+
+    /// Drives a round with the parent's API limiting pushes to `maxBodySize` (as `node serve
+    /// --max-body` does), the driver dropping the round after `pushesAnswered` push answers, or with
+    /// `answerLost` the answer to the push after them never reaching the child (the parent stored it).
+    func drive(at now: Int64, maxBodySize: Int? = nil, pushesAnswered cutOff: Int? = nil, answerLost: Bool = false) throws -> Drive {
         let childExecutor = NodeExecutor(node: child), parentExecutor = NodeExecutor(node: parent)
         defer {
             childExecutor.stop()
@@ -26,18 +40,34 @@ struct SyncLink {
         }
         let api = NodeAPI(executor: parentExecutor, token: OperatorToken("not used by sync"), anchorPEM: "",
                           nodeName: parent.identity.name, clock: { now })
+        if let maxBodySize { api.limitPushes(toBodySize: maxBodySize) }
+        var drive = Drive()
         var round = SyncRound(executor: childExecutor)
         do throws(SyncError) {
             var request = try round.start(at: now)
             while true {
-                switch try round.receive(api.handle(request), at: now) {
+                let isPush = request.path == Endpoint.syncPush.path.description
+                if isPush {
+                    if let cutOff, drive.pushes.count == cutOff, !answerLost { return drive }
+                    // As the HTTP server does: a body over the limit is refused unread.
+                    if let maxBodySize, request.body.count > maxBodySize {
+                        Issue.record("a push of \(request.body.count) bytes exceeds the limit of \(maxBodySize)")
+                    }
+                    drive.pushes.append((try! PushRequest(json: request.body), request.body.count))
+                }
+                let answer = api.handle(request)
+                if isPush, let cutOff, drive.pushes.count == cutOff + 1, answerLost { return drive }
+                switch try round.receive(answer, at: now) {
                 case .send(let next): request = next
-                case .finished(let outcome): return .success(outcome)
+                case .finished(let outcome):
+                    drive.result = .success(outcome)
+                    return drive
                 }
             }
         } catch {
             try round.recordFailure(error, at: now)
-            return .failure(error)
+            drive.result = .failure(error)
+            return drive
         }
     }
 }

@@ -18,6 +18,9 @@ public final class NodeAPI: Sendable {
     let requestCounts = Mutex<[String: UInt64]>([:])
     /// Adds the transport's own counters (the HTTP server's) to `/metrics` once the server exists.
     let transportMetrics = Mutex<(@Sendable (inout MetricsExposition) -> Void)?>(nil)
+    /// What this node's pull answers tell its children one push may carry: ``PushBudget/standard``,
+    /// narrowed to the serving transport's body limit once it is known (``limitPushes(toBodySize:)``).
+    let pushBudget = Mutex(PushBudget.standard)
 
     public init(executor: NodeExecutor, token: OperatorToken, anchorPEM: String, nodeName: String,
                 clock: @escaping @Sendable () -> Int64) {
@@ -31,6 +34,12 @@ public final class NodeAPI: Sendable {
     /// Has `/metrics` also show what `metrics` writes: the serving transport's counters.
     public func attach(metrics: @escaping @Sendable (inout MetricsExposition) -> Void) {
         transportMetrics.withLock { $0 = metrics }
+    }
+
+    /// Tells children that a push body may be at most `maxBodySize` bytes (the server's limit, which
+    /// refuses larger bodies unread), so they cut their backlogs to fit.
+    public func limitPushes(toBodySize maxBodySize: Int) {
+        pushBudget.withLock { $0 = PushBudget.accepted(byBodyLimit: maxBodySize) }
     }
 
     /// The server's head check (`HTTPServer.HeadCheck`): a push must name a known child, a date inside
@@ -115,10 +124,12 @@ public final class NodeAPI: Sendable {
     private func pull(_ request: HTTPRequest, at now: Int64) throws -> HTTPResponse {
         let signature = try childSignature(request)
         let target = request.target, method = request.method.rawValue, body = request.body
-        let pull = try executor.perform { node throws(NodeError) in
+        let position = request.queryValue("from") == nil ? 0 : try integer(request, "from")
+        var pull = try executor.perform { node throws(NodeError) in
             let child = try node.authenticateChild(signature, method: method, target: target, body: body, at: now)
-            return try node.answerPull(for: child, at: now)
+            return try node.answerPull(for: child, from: position, at: now)
         }
+        pull.pushBudget = pushBudget.withLock { $0 }
         return try .json(pull)
     }
 

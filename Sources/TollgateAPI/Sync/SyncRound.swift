@@ -3,11 +3,19 @@ import TollgateHTTPMessages
 import TollgateNode
 import TollgateWire
 
-/// One sync round of a child with its parent, without I/O: it makes each request to send (a signed
-/// pull, then a signed push of the child's log and its descendants') and takes each answer, on the
+/// One sync round of a child with its parent, without I/O: it makes each request to send (signed
+/// pulls, then signed pushes of the child's log and its descendants') and takes each answer, on the
 /// node through its executor. A driver carries the requests: `SyncAgent` over libcurl, the
 /// simulator over its simulated network. Both run exactly this round, so both send and take the
 /// same messages under the same rules.
+///
+/// Every message is bounded. The pull comes in pages (each answer names where the next starts),
+/// and the push goes in bounded segments: pull → push → answer → while the answer shows more to
+/// send, the next push (a fresh signed request, within the budget the parent advertised) →
+/// finished. Each answer is recorded at the node before the next push is made, and the parent
+/// stores each push before it answers, so a round cut off anywhere resumes, in the next round, from
+/// what was acknowledged: nothing is sent twice but the one push whose answer was lost, and no entry
+/// is lost or stored twice.
 ///
 /// Quota returns need no call of their own: a return is an entry of the child's log, and the parent
 /// takes it in when it accepts the pushed segment; the next pull lists it as received.
@@ -26,20 +34,34 @@ public struct SyncRound {
 
     /// What a round that succeeded did.
     public struct Outcome: Sendable {
-        /// Entries pushed, over every segment.
+        /// Entries pushed, over every segment of every push.
         public var pushed: Int
+        /// Pushes made (each one request).
+        public var pushes: Int
         /// What the parent now holds of each log, by node key id.
         public var acked: [String: UInt64]
         /// Descendants' segments the parent refused, with its reasons.
         public var refused: [String: String]
-        /// The pull's answer, as the node took it.
+        /// The pull's answer, every page together, as the node took it.
         public var pull: PullResponse
     }
 
+    /// Most pushes one round makes. A child selling faster than its parent takes entries in would
+    /// otherwise never end its round, and so never pull (revocations) again; the next round goes on.
+    public static let maxPushes = 256
+    /// Most pull pages one round reads.
+    public static let maxPullPages = 4_096
+
     public private(set) var phase = Phase.pull
     private let executor: NodeExecutor
-    private var pull: PullResponse?
+    private var pull = PullResponse(certificates: [], revocations: [], returns: [])
+    private var pullPages = 0
+    private var budget = PushBudget.standard
     private var pushed: PushRequest?
+    private var pushes = 0
+    private var entriesPushed = 0
+    private var acked: [String: UInt64] = [:]
+    private var refused: [String: String] = [:]
 
     /// A round of the node `executor` runs.
     public init(executor: NodeExecutor) {
@@ -57,24 +79,56 @@ public struct SyncRound {
     public mutating func receive(_ response: HTTPResponse, at date: Int64) throws(SyncError) -> Step {
         switch phase {
         case .pull:
-            let pull: PullResponse = try Self.decode(response, of: .syncPull, accepting: [200])
-            try perform { node throws(NodeError) in try node.receivePull(pull, at: date) }
-            let push = try perform { node throws(NodeError) in try node.makePush(at: date) }
-            self.pull = pull
-            pushed = push
+            let page: PullResponse = try Self.decode(response, of: .syncPull, accepting: [200])
+            do {
+                try page.validate()
+            } catch {
+                throw SyncError(.malformedAnswer, "\(Endpoint.syncPull.label) answered \(error.reason)", status: response.status.code)
+            }
+            try perform { node throws(NodeError) in try node.receivePull(page, at: date) }
+            pull.certificates += page.certificates
+            pull.revocations += page.revocations
+            pull.returns += page.returns
+            if pullPages == 0 { budget = PushBudget.standard.narrowed(to: page.pushBudget) }
+            pullPages += 1
+            if let next = page.next {
+                guard next > (pull.next ?? 0), pullPages < Self.maxPullPages else {
+                    throw SyncError(.malformedAnswer, "the parent's pull pages do not advance (next page at \(next))", status: response.status.code)
+                }
+                pull.next = next
+                return .send(try request(.syncPull, query: "from=\(next)", body: [], at: date))
+            }
+            pull.next = nil
+            pull.pushBudget = budget
             phase = .push
-            return .send(try request(.syncPush, body: push.encoded(), at: date))
+            return .send(try nextPush(at: date))
         case .push:
             // 409: the parent refused this node's own segment and says what it holds, so the next round resumes there.
             let answer: PushResponse = try Self.decode(response, of: .syncPush, accepting: [200, 409])
-            guard let pushed, let pull else { throw SyncError(.malformedAnswer, "a push answer came before the push was made") }
-            try perform { node throws(NodeError) in try node.recordPushResponse(answer, pushed: pushed, at: date) }
+            guard let pushed else { throw SyncError(.malformedAnswer, "a push answer came before the push was made") }
+            let more = try perform { node throws(NodeError) in try node.recordPushResponse(answer, pushed: pushed, at: date) }
+            acked.merge(answer.acked) { $1 }
+            // A relay refused by an earlier push (its node not yet known to the parent) may be taken by a later one.
+            for node in answer.acked.keys where answer.refused[node] == nil { refused[node] = nil }
+            refused.merge(answer.refused) { $1 }
             if let own = pushed.segments.first, let refusal = answer.refused[own.node] {
                 throw SyncError(.logRefused, "the parent refused this node's log: \(refusal)", status: response.status.code)
             }
-            return .finished(Outcome(pushed: pushed.segments.reduce(0) { $0 + $1.entries.count }, acked: answer.acked,
-                                     refused: answer.refused, pull: pull))
+            if more && pushes < Self.maxPushes {
+                return .send(try nextPush(at: date))
+            }
+            return .finished(Outcome(pushed: entriesPushed, pushes: pushes, acked: acked, refused: refused, pull: pull))
         }
+    }
+
+    /// The next push, made on the node within the budget and signed.
+    private mutating func nextPush(at date: Int64) throws(SyncError) -> HTTPRequest {
+        let budget = self.budget
+        let push = try perform { node throws(NodeError) in try node.makePush(at: date, budget: budget) }
+        pushed = push
+        pushes += 1
+        entriesPushed += push.segments.reduce(0) { $0 + $1.entries.count }
+        return try request(.syncPush, body: push.encoded(), at: date)
     }
 
     /// Records at the node that a round failed, so its operator and reports see why.
@@ -90,9 +144,11 @@ public struct SyncRound {
         }
     }
 
-    /// `endpoint`'s request with `body`, signed by the node (or with `presigned`).
-    private func request(_ endpoint: Endpoint, body: [UInt8], at date: Int64, presigned: RequestSignature? = nil) throws(SyncError) -> HTTPRequest {
-        let target = endpoint.path.description
+    /// `endpoint`'s request with `query` and `body`, signed by the node (or with `presigned`).
+    private func request(_ endpoint: Endpoint, query: String? = nil, body: [UInt8], at date: Int64,
+                         presigned: RequestSignature? = nil) throws(SyncError) -> HTTPRequest {
+        let path = endpoint.path.description
+        let target = path + (query.map { "?" + $0 } ?? "")
         let method = endpoint.method.rawValue
         let signature: RequestSignature
         if let presigned {
@@ -103,7 +159,7 @@ public struct SyncRound {
         var headers = HTTPHeaders()
         for (name, value) in signature.headers { headers.add(name: name, value: value) }
         if !body.isEmpty { headers.add(name: "Content-Type", value: "application/json") }
-        return HTTPRequest(method: endpoint.method, path: target, headers: headers, body: body)
+        return HTTPRequest(method: endpoint.method, path: path, query: query, headers: headers, body: body)
     }
 
     /// The answer's body as `T`, or why it is not one: a refusal with its problem, or bytes that do not decode.

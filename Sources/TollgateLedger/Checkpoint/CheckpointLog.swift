@@ -50,6 +50,34 @@ public struct CheckpointLog {
         }
     }
 
+    /// A checkpoint of the log's first `size` entries: the one stored at that size, or a new one
+    /// signed and stored. A log's owner may sign any size it holds (each such checkpoint is a prefix
+    /// of every later one, so none contradicts another); a child cuts its backlog into segments this way.
+    ///
+    /// Refuses (`.outOfRange`) a size beyond the log, and (`.inconsistentCheckpoint`) when the log no
+    /// longer extends the last checkpoint signed, as ``signCheckpoint(at:)`` does.
+    public func signCheckpoint(size: UInt64, at signedAt: Int64) throws -> SignedCheckpoint {
+        try log.database.transaction {
+            if let stored = try checkpoint(size: size) { return stored }
+            let logSize = try log.size
+            guard size <= logSize else {
+                throw LedgerError(.outOfRange, "no checkpoint at size \(size): the log has \(logSize) entries")
+            }
+            if let last = try latest() {
+                let previous = last.checkpoint
+                guard previous.origin == origin, previous.size <= logSize, try log.rootHash(atSize: previous.size) == previous.rootHash else {
+                    throw LedgerError(.inconsistentCheckpoint, "the log no longer extends the last checkpoint signed (size \(previous.size))")
+                }
+            }
+            let checkpoint = try Checkpoint(origin: origin, size: size, rootHash: log.rootHash(atSize: size))
+            let signed = try SignedCheckpoint.sign(checkpoint, with: signer)
+            try log.database.execute("""
+                INSERT INTO log_checkpoints (log_id, tree_size, root_hash, note, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                """, [.integer(log.id), .integer(Int64(size)), .blob(checkpoint.rootHash), .text(signed.text), .integer(signedAt)])
+            return signed
+        }
+    }
+
     /// The checkpoint signed last, if any.
     public func latest() throws -> SignedCheckpoint? {
         let rows = try log.database.query("""

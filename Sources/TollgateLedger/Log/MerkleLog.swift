@@ -139,6 +139,17 @@ public struct MerkleLog {
         }
     }
 
+    /// The byte counts of the kind and the bytes of each entry in `range` (at most the log's end),
+    /// in order, without reading the entries themselves: what a sender needs to cut a segment to a
+    /// byte budget before it reads only the entries it sends.
+    public func entryLengths(in range: Range<UInt64>) throws -> [(kind: Int, bytes: Int)] {
+        let rows = try database.query("""
+            SELECT length(CAST(kind AS BLOB)), length(bytes) FROM log_entries
+            WHERE log_id = ?1 AND leaf_index >= ?2 AND leaf_index < ?3 ORDER BY leaf_index
+            """, [.integer(id), .integer(Int64(range.lowerBound)), .integer(Int64(range.upperBound))])
+        return try rows.map { (kind: Int(try $0.int64(0)), bytes: Int(try $0.int64(1))) }
+    }
+
     // MARK: Roots and proofs
 
     /// The root of the first `size` entries; of the whole log when `size` is nil.

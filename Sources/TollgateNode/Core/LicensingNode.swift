@@ -235,15 +235,21 @@ public final class LicensingNode {
         try childSync.signRequest(method: method, target: target, body: body, at: now)
     }
 
-    /// The push for the parent: this node's entries since the parent's acknowledged size with a
-    /// fresh checkpoint, then every descendant log it mirrors, relayed verbatim, parents first.
-    public func makePush(at now: Int64) throws(NodeError) -> PushRequest {
-        try childSync.makePush(at: now)
+    /// The next push for the parent, within `budget`: this node's entries since the parent's
+    /// acknowledged size with a checkpoint at their end (and, when the budget cuts them short of
+    /// the log's end, a fresh checkpoint of the whole log as the segment's head), then the
+    /// descendant logs it mirrors, relayed verbatim, parents first, each cut at a size the
+    /// descendant signed. A backlog goes up as several pushes, each acknowledged before the next.
+    public func makePush(at now: Int64, budget: PushBudget = .standard) throws(NodeError) -> PushRequest {
+        try childSync.makePush(at: now, budget: budget)
     }
 
-    /// Records what the parent acknowledged; a full acknowledgement of this node's own log is a
-    /// successful sync.
-    public func recordPushResponse(_ response: PushResponse, pushed: PushRequest, at now: Int64) throws(NodeError) {
+    /// Records what the parent acknowledged, durably, before anything else is pushed; an
+    /// acknowledgement of this node's whole segment is a successful sync (contact with the parent).
+    /// True when another push should follow at once: this one moved entries and the budget left some
+    /// of this node's log, or of a descendant's, behind.
+    @discardableResult
+    public func recordPushResponse(_ response: PushResponse, pushed: PushRequest, at now: Int64) throws(NodeError) -> Bool {
         try childSync.recordPushResponse(response, pushed: pushed, at: now)
     }
 
@@ -281,9 +287,11 @@ public final class LicensingNode {
         try parentSync.receivePush(push, from: child, at: now)
     }
 
-    /// What this node has for a child: its certificates, the revocations it knows and acknowledged returns.
-    public func answerPull(for child: Descendant, at now: Int64) throws(NodeError) -> PullResponse {
-        try parentSync.answerPull(for: child, at: now)
+    /// What this node has for a child: its certificates, the revocations it knows and acknowledged
+    /// returns; one page of them, those this node logged from `position` on (``PullResponse/next``
+    /// names the next page's position while more remain).
+    public func answerPull(for child: Descendant, from position: UInt64 = 0, at now: Int64) throws(NodeError) -> PullResponse {
+        try parentSync.answerPull(for: child, from: position, at: now)
     }
 
     /// How many entries of a descendant's log this node holds (0 for a node it never heard from).

@@ -23,6 +23,13 @@ struct NodeLog: NodePart {
         return try storage { try checkpoints.signCheckpoint(at: now) }
     }
 
+    /// A checkpoint of the log's first `size` entries (see ``CheckpointLog/signCheckpoint(size:at:)``):
+    /// where a segment of a backlog ends.
+    func signCheckpoint(size: UInt64, at now: Int64) throws(NodeError) -> SignedCheckpoint {
+        let checkpoints = try checkpoints
+        return try storage { try checkpoints.signCheckpoint(size: size, at: now) }
+    }
+
     /// See ``LicensingNode/latestCheckpoint()``.
     func latestCheckpoint() throws(NodeError) -> SignedCheckpoint? {
         let checkpoints = try checkpoints

@@ -133,7 +133,24 @@ enum NodeSchema {
             licensesByLogIndex,
             allocationKindsWithoutList,
             observationLicenses,
+            mirrorCheckpoints,
     ]
+
+    /// A descendant's signed checkpoints by size, beyond the latest one `mirrors` keeps: a node
+    /// relays a descendant's log in bounded segments, and each must end at a size the descendant
+    /// signed. Rows at or below the held size were checked against the held entries; a row beyond it
+    /// is a head the descendant committed to (``LogSegment/head``), checked once the entries reach
+    /// it. Seeded with each mirror's accepted checkpoint.
+    static let mirrorCheckpoints = SchemaMigration(name: "node-mirror-checkpoints", sql: """
+        CREATE TABLE mirror_checkpoints (
+            key_id TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            checkpoint TEXT NOT NULL,
+            PRIMARY KEY (key_id, size)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO mirror_checkpoints (key_id, size, checkpoint)
+            SELECT key_id, accepted_size, accepted_checkpoint FROM mirrors WHERE accepted_checkpoint IS NOT NULL;
+        """)
 
     /// Observations of activations and deactivations carry the license they belong to (its
     /// compact form; `chain` stays the license's chain). Null for observed licenses, whose object is

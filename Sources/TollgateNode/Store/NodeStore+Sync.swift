@@ -52,6 +52,25 @@ extension NodeStore {
             """, [.text(keyID), .text(checkpoint), .integer(Int64(size)), .integer(now)])
     }
 
+    /// Keeps a descendant's signed checkpoint at `size` (the first one kept at a size stays).
+    func insertMirrorCheckpoint(keyID: String, size: UInt64, checkpoint: String) throws {
+        try database.execute("INSERT OR IGNORE INTO mirror_checkpoints (key_id, size, checkpoint) VALUES (?1, ?2, ?3)",
+                             [.text(keyID), .integer(Int64(size)), .text(checkpoint)])
+    }
+
+    /// The descendant's kept checkpoints with sizes in `range`, smallest first.
+    func mirrorCheckpoints(keyID: String, in range: ClosedRange<UInt64>) throws -> [(size: UInt64, checkpoint: String)] {
+        try database.query("""
+            SELECT size, checkpoint FROM mirror_checkpoints WHERE key_id = ?1 AND size >= ?2 AND size <= ?3 ORDER BY size
+            """, [.text(keyID), .integer(Int64(range.lowerBound)), .integer(Int64(min(range.upperBound, UInt64(Int64.max))))])
+            .map { (size: try $0.uint64(0), checkpoint: try $0.text(1)) }
+    }
+
+    /// Forgets the descendant's kept checkpoints below `size`: no relay starts or ends there any more.
+    func deleteMirrorCheckpoints(keyID: String, below size: UInt64) throws {
+        try database.execute("DELETE FROM mirror_checkpoints WHERE key_id = ?1 AND size < ?2", [.text(keyID), .integer(Int64(size))])
+    }
+
     func setLastWitness(keyID: String, at now: Int64) throws {
         try database.execute("UPDATE mirrors SET last_witness_at = ?2 WHERE key_id = ?1", [.text(keyID), .integer(now)])
     }
@@ -110,9 +129,27 @@ extension NodeStore {
         return database.changes == 1
     }
 
-    func receivedReturnHashes(fromCertificates hashes: Set<String>) throws -> [String] {
-        try database.query("SELECT hash, certificate_hash FROM quota_returns WHERE direction = 'received' ORDER BY log_index").compactMap {
-            hashes.contains(try $0.text(1)) ? try $0.text(0) : nil
+    /// Hashes and log positions of the returns received from the certificates `hashes`, logged at
+    /// `position` or later, in log order, at most `limit` of them.
+    func receivedReturns(fromCertificates hashes: Set<String>, from position: UInt64, limit: Int) throws -> [(hash: String, index: UInt64)] {
+        var found: [(hash: String, index: UInt64)] = []
+        let rows = try database.query("""
+            SELECT hash, certificate_hash, log_index FROM quota_returns WHERE direction = 'received' AND log_index >= ?1 ORDER BY log_index
+            """, [.integer(Int64(position))])
+        for row in rows where found.count < limit {
+            if hashes.contains(try row.text(1)) { found.append((try row.text(0), try row.uint64(2))) }
         }
+        return found
+    }
+
+    /// Every delegation this node signed, with its log position, in log order.
+    func loggedDelegations() throws -> [(certificate: SignedCertificate, index: UInt64)] {
+        try database.query("SELECT compact, log_index FROM delegations ORDER BY log_index").map { (try certificate(compact: $0.text(0)), try $0.uint64(1)) }
+    }
+
+    /// Revocations this node logged at `position` or later (issued or received), in log order, at most `limit`.
+    func loggedRevocations(from position: UInt64, limit: Int) throws -> [(compact: String, index: UInt64)] {
+        try database.query("SELECT compact, log_index FROM revocations WHERE log_index >= ?1 ORDER BY log_index LIMIT ?2",
+                           [.integer(Int64(position)), .integer(Int64(limit))]).map { (try $0.text(0), try $0.uint64(1)) }
     }
 }

@@ -53,19 +53,45 @@ struct ParentSync: NodePart {
         return PushResponse(acked: acked, refused: refused)
     }
 
-    /// See ``LicensingNode/answerPull(for:at:)``.
-    func answerPull(for child: Descendant, at now: Int64) throws(NodeError) -> PullResponse {
+    /// See ``LicensingNode/answerPull(for:from:at:)``.
+    func answerPull(for child: Descendant, from position: UInt64, at now: Int64) throws(NodeError) -> PullResponse {
         try storage {
+            // Every object a pull carries was logged by this node: a page is the objects logged from
+            // `position` on, in log order, so the next page starts where this one stopped.
+            enum Object { case chain([String]), revocation(String), returned(String) }
+            var objects: [(index: UInt64, object: Object, bytes: Int)] = []
             let held = try store.heldCertificates()
-            var chains: [[String]] = []
             var childCertificates: Set<String> = []
-            for delegation in try store.delegations() where delegation.payload.subKey == Base64URL.encode(child.publicKey.rawRepresentation) {
-                let parentChain = held.first { $0.hash == delegation.payload.parent }?.chain ?? []
-                chains.append(parentChain + [delegation.compact])
+            let childKey = Base64URL.encode(child.publicKey.rawRepresentation)
+            for (delegation, index) in try store.loggedDelegations() where delegation.payload.subKey == childKey {
                 childCertificates.insert(delegation.hash)
+                guard index >= position else { continue }
+                let chain = (held.first { $0.hash == delegation.payload.parent }?.chain ?? []) + [delegation.compact]
+                objects.append((index, .chain(chain), chain.reduce(0) { $0 + $1.utf8.count }))
             }
-            return PullResponse(certificates: chains, revocations: try store.revocations().map(\.compact),
-                                returns: try store.receivedReturnHashes(fromCertificates: childCertificates))
+            for (compact, index) in try store.loggedRevocations(from: position, limit: PullResponse.maxObjects + 1) {
+                objects.append((index, .revocation(compact), compact.utf8.count))
+            }
+            for (hash, index) in try store.receivedReturns(fromCertificates: childCertificates, from: position, limit: PullResponse.maxObjects + 1) {
+                objects.append((index, .returned(hash), hash.utf8.count))
+            }
+            objects.sort { $0.index < $1.index }
+            var page = PullResponse(certificates: [], revocations: [], returns: [])
+            var bytes = 0, taken = 0
+            for entry in objects {
+                guard taken == 0 || (taken < PullResponse.maxObjects && bytes + entry.bytes <= PullResponse.maxBytes) else {
+                    page.next = entry.index
+                    break
+                }
+                switch entry.object {
+                case .chain(let chain): page.certificates.append(chain)
+                case .revocation(let compact): page.revocations.append(compact)
+                case .returned(let hash): page.returns.append(hash)
+                }
+                bytes += entry.bytes
+                taken += 1
+            }
+            return page
         }
     }
 }

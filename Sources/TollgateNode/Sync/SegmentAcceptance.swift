@@ -54,11 +54,23 @@ struct SegmentAcceptance: NodePart {
             _ = try mirror.append(contentsOf: fresh)
         }
         guard end >= held else {
-            return held  // an old segment: nothing new, nothing contradicted
+            // A segment inside what is held: nothing new, nothing contradicted. The next one starts at
+            // its end, so a child walking its log again (after a conflict) has every entry compared.
+            return end
         }
         guard try mirror.rootHash(atSize: end) == checkpoint.checkpoint.rootHash else {
             throw NodeError(.logConflict, "the checkpoint's root does not match the log held plus these entries; resend from 0")
         }
+        // Heads the node committed to before, now reached, must be what it sent.
+        if end > held {
+            for kept in try store.mirrorCheckpoints(keyID: node.keyID, in: (held + 1)...end) {
+                let signed = try store.verifiedSignatures.checkpoint(kept.checkpoint, name: origin, publicKey: node.publicKey)
+                guard try mirror.rootHash(atSize: kept.size) == signed.checkpoint.rootHash else {
+                    throw NodeError(.invalidRequest, "the first \(kept.size) entries differ from the checkpoint of that size \(node.subject) signed before")
+                }
+            }
+        }
+        let head = try self.head(of: segment, at: checkpoint, origin: origin, node: node)
         if let accepted = state.checkpoint, state.size > 0, state.size <= end {
             let previous = try store.verifiedSignatures.checkpoint(accepted, name: origin, publicKey: node.publicKey)
             let proof = try segment.proof.map { try Base64URL.decode($0) }
@@ -69,15 +81,48 @@ struct SegmentAcceptance: NodePart {
         }
         let grew = end > state.size || state.checkpoint == nil
         try store.updateMirror(keyID: node.keyID, checkpoint: segment.checkpoint, size: end, at: now)
+        if identity.isRoot {
+            try store.deleteMirrorCheckpoints(keyID: node.keyID, below: end + 1)  // a root relays nothing: keep only heads ahead
+        } else {
+            try store.insertMirrorCheckpoint(keyID: node.keyID, size: end, checkpoint: segment.checkpoint)
+        }
+        if let head { try store.insertMirrorCheckpoint(keyID: node.keyID, size: head.checkpoint.size, checkpoint: head.text) }
         let lastWitnessed = try lastWitness(of: node.keyID) ?? 0
         if grew || now - lastWitnessed >= max(60, node.syncWithin / 8) {
-            try witness(segment.checkpoint, of: node.keyID, at: now)
+            // The head when there is one: it dates all the node had logged, not just what arrived.
+            try witness(head?.text ?? segment.checkpoint, of: node.keyID, at: now)
         }
         try learnDescendants(from: decoded, of: node, at: now)
         if node.parentKeyID == identity.keyID, end > held {
             try takeReturns(from: decoded[Int(held - segment.from)...], at: now)
         }
         return end
+    }
+
+    /// The segment's head, checked: signed by the node, beyond the segment's end and consistent with
+    /// the checkpoint there (which the held entries now match). Nil when the segment has none.
+    private func head(of segment: LogSegment, at checkpoint: SignedCheckpoint, origin: String, node: Descendant) throws -> SignedCheckpoint? {
+        guard let text = segment.head, let proofText = segment.headProof else { return nil }
+        let head: SignedCheckpoint
+        do {
+            head = try store.verifiedSignatures.checkpoint(text, name: origin, publicKey: node.publicKey)
+        } catch {
+            throw NodeError(.unauthorized, "the head checkpoint is not signed by \(node.subject): \(error)")
+        }
+        let end = checkpoint.checkpoint.size
+        guard head.checkpoint.origin == origin, head.checkpoint.size > end else {
+            throw NodeError(.invalidRequest, "the head checkpoint (size \(head.checkpoint.size)) does not lie beyond the segment's end (\(end))")
+        }
+        let proof = try proofText.map { try Base64URL.decode($0) }
+        if end > 0 {
+            do {
+                try MerkleProof.verifyConsistency(oldSize: end, newSize: head.checkpoint.size, oldRoot: checkpoint.checkpoint.rootHash,
+                                                  newRoot: head.checkpoint.rootHash, proof: proof)
+            } catch {
+                throw NodeError(.invalidRequest, "the head checkpoint (size \(head.checkpoint.size)) does not extend the segment's: \(error.reason)")
+            }
+        }
+        return head
     }
 
     /// A child's quota returns, new in its pushed log, are taken in as `receiveReturn` takes one

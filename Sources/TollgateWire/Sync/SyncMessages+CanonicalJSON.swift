@@ -20,6 +20,8 @@ extension LogSegment: CanonicalJSONWritable {
                 for entry in entries { entry.write(to: &json) }
             }
             json.member("from", from)
+            if let head { json.member("head", head) }
+            if let headProof { json.member("head_proof", headProof) }
             json.member("node", node)
             json.member("proof", proof)
             json.member("proof_from", proofFrom)
@@ -73,13 +75,16 @@ extension LogSegment {
     static func read(from reader: inout CanonicalJSONReader) -> LogSegment? {
         var node, checkpoint: String?
         var from, proofFrom: UInt64?
-        var proof: [String]?
+        var proof, headProof: [String]?
+        var head: String?
         var entries: [Entry]?
         let read = reader.object { key, json in
             switch key {
             case "checkpoint": return CanonicalJSONReader.once(&checkpoint, json.string())
             case "entries": return CanonicalJSONReader.once(&entries, json.array(of: Entry.read(from:)))
             case "from": return CanonicalJSONReader.once(&from, json.unsigned())
+            case "head": return CanonicalJSONReader.once(&head, json.string())
+            case "head_proof": return CanonicalJSONReader.once(&headProof, json.strings())
             case "node": return CanonicalJSONReader.once(&node, json.string())
             case "proof": return CanonicalJSONReader.once(&proof, json.strings())
             case "proof_from": return CanonicalJSONReader.once(&proofFrom, json.unsigned())
@@ -87,7 +92,8 @@ extension LogSegment {
             }
         }
         guard read, let node, let from, let entries, let checkpoint, let proofFrom, let proof else { return nil }
-        return LogSegment(node: node, from: from, entries: entries, checkpoint: checkpoint, proofFrom: proofFrom, proof: proof)
+        return LogSegment(node: node, from: from, entries: entries, checkpoint: checkpoint, proofFrom: proofFrom, proof: proof,
+                          head: head, headProof: headProof)
     }
 }
 

@@ -23,6 +23,9 @@ extension PushRequest {
             guard segment.proofFrom < ObjectLimits.maxIndex, segment.proof.count <= 128 else {
                 throw WireError(.outOfRange, "\(name) has proof_from \(segment.proofFrom) or \(segment.proof.count) proof hashes: out of range")
             }
+            guard (segment.head == nil) == (segment.headProof == nil), segment.headProof?.count ?? 0 <= 128 else {
+                throw WireError(.outOfRange, "\(name) has a head without its proof, a proof without its head, or over 128 head proof hashes")
+            }
             for (offset, entry) in segment.entries.enumerated() {
                 guard entry.appendedAt >= ObjectLimits.earliestTime, entry.appendedAt <= ObjectLimits.latestTime else {
                     throw WireError(.outOfRange, "\(name) entry \(offset) has appended_at \(entry.appendedAt), outside 0 to \(ObjectLimits.latestTime)")
@@ -31,6 +34,24 @@ extension PushRequest {
                     throw WireError(.outOfRange, "\(name) entry \(offset) has an empty kind or one over 64 bytes")
                 }
             }
+        }
+    }
+}
+
+extension PullResponse {
+    /// Most objects (certificate chains, revocations, return hashes) one pull answer carries.
+    public static let maxObjects = 256
+    /// About the most bytes of objects one pull answer carries (a page holds at least one object).
+    public static let maxBytes = 4 << 20
+
+    /// Range-checks a parent's answer: the next page's position below 2^53, an advertised budget
+    /// that is positive.
+    public func validate() throws(WireError) {
+        if let next, next >= ObjectLimits.maxIndex {
+            throw WireError(.outOfRange, "the parent's next pull page starts at \(next): log positions stay below 2^53")
+        }
+        if let pushBudget, pushBudget.bytes <= 0 || pushBudget.entries <= 0 {
+            throw WireError(.outOfRange, "the parent advertises a push budget of \(pushBudget.bytes) bytes and \(pushBudget.entries) entries")
         }
     }
 }

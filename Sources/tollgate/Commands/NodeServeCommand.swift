@@ -25,7 +25,7 @@ enum NodeServeCommand: Command {
     static let tlsKey = Option<String>("tls-key", value: "pem", help: "TLS private key.")
     static let tlsCert = Option<String>("tls-cert", value: "pem", help: "TLS certificate chain; serves HTTPS with --\(tlsKey.name).")
     static let portFile = Option<String>("port-file", value: "file", help: "Write the bound port here once listening.")
-    static let maxBody = Option<Int>("max-body", value: "bytes", help: "Largest request body (default 16777216: a week of an agent's sales in one push).",
+    static let maxBody = Option<Int>("max-body", value: "bytes", help: "Largest request body (default 16777216); children cut pushes to fit it.",
                                      range: 0...Int.max)
     static let parentCA = Option<String>("parent-ca", value: "pem", help: "CA bundle to trust for an https parent.")
     static let syncInterval = Option<Int64>("sync-interval", value: "seconds", help: "Seconds between syncs while they succeed (default 60).",
