@@ -133,6 +133,7 @@ enum NodeSchema {
             licensesByLogIndex,
             allocationKindsWithoutList,
             observationLicenses,
+            serialFreeRuns,
     ]
 
     /// Observations of activations and deactivations carry the license they belong to (its
