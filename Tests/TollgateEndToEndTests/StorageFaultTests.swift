@@ -72,7 +72,6 @@ extension EndToEnd {
             expectStorageFull(try api.send(.post, "/v1/delegations", json: topUp), "a top-up")
             // The same again: a failed commit leaves nothing behind that the next attempt trips over.
             expectStorageFull(try api.send(.post, "/v1/licenses", json: sale), "a second sale")
-            #expect(agent.node.log.contains("storage failure (full)") && agent.node.log.contains("SQLite code"), "\(agent.node.log.suffix(2000))")
 
             // Reads are still served: health, the licenses (exactly those acknowledged), status, the recorded checkpoint.
             #expect(agent.node.isRunning, "the node died when its writes failed:\n\(agent.node.log.suffix(2000))")
@@ -83,7 +82,8 @@ extension EndToEnd {
             let checkpoint = try api.get("/v1/log/checkpoint")
             #expect(checkpoint.status.code == 200 && checkpoint.bodyText == recorded, "\(checkpoint.status.code): \(checkpoint.bodyText)")
 
-            // Space returns: writes are taken again at once, by the same process.
+            // Space returns: writes are taken again at once, by the same process. (The file size limit
+            // holds the node's log file too, so this test cannot read the SQL logged; the read-only one does.)
             try Self.limitFileSize(of: agent.node.processIdentifier, to: original)
             let after = try api.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: sale)
             acknowledged[try SignedLicense(compact: after.license).hash] = after.license

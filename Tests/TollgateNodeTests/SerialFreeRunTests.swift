@@ -153,7 +153,7 @@ import TollgateTestSupport
         let path = directory.url.appendingPathComponent("old.sqlite").path
         let steps = NodeStore.migrations.steps
         let added = try #require(steps.firstIndex { $0.name == "node-serial-free-runs" })
-        let held: [(hash: String, start: Int64, end: Int64, receivedAt: Int64)] = [("a", 0, 100, 5), ("b", 100, 200, 3), ("c", 300, 310, 9)]
+        let held: [(hash: String, start: Int64, end: Int64, receivedAt: Int64)] = [("a", 0, 100, 5), ("b", 100, 200, 3), ("c", 300, 310, 9), ("d", 50, 60, 7)]
         let allocations: [(start: Int64, end: Int64)] = [(0, 5), (10, 20), (95, 110), (150, 200), (300, 310)]
         do {
             let old = try SQLiteDatabase(path: path)
@@ -174,6 +174,9 @@ import TollgateTestSupport
         #expect(try store.freeRuns(of: "a") == [SerialRange(5, 10), SerialRange(20, 95)])
         #expect(try store.freeRuns(of: "b") == [SerialRange(110, 150)])
         #expect(try store.freeRuns(of: "c").isEmpty)
+        #expect(try store.freeRuns(of: "d") == [SerialRange(50, 60)])
+        let flagged = try store.database.query("SELECT hash FROM held_certificates WHERE overlaps_another = 1 ORDER BY hash").map { try $0.text(0) }
+        #expect(flagged == ["a", "d"])
         #expect(try store.freeRuns(of: "a", holding: 20) == [SerialRange(20, 95)])
         // From here on the triggers keep them: a new allocation splits a run, a deleted one joins two.
         try store.database.execute(
@@ -182,6 +185,13 @@ import TollgateTestSupport
         try store.database.execute("DELETE FROM serial_allocations WHERE start = 95")
         #expect(try store.freeRuns(of: "a") == [SerialRange(5, 10), SerialRange(20, 40), SerialRange(50, 100)])
         #expect(try store.freeRuns(of: "b") == [SerialRange(100, 150)])
+        // An allocation under one of two overlapping certificates takes its serials from both.
+        try store.database.execute(
+            "INSERT INTO serial_allocations (start, end, kind, holder_hash, object_hash, log_index, created_at) VALUES (55, 57, 'licensed', 'a', 'both', 10, 0)")
+        #expect(try store.freeRuns(of: "d") == [SerialRange(50, 55), SerialRange(57, 60)])
+        #expect(try store.freeRuns(of: "a") == [SerialRange(5, 10), SerialRange(20, 40), SerialRange(50, 55), SerialRange(57, 100)])
+        try store.database.execute("DELETE FROM serial_allocations WHERE object_hash = 'both'")
+        #expect(try store.freeRuns(of: "d") == [SerialRange(50, 60)])
     }
 
     /// A sale that names no certificate passes the used-up ones without reading their allocations:
