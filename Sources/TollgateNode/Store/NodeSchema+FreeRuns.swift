@@ -14,7 +14,9 @@ extension NodeSchema {
     /// range inside `h`'s seats covered by no allocation of any holder, as the old scan found them;
     /// `received_at` is `h`'s, copied so that runs can be walked in the order sales try certificates
     /// (oldest first), skipping used-up ones without reading them. The step fills the runs of the
-    /// certificates a store already holds from its allocations.
+    /// certificates a store already holds from its allocations. It also indexes the certificates
+    /// by arrival, so the latest arrival (a sale's freshness check reads it) is one probe, not a
+    /// scan of every certificate's chain.
     static let serialFreeRuns = SchemaMigration(name: "node-serial-free-runs", sql: """
         CREATE TABLE serial_free_runs (
             holder_hash TEXT NOT NULL,
@@ -26,6 +28,7 @@ extension NodeSchema {
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX serial_free_runs_in_arrival_order ON serial_free_runs (received_at, holder_hash, start);
         CREATE INDEX held_certificates_by_seats ON held_certificates (seats_start, seats_end);
+        CREATE INDEX held_certificates_by_arrival ON held_certificates (received_at, hash);
         ALTER TABLE held_certificates ADD COLUMN overlaps_another INTEGER NOT NULL DEFAULT 0 CHECK (overlaps_another = 0 OR overlaps_another = 1);
         CREATE INDEX held_certificates_overlapping ON held_certificates (seats_start) WHERE overlaps_another = 1;
         UPDATE held_certificates SET overlaps_another = 1 WHERE EXISTS (
