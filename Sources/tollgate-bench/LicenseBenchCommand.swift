@@ -160,6 +160,11 @@ enum LicenseBenchCommand: Command {
     /// (one fsync per batch).
     static func groupCommitRate(_ name: String, path: String, threads: Int, seconds: Double) throws -> Measurement {
         let (node, sale) = try sellingNode(path: path)
+        return try groupCommitRate(name, node: node, sale: sale, threads: threads, seconds: seconds)
+    }
+
+    /// The same, for a `node` set up by the caller, selling `sale`.
+    static func groupCommitRate(_ name: String, node: LicensingNode, sale: LicenseRequest, threads: Int, seconds: Double) throws -> Measurement {
         let executor = NodeExecutor(node: node)
         defer { executor.stop() }
         let now = TimeArgument.now

@@ -21,14 +21,31 @@ public final class NodeAPI: Sendable {
     /// What this node's pull answers tell its children one push may carry: ``PushBudget/standard``,
     /// narrowed to the serving transport's body limit once it is known (``limitPushes(toBodySize:)``).
     let pushBudget = Mutex(PushBudget.standard)
+    /// Where the node's log lines go: what a storage failure's client is not told (its SQL, the store).
+    let log: @Sendable (String) -> Void
 
+    /// `log` takes the node's log lines (standard error by default, which `tollgate node serve` writes its log to).
     public init(executor: NodeExecutor, token: OperatorToken, anchorPEM: String, nodeName: String,
-                clock: @escaping @Sendable () -> Int64) {
+                clock: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String) -> Void = NodeAPI.standardError) {
         self.executor = executor
         self.token = token
         self.anchorPEM = anchorPEM
         self.nodeName = nodeName
         self.clock = clock
+        self.log = log
+    }
+
+    /// Writes a log line to standard error; a failed write is dropped, as the node must not stop over its log.
+    public static let standardError: @Sendable (String) -> Void = { line in
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// The problem answering `error` (see ``APIProblem``), after logging what the client is not told.
+    func problem(for error: NodeError) -> HTTPResponse {
+        if let detail = error.storageDetail {
+            log("storage failure (\(error.storageCondition?.rawValue ?? "unclassified")) at \(error.file):\(error.line): \(detail)")
+        }
+        return APIProblem.response(for: error)
     }
 
     /// Has `/metrics` also show what `metrics` writes: the serving transport's counters.
@@ -54,7 +71,7 @@ public final class NodeAPI: Sendable {
                 _ = try executor.perform { node throws(NodeError) in try node.checkChildRequestHead(signature, at: now) }
                 return nil
             } catch {
-                refusal = APIProblem.response(for: error)
+                refusal = problem(for: error)
             }
         } else {
             refusal = APIProblem.nodeSignatureRequired
@@ -85,7 +102,7 @@ public final class NodeAPI: Sendable {
             }
             return try call(endpoint, parameters, request, at: clock())
         } catch let error as NodeError {
-            return APIProblem.response(for: error)
+            return problem(for: error)
         } catch let error as APIRefusal {
             return error.response
         } catch {

@@ -7,6 +7,8 @@ final class CertificateHoldings: NodePart {
     let context: NodeContext
     /// Held certificates, parsed once; dropped whenever the set may change (see `discardCache`).
     private var cache: [HeldCertificate]?
+    /// The same certificates by hash, built from `cache` when first looked up.
+    private var byHash: [String: HeldCertificate]?
 
     init(context: NodeContext) {
         self.context = context
@@ -34,8 +36,8 @@ final class CertificateHoldings: NodePart {
         }
         try storage {
             if try store.isHeld(hash: held.hash) { return }
-            cache = nil
-            defer { cache = nil }
+            discardCache()
+            defer { discardCache() }
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.certificateReceived.rawValue, bytes: Array(held.certificate.compact.utf8), at: now)
                 try store.insertHeld(held, logIndex: index, at: now)
@@ -66,8 +68,17 @@ final class CertificateHoldings: NodePart {
         return matches[0]
     }
 
+    /// The held certificate whose hash is `hash`, nil when none is.
+    func heldCertificate(hash: String) throws(NodeError) -> HeldCertificate? {
+        if let byHash { return byHash[hash] }
+        let indexed = Dictionary(try heldCertificates().map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        byHash = indexed
+        return indexed[hash]
+    }
+
     /// Forgets the parsed set; the next read loads it from the store again.
     func discardCache() {
         cache = nil
+        byHash = nil
     }
 }

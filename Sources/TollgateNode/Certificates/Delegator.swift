@@ -31,7 +31,11 @@ struct Delegator: NodePart {
         if let explicit = request.seats {
             seats = explicit
         } else if let count = request.count {
-            seats = try serials.freeRange(count: count, within: space)
+            if let parent {
+                seats = try serials.freeRange(count: count, of: parent)
+            } else {
+                seats = try serials.freeRange(count: count, within: space)
+            }
         } else {
             throw NodeError(.invalidRequest, "give the seats as a range or a count")
         }

@@ -47,6 +47,10 @@ public struct NodeError: LayerError {
     public var rule: VerificationError.Rule?
     /// What the store ran into, for a `.storage` failure it could classify (a full disk, a read-only directory).
     public var storageCondition: StorageCondition?
+    /// What the store reported for a `.storage` failure (SQLite's message and result code, the
+    /// statement, the file): for the node's log only. Clients get ``reason``, a plain sentence, since
+    /// the SQL and the store's path are the node's internals and mean nothing to a customer.
+    public var storageDetail: String?
     public var location: ErrorLocation
 
     public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil, file: String = #fileID, line: UInt = #line) {
@@ -57,23 +61,23 @@ public struct NodeError: LayerError {
     }
 
     /// The `.storage` failure for `error`, raised while writing or reading the store at `databasePath`:
-    /// a full disk and a read-only store are told apart and name the node directory, so the operator
-    /// knows what to fix; nothing of the operation was kept either way.
+    /// a full disk and a read-only store are told apart in `storageCondition` and in a plain
+    /// `reason`; what the store said (with its SQL) goes to `storageDetail`, for the node's log.
+    /// Nothing of the operation was kept either way.
     public init(storing error: any Error, databasePath: String, file: String = #fileID, line: UInt = #line) {
-        let directory = databasePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         switch (error as? SQLiteError)?.code {
         case .diskFull?:
-            self.init(.storage, "the disk holding the node directory \(directory) is full (or a file size limit was reached), so nothing of "
-                      + "this change was kept; reads are still served, and writes are taken again as soon as there is space: \(error)",
-                      file: file, line: line)
+            self.init(.storage, "the node cannot write to its store: the disk is full, so nothing of this change was kept; reads are "
+                      + "still served, and writes are taken again as soon as there is space", file: file, line: line)
             storageCondition = .full
         case .readOnly?:
-            self.init(.storage, "the node directory \(directory) cannot be written, so nothing of this change was kept; reads are still "
-                      + "served, and writes are taken again once it is writable: \(error)", file: file, line: line)
+            self.init(.storage, "the node cannot write to its store: it is read-only, so nothing of this change was kept; reads are "
+                      + "still served, and writes are taken again once it is writable", file: file, line: line)
             storageCondition = .readOnly
         default:
-            self.init(.storage, "\(error)", file: file, line: line)
+            self.init(.storage, "the node's store failed, so nothing of this change was kept", file: file, line: line)
         }
+        storageDetail = "\(error) (store \(databasePath))"
     }
 
     init(_ code: Code, _ error: VerificationError, file: String = #fileID, line: UInt = #line) {

@@ -7,8 +7,8 @@ struct PlanningReads {
     private var logSize: UInt64?
     private var parentContact: Int64??
     private var revocations: [String: [SignedRevocation]] = [:]
-    /// The end of the allocation with the highest start inside each space (nil: none in it).
-    private var allocatedEnds: [SerialRange: UInt64?] = [:]
+    /// The free run that starts last, of each held certificate by hash (nil: it has none).
+    private var lastFreeRuns: [String: SerialRange?] = [:]
 
     /// The number of entries in the node's log.
     mutating func logSize(in context: NodeContext) throws(NodeError) -> UInt64 {
@@ -34,11 +34,11 @@ struct PlanningReads {
         return found
     }
 
-    /// The end of the allocation that starts last inside `space`, nil when none does.
-    mutating func allocatedEnd(within space: SerialRange, in context: NodeContext) throws(NodeError) -> UInt64? {
-        if let known = allocatedEnds[space] { return known }
-        let end = try context.storage { try context.store.lastAllocation(within: space) }?.seats.end
-        allocatedEnds[space] = .some(end)
-        return end
+    /// The free run of `held` that starts last, nil when the certificate is used up.
+    mutating func lastFreeRun(of held: HeldCertificate, in context: NodeContext) throws(NodeError) -> SerialRange? {
+        if let known = lastFreeRuns[held.hash] { return known }
+        let run = try context.storage { try context.store.lastFreeRun(of: held.hash) }
+        lastFreeRuns[held.hash] = .some(run)
+        return run
     }
 }

@@ -44,23 +44,38 @@ struct SalePlanner: NodePart {
     private func planIssue(_ request: LicenseRequest, at now: Int64, reserved: [SerialRange], earlierCount: Int,
                            reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
-        let candidates: [HeldCertificate]
         if let hash = request.certificateHash {
-            candidates = [try holdings.heldCertificate(matching: hash)]
-        } else {
-            candidates = try holdings.heldCertificates()
+            return try planIssue(request, under: holdings.heldCertificate(matching: hash), at: now, reserved: reserved,
+                                 earlierCount: earlierCount, reads: &reads)
         }
-        guard !candidates.isEmpty else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
-        var firstRefusal: NodeError?
-        for held in candidates {
-            do {
-                return try planIssue(request, under: held, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
-            } catch {
-                if error.code == .storage || candidates.count == 1 { throw error }
-                firstRefusal = firstRefusal ?? error
+        let held = try holdings.heldCertificates()
+        guard let oldest = held.first else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
+        if held.count == 1 {
+            return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+        }
+        // Certificates are tried oldest first; those without a free run of the seats asked for would
+        // refuse, so only the others are read, a page at a time: a sale costs the same whatever
+        // number of used-up certificates the node holds.
+        let pageSize = 8
+        var firstRefusal: (hash: String, error: NodeError)?
+        var after: (receivedAt: Int64, hash: String)?
+        while true {
+            let page = try storage { try store.certificatesWithRoom(for: request.seatCount, after: after, limit: pageSize) }
+            for entry in page {
+                guard let candidate = try holdings.heldCertificate(hash: entry.hash) else { continue }
+                do {
+                    return try planIssue(request, under: candidate, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+                } catch {
+                    if error.code == .storage { throw error }
+                    firstRefusal = firstRefusal ?? (entry.hash, error)
+                }
             }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last
         }
-        throw firstRefusal ?? NodeError(.noCertificate, "no held certificate allows this sale")
+        // No certificate can take the sale: refused as the oldest one refuses it.
+        if let firstRefusal, firstRefusal.hash == oldest.hash { throw firstRefusal.error }
+        return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
     }
 
     private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64, reserved: [SerialRange],
@@ -71,8 +86,8 @@ struct SalePlanner: NodePart {
         }
         try freshness.check(certificate, at: now, lastContact: reads.parentContact(from: freshness))
         let features = request.features ?? certificate.products[request.product] ?? []
-        let seats = try serials.freeRange(count: request.seatCount, within: certificate.seats, avoiding: reserved,
-                                          allocatedEnd: reads.allocatedEnd(within: certificate.seats, in: context))
+        let seats = try serials.freeRange(count: request.seatCount, of: held, avoiding: reserved,
+                                          lastRun: reads.lastFreeRun(of: held, in: context))
         let logIndex = try reads.logSize(in: context) + UInt64(earlierCount)
         let payload = License(
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,

@@ -134,6 +134,7 @@ enum NodeSchema {
             allocationKindsWithoutList,
             observationLicenses,
             mirrorCheckpoints,
+            serialFreeRuns,
     ]
 
     /// A descendant's signed checkpoints by size, beyond the latest one `mirrors` keeps: a node

@@ -94,6 +94,34 @@ public final class NodeStore {
             [.integer(Int64(range.start)), .integer(Int64(range.end))]).map(Self.allocation)
     }
 
+    /// The free run of held certificate `holder` that starts last: when it ends where the
+    /// certificate does, its start is the frontier past which the certificate is untouched.
+    func lastFreeRun(of holder: String) throws -> SerialRange? {
+        try database.query("SELECT start, end FROM serial_free_runs WHERE holder_hash = ?1 ORDER BY start DESC LIMIT 1",
+                           [.text(holder)]).first.map { SerialRange(try $0.uint64(0), try $0.uint64(1)) }
+    }
+
+    /// The first `limit` free runs of held certificate `holder` that hold `count` serials, by start.
+    public func freeRuns(of holder: String, holding count: UInt64 = 1, limit: Int = .max) throws -> [SerialRange] {
+        try database.query(
+            "SELECT start, end FROM serial_free_runs WHERE holder_hash = ?1 AND end - start >= ?2 ORDER BY start LIMIT ?3",
+            [.text(holder), .integer(Int64(clamping: count)), .integer(Int64(limit))]).map { SerialRange(try $0.uint64(0), try $0.uint64(1)) }
+    }
+
+    /// The next `limit` held certificates, in the order sales try them (oldest first), that have a
+    /// free run of `count` serials, after the one `after` names (its `received_at` and hash). Used-up
+    /// certificates have no runs, so they cost nothing here.
+    func certificatesWithRoom(for count: UInt64, after: (receivedAt: Int64, hash: String)?,
+                              limit: Int) throws -> [(receivedAt: Int64, hash: String)] {
+        try database.query(
+            """
+            SELECT DISTINCT received_at, holder_hash FROM serial_free_runs
+            WHERE end - start >= ?1 AND (received_at, holder_hash) > (?2, ?3) ORDER BY received_at, holder_hash LIMIT ?4
+            """,
+            [.integer(Int64(clamping: count)), .integer(after?.receivedAt ?? .min), .text(after?.hash ?? ""), .integer(Int64(limit))]
+        ).map { (try $0.int64(0), try $0.text(1)) }
+    }
+
     private static func allocation(_ row: SQLiteRow) throws -> SerialAllocation {
         SerialAllocation(seats: SerialRange(try row.uint64(0), try row.uint64(1)),
                          kind: SerialAllocation.Kind(rawValue: try row.text(2)) ?? .licensed,
