@@ -9,6 +9,7 @@ import TollgateCommandLine
     private func resolved(_ words: [String]) -> String {
         switch tool.resolve(words) {
         case .overview(let requested): "overview \(requested)"
+        case .version: "version"
         case .group(let group, let requested): "group \(group.name) \(requested)"
         case .command(let command, let arguments): (["command", command.spec.name] + arguments).joined(separator: " ")
         case .commandHelp(let command): "help \(command.spec.name)"
@@ -60,6 +61,25 @@ import TollgateCommandLine
         #expect(resolved(["machine", "serve"]) == "unknown machine serve → serve in machine")
         #expect(resolved(["frobnicate"]) == "unknown frobnicate → - in -")
         #expect(resolved(["machine", "frobnicate"]) == "unknown machine frobnicate → - in machine")
+    }
+
+    @Test func versionIsAskedForByFlagOrWord() {
+        #expect(resolved(["--version"]) == "version")
+        #expect(resolved(["version"]) == "version")
+        #expect(resolved(["-V"]) == "version")
+        #expect(tool.run(["--version"]) == .success)
+        let unversioned = CommandLineTool(name: "t", abstract: "t", commands: [CommandFixtures.subcommand("serve", "Serve.")])
+        #expect(unversioned.run(["--version"]) == .usage)
+        #expect(tool.overview().contains("'tool --version'"))
+    }
+
+    /// Only a slip names a command; anything else gets the usage line and where the list is, never
+    /// the whole overview.
+    @Test func anUnknownSubcommandGetsAShortMessage() {
+        let slip = tool.unknownSubcommandMessage("isue", suggestion: "issue", group: nil)
+        #expect(slip == "error: unknown subcommand 'isue'; did you mean 'issue'?\nSee 'tool issue --help'.")
+        let other = tool.unknownSubcommandMessage("machine frob", suggestion: nil, group: tool.groups[0])
+        #expect(other == "error: unknown subcommand 'machine frob'\nUSAGE: tool machine <subcommand> [options]\nSee 'tool machine --help' for the list of subcommands.")
     }
 
     @Test func runReturnsTheExitCodeOfEachOutcome() {

@@ -88,6 +88,12 @@ enum DelegateCommand: Command {
         request.syncWithin = try arguments.value(syncWithin)
         request.parentHash = try arguments.value(CommonOptions.from)
         request.emergency = try arguments.value(emergency)
+        let allowed = try AllowedNames(of: target)
+        for (id, features) in products {
+            try allowed.checkProduct(id, option: product.name)
+            try allowed.checkFeatures(features, of: id, option: product.name)
+        }
+        try allowed.checkModels(request.models ?? [], option: models.name)
 
         let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
                                                       endpoint: .delegate, body: request)

@@ -44,6 +44,10 @@ enum IssueCommand: Command {
         if let days = try arguments.value(CommonOptions.days) { request.exp = now + days * 86_400 }
         if let exp = try arguments.value(CommonOptions.exp) { request.exp = exp }
         request.certificateHash = try arguments.value(CommonOptions.from)
+        let allowed = try AllowedNames(of: target)
+        try allowed.checkProduct(request.product, option: CommonOptions.product.name)
+        try allowed.checkModels([request.model], option: model.name)
+        try allowed.checkFeatures(request.features ?? [], of: request.product, option: features.name)
 
         let sale = request
         let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, endpoint: .issueLicense, body: sale)

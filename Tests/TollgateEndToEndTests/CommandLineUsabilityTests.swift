@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TollgateTestSupport
+
+extension EndToEnd {
+    /// What a person meets at the prompt (issue 24): a version, short answers to slips, names checked
+    /// with a suggestion, one id per object, readable times and money, and truthful help.
+    @Suite struct CommandLineUsabilityTests {
+        @Test func versionIsPrintedByFlagAndCommand() throws {
+            for words in [["--version"], ["version"], ["-V"]] {
+                let outcome = try TollgateCLI.outcome(words)
+                #expect(outcome.status == 0, "\(words): \(outcome.errors)")
+                #expect(outcome.output.range(of: #"^tollgate \d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(outcome.output)")
+            }
+            #expect(try TollgateCLI.outcome(["--help"]).output.contains("tollgate --version"))
+        }
+
+        /// A slip in a command or group gets the closest name; anything else a short usage, not the
+        /// whole overview (which would push the error out of sight).
+        @Test func unknownCommandsGetASuggestionOrAShortUsage() throws {
+            let report = try TollgateCLI.outcome(["reprot", "quota"])
+            #expect(report.status == 2)
+            #expect(report.errors.contains("did you mean 'report quota'?") || report.errors.contains("did you mean 'report'?"), "\(report.errors)")
+            let typo = try TollgateCLI.outcome(["machine", "activte"])
+            #expect(typo.errors.contains("did you mean 'machine activate'?"), "\(typo.errors)")
+            for words in [["frobnicate"], ["machine", "frobnicate"]] {
+                let unknown = try TollgateCLI.outcome(words)
+                #expect(unknown.status == 2)
+                #expect(unknown.errors.split(separator: "\n").count <= 3, "\(unknown.errors)")
+                #expect(unknown.errors.contains("USAGE: tollgate"), "\(unknown.errors)")
+                #expect(!unknown.errors.contains("SUBCOMMANDS:"), "\(unknown.errors)")
+            }
+        }
+
+        /// Products, features and models are checked against what the node's certificates allow, with
+        /// the closest allowed name; nothing is written for a refused sale.
+        @Test func misspeltNamesAreRefusedWithASuggestion() throws {
+            let channel = try OfflineChannel("cli-names")
+            let out = channel.scratch.path("never.license")
+            let cases: [([String: String], String)] = [
+                (["product": "cadd"], "did you mean 'cad'?"),
+                (["model": "perpetaul"], "did you mean 'perpetual'?"),
+                (["features": "export,rendr"], "did you mean 'render'?"),
+                (["model": "trial"], "is not a model this node's certificates allow (perpetual, subscription)"),
+            ]
+            for (change, expected) in cases {
+                let refused = try TollgateCLI.outcome(channel.issueArguments(out: out, change))
+                #expect(refused.status == 2, "\(change): \(refused.errors)")
+                #expect(refused.errors.contains(expected), "\(change): \(refused.errors)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: out))
+            // At the root, which holds nothing, models are an open set; a near miss of a common one is refused.
+            let child = channel.scratch.path("child.chain")
+            let delegate = ["delegate", "--dir", channel.vendor, "--subject", "other", "--subject-key", channel.agent + "/node.pub",
+                            "--seats", "10", "--countries", "DE", "--product", "cad", "--price-floor", "EUR:100", "--out", child]
+            let misspelt = try TollgateCLI.outcome(delegate + ["--models", "perpetual,subscriptoin"])
+            #expect(misspelt.status == 2)
+            #expect(misspelt.errors.contains("--models 'subscriptoin' is not a model; did you mean 'subscription'?"), "\(misspelt.errors)")
+            #expect(!FileManager.default.fileExists(atPath: child))
+            try TollgateCLI.run(delegate + ["--models", "lease"])
+            // Under a parent, only the parent's names are allowed.
+            let grandchild = try TollgateCLI.outcome(["delegate", "--dir", channel.agent, "--subject", "shop", "--subject-key", channel.agent + "/node.pub",
+                                                      "--seats", "10", "--models", "perpetul", "--out", channel.scratch.path("shop.chain")])
+            #expect(grandchild.status == 2)
+            #expect(grandchild.errors.contains("did you mean 'perpetual'?"), "\(grandchild.errors)")
+        }
+    }
+}
