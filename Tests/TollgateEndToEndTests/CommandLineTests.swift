@@ -77,7 +77,8 @@ extension EndToEnd {
                                  "--days", "30", "--price", "EUR:500", "--out", licensePath] + remote)
             let file = try LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: licensePath)))
             let hash = try SignedLicense(compact: file.license).hash
-            try TollgateCLI.run(["renew", "--license", hash, "--days", "60", "--out", renewedPath] + remote)
+            // The printed id, short, is what the running node takes too.
+            try TollgateCLI.run(["renew", "--license", HashID.short(hash), "--days", "60", "--out", renewedPath] + remote)
             let renewed = try SignedLicense(compact: LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: renewedPath))).license)
             #expect(renewed.payload.renews == hash)
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateCertificates
 import TollgateTestSupport
 
 extension EndToEnd {
@@ -63,6 +64,31 @@ extension EndToEnd {
                                                       "--seats", "10", "--models", "perpetul", "--out", channel.scratch.path("shop.chain")])
             #expect(grandchild.status == 2)
             #expect(grandchild.errors.contains("did you mean 'perpetual'?"), "\(grandchild.errors)")
+        }
+
+        /// `issue` prints the id `list licenses`, `verify`, `renew` and `report customer` show and
+        /// take; a unique prefix of it works, an unknown one says what was searched.
+        @Test func oneIDPerLicenseIsPrintedAndTakenEverywhere() throws {
+            let channel = try OfflineChannel("cli-ids")
+            let licensePath = channel.scratch.path("muster.license")
+            let issued = try TollgateCLI.run(channel.issueArguments(out: licensePath, ["model": "subscription", "days": "30"]))
+            let hash = try SignedLicense(compact: LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: licensePath))).license).hash
+            let id = HashID.short(hash)
+            #expect(issued.hasPrefix("issued license \(id) to Muster GmbH"), "\(issued)")
+            #expect(try TollgateCLI.run(["list", "licenses", "--dir", channel.agent]).contains("  \(id)  Muster GmbH"))
+            #expect(try TollgateCLI.run(["verify", "--anchor", channel.anchor, licensePath]).hasPrefix("VALID license \(id) for Muster GmbH"))
+            #expect(try TollgateCLI.run(["report", "customer", "--dir", channel.agent, "--customer", "Muster GmbH"]).contains("license \(id):"))
+
+            let renewedPath = channel.scratch.path("renewed.license")
+            let renewed = try TollgateCLI.run(["renew", "--dir", channel.agent, "--license", String(id.prefix(6)), "--days", "60", "--out", renewedPath])
+            let renewal = try SignedLicense(compact: LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: renewedPath))).license)
+            #expect(renewal.payload.renews == hash)
+            #expect(renewed.contains("as \(HashID.short(renewal.hash)) until"), "\(renewed)")
+
+            let unknown = try TollgateCLI.outcome(["renew", "--dir", channel.agent, "--license", "qqqqqq", "--days", "60",
+                                                   "--out", channel.scratch.path("never.license")])
+            #expect(unknown.status != 0)
+            #expect(unknown.errors.contains("no license id starts with 'qqqqqq' among the 2 licenses this node issued"), "\(unknown.errors)")
         }
     }
 }

@@ -98,7 +98,7 @@ extension ChannelView {
             var history: [ChannelReport.HistoryEvent] = theirs.map { item in
                 let claims = item.license.payload
                 return .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,
-                             detail: "\(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
+                             detail: "license \(HashID.short(item.license.hash)): \(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
                                  + (claims.exp.map { ", until \($0)" } ?? ""))
             }
             let theirActivations = objects.activations.filter { lineages.contains($0.activation.payload.license) }

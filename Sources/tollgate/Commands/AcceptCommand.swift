@@ -24,7 +24,7 @@ enum AcceptCommand: Command {
         let held = try SignedCertificate(compact: summary.chain[summary.chain.count - 1])
         let payload = held.payload
         Console.print("""
-            holding certificate \(held.hash.prefix(12)) for \(payload.sub)
+            holding certificate \(HashID.short(held.hash)) for \(payload.sub)
               seats:     \(payload.seats) — \(payload.seats.count) serials
               countries: \(payload.countries.joined(separator: ", "))
               products:  \(payload.products.sorted { $0.key < $1.key }.map { "\($0.key) [\($0.value.joined(separator: ", "))]" }.joined(separator: "; "))

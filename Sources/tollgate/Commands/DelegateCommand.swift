@@ -29,7 +29,7 @@ enum DelegateCommand: Command {
             CommonOptions.exp.with(help: "End of the issuing window."),
             syncWithin,
             emergency,
-            CommonOptions.from.with(help: "Hash prefix or jti of the held certificate to carve from."),
+            CommonOptions.from.with(help: "The held certificate to carve from: its id as 'list certificates' prints it, or a unique prefix."),
         ] + NodeTarget.options)
 
     /// How many seats to delegate: exactly these serials, or that many from the parent's free ones.

@@ -52,8 +52,8 @@ enum IssueCommand: Command {
         let sale = request
         let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, endpoint: .issueLicense, body: sale)
         try file.encoded().write(to: out, options: .withoutOverwriting)
-        let license = try SignedLicense(compact: file.license).payload
-        Console.print("issued license \(license.jti) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")
+        let signed = try SignedLicense(compact: file.license), license = signed.payload
+        Console.print("issued license \(HashID.short(signed.hash)) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")
         return .success
     }
 }

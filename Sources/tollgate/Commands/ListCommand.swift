@@ -44,9 +44,9 @@ enum ListCommand {
             }, endpoint: .listCertificates)
             if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             Console.print("held:")
-            for held in body.held { Console.print("  \(held.hash.prefix(12))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
+            for held in body.held { Console.print("  \(HashID.short(held.hash))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
             Console.print("delegated:")
-            for child in body.delegated { Console.print("  \(child.hash.prefix(12))  → \(child.subject)  seats \(child.seats)") }
+            for child in body.delegated { Console.print("  \(HashID.short(child.hash))  → \(child.subject)  seats \(child.seats)") }
         case .licenses:
             let body: [APIBodies.LicenseSummary] = try target.call(local: { node in
                 try node.issuedLicenses().map {
@@ -57,7 +57,7 @@ enum ListCommand {
             }, endpoint: .listLicenses)
             if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             for license in body {
-                Console.print("  \(license.hash.prefix(12))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
+                Console.print("  \(HashID.short(license.hash))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
                               + (license.renews != nil ? "  (renewal)" : ""))
             }
         case .activations:
@@ -71,7 +71,7 @@ enum ListCommand {
             }, endpoint: .listActivations)
             if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
             for activation in body {
-                Console.print("  \(activation.hash.prefix(12))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"
+                Console.print("  \(HashID.short(activation.hash))  license \(HashID.short(activation.license))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"
                               + (activation.endedAt != nil ? "  ended" : ""))
             }
         }

@@ -62,13 +62,23 @@ enum MachineReport {
         return "\(error.reason) [\(error.code)]"
     }
 
+    /// The id of another machine's activation, which a request signs in whole: a short id cannot be
+    /// looked up where the request is made (offline, or on a machine that never held it).
+    static func wholeActivationID(_ text: String) throws(ValidationError) -> String {
+        guard text.count == HashID.fullLength else {
+            throw ValidationError("needs the activation's whole id (\(HashID.fullLength) characters, as 'tollgate list activations --json' "
+                                  + "prints it), not '\(text)'")
+        }
+        return text
+    }
+
     static func describe(_ verified: VerifiedLicense) -> [String] {
         let license = verified.license.payload
         var lines = [
             "  customer:   \(license.customer)",
             "  product:    \(license.product) [\(license.features.joined(separator: ", "))]",
             "  model:      \(license.model)\(license.exp.map { ", expires \(TimeArgument.format($0))" } ?? ", does not expire")",
-            "  license:    \(verified.license.hash)",
+            "  license:    \(HashID.short(verified.license.hash))",
         ]
         if let activation = verified.activation {
             lines += describe(activation)
@@ -79,11 +89,11 @@ enum MachineReport {
     static func describe(_ activation: SignedActivation) -> [String] {
         let claims = activation.payload
         var lines = [
-            "  activation: \(activation.hash)",
+            "  activation: \(HashID.short(activation.hash))",
             "  seat:       serial \(claims.serial), \(claims.kind.rawValue), \(claims.country), \(claims.platform)"
                 + (claims.exp.map { ", until \(TimeArgument.format($0))" } ?? ""),
         ]
-        if let replaces = claims.replaces { lines.append("  stands in:  for activation \(replaces)") }
+        if let replaces = claims.replaces { lines.append("  stands in:  for activation \(HashID.short(replaces))") }
         return lines
     }
 

@@ -23,7 +23,7 @@ enum MachineRequestCommand: Command {
     static let out = CommonOptions.out.with(help: "Where to write the request.")
     static let country = MachineReport.country.with(help: "Where this machine is (required to activate or for an emergency).")
     static let action = Option<MachineRequest.Action>("action", help: "What to ask for (default activate).")
-    static let activation = Option<String>("activation", value: "hash", help: "Emergency: the failed machine's activation; deactivate: this machine's (checked).")
+    static let activation = Option<String>("activation", value: "id", help: "Emergency: the failed machine's activation, its whole id as 'list activations --json' prints it; deactivate: this machine's id or a prefix (checked).")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let action = try arguments.value(Self.action) ?? .activate
@@ -39,8 +39,14 @@ enum MachineRequestCommand: Command {
             request = try MachineReport.clientCall { () throws(ClientError) in try wallet.activationRequest(country: country, at: now) }
         case .emergency:
             let country = try requiredCountry(arguments, action)
-            guard let failed = try arguments.value(activation) else {
-                throw ValidationError("an emergency request needs --\(activation.name) <hash> of the failed machine's activation", code: .missingOption)
+            guard let typed = try arguments.value(activation) else {
+                throw ValidationError("an emergency request needs --\(activation.name) <id> of the failed machine's activation", code: .missingOption)
+            }
+            let failed: String
+            do {
+                failed = try MachineReport.wholeActivationID(typed)
+            } catch {
+                throw ValidationError("--\(activation.name) \(error.message)", code: error.code)
             }
             request = try MachineReport.clientCall { () throws(ClientError) in
                 try wallet.emergencyRequest(replacing: failed, country: country, at: now)
@@ -50,12 +56,12 @@ enum MachineRequestCommand: Command {
                 if let current = try wallet.activation() { return current }
                 return try wallet.pendingDeactivation()
             }
-            if let named = try arguments.value(activation), let held, named != held.hash {
-                throw CommandFailure("this machine holds activation \(held.hash), not \(named)")
+            if let named = try arguments.value(activation), let held, HashID.matches(named, in: [held.hash]).isEmpty {
+                throw CommandFailure("this machine holds activation \(HashID.short(held.hash)), not \(named)")
             }
             let (signed, ended) = try MachineReport.clientCall { () throws(ClientError) in try wallet.deactivationRequest(at: now) }
             request = signed
-            notes.append("this machine no longer uses activation \(ended.hash)")
+            notes.append("this machine no longer uses activation \(HashID.short(ended.hash))")
         }
         do {
             try Data((request + "\n").utf8).write(to: out, options: .atomic)

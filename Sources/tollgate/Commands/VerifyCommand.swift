@@ -28,6 +28,8 @@ enum VerifyCommand: Command {
 
     struct Report: Encodable {
         var valid: Bool
+        /// The license's id, whole; the text output prints it short, as every command does.
+        var id: String?
         var rule: String?
         var object: String?
         var reason: String?
@@ -68,7 +70,7 @@ enum VerifyCommand: Command {
             let file = try LicenseFile(data: fileData)
             let verified = try verifier.verify(file, at: now, revocations: revocations, activation: activation, machine: machine)
             let license = verified.license.payload
-            report = Report(valid: true, customer: license.customer, product: license.product, features: license.features,
+            report = Report(valid: true, id: verified.license.hash, customer: license.customer, product: license.product, features: license.features,
                             model: license.model, seats: [license.seats.start, license.seats.end], territory: license.territory,
                             expires: license.exp, chain: verified.chain.map(\.payload.sub),
                             activation: verified.activation.map {
@@ -84,7 +86,7 @@ enum VerifyCommand: Command {
             Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else if report.valid {
             var lines = [
-                "VALID license for \(report.customer ?? "")",
+                "VALID license \(report.id.map(HashID.short) ?? "") for \(report.customer ?? "")",
                 "  product:   \(report.product ?? "") [\(report.features?.joined(separator: ", ") ?? "")]",
                 "  model:     \(report.model ?? "")\(report.expires.map { ", expires \(TimeArgument.format($0))" } ?? ", perpetual")",
                 "  seats:     \(report.seats.map { "[\($0[0]), \($0[1])) — \($0[1] - $0[0]) machine(s)" } ?? "")",

@@ -10,7 +10,7 @@ enum CommonOptions {
     static let ca = Option<String>("ca", value: "pem", help: "CA bundle to trust for an https node.")
     static let anchor = Option<String>("anchor", value: "public-key.pem", help: "The vendor's trust anchor (the root's anchor.pub).")
     static let out = Option<String>("out", value: "file", help: "Where to write the result.")
-    static let from = Option<String>("from", value: "certificate", help: "Hash prefix or jti of the held certificate.")
+    static let from = Option<String>("from", value: "id", help: "The held certificate's id as 'list certificates' prints it, or a unique prefix.")
     static let customer = Option<String>("customer", value: "name", help: "The customer.")
     static let country = Option<String>("country", value: "CC", help: "Country of sale.")
     static let product = Option<String>("product", value: "id", help: "The product.")
