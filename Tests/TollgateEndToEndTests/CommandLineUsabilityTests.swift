@@ -53,7 +53,7 @@ extension EndToEnd {
             // At the root, which holds nothing, models are an open set; a near miss of a common one is refused.
             let child = channel.scratch.path("child.chain")
             let delegate = ["delegate", "--dir", channel.vendor, "--subject", "other", "--subject-key", channel.agent + "/node.pub",
-                            "--seats", "10", "--countries", "DE", "--product", "cad", "--price-floor", "EUR:100", "--out", child]
+                            "--seats", "10", "--countries", "DE", "--product", "cad", "--price-floor", "EUR:1.00", "--out", child]
             let misspelt = try TollgateCLI.outcome(delegate + ["--models", "perpetual,subscriptoin"])
             #expect(misspelt.status == 2)
             #expect(misspelt.errors.contains("--models 'subscriptoin' is not a model; did you mean 'subscription'?"), "\(misspelt.errors)")
@@ -89,6 +89,37 @@ extension EndToEnd {
                                                    "--out", channel.scratch.path("never.license")])
             #expect(unknown.status != 0)
             #expect(unknown.errors.contains("no license id starts with 'qqqqqq' among the 2 licenses this node issued"), "\(unknown.errors)")
+        }
+
+        /// Money in and out with the currency's decimals, a bare integer refused (it once meant minor
+        /// units); times in ISO 8601 UTC with a relative form; durations in units.
+        @Test func moneyTimesAndDurationsReadAsPeopleWriteThem() throws {
+            let channel = try OfflineChannel("cli-units")
+            let bare = try TollgateCLI.outcome(channel.issueArguments(out: channel.scratch.path("bare.license"), ["price": "EUR:4900"]))
+            #expect(bare.status == 2)
+            #expect(bare.errors.contains("'EUR:4900' has no decimal point: write EUR:4900.00 for EUR 4900, or EUR:4900minor for EUR 49.00"), "\(bare.errors)")
+            let tooFine = try TollgateCLI.outcome(channel.issueArguments(out: channel.scratch.path("fine.license"), ["price": "EUR:49.001"]))
+            #expect(tooFine.status == 2 && tooFine.errors.contains("at most 2 decimals"), "\(tooFine.errors)")
+
+            let minorPath = channel.scratch.path("minor.license")
+            let issued = try TollgateCLI.run(channel.issueArguments(out: minorPath, ["price": "EUR:4900minor"]))
+            #expect(issued.contains("EUR 49.00"), "\(issued)")
+            let subscriptionPath = channel.scratch.path("subscription.license")
+            try TollgateCLI.run(channel.issueArguments(out: subscriptionPath, ["model": "subscription", "days": "30", "price": "EUR:30.00"]))
+            let revenue = try TollgateCLI.run(["report", "revenue", "--dir", channel.agent])
+            #expect(revenue.contains("EUR: 1 active subscriptions, MRR EUR 30.00"), "\(revenue)")
+
+            let verified = try TollgateCLI.run(["verify", "--anchor", channel.anchor, subscriptionPath])
+            #expect(verified.range(of: #"model:     subscription, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in (29|30) days\)"#,
+                                   options: .regularExpression) != nil, "\(verified)")
+            let perpetual = try TollgateCLI.run(["verify", "--anchor", channel.anchor, minorPath])
+            #expect(perpetual.contains("model:     perpetual\n"), "model: perpetual once: \(perpetual)")
+            let late = try TollgateCLI.outcome(["verify", "--anchor", channel.anchor, "--at", "2099-01-01", subscriptionPath])
+            #expect(late.output.range(of: #"expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, now is 2099-01-01T00:00:00Z"#, options: .regularExpression) != nil,
+                    "\(late.output)")
+
+            let held = try TollgateCLI.run(["accept", "--dir", channel.agent, channel.scratch.path("agent.chain")])
+            #expect(held.contains("sync:      within 7d") && held.contains("floors:    CHF 1.00, EUR 1.00"), "\(held)")
         }
     }
 }

@@ -18,7 +18,7 @@ final class OfflineChannel {
         try TollgateCLI.run(["node", "init", "--dir", agent, "--name", "agent", "--anchor", vendor + "/anchor.pub"])
         try TollgateCLI.run(["delegate", "--dir", vendor, "--subject", "agent", "--subject-key", agent + "/node.pub",
                              "--seats", "1000", "--countries", "DE,AT", "--product", "cad=export,render",
-                             "--models", "perpetual,subscription", "--price-floor", "EUR:100", "--price-floor", "CHF:100",
+                             "--models", "perpetual,subscription", "--price-floor", "EUR:1.00", "--price-floor", "CHF:1.00",
                              "--sync-within", "7d", "--out", chain])
         try TollgateCLI.run(["accept", "--dir", agent, chain])
     }
@@ -27,7 +27,7 @@ final class OfflineChannel {
 
     /// `tollgate issue` on the agent with a valid sale, `changes` replacing or adding options.
     func issueArguments(out: String, _ changes: [String: String] = [:]) -> [String] {
-        var options = ["customer": "Muster GmbH", "country": "DE", "product": "cad", "model": "perpetual", "price": "EUR:4900"]
+        var options = ["customer": "Muster GmbH", "country": "DE", "product": "cad", "model": "perpetual", "price": "EUR:49.00"]
         options.merge(changes) { $1 }
         return ["issue", "--dir", agent, "--out", out] + options.sorted { $0.key < $1.key }.flatMap { ["--\($0.key)", $0.value] }
     }

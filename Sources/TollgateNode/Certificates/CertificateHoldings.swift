@@ -29,7 +29,7 @@ final class CertificateHoldings: NodePart {
         // A certificate whose window has closed can issue nothing: refused at the door rather than
         // held (one already held is simply held).
         if leaf.payload.exp <= now, !(try storage { try store.isHeld(hash: held.hash) }) {
-            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) expired at \(leaf.payload.exp), before now (\(now))",
+            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) expired at \(TimeText.iso(leaf.payload.exp)), before now (\(TimeText.iso(now)))",
                             rule: .expired)
         }
         try storage {

@@ -99,7 +99,7 @@ extension ChannelView {
                 let claims = item.license.payload
                 return .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,
                              detail: "license \(HashID.short(item.license.hash)): \(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
-                                 + (claims.exp.map { ", until \($0)" } ?? ""))
+                                 + (claims.exp.map { ", until \(TimeText.iso($0))" } ?? ""))
             }
             let theirActivations = objects.activations.filter { lineages.contains($0.activation.payload.license) }
             history += theirActivations.map { item in

@@ -29,8 +29,9 @@ enum AcceptCommand: Command {
               countries: \(payload.countries.joined(separator: ", "))
               products:  \(payload.products.sorted { $0.key < $1.key }.map { "\($0.key) [\($0.value.joined(separator: ", "))]" }.joined(separator: "; "))
               models:    \(payload.models.joined(separator: ", "))
-              floors:    \(payload.priceFloor.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-              depth:     \(payload.depth), window \(TimeArgument.format(payload.nbf)) – \(TimeArgument.format(payload.exp))
+              floors:    \(payload.priceFloor.sorted { $0.key < $1.key }.map { "\(Price(currency: $0.key, amount: $0.value))" }.joined(separator: ", "))
+              depth:     \(payload.depth), window \(TimeText.iso(payload.nbf)) – \(TimeText.iso(payload.exp))
+              sync:      within \(TimeText.duration(payload.syncWithin)) of the last sync
             """)
         return .success
     }

@@ -49,7 +49,7 @@ enum AuditCommand: Command {
             Console.print("finding".padding(to: 26) + "node".padding(to: 16) + "detected".padding(to: 22) + "summary")
             for finding in findings {
                 Console.print(finding.kind.rawValue.padding(to: 26) + finding.nodeName.padding(to: 16)
-                              + TimeArgument.format(finding.detectedAt).padding(to: 22) + finding.summary)
+                              + TimeText.iso(finding.detectedAt).padding(to: 22) + finding.summary)
             }
             Console.print("\(findings.count) finding(s); --\(json.name) shows the evidence, 'tollgate audit --\(check.name)' re-checks it")
         }

@@ -54,10 +54,8 @@ enum DelegateCommand: Command {
         return (String(id), parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
     }
     static let models = Option<[String]>("models", value: "perpetual,...", help: "License models.")
-    static let priceFloor = Option<Price>("price-floor", value: "CUR:minor-units", help: "Minimum price per seat.") { text throws(ValidationError) in
-        guard let price = Price(parsing: text) else { throw ValidationError("'\(text)' is not CUR:AMOUNT, e.g. EUR:4500") }
-        return price
-    }
+    static let priceFloor = Option<Price>("price-floor", value: "CUR:amount", help: "Minimum price per seat, e.g. EUR:45.00; one per currency.",
+                                          parse: PriceArgument.parse)
     static let depth = Option<Int>("depth", value: "n", help: "Further delegation levels allowed.", range: 0...Int.max)
     static let nbf = Option<Int64>.time("nbf", help: "Start of the issuing window.")
     static let syncWithin = Option<Int64>.duration("sync-within", help: "Longest time without syncing, e.g. 7d.")
@@ -102,6 +100,7 @@ enum DelegateCommand: Command {
         Console.print("""
             delegated \(certificate.seats) (\(certificate.seats.count) seats) to \(certificate.sub): \(out.path)
               countries \(certificate.countries.joined(separator: ",")), models \(certificate.models.joined(separator: ",")), depth \(certificate.depth)
+              floors \(certificate.priceFloor.sorted { $0.key < $1.key }.map { "\(Price(currency: $0.key, amount: $0.value))" }.joined(separator: ", ")), sync_within \(TimeText.duration(certificate.syncWithin))
             """)
         return .success
     }

@@ -77,7 +77,7 @@ enum MachineReport {
         var lines = [
             "  customer:   \(license.customer)",
             "  product:    \(license.product) [\(license.features.joined(separator: ", "))]",
-            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeArgument.format($0))" } ?? ", does not expire")",
+            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeText.iso($0, relativeTo: TimeArgument.now))" } ?? ", does not expire")",
             "  license:    \(HashID.short(verified.license.hash))",
         ]
         if let activation = verified.activation {
@@ -91,7 +91,7 @@ enum MachineReport {
         var lines = [
             "  activation: \(HashID.short(activation.hash))",
             "  seat:       serial \(claims.serial), \(claims.kind.rawValue), \(claims.country), \(claims.platform)"
-                + (claims.exp.map { ", until \(TimeArgument.format($0))" } ?? ""),
+                + (claims.exp.map { ", until \(TimeText.iso($0, relativeTo: TimeArgument.now))" } ?? ""),
         ]
         if let replaces = claims.replaces { lines.append("  stands in:  for activation \(HashID.short(replaces))") }
         return lines

@@ -73,7 +73,7 @@ enum MachineRequestCommand: Command {
                      "  license:    \(parsed.payload.license)"]
         if let activation = parsed.payload.activation { lines.append("  activation: \(activation)") }
         lines += ["  machine:    \(parsed.jws.header.kid)",
-                  "  made at:    \(TimeArgument.format(parsed.payload.iat))"]
+                  "  made at:    \(TimeText.iso(parsed.payload.iat))"]
         lines += notes.map { "  note:       \($0)" }
         lines.append("Hand the file to your reseller and install the response with 'tollgate machine install --\(MachineReport.dir.name) \(wallet.directory.path) <response>'.")
         Console.print(lines.joined(separator: "\n"))

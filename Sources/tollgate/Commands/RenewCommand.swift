@@ -40,7 +40,7 @@ enum RenewCommand: Command {
                                                 endpoint: .renewLicense, parameters: ["hash": hash], body: body)
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let license = try SignedLicense(compact: file.license).payload
-        Console.print("renewed \(license.customer)'s license as \(HashID.short(JWS.hash(of: file.license))) until \(TimeArgument.format(license.exp ?? exp)): \(out.path)")
+        Console.print("renewed \(license.customer)'s license as \(HashID.short(JWS.hash(of: file.license))) until \(TimeText.iso(license.exp ?? exp, relativeTo: now)): \(out.path)")
         return .success
     }
 }

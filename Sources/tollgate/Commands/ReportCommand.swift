@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 import TollgateCommandLine
 import TollgateNode
 import TollgateWire
@@ -78,16 +79,20 @@ enum ReportCommand {
         }
         if let history = report.history {
             lines.append("entitlement history of \(report.customer ?? ""):")
-            for event in history { lines.append("  " + TimeArgument.format(event.at).padding(to: 22) + event.event.padding(to: 22) + event.node.padding(to: 14) + event.detail) }
+            for event in history { lines.append("  " + TimeText.iso(event.at).padding(to: 22) + event.event.padding(to: 22) + event.node.padding(to: 14) + event.detail) }
         }
         if let rows = report.freshness {
             for row in rows {
                 lines.append(row.name.padding(to: 18) + row.status.padding(to: 14)
-                             + (row.lastSync.map { "last sync \(TimeArgument.format($0))" } ?? "never").padding(to: 38) + "sync_within \(row.syncWithin) s")
+                             + (row.lastSync.map { "last sync \(TimeText.iso($0, relativeTo: report.generatedAt))" } ?? "never").padding(to: 52)
+                             + "sync_within \(TimeText.duration(row.syncWithin))")
             }
         }
         if let rows = report.revenue {
-            for row in rows { lines.append("\(row.currency): \(row.activeSubscriptions) active subscriptions, MRR \(row.monthlyRecurring) (minor units)") }
+            for row in rows {
+                lines.append("\(row.currency): \(row.activeSubscriptions) active subscriptions, MRR \(Price(currency: row.currency, amount: row.monthlyRecurring))"
+                             + (row.saturated ? " (at least; the sum overflows)" : ""))
+            }
         }
         Console.print(lines.isEmpty ? "nothing to report" : lines.joined(separator: "\n"))
         return .success

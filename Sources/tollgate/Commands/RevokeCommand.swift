@@ -29,7 +29,7 @@ enum RevokeCommand: Command {
             try Data((signed.object + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)
         }
         let revocation = try SignedRevocation(compact: signed.object).payload
-        Console.print("revoked certificate \(HashID.short(revocation.cert)) from \(TimeArgument.format(revocation.effective)): \(reason)")
+        Console.print("revoked certificate \(HashID.short(revocation.cert)) from \(TimeText.iso(revocation.effective)): \(reason)")
         return .success
     }
 }

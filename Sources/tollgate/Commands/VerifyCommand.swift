@@ -88,14 +88,14 @@ enum VerifyCommand: Command {
             var lines = [
                 "VALID license \(report.id.map(HashID.short) ?? "") for \(report.customer ?? "")",
                 "  product:   \(report.product ?? "") [\(report.features?.joined(separator: ", ") ?? "")]",
-                "  model:     \(report.model ?? "")\(report.expires.map { ", expires \(TimeArgument.format($0))" } ?? ", perpetual")",
+                "  model:     \(report.model ?? "")\(report.expires.map { ", expires \(TimeText.iso($0, relativeTo: now))" } ?? "")",
                 "  seats:     \(report.seats.map { "[\($0[0]), \($0[1])) — \($0[1] - $0[0]) machine(s)" } ?? "")",
                 "  territory: \(report.territory?.joined(separator: ", ") ?? "")",
                 "  chain:     root → \(report.chain?.joined(separator: " → ") ?? "")",
             ]
             if let activation = report.activation {
                 lines.append("  activation: serial \(activation.serial), \(activation.kind), \(activation.country)"
-                             + (activation.expires.map { ", until \(TimeArgument.format($0))" } ?? ""))
+                             + (activation.expires.map { ", until \(TimeText.iso($0, relativeTo: now))" } ?? ""))
             }
             Console.print(lines.joined(separator: "\n"))
         } else {

@@ -18,10 +18,8 @@ enum CommonOptions {
     static let days = Option<Int64>("days", value: "n", help: "Term in days from now.", range: 1...365_000)
     static let exp = Option<Int64>.time("exp", help: "End of a subscription or trial.")
     static let at = Option<Int64>.time("at", help: "Act as of this time instead of now.")
-    static let price = Option<Price>("price", value: "CUR:minor-units", help: "Price per seat, e.g. EUR:4900.") { text throws(ValidationError) in
-        guard let price = Price(parsing: text) else { throw ValidationError("must be CUR:AMOUNT in minor units, e.g. EUR:4900, got '\(text)'") }
-        return price
-    }
+    static let price = Option<Price>("price", value: "CUR:amount", help: "Price per seat, e.g. EUR:49.00 (or EUR:4900minor in minor units).",
+                                     parse: PriceArgument.parse)
     static let nodeName = Option<String>("name", value: "name", help: "The node's name.") { text throws(ValidationError) in
         guard NodeDirectory.isValidName(text) else { throw ValidationError("must be 1 to 64 letters, digits, '-', '_' or '.', got '\(text)'") }
         return text
