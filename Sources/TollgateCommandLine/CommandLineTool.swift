@@ -88,11 +88,13 @@ public struct CommandLineTool: Sendable {
         return best.name
     }
 
-    /// What `<tool> --help` prints: the top-level commands and groups with their abstracts.
+    /// What `<tool> --help` prints: the top-level commands and groups with their abstracts, and the
+    /// exit codes every command keeps to.
     public func overview() -> String {
-        listing(overview: abstract, usage: "\(name) <subcommand> [options]", under: [],
+        let exitCodes = ["", "EXIT CODES:"] + ExitCode.documented.map { "  \($0.code.rawValue)".padding(to: 22) + $0.meaning }
+        return listing(overview: abstract, usage: "\(name) <subcommand> [options]", under: [],
                 more: "See '\(name) <subcommand> --help' for details" + (groups.isEmpty ? "." : "; a group's help lists its subcommands.")
-                    + (version == nil ? "" : "\n  '\(name) --version' prints the version."))
+                    + (version == nil ? "" : "\n  '\(name) --version' prints the version.")) + "\n" + exitCodes.joined(separator: "\n")
     }
 
     /// What `<tool> <group> --help` prints: the group's subcommands with their abstracts.
@@ -128,6 +130,9 @@ public struct CommandLineTool: Sendable {
             } catch let error as ValidationError {
                 Console.error("error: \(error.message)\nUSAGE: \(command.spec.usage(tool: name))\nSee '\(name) \(command.spec.name) --help'.")
                 return .usage
+            } catch let failure as CommandFailure {
+                Console.error("error: \(failure.message)")
+                return failure.exitCode
             } catch {
                 Console.error("error: \(error)")
                 return .failure

@@ -92,5 +92,18 @@ import TollgateCommandLine
             Subcommand(spec: CommandSpec(name: "fail", abstract: "Fails.")) { _ in throw CommandFailure("no") },
         ])
         #expect(failing.run(["fail"]) == .failure)
+        let refusing = CommandLineTool(name: "t", abstract: "t", commands: [
+            Subcommand(spec: CommandSpec(name: "sell", abstract: "Sells.")) { _ in throw CommandFailure("below the floor", exitCode: .refused) },
+        ])
+        #expect(refusing.run(["sell"]).rawValue == 4)
+    }
+
+    /// The table scripts rely on is printed once in the overview and summed up under each command.
+    @Test func exitCodesAreDocumentedInTheHelp() {
+        let overview = tool.overview()
+        #expect(overview.contains("EXIT CODES:"))
+        for entry in ExitCode.documented { #expect(overview.contains("  \(entry.code.rawValue)".padding(to: 22) + entry.meaning)) }
+        #expect(ExitCode.documented.map(\.code.rawValue) == [0, 1, 2, 3, 4])
+        #expect(CommandFixtures.spec.help(tool: "tool").hasSuffix("EXIT CODES: 0 ok, 1 invalid, 2 usage, 3 failure, 4 refused (see 'tool --help')"))
     }
 }

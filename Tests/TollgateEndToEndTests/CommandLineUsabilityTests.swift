@@ -121,5 +121,52 @@ extension EndToEnd {
             let held = try TollgateCLI.run(["accept", "--dir", channel.agent, channel.scratch.path("agent.chain")])
             #expect(held.contains("sync:      within 7d") && held.contains("floors:    CHF 1.00, EUR 1.00"), "\(held)")
         }
+
+        /// Help says what the code does: the offline request window, the root's name, floors inherited
+        /// per currency, and one exit-code table that a refusal by a rule (4) keeps apart from
+        /// unreadable input (3).
+        @Test func helpAndBehaviourAgree() throws {
+            let channel = try OfflineChannel("cli-truth")
+            let request = try TollgateCLI.run(["machine", "request", "--help"])
+            #expect(request.contains("up to 30d after it was made"), "\(request)")
+            #expect(!request.contains("few minutes"))
+
+            let licensePath = channel.scratch.path("muster.license")
+            try TollgateCLI.run(channel.issueArguments(out: licensePath))
+            #expect(try TollgateCLI.run(["verify", "--anchor", channel.anchor, licensePath]).contains("chain:     vendor → agent"))
+            let copied = channel.scratch.path("anchor.pub")
+            try FileManager.default.copyItem(atPath: channel.anchor, toPath: copied)
+            #expect(try TollgateCLI.run(["verify", "--anchor", copied, licensePath]).range(of: "chain:     anchor [A-Za-z0-9_-]{12} → agent",
+                                                                                            options: .regularExpression) != nil)
+
+            let shopChain = channel.scratch.path("shop.chain")
+            try TollgateCLI.run(["delegate", "--dir", channel.agent, "--subject", "shop", "--subject-key", channel.agent + "/node.pub",
+                                 "--seats", "10", "--price-floor", "EUR:2.00", "--out", shopChain])
+            let shop = try CertificateChain(data: Data(contentsOf: URL(fileURLWithPath: shopChain)))
+            #expect(try SignedCertificate(compact: shop.chain[shop.chain.count - 1]).payload.priceFloor == ["EUR": 200, "CHF": 100])
+
+            let cheap = try TollgateCLI.outcome(channel.issueArguments(out: channel.scratch.path("cheap.license"), ["price": "EUR:0.50"]))
+            #expect(cheap.status == 4, "\(cheap.errors)")
+            #expect(cheap.errors == "error: the node refused (price_below_floor): price EUR 0.50 is below the floor EUR 1.00\n", "\(cheap.errors)")
+            let unreadable = try TollgateCLI.outcome(["verify", "--anchor", channel.anchor, channel.scratch.path("missing.license")])
+            #expect(unreadable.status == 3, "\(unreadable.errors)")
+
+            let overview = try TollgateCLI.run(["--help"])
+            for (code, word) in [(0, "success"), (1, "invalid"), (2, "command line"), (3, "unreadable input"), (4, "refused by a rule")] {
+                #expect(overview.range(of: "\n  \(code) +[^\n]*\(word)", options: .regularExpression) != nil, "\(code): \(overview)")
+            }
+            #expect(try TollgateCLI.run(["issue", "--help"]).contains("EXIT CODES: 0 ok, 1 invalid, 2 usage, 3 failure, 4 refused"))
+        }
+
+        /// A running node's refusal exits 4 with the same one line as an offline one.
+        @Test func aRunningNodesRefusalExitsFour() throws {
+            let agent = try AgentFixture("cli-refusal")
+            let remote = ["--node", agent.node.baseURL, "--token-file", agent.node.directory.appendingPathComponent("operator.token").path]
+            let cheap = try TollgateCLI.outcome(["issue", "--customer", "Cheap AG", "--country", "DE", "--product", "cad", "--model", "perpetual",
+                                                 "--price", "EUR:0.50", "--out", agent.scratch.path("cheap.license")] + remote)
+            #expect(cheap.status == 4, "\(cheap.errors)")
+            #expect(cheap.errors == "error: the node refused (price_below_floor): price EUR 0.50 is below the floor EUR 1.00\n", "\(cheap.errors)")
+            agent.node.expectCleanExit()
+        }
     }
 }

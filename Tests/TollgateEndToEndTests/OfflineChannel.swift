@@ -19,7 +19,7 @@ final class OfflineChannel {
         try TollgateCLI.run(["delegate", "--dir", vendor, "--subject", "agent", "--subject-key", agent + "/node.pub",
                              "--seats", "1000", "--countries", "DE,AT", "--product", "cad=export,render",
                              "--models", "perpetual,subscription", "--price-floor", "EUR:1.00", "--price-floor", "CHF:1.00",
-                             "--sync-within", "7d", "--out", chain])
+                             "--sync-within", "7d", "--depth", "1", "--out", chain])
         try TollgateCLI.run(["accept", "--dir", agent, chain])
     }
 

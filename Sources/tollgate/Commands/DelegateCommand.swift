@@ -11,8 +11,9 @@ enum DelegateCommand: Command {
         name: "delegate",
         abstract: "Carve a certificate for a child node out of this node's quota and limits.",
         discussion: """
-            Limits not given are inherited from the parent certificate; the root must give countries,
-            products, models and price floors. Serials already delegated or licensed are refused, and so
+            Limits not given are inherited from the parent certificate; a --price-floor replaces the
+            parent's floor in its currency and the parent's other floors are kept. The root must give
+            countries, products, models and price floors. Serials already delegated or licensed are refused, and so
             is anything the parent certificate does not allow.
             """,
         options: [
@@ -79,14 +80,19 @@ enum DelegateCommand: Command {
         if !products.isEmpty { request.products = Dictionary(products, uniquingKeysWith: { $1 }) }
         request.models = try arguments.value(models)
         let floors = try arguments.values(priceFloor)
-        if !floors.isEmpty { request.priceFloor = Dictionary(floors.map { ($0.currency, $0.amount) }, uniquingKeysWith: { $1 }) }
+        let allowed = try AllowedNames(of: target)
+        if !floors.isEmpty {
+            // Floors given replace the parent's for their currencies; the parent's other currencies are
+            // inherited, as for every limit not given (a certificate may not drop a parent's floor).
+            let inherited = allowed.certificate(matching: try arguments.value(CommonOptions.from))?.priceFloor ?? [:]
+            request.priceFloor = inherited.merging(floors.map { ($0.currency, $0.amount) }, uniquingKeysWith: { $1 })
+        }
         request.depth = try arguments.value(depth)
         request.nbf = try arguments.value(nbf)
         request.exp = try arguments.value(CommonOptions.exp)
         request.syncWithin = try arguments.value(syncWithin)
         request.parentHash = try arguments.value(CommonOptions.from)
         request.emergency = try arguments.value(emergency)
-        let allowed = try AllowedNames(of: target)
         for (id, features) in products {
             try allowed.checkProduct(id, option: product.name)
             try allowed.checkFeatures(features, of: id, option: product.name)

@@ -43,21 +43,20 @@ enum MachineReport {
         do {
             return try body()
         } catch {
-            throw CommandFailure(message(for: error))
+            if let refusal = error.refusal {
+                throw Refusal.failure(for: ProblemDetails(type: refusal.type, title: refusal.title, status: refusal.status, detail: refusal.detail),
+                                      status: refusal.status)
+            }
+            throw CommandFailure(message(for: error), exitCode: error.code == .verificationFailed ? .invalid : .failure)
         }
     }
 
     static func message(for error: ClientError) -> String {
-        if let refusal = error.refusal {
-            var lines = ["the node refused: \(refusal.title ?? "HTTP \(refusal.status)")", "  type:   \(refusal.type)", "  status: \(refusal.status)"]
-            if let detail = refusal.detail { lines.append("  detail: \(detail)") }
-            return lines.joined(separator: "\n")
-        }
         if let verification = error.verification {
-            // The reason ends with the verifier's own sentence; print that part as fields instead.
+            // The reason ends with the verifier's own sentence; one line names the rule and object instead.
             let suffix = ": \(verification)"
             let context = error.reason.hasSuffix(suffix) ? String(error.reason.dropLast(suffix.count)) : error.reason
-            return "\(context)\n  rule:   \(verification.rule)\n  object: \(verification.object)\n  reason: \(verification.reason)"
+            return "\(context) (\(verification.rule) in \(verification.object)): \(verification.reason)"
         }
         return "\(error.reason) [\(error.code)]"
     }

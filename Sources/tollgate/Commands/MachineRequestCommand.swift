@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateClient
 import TollgateCommandLine
+import TollgateNode
 
 /// `tollgate machine request`: write an offline request file for the reseller.
 enum MachineRequestCommand: Command {
@@ -10,7 +11,8 @@ enum MachineRequestCommand: Command {
         abstract: "Write an offline activation, deactivation or emergency request file, signed by this machine.",
         discussion: "Carry the file to the reseller, who answers it with a response file for 'tollgate machine install'. "
             + "A deactivate request gives the seat back at once: this machine stops using its activation when the file is written. "
-            + "The node accepts a request only within a few minutes of when it was made.",
+            + "The reseller's node answers a request file up to \(TimeText.duration(LicensingNode.offlineRequestWindow)) after it was made "
+            + "(it travels by hand); an online request must reach the node within \(TimeText.duration(LicensingNode.machineRequestWindow)).",
         options: [
             MachineReport.dir.required,
             out.required,

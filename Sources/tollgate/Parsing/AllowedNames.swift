@@ -18,10 +18,13 @@ struct AllowedNames {
     var models: Set<String> = []
     /// False at the root: nothing held limits the names.
     var isLimited: Bool
+    /// The held certificates by hash, for the one a command carves from.
+    var held: [(hash: String, certificate: AllocationCertificate)]
 
-    init(_ certificates: [AllocationCertificate]) {
-        isLimited = !certificates.isEmpty
-        for certificate in certificates {
+    init(_ held: [(hash: String, certificate: AllocationCertificate)]) {
+        self.held = held
+        isLimited = !held.isEmpty
+        for certificate in held.map(\.certificate) {
             for (product, features) in certificate.products { products[product, default: []].formUnion(features) }
             models.formUnion(certificate.models)
         }
@@ -32,7 +35,16 @@ struct AllowedNames {
         let body: APIBodies.CertificatesBody = try target.call(local: { node in
             APIBodies.CertificatesBody(held: try node.heldCertificates().map(APIBodies.HeldCertificateBody.init), delegated: [])
         }, endpoint: .listCertificates)
-        self.init(try body.held.compactMap { held in try held.chain.last.map { try SignedCertificate(compact: $0).payload } })
+        self.init(try body.held.compactMap { held in try held.chain.last.map { (held.hash, try SignedCertificate(compact: $0).payload) } })
+    }
+
+    /// The held certificate `id` names (as the node picks it: a unique id prefix or jti, or with
+    /// no id the only one held); nil when that is not exactly one, and the node will say so.
+    func certificate(matching id: String?) -> AllocationCertificate? {
+        guard let id else { return held.count == 1 ? held[0].certificate : nil }
+        let ids = Set(HashID.matches(id, in: held.map(\.hash)))
+        let matches = held.filter { ids.contains($0.hash) || $0.certificate.jti == id }
+        return matches.count == 1 ? matches[0].certificate : nil
     }
 
     func checkProduct(_ product: String, option: String) throws(ValidationError) {
