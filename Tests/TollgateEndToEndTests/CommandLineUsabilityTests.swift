@@ -168,5 +168,79 @@ extension EndToEnd {
             #expect(cheap.errors == "error: the node refused (price_below_floor): price EUR 0.50 is below the floor EUR 1.00\n", "\(cheap.errors)")
             agent.node.expectCleanExit()
         }
+
+        /// A reseller sees its own standing: last sync, deadline, the last failure and why, seats left.
+        @Test func aResellerSeesItsOwnStanding() throws {
+            let channel = try OfflineChannel("cli-standing")
+            try TollgateCLI.run(channel.issueArguments(out: channel.scratch.path("muster.license"), ["seats": "3"]))
+            let fresh = try TollgateCLI.run(["report", "freshness", "--dir", channel.agent])
+            #expect(fresh.contains("agent (this node)"), "\(fresh)")
+            #expect(fresh.range(of: #"last sync: +\d{4}-\d\d-\d\dT[\d:]{8}Z \((now|\d+ minutes? ago)\)"#, options: .regularExpression) != nil, "\(fresh)")
+            #expect(fresh.contains("(sync_within 7d): issuing stops after it without a sync"), "\(fresh)")
+            #expect(fresh.contains("last attempt:  none"), "\(fresh)")
+            #expect(fresh.contains("seats left:    997 of 1000 allocated"), "\(fresh)")
+
+            let failed = try TollgateCLI.outcome(["sync", "--dir", channel.agent, "--parent", "http://127.0.0.1:9"])
+            #expect(failed.status == 3, "\(failed.errors)")
+            let after = try TollgateCLI.run(["report", "freshness", "--dir", channel.agent, "--json"])
+            #expect(after.contains("\"last_failure\" : \"GET http://127.0.0.1:9"), "\(after)")
+            #expect(try TollgateCLI.run(["report", "freshness", "--dir", channel.agent]).contains("FAILED: GET http://127.0.0.1:9"))
+        }
+
+        /// A served node says on its log when and why a sync failed.
+        @Test func aServedNodeLogsWhySyncFails() throws {
+            let channel = try OfflineChannel("cli-sync-log")
+            let node = try NodeProcess(directory: URL(fileURLWithPath: channel.agent), extraArguments: ["--parent", "http://127.0.0.1:9"])
+            let deadline = Date().addingTimeInterval(20)
+            while !node.log.contains("sync with http://127.0.0.1:9 failed:") && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            #expect(node.log.range(of: #"\d{4}-\d\d-\d\dT[\d:]{8}Z sync with http://127.0.0.1:9 failed: GET http://127.0.0.1:9/v1/sync[^;]*; next try in \d+s"#,
+                                   options: .regularExpression) != nil, "\(node.log)")
+            node.expectCleanExit()
+        }
+
+        /// `report customer` matches names as typed, and an unknown customer is an error, not an empty history.
+        @Test func customerReportsMatchAsTypedAndRefuseUnknownNames() throws {
+            let channel = try OfflineChannel("cli-customer")
+            try TollgateCLI.run(channel.issueArguments(out: channel.scratch.path("muster.license")))
+            let history = try TollgateCLI.run(["report", "customer", "--dir", channel.agent, "--customer", "muster gmbh"])
+            #expect(history.contains("entitlement history of Muster GmbH:") && history.contains("license issued"), "\(history)")
+            let unknown = try TollgateCLI.outcome(["report", "customer", "--dir", channel.agent, "--customer", "Nobody AG"])
+            #expect(unknown.status == 4, "\(unknown.errors)")
+            #expect(unknown.errors.contains("no license in this node's subtree is for a customer named 'Nobody AG'"), "\(unknown.errors)")
+            let quota = try TollgateCLI.run(["report", "quota", "--dir", channel.agent])
+            #expect(quota.contains("temporary (emergency) ones are not counted"), "\(quota)")
+        }
+
+        /// Every `--json` output has snake_case keys (README, "JSON output"); currency codes and
+        /// other dictionary keys pass unchanged.
+        @Test func everyJSONOutputIsSnakeCase() throws {
+            let channel = try OfflineChannel("cli-json")
+            let licensePath = channel.scratch.path("muster.license")
+            try TollgateCLI.run(channel.issueArguments(out: licensePath, ["model": "subscription", "days": "30"]))
+            let outputs = [
+                ["verify", "--anchor", channel.anchor, "--json", licensePath],
+                ["list", "certificates", "--dir", channel.agent, "--json"],
+                ["list", "licenses", "--dir", channel.agent, "--json"],
+                ["list", "activations", "--dir", channel.agent, "--json"],
+                ["audit", "--dir", channel.agent, "--json"],
+            ] + (CommandLineTests.groups["report"] ?? []).map { ["report", $0, "--dir", channel.agent, "--json"] + ($0 == "customer" ? ["--customer", "Muster GmbH"] : []) }
+            var keys: Set<String> = []
+            for arguments in outputs {
+                let outcome = try TollgateCLI.outcome(arguments)
+                #expect(outcome.status == 0, "\(arguments): \(outcome.errors)")
+                let json = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8))
+                keys.formUnion(Self.keys(of: json))
+            }
+            let camel = keys.filter { $0.range(of: "^[a-z]+[A-Z]", options: .regularExpression) != nil }
+            #expect(camel.isEmpty, "camelCase keys: \(camel.sorted())")
+            #expect(keys.isSuperset(of: ["generated_at", "last_sync", "seats_left", "sync_within"]), "\(keys.sorted())")
+        }
+
+        static func keys(of json: Any) -> Set<String> {
+            if let object = json as? [String: Any] { return Set(object.keys).union(object.values.flatMap { keys(of: $0) }) }
+            if let array = json as? [Any] { return Set(array.flatMap { keys(of: $0) }) }
+            return []
+        }
     }
 }
+

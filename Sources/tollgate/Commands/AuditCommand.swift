@@ -40,9 +40,7 @@ enum AuditCommand: Command {
         let target = try NodeTarget(arguments)
         let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, endpoint: .runAudit)
         if arguments.isSet(json) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            Console.print(String(decoding: try encoder.encode(findings), as: UTF8.self))
+            try JSONOutput.print(findings)
         } else if findings.isEmpty {
             Console.print("no findings: every log in the subtree keeps to its certificates")
         } else {

@@ -31,8 +31,6 @@ enum ListCommand {
 
     static func run(_ listing: Listing, _ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let json = arguments.isSet(CommonOptions.json)
         switch listing {
         case .certificates:
@@ -42,7 +40,7 @@ enum ListCommand {
                                                APIBodies.DelegatedCertificateBody(hash: $0.hash, subject: $0.payload.sub, seats: $0.payload.seats, certificate: $0.compact)
                                            })
             }, endpoint: .listCertificates)
-            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            if json { try JSONOutput.print(body); return .success }
             Console.print("held:")
             for held in body.held { Console.print("  \(HashID.short(held.hash))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
             Console.print("delegated:")
@@ -55,7 +53,7 @@ enum ListCommand {
                                              renews: $0.payload.renews, license: $0.compact)
                 }
             }, endpoint: .listLicenses)
-            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            if json { try JSONOutput.print(body); return .success }
             for license in body {
                 Console.print("  \(HashID.short(license.hash))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
                               + (license.renews != nil ? "  (renewal)" : ""))
@@ -69,7 +67,7 @@ enum ListCommand {
                                                 endedAt: endedAt, activation: activation.compact)
                 }
             }, endpoint: .listActivations)
-            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            if json { try JSONOutput.print(body); return .success }
             for activation in body {
                 Console.print("  \(HashID.short(activation.hash))  license \(HashID.short(activation.license))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"
                               + (activation.endedAt != nil ? "  ended" : ""))

@@ -85,9 +85,7 @@ enum VerifyCommand: Command {
             report = Report(valid: false, rule: error.rule.rawValue, object: error.object, reason: error.reason)
         }
         if arguments.isSet(CommonOptions.json) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
         } else if report.valid {
             var lines = [
                 "VALID license \(report.id.map(HashID.short) ?? "") for \(report.customer ?? "")",
