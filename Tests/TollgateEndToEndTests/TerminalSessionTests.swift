@@ -5,11 +5,11 @@ import TollgateTestSupport
 
 extension EndToEnd {
     /// The README's story typed into a real terminal: a shell under tmux (send-keys), its screen read
-    /// back (capture-pane) and compared with the checked transcript `Tests/Transcripts/readme-walkthrough.txt`,
+    /// back (capture-pane) and compared with the checked transcript `Deploy/walkthrough.transcript`,
     /// ids, times and the scratch path replaced by names. `TOLLGATE_RECORD_TRANSCRIPT=1` rewrites the
     /// file from a run instead; the README's quoted output must appear in it.
     @Suite struct TerminalSessionTests {
-        static let transcript = TollgateBinary.packageRoot.appendingPathComponent("Tests/Transcripts/readme-walkthrough.txt")
+        static let transcript = TollgateBinary.packageRoot.appendingPathComponent("Deploy/walkthrough.transcript")
 
         /// The story, one shell line each: the README's walk-through, then what a reseller does next.
         static let story = [
@@ -62,7 +62,7 @@ extension EndToEnd {
 
             // The README quotes the session; each quoted line is in the transcript, in order.
             let readme = try String(contentsOf: TollgateBinary.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-            let start = try #require(readme.range(of: "<!-- transcript: Tests/Transcripts/readme-walkthrough.txt -->\n```text\n"))
+            let start = try #require(readme.range(of: "<!-- transcript: Deploy/walkthrough.transcript -->\n```text\n"))
             let quoted = readme[start.upperBound...].prefix { _ in true }.components(separatedBy: "\n```")[0]
             var rest = Substring(expected)
             for line in quoted.split(separator: "\n", omittingEmptySubsequences: false) {
