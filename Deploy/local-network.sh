@@ -241,24 +241,24 @@ chapter "Wiring the channel: delegate on the parent, accept on the child (operat
 note "each [node] command runs with --node <its URL> --token-file <node>/operator.token --ca tls/ca.crt"
 op vendor delegate --subject ga-europe --subject-key ga-europe/node.pub --seats 100000 \
     --countries DE,AT,CH,FR,IT,ES --product cad-pro=export,render,simulate --product cad-lite=export \
-    --models perpetual,subscription,trial --price-floor EUR:4000 --price-floor CHF:4500 --sync-within 14d \
+    --models perpetual,subscription,trial --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
     --out files/ga-europe.chain
 op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --seats 100000 \
     --countries US,CA,BR,MX --product cad-pro=export,render,simulate --product cad-lite=export \
-    --models perpetual,subscription,trial --price-floor USD:4500 --price-floor BRL:22000 --sync-within 14d \
+    --models perpetual,subscription,trial --price-floor USD:45.00 --price-floor BRL:220.00 --sync-within 14d \
     --out files/ga-americas.chain
 op ga-europe accept files/ga-europe.chain
 op ga-americas accept files/ga-americas.chain >/dev/null
 op ga-europe delegate --subject ra-dach --subject-key ra-dach/node.pub --seats 10000 --countries DE,AT,CH \
-    --product cad-pro=export,render --models perpetual,subscription --price-floor EUR:4500 --price-floor CHF:5000 \
+    --product cad-pro=export,render --models perpetual,subscription --price-floor EUR:45.00 --price-floor CHF:50.00 \
     --sync-within 7d --out files/ra-dach.chain
 op ga-europe delegate --subject ra-france --subject-key ra-france/node.pub --seats 10000 --countries FR \
     --product cad-pro=export,render --product cad-lite=export --models perpetual,subscription \
-    --price-floor EUR:4500 --price-floor CHF:5000 --sync-within 7d --out files/ra-france.chain
+    --price-floor EUR:45.00 --price-floor CHF:50.00 --sync-within 7d --out files/ra-france.chain
 op ga-americas delegate --subject ra-usa --subject-key ra-usa/node.pub --seats 10000 --countries US,CA \
-    --models perpetual,subscription --price-floor USD:5000 --price-floor BRL:25000 --sync-within 7d --out files/ra-usa.chain
+    --models perpetual,subscription --price-floor USD:50.00 --price-floor BRL:250.00 --sync-within 7d --out files/ra-usa.chain
 op ga-americas delegate --subject ra-brazil --subject-key ra-brazil/node.pub --seats 5000 --countries BR \
-    --product cad-lite=export --models perpetual --price-floor USD:4500 --price-floor BRL:22000 --sync-within 7d \
+    --product cad-lite=export --models perpetual --price-floor USD:45.00 --price-floor BRL:220.00 --sync-within 7d \
     --out files/ra-brazil.chain
 for name in ra-dach ra-france ra-usa ra-brazil; do
     op "$name" accept "files/$name.chain" >/dev/null
@@ -269,9 +269,9 @@ op ga-americas list certificates
 
 chapter "Sell: ra-dach issues a two-seat subscription; ra-usa sells in the Americas"
 op ra-dach issue --customer "Muster GmbH" --country DE --territory DE,AT --product cad-pro --model subscription \
-    --days 365 --price EUR:4900 --seats 2 --out files/muster.license
+    --days 365 --price EUR:49.00 --seats 2 --out files/muster.license
 op ra-usa issue --customer "Acme Corp" --country US --territory US,CA --product cad-pro --model perpetual \
-    --price USD:5900 --out files/acme.license
+    --price USD:59.00 --out files/acme.license
 
 chapter "Activate a customer machine online (ws-01)"
 machine ws-01 init --anchor vendor/anchor.pub --product cad-pro
@@ -307,11 +307,11 @@ machine ws-04 check
 machine ws-03 check
 
 chapter "Refused sales"
-refused ra-dach issue --customer "Cheap AG" --country DE --product cad-pro --model perpetual --price EUR:100 \
+refused ra-dach issue --customer "Cheap AG" --country DE --product cad-pro --model perpetual --price EUR:1.00 \
     --out files/cheap.license
-refused ra-dach issue --customer "Faraway Inc" --country US --product cad-pro --model perpetual --price USD:9000 \
+refused ra-dach issue --customer "Faraway Inc" --country US --product cad-pro --model perpetual --price USD:90.00 \
     --out files/faraway.license
-refused ra-brazil issue --customer "Loja Ltda" --country BR --product cad-pro --model perpetual --price BRL:30000 \
+refused ra-brazil issue --customer "Loja Ltda" --country BR --product cad-pro --model perpetual --price BRL:300.00 \
     --out files/loja.license
 
 chapter "Sync and audit: the sales reach the vendor through ga-europe and ga-americas"

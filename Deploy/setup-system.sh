@@ -3,7 +3,8 @@
 # Safe to run again: apt runs only when a package is missing, so a second run does nothing and
 # needs no root.
 set -euo pipefail
-packages=(libssl-dev libcurl4-openssl-dev libsqlite3-dev openssl curl sqlite3 python3)
+# tmux: the test suite types the README's story into a real terminal (TerminalSessionTests).
+packages=(libssl-dev libcurl4-openssl-dev libsqlite3-dev openssl curl sqlite3 python3 tmux)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -16,19 +16,19 @@ step "$tollgate" node init --dir ga-europe --name ga-europe --anchor vendor/anch
 step "$tollgate" node init --dir ra-dach --name ra-dach --anchor vendor/anchor.pub
 step "$tollgate" delegate --dir vendor --subject ga-europe --subject-key ga-europe/node.pub \
     --seats 100000 --countries DE,AT,CH,FR,IT --product cad-pro=export,render,simulate --product cad-lite=export \
-    --models perpetual,subscription,trial --price-floor EUR:4000 --price-floor CHF:4500 --sync-within 14d \
+    --models perpetual,subscription,trial --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
     --out ga-europe.chain
 step "$tollgate" accept --dir ga-europe ga-europe.chain
 step "$tollgate" delegate --dir ga-europe --subject ra-dach --subject-key ra-dach/node.pub \
     --seats 10000 --countries DE,AT,CH --product cad-pro=export,render --models perpetual,subscription \
-    --price-floor EUR:4500 --price-floor CHF:5000 --sync-within 7d --out ra-dach.chain
+    --price-floor EUR:45.00 --price-floor CHF:50.00 --sync-within 7d --out ra-dach.chain
 step "$tollgate" accept --dir ra-dach ra-dach.chain
 step "$tollgate" issue --dir ra-dach --customer "Muster GmbH" --country DE --territory DE,AT \
-    --product cad-pro --model subscription --days 365 --price EUR:4900 --seats 5 --out muster.license
+    --product cad-pro --model subscription --days 365 --price EUR:49.00 --seats 5 --out muster.license
 step "$tollgate" verify --anchor vendor/anchor.pub muster.license
 # Refusals: below the floor, and a regional certificate wider than its parent.
 if "$tollgate" issue --dir ra-dach --customer "Cheap AG" --country CH --product cad-pro --model perpetual \
-    --price CHF:100 --out cheap.license; then echo "a below-floor sale was accepted" >&2; exit 1; fi
+    --price CHF:1.00 --out cheap.license; then echo "a below-floor sale was accepted" >&2; exit 1; fi
 if "$tollgate" delegate --dir ga-europe --subject ra-us --subject-key ra-dach/node.pub --seats 10 --countries US \
     --out ra-us.chain; then echo "a widening delegation was accepted" >&2; exit 1; fi
 # A tampered license fails verification with the rule that broke.

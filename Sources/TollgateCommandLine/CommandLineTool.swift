@@ -5,6 +5,8 @@ public struct CommandLineTool: Sendable {
     public enum Resolution: Sendable {
         /// The tool's own help; `requested` when asked for with `--help`, not for bare `tollgate`.
         case overview(requested: Bool)
+        /// `tollgate --version` or `tollgate version`.
+        case version
         /// A group's help, e.g. `tollgate machine` or `tollgate machine --help`.
         case group(CommandGroup, requested: Bool)
         /// Run this command with these arguments.
@@ -19,14 +21,17 @@ public struct CommandLineTool: Sendable {
 
     public let name: String
     public let abstract: String
+    /// What `--version` prints after the name; nil when the tool has no version of its own.
+    public let version: String?
     public let groups: [CommandGroup]
     public let commands: [Subcommand]
 
     /// The table must be unambiguous: names unique, every leading word of a command name a declared
     /// group (so it has help), and no group also a command. Anything else is a mistake in the program.
-    public init(name: String, abstract: String, groups: [CommandGroup] = [], commands: [Subcommand]) {
+    public init(name: String, abstract: String, version: String? = nil, groups: [CommandGroup] = [], commands: [Subcommand]) {
         self.name = name
         self.abstract = abstract
+        self.version = version
         self.groups = groups
         self.commands = commands
         let commandNames = commands.map(\.spec.name)
@@ -44,6 +49,7 @@ public struct CommandLineTool: Sendable {
     public func resolve(_ words: [String]) -> Resolution {
         if words.isEmpty { return .overview(requested: false) }
         if words == ["--help"] || words == ["-h"] || words == ["help"] { return .overview(requested: true) }
+        if version != nil, words == ["--version"] || words == ["-V"] || words == ["version"] { return .version }
         if words.first == "help" { return resolve(Array(words.dropFirst()) + ["--help"]) }
         // The longest command name that prefixes the words wins.
         if let command = commands.filter({ words.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count }) {
@@ -82,10 +88,13 @@ public struct CommandLineTool: Sendable {
         return best.name
     }
 
-    /// What `<tool> --help` prints: the top-level commands and groups with their abstracts.
+    /// What `<tool> --help` prints: the top-level commands and groups with their abstracts, and the
+    /// exit codes every command keeps to.
     public func overview() -> String {
-        listing(overview: abstract, usage: "\(name) <subcommand> [options]", under: [],
-                more: "See '\(name) <subcommand> --help' for details" + (groups.isEmpty ? "." : "; a group's help lists its subcommands."))
+        let exitCodes = ["", "EXIT CODES:"] + ExitCode.documented.map { "  \($0.code.rawValue)".padding(to: 22) + $0.meaning }
+        return listing(overview: abstract, usage: "\(name) <subcommand> [options]", under: [],
+                more: "See '\(name) <subcommand> --help' for details" + (groups.isEmpty ? "." : "; a group's help lists its subcommands.")
+                    + (version == nil ? "" : "\n  '\(name) --version' prints the version.")) + "\n" + exitCodes.joined(separator: "\n")
     }
 
     /// What `<tool> <group> --help` prints: the group's subcommands with their abstracts.
@@ -100,6 +109,9 @@ public struct CommandLineTool: Sendable {
         case .overview(let requested):
             Console.print(overview())
             return requested ? .success : .usage
+        case .version:
+            Console.print("\(name) \(version ?? "")")
+            return .success
         case .group(let group, let requested):
             Console.print(help(for: group))
             return requested ? .success : .usage
@@ -110,11 +122,7 @@ public struct CommandLineTool: Sendable {
             Console.error("error: '\(name) \(group.name)' needs a subcommand before '\(found)'\n\n" + help(for: group))
             return .usage
         case .unknown(let typed, let suggestion, let group):
-            if let suggestion {
-                Console.error("error: unknown subcommand '\(typed)'; did you mean '\(suggestion)'?\nSee '\(name) \(suggestion) --help'.")
-            } else {
-                Console.error("error: unknown subcommand '\(typed)'\n\n" + (group.map(help(for:)) ?? overview()))
-            }
+            Console.error(unknownSubcommandMessage(typed, suggestion: suggestion, group: group))
             return .usage
         case .command(let command, let arguments):
             do {
@@ -122,11 +130,24 @@ public struct CommandLineTool: Sendable {
             } catch let error as ValidationError {
                 Console.error("error: \(error.message)\nUSAGE: \(command.spec.usage(tool: name))\nSee '\(name) \(command.spec.name) --help'.")
                 return .usage
+            } catch let failure as CommandFailure {
+                Console.error("error: \(failure.message)")
+                return failure.exitCode
             } catch {
                 Console.error("error: \(error)")
                 return .failure
             }
         }
+    }
+
+    /// A slip gets the closest name and where its help is; anything else the short usage and where
+    /// the list of subcommands is. Neither repeats the whole overview: the error must stay in sight.
+    public func unknownSubcommandMessage(_ typed: String, suggestion: String?, group: CommandGroup?) -> String {
+        if let suggestion {
+            return "error: unknown subcommand '\(typed)'; did you mean '\(suggestion)'?\nSee '\(name) \(suggestion) --help'."
+        }
+        let prefix = group.map { "\(name) \($0.name)" } ?? name
+        return "error: unknown subcommand '\(typed)'\nUSAGE: \(prefix) <subcommand> [options]\nSee '\(prefix) --help' for the list of subcommands."
     }
 
     /// The longest declared group that prefixes `words`.

@@ -54,6 +54,19 @@ public struct CommandSpec: Sendable {
         }
         for flag in flags { lines.append("  --\(flag.name)".padding(to: 28) + flag.help) }
         lines.append("  -h, --help".padding(to: 28) + "Show help information.")
+        lines += ["", "EXIT CODES: " + ExitCode.documented.map { "\($0.code.rawValue) \(Self.shortMeaning($0.code))" }.joined(separator: ", ")
+                  + " (see '\(tool) --help')"]
         return lines.joined(separator: "\n")
+    }
+
+    /// One word per exit code for the line under every command's help.
+    static func shortMeaning(_ code: ExitCode) -> String {
+        switch code {
+        case .success: "ok"
+        case .invalid: "invalid"
+        case .usage: "usage"
+        case .refused: "refused"
+        default: "failure"
+        }
     }
 }

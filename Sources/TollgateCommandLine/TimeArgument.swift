@@ -23,9 +23,5 @@ public enum TimeArgument {
         throw ValidationError("'\(text)' is not a duration (e.g. 90s, 30m, 12h, 14d)")
     }
 
-    public static func format(_ seconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
-
     public static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 }

@@ -13,11 +13,21 @@ public final class SyncAgent: Sendable {
     let parentURL: String
     let configuration: HTTPClientConfiguration
     let clock: @Sendable () -> Int64
+    let log: @Sendable (Event) -> Void
     private let stopping = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(executor: NodeExecutor, parentURL: String, caBundle: String? = nil, clock: @escaping @Sendable () -> Int64) {
+    /// What the background loop tells the operator (on a node's standard error): each failed round
+    /// with why and when the next one is, and the first success after failures.
+    public enum Event: Sendable {
+        case failed(reason: String, at: Int64, retryIn: Int64)
+        case recovered(at: Int64, afterFailures: Int)
+    }
+
+    public init(executor: NodeExecutor, parentURL: String, caBundle: String? = nil, clock: @escaping @Sendable () -> Int64,
+                log: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.log = log
         self.executor = executor
         self.parentURL = parentURL.hasSuffix("/") ? String(parentURL.dropLast()) : parentURL
         var configuration = HTTPClientConfiguration()
@@ -44,6 +54,7 @@ public final class SyncAgent: Sendable {
         var schedule = schedule
         var generator = SystemRandomNumberGenerator()
         let client = Result { () throws(HTTPClientError) in try HTTPClient(configuration: configuration) }
+        var failures = 0
         while !stopping.withLock({ $0 }) {
             let delay: Int64
             do {
@@ -57,8 +68,12 @@ public final class SyncAgent: Sendable {
                     throw failure
                 }
                 delay = schedule.afterSuccess(draw: Double.random(in: 0..<1, using: &generator))
+                if failures > 0 { log(.recovered(at: clock(), afterFailures: failures)) }
+                failures = 0
             } catch {
                 delay = schedule.afterFailure(draw: Double.random(in: 0..<1, using: &generator))
+                failures += 1
+                log(.failed(reason: (error as? SyncError)?.reason ?? "\(error)", at: clock(), retryIn: delay))
             }
             _ = wake.wait(timeout: .now() + .seconds(Int(delay)))
         }

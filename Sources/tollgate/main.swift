@@ -5,6 +5,7 @@ import TollgateCommandLine
 let tollgate = CommandLineTool(
     name: "tollgate",
     abstract: "Tollgate — signed license quota for a reseller channel, verifiable offline.",
+    version: ToolVersion.current,
     groups: [
         CommandGroup("root", abstract: "The vendor's root authority node."),
         CommandGroup("node", abstract: "Agent nodes: create one, serve its HTTP API."),

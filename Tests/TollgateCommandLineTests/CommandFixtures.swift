@@ -23,7 +23,7 @@ enum CommandFixtures {
     }
 
     static let tool = CommandLineTool(
-        name: "tool", abstract: "A tool for tests.",
+        name: "tool", abstract: "A tool for tests.", version: "1.2.3",
         groups: [CommandGroup("machine", abstract: "Machine commands.")],
         commands: [
             subcommand("issue", "Issue a license.", options: [count]),

@@ -9,6 +9,7 @@ import TollgateCommandLine
     private func resolved(_ words: [String]) -> String {
         switch tool.resolve(words) {
         case .overview(let requested): "overview \(requested)"
+        case .version: "version"
         case .group(let group, let requested): "group \(group.name) \(requested)"
         case .command(let command, let arguments): (["command", command.spec.name] + arguments).joined(separator: " ")
         case .commandHelp(let command): "help \(command.spec.name)"
@@ -62,6 +63,25 @@ import TollgateCommandLine
         #expect(resolved(["machine", "frobnicate"]) == "unknown machine frobnicate → - in machine")
     }
 
+    @Test func versionIsAskedForByFlagOrWord() {
+        #expect(resolved(["--version"]) == "version")
+        #expect(resolved(["version"]) == "version")
+        #expect(resolved(["-V"]) == "version")
+        #expect(tool.run(["--version"]) == .success)
+        let unversioned = CommandLineTool(name: "t", abstract: "t", commands: [CommandFixtures.subcommand("serve", "Serve.")])
+        #expect(unversioned.run(["--version"]) == .usage)
+        #expect(tool.overview().contains("'tool --version'"))
+    }
+
+    /// Only a slip names a command; anything else gets the usage line and where the list is, never
+    /// the whole overview.
+    @Test func anUnknownSubcommandGetsAShortMessage() {
+        let slip = tool.unknownSubcommandMessage("isue", suggestion: "issue", group: nil)
+        #expect(slip == "error: unknown subcommand 'isue'; did you mean 'issue'?\nSee 'tool issue --help'.")
+        let other = tool.unknownSubcommandMessage("machine frob", suggestion: nil, group: tool.groups[0])
+        #expect(other == "error: unknown subcommand 'machine frob'\nUSAGE: tool machine <subcommand> [options]\nSee 'tool machine --help' for the list of subcommands.")
+    }
+
     @Test func runReturnsTheExitCodeOfEachOutcome() {
         #expect(tool.run(["issue", "--count", "2"]) == .success)
         #expect(tool.run(["issue", "--count", "0"]) == .usage)
@@ -72,5 +92,18 @@ import TollgateCommandLine
             Subcommand(spec: CommandSpec(name: "fail", abstract: "Fails.")) { _ in throw CommandFailure("no") },
         ])
         #expect(failing.run(["fail"]) == .failure)
+        let refusing = CommandLineTool(name: "t", abstract: "t", commands: [
+            Subcommand(spec: CommandSpec(name: "sell", abstract: "Sells.")) { _ in throw CommandFailure("below the floor", exitCode: .refused) },
+        ])
+        #expect(refusing.run(["sell"]).rawValue == 4)
+    }
+
+    /// The table scripts rely on is printed once in the overview and summed up under each command.
+    @Test func exitCodesAreDocumentedInTheHelp() {
+        let overview = tool.overview()
+        #expect(overview.contains("EXIT CODES:"))
+        for entry in ExitCode.documented { #expect(overview.contains("  \(entry.code.rawValue)".padding(to: 22) + entry.meaning)) }
+        #expect(ExitCode.documented.map(\.code.rawValue) == [0, 1, 2, 3, 4])
+        #expect(CommandFixtures.spec.help(tool: "tool").hasSuffix("EXIT CODES: 0 ok, 1 invalid, 2 usage, 3 failure, 4 refused (see 'tool --help')"))
     }
 }

@@ -23,7 +23,7 @@ final class AgentFixture {
         try TollgateCLI.run(["node", "init", "--dir", agent, "--name", "agent", "--anchor", vendor + "/anchor.pub"])
         try TollgateCLI.run(["delegate", "--dir", vendor, "--subject", "agent", "--subject-key", agent + "/node.pub",
                              "--seats", "1000000", "--countries", "DE,AT", "--product", "cad=export,render",
-                             "--models", "perpetual,subscription", "--price-floor", "EUR:100", "--out", chain])
+                             "--models", "perpetual,subscription", "--price-floor", "EUR:1.00", "--out", chain])
         try TollgateCLI.run(["accept", "--dir", agent, chain])
         anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: vendor + "/anchor.pub")))
         node = try NodeProcess(directory: URL(fileURLWithPath: agent), extraArguments: serveArguments)

@@ -48,7 +48,7 @@ extension EndToEnd {
             let out = scratch.path("never.license")
             for days in ["0", "1000000000000000"] {
                 let refused = try TollgateCLI.outcome(["issue", "--dir", scratch.path("no-node"), "--customer", "C", "--country", "DE",
-                                                       "--product", "cad", "--model", "subscription", "--price", "EUR:500",
+                                                       "--product", "cad", "--model", "subscription", "--price", "EUR:5.00",
                                                        "--days", days, "--out", out])
                 #expect(refused.status == 2, "--days \(days): \(refused.errors)")
                 #expect(refused.errors.contains("--days must be between 1 and 365000"), "\(refused.errors)")
@@ -74,10 +74,11 @@ extension EndToEnd {
             let remote = ["--node", agent.node.baseURL, "--token-file", agent.node.directory.appendingPathComponent("operator.token").path]
             let licensePath = agent.scratch.path("muster.license"), renewedPath = agent.scratch.path("renewed.license")
             try TollgateCLI.run(["issue", "--customer", "Muster GmbH & Co", "--country", "DE", "--product", "cad", "--model", "subscription",
-                                 "--days", "30", "--price", "EUR:500", "--out", licensePath] + remote)
+                                 "--days", "30", "--price", "EUR:5.00", "--out", licensePath] + remote)
             let file = try LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: licensePath)))
             let hash = try SignedLicense(compact: file.license).hash
-            try TollgateCLI.run(["renew", "--license", hash, "--days", "60", "--out", renewedPath] + remote)
+            // The printed id, short, is what the running node takes too.
+            try TollgateCLI.run(["renew", "--license", HashID.short(hash), "--days", "60", "--out", renewedPath] + remote)
             let renewed = try SignedLicense(compact: LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: renewedPath))).license)
             #expect(renewed.payload.renews == hash)
 

@@ -8,7 +8,7 @@ extension EndToEnd {
     @Suite struct NodeDirectoryLockTests {
         static func issue(_ agent: AgentFixture, out: String) throws -> TollgateCLI.Outcome {
             try TollgateCLI.outcome(["issue", "--dir", agent.node.directory.path, "--customer", "Offline GmbH", "--country", "DE",
-                                     "--product", "cad", "--model", "perpetual", "--price", "EUR:500", "--out", out])
+                                     "--product", "cad", "--model", "perpetual", "--price", "EUR:5.00", "--out", out])
         }
 
         @Test func secondWriterIsRefusedWhileServedAndTheLockDiesWithTheServer() throws {

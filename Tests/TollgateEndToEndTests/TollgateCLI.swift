@@ -18,10 +18,13 @@ enum TollgateCLI {
     }
 
     /// Runs `tollgate arguments…` (or another of the package's executables); any exit status is returned.
-    static func outcome(_ arguments: [String], binary: String = TollgateBinary.path) throws -> Outcome {
+    static func outcome(_ arguments: [String], binary: String = TollgateBinary.path, in directory: URL? = nil,
+                        environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

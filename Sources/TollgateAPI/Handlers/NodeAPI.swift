@@ -234,7 +234,9 @@ public final class NodeAPI: Sendable {
         case .renewLicense:
             let hash = parameters["hash", default: ""]
             let body = try decode(APIBodies.RenewalBody.self, request)
-            let file = try executor.perform { node throws(NodeError) in try node.renew(licenseHash: hash, exp: body.exp, price: body.price, at: now) }
+            let file = try executor.perform { node throws(NodeError) in
+                try node.renew(licenseHash: try LicenseLookup.hash(for: hash, in: node), exp: body.exp, price: body.price, at: now)
+            }
             return try .json(file, status: .created)
         case .listActivations:
             let activations = try executor.perform { node throws(NodeError) in try node.activationRecords() }

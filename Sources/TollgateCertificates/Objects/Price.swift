@@ -8,14 +8,8 @@ public struct Price: Codable, Hashable, CustomStringConvertible {
         self.amount = amount
     }
 
-    /// Parses `CUR:AMOUNT`, e.g. `EUR:4900`.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let amount = Int64(parts[1]) else { return nil }
-        self.init(currency: String(parts[0]), amount: amount)
-    }
-
-    public var description: String { "\(currency) \(amount)" }
+    /// `EUR 49.00`: the amount with the currency's decimals (``CurrencyAmount``), as messages show it.
+    public var description: String { "\(currency) \(CurrencyAmount.text(minorUnits: amount, currency: currency))" }
 }
 
 extension Price: Sendable {}

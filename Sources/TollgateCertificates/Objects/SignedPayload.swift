@@ -83,7 +83,7 @@ enum FieldFormat {
         try time(nbf, "nbf", object)
         if let exp {
             try time(exp, "exp", object)
-            guard exp > nbf else { throw VerificationError(.invalidField, object, "exp \(exp) is not after nbf \(nbf)") }
+            guard exp > nbf else { throw VerificationError(.invalidField, object, "exp \(TimeText.iso(exp)) is not after nbf \(TimeText.iso(nbf))") }
         }
     }
 }

@@ -28,7 +28,7 @@ public enum Attenuation {
                 throw VerificationError(.priceFloorLowered, object, "the parent's \(currency) floor is missing")
             }
             guard childFloor >= floor else {
-                throw VerificationError(.priceFloorLowered, object, "\(currency) floor \(childFloor) is below the parent's \(floor)")
+                throw VerificationError(.priceFloorLowered, object, "floor \(Price(currency: currency, amount: childFloor)) is below the parent's \(Price(currency: currency, amount: floor))")
             }
         }
         if let currency = child.priceFloor.keys.sorted().first(where: { parent.priceFloor[$0] == nil }) {
@@ -41,7 +41,7 @@ public enum Attenuation {
             throw VerificationError(.windowOutsideParent, object, "window [\(child.nbf), \(child.exp)] leaves the parent's [\(parent.nbf), \(parent.exp)]")
         }
         guard child.syncWithin <= parent.syncWithin else {
-            throw VerificationError(.syncWithinWidened, object, "sync_within \(child.syncWithin) exceeds the parent's \(parent.syncWithin)")
+            throw VerificationError(.syncWithinWidened, object, "sync_within \(TimeText.duration(child.syncWithin)) exceeds the parent's \(TimeText.duration(parent.syncWithin))")
         }
         guard child.emergencyLimits.isWithin(parent.emergencyLimits) else {
             throw VerificationError(.emergencyWidened, object, "emergency limits (\(child.emergencyLimits)) exceed the parent's (\(parent.emergencyLimits))")

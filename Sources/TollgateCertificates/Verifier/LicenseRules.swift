@@ -27,7 +27,7 @@ public enum LicenseRules {
             throw VerificationError(.currencyNotAllowed, object, "currency \(license.price.currency) has no floor in the certificate")
         }
         guard license.price.amount >= floor else {
-            throw VerificationError(.priceBelowFloor, object, "price \(license.price) is below the floor \(floor)")
+            throw VerificationError(.priceBelowFloor, object, "price \(license.price) is below the floor \(Price(currency: license.price.currency, amount: floor))")
         }
         guard license.iat >= certificate.nbf, license.iat <= certificate.exp else {
             throw VerificationError(.issuedOutsideWindow, object, "issued at \(license.iat), outside the certificate's [\(certificate.nbf), \(certificate.exp)]")

@@ -125,10 +125,10 @@ public struct LicenseVerifier: Sendable {
         try LicenseRules.check(license.payload, within: leaf.payload, object: object)
         let claims = license.payload
         guard claims.iat <= now + policy.clockSkew, claims.nbf <= now + policy.clockSkew else {
-            throw VerificationError(.notYetValid, object, "valid from \(max(claims.iat, claims.nbf)), now is \(now)")
+            throw VerificationError(.notYetValid, object, "valid from \(TimeText.iso(max(claims.iat, claims.nbf))), now is \(TimeText.iso(now))")
         }
         if let exp = claims.exp, now > exp + policy.clockSkew {
-            throw VerificationError(.expired, object, "expired at \(exp), now is \(now)")
+            throw VerificationError(.expired, object, "expired at \(TimeText.iso(exp)), now is \(TimeText.iso(now))")
         }
         try checkRevocations(revocations, chain: chain, license: license)
 
@@ -157,7 +157,7 @@ public struct LicenseVerifier: Sendable {
             if license.payload.iat >= revocation.payload.effective {
                 let subject = chain[revokedIndex].payload.sub
                 throw VerificationError(.revoked, "license (\(license.payload.customer))",
-                                        "issued at \(license.payload.iat), certificate[\(revokedIndex)] (\(subject)) was revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
+                                        "issued at \(TimeText.iso(license.payload.iat)), certificate[\(revokedIndex)] (\(subject)) was revoked from \(TimeText.iso(revocation.payload.effective)): \(revocation.payload.reason)")
             }
         }
     }
@@ -190,7 +190,7 @@ public struct LicenseVerifier: Sendable {
             throw VerificationError(.activationOutsideTerritory, object, "activated in \(claims.country), the territory is \(license.payload.territory.joined(separator: ","))")
         }
         guard namesRenewedLineage || claims.iat >= license.payload.iat else {
-            throw VerificationError(.activationBeforeLicense, object, "activated at \(claims.iat), before the license was issued at \(license.payload.iat)")
+            throw VerificationError(.activationBeforeLicense, object, "activated at \(TimeText.iso(claims.iat)), before the license was issued at \(TimeText.iso(license.payload.iat))")
         }
         if let machine {
             guard machine.machineKey == claims.machineKey else {
@@ -201,10 +201,10 @@ public struct LicenseVerifier: Sendable {
             }
         }
         if let exp = claims.exp, now > exp + policy.clockSkew {
-            throw VerificationError(.activationExpired, object, "expired at \(exp), now is \(now)")
+            throw VerificationError(.activationExpired, object, "expired at \(TimeText.iso(exp)), now is \(TimeText.iso(now))")
         }
         if let exp = license.payload.exp, claims.iat > exp {
-            throw VerificationError(.activationExpired, object, "activated at \(claims.iat), after the license expired at \(exp)")
+            throw VerificationError(.activationExpired, object, "activated at \(TimeText.iso(claims.iat)), after the license expired at \(TimeText.iso(exp))")
         }
         let limits = chain[chain.count - 1].payload.emergencyLimits
         if claims.kind == .temporary, let exp = claims.exp, exp - claims.iat > limits.maxSeconds {

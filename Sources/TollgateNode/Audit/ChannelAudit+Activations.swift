@@ -73,7 +73,7 @@ extension ChannelAudit {
             if horizon - last.time > limit {
                 let certificate = view.certificates.values.first { $0.payload.subKey == view.logs[node].map { Base64URL.encode($0.key.rawRepresentation) } }
                 let identification = certificate.map { [AuditEvidence(role: .certificate, object: $0.compact, chain: $0.payload.parent.flatMap(view.chain(ending:)))] } ?? []
-                add(.staleNode, node: node, "no sync from \(view.names[node] ?? node) since \(last.time), more than sync_within (\(limit) s) before \(horizon)",
+                add(.staleNode, node: node, "no sync from \(view.names[node] ?? node) since \(TimeText.iso(last.time)), more than sync_within (\(TimeText.duration(limit))) before \(TimeText.iso(horizon))",
                     identification + (try view.witnessEvidence(last)), identity: ["stale since \(last.time)"])
             }
         }

@@ -35,7 +35,7 @@ extension ChannelAudit {
         }
         guard let witness = witnessed.min(by: { ($0.time, $0.index) < ($1.time, $1.index) }) else { return }
         add(.hiddenIssuance, node: claim.issuer,
-            "\(claim.what) (log index \(claim.index), dated \(claim.iat)) is missing from \(log.name)'s checkpoint of \(witness.size) entries witnessed at \(witness.time)",
+            "\(claim.what) (log index \(claim.index), dated \(TimeText.iso(claim.iat))) is missing from \(log.name)'s checkpoint of \(witness.size) entries witnessed at \(TimeText.iso(witness.time))",
             claim.evidence + (try view.witnessEvidence(witness)), identity: [claim.compact])
     }
 

@@ -135,7 +135,7 @@ extension ChannelAudit {
             let backdatedPastArrival = index > revocationIndex && claims.iat < revocation.payload.iat - Self.backdatingTolerance
             if afterEffective || backdatedPastArrival {
                 add(.issuedAfterRevocation, node: node,
-                    "license for \(claims.customer) issued at \(claims.iat) under a certificate revoked from \(revocation.payload.effective)",
+                    "license for \(claims.customer) issued at \(TimeText.iso(claims.iat)) under a certificate revoked from \(TimeText.iso(revocation.payload.effective))",
                     [AuditEvidence(role: .license, object: license.compact, chain: chain), AuditEvidence(role: .revocation, object: revocation.compact)])
             }
         }
@@ -148,7 +148,7 @@ extension ChannelAudit {
                               syncWithin: Int64) throws {
         let seen = view.witnesses[node] ?? []
         if let first = seen.filter({ $0.size > index }).min(by: { $0.time < $1.time }), first.time - iat > syncWithin {
-            add(.lateSync, node: node, "an entry dated \(iat) first reached an ancestor at \(first.time), more than sync_within (\(syncWithin) s) later",
+            add(.lateSync, node: node, "an entry dated \(TimeText.iso(iat)) first reached an ancestor at \(TimeText.iso(first.time)), more than sync_within (\(TimeText.duration(syncWithin))) later",
                 [AuditEvidence(role: role, object: compact, chain: chain)] + (try view.entryEvidence(node: node, index: index)) + (try view.witnessEvidence(first)),
                 identity: [compact])
         }
@@ -157,7 +157,7 @@ extension ChannelAudit {
         let parent = view.parentOf[node]
         if let before = seen.filter({ $0.size <= index && $0.log == parent }).max(by: { $0.time < $1.time }),
            iat < before.time - Self.backdatingTolerance {
-            add(.backdating, node: node, "an entry dated \(iat) is not in the checkpoint witnessed at \(before.time): it was backdated",
+            add(.backdating, node: node, "an entry dated \(TimeText.iso(iat)) is not in the checkpoint witnessed at \(TimeText.iso(before.time)): it was backdated",
                 [AuditEvidence(role: role, object: compact, chain: chain)] + (try view.entryEvidence(node: node, index: index)) + (try view.witnessEvidence(before)),
                 identity: [compact])
         }

@@ -69,6 +69,24 @@ struct NodeAudit: NodePart {
     /// See ``LicensingNode/report(_:customer:at:)``.
     func report(_ name: String, customer: String?, at now: Int64) throws(NodeError) -> ChannelReport {
         let view = try storage { try ChannelView(auditor: context, log: log, at: now) }
-        return try view.report(name, customer: customer)
+        var report = try view.report(name, customer: customer)
+        if name == "freshness" && !identity.isRoot { report.standing = try standing(view, at: now) }
+        return report
+    }
+
+    /// This node's own standing with its parent (``ChannelReport/Standing``); seats as `report quota` counts them.
+    private func standing(_ view: ChannelView, at now: Int64) throws(NodeError) -> ChannelReport.Standing {
+        let (held, lastSuccess, lastReceived, attempt) = try storage {
+            (try store.heldCertificates(), try store.lastSyncSuccess(), try store.lastCertificateReceived(), try store.lastSyncAttempt())
+        }
+        let lastSync = [lastSuccess, lastReceived].compactMap { $0 }.max()
+        let syncWithin = held.map(\.payload.syncWithin).min()
+        let own = try view.report("quota", customer: nil).quota?.first { $0.node == identity.keyID }
+        let used = ChannelView.total([own?.delegated ?? 0, own?.issued ?? 0, own?.returned ?? 0])
+        let allocated = own?.allocated ?? 0
+        return ChannelReport.Standing(node: identity.keyID, name: identity.name, lastSync: lastSync, lastAttempt: attempt?.at,
+                                      lastFailure: attempt?.error, syncWithin: syncWithin,
+                                      deadline: lastSync.flatMap { last in syncWithin.map { last + $0 } },
+                                      seatsAllocated: allocated, seatsLeft: allocated > used ? allocated - used : 0)
     }
 }

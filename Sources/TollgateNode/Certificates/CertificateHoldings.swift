@@ -31,7 +31,7 @@ final class CertificateHoldings: NodePart {
         // A certificate whose window has closed can issue nothing: refused at the door rather than
         // held (one already held is simply held).
         if leaf.payload.exp <= now, !(try storage { try store.isHeld(hash: held.hash) }) {
-            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) expired at \(leaf.payload.exp), before now (\(now))",
+            throw NodeError(.certificateRejected, "the certificate for \(leaf.payload.sub) expired at \(TimeText.iso(leaf.payload.exp)), before now (\(TimeText.iso(now)))",
                             rule: .expired)
         }
         try storage {
@@ -57,9 +57,12 @@ final class CertificateHoldings: NodePart {
     /// The held certificate whose hash or jti starts with `prefix`; with no prefix, the only one held.
     func heldCertificate(matching prefix: String?) throws(NodeError) -> HeldCertificate {
         let held = try heldCertificates()
-        let matches = prefix.map { p in held.filter { $0.hash.hasPrefix(p) || $0.payload.jti == p } } ?? held
+        let matches = prefix.map { p in
+            let ids = Set(HashID.matches(p, in: held.map(\.hash)))
+            return held.filter { ids.contains($0.hash) || $0.payload.jti == p }
+        } ?? held
         guard matches.count == 1 else {
-            let listing = held.map { "\($0.hash.prefix(12)) (\($0.payload.sub), seats \($0.payload.seats))" }.joined(separator: "; ")
+            let listing = held.map { "\(HashID.short($0.hash)) (\($0.payload.sub), seats \($0.payload.seats))" }.joined(separator: "; ")
             if held.isEmpty { throw NodeError(.noCertificate, "this node holds no certificate") }
             throw NodeError(matches.isEmpty ? .notFound : .invalidRequest,
                             (matches.isEmpty ? "no held certificate matches" : "several held certificates match; choose one")

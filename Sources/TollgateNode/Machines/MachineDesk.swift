@@ -78,7 +78,7 @@ struct MachineDesk: NodePart {
         // The clock-skew allowance the license check grants does not stretch to new activations:
         // the offline verifier refuses an activation dated after the license's end.
         if let exp = license.payload.exp, now > exp {
-            throw NodeError(.licenseInvalid, "the license ended at \(exp); it takes no activation after its end", rule: .activationExpired)
+            throw NodeError(.licenseInvalid, "the license ended at \(TimeText.iso(exp)); it takes no activation after its end", rule: .activationExpired)
         }
         guard license.payload.territory.contains(country) else {
             throw NodeError(.ruleViolation, "activation in \(country) is outside the territory \(license.payload.territory.joined(separator: ","))",
@@ -118,7 +118,7 @@ struct MachineDesk: NodePart {
         let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
         if let existing = active.first(where: { $0.payload.replaces == failedHash }) {
             guard existing.payload.machineKey == request.machineKey else {
-                throw NodeError(.seatsInUse, "another machine already stands in for that activation until \(existing.payload.exp ?? now)")
+                throw NodeError(.seatsInUse, "another machine already stands in for that activation until \(TimeText.iso(existing.payload.exp ?? now))")
             }
             return existing
         }
@@ -132,7 +132,7 @@ struct MachineDesk: NodePart {
         // Within the verifier's clock-skew tolerance a license may still pass after its end; a
         // stand-in seat ending before it starts would be an unreadable object in the log.
         guard exp > now else {
-            throw NodeError(.licenseInvalid, "the license ended at \(exp); an emergency activation cannot start after it")
+            throw NodeError(.licenseInvalid, "the license ended at \(TimeText.iso(exp)); an emergency activation cannot start after it")
         }
         let payload = Activation(iss: identity.keyID, license: lineage, serial: failed.payload.serial, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,

@@ -54,6 +54,26 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var status: String
     }
 
+    /// A node's own standing with its parent, in the freshness report of any node but the root: when
+    /// it last heard from the parent, when issuing stops without a sync, what the last failed round
+    /// said, and how many seats are left before it needs a top-up.
+    public struct Standing: Codable, Hashable, Sendable {
+        public var node: String
+        public var name: String
+        /// The last contact with the parent: a successful sync or a certificate received.
+        public var lastSync: Int64?
+        public var lastAttempt: Int64?
+        /// Why the last attempt failed; nil when it succeeded or none was made.
+        public var lastFailure: String?
+        /// The tightest `sync_within` of the certificates held.
+        public var syncWithin: Int64?
+        /// `lastSync + syncWithin`: after it, the node refuses to issue until it syncs.
+        public var deadline: Int64?
+        /// Seats of the certificates held, and those not yet delegated, licensed or returned.
+        public var seatsAllocated: UInt64
+        public var seatsLeft: UInt64
+    }
+
     /// Monthly recurring revenue of the subscriptions active now, per currency, in minor units.
     public struct RevenueRow: Codable, Hashable, Sendable {
         public var currency: String
@@ -74,6 +94,7 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var customer: String?
     public var history: [HistoryEvent]?
     public var freshness: [FreshnessRow]?
+    public var standing: Standing?
     public var revenue: [RevenueRow]?
 
     public init(name: String, generatedAt: Int64) {

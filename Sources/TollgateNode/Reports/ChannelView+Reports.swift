@@ -92,14 +92,18 @@ extension ChannelView {
             }.sorted { $0.model < $1.model }
         case "customer":
             guard let customer, !customer.isEmpty else { throw NodeError(.invalidRequest, "the customer report needs a customer name") }
-            report.customer = customer
-            let theirs = objects.licenses.filter { $0.license.payload.customer == customer }
+            // Names are matched as people type them: `muster gmbh` finds `Muster GmbH`.
+            let theirs = objects.licenses.filter { $0.license.payload.customer.caseInsensitiveCompare(customer) == .orderedSame }
+            guard let first = theirs.first else {
+                throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)")
+            }
+            report.customer = first.license.payload.customer
             let lineages = Set(theirs.map { $0.license.payload.renews ?? $0.license.hash })
             var history: [ChannelReport.HistoryEvent] = theirs.map { item in
                 let claims = item.license.payload
                 return .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,
-                             detail: "\(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
-                                 + (claims.exp.map { ", until \($0)" } ?? ""))
+                             detail: "license \(HashID.short(item.license.hash)): \(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
+                                 + (claims.exp.map { ", until \(TimeText.iso($0))" } ?? ""))
             }
             let theirActivations = objects.activations.filter { lineages.contains($0.activation.payload.license) }
             history += theirActivations.map { item in

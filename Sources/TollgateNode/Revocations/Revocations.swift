@@ -10,10 +10,13 @@ struct Revocations: NodePart {
     /// See ``LicensingNode/revoke(certificateHash:effective:reason:at:)``.
     func revoke(certificateHash: String, effective: Int64?, reason: String, at now: Int64) throws(NodeError) -> SignedRevocation {
         let delegations = try storage { try store.delegations() }
-        let matches = delegations.filter { $0.hash.hasPrefix(certificateHash) || $0.payload.jti == certificateHash }
+        let typedIDs = Set(HashID.matches(certificateHash, in: delegations.map(\.hash)))
+        let matches = delegations.filter { typedIDs.contains($0.hash) || $0.payload.jti == certificateHash }
         guard matches.count == 1 else {
+            let candidates = matches.map { "\(HashID.short($0.hash)) (\($0.payload.sub))" }.joined(separator: ", ")
             throw NodeError(matches.isEmpty ? .notFound : .invalidRequest,
-                            matches.isEmpty ? "this node delegated no certificate \(certificateHash)" : "several certificates match \(certificateHash)")
+                            matches.isEmpty ? "no certificate id starts with '\(certificateHash)' among the \(delegations.count) this node delegated"
+                                : "certificate id '\(certificateHash)' is ambiguous; it starts \(candidates)")
         }
         let target = matches[0]
         let payload = Revocation(iss: identity.keyID, cert: target.hash, effective: effective ?? now, reason: reason, iat: now, jti: ids.make())

@@ -99,6 +99,14 @@ extension NodeStore {
         return try row.int64(0)
     }
 
+    /// The last sync attempt with the parent and, when it failed, why; nil before the first.
+    public func lastSyncAttempt() throws -> (at: Int64, error: String?)? {
+        guard let row = try database.query("SELECT last_attempt_at, last_error FROM sync_state WHERE id = 1").first, try !row.isNull(0) else {
+            return nil
+        }
+        return (try row.int64(0), try row.isNull(1) ? nil : try row.text(1))
+    }
+
     func recordSyncSuccess(at now: Int64) throws {
         try database.execute(
             "INSERT INTO sync_state (id, last_success_at, last_attempt_at) VALUES (1, ?1, ?1) ON CONFLICT (id) DO UPDATE SET last_success_at = ?1, last_attempt_at = ?1, last_error = NULL",

@@ -24,13 +24,14 @@ enum AcceptCommand: Command {
         let held = try SignedCertificate(compact: summary.chain[summary.chain.count - 1])
         let payload = held.payload
         Console.print("""
-            holding certificate \(held.hash.prefix(12)) for \(payload.sub)
+            holding certificate \(HashID.short(held.hash)) for \(payload.sub)
               seats:     \(payload.seats) — \(payload.seats.count) serials
               countries: \(payload.countries.joined(separator: ", "))
               products:  \(payload.products.sorted { $0.key < $1.key }.map { "\($0.key) [\($0.value.joined(separator: ", "))]" }.joined(separator: "; "))
               models:    \(payload.models.joined(separator: ", "))
-              floors:    \(payload.priceFloor.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-              depth:     \(payload.depth), window \(TimeArgument.format(payload.nbf)) – \(TimeArgument.format(payload.exp))
+              floors:    \(payload.priceFloor.sorted { $0.key < $1.key }.map { "\(Price(currency: $0.key, amount: $0.value))" }.joined(separator: ", "))
+              depth:     \(payload.depth), window \(TimeText.iso(payload.nbf)) – \(TimeText.iso(payload.exp))
+              sync:      within \(TimeText.duration(payload.syncWithin)) of the last sync
             """)
         return .success
     }

@@ -40,16 +40,14 @@ enum AuditCommand: Command {
         let target = try NodeTarget(arguments)
         let findings: [AuditFinding] = try target.call(local: { try $0.audit(at: TimeArgument.now) }, endpoint: .runAudit)
         if arguments.isSet(json) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            Console.print(String(decoding: try encoder.encode(findings), as: UTF8.self))
+            try JSONOutput.print(findings)
         } else if findings.isEmpty {
             Console.print("no findings: every log in the subtree keeps to its certificates")
         } else {
             Console.print("finding".padding(to: 26) + "node".padding(to: 16) + "detected".padding(to: 22) + "summary")
             for finding in findings {
                 Console.print(finding.kind.rawValue.padding(to: 26) + finding.nodeName.padding(to: 16)
-                              + TimeArgument.format(finding.detectedAt).padding(to: 22) + finding.summary)
+                              + TimeText.iso(finding.detectedAt).padding(to: 22) + finding.summary)
             }
             Console.print("\(findings.count) finding(s); --\(json.name) shows the evidence, 'tollgate audit --\(check.name)' re-checks it")
         }

@@ -11,8 +11,9 @@ enum DelegateCommand: Command {
         name: "delegate",
         abstract: "Carve a certificate for a child node out of this node's quota and limits.",
         discussion: """
-            Limits not given are inherited from the parent certificate; the root must give countries,
-            products, models and price floors. Serials already delegated or licensed are refused, and so
+            Limits not given are inherited from the parent certificate; a --price-floor replaces the
+            parent's floor in its currency and the parent's other floors are kept. The root must give
+            countries, products, models and price floors. Serials already delegated or licensed are refused, and so
             is anything the parent certificate does not allow.
             """,
         options: [
@@ -29,7 +30,7 @@ enum DelegateCommand: Command {
             CommonOptions.exp.with(help: "End of the issuing window."),
             syncWithin,
             emergency,
-            CommonOptions.from.with(help: "Hash prefix or jti of the held certificate to carve from."),
+            CommonOptions.from.with(help: "The held certificate to carve from: its id as 'list certificates' prints it, or a unique prefix."),
         ] + NodeTarget.options)
 
     /// How many seats to delegate: exactly these serials, or that many from the parent's free ones.
@@ -54,10 +55,8 @@ enum DelegateCommand: Command {
         return (String(id), parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
     }
     static let models = Option<[String]>("models", value: "perpetual,...", help: "License models.")
-    static let priceFloor = Option<Price>("price-floor", value: "CUR:minor-units", help: "Minimum price per seat.") { text throws(ValidationError) in
-        guard let price = Price(parsing: text) else { throw ValidationError("'\(text)' is not CUR:AMOUNT, e.g. EUR:4500") }
-        return price
-    }
+    static let priceFloor = Option<Price>("price-floor", value: "CUR:amount", help: "Minimum price per seat, e.g. EUR:45.00; one per currency.",
+                                          parse: PriceArgument.parse)
     static let depth = Option<Int>("depth", value: "n", help: "Further delegation levels allowed.", range: 0...Int.max)
     static let nbf = Option<Int64>.time("nbf", help: "Start of the issuing window.")
     static let syncWithin = Option<Int64>.duration("sync-within", help: "Longest time without syncing, e.g. 7d.")
@@ -81,13 +80,24 @@ enum DelegateCommand: Command {
         if !products.isEmpty { request.products = Dictionary(products, uniquingKeysWith: { $1 }) }
         request.models = try arguments.value(models)
         let floors = try arguments.values(priceFloor)
-        if !floors.isEmpty { request.priceFloor = Dictionary(floors.map { ($0.currency, $0.amount) }, uniquingKeysWith: { $1 }) }
+        let allowed = try AllowedNames(of: target)
+        if !floors.isEmpty {
+            // Floors given replace the parent's for their currencies; the parent's other currencies are
+            // inherited, as for every limit not given (a certificate may not drop a parent's floor).
+            let inherited = allowed.certificate(matching: try arguments.value(CommonOptions.from))?.priceFloor ?? [:]
+            request.priceFloor = inherited.merging(floors.map { ($0.currency, $0.amount) }, uniquingKeysWith: { $1 })
+        }
         request.depth = try arguments.value(depth)
         request.nbf = try arguments.value(nbf)
         request.exp = try arguments.value(CommonOptions.exp)
         request.syncWithin = try arguments.value(syncWithin)
         request.parentHash = try arguments.value(CommonOptions.from)
         request.emergency = try arguments.value(emergency)
+        for (id, features) in products {
+            try allowed.checkProduct(id, option: product.name)
+            try allowed.checkFeatures(features, of: id, option: product.name)
+        }
+        try allowed.checkModels(request.models ?? [], option: models.name)
 
         let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
                                                       endpoint: .delegate, body: request)
@@ -96,6 +106,7 @@ enum DelegateCommand: Command {
         Console.print("""
             delegated \(certificate.seats) (\(certificate.seats.count) seats) to \(certificate.sub): \(out.path)
               countries \(certificate.countries.joined(separator: ",")), models \(certificate.models.joined(separator: ",")), depth \(certificate.depth)
+              floors \(certificate.priceFloor.sorted { $0.key < $1.key }.map { "\(Price(currency: $0.key, amount: $0.value))" }.joined(separator: ", ")), sync_within \(TimeText.duration(certificate.syncWithin))
             """)
         return .success
     }

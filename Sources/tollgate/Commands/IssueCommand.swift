@@ -44,12 +44,16 @@ enum IssueCommand: Command {
         if let days = try arguments.value(CommonOptions.days) { request.exp = now + days * 86_400 }
         if let exp = try arguments.value(CommonOptions.exp) { request.exp = exp }
         request.certificateHash = try arguments.value(CommonOptions.from)
+        let allowed = try AllowedNames(of: target)
+        try allowed.checkProduct(request.product, option: CommonOptions.product.name)
+        try allowed.checkModels([request.model], option: model.name)
+        try allowed.checkFeatures(request.features ?? [], of: request.product, option: features.name)
 
         let sale = request
         let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, endpoint: .issueLicense, body: sale)
         try file.encoded().write(to: out, options: .withoutOverwriting)
-        let license = try SignedLicense(compact: file.license).payload
-        Console.print("issued license \(license.jti) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")
+        let signed = try SignedLicense(compact: file.license), license = signed.payload
+        Console.print("issued license \(HashID.short(signed.hash)) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")
         return .success
     }
 }

@@ -31,8 +31,6 @@ enum ListCommand {
 
     static func run(_ listing: Listing, _ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let json = arguments.isSet(CommonOptions.json)
         switch listing {
         case .certificates:
@@ -42,11 +40,11 @@ enum ListCommand {
                                                APIBodies.DelegatedCertificateBody(hash: $0.hash, subject: $0.payload.sub, seats: $0.payload.seats, certificate: $0.compact)
                                            })
             }, endpoint: .listCertificates)
-            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            if json { try JSONOutput.print(body); return .success }
             Console.print("held:")
-            for held in body.held { Console.print("  \(held.hash.prefix(12))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
+            for held in body.held { Console.print("  \(HashID.short(held.hash))  \(held.subject)  seats \(held.seats)  \(held.countries.joined(separator: ","))  depth \(held.depth)") }
             Console.print("delegated:")
-            for child in body.delegated { Console.print("  \(child.hash.prefix(12))  → \(child.subject)  seats \(child.seats)") }
+            for child in body.delegated { Console.print("  \(HashID.short(child.hash))  → \(child.subject)  seats \(child.seats)") }
         case .licenses:
             let body: [APIBodies.LicenseSummary] = try target.call(local: { node in
                 try node.issuedLicenses().map {
@@ -55,9 +53,9 @@ enum ListCommand {
                                              renews: $0.payload.renews, license: $0.compact)
                 }
             }, endpoint: .listLicenses)
-            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            if json { try JSONOutput.print(body); return .success }
             for license in body {
-                Console.print("  \(license.hash.prefix(12))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
+                Console.print("  \(HashID.short(license.hash))  \(license.customer)  \(license.country)  \(license.product)  \(license.model)  seats \(license.seats)"
                               + (license.renews != nil ? "  (renewal)" : ""))
             }
         case .activations:
@@ -69,9 +67,9 @@ enum ListCommand {
                                                 endedAt: endedAt, activation: activation.compact)
                 }
             }, endpoint: .listActivations)
-            if json { Console.print(String(decoding: try encoder.encode(body), as: UTF8.self)); return .success }
+            if json { try JSONOutput.print(body); return .success }
             for activation in body {
-                Console.print("  \(activation.hash.prefix(12))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"
+                Console.print("  \(HashID.short(activation.hash))  license \(HashID.short(activation.license))  serial \(activation.serial)  \(activation.kind)  \(activation.country)  \(activation.platform)"
                               + (activation.endedAt != nil ? "  ended" : ""))
             }
         }

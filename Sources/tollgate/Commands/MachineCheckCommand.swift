@@ -72,9 +72,7 @@ enum MachineCheckCommand: Command {
             }
         }
         if arguments.isSet(CommonOptions.json) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
         } else {
             Console.print(lines.joined(separator: "\n"))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 import TollgateClient
 import TollgateCommandLine
 
@@ -19,7 +20,7 @@ enum MachineDeactivateCommand: Command {
             DEACTIVATED: the seat is free for another machine
               activation:  \(deactivation.payload.activation)
               serial:      \(deactivation.payload.serial)
-              recorded at: \(TimeArgument.format(deactivation.payload.iat))
+              recorded at: \(TimeText.iso(deactivation.payload.iat))
             """)
         return .success
     }

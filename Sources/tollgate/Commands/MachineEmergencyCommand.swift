@@ -11,7 +11,9 @@ enum MachineEmergencyCommand: Command {
         options: [MachineReport.dir.required, MachineReport.node.required, replaces.required, MachineReport.country.required,
                   MachineReport.license, MachineReport.ca])
 
-    static let replaces = Option<String>("replaces", value: "activation-hash", help: "The failed machine's activation.")
+    static let replaces = Option<String>("replaces", value: "activation-id", help: "The failed machine's activation: its whole id, as 'list activations --json' prints it.") {
+        text throws(ValidationError) in try MachineReport.wholeActivationID(text)
+    }
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)

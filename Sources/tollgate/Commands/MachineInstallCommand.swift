@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 import TollgateClient
 import TollgateCommandLine
 import TollgateWire
@@ -29,7 +30,7 @@ enum MachineInstallCommand: Command {
                 DEACTIVATED: the node recorded that this machine gave its seat back
                   activation:   \(deactivation.payload.activation)
                   serial:       \(deactivation.payload.serial)
-                  recorded at:  \(TimeArgument.format(deactivation.payload.iat))
+                  recorded at:  \(TimeText.iso(deactivation.payload.iat))
                 """)
         }
         return .success

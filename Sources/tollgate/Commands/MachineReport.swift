@@ -43,23 +43,32 @@ enum MachineReport {
         do {
             return try body()
         } catch {
-            throw CommandFailure(message(for: error))
+            if let refusal = error.refusal {
+                throw Refusal.failure(for: ProblemDetails(type: refusal.type, title: refusal.title, status: refusal.status, detail: refusal.detail),
+                                      status: refusal.status)
+            }
+            throw CommandFailure(message(for: error), exitCode: error.code == .verificationFailed ? .invalid : .failure)
         }
     }
 
     static func message(for error: ClientError) -> String {
-        if let refusal = error.refusal {
-            var lines = ["the node refused: \(refusal.title ?? "HTTP \(refusal.status)")", "  type:   \(refusal.type)", "  status: \(refusal.status)"]
-            if let detail = refusal.detail { lines.append("  detail: \(detail)") }
-            return lines.joined(separator: "\n")
-        }
         if let verification = error.verification {
-            // The reason ends with the verifier's own sentence; print that part as fields instead.
+            // The reason ends with the verifier's own sentence; one line names the rule and object instead.
             let suffix = ": \(verification)"
             let context = error.reason.hasSuffix(suffix) ? String(error.reason.dropLast(suffix.count)) : error.reason
-            return "\(context)\n  rule:   \(verification.rule)\n  object: \(verification.object)\n  reason: \(verification.reason)"
+            return "\(context) (\(verification.rule) in \(verification.object)): \(verification.reason)"
         }
         return "\(error.reason) [\(error.code)]"
+    }
+
+    /// The id of another machine's activation, which a request signs in whole: a short id cannot be
+    /// looked up where the request is made (offline, or on a machine that never held it).
+    static func wholeActivationID(_ text: String) throws(ValidationError) -> String {
+        guard text.count == HashID.fullLength else {
+            throw ValidationError("needs the activation's whole id (\(HashID.fullLength) characters, as 'tollgate list activations --json' "
+                                  + "prints it), not '\(text)'")
+        }
+        return text
     }
 
     static func describe(_ verified: VerifiedLicense) -> [String] {
@@ -67,8 +76,8 @@ enum MachineReport {
         var lines = [
             "  customer:   \(license.customer)",
             "  product:    \(license.product) [\(license.features.joined(separator: ", "))]",
-            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeArgument.format($0))" } ?? ", does not expire")",
-            "  license:    \(verified.license.hash)",
+            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeText.iso($0, relativeTo: TimeArgument.now))" } ?? ", does not expire")",
+            "  license:    \(HashID.short(verified.license.hash))",
         ]
         if let activation = verified.activation {
             lines += describe(activation)
@@ -79,11 +88,11 @@ enum MachineReport {
     static func describe(_ activation: SignedActivation) -> [String] {
         let claims = activation.payload
         var lines = [
-            "  activation: \(activation.hash)",
+            "  activation: \(HashID.short(activation.hash))",
             "  seat:       serial \(claims.serial), \(claims.kind.rawValue), \(claims.country), \(claims.platform)"
-                + (claims.exp.map { ", until \(TimeArgument.format($0))" } ?? ""),
+                + (claims.exp.map { ", until \(TimeText.iso($0, relativeTo: TimeArgument.now))" } ?? ""),
         ]
-        if let replaces = claims.replaces { lines.append("  stands in:  for activation \(replaces)") }
+        if let replaces = claims.replaces { lines.append("  stands in:  for activation \(HashID.short(replaces))") }
         return lines
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 import TollgateClient
 import TollgateCommandLine
 
@@ -17,7 +18,7 @@ enum MachineStatusCommand: Command {
         var lines = [
             "license \(status.license): \(status.valid ? "valid" : "NOT VALID") at the node",
             "  seats:       \(status.active) of \(status.seats) in use",
-            "  expires:     \(status.exp.map(TimeArgument.format) ?? "never (perpetual)")",
+            "  expires:     \(status.exp.map { TimeText.iso($0, relativeTo: TimeArgument.now) } ?? "never (perpetual)")",
             "  revocations: \(status.revocations.count) in its chain",
         ]
         if let problem = status.problem { lines.append("  problem:     \(problem)") }

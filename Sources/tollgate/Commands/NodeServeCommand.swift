@@ -1,5 +1,6 @@
 import Foundation
 import TollgateAPI
+import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
 import TollgateHTTP
@@ -45,6 +46,16 @@ enum NodeServeCommand: Command {
     /// journal, outgoing sync connections, standard streams.
     static let reservedDescriptors = 128
 
+    /// A sync event as a line of the node's log.
+    static func describe(_ event: SyncAgent.Event, parent: String) -> String {
+        switch event {
+        case .failed(let reason, let at, let retryIn):
+            "\(TimeText.iso(at)) sync with \(parent) failed: \(reason); next try in \(TimeText.duration(retryIn))"
+        case .recovered(let at, let failures):
+            "\(TimeText.iso(at)) sync with \(parent) succeeded again after \(failures) failed round\(failures == 1 ? "" : "s")"
+        }
+    }
+
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let directory = NodeDirectory(try arguments.required(CommonOptions.dir))
         let node = try directory.open()
@@ -81,7 +92,7 @@ enum NodeServeCommand: Command {
         var syncAgent: SyncAgent?
         if let parent = try arguments.value(SyncCommand.parent) {
             let agent = SyncAgent(executor: executor, parentURL: parent, caBundle: try arguments.value(parentCA),
-                                  clock: { TimeArgument.now })
+                                  clock: { TimeArgument.now }, log: { Console.error(Self.describe($0, parent: parent)) })
             agent.start(schedule: SyncSchedule(interval: try arguments.value(syncInterval) ?? 60))
             syncAgent = agent
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateService
@@ -17,7 +18,7 @@ enum RenewCommand: Command {
             CommonOptions.price.with(help: "New price per seat (default: unchanged)."),
         ] + NodeTarget.options)
 
-    static let license = Option<String>("license", value: "hash", help: "Hash of the license (or of any earlier renewal).")
+    static let license = Option<String>("license", value: "id", help: "The license's id as 'list licenses' prints it, or any unique prefix (an earlier renewal's id works too).")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
@@ -35,11 +36,11 @@ enum RenewCommand: Command {
         let price = try arguments.value(CommonOptions.price)
         let hash = try arguments.required(license)
         let body = APIBodies.RenewalBody(exp: exp, price: price)
-        let file: LicenseFile = try target.call(local: { try $0.renew(licenseHash: hash, exp: exp, price: price, at: now) },
+        let file: LicenseFile = try target.call(local: { try $0.renew(licenseHash: try LicenseLookup.hash(for: hash, in: $0), exp: exp, price: price, at: now) },
                                                 endpoint: .renewLicense, parameters: ["hash": hash], body: body)
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let license = try SignedLicense(compact: file.license).payload
-        Console.print("renewed \(license.customer)'s license until \(TimeArgument.format(license.exp ?? exp)): \(out.path)")
+        Console.print("renewed \(license.customer)'s license as \(HashID.short(JWS.hash(of: file.license))) until \(TimeText.iso(license.exp ?? exp, relativeTo: now)): \(out.path)")
         return .success
     }
 }

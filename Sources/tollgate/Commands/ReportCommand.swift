@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 import TollgateCommandLine
 import TollgateNode
 import TollgateWire
@@ -16,12 +17,12 @@ enum ReportCommand {
     }
 
     static let reports = [
-        Report(name: "quota", abstract: "Allocated, delegated, issued, activated and returned seats per node."),
-        Report(name: "activations", abstract: "Active machines by country and by platform."),
+        Report(name: "quota", abstract: "Allocated, delegated, issued, activated (temporary activations not counted) and returned seats per node."),
+        Report(name: "activations", abstract: "Active machines by country and by platform, temporary (emergency) activations included."),
         Report(name: "conversion", abstract: "Time from sale to first activation: median, p90 and mean."),
         Report(name: "models", abstract: "The license model mix: licenses and seats per model."),
         Report(name: "customer", abstract: "One customer's entitlement history across the subtree.", perCustomer: true),
-        Report(name: "freshness", abstract: "The last sync of each node, against its sync_within."),
+        Report(name: "freshness", abstract: "This node's own standing (last sync, deadline, last failure, seats left), then each child's last sync."),
         Report(name: "revenue", abstract: "Monthly recurring revenue of active subscriptions, per currency."),
     ]
 
@@ -48,9 +49,7 @@ enum ReportCommand {
                                                     endpoint: .report, parameters: ["name": name],
                                                     query: customer.map { [("customer", $0)] } ?? [])
         if arguments.isSet(CommonOptions.json) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
             return .success
         }
         var lines: [String] = []
@@ -61,12 +60,13 @@ enum ReportCommand {
                 lines.append(row.name.padding(to: 18) + (row.parent ?? "—").padding(to: 16) + "\(row.allocated)".padding(to: 12)
                              + "\(row.delegated)".padding(to: 12) + "\(row.issued)".padding(to: 10) + "\(row.activated)".padding(to: 12) + "\(row.returned)")
             }
+            lines.append("activated: machines active now on standard activations; temporary (emergency) ones are not counted, 'report activations' counts them")
         }
         if let rows = report.activationsByCountry {
-            lines.append("active machines by country: " + rows.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
+            lines.append("active machines (temporary activations included) by country: " + rows.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
         }
         if let rows = report.activationsByPlatform {
-            lines.append("active machines by platform: " + rows.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
+            lines.append("active machines (temporary activations included) by platform: " + rows.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
         }
         if let conversion = report.conversion {
             func hours(_ seconds: Int64?) -> String { seconds.map { String(format: "%.1f h", Double($0) / 3_600) } ?? "—" }
@@ -78,18 +78,40 @@ enum ReportCommand {
         }
         if let history = report.history {
             lines.append("entitlement history of \(report.customer ?? ""):")
-            for event in history { lines.append("  " + TimeArgument.format(event.at).padding(to: 22) + event.event.padding(to: 22) + event.node.padding(to: 14) + event.detail) }
+            for event in history { lines.append("  " + TimeText.iso(event.at).padding(to: 22) + event.event.padding(to: 22) + event.node.padding(to: 14) + event.detail) }
         }
+        if let standing = report.standing { lines += describe(standing, at: report.generatedAt) }
         if let rows = report.freshness {
             for row in rows {
                 lines.append(row.name.padding(to: 18) + row.status.padding(to: 14)
-                             + (row.lastSync.map { "last sync \(TimeArgument.format($0))" } ?? "never").padding(to: 38) + "sync_within \(row.syncWithin) s")
+                             + (row.lastSync.map { "last sync \(TimeText.iso($0, relativeTo: report.generatedAt))" } ?? "never").padding(to: 52)
+                             + "sync_within \(TimeText.duration(row.syncWithin))")
             }
         }
         if let rows = report.revenue {
-            for row in rows { lines.append("\(row.currency): \(row.activeSubscriptions) active subscriptions, MRR \(row.monthlyRecurring) (minor units)") }
+            for row in rows {
+                lines.append("\(row.currency): \(row.activeSubscriptions) active subscriptions, MRR \(Price(currency: row.currency, amount: row.monthlyRecurring))"
+                             + (row.saturated ? " (at least; the sum overflows)" : ""))
+            }
         }
         Console.print(lines.isEmpty ? "nothing to report" : lines.joined(separator: "\n"))
         return .success
+    }
+
+    /// A node's own standing, as its operator needs it before the next sale.
+    static func describe(_ standing: ChannelReport.Standing, at now: Int64) -> [String] {
+        var lines = ["\(standing.name) (this node)"]
+        lines.append("  last sync:     " + (standing.lastSync.map { TimeText.iso($0, relativeTo: now) } ?? "never"))
+        if let deadline = standing.deadline, let within = standing.syncWithin {
+            lines.append("  sync deadline: \(TimeText.iso(deadline, relativeTo: now)) (sync_within \(TimeText.duration(within)))"
+                         + (deadline < now ? ": OVERDUE, issuing is refused until a sync" : ": issuing stops after it without a sync"))
+        }
+        if let attempt = standing.lastAttempt {
+            lines.append("  last attempt:  \(TimeText.iso(attempt, relativeTo: now)) " + (standing.lastFailure.map { "FAILED: \($0)" } ?? "succeeded"))
+        } else {
+            lines.append("  last attempt:  none (no sync with the parent run yet)")
+        }
+        lines.append("  seats left:    \(standing.seatsLeft) of \(standing.seatsAllocated) allocated (not yet delegated, licensed or returned)")
+        return lines
     }
 }

@@ -12,7 +12,7 @@ enum RevokeCommand: Command {
         discussion: "Licenses issued before --\(effective.name) stay valid: customers are not punished for their reseller.",
         options: [certificate.required, reason.required, effective, out] + NodeTarget.options)
 
-    static let certificate = Option<String>("certificate", value: "hash", help: "Hash prefix or jti of the delegated certificate.")
+    static let certificate = Option<String>("certificate", value: "id", help: "The delegated certificate's id as 'list certificates' prints it, or a unique prefix.")
     static let reason = Option<String>("reason", value: "text", help: "Why, for the record.")
     static let effective = Option<Int64>.time("effective", help: "From when (default now).")
     static let out = CommonOptions.out.with(help: "Also write the signed revocation here.")
@@ -29,7 +29,7 @@ enum RevokeCommand: Command {
             try Data((signed.object + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)
         }
         let revocation = try SignedRevocation(compact: signed.object).payload
-        Console.print("revoked certificate \(revocation.cert.prefix(12)) from \(TimeArgument.format(revocation.effective)): \(reason)")
+        Console.print("revoked certificate \(HashID.short(revocation.cert)) from \(TimeText.iso(revocation.effective)): \(reason)")
         return .success
     }
 }

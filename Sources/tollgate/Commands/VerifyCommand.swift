@@ -28,6 +28,8 @@ enum VerifyCommand: Command {
 
     struct Report: Encodable {
         var valid: Bool
+        /// The license's id, whole; the text output prints it short, as every command does.
+        var id: String?
         var rule: String?
         var object: String?
         var reason: String?
@@ -38,6 +40,8 @@ enum VerifyCommand: Command {
         var seats: [UInt64]?
         var territory: [String]?
         var expires: Int64?
+        /// The trust anchor: the root's name where it is known (``rootName(anchorPath:key:)``), else its key id.
+        var root: String?
         var chain: [String]?
         var activation: ActivationReport?
     }
@@ -63,14 +67,16 @@ enum VerifyCommand: Command {
         if let skew = try arguments.value(skew) { policy.clockSkew = skew }
         let verifier = LicenseVerifier(anchor: TrustAnchor(publicKey: anchorKey), policy: policy)
 
+        let root = Self.rootName(anchorPath: try arguments.required(CommonOptions.anchor), key: anchorKey)
         let report: Report
         do {
             let file = try LicenseFile(data: fileData)
             let verified = try verifier.verify(file, at: now, revocations: revocations, activation: activation, machine: machine)
             let license = verified.license.payload
-            report = Report(valid: true, customer: license.customer, product: license.product, features: license.features,
+            report = Report(valid: true, id: verified.license.hash, customer: license.customer, product: license.product, features: license.features,
                             model: license.model, seats: [license.seats.start, license.seats.end], territory: license.territory,
-                            expires: license.exp, chain: verified.chain.map(\.payload.sub),
+                            expires: license.exp, root: root,
+                            chain: verified.chain.map(\.payload.sub),
                             activation: verified.activation.map {
                                 ActivationReport(serial: $0.payload.serial, kind: $0.payload.kind.rawValue,
                                                  country: $0.payload.country, expires: $0.payload.exp)
@@ -79,27 +85,39 @@ enum VerifyCommand: Command {
             report = Report(valid: false, rule: error.rule.rawValue, object: error.object, reason: error.reason)
         }
         if arguments.isSet(CommonOptions.json) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
         } else if report.valid {
             var lines = [
-                "VALID license for \(report.customer ?? "")",
+                "VALID license \(report.id.map(HashID.short) ?? "") for \(report.customer ?? "")",
                 "  product:   \(report.product ?? "") [\(report.features?.joined(separator: ", ") ?? "")]",
-                "  model:     \(report.model ?? "")\(report.expires.map { ", expires \(TimeArgument.format($0))" } ?? ", perpetual")",
+                "  model:     \(report.model ?? "")\(report.expires.map { ", expires \(TimeText.iso($0, relativeTo: now))" } ?? "")",
                 "  seats:     \(report.seats.map { "[\($0[0]), \($0[1])) — \($0[1] - $0[0]) machine(s)" } ?? "")",
                 "  territory: \(report.territory?.joined(separator: ", ") ?? "")",
-                "  chain:     root → \(report.chain?.joined(separator: " → ") ?? "")",
+                "  chain:     \(([report.root ?? ""] + (report.chain ?? [])).joined(separator: " → "))",
             ]
             if let activation = report.activation {
                 lines.append("  activation: serial \(activation.serial), \(activation.kind), \(activation.country)"
-                             + (activation.expires.map { ", until \(TimeArgument.format($0))" } ?? ""))
+                             + (activation.expires.map { ", until \(TimeText.iso($0, relativeTo: now))" } ?? ""))
             }
             Console.print(lines.joined(separator: "\n"))
         } else {
             Console.print("INVALID: \(report.rule ?? "") in \(report.object ?? "")\n  \(report.reason ?? "")")
         }
         return report.valid ? .success : .invalid
+    }
+}
+
+extension VerifyCommand {
+    /// The root's name when the anchor given is the one in the root's own directory (its node.json
+    /// names a root whose node.pub is this key); otherwise `anchor <key id>`, since a license file
+    /// names its root by key alone.
+    static func rootName(anchorPath: String, key: Ed25519PublicKey) -> String {
+        let directory = NodeDirectory(URL(fileURLWithPath: anchorPath).deletingLastPathComponent().path)
+        if let config = try? directory.config(), config.role == "root",
+           let own = try? Ed25519PublicKey(contentsOf: directory.publicKeyURL), own.thumbprint == key.thumbprint {
+            return config.name
+        }
+        return "anchor \(HashID.short(key.thumbprint))"
     }
 }
 

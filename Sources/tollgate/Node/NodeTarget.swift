@@ -46,7 +46,12 @@ enum NodeTarget {
                             query: [(name: String, value: String)] = [], body: (any Encodable)? = nil) throws -> T {
         switch self {
         case .local(let directory):
-            return try local(directory.open())
+            let node = try directory.open()
+            do {
+                return try local(node)
+            } catch let error as NodeError {
+                throw Refusal.failure(for: error)
+            }
         case .remote(let client):
             return try client.call(endpoint, parameters: parameters, query: query, body: body)
         }

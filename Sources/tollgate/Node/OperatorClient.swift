@@ -38,9 +38,7 @@ struct OperatorClient {
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         let response = try http.send(HTTPClientRequest(method: endpoint.method, url: baseURL + target, headers: headers, body: bytes))
         guard (200..<300).contains(response.status.code) else {
-            if let problem = response.problemDetails {
-                throw CommandFailure("\(problem.title ?? "refused") (\(response.status.code), \(problem.type)): \(problem.detail ?? "")")
-            }
+            if let problem = response.problemDetails { throw Refusal.failure(for: problem, status: response.status.code) }
             throw CommandFailure("\(endpoint.method) \(target) answered \(response.status): \(response.bodyText)")
         }
         do {

@@ -10,7 +10,7 @@ enum CommonOptions {
     static let ca = Option<String>("ca", value: "pem", help: "CA bundle to trust for an https node.")
     static let anchor = Option<String>("anchor", value: "public-key.pem", help: "The vendor's trust anchor (the root's anchor.pub).")
     static let out = Option<String>("out", value: "file", help: "Where to write the result.")
-    static let from = Option<String>("from", value: "certificate", help: "Hash prefix or jti of the held certificate.")
+    static let from = Option<String>("from", value: "id", help: "The held certificate's id as 'list certificates' prints it, or a unique prefix.")
     static let customer = Option<String>("customer", value: "name", help: "The customer.")
     static let country = Option<String>("country", value: "CC", help: "Country of sale.")
     static let product = Option<String>("product", value: "id", help: "The product.")
@@ -18,10 +18,8 @@ enum CommonOptions {
     static let days = Option<Int64>("days", value: "n", help: "Term in days from now.", range: 1...365_000)
     static let exp = Option<Int64>.time("exp", help: "End of a subscription or trial.")
     static let at = Option<Int64>.time("at", help: "Act as of this time instead of now.")
-    static let price = Option<Price>("price", value: "CUR:minor-units", help: "Price per seat, e.g. EUR:4900.") { text throws(ValidationError) in
-        guard let price = Price(parsing: text) else { throw ValidationError("must be CUR:AMOUNT in minor units, e.g. EUR:4900, got '\(text)'") }
-        return price
-    }
+    static let price = Option<Price>("price", value: "CUR:amount", help: "Price per seat, e.g. EUR:49.00 (or EUR:4900minor in minor units).",
+                                     parse: PriceArgument.parse)
     static let nodeName = Option<String>("name", value: "name", help: "The node's name.") { text throws(ValidationError) in
         guard NodeDirectory.isValidName(text) else { throw ValidationError("must be 1 to 64 letters, digits, '-', '_' or '.', got '\(text)'") }
         return text
