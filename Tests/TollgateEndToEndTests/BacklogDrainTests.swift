@@ -25,7 +25,7 @@ extension EndToEnd {
             try TollgateCLI.run(["node", "init", "--dir", agent, "--name", "agent", "--anchor", vendor + "/anchor.pub"])
             try TollgateCLI.run(["delegate", "--dir", vendor, "--subject", "agent", "--subject-key", agent + "/node.pub",
                                  "--seats", "1000000", "--countries", "DE,AT", "--product", "cad=export,render",
-                                 "--models", "perpetual,subscription", "--price-floor", "EUR:100", "--out", chain])
+                                 "--models", "perpetual,subscription", "--price-floor", "EUR:1.00", "--out", chain])
             try TollgateCLI.run(["accept", "--dir", agent, chain])
 
             // Cut off: the agent sells with no parent to push to.

@@ -16,7 +16,7 @@ struct Renewals: NodePart {
         let old = current.payload
         guard old.model != "perpetual" else { throw NodeError(.invalidRequest, "a perpetual license does not need renewing") }
         guard exp > (old.exp ?? now), exp > now else {
-            throw NodeError(.invalidRequest, "the new end \(exp) must be after the current end \(old.exp ?? now) and after now")
+            throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")
         }
         let held = try holdings.heldCertificate(matching: old.cert)
         var payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,

@@ -82,7 +82,7 @@ struct SalePlanner: NodePart {
                            earlierCount: Int, reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         let certificate = held.payload
         if let revocation = try reads.revocations(of: held, in: context).first(where: { $0.payload.effective <= now }) {
-            throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(revocation.payload.effective): \(revocation.payload.reason)")
+            throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(TimeText.iso(revocation.payload.effective)): \(revocation.payload.reason)")
         }
         try freshness.check(certificate, at: now, lastContact: reads.parentContact(from: freshness))
         let features = request.features ?? certificate.products[request.product] ?? []

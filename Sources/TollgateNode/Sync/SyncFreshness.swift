@@ -25,7 +25,7 @@ struct SyncFreshness: NodePart {
         guard !identity.isRoot else { return }
         let contact = lastContact ?? now
         guard now - contact <= certificate.syncWithin else {
-            throw NodeError(.syncOverdue, "last synced with the parent at \(contact), more than sync_within (\(certificate.syncWithin) s) ago; sync before issuing")
+            throw NodeError(.syncOverdue, "last synced with the parent at \(TimeText.iso(contact, relativeTo: now)), more than sync_within (\(TimeText.duration(certificate.syncWithin))) ago; sync before issuing")
         }
     }
 }
