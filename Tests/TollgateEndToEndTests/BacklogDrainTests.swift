@@ -20,13 +20,7 @@ extension EndToEnd {
 
         @Test func aBacklogAboveTheParentsBodyLimitDrainsAcrossAKill() throws {
             let scratch = try TemporaryDirectory("e2e-backlog")
-            let vendor = scratch.path("vendor"), agent = scratch.path("agent"), chain = scratch.path("agent.chain")
-            try TollgateCLI.run(["root", "init", "--dir", vendor, "--name", "vendor"])
-            try TollgateCLI.run(["node", "init", "--dir", agent, "--name", "agent", "--anchor", vendor + "/anchor.pub"])
-            try TollgateCLI.run(["delegate", "--dir", vendor, "--subject", "agent", "--subject-key", agent + "/node.pub",
-                                 "--seats", "1000000", "--countries", "DE,AT", "--product", "cad=export,render",
-                                 "--models", "perpetual,subscription", "--price-floor", "EUR:1.00", "--out", chain])
-            try TollgateCLI.run(["accept", "--dir", agent, chain])
+            let (vendor, agent) = try AgentFixture.makeDirectories(in: scratch)
 
             // Cut off: the agent sells with no parent to push to.
             let offline = try NodeProcess(directory: URL(fileURLWithPath: agent))
