@@ -28,7 +28,8 @@ struct Delegator: NodePart {
                 throw NodeError(.invalidRequest, "the subject key is not an Ed25519 public key: \(error)")
             }
         }
-        let isSelf = toSelf || subjectKey == identity.key.publicKey
+        // The root's own key names the root whichever way it is asked for.
+        let isSelf = toSelf || (identity.isRoot && subjectKey == identity.key.publicKey)
         if isSelf {
             guard identity.isRoot else {
                 throw NodeError(.invalidRequest, "only the root delegates to itself; an agent sells under the certificates it holds")
