@@ -19,7 +19,7 @@ enum DelegateCommand: Command {
             The root sells directly under a certificate it delegates to itself: --to-self instead of
             --subject and --subject-key carves one from the root's serial space like any delegation (so
             its serials never meet an agent's), with the limits given, and the root holds it at once.
-            `issue`, activations, reports and the audit then treat the root as any agent, its floors
+            'issue', activations, reports and the audit then treat the root as any agent, its floors
             included; the customer's verifier needs only the vendor's key, as always.
             """,
         options: [
