@@ -118,6 +118,19 @@ import TollgateWire
         }
     }
 
+    @Test func theRootHasNoParentToReturnItsOwnSerialsTo() throws {
+        let channel = try Channel()
+        let own = try SignedCertificate(compact: ownCertificate(channel).chain[0]).payload.seats
+        let size = try channel.root.logSize()
+        do {
+            _ = try channel.root.returnQuota(SerialRange(own.end - 10, own.end), at: channel.now)
+            Issue.record("the root returned serials of its own certificate")
+        } catch {
+            #expect(error.code == .invalidRequest)
+        }
+        #expect(try channel.root.logSize() == size)
+    }
+
     @Test func reportsCountTheRootsDirectSales() throws {
         let channel = try Channel()
         try ownCertificate(channel)
