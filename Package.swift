@@ -18,6 +18,7 @@ import PackageDescription
 //   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
 //   TollgateCommandLine   typed options, parsing, help and dispatch shared by the two executables
+//                         (suggestions by TollgateCertificates' EditDistance, which the node shares)
 //   tollgate              the command-line tool
 //   tollgate-bench        the benchmarks, kept out of the production binary
 //   TollgateFuzzChecks    what each fuzz target checks of one input (Tests/Fuzz and the replay tests)
@@ -56,7 +57,7 @@ let package = Package(
         .target(name: "TollgateService", dependencies: ["TollgateHTTPMessages", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
         .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger",
                                                            "TollgateNode", "TollgateAPI"]),
-        .target(name: "TollgateCommandLine"),
+        .target(name: "TollgateCommandLine", dependencies: ["TollgateCertificates"]),
         .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
         .executableTarget(name: "tollgate-bench", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors",
                                                                  "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode",

@@ -8,7 +8,8 @@
 # Installs system packages (Deploy/setup-system.sh), builds `tollgate` in release, makes a throwaway
 # CA and a server certificate for 127.0.0.1/localhost, creates the seven nodes, serves each with
 # `tollgate node serve` over HTTPS (each agent syncing with its parent), wires their certificates
-# through the operator API, then sells, activates, rehosts, handles an emergency and an offline
+# through the operator API, then sells (through an agent, and by the vendor directly under a
+# certificate it delegates to itself), activates, rehosts, handles an emergency and an offline
 # activation, verifies offline with only the vendor's key, shows refused sales, waits for the sales
 # to sync up to the vendor and audits there, shows /healthz and /metrics, and stops every node with
 # SIGTERM, checking that each exits 0.
@@ -212,20 +213,34 @@ for name in "${nodes[@]}"; do
         "${parent[$name]:+, syncs with ${parent[$name]} every 2 s}"
 done
 
+# `command_words CMD ARGS…` sets `words` to the command's words (a group's subcommand included, as
+# in `list certificates`: options may only follow them) and `rest` to its arguments.
+command_words() {
+    words=("$1"); shift
+    case "${words[0]}" in
+        list|report|machine|node|root|sim) words+=("$1"); shift ;;
+    esac
+    rest=("$@")
+}
+
 # `op NODE CMD ARGS…` runs an operator command against the running node over HTTPS.
 op() {
-    local name="$1" command="$2"; shift 2
-    printf '%s[%s]$ tollgate %s%s\n' "$bold" "$name" "$(shown "$command" "$@")" "$reset"
-    "$binary" "$command" --node "${url[$name]}" --token-file "$name/operator.token" --ca "$ca" "$@"
+    local name="$1"; shift
+    local words rest
+    command_words "$@"
+    printf '%s[%s]$ tollgate %s%s\n' "$bold" "$name" "$(shown "${words[@]}" "${rest[@]}")" "$reset"
+    "$binary" "${words[@]}" --node "${url[$name]}" --token-file "$name/operator.token" --ca "$ca" "${rest[@]}"
 }
 
 # `refused NODE CMD ARGS…` runs an operator command that must fail, and shows why it did.
 refused() {
-    local name="$1" command="$2"; shift 2
-    printf '%s[%s]$ tollgate %s%s\n' "$bold" "$name" "$(shown "$command" "$@")" "$reset"
+    local name="$1"; shift
+    local words rest
+    command_words "$@"
+    printf '%s[%s]$ tollgate %s%s\n' "$bold" "$name" "$(shown "${words[@]}" "${rest[@]}")" "$reset"
     local output
-    if output="$("$binary" "$command" --node "${url[$name]}" --token-file "$name/operator.token" --ca "$ca" "$@" 2>&1)"; then
-        fail "tollgate $command was accepted but must be refused: $output"
+    if output="$("$binary" "${words[@]}" --node "${url[$name]}" --token-file "$name/operator.token" --ca "$ca" "${rest[@]}" 2>&1)"; then
+        fail "tollgate ${words[*]} was accepted but must be refused: $output"
     fi
     printf '%s  refused as it should be: %s%s\n' "$green" "$output" "$reset"
 }
@@ -273,6 +288,13 @@ op ra-dach issue --customer "Muster GmbH" --country DE --territory DE,AT --produ
 op ra-usa issue --customer "Acme Corp" --country US --territory US,CA --product cad-pro --model perpetual \
     --price USD:59.00 --out files/acme.license
 
+chapter "The vendor sells directly, under a certificate it delegates to itself"
+note "(carved from the vendor's serial space like any delegation, so its serials never meet an agent's)"
+op vendor delegate --to-self --seats 1000 --countries DE,AT,CH,US --product cad-pro=export,render,simulate \
+    --models perpetual,subscription --price-floor EUR:55.00 --price-floor USD:60.00 --out files/vendor-own.chain
+op vendor issue --customer "Großkunde AG" --country DE --product cad-pro --model perpetual --price EUR:59.00 --seats 10 \
+    --out files/grosskunde.license
+
 chapter "Activate a customer machine online (ws-01)"
 machine ws-01 init --anchor vendor/anchor.pub --product cad-pro
 machine ws-01 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/muster.license
@@ -305,12 +327,15 @@ tg verify --anchor vendor/anchor.pub --activation machines/ws-04/activation.jws 
     machines/ws-04/license.json
 machine ws-04 check
 machine ws-03 check
+tg verify --anchor vendor/anchor.pub files/grosskunde.license
 
 chapter "Refused sales"
 refused ra-dach issue --customer "Cheap AG" --country DE --product cad-pro --model perpetual --price EUR:1.00 \
     --out files/cheap.license
 refused ra-dach issue --customer "Faraway Inc" --country US --product cad-pro --model perpetual --price USD:90.00 \
     --out files/faraway.license
+refused vendor issue --customer "Billig GmbH" --country DE --product cad-pro --model perpetual --price EUR:20.00 \
+    --out files/billig.license
 refused ra-brazil issue --customer "Loja Ltda" --country BR --product cad-pro --model perpetual --price BRL:300.00 \
     --out files/loja.license
 

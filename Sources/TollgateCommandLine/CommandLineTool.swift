@@ -1,3 +1,5 @@
+import TollgateCertificates
+
 /// A command-line tool: its table of commands and groups, and the dispatch from the words typed to a
 /// command, a group's help or a suggestion. `tollgate` and `tollgate-bench` are two of them.
 public struct CommandLineTool: Sendable {

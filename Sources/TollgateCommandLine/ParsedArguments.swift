@@ -1,3 +1,5 @@
+import TollgateCertificates
+
 /// The arguments of one command, checked against its `CommandSpec`: every option is declared, has
 /// its value and parses, every required one is there, and the positionals fit, before the command
 /// does anything.

@@ -89,6 +89,16 @@ extension EndToEnd {
                                                    "--out", channel.scratch.path("never.license")])
             #expect(unknown.status != 0)
             #expect(unknown.errors.contains("no license id starts with 'qqqqqq' among the 2 licenses this node issued"), "\(unknown.errors)")
+            #expect(!unknown.errors.contains("did you mean"), "\(unknown.errors)")
+            // A slip in a typed id is answered with the id meant, for licenses and certificates alike.
+            func slipped(_ id: String) -> String { String(id.dropLast()) + (id.last == "x" ? "y" : "x") }
+            let slip = try TollgateCLI.outcome(["renew", "--dir", channel.agent, "--license", slipped(id), "--days", "60",
+                                                "--out", channel.scratch.path("never.license")])
+            #expect(slip.status == 4 && slip.errors.contains("did you mean '\(id)'?"), "\(slip.errors)")
+            let delegated = try #require(try TollgateCLI.run(["list", "certificates", "--dir", channel.vendor])
+                .split(separator: "\n").first { $0.contains("→ agent") }?.split(separator: " ").first.map(String.init))
+            let revoke = try TollgateCLI.outcome(["revoke", "--dir", channel.vendor, "--certificate", slipped(delegated), "--reason", "test"])
+            #expect(revoke.status == 4 && revoke.errors.contains("did you mean '\(delegated)'?"), "\(revoke.errors)")
         }
 
         /// Money in and out with the currency's decimals, a bare integer refused (it once meant minor
@@ -207,6 +217,13 @@ extension EndToEnd {
             let unknown = try TollgateCLI.outcome(["report", "customer", "--dir", channel.agent, "--customer", "Nobody AG"])
             #expect(unknown.status == 4, "\(unknown.errors)")
             #expect(unknown.errors.contains("no license in this node's subtree is for a customer named 'Nobody AG'"), "\(unknown.errors)")
+            // Unknown names are answered with the nearest known ones, a slip or part of a name alike.
+            try TollgateCLI.run(channel.issueArguments(out: channel.scratch.path("mustermann.license"), ["customer": "Mustermann AG"]))
+            #expect(unknown.errors.contains("did you mean 'Muster GmbH'?"), "\(unknown.errors)")
+            let slip = try TollgateCLI.outcome(["report", "customer", "--dir", channel.agent, "--customer", "Mustr GmbH"])
+            #expect(slip.status == 4 && slip.errors.contains("did you mean 'Muster GmbH' or 'Mustermann AG'?"), "\(slip.errors)")
+            let part = try TollgateCLI.outcome(["report", "customer", "--dir", channel.agent, "--customer", "mustermann"])
+            #expect(part.status == 4 && part.errors.contains("did you mean 'Mustermann AG' or 'Muster GmbH'?"), "\(part.errors)")
             let quota = try TollgateCLI.run(["report", "quota", "--dir", channel.agent])
             #expect(quota.contains("temporary (emergency) ones are not counted"), "\(quota)")
         }

@@ -27,7 +27,8 @@ public enum LicenseLookup {
         case 1:
             return matches[0]
         case 0:
-            throw NodeError(.notFound, "no license id starts with '\(typed)' among the \(candidates.count) licenses this node issued")
+            throw NodeError(.notFound, "no license id starts with '\(typed)' among the \(candidates.count) licenses this node issued"
+                            + HashID.hint(for: typed, in: candidates.map(\.hash)))
         default:
             let listed = candidates.filter { matches.contains($0.hash) }.map { "\(HashID.short($0.hash)) (\($0.label))" }
             throw NodeError(.invalidRequest, "license id '\(typed)' is ambiguous; it starts \(listed.joined(separator: ", "))")

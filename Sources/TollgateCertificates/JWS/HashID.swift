@@ -18,4 +18,14 @@ public enum HashID {
         guard typed.count >= minimumPrefix else { return [] }
         return all.filter { $0.hasPrefix(typed) }
     }
+
+    /// `"; did you mean 'gpYJPqSqXeuk'?"` when `typed`, which matches nothing, is a slip of one
+    /// id among `hashes` (compared with as many of its first characters as were typed, so a
+    /// mistyped prefix finds its id too); nothing otherwise. The id is printed short.
+    public static func hint(for typed: String, in hashes: some Sequence<String>) -> String {
+        let scored = hashes.map { (id: short($0), distance: EditDistance.between(typed, String($0.prefix(max(typed.count, minimumPrefix))))) }
+        guard let best = scored.min(by: { ($0.distance, $0.id) < ($1.distance, $1.id) }), best.distance > 0,
+              EditDistance.isClose(best.distance, to: typed) else { return "" }
+        return "; did you mean '\(best.id)'?"
+    }
 }

@@ -66,7 +66,8 @@ final class CertificateHoldings: NodePart {
             if held.isEmpty { throw NodeError(.noCertificate, "this node holds no certificate") }
             throw NodeError(matches.isEmpty ? .notFound : .invalidRequest,
                             (matches.isEmpty ? "no held certificate matches" : "several held certificates match; choose one")
-                            + (prefix.map { " '\($0)'" } ?? "") + ": \(listing)")
+                            + (prefix.map { " '\($0)'" } ?? "") + ": \(listing)"
+                            + (matches.isEmpty ? prefix.map { HashID.hint(for: $0, in: held.map(\.hash)) } ?? "" : ""))
         }
         return matches[0]
     }

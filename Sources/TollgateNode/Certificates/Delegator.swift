@@ -4,6 +4,12 @@ import TollgateWire
 
 /// Carves child certificates out of the held ones (or, at the root, out of the whole serial space)
 /// and records them, with the child as a known descendant and the serials as delegated.
+///
+/// The root sells directly under a certificate it delegates to itself (`to_self`): carved from its
+/// serial space like any delegation, so its serials never meet an agent's, logged as a delegation,
+/// and held at once, so sales, activations, the audit and the customer's verifier treat it as any
+/// other certificate. Its serials are reserved by the held certificate rather than by a delegated
+/// allocation, since the licenses sold under it are allocations inside it and allocations never overlap.
 struct Delegator: NodePart {
     let context: NodeContext
     let holdings: CertificateHoldings
@@ -11,12 +17,31 @@ struct Delegator: NodePart {
 
     /// See ``LicensingNode/delegate(_:at:)``.
     func delegate(_ request: DelegationRequest, at now: Int64) throws(NodeError) -> CertificateChain {
+        let toSelf = request.toSelf == true
         let subjectKey: Ed25519PublicKey
-        do {
-            subjectKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(request.subjectKey))
-        } catch {
-            throw NodeError(.invalidRequest, "the subject key is not an Ed25519 public key: \(error)")
+        if toSelf, request.subjectKey.isEmpty {
+            subjectKey = identity.key.publicKey
+        } else {
+            do {
+                subjectKey = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(request.subjectKey))
+            } catch {
+                throw NodeError(.invalidRequest, "the subject key is not an Ed25519 public key: \(error)")
+            }
         }
+        // The root's own key names the root whichever way it is asked for.
+        let isSelf = toSelf || (identity.isRoot && subjectKey == identity.key.publicKey)
+        if isSelf {
+            guard identity.isRoot else {
+                throw NodeError(.invalidRequest, "only the root delegates to itself; an agent sells under the certificates it holds")
+            }
+            guard subjectKey == identity.key.publicKey, request.subject.isEmpty || request.subject == identity.name else {
+                throw NodeError(.invalidRequest, "a certificate to the root itself names the root (\(identity.name)) and its own key")
+            }
+            guard request.parentHash == nil else {
+                throw NodeError(.invalidRequest, "the root's own certificate is carved from its serial space, not from a held certificate")
+            }
+        }
+        let subject = isSelf ? identity.name : request.subject
         let parent: HeldCertificate? = identity.isRoot && request.parentHash == nil ? nil : try holdings.heldCertificate(matching: request.parentHash)
         if let parent, now > parent.payload.exp || now < parent.payload.nbf {
             throw NodeError(.noCertificate, "certificate \(parent.payload.jti) may only be used between \(parent.payload.nbf) and \(parent.payload.exp)")
@@ -27,6 +52,8 @@ struct Delegator: NodePart {
             throw NodeError(.invalidRequest, "the root must set \(name) when delegating")
         }
         let space = parent?.payload.seats ?? SerialAllocator.rootSpace
+        // At the root, its own certificates hold their serials (see above).
+        let ownCertificates = parent == nil ? try holdings.heldCertificates() : []
         let seats: SerialRange
         if let explicit = request.seats {
             seats = explicit
@@ -34,13 +61,13 @@ struct Delegator: NodePart {
             if let parent {
                 seats = try serials.freeRange(count: count, of: parent)
             } else {
-                seats = try serials.freeRange(count: count, within: space)
+                seats = try serials.freeRange(count: count, within: space, besides: ownCertificates.map(\.payload.seats))
             }
         } else {
             throw NodeError(.invalidRequest, "give the seats as a range or a count")
         }
         let payload = AllocationCertificate(
-            iss: identity.keyID, sub: request.subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
+            iss: identity.keyID, sub: subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
             parent: parent?.hash, seats: seats,
             countries: try inherited(request.countries, \.countries, "countries"),
             products: try inherited(request.products, \.products, "products"),
@@ -53,13 +80,13 @@ struct Delegator: NodePart {
             jti: ids.make(),
             emergency: request.emergency ?? parent?.payload.emergency)
         do {
-            try payload.validateFields(object: "certificate for \(request.subject)")
+            try payload.validateFields(object: "certificate for \(subject)")
         } catch {
             throw NodeError(.invalidRequest, error)
         }
         if let parent {
             do {
-                try Attenuation.check(child: payload, parent: parent.payload, object: "certificate for \(request.subject)")
+                try Attenuation.check(child: payload, parent: parent.payload, object: "certificate for \(subject)")
             } catch {
                 throw NodeError(.ruleViolation, error)
             }
@@ -69,16 +96,26 @@ struct Delegator: NodePart {
         if let taken = try storage({ try store.overlappingAllocation(seats) }) {
             throw NodeError(.serialsTaken, "serials \(taken.seats) inside \(seats) are already \(taken.kind.rawValue)")
         }
+        if let own = ownCertificates.first(where: { $0.payload.seats.overlaps(seats) }) {
+            throw NodeError(.serialsTaken, "serials \(own.payload.seats) inside \(seats) are the root's own (certificate \(HashID.short(own.hash)))")
+        }
         let signed = try context.sign { () throws -> SignedCertificate in try context.signObject(payload) }
+        let chain = (parent?.chain ?? []) + [signed.compact]
         try storage {
+            if isSelf { holdings.discardCache() }
+            defer { if isSelf { holdings.discardCache() } }
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.certificateDelegated.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertDelegation(signed, logIndex: index, at: now)
-                try store.insertDescendant(signed, parentKeyID: identity.keyID, at: now)
-                try store.insertAllocation(SerialAllocation(seats: seats, kind: .delegated, holderHash: parent?.hash ?? "root",
-                                                            objectHash: signed.hash), logIndex: index, at: now)
+                if isSelf {
+                    try store.insertHeld(HeldCertificate(chain: chain, certificate: signed), logIndex: index, at: now)
+                } else {
+                    try store.insertDescendant(signed, parentKeyID: identity.keyID, at: now)
+                    try store.insertAllocation(SerialAllocation(seats: seats, kind: .delegated, holderHash: parent?.hash ?? "root",
+                                                                objectHash: signed.hash), logIndex: index, at: now)
+                }
             }
         }
-        return CertificateChain(chain: (parent?.chain ?? []) + [signed.compact])
+        return CertificateChain(chain: chain)
     }
 }

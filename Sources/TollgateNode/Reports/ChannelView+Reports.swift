@@ -95,7 +95,9 @@ extension ChannelView {
             // Names are matched as people type them: `muster gmbh` finds `Muster GmbH`.
             let theirs = objects.licenses.filter { $0.license.payload.customer.caseInsensitiveCompare(customer) == .orderedSame }
             guard let first = theirs.first else {
-                throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)")
+                let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer))
+                throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)"
+                                + (nearest.isEmpty ? "; the subtree holds no licenses yet" : "; did you mean " + nearest.map { "'\($0)'" }.joined(separator: " or ") + "?"))
             }
             report.customer = first.license.payload.customer
             let lineages = Set(theirs.map { $0.license.payload.renews ?? $0.license.hash })

@@ -11,6 +11,9 @@ struct QuotaReturns: NodePart {
     /// See ``LicensingNode/returnQuota(_:certificateHash:at:)``.
     func returnQuota(_ seats: SerialRange, certificateHash: String?, at now: Int64) throws(NodeError) -> SignedQuotaReturn {
         guard seats.isValid else { throw NodeError(.invalidRequest, "seats \(seats) is not a valid range") }
+        // The root's own certificates (`delegate --to-self`) come from its own serial space: there is
+        // no parent to hand serials back to.
+        guard !identity.isRoot else { throw NodeError(.invalidRequest, "the root has no parent to return serials to") }
         let held: HeldCertificate
         if let certificateHash {
             held = try holdings.heldCertificate(matching: certificateHash)

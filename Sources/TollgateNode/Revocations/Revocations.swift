@@ -16,6 +16,7 @@ struct Revocations: NodePart {
             let candidates = matches.map { "\(HashID.short($0.hash)) (\($0.payload.sub))" }.joined(separator: ", ")
             throw NodeError(matches.isEmpty ? .notFound : .invalidRequest,
                             matches.isEmpty ? "no certificate id starts with '\(certificateHash)' among the \(delegations.count) this node delegated"
+                                + HashID.hint(for: certificateHash, in: delegations.map(\.hash))
                                 : "certificate id '\(certificateHash)' is ambiguous; it starts \(candidates)")
         }
         let target = matches[0]

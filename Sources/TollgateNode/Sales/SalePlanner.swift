@@ -49,7 +49,11 @@ struct SalePlanner: NodePart {
                                  earlierCount: earlierCount, reads: &reads)
         }
         let held = try holdings.heldCertificates()
-        guard let oldest = held.first else { throw NodeError(.noCertificate, "this node holds no certificate to issue under") }
+        guard let oldest = held.first else {
+            throw NodeError(.noCertificate, identity.isRoot
+                ? "the root sells under a certificate it delegates to itself, and holds none yet: make one with `tollgate delegate --to-self`"
+                : "this node holds no certificate to issue under")
+        }
         if held.count == 1 {
             return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
         }

@@ -43,19 +43,24 @@ struct SerialAllocator: NodePart {
         throw NodeError(.quotaExhausted, "fewer than \(count) free serials are left in \(space)")
     }
 
-    /// `count` consecutive serials of `space` (the root's, which no held certificate covers) that
-    /// this node has not handed out: right after the highest serial handed out so far, or, once the
-    /// end of `space` is reached, the lowest gap between its allocations.
-    func freeRange(count: UInt64, within space: SerialRange) throws(NodeError) -> SerialRange {
+    /// `count` consecutive serials of `space` (the root's) that this node has not handed out nor
+    /// `reserved` (the root's own certificates, which hold their serials without an allocation):
+    /// right after the highest serial handed out so far, or, once the end of `space` is reached,
+    /// the lowest gap between its allocations.
+    func freeRange(count: UInt64, within space: SerialRange, besides reserved: [SerialRange] = []) throws(NodeError) -> SerialRange {
         guard count > 0 else { throw NodeError(.invalidRequest, "the seat count must be positive") }
         let lastEnd = try storage { try store.lastAllocation(within: space) }?.seats.end
-        let frontier = lastEnd.map { max($0, space.start) } ?? space.start
+        let reservedEnd = reserved.filter { $0.overlaps(space) }.map(\.end).max()
+        let frontier = [lastEnd, reservedEnd].compactMap { $0 }.max().map { max($0, space.start) } ?? space.start
         if frontier <= space.end, space.end - frontier >= count {
             let candidate = SerialRange(frontier, frontier + count)
             // An allocation that starts before `space` may still reach into it.
-            if try storage({ try store.overlappingAllocation(candidate) }) == nil { return candidate }
+            if try storage({ try store.overlappingAllocation(candidate) }) == nil, !reserved.contains(where: { $0.overlaps(candidate) }) {
+                return candidate
+            }
         }
-        let taken = try storage { try store.allocations(within: space) }.map(\.seats)
+        let taken = (try storage { try store.allocations(within: space) }.map(\.seats) + reserved.filter { $0.overlaps(space) })
+            .sorted { $0.start < $1.start }
         var cursor = space.start
         for range in taken {
             if range.start >= cursor, range.start - cursor >= count { break }

@@ -21,6 +21,10 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     public var emergency: EmergencyLimits?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
+    /// The root's own certificate, to sell directly under: the node names itself as the subject
+    /// with its own key (`subject` and `subject_key` may then be empty), so the operator need not
+    /// know the root's key to ask for it, and only the root accepts it.
+    public var toSelf: Bool?
 
     public init(subject: String, subjectKey: String) {
         self.subject = subject
@@ -33,5 +37,6 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
         case parentHash = "from"
+        case toSelf = "to_self"
     }
 }

@@ -15,10 +15,16 @@ enum DelegateCommand: Command {
             parent's floor in its currency and the parent's other floors are kept. The root must give
             countries, products, models and price floors. Serials already delegated or licensed are refused, and so
             is anything the parent certificate does not allow.
+
+            The root sells directly under a certificate it delegates to itself: --to-self instead of
+            --subject and --subject-key carves one from the root's serial space like any delegation (so
+            its serials never meet an agent's), with the limits given, and the root holds it at once.
+            'issue', activations, reports and the audit then treat the root as any agent, its floors
+            included; the customer's verifier needs only the vendor's key, as always.
             """,
         options: [
-            subject.required,
-            subjectKey.required,
+            subject,
+            subjectKey,
             CommonOptions.out.with(help: "Where to write the child's certificate chain.").required,
             seats.required,
             countries,
@@ -31,7 +37,8 @@ enum DelegateCommand: Command {
             syncWithin,
             emergency,
             CommonOptions.from.with(help: "The held certificate to carve from: its id as 'list certificates' prints it, or a unique prefix."),
-        ] + NodeTarget.options)
+        ] + NodeTarget.options,
+        flags: [toSelf])
 
     /// How many seats to delegate: exactly these serials, or that many from the parent's free ones.
     enum Seats: Sendable {
@@ -39,8 +46,9 @@ enum DelegateCommand: Command {
         case count(UInt64)
     }
 
-    static let subject = Option<String>("subject", value: "name", help: "The child node's name.")
-    static let subjectKey = Option<String>("subject-key", value: "public-key.pem", help: "The child's node.pub.")
+    static let subject = Option<String>("subject", value: "name", help: "The child node's name (required unless --to-self).")
+    static let subjectKey = Option<String>("subject-key", value: "public-key.pem", help: "The child's node.pub (required unless --to-self).")
+    static let toSelf = Flag("to-self", help: "Root only: a certificate for the root itself, to sell directly under (no --subject, --subject-key).")
     static let seats = Option<Seats>("seats", value: "start..end|count", help: "A serial range [start, end) or a number of seats.") { text throws(ValidationError) in
         if let range = SerialRange(parsing: text) { return .range(range) }
         if let count = UInt64(text), count > 0 { return .count(count) }
@@ -69,8 +77,22 @@ enum DelegateCommand: Command {
         let target = try NodeTarget(arguments)
         let out = URL(fileURLWithPath: try arguments.required(CommonOptions.out))
         if FileManager.default.fileExists(atPath: out.path) { throw CommandFailure("\(out.path) already exists; refusing to overwrite it") }
-        let subjectKey = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required(Self.subjectKey)))
-        var request = DelegationRequest(subject: try arguments.required(subject), subjectKey: Base64URL.encode(subjectKey.rawRepresentation))
+        var request: DelegationRequest
+        if arguments.isSet(toSelf) {
+            for option in [subject, subjectKey] where try arguments.value(option) != nil {
+                throw ValidationError("give either --\(toSelf.name) or --\(option.name), not both", code: .conflictingOptions)
+            }
+            // The node names itself and uses its own key.
+            request = DelegationRequest(subject: "", subjectKey: "")
+            request.toSelf = true
+        } else {
+            guard let name = try arguments.value(subject), let keyPath = try arguments.value(subjectKey) else {
+                throw ValidationError("give --\(subject.name) and --\(subjectKey.name) (the child), or --\(toSelf.name) at the root",
+                                      code: .missingOption)
+            }
+            let key = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: keyPath))
+            request = DelegationRequest(subject: name, subjectKey: Base64URL.encode(key.rawRepresentation))
+        }
         switch try arguments.required(seats) {
         case .range(let range): request.seats = range
         case .count(let count): request.count = count
@@ -80,18 +102,22 @@ enum DelegateCommand: Command {
         if !products.isEmpty { request.products = Dictionary(products, uniquingKeysWith: { $1 }) }
         request.models = try arguments.value(models)
         let floors = try arguments.values(priceFloor)
-        let allowed = try AllowedNames(of: target)
+        let held = try AllowedNames(of: target)
+        // At the root, a delegation from its serial space is limited by nothing it holds: its own
+        // certificates limit only its direct sales.
+        let from = try arguments.value(CommonOptions.from)
+        let allowed = held.isRoot && from == nil ? AllowedNames([]) : held
         if !floors.isEmpty {
             // Floors given replace the parent's for their currencies; the parent's other currencies are
             // inherited, as for every limit not given (a certificate may not drop a parent's floor).
-            let inherited = allowed.certificate(matching: try arguments.value(CommonOptions.from))?.priceFloor ?? [:]
+            let inherited = allowed.certificate(matching: from)?.priceFloor ?? [:]
             request.priceFloor = inherited.merging(floors.map { ($0.currency, $0.amount) }, uniquingKeysWith: { $1 })
         }
         request.depth = try arguments.value(depth)
         request.nbf = try arguments.value(nbf)
         request.exp = try arguments.value(CommonOptions.exp)
         request.syncWithin = try arguments.value(syncWithin)
-        request.parentHash = try arguments.value(CommonOptions.from)
+        request.parentHash = from
         request.emergency = try arguments.value(emergency)
         for (id, features) in products {
             try allowed.checkProduct(id, option: product.name)

@@ -9,7 +9,11 @@ enum IssueCommand: Command {
     static let spec = CommandSpec(
         name: "issue",
         abstract: "Issue a license file for a customer under a certificate this node holds.",
-        discussion: "Serials come from the certificate's range and are never handed out twice; the sale is logged in the node's store.",
+        discussion: """
+            Serials come from the certificate's range and are never handed out twice; the sale is logged in the node's store.
+            The vendor sells directly the same way, under a certificate its root delegates to itself first
+            ('tollgate delegate --to-self', which sets the root's own floors, countries and products).
+            """,
         options: [
             CommonOptions.customer.required,
             CommonOptions.country.required,

@@ -1,6 +1,7 @@
 import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
+import TollgateCrypto
 import TollgateWire
 
 /// The products, features and models a node's held certificates allow, so a misspelt name
@@ -27,6 +28,14 @@ struct AllowedNames {
         for certificate in held.map(\.certificate) {
             for (product, features) in certificate.products { products[product, default: []].formUnion(features) }
             models.formUnion(certificate.models)
+        }
+    }
+
+    /// Whether these are the root's: every certificate held is the root's own (issued by its
+    /// subject, see `delegate --to-self`), or none is held.
+    var isRoot: Bool {
+        held.allSatisfy { held in
+            (try? Ed25519PublicKey(rawRepresentation: Base64URL.decode(held.certificate.subKey)))?.thumbprint == held.certificate.iss
         }
     }
 

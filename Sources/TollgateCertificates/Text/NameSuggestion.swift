@@ -15,4 +15,17 @@ public enum NameSuggestion {
     public static func hint(for typed: String, among known: some Sequence<String>) -> String {
         closest(to: typed, among: known).map { "; did you mean '\($0)'?" } ?? ""
     }
+
+    /// Up to `limit` of `known`, nearest to `typed` first: those that contain it or that it contains
+    /// (case ignored: `muster` finds `Muster GmbH`), then by edit distance, however far. For names
+    /// typed in full that a slip threshold would miss, such as customers' names.
+    public static func nearest(to typed: String, among known: some Sequence<String>, limit: Int = 3) -> [String] {
+        let lowered = typed.lowercased()
+        let scored = Set(known).map { name -> (name: String, contained: Bool, distance: Int) in
+            let other = name.lowercased()
+            return (name, !lowered.isEmpty && (other.contains(lowered) || lowered.contains(other)), EditDistance.between(lowered, other))
+        }
+        return scored.sorted { ($0.contained ? 0 : 1, $0.distance, $0.name) < ($1.contained ? 0 : 1, $1.distance, $1.name) }
+            .prefix(limit).map(\.name)
+    }
 }

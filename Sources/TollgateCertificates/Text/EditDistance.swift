@@ -1,7 +1,8 @@
-/// How far apart two words are, for suggesting the command or option the user meant.
-enum EditDistance {
+/// How far apart two words are, for suggesting the command, option or name the user meant. Here,
+/// below the node and the command line, so both suggest by the same measure.
+public enum EditDistance {
     /// Levenshtein distance: insertions, deletions and substitutions of characters.
-    static func between(_ a: String, _ b: String) -> Int {
+    public static func between(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
@@ -18,7 +19,7 @@ enum EditDistance {
     }
 
     /// Whether `distance` is a slip of the keyboard for a word as long as `word`, not another word.
-    static func isClose(_ distance: Int, to word: String) -> Bool {
+    public static func isClose(_ distance: Int, to word: String) -> Bool {
         distance <= max(1, word.count / 3)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import TollgateCommandLine
+import TollgateCertificates
 
 @Suite struct EditDistanceTests {
     @Test func countsInsertionsDeletionsAndSubstitutions() {
@@ -19,5 +19,20 @@ import Testing
         #expect(NameSuggestion.closest(to: "lease", among: ["perpetual", "subscription", "trial"]) == nil)
         #expect(NameSuggestion.hint(for: "rendr", among: ["export", "render"]) == "; did you mean 'render'?")
         #expect(NameSuggestion.hint(for: "xyz", among: ["export", "render"]) == "")
+    }
+
+    @Test func nearestNamesPutPartsOfANameFirstThenTheClosest() {
+        let customers = ["Muster GmbH", "Mustermann AG", "Acme Corp", "Muster GmbH"]
+        #expect(NameSuggestion.nearest(to: "mustermann", among: customers) == ["Mustermann AG", "Muster GmbH", "Acme Corp"])
+        #expect(NameSuggestion.nearest(to: "Mustr GmbH", among: customers, limit: 2) == ["Muster GmbH", "Mustermann AG"])
+        #expect(NameSuggestion.nearest(to: "Nobody AG", among: [String]()) == [])
+    }
+
+    @Test func aSlippedIDFindsTheIDMeant() {
+        let hashes = ["gpYJPqSqXeuk" + String(repeating: "A", count: 31), "hGJGngA-VXZm" + String(repeating: "B", count: 31)]
+        #expect(HashID.hint(for: "gpYJPqSqXeuX", in: hashes) == "; did you mean 'gpYJPqSqXeuk'?")
+        #expect(HashID.hint(for: "gpYJ4qS", in: hashes) == "; did you mean 'gpYJPqSqXeuk'?")
+        #expect(HashID.hint(for: "zzzzzz", in: hashes) == "")
+        #expect(HashID.hint(for: "gpYJ", in: hashes) == "")
     }
 }

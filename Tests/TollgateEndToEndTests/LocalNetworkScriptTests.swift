@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import TollgateTestSupport
+
+extension EndToEnd {
+    /// `Deploy/local-network.sh`, the README's first command, runs its whole story on the binary
+    /// under test: seven nodes over TLS, every operator command in the forms the help documents
+    /// (group commands such as `list certificates` included), the vendor's direct sale, the sync up
+    /// to the vendor and its audit, and a clean stop. The build and the system packages are skipped.
+    @Suite struct LocalNetworkScriptTests {
+        @Test func theLocalNetworkStoryCompletes() throws {
+            for tool in ["openssl", "curl", "python3"] {
+                let found = try TollgateCLI.outcome(["-c", "command -v \(tool)"], binary: "/bin/sh")
+                try #require(found.status == 0, "\(tool) is not installed (Deploy/setup-system.sh installs it)")
+            }
+            let scratch = try TemporaryDirectory("e2e-local-network")
+            let script = TollgateBinary.packageRoot.appendingPathComponent("Deploy/local-network.sh").path
+            let run = try TollgateCLI.outcome(["--skip-setup", "--binary", TollgateBinary.path, "--work", scratch.path("network")], binary: script)
+            #expect(run.status == 0, "\(run.output)\(run.errors)")
+            let expected = [
+                "[ga-europe]$ tollgate list certificates\nheld:",
+                "to vendor: ", "VALID license", "for Großkunde AG",
+                "refused as it should be: error: the node refused (price_below_floor): price EUR 20.00 is below the floor EUR 55.00",
+                "no findings: every log in the subtree keeps to its certificates",
+                "The local network story completed",
+            ]
+            for line in expected {
+                #expect(run.output.contains(line), "missing '\(line)':\n\(run.output)")
+            }
+        }
+    }
+}
