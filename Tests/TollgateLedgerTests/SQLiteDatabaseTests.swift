@@ -14,6 +14,33 @@ import TollgateTestSupport
         #expect(try db.query("PRAGMA busy_timeout").first?.int64(0) == 5_000)
     }
 
+    /// A scratch database keeps its pages in its file and only `cacheKibibytes` of them in memory,
+    /// syncs nothing, and still rolls back a failed transaction.
+    @Test func scratchDatabasesKeepTheirPagesInTheFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("scratch.sqlite")
+        let db = try SQLiteDatabase(scratchAt: path, cacheKibibytes: 256)
+        #expect(try db.query("PRAGMA journal_mode").first?.text(0) == "memory")
+        #expect(try db.query("PRAGMA synchronous").first?.int64(0) == 0)  // OFF
+        #expect(try db.query("PRAGMA cache_size").first?.int64(0) == -256)
+        #expect(try db.query("PRAGMA foreign_keys").first?.int64(0) == 1)
+        #expect(db.checkpointStatistics == nil)
+        try db.execute("CREATE TABLE t (b BLOB NOT NULL)")
+        try db.transaction {
+            for _ in 0..<500 { try db.execute("INSERT INTO t VALUES (zeroblob(4000))") }
+        }
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES (zeroblob(4000))")
+                throw Refused()
+            }
+        }
+        #expect(try db.query("SELECT count(*) FROM t").first?.int64(0) == 500)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size > 500 * 4_000, "the rows are in the file, not only in memory")
+    }
+
     @Test func theWALIsCheckpointedInTheBackground() throws {
         let directory = try TemporaryDirectory()
         let db = try SQLiteDatabase(path: directory.path("node.sqlite"))

@@ -48,6 +48,34 @@ import TollgateTestSupport
         #expect(found.first?.evidence.filter { $0.role == .license }.count == 2)
     }
 
+    /// The audit reads each log a chunk at a time and keeps only a summary of each object: a serial
+    /// sold twice with the two sales in different chunks, and an activation abroad of a license
+    /// logged chunks earlier, are still found, with the objects quoted again from the log.
+    @Test func cheatsAcrossTheAuditsChunks() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let honest = try tree.channel.regional.issue(tree.channel.sale("first"), at: now)
+        let license = try SignedLicense(compact: honest.license)
+        let cheat = CheatingNode(node: tree.channel.regional)
+        // Renewals on the lineage's own serials are no new allocation: they fill the first chunk.
+        for offset in 0..<2_100 {
+            try cheat.forgeLicense(at: now + 1 + Int64(offset / 100)) {
+                $0.seats = license.payload.seats
+                $0.customer = "first"
+                $0.renews = license.hash
+            }
+        }
+        #expect(try tree.channel.regional.store.log.size > 2_048 + 4)
+        let second = try cheat.forgeLicense(at: now + 60) { $0.seats = license.payload.seats; $0.customer = "second" }
+        let abroad = try cheat.forgeActivation(of: honest, country: "US", at: now + 61)
+        let found = try findings(tree, at: now + 120)
+        #expect(Set(found.map(\.kind)) == [.duplicateSerial, .crossRegionActivation])
+        let duplicate = try #require(found.first { $0.kind == .duplicateSerial })
+        #expect(duplicate.evidence.filter { $0.role == .license }.map(\.object) == [honest.license, second.license])
+        let escape = try #require(found.first { $0.kind == .crossRegionActivation })
+        #expect(escape.evidence.map(\.object) == [abroad.compact, honest.license])
+    }
+
     @Test func soldOutsideItsCountries() throws {
         let tree = try Tree()
         let now = tree.channel.now

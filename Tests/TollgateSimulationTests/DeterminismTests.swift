@@ -36,6 +36,30 @@ import Testing
         }
     }
 
+    /// Nodes whose stores are scratch files (as `tollgate sim run` keeps them) give the same run as
+    /// nodes in memory, through crashes and storage faults, and leave no file behind.
+    @Test func scratchStoresGiveTheSameRunAsStoresInMemory() throws {
+        let scenario = try ScenarioFiles.load("storage-faults.sim").forTests
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-sim-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var onDisk = SimulationOptions()
+        onDisk.storeDirectory = directory
+        onDisk.storeCacheKibibytes = 256
+        let inMemory = try Simulation(scenario: scenario, seed: 5).run()
+        var stored: [String] = []
+        let scratch = try {
+            let simulation = try Simulation(scenario: scenario, seed: 5, options: onDisk)
+            stored = try FileManager.default.contentsOfDirectory(atPath: directory)
+            return try simulation.run()
+        }()
+        #expect(scratch.traceHash == inMemory.traceHash)
+        #expect(scratch.events == inMemory.events)
+        #expect(scratch.passed && inMemory.passed)
+        #expect(stored.count == scratch.nodes.count, "one file per node: \(stored)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
     @Test func parallelSweepsGiveTheSameHashesAsSequentialRuns() throws {
         let scenario = try ScenarioFiles.load("ci-sweep.sim")
         let seeds: [UInt64] = [3, 4, 5, 6]

@@ -57,6 +57,23 @@ public final class SQLiteDatabase {
         if !isReadOnly && path != ":memory:" { startCheckpointer() }
     }
 
+    /// Opens or creates a scratch database at `path`: for a process that holds many stores at once
+    /// and needs none of them after it exits (the simulator's nodes). The file holds the pages and
+    /// SQLite keeps at most `cacheKibibytes` of them in memory, where an in-memory database would
+    /// keep them all; the rollback journal stays in memory (savepoints and rollbacks work as usual)
+    /// and nothing is synced, so the file is worth nothing after a crash of the process. The caller
+    /// removes it when done.
+    public init(scratchAt path: String, cacheKibibytes: Int, faultInjector: SQLiteFaultInjector? = nil) throws(SQLiteError) {
+        self.path = path
+        busyTimeoutMilliseconds = 0
+        connection = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                          faultInjector: faultInjector)
+        try Self.execute(script: """
+            PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;
+            PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-\(max(64, cacheKibibytes));
+            """, on: connection)
+    }
+
     /// A read-write connection set up for durability: WAL journal, `synchronous=FULL`, foreign keys.
     private static func connect(path: String, busyTimeoutMilliseconds: Int32,
                                 faultInjector: SQLiteFaultInjector?) throws(SQLiteError) -> SQLiteConnection {

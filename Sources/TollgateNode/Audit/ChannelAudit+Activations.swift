@@ -6,43 +6,46 @@ import TollgateLedger
 extension ChannelAudit {
     /// Activations: inside the license's territory, made by its issuer or an ancestor, and never two
     /// machines on one serial at the same time.
-    mutating func auditActivations(_ activations: [(activation: SignedActivation, node: String, index: UInt64)],
-                                   deactivations: [String: Int64],
-                                   licenses: [String: (license: SignedLicense, chain: [String], node: String)]) throws {
-        var bySerial: [String: [(activation: SignedActivation, node: String, end: Int64)]] = [:]
-        for (activation, node, _) in activations where node != auditor.identity.keyID {
-            let claims = activation.payload
-            guard let (license, chain, issuer) = licenses[claims.license] else { continue }
-            let evidence = [AuditEvidence(role: .activation, object: activation.compact),
-                            AuditEvidence(role: .license, object: license.compact, chain: chain)]
+    mutating func auditActivations(_ activations: [LoggedActivation], deactivations: [String: Int64],
+                                   licenses: [String: LoggedLicense]) throws {
+        var bySerial: [String: [(activation: LoggedActivation, end: Int64)]] = [:]
+        for activation in activations where activation.node != auditor.identity.keyID {
+            let node = activation.node
+            guard let license = licenses[activation.license] else { continue }
+            let issuer = license.node
+            func evidence() throws -> [AuditEvidence] {
+                [AuditEvidence(role: .activation, object: try view.compact(node: node, index: activation.index)),
+                 AuditEvidence(role: .license, object: try view.compact(node: license.node, index: license.index), chain: license.chain)]
+            }
             let ancestors = Set(ancestry(of: issuer))
             if node != issuer && !ancestors.contains(node) {
-                add(.unauthorizedActivation, node: node, "activated serial \(claims.serial) of a license issued by \(view.names[issuer] ?? issuer)", evidence)
+                add(.unauthorizedActivation, node: node, "activated serial \(activation.serial) of a license issued by \(view.names[issuer] ?? issuer)",
+                    try evidence())
             }
-            if !license.payload.territory.contains(claims.country) {
+            if !license.territory.contains(activation.country) {
                 add(.crossRegionActivation, node: node,
-                    "activated in \(claims.country), outside the territory \(license.payload.territory.joined(separator: ","))", evidence)
+                    "activated in \(activation.country), outside the territory \(license.territory.joined(separator: ","))", try evidence())
             }
-            if !license.payload.seats.contains(claims.serial) {
-                add(.rangeEscape, node: node, "activated serial \(claims.serial), outside the license's \(license.payload.seats)", evidence)
+            if !license.seats.contains(activation.serial) {
+                add(.rangeEscape, node: node, "activated serial \(activation.serial), outside the license's \(license.seats)", try evidence())
             }
-            guard claims.kind != .temporary || claims.replaces == nil else { continue }
-            let end = [claims.exp, deactivations[activation.hash]].compactMap { $0 }.min() ?? Int64.max
-            bySerial["\(claims.license)#\(claims.serial)", default: []].append((activation, node, end))
+            guard activation.kind != .temporary || !activation.isStandIn else { continue }
+            let end = [activation.exp, deactivations[activation.hash]].compactMap { $0 }.min() ?? Int64.max
+            bySerial["\(activation.license)#\(activation.serial)", default: []].append((activation, end))
         }
         for (_, group) in bySerial.sorted(by: { $0.key < $1.key }) where group.count > 1 {
-            let ordered = group.sorted { ($0.activation.payload.iat, $0.activation.hash) < ($1.activation.payload.iat, $1.activation.hash) }
+            let ordered = group.sorted { ($0.activation.iat, $0.activation.hash) < ($1.activation.iat, $1.activation.hash) }
             for (offset, earlier) in ordered.enumerated() {
                 // Both ways: with one-second times, a seat given back and taken again in the same second
                 // ties on `iat`, and `ordered` may then put the new activation first.
                 for later in ordered[(offset + 1)...]
-                where later.activation.payload.iat < earlier.end && earlier.activation.payload.iat < later.end {
-                    let (license, chain, _) = licenses[later.activation.payload.license]!
-                    add(.overActivation, node: later.node,
-                        "serial \(later.activation.payload.serial) was active on two machines at \(later.activation.payload.iat)",
-                        [AuditEvidence(role: .activation, object: earlier.activation.compact),
-                         AuditEvidence(role: .activation, object: later.activation.compact),
-                         AuditEvidence(role: .license, object: license.compact, chain: chain)])
+                where later.activation.iat < earlier.end && earlier.activation.iat < later.end {
+                    let license = licenses[later.activation.license]!
+                    add(.overActivation, node: later.activation.node,
+                        "serial \(later.activation.serial) was active on two machines at \(later.activation.iat)",
+                        [AuditEvidence(role: .activation, object: try view.compact(node: earlier.activation.node, index: earlier.activation.index)),
+                         AuditEvidence(role: .activation, object: try view.compact(node: later.activation.node, index: later.activation.index)),
+                         AuditEvidence(role: .license, object: try view.compact(node: license.node, index: license.index), chain: license.chain)])
                 }
             }
         }

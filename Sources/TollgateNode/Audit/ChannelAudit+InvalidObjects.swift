@@ -5,10 +5,14 @@ extension ChannelAudit {
     /// Entries a node signed that no parser accepts (over the size limit, a field out of range) are
     /// reported with the entry, its inclusion proof and the node's certificate chain; the rest of the
     /// audit and every report skips them.
-    /// Entries `parsed` already read are valid and not parsed again.
-    mutating func auditInvalidObjects(_ log: AuditedLog, parsed: ParsedLogObjects) throws {
-        let read = Set(parsed.licenses.map(\.license.hash) + parsed.activations.map(\.activation.hash) + parsed.deactivations.map(\.hash))
-        for entry in log.entries where SegmentVerification.selfSignedKinds.contains(entry.kind) {
+    /// `unread` lists the self-signed entries no parser read where they are; one whose very text
+    /// was read elsewhere in the log is valid and not reported.
+    mutating func auditInvalidObjects(_ log: AuditedLog, unread: [UInt64]) throws {
+        guard !unread.isEmpty else { return }
+        var read: Set<String> = []
+        try log.forEachChunk { entries in read.formUnion(ParsedLogObjects.parse(entries).hashes) }
+        for index in unread {
+            guard let entry = try log.entry(at: index) else { continue }
             let compact = String(decoding: entry.bytes, as: UTF8.self)
             guard !read.contains(JWS.hash(of: compact)), let refusal = SignedObjectKind.refusal(of: compact), let jws = SignedObjectKind.unboundedJWS(compact),
                   jws.isSigned(by: log.key), let chain = chain(of: log.node) else { continue }

@@ -22,8 +22,8 @@ extension ChannelAudit {
     /// an object before it hands it out, so every checkpoint it signs afterwards contains it).
     mutating func checkPosition(_ claim: ClaimedPosition) throws {
         guard let log = view.logs[claim.issuer], !log.isSelf else { return }
-        if claim.index < UInt64(log.entries.count) {
-            guard log.entries[Int(claim.index)].bytes != Array(claim.compact.utf8) else { return }
+        if let entry = try log.entry(at: claim.index) {
+            guard entry.bytes != Array(claim.compact.utf8) else { return }
             add(.hiddenIssuance, node: claim.issuer, "\(claim.what) is not at log index \(claim.index) of \(log.name)'s log",
                 claim.evidence + (try view.entryEvidence(node: claim.issuer, index: claim.index)), identity: [claim.compact])
             return
@@ -39,22 +39,23 @@ extension ChannelAudit {
             claim.evidence + (try view.witnessEvidence(witness)), identity: [claim.compact])
     }
 
-    /// Licenses and activations in their issuer's log must sit at the index they name.
-    mutating func checkLoggedPositions(_ log: AuditedLog, _ objects: ParsedLogObjects,
-                                       licenses: [String: (license: SignedLicense, chain: [String], node: String)]) throws {
+    /// Licenses and activations in their issuer's log must sit at the index they name (`run` holds
+    /// the ones of `log` that name another).
+    mutating func checkLoggedPositions(_ log: AuditedLog, _ run: LogRun, licenses: [String: LoggedLicense]) throws {
         guard !log.isSelf else { return }
-        for (license, index) in objects.licenses where license.payload.iss == log.node && license.payload.logIndex != index {
+        for (license, _) in run.misplacedLicenses {
             guard let chain = view.chain(ending: license.payload.cert) else { continue }
             try checkPosition(ClaimedPosition(compact: license.compact, issuer: log.node, index: license.payload.logIndex, iat: license.payload.iat,
                                               what: "license for \(license.payload.customer)",
                                               evidence: [AuditEvidence(role: .license, object: license.compact, chain: chain)]))
         }
-        for (activation, index) in objects.activations where activation.payload.iss == log.node {
-            guard let claimed = activation.payload.logIndex, claimed != index, let (license, chain, _) = licenses[activation.payload.license] else { continue }
+        for (activation, _) in run.misplacedActivations {
+            guard let claimed = activation.payload.logIndex, let license = licenses[activation.payload.license] else { continue }
             try checkPosition(ClaimedPosition(compact: activation.compact, issuer: log.node, index: claimed, iat: activation.payload.iat,
                                               what: "activation of serial \(activation.payload.serial)",
                                               evidence: [AuditEvidence(role: .activation, object: activation.compact),
-                                                         AuditEvidence(role: .license, object: license.compact, chain: chain)]))
+                                                         AuditEvidence(role: .license, object: try view.compact(node: license.node, index: license.index),
+                                                                       chain: license.chain)]))
         }
     }
 
@@ -75,7 +76,7 @@ extension ChannelAudit {
             case .license:
                 try checkPosition(ClaimedPosition(compact: license.compact, issuer: license.payload.iss, index: license.payload.logIndex,
                                                   iat: license.payload.iat, what: "license for \(license.payload.customer)", evidence: [licenseEvidence]))
-                checkObservedSerials(license, chain: chain)
+                try checkObservedSerials(license, chain: chain)
             case .activation:
                 guard let activation = try? SignedActivation(compact: observation.object), let index = activation.payload.logIndex,
                       activation.payload.license == license.hash || activation.payload.license == license.payload.renews,
@@ -97,7 +98,7 @@ extension ChannelAudit {
 
     /// An observed license that is not one of its issuer's logged objects but claims serials one of
     /// them holds (a renewal on its lineage's serials excepted).
-    mutating func checkObservedSerials(_ license: SignedLicense, chain: [String]) {
+    mutating func checkObservedSerials(_ license: SignedLicense, chain: [String]) throws {
         let claims = license.payload
         let logged = allocations[claims.iss] ?? []
         guard !logged.contains(where: { $0.hash == license.hash }) else { return }
@@ -105,7 +106,7 @@ extension ChannelAudit {
             if let renews = claims.renews, other.lineage == renews, other.seats == claims.seats { continue }
             let overlap = SerialRange(max(other.seats.start, claims.seats.start), min(other.seats.end, claims.seats.end))
             add(.duplicateSerial, node: claims.iss, "serials \(overlap) were handed out twice (one license was never logged)",
-                [AuditEvidence(role: other.role, object: other.compact, chain: other.chain),
+                [AuditEvidence(role: other.role, object: try view.compact(node: claims.iss, index: other.index), chain: other.chain),
                  AuditEvidence(role: .license, object: license.compact, chain: chain)])
         }
     }

@@ -4,11 +4,11 @@ import TollgateCrypto
 import TollgateLedger
 
 extension ChannelAudit {
-    /// A signed object in a node's log that hands out serials.
+    /// A signed object in a node's log that hands out serials. Its text is the log's entry at
+    /// `index`, read again only for evidence.
     struct Allocation {
         let seats: SerialRange
         let hash: String
-        let compact: String
         let role: AuditEvidence.Role
         let index: UInt64
         let iat: Int64
@@ -19,71 +19,108 @@ extension ChannelAudit {
         let delegatedHash: String?
     }
 
+    /// What the rules of one log carry from entry to entry, across the chunks it is read in.
+    struct LogRun {
+        var allocations: [Allocation] = []
+        var returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)] = []
+        var returnsSent: [(quotaReturn: SignedQuotaReturn, index: UInt64)] = []
+        var revocationsReceived: [(revocation: SignedRevocation, index: UInt64)] = []
+        /// Self-signed entries no parser read: candidates for `auditInvalidObjects`.
+        var unread: [UInt64] = []
+        /// Objects that name another position in the log than the one they are at.
+        var misplacedLicenses: [(license: SignedLicense, index: UInt64)] = []
+        var misplacedActivations: [(activation: SignedActivation, index: UInt64)] = []
+    }
+
     /// Runs every rule over every log. The auditor's own log is trusted for where its objects
     /// stand, but its sales are held to the same rules as anyone's: the root sells under a
-    /// certificate it delegates to itself, and its floors and serials bind it too.
+    /// certificate it delegates to itself, and its floors and serials bind it too. The logs are read
+    /// twice, a chunk of one log at a time: first for what the rules across logs need (licenses,
+    /// activations, deactivations, reduced to ``LoggedLicense`` and ``LoggedActivation``), then
+    /// for each log's own rules. Memory holds those summaries and one chunk, not the subtree.
     mutating func run(observations: [Observation]) throws {
-        var licensesByHash: [String: (license: SignedLicense, chain: [String], node: String)] = [:]
-        var activations: [(activation: SignedActivation, node: String, index: UInt64)] = []
+        var licenses: [String: LoggedLicense] = [:]
+        var activations: [LoggedActivation] = []
         var deactivations: [String: Int64] = [:]
         let logs = view.logs.values.sorted(by: { $0.node < $1.node })
-        let parsed = ParsedLogObjects.parse(logs)
-        for (log, objects) in zip(logs, parsed) {
-            for (license, _) in objects.licenses {
-                if let chain = view.chain(ending: license.payload.cert) { licensesByHash[license.hash] = (license, chain, log.node) }
+        for log in logs {
+            try log.forEachChunk { entries in
+                let objects = ParsedLogObjects.parse(entries)
+                for (license, index) in objects.licenses {
+                    if let chain = view.chain(ending: license.payload.cert) {
+                        licenses[license.hash] = LoggedLicense(license, node: log.node, index: index, chain: chain)
+                    }
+                }
+                for (activation, index) in objects.activations { activations.append(LoggedActivation(activation, node: log.node, index: index)) }
+                for (deactivation, _) in objects.deactivations { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
             }
-            for (activation, index) in objects.activations { activations.append((activation, log.node, index)) }
-            for deactivation in objects.deactivations { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
         }
-        for (log, objects) in zip(logs, parsed) {
-            try audit(log, licenses: licensesByHash)
+        for log in logs {
+            var run = LogRun()
+            try log.forEachChunk { entries in
+                let objects = ParsedLogObjects.parse(entries)
+                try audit(entries, objects, of: log, licenses: licenses, run: &run)
+            }
+            try checkDuplicates(run.allocations, returnsReceived: run.returnsReceived, node: log.node)
+            allocations[log.node] = run.allocations
             guard !log.isSelf else { continue }
-            try auditInvalidObjects(log, parsed: objects)
-            try checkLoggedPositions(log, objects, licenses: licensesByHash)
+            try auditInvalidObjects(log, unread: run.unread)
+            try checkLoggedPositions(log, run, licenses: licenses)
         }
         try adoptReportedFindings(logs)
-        try auditActivations(activations, deactivations: deactivations, licenses: licensesByHash)
-        auditEmergencies(activations, licenses: licensesByHash)
+        try auditActivations(activations, deactivations: deactivations, licenses: licenses)
+        try auditEmergencies(activations, licenses: licenses)
         try auditObservations(observations)
         try auditStaleness()
     }
 
     // MARK: One node's log
 
-    mutating func audit(_ log: AuditedLog, licenses: [String: (license: SignedLicense, chain: [String], node: String)]) throws {
-        var allocations: [Allocation] = []
-        var returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)] = []
-        var returnsSent: [(quotaReturn: SignedQuotaReturn, index: UInt64)] = []
-        var revocationsReceived: [(revocation: SignedRevocation, index: UInt64)] = []
+    /// The rules of one log over one chunk of its entries (`objects` parsed from them), in order.
+    mutating func audit(_ entries: [LogEntry], _ objects: ParsedLogObjects, of log: AuditedLog, licenses: [String: LoggedLicense],
+                        run: inout LogRun) throws {
         let syncWithin = view.syncWithin[log.node]
         let signatures = auditor.store.verifiedSignatures
-        for entry in log.entries {
-            let text = String(decoding: entry.bytes, as: UTF8.self)
+        var parsedLicenses: [UInt64: SignedLicense] = [:]
+        for (license, index) in objects.licenses {
+            parsedLicenses[index] = license
+            if license.payload.iss == log.node && license.payload.logIndex != index { run.misplacedLicenses.append((license, index)) }
+        }
+        var read = Set(objects.licenses.map(\.index))
+        for (activation, index) in objects.activations {
+            read.insert(index)
+            if activation.payload.iss == log.node, let claimed = activation.payload.logIndex, claimed != index {
+                run.misplacedActivations.append((activation, index))
+            }
+        }
+        for (_, index) in objects.deactivations { read.insert(index) }
+        for entry in entries {
+            if SegmentVerification.selfSignedKinds.contains(entry.kind) && !read.contains(entry.index) { run.unread.append(entry.index) }
+            let text = { String(decoding: entry.bytes, as: UTF8.self) }
             switch LogEntryKind(rawValue: entry.kind) {
             case .licenseIssued, .licenseRenewed:
-                guard let license = licenses[JWS.hash(of: text)].map(\.license) ?? (try? SignedLicense(compact: text)),
-                      signatures.isSigned(license.jws, by: log.key),
+                guard let license = parsedLicenses[entry.index], signatures.isSigned(license.jws, by: log.key),
                       let chain = view.chain(ending: license.payload.cert) else { continue }
                 let claims = license.payload
                 let certificate = view.certificates[claims.cert]!.payload
                 // A renewal on the same serials as its lineage is not a new allocation.
-                let isRenewal = claims.renews.flatMap { licenses[$0]?.license.payload.seats } == claims.seats
+                let isRenewal = claims.renews.flatMap { licenses[$0]?.seats } == claims.seats
                 if !isRenewal {
-                    allocations.append(Allocation(seats: claims.seats, hash: license.hash, compact: license.compact, role: .license,
-                                                  index: entry.index, iat: claims.iat, chain: chain, lineage: claims.renews ?? license.hash, delegatedHash: nil))
+                    run.allocations.append(Allocation(seats: claims.seats, hash: license.hash, role: .license, index: entry.index, iat: claims.iat,
+                                                      chain: chain, lineage: claims.renews ?? license.hash, delegatedHash: nil))
                 }
                 checkLicenseRules(license, certificate: certificate, chain: chain, node: log.node)
-                checkRevocations(license, chain: chain, node: log.node, index: entry.index, received: revocationsReceived)
+                checkRevocations(license, chain: chain, node: log.node, index: entry.index, received: run.revocationsReceived)
                 try checkTiming(compact: license.compact, role: .license, iat: claims.iat, chain: chain, node: log.node, index: entry.index,
                                 syncWithin: syncWithin ?? certificate.syncWithin)
                 checkReturned(claims.seats, hash: license.hash, compact: license.compact, role: .license, chain: chain, iat: claims.iat,
-                              index: entry.index, node: log.node, returns: returnsSent)
+                              index: entry.index, node: log.node, returns: run.returnsSent)
             case .certificateDelegated:
-                guard let delegated = try? SignedCertificate(compact: text), signatures.isSigned(delegated.jws, by: log.key),
+                guard let delegated = try? SignedCertificate(compact: text()), signatures.isSigned(delegated.jws, by: log.key),
                       let parentHash = delegated.payload.parent, let parent = view.certificates[parentHash],
                       let chain = view.chain(ending: parentHash) else { continue }
-                allocations.append(Allocation(seats: delegated.payload.seats, hash: delegated.hash, compact: delegated.compact, role: .certificate,
-                                              index: entry.index, iat: delegated.payload.nbf, chain: chain, lineage: nil, delegatedHash: delegated.hash))
+                run.allocations.append(Allocation(seats: delegated.payload.seats, hash: delegated.hash, role: .certificate, index: entry.index,
+                                                  iat: delegated.payload.nbf, chain: chain, lineage: nil, delegatedHash: delegated.hash))
                 do {
                     try Attenuation.check(child: delegated.payload, parent: parent.payload, object: "certificate for \(delegated.payload.sub)")
                 } catch {
@@ -91,21 +128,19 @@ extension ChannelAudit {
                         [AuditEvidence(role: .certificate, object: delegated.compact, chain: chain)])
                 }
                 checkReturned(delegated.payload.seats, hash: delegated.hash, compact: delegated.compact, role: .certificate, chain: chain,
-                              iat: delegated.payload.nbf, index: entry.index, node: log.node, returns: returnsSent)
+                              iat: delegated.payload.nbf, index: entry.index, node: log.node, returns: run.returnsSent)
             case .returnReceived:
-                if let quotaReturn = try? SignedQuotaReturn(compact: text) { returnsReceived.append((quotaReturn.payload, entry.index)) }
+                if let quotaReturn = try? SignedQuotaReturn(compact: text()) { run.returnsReceived.append((quotaReturn.payload, entry.index)) }
             case .quotaReturned:
-                if let quotaReturn = try? SignedQuotaReturn(compact: text), signatures.isSigned(quotaReturn.jws, by: log.key) {
-                    returnsSent.append((quotaReturn, entry.index))
+                if let quotaReturn = try? SignedQuotaReturn(compact: text()), signatures.isSigned(quotaReturn.jws, by: log.key) {
+                    run.returnsSent.append((quotaReturn, entry.index))
                 }
             case .revocationReceived:
-                if let revocation = try? SignedRevocation(compact: text) { revocationsReceived.append((revocation, entry.index)) }
+                if let revocation = try? SignedRevocation(compact: text()) { run.revocationsReceived.append((revocation, entry.index)) }
             default:
                 break
             }
         }
-        checkDuplicates(allocations, returnsReceived: returnsReceived, node: log.node)
-        self.allocations[log.node] = allocations
     }
 
     static func kind(for rule: VerificationError.Rule) -> AuditFinding.Kind {
@@ -186,7 +221,7 @@ extension ChannelAudit {
 
     /// Two objects of one issuer on the same serial, unless the later one follows a return of the
     /// earlier delegation's serials.
-    mutating func checkDuplicates(_ allocations: [Allocation], returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)], node: String) {
+    mutating func checkDuplicates(_ allocations: [Allocation], returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)], node: String) throws {
         let sorted = allocations.sorted { ($0.seats.start, $0.index) < ($1.seats.start, $1.index) }
         var open: [Allocation] = []
         for allocation in sorted {
@@ -200,8 +235,8 @@ extension ChannelAudit {
                 } ?? false
                 if returned { continue }
                 add(.duplicateSerial, node: node, "serials \(overlap) were handed out twice",
-                    [AuditEvidence(role: first.role, object: first.compact, chain: first.chain),
-                     AuditEvidence(role: second.role, object: second.compact, chain: second.chain)])
+                    [AuditEvidence(role: first.role, object: try view.compact(node: node, index: first.index), chain: first.chain),
+                     AuditEvidence(role: second.role, object: try view.compact(node: node, index: second.index), chain: second.chain)])
             }
             open.append(allocation)
         }

@@ -3,13 +3,13 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 
-/// A node's view of its subtree: its own log and every descendant log it mirrors, decoded, with the
-/// certificates, names and witness times the audit and the reports read. Pure over the store and `now`.
+/// A node's view of its subtree: its own log and every descendant log it mirrors, with the
+/// certificates, names and witness times the audit and the reports read. Pure over the store and
+/// `now`. The logs' entries stay in the store: whoever reads them reads one chunk at a time.
 struct ChannelView {
     let auditor: NodeContext
     let now: Int64
     var logs: [String: AuditedLog] = [:]
-    var mirrors: [String: MerkleLog] = [:]
     var certificates: [String: SignedCertificate] = [:]
     var names: [String: String] = [:]
     var syncWithin: [String: Int64] = [:]
@@ -30,35 +30,37 @@ struct ChannelView {
             }
         }
         let ownCheckpoint = try log.signCheckpoint(at: now)
-        logs[selfID] = AuditedLog(node: selfID, name: auditor.identity.name, key: auditor.identity.key.publicKey,
-                                  entries: try store.log.entries(in: 0..<ownCheckpoint.checkpoint.size),
-                                  checkpoint: ownCheckpoint.text, isSelf: true)
-        mirrors[selfID] = store.log
+        logs[selfID] = AuditedLog(node: selfID, name: auditor.identity.name, key: auditor.identity.key.publicKey, source: store.log,
+                                  size: ownCheckpoint.checkpoint.size, checkpoint: ownCheckpoint.text, isSelf: true)
         for descendant in try store.descendants() {
             names[descendant.keyID] = descendant.subject
             syncWithin[descendant.keyID] = descendant.syncWithin
             parentOf[descendant.keyID] = descendant.parentKeyID
             certificates[descendant.certificate.hash] = descendant.certificate
-            let mirror = try store.mirrorLog(keyID: descendant.keyID)
             let state = try store.mirrorState(keyID: descendant.keyID)
-            mirrors[descendant.keyID] = mirror
             logs[descendant.keyID] = AuditedLog(node: descendant.keyID, name: descendant.subject, key: descendant.publicKey,
-                                                entries: try mirror.entries(in: 0..<state.size), checkpoint: state.checkpoint, isSelf: false)
+                                                source: try store.mirrorLog(keyID: descendant.keyID), size: state.size,
+                                                checkpoint: state.checkpoint, isSelf: false)
         }
-        // Certificates anywhere in the logs, so every chain can be rebuilt.
-        for log in logs.values {
-            for entry in log.entries where entry.kind == LogEntryKind.certificateDelegated.rawValue || entry.kind == LogEntryKind.certificateReceived.rawValue {
-                if let certificate = try? SignedCertificate(compact: String(decoding: entry.bytes, as: UTF8.self)) {
-                    certificates[certificate.hash] = certificate
+        // Certificates anywhere in the logs, so every chain can be rebuilt, and the witnessed
+        // checkpoints; one chunk of one log in memory at a time.
+        for log in logs.values.sorted(by: { $0.node < $1.node }) {
+            try log.forEachChunk { entries in
+                for entry in entries {
+                    switch LogEntryKind(rawValue: entry.kind) {
+                    case .certificateDelegated, .certificateReceived:
+                        if let certificate = try? SignedCertificate(compact: String(decoding: entry.bytes, as: UTF8.self)) {
+                            certificates[certificate.hash] = certificate
+                        }
+                    case .checkpointWitnessed:
+                        guard let record = try? WitnessRecord(bytes: entry.bytes), let key = logs[record.node]?.key,
+                              let checkpoint = try? store.verifiedSignatures.checkpoint(record.checkpoint, name: "tollgate.dev/node/\(record.node)", publicKey: key)
+                        else { continue }
+                        witnesses[record.node, default: []].append((record.witnessedAt, checkpoint.checkpoint.size, record.checkpoint, log.node, entry.index))
+                    default:
+                        break
+                    }
                 }
-            }
-        }
-        for log in logs.values {
-            for entry in log.entries where entry.kind == LogEntryKind.checkpointWitnessed.rawValue {
-                guard let record = try? WitnessRecord(bytes: entry.bytes), let key = logs[record.node]?.key,
-                      let checkpoint = try? store.verifiedSignatures.checkpoint(record.checkpoint, name: "tollgate.dev/node/\(record.node)", publicKey: key)
-                else { continue }
-                witnesses[record.node, default: []].append((record.witnessedAt, checkpoint.checkpoint.size, record.checkpoint, log.node, entry.index))
             }
         }
     }
@@ -77,13 +79,19 @@ struct ChannelView {
 
     // MARK: Evidence helpers
 
+    /// The signed object at `index` of `node`'s log, as its compact text: the audit keeps only
+    /// summaries of what it read and fetches an object's text again for a finding's evidence.
+    func compact(node: String, index: UInt64) throws -> String {
+        guard let log = logs[node] else { throw LedgerError(.outOfRange, "no audited log of \(names[node] ?? node)") }
+        return try log.compact(at: index)
+    }
+
     func entryEvidence(node: String, index: UInt64) throws -> [AuditEvidence] {
-        guard let log = logs[node], let checkpoint = log.checkpoint, let mirror = mirrors[node], index < UInt64(log.entries.count) else { return [] }
-        let size = UInt64(log.entries.count)
+        guard let log = logs[node], let checkpoint = log.checkpoint, let entry = try log.entry(at: index) else { return [] }
         return [
             AuditEvidence(role: .checkpoint, object: checkpoint, node: node),
-            AuditEvidence(role: .entry, object: Base64URL.encode(log.entries[Int(index)].bytes), node: node, index: index,
-                          proof: try mirror.inclusionProof(index: index, size: size).map { Base64URL.encode($0) }),
+            AuditEvidence(role: .entry, object: Base64URL.encode(entry.bytes), node: node, index: index,
+                          proof: try log.source.inclusionProof(index: index, size: log.size).map { Base64URL.encode($0) }),
         ]
     }
 

@@ -3,15 +3,15 @@ import Synchronization
 import TollgateCertificates
 import TollgateLedger
 
-/// The licenses, activations and deactivations of one log, parsed. Parsing is pure and is most of
-/// what reading a whole subtree costs, so the logs are parsed on all cores; entries that do not parse
-/// are left out here and judged by the per-log rules.
+/// The licenses, activations and deactivations of a run of one log's entries, parsed. Parsing is
+/// pure and is most of what reading a subtree costs, so a chunk is parsed on all cores; entries
+/// that do not parse are left out here and judged by the per-log rules.
 struct ParsedLogObjects: Sendable {
     var licenses: [(license: SignedLicense, index: UInt64)] = []
     var activations: [(activation: SignedActivation, index: UInt64)] = []
-    var deactivations: [SignedDeactivation] = []
+    var deactivations: [(deactivation: SignedDeactivation, index: UInt64)] = []
 
-    init(_ entries: [LogEntry]) {
+    init<Entries: Collection>(_ entries: Entries) where Entries.Element == LogEntry {
         for entry in entries {
             switch LogEntryKind(rawValue: entry.kind) {
             case .licenseIssued, .licenseRenewed:
@@ -22,7 +22,7 @@ struct ParsedLogObjects: Sendable {
                 }
             case .deactivation:
                 if let deactivation = try? SignedDeactivation(compact: String(decoding: entry.bytes, as: UTF8.self)) {
-                    deactivations.append(deactivation)
+                    deactivations.append((deactivation, entry.index))
                 }
             default:
                 break
@@ -30,14 +30,27 @@ struct ParsedLogObjects: Sendable {
         }
     }
 
-    /// Each log's objects, in the order of `logs`.
-    static func parse(_ logs: [AuditedLog]) -> [ParsedLogObjects] {
+    /// The objects of `entries` (one chunk of a log, in order), parsed in slices on all cores.
+    static func parse(_ entries: [LogEntry]) -> ParsedLogObjects {
+        let slices = max(1, min(entries.count / 256, 8))
+        guard slices > 1 else { return ParsedLogObjects(entries) }
         let parsed = Mutex<[Int: ParsedLogObjects]>([:])
-        DispatchQueue.concurrentPerform(iterations: logs.count) { index in
-            let objects = ParsedLogObjects(logs[index].entries)
-            parsed.withLock { $0[index] = objects }
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let objects = ParsedLogObjects(entries[(entries.count * slice / slices)..<(entries.count * (slice + 1) / slices)])
+            parsed.withLock { $0[slice] = objects }
         }
-        let byIndex = parsed.withLock { $0 }
-        return logs.indices.map { byIndex[$0]! }
+        let bySlice = parsed.withLock { $0 }
+        var merged = ParsedLogObjects([LogEntry]())
+        for slice in 0..<slices {
+            merged.licenses += bySlice[slice]!.licenses
+            merged.activations += bySlice[slice]!.activations
+            merged.deactivations += bySlice[slice]!.deactivations
+        }
+        return merged
+    }
+
+    /// The hashes of every object parsed.
+    var hashes: Set<String> {
+        Set(licenses.map(\.license.hash) + activations.map(\.activation.hash) + deactivations.map(\.deactivation.hash))
     }
 }

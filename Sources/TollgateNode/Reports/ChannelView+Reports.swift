@@ -13,26 +13,29 @@ extension ChannelView {
         var returns: [(quotaReturn: SignedQuotaReturn, node: String)] = []
     }
 
-    func objects() -> Objects {
+    /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
+    func objects() throws -> Objects {
         var objects = Objects()
         for log in logs.values.sorted(by: { $0.node < $1.node }) {
-            for entry in log.entries {
-                let text = String(decoding: entry.bytes, as: UTF8.self)
-                switch LogEntryKind(rawValue: entry.kind) {
-                case .licenseIssued, .licenseRenewed:
-                    if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, log.node)) }
-                case .activation:
-                    if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, log.node)) }
-                case .deactivation:
-                    if let deactivation = try? SignedDeactivation(compact: text) { objects.deactivations.append((deactivation, log.node)) }
-                case .certificateDelegated:
-                    if let certificate = try? SignedCertificate(compact: text) { objects.delegations.append((certificate, log.node)) }
-                case .certificateReceived:
-                    if let certificate = try? SignedCertificate(compact: text) { objects.received.append((certificate, log.node)) }
-                case .quotaReturned:
-                    if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, log.node)) }
-                default:
-                    break
+            try log.forEachChunk { entries in
+                for entry in entries {
+                    let text = String(decoding: entry.bytes, as: UTF8.self)
+                    switch LogEntryKind(rawValue: entry.kind) {
+                    case .licenseIssued, .licenseRenewed:
+                        if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, log.node)) }
+                    case .activation:
+                        if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, log.node)) }
+                    case .deactivation:
+                        if let deactivation = try? SignedDeactivation(compact: text) { objects.deactivations.append((deactivation, log.node)) }
+                    case .certificateDelegated:
+                        if let certificate = try? SignedCertificate(compact: text) { objects.delegations.append((certificate, log.node)) }
+                    case .certificateReceived:
+                        if let certificate = try? SignedCertificate(compact: text) { objects.received.append((certificate, log.node)) }
+                    case .quotaReturned:
+                        if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, log.node)) }
+                    default:
+                        break
+                    }
                 }
             }
         }
@@ -50,7 +53,7 @@ extension ChannelView {
 
     func report(_ name: String, customer: String?) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
-        let objects = objects()
+        let objects = try auditor.storage { try self.objects() }
         let ended = Set(objects.deactivations.map(\.deactivation.payload.activation))
         let activeNow = objects.activations.filter { item in
             !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)

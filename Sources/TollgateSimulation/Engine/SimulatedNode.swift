@@ -1,3 +1,4 @@
+import Glibc
 import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
@@ -80,7 +81,8 @@ final class SimulatedNode {
     let signatures: VerifiedSignatures
 
     init(index: Int, name: String, role: Role, parent: Int?, key: Ed25519PrivateKey, anchor: TrustAnchor,
-         countries: [String], epoch: Int64, idSeed: UInt64, operatorToken: String, transcript: TranscriptRecorder?, schedule: SyncSchedule, signatures: VerifiedSignatures) throws {
+         countries: [String], epoch: Int64, idSeed: UInt64, operatorToken: String, transcript: TranscriptRecorder?, schedule: SyncSchedule, signatures: VerifiedSignatures,
+         store: (path: String, cacheKibibytes: Int)? = nil) throws {
         self.index = index
         self.epoch = epoch
         self.transcript = transcript
@@ -89,12 +91,22 @@ final class SimulatedNode {
         self.role = role
         self.parent = parent
         self.identity = NodeIdentity(name: name, key: key, anchor: anchor)
-        self.database = try SQLiteDatabase(path: ":memory:")
+        if let store {
+            unlink(store.path)
+            self.database = try SQLiteDatabase(scratchAt: store.path, cacheKibibytes: store.cacheKibibytes)
+        } else {
+            self.database = try SQLiteDatabase(path: ":memory:")
+        }
         self.ids = IdentifierStream(seed: idSeed)
         self.countries = countries
         self.schedule = schedule
         self.operatorToken = operatorToken
         try open()
+    }
+
+    deinit {
+        // A scratch store's file goes with the node (the open connection keeps it readable till closed).
+        if database.path != ":memory:" { unlink(database.path) }
     }
 
     var keyID: String { identity.keyID }

@@ -15,6 +15,14 @@ public struct SimulationOptions: Sendable, Hashable {
     public var epoch = Simulation.defaultEpoch
     /// Keep every operator and machine call with its answer (``Simulation/transcript``).
     public var recordsTranscript = false
+    /// Where the nodes' stores live: nil keeps each in memory; a directory (which must exist) keeps
+    /// each in a scratch file there (``SQLiteDatabase/init(scratchAt:cacheKibibytes:faultInjector:)``),
+    /// with `storeCacheKibibytes` of its pages in memory, so a large run's memory does not grow with
+    /// every node's log. A node removes its file when the run lets go of it. The run and its trace
+    /// hash are the same either way.
+    public var storeDirectory: String?
+    /// Pages of each scratch store kept in memory, in KiB.
+    public var storeCacheKibibytes = 2_048
 
     public init() {}
 }

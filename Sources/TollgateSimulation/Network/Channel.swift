@@ -25,7 +25,8 @@ final class Channel {
             let node = try SimulatedNode(index: nodes.count, name: name, role: role, parent: parent, key: key, anchor: anchor,
                                          countries: countries, epoch: context.epoch, idSeed: context.random.next(),
                                          operatorToken: Base64URL.encode(context.random.bytes(24)), transcript: transcript,
-                                         schedule: syncSchedule, signatures: signatures)
+                                         schedule: syncSchedule, signatures: signatures,
+                                         store: context.options.storeDirectory.map { ("\($0)/\(name).sqlite", context.options.storeCacheKibibytes) })
             if let parent { nodes[parent].children.append(node.index) }
             transcript?.add(ChannelTranscript.Node(name: name, parent: parent.map { nodes[$0].name },
                                                    subjectKey: Base64URL.encode(key.publicKey.rawRepresentation), keyID: node.keyID))

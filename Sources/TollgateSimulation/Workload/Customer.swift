@@ -5,7 +5,8 @@ struct Customer {
     let id: Int
     let country: String
     var name: String { "customer-\(id)" }
-    /// The license as it stands (the latest renewal).
+    /// The license as it stands (the latest renewal), kept only for a license that can lapse: the
+    /// lapse check is the one step that reads it again (see ``CustomerDesk/wallet(_:expires:)``).
     var file: LicenseFile?
     /// Hash of the first license of the lineage: machine requests name it.
     var lineage: String?

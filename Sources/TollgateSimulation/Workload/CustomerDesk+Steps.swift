@@ -113,7 +113,7 @@ extension CustomerDesk {
         guard let verified = delivered(file, by: agent, what: "license for \(customer.name)") else { return }
         recordLicense(verified, by: agent)
         agent.stats.issued += 1
-        customer.file = file
+        customer.file = wallet(file, expires: verified.license.payload.exp)
         customer.lineage = verified.license.hash
         customer.model = model
         customer.seats = seats
@@ -171,7 +171,7 @@ extension CustomerDesk {
             guard let activation = delivered(receipt.license, activation: receipt.activation, machine: try machine.made(), by: agent,
                                              what: "activation for \(customers[id].name)") else { return }
             customers[id].machines[index].activation = activation.hash
-            customers[id].file = receipt.license
+            customers[id].file = wallet(receipt.license, expires: customers[id].expires)
             agent.stats.activated += 1
             agent.acknowledged.append(.activation(hash: activation.hash))
             note("\(agent.name) activates serial \(activation.payload.serial) for \(customers[id].name) in \(machine.country)\(offlineSince == nil ? "" : " (offline)")")
@@ -273,8 +273,8 @@ extension CustomerDesk {
         guard let verified = delivered(file, by: agent, what: "renewal for \(customers[id].name)") else { return }
         recordLicense(verified, by: agent)
         agent.stats.renewed += 1
-        customers[id].file = file
         customers[id].expires = verified.license.payload.exp
+        customers[id].file = wallet(file, expires: customers[id].expires)
         note("\(agent.name) renews \(customers[id].name) until \(verified.license.payload.exp ?? 0)")
         if let next = verified.license.payload.exp {
             let decision = simulatedTime(of: next) - random.integer(in: Scenario.hour...Scenario.day)

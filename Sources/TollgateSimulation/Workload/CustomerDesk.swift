@@ -47,6 +47,9 @@ final class CustomerDesk {
     var verificationCount = 0
     /// Certificates read so far, by hash.
     var certificates: [String: SignedCertificate] = [:]
+    /// Each certificate chain the agent's license files carry, kept once: thousands of customers
+    /// hold the same chain, and a decoded file brings its own copy of every string in it.
+    var chains: [[String]: [String]] = [:]
 
     init(agent: SimulatedNode, scenario: Scenario, destinations: [String], verifier: LicenseVerifier, workshop: MachineWorkshop,
          customerVerifier: CustomerVerifier, random: SimulationRandom, traceCapacity: Int) {
@@ -103,6 +106,19 @@ final class CustomerDesk {
     func requestTopUp() {
         guard agent.claimTopUp(open: open) else { return }
         post(.topUp(child: agent.index), after: random.integer(in: scenario.topUpDelay))
+    }
+
+    /// What a customer keeps of a license file: nothing for a license that cannot lapse (no step
+    /// reads it again), else the file with its chain shared with the agent's other customers'.
+    func wallet(_ file: LicenseFile, expires: Int64?) -> LicenseFile? {
+        guard expires != nil else { return nil }
+        var kept = file
+        if let shared = chains[file.chain] {
+            kept.chain = shared
+        } else {
+            chains[file.chain] = file.chain
+        }
+        return kept
     }
 
     /// Hands waiting verifier jobs to the customers' verifier.

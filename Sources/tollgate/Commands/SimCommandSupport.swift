@@ -21,4 +21,16 @@ enum SimCommandSupport {
             throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
         }
     }
+
+    /// A fresh directory under the system's temporary directory for a run's scratch stores (see
+    /// ``SimulationOptions/storeDirectory``); the caller removes it.
+    static func scratchDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-sim-\(UUID().uuidString)").path
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        } catch {
+            throw CommandFailure("cannot create a directory for the simulated nodes' stores at \(path): \(error.localizedDescription)")
+        }
+        return path
+    }
 }

@@ -27,6 +27,9 @@ enum SimRunCommand: Command {
         let tracePath = try arguments.value(trace)
         var options = SimulationOptions()
         options.keepTrace = tracePath != nil
+        let stores = try SimCommandSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stores) }
+        options.storeDirectory = stores
         let report = try Simulation(scenario: scenario, seed: seed, options: options).run()
         Console.print(report.summary())
         var passed = report.passed
