@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Builds libtollgate, the offline license check for C, C++, Python..., and installs it into a prefix:
+#   PREFIX/lib/libtollgate.so.VERSION (+ .so.MAJOR and .so links), PREFIX/lib/libtollgate.a,
+#   PREFIX/include/tollgate.h, PREFIX/lib/pkgconfig/tollgate.pc
+#
+#   Deploy/build-libtollgate.sh --prefix DIR [-c release|debug] [--no-build] [--scratch-path DIR]
+#
+# -c            the configuration (default release).
+# --no-build    link what `swift build` already made (the tests use it to reuse the debug build).
+# --scratch-path SwiftPM's build directory (default .build).
+#
+# The Swift runtime and Foundation go inside the library (-static-stdlib), so `ldd` shows no
+# libswift* and the customer's machine needs no Swift toolchain, only libc, libstdc++ and
+# libcrypto. A version script (Sources/TollgateC/tollgate.exports) keeps every symbol but the
+# API local. The static library is one relocatable object holding the same code and runtime,
+# with the same symbols global: link it with -lcrypto -lstdc++ -lm (pkg-config --static says so).
+set -euo pipefail
+
+usage() {
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+configuration=release
+prefix=
+build=1
+scratch=$root/.build
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
+        -c|--configuration) configuration=${2:?-c needs release or debug}; shift 2 ;;
+        --no-build) build=0; shift ;;
+        --scratch-path) scratch=${2:?--scratch-path needs a directory}; shift 2 ;;
+        -h|--help) usage ;;
+        *) echo "build-libtollgate.sh: unknown argument $1" >&2; usage ;;
+    esac
+done
+[[ -n $prefix ]] || { echo "build-libtollgate.sh: give --prefix DIR" >&2; usage; }
+[[ $configuration == release || $configuration == debug ]] || { echo "build-libtollgate.sh: -c is release or debug, not $configuration" >&2; exit 2; }
+mkdir -p "$prefix"
+prefix=$(cd "$prefix" && pwd)
+
+source_dir=$root/Sources/TollgateC
+exports=$source_dir/tollgate.exports
+version=$(sed -n 's/.*static let current = "\([0-9.]*\)".*/\1/p' "$source_dir/LibraryVersion.swift")
+[[ -n $version ]] || { echo "build-libtollgate.sh: no version in $source_dir/LibraryVersion.swift" >&2; exit 1; }
+major=${version%%.*}
+
+if [[ $build == 1 ]]; then
+    swift build -c "$configuration" --product libtollgate --package-path "$root" --scratch-path "$scratch"
+fi
+bin=$scratch/$configuration
+archive=$bin/liblibtollgate.a
+objects=("$bin"/TollgateC.build/*.o)
+[[ -f $archive && -f ${objects[0]} ]] || {
+    echo "build-libtollgate.sh: $archive or $bin/TollgateC.build/*.o is missing; build first (swift build -c $configuration)" >&2
+    exit 1
+}
+
+swift_bin=$(dirname "$(readlink -f "$(command -v swiftc)")")
+swift_static=$swift_bin/../lib/swift_static/linux
+work=$(mktemp -d "${TMPDIR:-/tmp}/libtollgate.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Every object's autolink entries name every library of every module it imports, libcurl and
+# libssl included (TollgateClient imports TollgateHTTP for online activation), and the driver puts
+# them before any --as-needed. So the script takes the entries off copies of the objects and
+# names the same libraries itself after --as-needed: only those the linked code uses stay needed.
+libraries=$("$swift_bin/swift-autolink-extract" "${objects[@]}" "$archive" -o - | sort -u)
+# The static runtime libraries name their own dependencies the same way (Foundation needs
+# _FoundationICU, ...): follow them until no new library appears. CoreFoundation, which Foundation
+# is built on, is C and names itself nowhere.
+if grep -qx -- -lFoundation <<<"$libraries"; then libraries=$(printf '%s\n' "$libraries" -lCoreFoundation | sort -u); fi
+while :; do
+    static=()
+    for library in $libraries; do
+        [[ -f $swift_static/lib${library#-l}.a ]] && static+=("$swift_static/lib${library#-l}.a")
+    done
+    more=$( { echo "$libraries"; "$swift_bin/swift-autolink-extract" "${static[@]}" -o -; } | sort -u)
+    [[ $more == "$libraries" ]] && break
+    libraries=$more
+done
+mkdir -p "$work/objects"
+inputs=()
+for object in "${objects[@]}" "$archive"; do
+    copy=$work/objects/$(basename "$object")
+    objcopy --remove-section=.swift1_autolink_entries "$object" "$copy"
+    inputs+=("$copy")
+done
+linker_libraries=()
+for library in $libraries; do linker_libraries+=(-Xlinker "$library"); done
+
+so=libtollgate.so.$version
+swiftc -emit-library -static-stdlib -o "$work/$so" "${inputs[@]}" \
+    -Xlinker --version-script="$exports" -Xlinker -soname=libtollgate.so."$major" \
+    -Xlinker --as-needed -Xlinker --start-group "${linker_libraries[@]}" -Xlinker --end-group -Xlinker --no-undefined \
+    2> >(grep -v "the use of \`mktemp' is dangerous" >&2)
+
+# The static library: one relocatable object with our code, the Swift runtime and Foundation, in
+# which only the API stays global, so it cannot clash with anything the customer links.
+api=$work/api.symbols
+sed -n 's/^ *\(tollgate_[a-z_]*\);$/\1/p' "$exports" > "$api"
+ld -r -o "$work/tollgate.o" "$swift_static/x86_64/swiftrt.o" "${inputs[@]:0:${#objects[@]}}" \
+    --start-group "${inputs[@]: -1}" "${static[@]}" --end-group
+objcopy --keep-global-symbols="$api" "$work/tollgate.o"
+rm -f "$work/libtollgate.a"
+ar rcs "$work/libtollgate.a" "$work/tollgate.o"
+
+mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
+install -m 0755 "$work/$so" "$prefix/lib/$so"
+ln -sf "$so" "$prefix/lib/libtollgate.so.$major"
+ln -sf "$so" "$prefix/lib/libtollgate.so"
+install -m 0644 "$work/libtollgate.a" "$prefix/lib/libtollgate.a"
+install -m 0644 "$source_dir/tollgate.h" "$prefix/include/tollgate.h"
+cat > "$prefix/lib/pkgconfig/tollgate.pc" <<EOF
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: tollgate
+Description: Tollgate's offline license check: the vendor's chain, the license, this machine's activation
+Version: $version
+Libs: -L\${libdir} -ltollgate
+Libs.private: -lcrypto -lstdc++ -lm -lpthread -ldl
+Cflags: -I\${includedir}
+EOF
+echo "libtollgate $version in $prefix: lib/$so ($(stat -c %s "$prefix/lib/$so") bytes), lib/libtollgate.a ($(stat -c %s "$prefix/lib/libtollgate.a") bytes), include/tollgate.h, lib/pkgconfig/tollgate.pc"
