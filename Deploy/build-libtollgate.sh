@@ -3,11 +3,11 @@
 #   PREFIX/lib/libtollgate.so.VERSION (+ .so.MAJOR and .so links), PREFIX/lib/libtollgate.a,
 #   PREFIX/include/tollgate.h, PREFIX/lib/pkgconfig/tollgate.pc
 #
-#   Deploy/build-libtollgate.sh --prefix DIR [-c release|debug] [--no-build] [--scratch-path DIR]
+#   Deploy/build-libtollgate.sh --prefix DIR [-c release|debug] [--bin-path DIR]
 #
-# -c            the configuration (default release).
-# --no-build    link what `swift build` already made (the tests use it to reuse the debug build).
-# --scratch-path SwiftPM's build directory (default .build).
+# -c          the configuration to build (default release).
+# --bin-path  link what `swift build` already made in DIR (e.g. .build/debug) and build nothing:
+#             the tests use it to reuse the suite's debug build.
 #
 # The Swift runtime and Foundation go inside the library (-static-stdlib), so `ldd` shows no
 # libswift* and the customer's machine needs no Swift toolchain, only libc, libstdc++ and
@@ -24,14 +24,12 @@ usage() {
 root=$(cd "$(dirname "$0")/.." && pwd)
 configuration=release
 prefix=
-build=1
-scratch=$root/.build
+bin=
 while [[ $# -gt 0 ]]; do
     case $1 in
         --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
         -c|--configuration) configuration=${2:?-c needs release or debug}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --scratch-path) scratch=${2:?--scratch-path needs a directory}; shift 2 ;;
+        --bin-path) bin=${2:?--bin-path needs a directory}; shift 2 ;;
         -h|--help) usage ;;
         *) echo "build-libtollgate.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -47,14 +45,14 @@ version=$(sed -n 's/.*static let current = "\([0-9.]*\)".*/\1/p' "$source_dir/Li
 [[ -n $version ]] || { echo "build-libtollgate.sh: no version in $source_dir/LibraryVersion.swift" >&2; exit 1; }
 major=${version%%.*}
 
-if [[ $build == 1 ]]; then
-    swift build -c "$configuration" --product libtollgate --package-path "$root" --scratch-path "$scratch"
+if [[ -z $bin ]]; then
+    swift build -c "$configuration" --product libtollgate --package-path "$root"
+    bin=$(swift build -c "$configuration" --show-bin-path --package-path "$root")
 fi
-bin=$scratch/$configuration
 archive=$bin/liblibtollgate.a
 objects=("$bin"/TollgateC.build/*.o)
 [[ -f $archive && -f ${objects[0]} ]] || {
-    echo "build-libtollgate.sh: $archive or $bin/TollgateC.build/*.o is missing; build first (swift build -c $configuration)" >&2
+    echo "build-libtollgate.sh: $archive or $bin/TollgateC.build/*.o is missing; build first (swift build --product libtollgate)" >&2
     exit 1
 }
 

@@ -90,15 +90,16 @@ int main(int argc, char **argv) {
     }
     if (status == TOLLGATE_OK) status = activated ? tollgate_verify(handle, now) : tollgate_verify_license(handle, now);
     int exit_code = report(handle, status);
+    int32_t state = 0;
+    int64_t days_left = 0;
+    /* The state is known after an expiry too: TOLLGATE_STATE_EXPIRED. */
+    if (activated && tollgate_state(handle, now, warning_days, &state, &days_left) == TOLLGATE_OK) {
+        const char *names[] = {"active", "expiring", "grace", "expired", "downgraded"};
+        printf("state: %s\n", state >= 0 && state <= 4 ? names[state] : "unknown");
+        if (days_left == TOLLGATE_UNLIMITED) printf("days left: unlimited\n");
+        else printf("days left: %lld\n", (long long)days_left);
+    }
     if (status == TOLLGATE_OK && activated) {
-        int32_t state = 0;
-        int64_t days_left = 0;
-        if (tollgate_state(handle, now, warning_days, &state, &days_left) == TOLLGATE_OK) {
-            const char *names[] = {"active", "expiring", "grace", "expired", "downgraded"};
-            printf("state: %s\n", state >= 0 && state <= 4 ? names[state] : "unknown");
-            if (days_left == TOLLGATE_UNLIMITED) printf("days left: unlimited\n");
-            else printf("days left: %lld\n", (long long)days_left);
-        }
         for (int i = 0; i < feature_count; i++) {
             int32_t enabled = 0;
             if (tollgate_feature_enabled(handle, features[i], now, &enabled) == TOLLGATE_OK)

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 
 /// Reads what C callers pass in, naming the parameter of any argument that cannot be used.
 enum CallArguments {
@@ -52,6 +53,16 @@ enum CallArguments {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw LibraryError(.fileAccess, "cannot read the \(what) \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The license file at `path`, parsed (not verified).
+    static func licenseFile(_ path: String) throws(LibraryError) -> LicenseFile {
+        let data = try file(path, what: "license file")
+        do throws(VerificationError) {
+            return try LicenseFile(data: data)
+        } catch {
+            throw LibraryError(.malformed, "\(path): \(error)", verification: error)
         }
     }
 

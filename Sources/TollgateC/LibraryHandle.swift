@@ -102,6 +102,16 @@ final class LibraryHandle {
         return wallet
     }
 
+    /// Verifies `license` at `now` and stores it in the open wallet, ready for an activation request.
+    func importLicense(_ license: LicenseFile, at now: Int64) throws(LibraryError) {
+        let wallet = try requireWallet(for: "import a license")
+        do throws(ClientError) {
+            try wallet.importLicense(license, at: now)
+        } catch {
+            throw LibraryError(error)
+        }
+    }
+
     func setMachine(_ identity: MachineIdentity) {
         machine = identity
     }

@@ -115,6 +115,12 @@ tollgate_status tollgate_open_wallet(tollgate *handle, const char *directory);
  * key, and opens it. An existing wallet for the same key and product is kept and opened. */
 tollgate_status tollgate_create_wallet(tollgate *handle, const char *directory, const char *product);
 
+/* Verifies the license file at `path` at `now` (as tollgate_verify_license does) and stores it in
+ * the open wallet, for tollgate_write_activation_request. A license of another product is
+ * refused with TOLLGATE_PRODUCT_MISMATCH, and one of another license while this machine holds an
+ * unexpired activation with TOLLGATE_ACTIVATION_HELD. */
+tollgate_status tollgate_import_license(tollgate *handle, const char *path, int64_t now);
+
 /* Holds a revocation (compact JWS) for every later verification. With a wallet open it is
  * recorded in the wallet when it is a valid revocation of the installed license's chain, judged
  * at `now`; with license files the handle keeps it until destroyed. */

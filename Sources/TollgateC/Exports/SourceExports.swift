@@ -26,13 +26,7 @@ public func tollgate_open_license(_ handle: OpaquePointer?, _ licensePath: Unsaf
     CallArguments.call(handle) { (handle) throws(LibraryError) in
         let licensePath = try CallArguments.text(licensePath, "license_path")
         let activationPath = try CallArguments.optionalText(activationPath, "activation_path")
-        let data = try CallArguments.file(licensePath, what: "license file")
-        let license: LicenseFile
-        do throws(VerificationError) {
-            license = try LicenseFile(data: data)
-        } catch {
-            throw LibraryError(.malformed, "\(licensePath): \(error)", verification: error)
-        }
+        let license = try CallArguments.licenseFile(licensePath)
         var activation: String?
         if let activationPath {
             let text = String(decoding: try CallArguments.file(activationPath, what: "activation"), as: UTF8.self)
@@ -61,6 +55,14 @@ public func tollgate_create_wallet(_ handle: OpaquePointer?, _ directory: Unsafe
     CallArguments.call(handle) { (handle) throws(LibraryError) in
         let directory = try CallArguments.text(directory, "directory")
         try handle.createWallet(at: URL(fileURLWithPath: directory), product: CallArguments.text(product, "product"))
+    }
+}
+
+@_cdecl("tollgate_import_license")
+public func tollgate_import_license(_ handle: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ now: Int64) -> Int32 {
+    CallArguments.call(handle) { (handle) throws(LibraryError) in
+        let license = try CallArguments.licenseFile(CallArguments.text(path, "path"))
+        try handle.importLicense(license, at: CallArguments.time(now))
     }
 }
 

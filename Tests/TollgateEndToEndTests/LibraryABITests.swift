@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import TollgateCertificates
+
+extension EndToEnd {
+    /// libtollgate as C and Python code meet it (issue 21): the installed library and header, the
+    /// example programs of Deploy/libtollgate, and the test vectors each with the verifier's rule.
+    @Suite(.enabled(if: LibraryInstall.hasCompiler, "cc is not installed: the C library cannot be built or linked"))
+    struct LibraryABITests {
+        /// The C example, linked with the shared library, gives each vector's verdict and rule.
+        @Test(arguments: LibraryVector.checked)
+        func cProgramGivesEachVectorsVerdict(_ name: String) throws {
+            let install = try LibraryInstall.get()
+            try expectVerdict(of: LibraryVector(name), from: install.sharedProgram, [])
+        }
+
+        /// The same through ctypes from Python.
+        @Test(arguments: LibraryVector.checked)
+        func pythonProgramGivesEachVectorsVerdict(_ name: String) throws {
+            let install = try LibraryInstall.get()
+            try expectVerdict(of: LibraryVector(name), from: "/usr/bin/env", ["python3", LibraryInstall.pythonExample],
+                              environment: ["TOLLGATE_LIBRARY": install.library])
+        }
+
+        /// The static library gives the same verdicts with the runtime linked into the program.
+        @Test func staticLibraryGivesTheSameVerdicts() throws {
+            let install = try LibraryInstall.get()
+            for name in ["valid-with-activation", "machine-mismatch", "expired"] {
+                try expectVerdict(of: LibraryVector(name), from: install.staticProgram, [])
+            }
+        }
+
+        /// A license changed after signing fails with bad_signature, in C and in Python: the
+        /// library checks the signature, it does not recognise known vectors.
+        @Test func aLicenseTamperedWithFailsItsSignature() throws {
+            let install = try LibraryInstall.get()
+            let vector = try LibraryVector("valid-with-activation", tamper: LibraryVector.flipSignature)
+            let c = try LibraryProcess.run(install.sharedProgram, vector.arguments)
+            let python = try LibraryProcess.run("/usr/bin/env", ["python3", LibraryInstall.pythonExample] + vector.arguments,
+                                                environment: ["TOLLGATE_LIBRARY": install.library])
+            for outcome in [c, python] {
+                #expect(outcome.status == 1, "\(outcome.output)")
+                #expect(outcome.fields["rule"] == VerificationError.Rule.badSignature.rawValue, "\(outcome.output)")
+                #expect(outcome.fields["object"] == "license (\(vector.license.payload.customer))", "\(outcome.output)")
+            }
+        }
+
+        /// State, days left and features follow the license's claims; an expired license reads as
+        /// expired, with its rule.
+        @Test func stateDaysLeftAndFeaturesFollowTheLicense() throws {
+            let install = try LibraryInstall.get()
+            let vector = try LibraryVector("valid-with-activation")
+            let claims = vector.license.payload
+            let exp = try #require(claims.exp)
+            let granted = try #require(claims.features.first)
+            let daysLeft = (exp - vector.now) / 86_400
+            let active = try LibraryProcess.run(install.sharedProgram, ["--feature", granted, "--feature", "not-a-feature"] + vector.arguments)
+            #expect(active.status == 0, "\(active.output)")
+            #expect(active.fields["state"] == "active", "\(active.output)")
+            #expect(active.fields["days left"] == String(daysLeft), "\(active.output)")
+            #expect(active.fields["feature \(granted)"] == "enabled", "\(active.output)")
+            #expect(active.fields["feature not-a-feature"] == "disabled", "\(active.output)")
+
+            let warned = try LibraryProcess.run(install.sharedProgram, ["--warning-days", String(daysLeft + 1)] + vector.arguments)
+            #expect(warned.fields["state"] == "expiring", "\(warned.output)")
+
+            let late = vector.arguments.map { $0 == String(vector.now) ? String(exp + 86_400) : $0 }
+            let expired = try LibraryProcess.run(install.sharedProgram, late)
+            #expect(expired.status == 1, "\(expired.output)")
+            #expect(expired.fields["rule"] == VerificationError.Rule.expired.rawValue, "\(expired.output)")
+            #expect(expired.fields["state"] == "expired", "\(expired.output)")
+            #expect(expired.fields["days left"] == "0", "\(expired.output)")
+        }
+
+        /// One file plus libcrypto: no Swift runtime or Foundation library is needed, nor libcurl,
+        /// and only the header's functions are global symbols, of the shared and the static library.
+        @Test func libraryNeedsNoSwiftRuntimeAndExportsOnlyTheHeader() throws {
+            let install = try LibraryInstall.get()
+            let ldd = try LibraryProcess.run("/usr/bin/env", ["ldd", install.library])
+            #expect(ldd.status == 0, "\(ldd.output)")
+            for needed in ["libswift", "libFoundation", "libdispatch", "libBlocksRuntime", "libcurl", "libsqlite"] {
+                #expect(!ldd.output.contains(needed), "ldd shows \(needed):\n\(ldd.output)")
+            }
+            #expect(ldd.output.contains("libcrypto"), "\(ldd.output)")
+
+            let header = try String(contentsOfFile: install.header, encoding: .utf8)
+            let declared = Set(Self.matches(of: #"\b(tollgate_[a-z_]+)\("#, in: header))
+            #expect(declared.count >= 20)
+            let exports = try String(contentsOfFile: LibraryInstall.exports, encoding: .utf8)
+            #expect(Set(Self.matches(of: #"^\s*(tollgate_[a-z_]+);"#, in: exports)) == declared)
+
+            let dynamic = try LibraryProcess.run("/usr/bin/env", ["nm", "-D", "--defined-only", install.library])
+            #expect(Self.globalFunctions(dynamic.output) == declared, "\(dynamic.output)")
+            let archive = try LibraryProcess.run("/usr/bin/env", ["nm", "-g", "--defined-only", install.archive])
+            #expect(Self.globalFunctions(archive.output) == declared)
+
+            let pc = try String(contentsOfFile: install.pkgConfig, encoding: .utf8)
+            let version = try LibraryProcess.run("/usr/bin/env", ["python3", "-c",
+                                                 "import ctypes,sys; l=ctypes.CDLL(sys.argv[1]); l.tollgate_version.restype=ctypes.c_char_p; print(l.tollgate_version().decode())",
+                                                 install.library])
+            let number = version.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(number.split(separator: ".").count == 3, "\(version.output)")
+            #expect(pc.contains("\nVersion: \(number)\n"), "\(pc)")
+            #expect(pc.contains("-ltollgate"), "\(pc)")
+        }
+
+        /// The header's status numbers are the library's: each `TOLLGATE_<NAME> n` reads back as
+        /// `tollgate_status_name(n) == "<name>"`, and a number that is no status has no name.
+        @Test func headerStatusNumbersAreTheLibrarys() throws {
+            let install = try LibraryInstall.get()
+            let header = try String(contentsOfFile: install.header, encoding: .utf8)
+            let statuses = Self.statusDefinitions(in: header)
+            #expect(statuses.count >= 15)
+            let script = "import ctypes,sys\nl=ctypes.CDLL(sys.argv[1])\nl.tollgate_status_name.restype=ctypes.c_char_p\n"
+                + "for n in range(-1, 40):\n    name=l.tollgate_status_name(n)\n    if name: print(f'{n}: {name.decode()}')\n"
+            let names = try LibraryProcess.run("/usr/bin/env", ["python3", "-c", script, install.library])
+            #expect(names.status == 0, "\(names.output)")
+            let read = Dictionary(uniqueKeysWithValues: names.fields.compactMap { key, name in Int32(key).map { ($0, name) } })
+            #expect(read == statuses, "\(names.output)")
+        }
+
+        // MARK: Helpers
+
+        private func expectVerdict(of vector: LibraryVector, from program: String, _ leading: [String],
+                                   environment: [String: String] = [:]) throws {
+            let outcome = try LibraryProcess.run(program, leading + vector.arguments, environment: environment)
+            let fields = outcome.fields
+            if vector.expect.valid {
+                #expect(outcome.status == 0, "\(vector.name): \(outcome.output)")
+                #expect(fields["status"] == "ok", "\(vector.name): \(outcome.output)")
+            } else {
+                #expect(outcome.status == 1, "\(vector.name): \(outcome.output)")
+                #expect(fields["status"] == "verification_failed", "\(vector.name): \(outcome.output)")
+                #expect(fields["rule"] == vector.expect.rule, "\(vector.name): \(outcome.output)")
+                #expect(fields["object"] == vector.expect.object, "\(vector.name): \(outcome.output)")
+            }
+        }
+
+        private static func matches(of pattern: String, in text: String) -> [String] {
+            guard let expression = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return [] }
+            let range = NSRange(text.startIndex..., in: text)
+            return expression.matches(in: text, range: range).compactMap { match in
+                Range(match.range(at: 1), in: text).map { String(text[$0]) }
+            }
+        }
+
+        /// The global defined functions `nm` lists (`T name`, with any `@@VERSION` dropped).
+        private static func globalFunctions(_ listing: String) -> Set<String> {
+            Set(listing.split(separator: "\n").compactMap { line -> String? in
+                let parts = line.split(separator: " ")
+                guard parts.count == 3, parts[1] == "T" else { return nil }
+                return String(parts[2].split(separator: "@").first ?? parts[2])
+            })
+        }
+
+        /// `#define TOLLGATE_<NAME> <n>` status lines: the ones between TOLLGATE_OK and TOLLGATE_NOW.
+        private static func statusDefinitions(in header: String) -> [Int32: String] {
+            var statuses: [Int32: String] = [:]
+            for line in header.split(separator: "\n") {
+                let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard parts.count >= 3, parts[0] == "#define", parts[1].hasPrefix("TOLLGATE_"), let number = Int32(parts[2]),
+                      !parts[1].hasPrefix("TOLLGATE_STATE_") else { continue }
+                statuses[number] = parts[1].dropFirst("TOLLGATE_".count).lowercased()
+            }
+            return statuses
+        }
+    }
+}
