@@ -119,6 +119,42 @@ extension EndToEnd {
             #expect(read == statuses, "\(names.output)")
         }
 
+        /// A machine activated by files through the library: the Python example makes the wallet
+        /// and the request, the agent answers it with `tollgate answer`, the example installs the
+        /// response, and the C example verifies the wallet, which refuses another vendor's key.
+        @Test func offlineActivationByFilesThroughTheLibrary() throws {
+            let install = try LibraryInstall.get()
+            let channel = try OfflineChannel("libtollgate")
+            let license = channel.scratch.path("license.json"), wallet = channel.scratch.path("wallet")
+            let request = channel.scratch.path("request.jws"), response = channel.scratch.path("response.json")
+            try TollgateCLI.run(channel.issueArguments(out: license))
+            let python = ["python3", LibraryInstall.examples + "/activate_offline.py"]
+            let environment = ["TOLLGATE_LIBRARY": install.library]
+
+            let requested = try LibraryProcess.run("/usr/bin/env", python + ["request", "--key", channel.anchor, "--wallet", wallet, "--product", "cad",
+                                                                             "--license", license, "--country", "DE", "--out", request],
+                                                   environment: environment)
+            #expect(requested.status == 0, "\(requested.output)")
+            try TollgateCLI.run(["answer", "--dir", channel.agent, "--out", response, request])
+            let installed = try LibraryProcess.run("/usr/bin/env", python + ["install", "--key", channel.anchor, "--wallet", wallet, response],
+                                                   environment: environment)
+            #expect(installed.status == 0, "\(installed.output)")
+            let activation = try SignedActivation(compact: String(contentsOfFile: wallet + "/activation.jws", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(requested.fields["fingerprint"] == activation.payload.fingerprint, "\(requested.output)")
+
+            let checked = try LibraryProcess.run(install.sharedProgram, ["--feature", "render", channel.anchor, "--wallet", wallet])
+            #expect(checked.status == 0, "\(checked.output)")
+            #expect(checked.fields["state"] == "active", "\(checked.output)")
+            #expect(checked.fields["days left"] == "unlimited", "perpetual: \(checked.output)")
+            #expect(checked.fields["feature render"] == "enabled", "\(checked.output)")
+
+            let stranger = try LibraryVector("valid-perpetual")
+            let otherVendor = try LibraryProcess.run(install.sharedProgram, [stranger.directory.path("vendor.pem"), "--wallet", wallet])
+            #expect(otherVendor.status == 1, "\(otherVendor.output)")
+            #expect(otherVendor.fields["status"] == "wallet_conflict", "\(otherVendor.output)")
+        }
+
         // MARK: Helpers
 
         private func expectVerdict(of vector: LibraryVector, from program: String, _ leading: [String],
