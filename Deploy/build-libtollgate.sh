@@ -46,8 +46,13 @@ version=$(sed -n 's/.*static let current = "\([0-9.]*\)".*/\1/p' "$source_dir/Li
 major=${version%%.*}
 
 if [[ -z $bin ]]; then
-    swift build -c "$configuration" --product libtollgate --package-path "$root"
-    bin=$(swift build -c "$configuration" --show-bin-path --package-path "$root")
+    # Whole-module optimization puts a specialization the wallet uses into the object of the
+    # online ActivationClient, which would pull in TollgateHTTP and libcurl. Built file by file
+    # (in a scratch directory of its own, so the tool's release build keeps its flags), every object
+    # holds what it uses, and only the offline code is linked.
+    build=(-c "$configuration" --package-path "$root" --scratch-path "$root/.build/libtollgate" -Xswiftc -no-whole-module-optimization)
+    swift build "${build[@]}" --product libtollgate
+    bin=$(swift build "${build[@]}" --show-bin-path)
 fi
 archive=$bin/liblibtollgate.a
 objects=("$bin"/TollgateC.build/*.o)
@@ -95,6 +100,15 @@ swiftc -emit-library -static-stdlib -o "$work/$so" "${inputs[@]}" \
     -Xlinker --as-needed -Xlinker --start-group "${linker_libraries[@]}" -Xlinker --end-group -Xlinker --no-undefined \
     2> >(grep -v "the use of \`mktemp' is dangerous" >&2)
 
+# What the customer's machine must have: the C and C++ runtimes and libcrypto, nothing of Swift's
+# and nothing of the online client's (libcurl, libssl).
+needed=$(readelf -d "$work/$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+unwanted=$(grep -E '^lib(swift|Foundation|dispatch|BlocksRuntime|curl|ssl|sqlite)' <<<"$needed" || true)
+if [[ -n $unwanted ]]; then
+    echo "build-libtollgate.sh: the library would need $(tr '\n' ' ' <<<"$unwanted")(it needs: $(tr '\n' ' ' <<<"$needed"))" >&2
+    exit 1
+fi
+
 # The static library: one relocatable object with our code, the Swift runtime and Foundation, in
 # which only the API stays global, so it cannot clash with anything the customer links.
 api=$work/api.symbols
@@ -102,6 +116,11 @@ sed -n 's/^ *\(tollgate_[a-z_]*\);$/\1/p' "$exports" > "$api"
 ld -r -o "$work/tollgate.o" "$swift_static/x86_64/swiftrt.o" "${inputs[@]:0:${#objects[@]}}" \
     --start-group "${inputs[@]: -1}" "${static[@]}" --end-group
 objcopy --keep-global-symbols="$api" "$work/tollgate.o"
+# A release installs stripped, as distributions do; a debug build keeps its symbols for the debugger.
+if [[ $configuration == release ]]; then
+    strip --strip-unneeded "$work/$so"
+    strip --strip-debug "$work/tollgate.o"
+fi
 rm -f "$work/libtollgate.a"
 ar rcs "$work/libtollgate.a" "$work/tollgate.o"
 

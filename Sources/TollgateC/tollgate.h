@@ -143,9 +143,10 @@ tollgate_status tollgate_feature_enabled(tollgate *handle, const char *feature, 
 
 /* The state of this machine's license at `now`, and the whole days until the license or the
  * activation (whichever is first) ends, TOLLGATE_UNLIMITED when neither does. EXPIRING when it
- * ends within `warning_days`; EXPIRED (returning TOLLGATE_OK, with the rule readable) when
- * verification failed only because the license or activation expired. Any other failure is
- * returned as tollgate_verify returns it. */
+ * ends within `warning_days`. EXPIRED, with 0 days and TOLLGATE_OK, when verification failed
+ * only because the license ("expired") or the activation ("activation_expired") ran out;
+ * tollgate_verify returns that failure with its rule. Any other failure is returned as
+ * tollgate_verify returns it. Licenses do not declare a warning window yet, so you choose it. */
 tollgate_status tollgate_state(tollgate *handle, int64_t now, int64_t warning_days, int32_t *state, int64_t *days_left);
 
 /* Writes this machine's fingerprint for `product` (base64url of a SHA-256 over the systemd
