@@ -155,6 +155,75 @@ extension EndToEnd {
             #expect(otherVendor.fields["status"] == "wallet_conflict", "\(otherVendor.output)")
         }
 
+        /// Calls out of order or with unusable arguments return a status and leave a message, and
+        /// a buffer too small gets the length it needs; nothing crashes on NULL.
+        @Test func misuseGetsAStatusAndAMessage() throws {
+            let install = try LibraryInstall.get()
+            let vector = try LibraryVector("valid-perpetual")
+            let script = """
+                import ctypes, sys
+                l = ctypes.CDLL(sys.argv[1])
+                l.tollgate_status_name.restype = ctypes.c_char_p
+                l.tollgate_message.restype = ctypes.c_char_p
+                l.tollgate_message.argtypes = [ctypes.c_void_p]
+                for name in ["tollgate_verify", "tollgate_verify_license"]:
+                    getattr(l, name).argtypes = [ctypes.c_void_p, ctypes.c_int64]
+                l.tollgate_load_key_pem.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+                l.tollgate_load_key_file.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+                l.tollgate_open_license.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+                l.tollgate_machine_fingerprint.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
+                h = ctypes.c_void_p()
+                l.tollgate_create(ctypes.byref(h))
+                def show(label, status):
+                    print(f"{label}: {l.tollgate_status_name(status).decode()} | {l.tollgate_message(h).decode()}")
+                show("null handle", l.tollgate_verify(None, -1))
+                show("verify before a key", l.tollgate_verify(h, -1))
+                show("not a key", l.tollgate_load_key_pem(h, b"-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----\\n"))
+                show("key", l.tollgate_load_key_file(h, sys.argv[2].encode()))
+                show("verify before a license", l.tollgate_verify_license(h, -1))
+                show("missing license", l.tollgate_open_license(h, b"/nonexistent/license.json", None))
+                show("license", l.tollgate_open_license(h, sys.argv[3].encode(), None))
+                show("time before 1970", l.tollgate_verify_license(h, -5))
+                show("verify without activation", l.tollgate_verify(h, int(sys.argv[4])))
+                show("fingerprint without product", l.tollgate_machine_fingerprint(h, None, None, 0, None))
+                full, short = ctypes.create_string_buffer(128), ctypes.create_string_buffer(4)
+                length = ctypes.c_size_t()
+                show("fingerprint", l.tollgate_machine_fingerprint(h, b"cad", full, 128, ctypes.byref(length)))
+                print("fingerprint length:", len(full.value), length.value)
+                length = ctypes.c_size_t()
+                show("small buffer", l.tollgate_machine_fingerprint(h, b"cad", short, 4, ctypes.byref(length)))
+                print("needed length:", length.value)
+                l.tollgate_destroy(h)
+                l.tollgate_destroy(None)
+                """
+            let outcome = try LibraryProcess.run("/usr/bin/env", ["python3", "-c", script, install.library, vector.directory.path("vendor.pem"),
+                                                                   vector.directory.path("license.json"), String(vector.now)])
+            #expect(outcome.status == 0, "\(outcome.output)")
+            let fields = outcome.fields
+            // "status | message", the message possibly empty.
+            func part(_ label: String, _ index: Int) -> String? {
+                let parts = fields[label]?.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false) ?? []
+                return index < parts.count ? parts[index].trimmingCharacters(in: .whitespaces) : nil
+            }
+            func status(_ label: String) -> String? { part(label, 0) }
+            func message(_ label: String) -> String { part(label, 1) ?? "" }
+            #expect(status("null handle") == "invalid_argument", "\(outcome.output)")
+            #expect(status("verify before a key") == "invalid_argument" && message("verify before a key").contains("public key"), "\(outcome.output)")
+            #expect(status("not a key") == "malformed", "\(outcome.output)")
+            #expect(status("key") == "ok" && message("key").isEmpty, "\(outcome.output)")
+            #expect(status("verify before a license") == "invalid_argument", "\(outcome.output)")
+            #expect(status("missing license") == "file_access" && message("missing license").contains("/nonexistent/license.json"), "\(outcome.output)")
+            #expect(status("license") == "ok", "\(outcome.output)")
+            #expect(status("time before 1970") == "invalid_argument", "\(outcome.output)")
+            #expect(status("verify without activation") == "not_activated", "\(outcome.output)")
+            #expect(status("fingerprint without product") == "invalid_argument", "\(outcome.output)")
+            #expect(status("fingerprint") == "ok", "\(outcome.output)")
+            let lengths = fields["fingerprint length"]?.split(separator: " ").map(String.init) ?? []
+            #expect(lengths.count == 2 && lengths[0] == lengths[1] && lengths[0] != "0", "\(outcome.output)")
+            #expect(status("small buffer") == "buffer_too_small", "\(outcome.output)")
+            #expect(fields["needed length"] == lengths.first, "\(outcome.output)")
+        }
+
         // MARK: Helpers
 
         private func expectVerdict(of vector: LibraryVector, from program: String, _ leading: [String],
