@@ -16,9 +16,10 @@
 # with the same symbols global: link it with -lcrypto -lstdc++ -lm (pkg-config --static says so).
 set -euo pipefail
 
+# The comment at the top is the usage.
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+    exit "${1:-2}"
 }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,7 @@ while [[ $# -gt 0 ]]; do
         --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
         -c|--configuration) configuration=${2:?-c needs release or debug}; shift 2 ;;
         --bin-path) bin=${2:?--bin-path needs a directory}; shift 2 ;;
-        -h|--help) usage ;;
+        -h|--help) usage 0 ;;
         *) echo "build-libtollgate.sh: unknown argument $1" >&2; usage ;;
     esac
 done
@@ -113,7 +114,7 @@ fi
 # which only the API stays global, so it cannot clash with anything the customer links.
 api=$work/api.symbols
 sed -n 's/^ *\(tollgate_[a-z_]*\);$/\1/p' "$exports" > "$api"
-ld -r -o "$work/tollgate.o" "$swift_static/x86_64/swiftrt.o" "${inputs[@]:0:${#objects[@]}}" \
+ld -r -o "$work/tollgate.o" "$swift_static/$(uname -m)/swiftrt.o" "${inputs[@]:0:${#objects[@]}}" \
     --start-group "${inputs[@]: -1}" "${static[@]}" --end-group
 objcopy --keep-global-symbols="$api" "$work/tollgate.o"
 # A release installs stripped, as distributions do; a debug build keeps its symbols for the debugger.
