@@ -15,6 +15,7 @@ import PackageDescription
 //                         the request path (NodeExecutor) and the sans-I/O sync round
 //   TollgateHTTP          HTTP/1.1 server on POSIX sockets, libcurl client
 //   TollgateClient        the library a licensed product embeds: activation, the machine wallet
+//   TollgateC             libtollgate: the offline check as a stable C ABI (Deploy/build-libtollgate.sh)
 //   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
 //   TollgateCommandLine   typed options, parsing, help and dispatch shared by the two executables
@@ -34,6 +35,9 @@ let package = Package(
         .executable(name: "tollgate", targets: ["tollgate"]),
         .executable(name: "tollgate-bench", targets: ["tollgate-bench"]),
         .library(name: "TollgateCertificates", targets: ["TollgateCertificates"]),
+        // libtollgate for C, C++, Python...: Deploy/build-libtollgate.sh links this product's objects with the
+        // Swift runtime inside into libtollgate.so and libtollgate.a ("tollgate" is the executable's name here).
+        .library(name: "libtollgate", type: .static, targets: ["TollgateC"]),
         // The fuzz targets' checks, for the libFuzzer package in Tests/Fuzz (which depends on this one by path).
         .library(name: "TollgateFuzzChecks", targets: ["TollgateFuzzChecks"]),
     ],
@@ -49,6 +53,8 @@ let package = Package(
         .target(name: "TollgateWire", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages"]),
         .target(name: "TollgateVectors", dependencies: ["TollgateCrypto", "TollgateCertificates"]),
         .target(name: "TollgateClient", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateWire", "TollgateHTTPMessages", "TollgateHTTP"]),
+        .target(name: "TollgateC", dependencies: ["TollgateCertificates", "TollgateCrypto", "TollgateWire", "TollgateClient"],
+                exclude: ["tollgate.h", "tollgate.exports"]),
         .target(name: "TollgateLedger", dependencies: ["TollgateCrypto", "CSQLite"]),
         .target(name: "TollgateHTTP", dependencies: ["TollgateCrypto", "COpenSSL", "CCurl", "CEpoll", "TollgateHTTPMessages"]),
         .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger"]),

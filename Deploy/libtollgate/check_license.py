@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""check_license.py: checks a Tollgate license offline with libtollgate through ctypes, as a
+vendor's Python product does at start-up. The same arguments and output as check-license.c:
+
+  check_license.py [options] VENDOR-KEY.pem LICENSE.json [ACTIVATION.jws --machine MACHINE-KEY]
+  check_license.py [options] VENDOR-KEY.pem --wallet DIR
+
+options: --now UNIX-SECONDS, --revocation FILE, --feature NAME, --warning-days N (default 14).
+The library is TOLLGATE_LIBRARY when set, else libtollgate found the system's way
+(ldconfig, LD_LIBRARY_PATH). Exits 0 when the license verifies, 1 when not, 2 on misuse.
+"""
+import argparse
+import ctypes
+import ctypes.util
+import os
+import sys
+
+OK = 0
+NOW = -1
+UNLIMITED = -1
+STATES = {0: "active", 1: "expiring", 2: "grace", 3: "expired", 4: "downgraded"}
+
+
+def load_library():
+    path = os.environ.get("TOLLGATE_LIBRARY") or ctypes.util.find_library("tollgate")
+    if not path:
+        sys.exit("libtollgate not found: install it or set TOLLGATE_LIBRARY")
+    lib = ctypes.CDLL(path)
+    handle, text, status, i64 = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int64
+    signatures = {
+        "tollgate_version": ([], text),
+        "tollgate_status_name": ([status], text),
+        "tollgate_create": ([ctypes.POINTER(handle)], status),
+        "tollgate_destroy": ([handle], None),
+        "tollgate_message": ([handle], text),
+        "tollgate_rule": ([handle], text),
+        "tollgate_object": ([handle], text),
+        "tollgate_load_key_file": ([handle, text], status),
+        "tollgate_open_license": ([handle, text, text], status),
+        "tollgate_open_wallet": ([handle, text], status),
+        "tollgate_set_machine": ([handle, text, text], status),
+        "tollgate_add_revocation": ([handle, text, i64], status),
+        "tollgate_verify_license": ([handle, i64], status),
+        "tollgate_verify": ([handle, i64], status),
+        "tollgate_feature_enabled": ([handle, text, i64, ctypes.POINTER(ctypes.c_int32)], status),
+        "tollgate_state": ([handle, i64, i64, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(i64)], status),
+    }
+    for name, (arguments, result) in signatures.items():
+        function = getattr(lib, name)
+        function.argtypes = arguments
+        function.restype = result
+    return lib
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Check a Tollgate license offline with libtollgate.")
+    parser.add_argument("--now", type=int, default=NOW)
+    parser.add_argument("--revocation", action="append", default=[])
+    parser.add_argument("--feature", action="append", default=[])
+    parser.add_argument("--warning-days", type=int, default=14)
+    parser.add_argument("--wallet")
+    parser.add_argument("--machine")
+    parser.add_argument("key")
+    parser.add_argument("license", nargs="?")
+    parser.add_argument("activation", nargs="?")
+    # A machine key is base64url and may start with "-", which argparse takes for an option.
+    argv, given = [], iter(sys.argv[1:])
+    for argument in given:
+        argv.append("--machine=" + next(given, "") if argument == "--machine" else argument)
+    args = parser.parse_args(argv)
+    if (args.wallet is None) == (args.license is None) or (args.activation is None) != (args.machine is None):
+        parser.print_usage(sys.stderr)
+        return 2
+    lib = load_library()
+    print("libtollgate", lib.tollgate_version().decode())
+
+    handle = ctypes.c_void_p()
+    if lib.tollgate_create(ctypes.byref(handle)) != OK:
+        return 1
+    try:
+        activated = args.wallet is not None or args.activation is not None
+        status = lib.tollgate_load_key_file(handle, args.key.encode())
+        if status == OK and args.wallet:
+            status = lib.tollgate_open_wallet(handle, args.wallet.encode())
+        if status == OK and not args.wallet:
+            activation = args.activation.encode() if args.activation else None
+            status = lib.tollgate_open_license(handle, args.license.encode(), activation)
+        if status == OK and args.machine:
+            status = lib.tollgate_set_machine(handle, args.machine.encode(), None)
+        for path in args.revocation:
+            if status == OK:
+                with open(path, "rb") as file:
+                    status = lib.tollgate_add_revocation(handle, file.read().strip(), args.now)
+        if status == OK:
+            status = lib.tollgate_verify(handle, args.now) if activated else lib.tollgate_verify_license(handle, args.now)
+        print("status:", lib.tollgate_status_name(status).decode())
+        if status != OK:
+            if lib.tollgate_rule(handle):
+                print("rule:", lib.tollgate_rule(handle).decode())
+                print("object:", lib.tollgate_object(handle).decode())
+            print("message:", lib.tollgate_message(handle).decode())
+        state, days_left = ctypes.c_int32(), ctypes.c_int64()
+        # The state is known after an expiry too: "expired".
+        if activated and lib.tollgate_state(handle, args.now, args.warning_days, ctypes.byref(state), ctypes.byref(days_left)) == OK:
+            print("state:", STATES.get(state.value, "unknown"))
+            print("days left:", "unlimited" if days_left.value == UNLIMITED else days_left.value)
+        if status != OK:
+            return 1
+        if activated:
+            for feature in args.feature:
+                enabled = ctypes.c_int32()
+                if lib.tollgate_feature_enabled(handle, feature.encode(), args.now, ctypes.byref(enabled)) == OK:
+                    print(f"feature {feature}:", "enabled" if enabled.value else "disabled")
+        return 0
+    finally:
+        lib.tollgate_destroy(handle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
