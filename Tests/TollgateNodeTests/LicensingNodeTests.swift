@@ -14,7 +14,7 @@ struct Channel {
     let anchor: TrustAnchor
     let now: Int64 = 1_780_000_000
 
-    init(regionalPath: String = ":memory:") throws {
+    init(generalPath: String = ":memory:", regionalPath: String = ":memory:") throws {
         let rootKey = try Ed25519PrivateKey()
         anchor = TrustAnchor(publicKey: rootKey.publicKey)
         let anchor = self.anchor
@@ -22,7 +22,7 @@ struct Channel {
             LicensingNode(identity: NodeIdentity(name: name, key: key, anchor: anchor), store: try NodeStore(database: SQLiteDatabase(path: path)))
         }
         root = try node("root", rootKey)
-        general = try node("ga", try Ed25519PrivateKey())
+        general = try node("ga", try Ed25519PrivateKey(), generalPath)
         regional = try node("ra", try Ed25519PrivateKey(), regionalPath)
     }
 

@@ -86,5 +86,8 @@ import TollgateWire
         }
         #expect(throws: WireError.self) { try PushRequest(json: Array(#"{"segments":[]}"#.utf8)) }
         #expect(throws: WireError.self) { try PushResponse(acked: ["ra": UInt64.max]).validate() }
+        let id = String(repeating: "f", count: 43)
+        try PushResponse(acked: ["ra": 5], refused: ["ra": "forked"], findings: ["ra": id]).validate()
+        #expect(throws: WireError.self) { try PushResponse(acked: ["ra": 5], findings: ["ra": id + id]).validate() }
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import TollgateAPI
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 import TollgateNode
+import TollgateTestSupport
 import TollgateWire
 
 /// A backlog longer than one push goes up in bounded segments, through the production round
@@ -109,6 +111,43 @@ import TollgateWire
         #expect(findings.map(\.summary) == [])
     }
 
+    /// A relayed log whose node the parent learns only from a later segment of the same round (a
+    /// delegation beyond where the first push cut the relaying node's log) is refused by the first
+    /// push and taken by a later one; the round's outcome reports it taken, not refused.
+    @Test func aRelayRefusedByAnEarlyPushIsTakenByALaterOne() throws {
+        let channel = try Channel()
+        try channel.wire()
+        let local = LicensingNode(identity: NodeIdentity(name: "la", key: try Ed25519PrivateKey(), anchor: channel.anchor),
+                                  store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))
+        // The general keeps the regional's checkpoint at size 1, then at its end: the relay's only cuts.
+        try SyncLink(child: channel.regional, parent: channel.general).sync(at: channel.now + 10)
+        for index in 0..<6 {
+            _ = try channel.regional.issue(channel.sale("before-delegating-\(index)"), at: channel.now + 20 + Int64(index))
+        }
+        var toLocal = channel.request(to: local, count: 5)
+        toLocal.countries = ["DE"]
+        try local.accept(chain: channel.regional.delegate(toLocal, at: channel.now + 30).chain, at: channel.now + 30)
+        try SyncLink(child: local, parent: channel.regional).sync(at: channel.now + 40)
+        try SyncLink(child: channel.regional, parent: channel.general).sync(at: channel.now + 50)
+
+        let drive = try SyncLink(child: channel.general, parent: channel.root).drive(at: channel.now + 60, maxBodySize: Self.limit)
+        let outcome = try #require(try drive.result?.get())
+        let localKey = local.identity.keyID
+        // The first push cut the regional's log at size 1, before its delegation to the local agent,
+        // and carried the local agent's log too: unknown to the root then, so refused.
+        let first = try #require(drive.pushes.first?.push)
+        #expect(first.segments.first { $0.node == channel.regional.identity.keyID }?.end == 1)
+        #expect(first.segments.contains { $0.node == localKey })
+        #expect(drive.answers.first?.refused[localKey] != nil)
+        // A later push of the same round carried it again, once the root knew the node.
+        #expect(drive.pushes.count >= 2)
+        #expect(drive.answers.last?.refused[localKey] == nil)
+        #expect(outcome.refused.isEmpty, "\(outcome.refused)")
+        #expect(outcome.acked[localKey] == (try local.logSize()))
+        try Self.expectMirrored(local, at: channel.root)
+        try Self.expectMirrored(channel.regional, at: channel.root)
+    }
+
     /// Sales made long before the backlog goes up are in the head the parent witnesses with the first
     /// segment, so none looks backdated against a witness of a segment that ended before them.
     @Test func aBacklogOlderThanTheBackdatingToleranceAuditsClean() throws {
@@ -158,5 +197,67 @@ import TollgateWire
         let outcome = try link.sync(at: channel.now + 30)
         #expect(outcome.pull.returns.count == 300)
         #expect(outcome.pull.certificates.count == 1)
+    }
+
+    /// A child that applied one page of a pull and restarted before the next pulls on from the
+    /// cursor it saved with that page, not from 0; and what the page applied is kept.
+    @Test func aRestartMidPullResumesFromTheSavedCursor() throws {
+        let directory = try TemporaryDirectory("pull-cursor")
+        let path = directory.path("general.sqlite")
+        let channel = try Channel(generalPath: path)
+        try channel.wire()
+        let held = try #require(try channel.general.heldCertificates().first)
+        for serial in (held.payload.seats.end - 300)..<held.payload.seats.end {
+            _ = try channel.general.returnQuota(SerialRange(serial, serial + 1), certificateHash: held.hash, at: channel.now)
+        }
+        try SyncLink(child: channel.general, parent: channel.root).sync(at: channel.now + 10)
+        #expect(try channel.general.pullCursor() == 0)  // that round's pull came before the returns went up
+
+        // A round that applies the first page and is cut off before asking for the second.
+        let rootExecutor = NodeExecutor(node: channel.root), generalExecutor = NodeExecutor(node: channel.general)
+        let at = channel.now + 20
+        let api = NodeAPI(executor: rootExecutor, token: OperatorToken("not used by sync"), anchorPEM: "", nodeName: "root", clock: { at })
+        var round = SyncRound(executor: generalExecutor)
+        let pull = try round.start(at: channel.now + 20)
+        #expect(pull.query == nil)
+        let firstPage = api.handle(pull)
+        let second = try #require(try firstPage.decodeJSON(PullResponse.self).next)
+        guard case .send(let next) = try round.receive(firstPage, at: channel.now + 20) else {
+            Issue.record("the round ended after one page of two")
+            return
+        }
+        #expect(next.query == "from=\(second)")
+        generalExecutor.stop()
+        rootExecutor.stop()
+
+        // The node restarts on the same file: the cursor is where the cut-off round would have gone on.
+        let restarted = LicensingNode(identity: channel.general.identity, store: try NodeStore(database: SQLiteDatabase(path: path)))
+        #expect(try restarted.pullCursor() == second)
+        let drive = try SyncLink(child: restarted, parent: channel.root).drive(at: channel.now + 30)
+        let outcome = try #require(try drive.result?.get())
+        let firstReturns = try firstPage.decodeJSON(PullResponse.self).returns.count
+        #expect(outcome.pull.returns.count == 300 - firstReturns, "the restarted round pulled from 0 again")
+        #expect(outcome.pull.certificates.isEmpty)
+        // The last page's start stays the cursor, so the next round reads it again with what is new.
+        #expect(try restarted.pullCursor() == second)
+        #expect(try restarted.heldCertificates().count == 1)
+    }
+
+    /// A page the node cannot take leaves the cursor where it was: the cursor moves only with what
+    /// a page applied, in the same transaction.
+    @Test func aPageThatFailsLeavesTheCursorWhereItWas() throws {
+        let channel = try Channel()
+        try channel.wire()
+        let held = try #require(try channel.regional.heldCertificates().first)
+        // A revocation of the regional's certificate signed by no ancestor of it.
+        let stranger = try Ed25519PrivateKey()
+        let forged = try SignedRevocation.sign(Revocation(iss: stranger.publicKey.thumbprint, cert: held.hash, effective: channel.now,
+                                                          reason: "forged", iat: channel.now, jti: "forged"), with: stranger)
+        let applied = PullResponse(certificates: [held.chain], revocations: [], returns: [], next: 7)
+        try channel.regional.receivePull(applied, at: channel.now)
+        #expect(try channel.regional.pullCursor() == 7)
+        let refused = PullResponse(certificates: [], revocations: [forged.compact], returns: [], next: 12)
+        #expect(throws: NodeError.self) { try channel.regional.receivePull(refused, at: channel.now) }
+        #expect(try channel.regional.pullCursor() == 7)
     }
 }

@@ -27,6 +27,8 @@ struct SyncLink {
     struct Drive {
         var result: Result<SyncRound.Outcome, SyncError>?
         var pushes: [(push: PushRequest, bytes: Int)] = []
+        /// The parent's answer to each push that was answered, in order.
+        var answers: [PushResponse] = []
     }
 
     /// Drives a round with the parent's API limiting pushes to `maxBodySize` (as `node serve
@@ -57,6 +59,7 @@ struct SyncLink {
                 }
                 let answer = api.handle(request)
                 if isPush, let cutOff, drive.pushes.count == cutOff + 1, answerLost { return drive }
+                if isPush, let decoded = try? answer.decodeJSON(PushResponse.self) { drive.answers.append(decoded) }
                 switch try round.receive(answer, at: now) {
                 case .send(let next): request = next
                 case .finished(let outcome):

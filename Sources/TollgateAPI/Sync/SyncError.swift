@@ -30,15 +30,19 @@ public struct SyncError: LayerError {
     public var problem: String?
     /// The node's own refusal or failure, for `.node`.
     public var node: NodeError?
+    /// For `.logRefused`, the id of the audit finding the parent recorded against this node's log
+    /// (it holds proof that the node signed two different logs), when it recorded one.
+    public var finding: String?
     public var location: ErrorLocation
 
-    public init(_ code: Code, _ reason: String, status: Int? = nil, problem: String? = nil, node: NodeError? = nil,
+    public init(_ code: Code, _ reason: String, status: Int? = nil, problem: String? = nil, node: NodeError? = nil, finding: String? = nil,
                 file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
         self.status = status
         self.problem = problem
         self.node = node
+        self.finding = finding
         location = ErrorLocation(file: file, line: line)
     }
 

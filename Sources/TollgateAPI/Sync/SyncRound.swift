@@ -42,6 +42,8 @@ public struct SyncRound {
         public var acked: [String: UInt64]
         /// Descendants' segments the parent refused, with its reasons.
         public var refused: [String: String]
+        /// For refused descendants' segments that prove a forked log, the parent's finding ids.
+        public var findings: [String: String]
         /// The pull's answer, every page together, as the node took it.
         public var pull: PullResponse
     }
@@ -56,23 +58,31 @@ public struct SyncRound {
     private let executor: NodeExecutor
     private var pull = PullResponse(certificates: [], revocations: [], returns: [])
     private var pullPages = 0
+    /// Where the page last asked for starts.
+    private var pullFrom: UInt64 = 0
     private var budget = PushBudget.standard
     private var pushed: PushRequest?
     private var pushes = 0
     private var entriesPushed = 0
     private var acked: [String: UInt64] = [:]
     private var refused: [String: String] = [:]
+    private var findings: [String: String] = [:]
 
     /// A round of the node `executor` runs.
     public init(executor: NodeExecutor) {
         self.executor = executor
     }
 
-    /// The pull request that opens the round, signed at `date` by the node; or with `presigned`, a
-    /// signature over the same request made ahead of time (the simulator signs off its main thread).
+    /// The pull request that opens the round, from where the node's last pull left off (its saved
+    /// cursor), signed at `date` by the node; or with `presigned`, a signature made ahead of time
+    /// over the pull from the start (the simulator signs off its main thread), used when the round
+    /// does start there.
     public mutating func start(at date: Int64, presigned: RequestSignature? = nil) throws(SyncError) -> HTTPRequest {
         phase = .pull
-        return try request(.syncPull, body: [], at: date, presigned: presigned)
+        let from = try perform { node throws(NodeError) in try node.pullCursor() }
+        pullFrom = from
+        guard from > 0 else { return try request(.syncPull, body: [], at: date, presigned: presigned) }
+        return try request(.syncPull, query: "from=\(from)", body: [], at: date)
     }
 
     /// Takes the parent's answer to the request last sent: the next request, or the outcome.
@@ -85,6 +95,10 @@ public struct SyncRound {
             } catch {
                 throw SyncError(.malformedAnswer, "\(Endpoint.syncPull.label) answered \(error.reason)", status: response.status.code)
             }
+            if let next = page.next, next <= pullFrom || pullPages + 1 >= Self.maxPullPages {
+                throw SyncError(.malformedAnswer, "the parent's pull pages do not advance (next page at \(next))", status: response.status.code)
+            }
+            // The node saves where the next page starts with what this one applied.
             try perform { node throws(NodeError) in try node.receivePull(page, at: date) }
             pull.certificates += page.certificates
             pull.revocations += page.revocations
@@ -92,10 +106,7 @@ public struct SyncRound {
             if pullPages == 0 { budget = PushBudget.standard.narrowed(to: page.pushBudget) }
             pullPages += 1
             if let next = page.next {
-                guard next > (pull.next ?? 0), pullPages < Self.maxPullPages else {
-                    throw SyncError(.malformedAnswer, "the parent's pull pages do not advance (next page at \(next))", status: response.status.code)
-                }
-                pull.next = next
+                pullFrom = next
                 return .send(try request(.syncPull, query: "from=\(next)", body: [], at: date))
             }
             pull.next = nil
@@ -109,15 +120,20 @@ public struct SyncRound {
             let more = try perform { node throws(NodeError) in try node.recordPushResponse(answer, pushed: pushed, at: date) }
             acked.merge(answer.acked) { $1 }
             // A relay refused by an earlier push (its node not yet known to the parent) may be taken by a later one.
-            for node in answer.acked.keys where answer.refused[node] == nil { refused[node] = nil }
+            for node in answer.acked.keys where answer.refused[node] == nil {
+                refused[node] = nil
+                findings[node] = nil
+            }
             refused.merge(answer.refused) { $1 }
+            findings.merge(answer.findings ?? [:]) { $1 }
             if let own = pushed.segments.first, let refusal = answer.refused[own.node] {
-                throw SyncError(.logRefused, "the parent refused this node's log: \(refusal)", status: response.status.code)
+                throw SyncError(.logRefused, "the parent refused this node's log: \(refusal)", status: response.status.code,
+                                finding: answer.findings?[own.node])
             }
             if more && pushes < Self.maxPushes {
                 return .send(try nextPush(at: date))
             }
-            return .finished(Outcome(pushed: entriesPushed, pushes: pushes, acked: acked, refused: refused, pull: pull))
+            return .finished(Outcome(pushed: entriesPushed, pushes: pushes, acked: acked, refused: refused, findings: findings, pull: pull))
         }
     }
 

@@ -20,6 +20,10 @@ public struct AuditEvidence: Codable, Hashable, Sendable {
         public static let entry = Role("entry")
         /// A `checkpoint-witnessed` entry of an ancestor's log.
         public static let witness = Role("witness")
+        /// The root (base64url) a checkpoint's tree has at `index` entries, with the consistency
+        /// proof from that size to the checkpoint's in `proof`: what shows that two checkpoints of
+        /// one node sign different logs when the entries they differ in were never seen.
+        public static let consistency = Role("consistency")
     }
 
     public var role: Role

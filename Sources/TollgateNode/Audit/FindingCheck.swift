@@ -236,10 +236,32 @@ public struct FindingCheck {
         }
 
         func equivocation() throws {
+            if !items(.consistency).isEmpty { return try forkedCheckpoints() }
             let logged = try pairs(.entry).map { try loggedEntry($0.entry, checkpoint: $0.checkpoint) }
             let indices = pairs(.entry).map(\.entry.index)
             guard logged.count == 2, indices[0] == indices[1] else { throw unproven("equivocation needs two entries at one index") }
             guard logged[0].bytes != logged[1].bytes else { throw unproven("the two entries are the same") }
+        }
+
+        /// Two checkpoints one node signed, the smaller first, and the root the larger one's tree has
+        /// at the smaller one's size, fixed by a consistency proof: a root other than the smaller
+        /// checkpoint's means the node signed two different logs.
+        func forkedCheckpoints() throws {
+            let checkpoints = items(.checkpoint)
+            guard checkpoints.count == 2, let node = checkpoints[0].node, checkpoints[1].node == node, let key = keys[node] else {
+                throw unproven("a forked log needs two checkpoints of one node with a known key")
+            }
+            let name = "tollgate.dev/node/\(node)"
+            let smaller = try SignedCheckpoint(verifying: checkpoints[0].object, name: name, publicKey: key).checkpoint
+            let larger = try SignedCheckpoint(verifying: checkpoints[1].object, name: name, publicKey: key).checkpoint
+            let consistency = try one(.consistency)
+            guard consistency.node == node, consistency.index == smaller.size, smaller.size <= larger.size, let proof = consistency.proof else {
+                throw unproven("the consistency proof is not from the first checkpoint's size to the second's")
+            }
+            let root = try Base64URL.decode(consistency.object)
+            try MerkleProof.verifyConsistency(oldSize: smaller.size, newSize: larger.size, oldRoot: root, newRoot: larger.rootHash,
+                                              proof: proof.map { try Base64URL.decode($0) })
+            guard root != smaller.rootHash else { throw unproven("the two checkpoints sign the same log") }
         }
 
         /// The object that claims a position in its issuer's log: an activation or deactivation

@@ -262,6 +262,12 @@ public final class LicensingNode {
         try childSync.receivePull(response, at: now)
     }
 
+    /// Where the next pull from the parent starts (`GET /v1/sync/pull?from=`): saved with each page
+    /// that names a next one, so a round cut off, or a restart, resumes there instead of at 0.
+    public func pullCursor() throws(NodeError) -> UInt64 {
+        try childSync.pullCursor()
+    }
+
     // MARK: Sync, parent side (ChildAuthentication, ParentSync, MirroredLogs)
 
     /// Checks a node-signed request: the caller must be a direct child, the time inside the window

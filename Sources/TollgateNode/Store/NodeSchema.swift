@@ -135,7 +135,14 @@ enum NodeSchema {
             observationLicenses,
             mirrorCheckpoints,
             serialFreeRuns,
+            pullCursor,
     ]
+
+    /// Where the node's next pull from its parent starts: a position in the parent's log, saved
+    /// with what each page applied, so a restarted node does not pull everything again.
+    static let pullCursor = SchemaMigration(name: "node-pull-cursor", sql: """
+        ALTER TABLE sync_state ADD COLUMN pull_from INTEGER NOT NULL DEFAULT 0 CHECK (pull_from >= 0);
+        """)
 
     /// A descendant's signed checkpoints by size, beyond the latest one `mirrors` keeps: a node
     /// relays a descendant's log in bounded segments, and each must end at a size the descendant

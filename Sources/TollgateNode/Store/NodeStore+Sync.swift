@@ -113,6 +113,16 @@ extension NodeStore {
             [.integer(now)])
     }
 
+    /// The position in the parent's log this node's next pull starts from; 0 before any page.
+    public func pullCursor() throws -> UInt64 {
+        try database.query("SELECT pull_from FROM sync_state WHERE id = 1").first?.uint64(0) ?? 0
+    }
+
+    func setPullCursor(_ position: UInt64) throws {
+        try database.execute("INSERT INTO sync_state (id, pull_from) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET pull_from = ?1",
+                             [.integer(Int64(position))])
+    }
+
     func recordSyncFailure(_ error: String, at now: Int64) throws {
         try database.execute(
             "INSERT INTO sync_state (id, last_attempt_at, last_error) VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET last_attempt_at = ?1, last_error = ?2",

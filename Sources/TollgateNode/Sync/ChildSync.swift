@@ -167,6 +167,23 @@ struct ChildSync: NodePart {
 
     /// See ``LicensingNode/receivePull(_:at:)``.
     func receivePull(_ response: PullResponse, at now: Int64) throws(NodeError) {
+        do {
+            try storage {
+                try store.transaction {
+                    try apply(response, at: now)
+                    // The last page's start stays the cursor: the next round reads that page again,
+                    // with what the parent logged since.
+                    if let next = response.next { try store.setPullCursor(next) }
+                }
+            }
+        } catch {
+            holdings.discardCache()  // it may have read certificates the rollback took back
+            throw error
+        }
+    }
+
+    /// Takes in a page's certificates and revocations; runs inside the caller's transaction.
+    private func apply(_ response: PullResponse, at now: Int64) throws(NodeError) {
         for chain in response.certificates {
             do {
                 try holdings.accept(chain: chain, at: now)
@@ -181,5 +198,10 @@ struct ChildSync: NodePart {
                 continue  // about a certificate outside this node's chains
             }
         }
+    }
+
+    /// See ``LicensingNode/pullCursor()``.
+    func pullCursor() throws(NodeError) -> UInt64 {
+        try storage { try store.pullCursor() }
     }
 }

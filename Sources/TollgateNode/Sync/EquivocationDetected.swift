@@ -2,16 +2,20 @@ import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
 
-/// A pushed segment holds different bytes at an index this node already accepted: the node signed
-/// two checkpoints of logs that fork. Carries the finding with both entries and their inclusion
-/// proofs against the two signed checkpoints, which anyone can check.
+/// A pushed segment contradicts what this node already accepted of the log: the node signed two
+/// checkpoints of logs that fork. Carries the finding with evidence anyone can check: either both
+/// entries at the index where the logs differ, with their inclusion proofs against the two signed
+/// checkpoints; or, when this node never held the entries the logs differ in (a head it was only
+/// promised), both signed checkpoints and the consistency proof that fixes the larger one's root at
+/// the smaller one's size to another root than the smaller one signs.
 struct EquivocationDetected: Error {
-    let index: UInt64
+    /// Why the segment is refused, for the push answer.
+    let refusal: String
     let finding: AuditFinding
 
     init(node: Descendant, index: UInt64, held: LogEntry, theirs: [NewLogEntry], from: UInt64, theirCheckpoint: SignedCheckpoint,
          mirror: MerkleLog, acceptedCheckpoint: String?, at now: Int64) throws {
-        self.index = index
+        refusal = "entry \(index) differs from the one accepted before: log equivocation"
         let acceptedSize = try mirror.size
         var evidence: [AuditEvidence] = []
         if let acceptedCheckpoint {
@@ -30,5 +34,29 @@ struct EquivocationDetected: Error {
         finding = AuditFinding(kind: .logEquivocation, node: node.keyID, nodeName: node.subject,
                                summary: "\(node.subject) signed checkpoints of two different logs: entry \(index) differs",
                                evidence: evidence, detectedAt: now)
+    }
+
+    /// `kept` is a checkpoint the node signed earlier (a head it sent before the entries), and
+    /// `checkpoint` one it signs now, of at least as many entries, whose tree has `rootAtKeptSize`
+    /// at `kept`'s size (`proof` is the consistency proof from there to `checkpoint`'s size, empty
+    /// when the sizes are equal). That root is not `kept`'s: the two checkpoints sign different logs.
+    init(node: Descendant, kept: SignedCheckpoint, contradictedBy checkpoint: SignedCheckpoint, rootAtKeptSize: [UInt8], proof: [[UInt8]],
+         at now: Int64) {
+        let keptSize = kept.checkpoint.size
+        let size = checkpoint.checkpoint.size
+        let what = size == keptSize ? "a checkpoint of the same size" : "its checkpoint of size \(size)"
+        refusal = "the head of size \(keptSize) this node signed before and \(what) sign different logs: log equivocation"
+        let evidence = [
+            AuditEvidence(role: .checkpoint, object: kept.text, node: node.keyID),
+            AuditEvidence(role: .checkpoint, object: checkpoint.text, node: node.keyID),
+            AuditEvidence(role: .consistency, object: Base64URL.encode(rootAtKeptSize), node: node.keyID, index: keptSize,
+                          proof: proof.map { Base64URL.encode($0) }),
+            AuditEvidence(role: .certificate, object: node.certificate.compact, node: node.keyID),
+        ]
+        finding = AuditFinding(kind: .logEquivocation, node: node.keyID, nodeName: node.subject,
+                               summary: "\(node.subject) signed checkpoints of two different logs: the first \(keptSize) entries differ",
+                               evidence: evidence, detectedAt: now,
+                               // One fork, one finding: pushed again, the fork's new checkpoint makes no second one.
+                               identity: [kept.text, Base64URL.encode(rootAtKeptSize)])
     }
 }

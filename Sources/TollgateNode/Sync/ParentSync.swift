@@ -17,6 +17,7 @@ struct ParentSync: NodePart {
         }
         var acked: [String: UInt64] = [:]
         var refused: [String: String] = [:]
+        var findings: [String: String] = [:]
         var relayers: Set<String> = [child.keyID]
         for segment in push.segments {
             let node: Descendant
@@ -38,7 +39,8 @@ struct ParentSync: NodePart {
                         if try store.insertFinding(detected.finding) { try log.record(detected.finding, at: now) }
                     }
                 }
-                refused[node.keyID] = "entry \(detected.index) differs from the one accepted before: log equivocation"
+                refused[node.keyID] = "\(detected.refusal) (finding \(detected.finding.id))"
+                findings[node.keyID] = detected.finding.id
                 acked[node.keyID] = try storage { try store.mirrorLog(keyID: node.keyID).size }
             } catch let error as NodeError {
                 refused[node.keyID] = error.reason
@@ -50,7 +52,7 @@ struct ParentSync: NodePart {
                 throw NodeError(storing: error, databasePath: store.database.path)
             }
         }
-        return PushResponse(acked: acked, refused: refused)
+        return PushResponse(acked: acked, refused: refused, findings: findings.isEmpty ? nil : findings)
     }
 
     /// See ``LicensingNode/answerPull(for:from:at:)``.

@@ -13,7 +13,8 @@ struct SegmentAcceptance: NodePart {
 
     /// Checks one segment of `node`'s log against its key, its signed checkpoint and the copy held;
     /// appends what is new to the copy and returns the size now held. Runs inside the caller's
-    /// transaction; throws ``EquivocationDetected`` when the segment contradicts held entries.
+    /// transaction; throws ``EquivocationDetected`` when the segment contradicts held entries or a head
+    /// the node signed before.
     func accept(_ segment: LogSegment, of node: Descendant, at now: Int64) throws -> UInt64 {
         let origin = "tollgate.dev/node/\(node.keyID)"
         let checkpoint: SignedCheckpoint
@@ -65,8 +66,10 @@ struct SegmentAcceptance: NodePart {
         if end > held {
             for kept in try store.mirrorCheckpoints(keyID: node.keyID, in: (held + 1)...end) {
                 let signed = try store.verifiedSignatures.checkpoint(kept.checkpoint, name: origin, publicKey: node.publicKey)
-                guard try mirror.rootHash(atSize: kept.size) == signed.checkpoint.rootHash else {
-                    throw NodeError(.invalidRequest, "the first \(kept.size) entries differ from the checkpoint of that size \(node.subject) signed before")
+                let root = try mirror.rootHash(atSize: kept.size)
+                guard root == signed.checkpoint.rootHash else {
+                    throw EquivocationDetected(node: node, kept: signed, contradictedBy: checkpoint, rootAtKeptSize: root,
+                                               proof: try mirror.consistencyProof(from: kept.size, to: end), at: now)
                 }
             }
         }
@@ -86,7 +89,17 @@ struct SegmentAcceptance: NodePart {
         } else {
             try store.insertMirrorCheckpoint(keyID: node.keyID, size: end, checkpoint: segment.checkpoint)
         }
-        if let head { try store.insertMirrorCheckpoint(keyID: node.keyID, size: head.checkpoint.size, checkpoint: head.text) }
+        if let head {
+            // A head of a size the node already signed another head for: two checkpoints of one size.
+            if let kept = try store.mirrorCheckpoints(keyID: node.keyID, in: head.checkpoint.size...head.checkpoint.size).first,
+               kept.checkpoint != head.text {
+                let signed = try store.verifiedSignatures.checkpoint(kept.checkpoint, name: origin, publicKey: node.publicKey)
+                if signed.checkpoint.rootHash != head.checkpoint.rootHash {
+                    throw EquivocationDetected(node: node, kept: signed, contradictedBy: head, rootAtKeptSize: head.checkpoint.rootHash, proof: [], at: now)
+                }
+            }
+            try store.insertMirrorCheckpoint(keyID: node.keyID, size: head.checkpoint.size, checkpoint: head.text)
+        }
         let lastWitnessed = try lastWitness(of: node.keyID) ?? 0
         if grew || now - lastWitnessed >= max(60, node.syncWithin / 8) {
             // The head when there is one: it dates all the node had logged, not just what arrived.

@@ -57,10 +57,16 @@ extension PullResponse {
 }
 
 extension PushResponse {
-    /// Range-checks a parent's answer: acknowledged sizes below 2^53.
+    /// Longest finding id an answer may name (ids are base64url SHA-256 digests, 43 bytes).
+    public static let maxFindingIDBytes = 64
+
+    /// Range-checks a parent's answer: acknowledged sizes below 2^53, finding ids of digest length.
     public func validate() throws(WireError) {
         if let (node, size) = acked.first(where: { $0.value >= ObjectLimits.maxIndex }) {
             throw WireError(.outOfRange, "the parent acknowledges \(size) entries of \(node): log positions stay below 2^53")
+        }
+        if let (node, id) = findings?.first(where: { $0.value.utf8.count > Self.maxFindingIDBytes }) {
+            throw WireError(.outOfRange, "the parent names a finding against \(node) with an id of \(id.utf8.count) bytes (at most \(Self.maxFindingIDBytes))")
         }
     }
 }

@@ -81,10 +81,14 @@ public struct PushResponse: Codable, Hashable, Sendable {
     public var acked: [String: UInt64]
     /// Segments refused, with the reason (the rest were stored).
     public var refused: [String: String]
+    /// For a refused segment that proves its node signed two different logs, the id of the audit
+    /// finding the parent recorded with that proof, so the sender (and its operator) can name it.
+    public var findings: [String: String]?
 
-    public init(acked: [String: UInt64], refused: [String: String] = [:]) {
+    public init(acked: [String: UInt64], refused: [String: String] = [:], findings: [String: String]? = nil) {
         self.acked = acked
         self.refused = refused
+        self.findings = findings
     }
 }
 
