@@ -12,48 +12,9 @@ library is TOLLGATE_LIBRARY when set, else libtollgate found the system's way.
 """
 import argparse
 import ctypes
-import ctypes.util
-import os
 import sys
 
-OK = 0
-NOW = -1
-
-
-def load_library():
-    path = os.environ.get("TOLLGATE_LIBRARY") or ctypes.util.find_library("tollgate")
-    if not path:
-        sys.exit("libtollgate not found: install it or set TOLLGATE_LIBRARY")
-    lib = ctypes.CDLL(path)
-    handle, text, status, i64 = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int64
-    signatures = {
-        "tollgate_status_name": ([status], text),
-        "tollgate_create": ([ctypes.POINTER(handle)], status),
-        "tollgate_destroy": ([handle], None),
-        "tollgate_message": ([handle], text),
-        "tollgate_rule": ([handle], text),
-        "tollgate_load_key_file": ([handle, text], status),
-        "tollgate_create_wallet": ([handle, text, text], status),
-        "tollgate_open_wallet": ([handle, text], status),
-        "tollgate_import_license": ([handle, text, i64], status),
-        "tollgate_write_activation_request": ([handle, text, text, i64], status),
-        "tollgate_install_response": ([handle, text, i64], status),
-        "tollgate_machine_fingerprint": ([handle, text, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)], status),
-    }
-    for name, (arguments, result) in signatures.items():
-        function = getattr(lib, name)
-        function.argtypes = arguments
-        function.restype = result
-    return lib
-
-
-def fingerprint(lib, handle):
-    """The open wallet's fingerprint: asks for the length first, then fills a buffer that size."""
-    length = ctypes.c_size_t()
-    lib.tollgate_machine_fingerprint(handle, None, None, 0, ctypes.byref(length))
-    buffer = ctypes.create_string_buffer(length.value + 1)
-    status = lib.tollgate_machine_fingerprint(handle, None, buffer, len(buffer), ctypes.byref(length))
-    return buffer.value.decode() if status == OK else None
+from tollgate import NOW, OK, fingerprint, load_library
 
 
 def main():

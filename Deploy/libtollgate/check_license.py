@@ -11,45 +11,9 @@ The library is TOLLGATE_LIBRARY when set, else libtollgate found the system's wa
 """
 import argparse
 import ctypes
-import ctypes.util
-import os
 import sys
 
-OK = 0
-NOW = -1
-UNLIMITED = -1
-STATES = {0: "active", 1: "expiring", 2: "grace", 3: "expired", 4: "downgraded"}
-
-
-def load_library():
-    path = os.environ.get("TOLLGATE_LIBRARY") or ctypes.util.find_library("tollgate")
-    if not path:
-        sys.exit("libtollgate not found: install it or set TOLLGATE_LIBRARY")
-    lib = ctypes.CDLL(path)
-    handle, text, status, i64 = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int64
-    signatures = {
-        "tollgate_version": ([], text),
-        "tollgate_status_name": ([status], text),
-        "tollgate_create": ([ctypes.POINTER(handle)], status),
-        "tollgate_destroy": ([handle], None),
-        "tollgate_message": ([handle], text),
-        "tollgate_rule": ([handle], text),
-        "tollgate_object": ([handle], text),
-        "tollgate_load_key_file": ([handle, text], status),
-        "tollgate_open_license": ([handle, text, text], status),
-        "tollgate_open_wallet": ([handle, text], status),
-        "tollgate_set_machine": ([handle, text, text], status),
-        "tollgate_add_revocation": ([handle, text, i64], status),
-        "tollgate_verify_license": ([handle, i64], status),
-        "tollgate_verify": ([handle, i64], status),
-        "tollgate_feature_enabled": ([handle, text, i64, ctypes.POINTER(ctypes.c_int32)], status),
-        "tollgate_state": ([handle, i64, i64, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(i64)], status),
-    }
-    for name, (arguments, result) in signatures.items():
-        function = getattr(lib, name)
-        function.argtypes = arguments
-        function.restype = result
-    return lib
+from tollgate import NOW, OK, STATES, UNLIMITED, load_library
 
 
 def main():
