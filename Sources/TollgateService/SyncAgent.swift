@@ -15,6 +15,8 @@ public final class SyncAgent: Sendable {
     let clock: @Sendable () -> Int64
     let log: @Sendable (Event) -> Void
     private let stopping = Mutex(false)
+    /// How large the next round's pushes may be: smaller after a push the parent did not answer in time.
+    private let pace = Mutex(PushPace())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -84,16 +86,19 @@ public final class SyncAgent: Sendable {
     /// node's own log; the failure is recorded at the node first.
     @discardableResult
     public func runOnce(client: HTTPClient) throws(SyncError) -> SyncRound.Outcome {
-        var round = SyncRound(executor: executor)
+        var round = SyncRound(executor: executor, pushCeiling: pace.withLock { $0.ceiling })
         do {
             var request = try round.start(at: clock())
             while true {
                 switch try round.receive(try send(request, with: client), at: clock()) {
                 case .send(let next): request = next
-                case .finished(let outcome): return outcome
+                case .finished(let outcome):
+                    pace.withLock { $0.roundEnded(in: round.phase, failure: nil) }
+                    return outcome
                 }
             }
         } catch {
+            pace.withLock { $0.roundEnded(in: round.phase, failure: error) }
             try? round.recordFailure(error, at: clock())
             throw error
         }

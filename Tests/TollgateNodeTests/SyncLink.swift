@@ -34,7 +34,9 @@ struct SyncLink {
     /// Drives a round with the parent's API limiting pushes to `maxBodySize` (as `node serve
     /// --max-body` does), the driver dropping the round after `pushesAnswered` push answers, or with
     /// `answerLost` the answer to the push after them never reaching the child (the parent stored it).
-    func drive(at now: Int64, maxBodySize: Int? = nil, pushesAnswered cutOff: Int? = nil, answerLost: Bool = false) throws -> Drive {
+    /// `pushCeiling` is the driver's ``PushPace`` ceiling for the round.
+    func drive(at now: Int64, maxBodySize: Int? = nil, pushesAnswered cutOff: Int? = nil, answerLost: Bool = false,
+               pushCeiling: PushBudget = .standard) throws -> Drive {
         let childExecutor = NodeExecutor(node: child), parentExecutor = NodeExecutor(node: parent)
         defer {
             childExecutor.stop()
@@ -44,7 +46,7 @@ struct SyncLink {
                           nodeName: parent.identity.name, clock: { now })
         if let maxBodySize { api.limitPushes(toBodySize: maxBodySize) }
         var drive = Drive()
-        var round = SyncRound(executor: childExecutor)
+        var round = SyncRound(executor: childExecutor, pushCeiling: pushCeiling)
         do throws(SyncError) {
             var request = try round.start(at: now)
             while true {

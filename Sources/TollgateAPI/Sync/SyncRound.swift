@@ -60,7 +60,9 @@ public struct SyncRound {
     private var pullPages = 0
     /// Where the page last asked for starts.
     private var pullFrom: UInt64 = 0
-    private var budget = PushBudget.standard
+    /// The most a push may carry this round, before the parent's advertised budget narrows it.
+    private let ceiling: PushBudget
+    private var budget: PushBudget
     private var pushed: PushRequest?
     private var pushes = 0
     private var entriesPushed = 0
@@ -68,9 +70,12 @@ public struct SyncRound {
     private var refused: [String: String] = [:]
     private var findings: [String: String] = [:]
 
-    /// A round of the node `executor` runs.
-    public init(executor: NodeExecutor) {
+    /// A round of the node `executor` runs, its pushes within `pushCeiling` (the driver's
+    /// ``PushPace``) and the parent's advertised budget.
+    public init(executor: NodeExecutor, pushCeiling: PushBudget = .standard) {
         self.executor = executor
+        ceiling = pushCeiling
+        budget = pushCeiling
     }
 
     /// The pull request that opens the round, from where the node's last pull left off (its saved
@@ -103,7 +108,7 @@ public struct SyncRound {
             pull.certificates += page.certificates
             pull.revocations += page.revocations
             pull.returns += page.returns
-            if pullPages == 0 { budget = PushBudget.standard.narrowed(to: page.pushBudget) }
+            if pullPages == 0 { budget = ceiling.narrowed(to: page.pushBudget) }
             pullPages += 1
             if let next = page.next {
                 pullFrom = next

@@ -52,6 +52,8 @@ final class SimulatedNode {
 
     var schedule: SyncSchedule
     var round: RoundInFlight?
+    /// How large this node's pushes may be, as its service's `SyncAgent` keeps it (until a crash).
+    var pushPace = PushPace()
     /// The pull request of the next planned round, signed ahead.
     var presignedPull: PresignedPull?
     var nextExchange: UInt64 = 0
@@ -137,6 +139,7 @@ final class SimulatedNode {
         node = nil
         service = nil
         round = nil
+        pushPace = PushPace()
         incarnation += 1
         downSince = time
         stats.crashes += 1

@@ -65,7 +65,7 @@ final class SyncDriver {
         node.presignedPull = nil
         // Signed ahead for this moment, unless the node's clock has jumped since.
         let signature = presigned.flatMap { $0.date == date ? $0.signature() : nil }
-        var round = SyncRound(executor: node.impostor ?? service.executor)
+        var round = SyncRound(executor: node.impostor ?? service.executor, pushCeiling: node.pushPace.ceiling)
         do {
             let request = try round.start(at: date, presigned: signature)
             node.round = RoundInFlight(round: round, exchange: exchange, startedAt: now, byImpostor: node.impostor != nil)
@@ -94,6 +94,7 @@ final class SyncDriver {
     private func failRound(_ node: SimulatedNode, _ error: SyncError, answeredPush: Bool = false) {
         guard let flight = node.round else { return }
         context.note("sync \(node.name) fails: \(error.reason)")
+        node.pushPace.roundEnded(in: flight.phase, failure: error)
         if !flight.byImpostor, node.isUp {
             do {
                 try flight.round.recordFailure(error, at: node.clock(at: now))
@@ -111,6 +112,7 @@ final class SyncDriver {
             // Once the parent has answered a push of the forked log, it has seen the fork.
             if flight.phase == .push && answeredPush { node.impostor = nil }
         } else if succeeded {
+            node.pushPace.roundEnded(in: flight.phase, failure: nil)
             node.stats.syncSucceeded += 1
             let gap = (now - (node.lastSyncSuccess ?? 0)) / 1_000
             node.stats.longestSyncGap = max(node.stats.longestSyncGap, gap)
