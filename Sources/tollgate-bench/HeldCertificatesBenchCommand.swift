@@ -32,26 +32,35 @@ enum HeldCertificatesBenchCommand: Command {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let key = try Ed25519PrivateKey()
         let message = Array(repeating: UInt8(7), count: 600)  // about the size of a license's signing input
+        // Both nodes start from the same number of sales, so they differ only in the certificates held.
+        let salesBefore = usedUpCount * Int(usedUpSeats)
 
-        let (single, sale) = try sellingNode(usedUp: 0, path: scratch.appendingPathComponent("single.sqlite").path)
-        let (crowded, _) = try sellingNode(usedUp: usedUpCount, path: scratch.appendingPathComponent("crowded.sqlite").path)
+        let (single, sale) = try sellingNode(usedUp: 0, salesBefore: salesBefore, path: scratch.appendingPathComponent("single.sqlite").path)
+        let (crowded, _) = try sellingNode(usedUp: usedUpCount, salesBefore: salesBefore, path: scratch.appendingPathComponent("crowded.sqlite").path)
         // In memory, a sale costs what the node's logic and SQLite cost, without the disk's fsync.
-        let (singleInMemory, _) = try sellingNode(usedUp: 0, path: ":memory:")
-        let (crowdedInMemory, _) = try sellingNode(usedUp: usedUpCount, path: ":memory:")
+        let (singleInMemory, _) = try sellingNode(usedUp: 0, salesBefore: salesBefore, path: ":memory:")
+        let (crowdedInMemory, _) = try sellingNode(usedUp: usedUpCount, salesBefore: salesBefore, path: ":memory:")
         let callers = LicenseBenchCommand.groupCommitCallers
         let now = TimeArgument.now
         var rows: [(name: String, raw: Double, one: Double, many: Double)] = []
         for round in 1...roundCount {
             let raw = try LicenseBenchCommand.measure("raw Ed25519 sign (OpenSSL EVP)", seconds: seconds) { _ = try key.signature(for: message) }
-            let oneMemory = try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try singleInMemory.issue(sale, at: now) }
-            let manyMemory = try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try crowdedInMemory.issue(sale, at: now) }
-            rows.append(("round \(round), in-memory store", raw.perSecond, oneMemory.perSecond, manyMemory.perSecond))
-            let oneDirect = try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try single.issue(sale, at: now) }
-            let manyDirect = try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try crowded.issue(sale, at: now) }
-            rows.append(("round \(round), one at a time (fsync each)", raw.perSecond, oneDirect.perSecond, manyDirect.perSecond))
-            let oneGroup = try LicenseBenchCommand.groupCommitRate("issue", node: single, sale: sale, threads: callers, seconds: seconds)
-            let manyGroup = try LicenseBenchCommand.groupCommitRate("issue", node: crowded, sale: sale, threads: callers, seconds: seconds)
-            rows.append(("round \(round), group commit (\(callers) callers)", raw.perSecond, oneGroup.perSecond, manyGroup.perSecond))
+            // Odd rounds measure the node with one certificate first, even rounds the other, so a
+            // host that speeds up or slows down within a round favours neither.
+            func pair(_ one: () throws -> Double, _ many: () throws -> Double) rethrows -> (Double, Double) {
+                if round % 2 == 1 { let first = try one(); return (first, try many()) }
+                let second = try many()
+                return (try one(), second)
+            }
+            let memory = try pair({ try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try singleInMemory.issue(sale, at: now) }.perSecond },
+                                  { try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try crowdedInMemory.issue(sale, at: now) }.perSecond })
+            rows.append(("round \(round), in-memory store", raw.perSecond, memory.0, memory.1))
+            let direct = try pair({ try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try single.issue(sale, at: now) }.perSecond },
+                                  { try LicenseBenchCommand.measure("issue", seconds: seconds) { _ = try crowded.issue(sale, at: now) }.perSecond })
+            rows.append(("round \(round), one at a time (fsync each)", raw.perSecond, direct.0, direct.1))
+            let group = try pair({ try LicenseBenchCommand.groupCommitRate("issue", node: single, sale: sale, threads: callers, seconds: seconds).perSecond },
+                                 { try LicenseBenchCommand.groupCommitRate("issue", node: crowded, sale: sale, threads: callers, seconds: seconds).perSecond })
+            rows.append(("round \(round), group commit (\(callers) callers)", raw.perSecond, group.0, group.1))
         }
         Console.print("raw Ed25519 sign, then issue with 1 certificate held and with \(usedUpCount) used-up + 1 held (licenses per second)")
         Console.print("measurement".padding(to: 48) + "raw sign".padding(to: 12) + "1 held".padding(to: 12)
@@ -68,8 +77,9 @@ enum HeldCertificatesBenchCommand: Command {
     }
 
     /// A node on a SQLite file at `path` holding `usedUp` certificates of ``usedUpSeats`` seats, all
-    /// sold out, and then one with room for the whole run, received last.
-    static func sellingNode(usedUp: Int, path: String) throws -> (LicensingNode, LicenseRequest) {
+    /// sold out, and then one with room for the whole run, received last, with `salesBefore` licenses
+    /// issued in all (those the used-up certificates do not take go to the last one).
+    static func sellingNode(usedUp: Int, salesBefore: Int, path: String) throws -> (LicensingNode, LicenseRequest) {
         let rootKey = try Ed25519PrivateKey(), agentKey = try Ed25519PrivateKey()
         let anchor = TrustAnchor(publicKey: rootKey.publicKey)
         let root = LicensingNode(identity: NodeIdentity(name: "root", key: rootKey, anchor: anchor),
@@ -97,6 +107,9 @@ enum HeldCertificatesBenchCommand: Command {
             }
         }
         try node.accept(chain: root.delegate(delegation(10_000_000), at: now).chain, at: now - 1)
+        try node.store.transaction {
+            for _ in 0..<max(0, salesBefore - usedUp * Int(usedUpSeats)) { _ = try node.issue(sale, at: now) }
+        }
         return (node, sale)
     }
 }

@@ -55,6 +55,39 @@ import TollgateTestSupport
         #expect(try channel.regional.store.log.size == 1, "planning wrote to the log")
     }
 
+    /// Sales naming no certificate fill the oldest one with room and spill into the next within one
+    /// batch, which asks the store for the certificates with room once.
+    @Test func aBatchSpillsIntoTheNextCertificateReadingTheirRoomOnce() throws {
+        let channel = try Channel()
+        try channel.wire()
+        var second = channel.request(to: channel.regional, count: 4)
+        second.nbf = channel.now - 86_400
+        try channel.regional.accept(chain: channel.general.delegate(second, at: channel.now + 1).chain, at: channel.now + 1)
+        let held = try channel.regional.heldCertificates()
+        #expect(held.count == 2)
+        var filler = channel.sale("fill", seats: held[0].payload.seats.count - 3)
+        filler.certificateHash = held[0].hash
+        _ = try channel.regional.issue(filler, at: channel.now + 1)
+        func roomQueries(planning count: Int) throws -> (plans: [LicensePlan], calls: Int) {
+            let recorder = CallRecorder()
+            channel.regional.store.database.faultInjector = { call in
+                recorder.calls.append(call)
+                return nil
+            }
+            defer { channel.regional.store.database.faultInjector = nil }
+            let sales = (0..<count).map { (request: channel.sale("spill-\($0)"), at: channel.now + 1) }
+            let plans = try channel.regional.planIssues(sales, after: []).map { try $0.get() }
+            return (plans, recorder.calls.filter { $0.kind != .prepare && $0.sql.contains("SELECT DISTINCT received_at, holder_hash") }.count)
+        }
+        let one = try roomQueries(planning: 1), (plans, calls) = try roomQueries(planning: 6)
+        #expect(plans.map(\.payload.cert) == Array(repeating: held[0].hash, count: 3) + Array(repeating: held[1].hash, count: 3))
+        for (offset, plan) in plans.enumerated() {
+            for other in plans[..<offset] { #expect(!other.payload.seats.overlaps(plan.payload.seats)) }
+        }
+        #expect(one.calls > 0)
+        #expect(calls == one.calls, "a batch of 6 read the certificates with room more often than one sale does")
+    }
+
     @Test func aPlanTheLogHasMovedPastIsRefusedAndChangesNothing() throws {
         let channel = try Channel()
         try channel.wire()

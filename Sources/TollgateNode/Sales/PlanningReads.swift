@@ -9,6 +9,15 @@ struct PlanningReads {
     private var revocations: [String: [SignedRevocation]] = [:]
     /// The free run that starts last, of each held certificate by hash (nil: it has none).
     private var lastFreeRuns: [String: SerialRange?] = [:]
+    /// Pages of ``NodeStore/certificatesWithRoom(for:after:limit:)``, by the query's arguments.
+    private var roomPages: [RoomQuery: [(receivedAt: Int64, hash: String)]] = [:]
+
+    private struct RoomQuery: Hashable {
+        let count: UInt64
+        let afterReceivedAt: Int64?
+        let afterHash: String?
+        let limit: Int
+    }
 
     /// The number of entries in the node's log.
     mutating func logSize(in context: NodeContext) throws(NodeError) -> UInt64 {
@@ -40,5 +49,16 @@ struct PlanningReads {
         let run = try context.storage { try context.store.lastFreeRun(of: held.hash) }
         lastFreeRuns[held.hash] = .some(run)
         return run
+    }
+
+    /// Held certificates with a free run of `count` serials, oldest first, after `after`: read once
+    /// per batch, since nothing planned is recorded before the batch ends.
+    mutating func certificatesWithRoom(for count: UInt64, after: (receivedAt: Int64, hash: String)?, limit: Int,
+                                       in context: NodeContext) throws(NodeError) -> [(receivedAt: Int64, hash: String)] {
+        let query = RoomQuery(count: count, afterReceivedAt: after?.receivedAt, afterHash: after?.hash, limit: limit)
+        if let known = roomPages[query] { return known }
+        let page = try context.storage { try context.store.certificatesWithRoom(for: count, after: after, limit: limit) }
+        roomPages[query] = page
+        return page
     }
 }

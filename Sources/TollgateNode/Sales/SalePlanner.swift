@@ -64,7 +64,7 @@ struct SalePlanner: NodePart {
         var firstRefusal: (hash: String, error: NodeError)?
         var after: (receivedAt: Int64, hash: String)?
         while true {
-            let page = try storage { try store.certificatesWithRoom(for: request.seatCount, after: after, limit: pageSize) }
+            let page = try reads.certificatesWithRoom(for: request.seatCount, after: after, limit: pageSize, in: context)
             for entry in page {
                 guard let candidate = try holdings.heldCertificate(hash: entry.hash) else { continue }
                 do {
