@@ -219,8 +219,8 @@ extension ChannelView {
         var queues = Dictionary(grouping: events, by: \.node).values.map { ArraySlice($0.sorted { $0.event.logIndex < $1.event.logIndex }) }
         func key(_ placed: Placed) -> (Int64, Int, String, UInt64) { (placed.event.at, placed.rank, placed.node, placed.event.logIndex) }
         var merged: [ChannelReport.HistoryEvent] = []
-        while let next = queues.indices.filter({ !queues[$0].isEmpty }).min(by: { key(queues[$0].first!) < key(queues[$1].first!) }) {
-            merged.append(queues[next].removeFirst().event)
+        while let next = queues.indices.compactMap({ index in queues[index].first.map { (index, key($0)) } }).min(by: { $0.1 < $1.1 }) {
+            merged.append(queues[next.0].removeFirst().event)
         }
         return (first.license.payload.customer, merged)
     }
