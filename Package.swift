@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "TollgateServiceTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire",
                                                               "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService",
                                                               "TollgateTestSupport"]),
-        .testTarget(name: "TollgateCommandLineTests", dependencies: ["TollgateCommandLine"]),
+        .testTarget(name: "TollgateCommandLineTests", dependencies: ["TollgateCommandLine", "TollgateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

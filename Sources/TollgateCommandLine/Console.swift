@@ -9,6 +9,11 @@ public enum Console {
         try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 
+    /// Writes `text` as is, without a newline (CSV, which ends its own lines with CRLF).
+    public static func write(_ text: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    }
+
     public static func error(_ text: String) {
         try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }

@@ -13,7 +13,7 @@ extension EndToEnd {
             "node": ["init", "serve"],
             "machine": ["init", "request", "install", "activate", "deactivate", "emergency", "status", "check"],
             "sim": ["run", "sweep"],
-            "report": ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue"],
+            "report": ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring"],
             "list": ["certificates", "licenses", "activations"],
         ]
 

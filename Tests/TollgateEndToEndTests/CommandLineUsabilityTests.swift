@@ -117,7 +117,8 @@ extension EndToEnd {
             let subscriptionPath = channel.scratch.path("subscription.license")
             try TollgateCLI.run(channel.issueArguments(out: subscriptionPath, ["model": "subscription", "days": "30", "price": "EUR:30.00"]))
             let revenue = try TollgateCLI.run(["report", "revenue", "--dir", channel.agent])
-            #expect(revenue.contains("EUR: 1 active subscriptions, MRR EUR 30.00"), "\(revenue)")
+            // 30 days at EUR 30.00: ARR EUR 365.00 (a 365-day year), MRR a twelfth of it (RecurringRevenue).
+            #expect(revenue.contains("EUR: 1 active subscriptions, MRR EUR 30.41, ARR EUR 365.00"), "\(revenue)")
 
             let verified = try TollgateCLI.run(["verify", "--anchor", channel.anchor, subscriptionPath])
             #expect(verified.range(of: #"model:     subscription, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in (29|30) days\)"#,

@@ -63,7 +63,7 @@ import TollgateLedger
         let channel = tree.channel
         let now = channel.now
         try tree.syncAll(at: now)
-        // Sales at the largest price the limits allow, on four seats: price × seats × a month's
+        // Sales at the largest price the limits allow, on four seats: price × seats × a year's
         // seconds passes 2^63 (it trapped before the report summed in 128 bits).
         var expected = Int128(0)
         for index in 0..<20 {
@@ -72,7 +72,7 @@ import TollgateLedger
             sale.price = Price(currency: "EUR", amount: ObjectLimits.maxAmount)
             sale.exp = now + 86_400 + Int64(index)
             _ = try channel.regional.issue(sale, at: now)
-            expected += Int128(ObjectLimits.maxAmount) * 4 * 30 * 86_400 / Int128(86_400 + index)
+            expected += Int128(ObjectLimits.maxAmount) * 4 * 365 * 86_400 / (12 * Int128(86_400 + index))
         }
         try tree.syncAll(at: now + 100)
         let revenue = try #require(try channel.root.report("revenue", at: now + 200).revenue?.first)

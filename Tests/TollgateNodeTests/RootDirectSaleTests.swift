@@ -140,9 +140,10 @@ import TollgateWire
         let row = try #require(quota.quota?.first { $0.node == channel.root.identity.keyID })
         #expect(row.issued == 2)
         let revenue = try channel.root.report("revenue", at: channel.now + 1)
-        // EUR 120.00 × 2 seats over 60 days: EUR 120.00 a month.
+        // EUR 120.00 × 2 seats over 60 days: EUR 1,460.00 a year (365 days), EUR 121.66 a month (a twelfth).
         #expect(revenue.revenue?.map(\.currency) == ["EUR"])
-        #expect(revenue.revenue?.first?.monthlyRecurring == 12_000)
+        #expect(revenue.revenue?.first?.annualRecurring == 146_000)
+        #expect(revenue.revenue?.first?.monthlyRecurring == 12_166)
         #expect(revenue.revenue?.first?.activeSubscriptions == 1)
     }
 

@@ -7,10 +7,13 @@ import TollgateCrypto
 public struct TestMachine {
     public let key: Ed25519PrivateKey
     public let country: String
+    /// What its requests say it runs on, as `MachinePlatform.current` would on that machine.
+    public let platform: String
 
-    public init(country: String = "DE") throws {
+    public init(country: String = "DE", platform: String = "linux-x86_64") throws {
         key = try Ed25519PrivateKey()
         self.country = country
+        self.platform = platform
     }
 
     public var machineKey: String { Base64URL.encode(key.publicKey.rawRepresentation) }
@@ -21,7 +24,7 @@ public struct TestMachine {
     public func request(_ action: MachineRequest.Action, license: String, activation: String? = nil,
                         at time: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = UUID().uuidString) throws -> String {
         let payload = MachineRequest(action: action, license: license, activation: activation, machineKey: machineKey,
-                                     fingerprint: fingerprint, platform: "linux-x86_64", country: country, iat: time, nonce: nonce)
+                                     fingerprint: fingerprint, platform: platform, country: country, iat: time, nonce: nonce)
         return try SignedMachineRequest.sign(payload, with: key).compact
     }
 

@@ -66,10 +66,13 @@ struct NodeAudit: NodePart {
         return try storage { try store.insertObservation(observation, at: now) }
     }
 
-    /// See ``LicensingNode/report(_:customer:at:)``.
-    func report(_ name: String, customer: String?, at now: Int64) throws(NodeError) -> ChannelReport {
+    /// See ``LicensingNode/report(_:customer:figuresAt:at:)``.
+    func report(_ name: String, customer: String?, figuresAt: Int64?, at now: Int64) throws(NodeError) -> ChannelReport {
+        if let figuresAt, figuresAt < ObjectLimits.earliestTime || figuresAt > ObjectLimits.latestTime {
+            throw NodeError(.invalidRequest, "a report's time \(figuresAt) is outside \(ObjectLimits.earliestTime)...\(ObjectLimits.latestTime) (1970 to 9999)")
+        }
         let view = try storage { try ChannelView(auditor: context, log: log, at: now) }
-        var report = try view.report(name, customer: customer)
+        var report = try view.report(name, customer: customer, at: figuresAt)
         if name == "freshness" && !identity.isRoot { report.standing = try standing(view, at: now) }
         return report
     }

@@ -339,9 +339,12 @@ public final class LicensingNode {
         try auditing.observe(observation, at: now)
     }
 
-    /// One of the vendor's reports over this node's subtree, from its own and mirrored logs.
-    public func report(_ name: String, customer: String? = nil, at now: Int64) throws(NodeError) -> ChannelReport {
-        try auditing.report(name, customer: customer, at: now)
+    /// One of the vendor's reports over this node's subtree, from its own and mirrored logs, each
+    /// saying per node what it reflects (``ChannelReport/asOf``): the mirrors are only as current as
+    /// the last sync. `figuresAt` is the time the `recurring` report's ARR and MRR are for (a past
+    /// or future date, to compare); the view itself is always the one held now.
+    public func report(_ name: String, customer: String? = nil, figuresAt: Int64? = nil, at now: Int64) throws(NodeError) -> ChannelReport {
+        try auditing.report(name, customer: customer, figuresAt: figuresAt, at: now)
     }
 
     // MARK: Listings (NodeRecords)

@@ -3,7 +3,28 @@ import TollgateCertificates
 /// The reports a vendor reads from its root (or an agent for its subtree). One report per request;
 /// the section named by `name` is filled.
 public struct ChannelReport: Codable, Hashable, Sendable {
-    public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue"]
+    public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring"]
+
+    /// What one node's figures reflect: a report is read from the logs this node holds, so each
+    /// descendant's figures are as of the last checkpoint of its log this node accepted, never
+    /// newer. A sale made since is not in the report, and the row says how old the view is rather
+    /// than claiming the counts as fact. Rows in channel-tree order (``ChannelView/treeOrder()``).
+    public struct AsOf: Codable, Hashable, Sendable {
+        public var node: String
+        public var name: String
+        public var parent: String?
+        /// 0 for the node asked, 1 for its children, and so on.
+        public var depth: Int
+        /// Entries of the node's log the report reflects.
+        public var logSize: UInt64
+        /// When that checkpoint was last seen current (its latest witness time); now for the node
+        /// asked; nil when no checkpoint of the node has been witnessed in the subtree yet.
+        public var checkpointAt: Int64?
+        /// `generatedAt - checkpointAt`: how far the view of this node may lag.
+        public var ageSeconds: Int64?
+        /// True for a descendant, whose log may have grown since `checkpointAt`.
+        public var partial: Bool
+    }
 
     /// Allocated, delegated, issued, activated and returned seats of one node.
     public struct QuotaRow: Codable, Hashable, Sendable {
@@ -42,6 +63,8 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var at: Int64
         public var event: String
         public var node: String
+        /// The event's position in that node's log.
+        public var logIndex: UInt64
         public var detail: String
     }
 
@@ -74,18 +97,40 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var seatsLeft: UInt64
     }
 
-    /// Monthly recurring revenue of the subscriptions active now, per currency, in minor units.
+    /// Recurring revenue of the subscriptions in force now, per currency, in minor units, by the
+    /// rule of ``RecurringRevenue``.
     public struct RevenueRow: Codable, Hashable, Sendable {
         public var currency: String
         public var activeSubscriptions: Int
         public var monthlyRecurring: Int64
+        public var annualRecurring: Int64
         /// True when the sum exceeds what a 64-bit figure holds and `monthlyRecurring` is its ceiling
         /// (only prices and terms no honest sale carries get there).
         public var saturated: Bool = false
     }
 
+    /// ARR and MRR of one region (the license's country), agent (the node that sold it) or product
+    /// in one currency, by the rule of ``RecurringRevenue``; never summed across currencies.
+    public struct RecurringRow: Codable, Hashable, Sendable {
+        /// `region`, `agent` or `product`.
+        public var dimension: String
+        /// The country code, the agent's name or the product id.
+        public var key: String
+        /// The agent's key id, for `agent` rows.
+        public var node: String?
+        public var currency: String
+        public var subscriptions: Int
+        public var monthlyRecurring: Int64
+        public var annualRecurring: Int64
+        /// True when a sum exceeds what a 64-bit figure holds and the figures are its ceiling.
+        public var saturated: Bool = false
+    }
+
     public var name: String
     public var generatedAt: Int64
+    /// Per node of the subtree, in channel-tree order, the log size and checkpoint time the
+    /// figures reflect.
+    public var asOf: [AsOf] = []
     public var quota: [QuotaRow]?
     public var activationsByCountry: [CountRow]?
     public var activationsByPlatform: [CountRow]?
@@ -96,6 +141,10 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var freshness: [FreshnessRow]?
     public var standing: Standing?
     public var revenue: [RevenueRow]?
+    /// The time the `recurring` report's figures are for (`--at`, now unless asked).
+    public var recurringAt: Int64?
+    /// Dimension by dimension (region, agent in tree order, product), then by key and currency.
+    public var recurring: [RecurringRow]?
 
     public init(name: String, generatedAt: Int64) {
         self.name = name

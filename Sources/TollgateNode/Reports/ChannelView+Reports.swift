@@ -3,14 +3,15 @@ import TollgateCertificates
 import TollgateCrypto
 
 extension ChannelView {
-    /// Every signed object of the subtree's logs, decoded once, by the node whose log holds it.
+    /// Every signed object of the subtree's logs, decoded once, by the node whose log holds it and
+    /// its position there (which orders one issuer's events even within one second).
     struct Objects {
-        var licenses: [(license: SignedLicense, node: String)] = []
-        var activations: [(activation: SignedActivation, node: String)] = []
-        var deactivations: [(deactivation: SignedDeactivation, node: String)] = []
-        var delegations: [(certificate: SignedCertificate, node: String)] = []
-        var received: [(certificate: SignedCertificate, node: String)] = []
-        var returns: [(quotaReturn: SignedQuotaReturn, node: String)] = []
+        var licenses: [(license: SignedLicense, node: String, index: UInt64)] = []
+        var activations: [(activation: SignedActivation, node: String, index: UInt64)] = []
+        var deactivations: [(deactivation: SignedDeactivation, node: String, index: UInt64)] = []
+        var delegations: [(certificate: SignedCertificate, node: String, index: UInt64)] = []
+        var received: [(certificate: SignedCertificate, node: String, index: UInt64)] = []
+        var returns: [(quotaReturn: SignedQuotaReturn, node: String, index: UInt64)] = []
     }
 
     /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
@@ -19,20 +20,20 @@ extension ChannelView {
         for log in logs.values.sorted(by: { $0.node < $1.node }) {
             try log.forEachChunk { entries in
                 for entry in entries {
-                    let text = String(decoding: entry.bytes, as: UTF8.self)
+                    let text = String(decoding: entry.bytes, as: UTF8.self), node = log.node, index = entry.index
                     switch LogEntryKind(rawValue: entry.kind) {
                     case .licenseIssued, .licenseRenewed:
-                        if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, log.node)) }
+                        if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, node, index)) }
                     case .activation:
-                        if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, log.node)) }
+                        if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, node, index)) }
                     case .deactivation:
-                        if let deactivation = try? SignedDeactivation(compact: text) { objects.deactivations.append((deactivation, log.node)) }
+                        if let deactivation = try? SignedDeactivation(compact: text) { objects.deactivations.append((deactivation, node, index)) }
                     case .certificateDelegated:
-                        if let certificate = try? SignedCertificate(compact: text) { objects.delegations.append((certificate, log.node)) }
+                        if let certificate = try? SignedCertificate(compact: text) { objects.delegations.append((certificate, node, index)) }
                     case .certificateReceived:
-                        if let certificate = try? SignedCertificate(compact: text) { objects.received.append((certificate, log.node)) }
+                        if let certificate = try? SignedCertificate(compact: text) { objects.received.append((certificate, node, index)) }
                     case .quotaReturned:
-                        if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, log.node)) }
+                        if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, node, index)) }
                     default:
                         break
                     }
@@ -40,6 +41,38 @@ extension ChannelView {
             }
         }
         return objects
+    }
+
+    /// The subtree's nodes in channel-tree order: this node, then each child's subtree depth
+    /// first, children by name (then key id). A descendant whose parent is not in the view (it
+    /// cannot be reached from this node) comes last, by name, so no node's figures are dropped.
+    func treeOrder() -> [(node: String, depth: Int)] {
+        let selfID = auditor.identity.keyID
+        func byName(_ left: String, _ right: String) -> Bool { (names[left] ?? left, left) < (names[right] ?? right, right) }
+        let children = Dictionary(grouping: logs.keys.filter { $0 != selfID }, by: { parentOf[$0] ?? "" }).mapValues { $0.sorted(by: byName) }
+        var order: [(node: String, depth: Int)] = []
+        var placed: Set<String> = []
+        func visit(_ node: String, depth: Int) {
+            guard placed.insert(node).inserted, depth <= ObjectLimits.maxDepth + 1 else { return }
+            order.append((node, depth))
+            for child in children[node] ?? [] { visit(child, depth: depth + 1) }
+        }
+        visit(selfID, depth: 0)
+        for node in logs.keys.sorted(by: byName) where !placed.contains(node) { visit(node, depth: 1) }
+        return order
+    }
+
+    /// What each node's figures reflect (``ChannelReport/AsOf``): this node's own log now, and each
+    /// descendant's log up to the checkpoint this node accepted, as of the latest witness time of
+    /// a checkpoint no larger than it (the log had at least that much then).
+    func asOf() -> [ChannelReport.AsOf] {
+        let selfID = auditor.identity.keyID
+        return treeOrder().map { node, depth in
+            let size = logs[node]?.size ?? 0
+            let at = node == selfID ? now : (witnesses[node] ?? []).filter { $0.size <= size }.map(\.time).max()
+            return .init(node: node, name: names[node] ?? node, parent: parentOf[node].map { names[$0] ?? $0 }, depth: depth,
+                         logSize: size, checkpointAt: at, ageSeconds: at.map { now - $0 }, partial: node != selfID)
+        }
     }
 
     /// A sum of seat counts that saturates instead of trapping (a hostile log may claim any number
@@ -51,17 +84,21 @@ extension ChannelView {
         }
     }
 
-    func report(_ name: String, customer: String?) throws(NodeError) -> ChannelReport {
+    /// Report `name` over the view; `at` is the time the `recurring` figures are for (now unless
+    /// given). Every report carries ``ChannelReport/asOf``; rows about nodes follow ``treeOrder()``.
+    func report(_ name: String, customer: String?, at: Int64? = nil) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
+        report.asOf = asOf()
         let objects = try auditor.storage { try self.objects() }
         let ended = Set(objects.deactivations.map(\.deactivation.payload.activation))
         let activeNow = objects.activations.filter { item in
             !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)
         }
+        let order = treeOrder().map(\.node)
         switch name {
         case "quota":
             var rows: [ChannelReport.QuotaRow] = []
-            for node in logs.keys.sorted() {
+            for node in order {
                 let allocated = Self.total(objects.received.filter { $0.node == node }.map(\.certificate.payload.seats.count))
                 let delegated = Self.total(objects.delegations.filter { $0.node == node }.map(\.certificate.payload.seats.count))
                 let issued = Self.total(objects.licenses.filter { $0.node == node && $0.license.payload.renews == nil }.map(\.license.payload.seats.count))
@@ -95,35 +132,9 @@ extension ChannelView {
             }.sorted { $0.model < $1.model }
         case "customer":
             guard let customer, !customer.isEmpty else { throw NodeError(.invalidRequest, "the customer report needs a customer name") }
-            // Names are matched as people type them: `muster gmbh` finds `Muster GmbH`.
-            let theirs = objects.licenses.filter { $0.license.payload.customer.caseInsensitiveCompare(customer) == .orderedSame }
-            guard let first = theirs.first else {
-                let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer))
-                throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)"
-                                + (nearest.isEmpty ? "; the subtree holds no licenses yet" : "; did you mean " + nearest.map { "'\($0)'" }.joined(separator: " or ") + "?"))
-            }
-            report.customer = first.license.payload.customer
-            let lineages = Set(theirs.map { $0.license.payload.renews ?? $0.license.hash })
-            var history: [ChannelReport.HistoryEvent] = theirs.map { item in
-                let claims = item.license.payload
-                return .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,
-                             detail: "license \(HashID.short(item.license.hash)): \(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
-                                 + (claims.exp.map { ", until \(TimeText.iso($0))" } ?? ""))
-            }
-            let theirActivations = objects.activations.filter { lineages.contains($0.activation.payload.license) }
-            history += theirActivations.map { item in
-                let claims = item.activation.payload
-                return .init(at: claims.iat, event: claims.kind == .standard ? "activated" : "\(claims.kind.rawValue) activation",
-                             node: names[item.node] ?? item.node, detail: "serial \(claims.serial) in \(claims.country) on \(claims.platform)")
-            }
-            let activationHashes = Set(theirActivations.map(\.activation.hash))
-            history += objects.deactivations.filter { activationHashes.contains($0.deactivation.payload.activation) }.map { item in
-                .init(at: item.deactivation.payload.iat, event: "deactivated", node: names[item.node] ?? item.node,
-                      detail: "serial \(item.deactivation.payload.serial), with the machine's proof")
-            }
-            report.history = history.sorted { ($0.at, $0.event) < ($1.at, $1.event) }
+            (report.customer, report.history) = try history(of: customer, in: objects)
         case "freshness":
-            report.freshness = syncWithin.keys.sorted().map { node in
+            report.freshness = order.filter { syncWithin[$0] != nil }.map { node in
                 let last = (witnesses[node] ?? []).map(\.time).max()
                 let limit = syncWithin[node] ?? 0
                 let age = last.map { now - $0 }
@@ -131,23 +142,86 @@ extension ChannelView {
                              status: age.map { $0 > limit ? "stale" : ($0 > limit / 2 ? "due" : "fresh") } ?? "never synced")
             }
         case "revenue":
-            let latest = Dictionary(grouping: objects.licenses.filter { $0.license.payload.model == "subscription" },
-                                    by: { $0.license.payload.renews ?? $0.license.hash })
-                .compactMap { $0.value.max { $0.license.payload.iat < $1.license.payload.iat }?.license.payload }
-            let active = latest.filter { $0.nbf <= now && ($0.exp ?? Int64.max) > now }
-            report.revenue = Dictionary(grouping: active, by: \.price.currency).map { currency, subscriptions in
-                // Prices, seat counts and times are bounded where they are decoded (ObjectLimits),
-                // so each term fits 128 bits with room for any number of them.
-                let monthly = subscriptions.reduce(Int128(0)) { total, license in
-                    let term = Int128(max(1, (license.exp ?? now) - license.nbf))
-                    return total + Int128(license.price.amount) * Int128(license.seats.count) * 30 * 86_400 / term
-                }
-                return .init(currency: currency, activeSubscriptions: subscriptions.count, monthlyRecurring: Int64(clamping: monthly),
-                             saturated: monthly > Int128(Int64.max))
-            }.sorted { $0.currency < $1.currency }
+            let totals = Dictionary(grouping: RecurringRevenue.inForce(objects.licenses, at: now), by: \.license.price.currency)
+                .mapValues { $0.reduce(into: RecurringRevenue.Figures()) { $0.add($1.license) } }
+            report.revenue = totals.sorted { $0.key < $1.key }.map { currency, figures in
+                .init(currency: currency, activeSubscriptions: figures.subscriptions, monthlyRecurring: figures.monthlyRecurring,
+                      annualRecurring: figures.annualRecurring, saturated: figures.saturated)
+            }
+        case "recurring":
+            let moment = at ?? now
+            report.recurringAt = moment
+            report.recurring = recurring(RecurringRevenue.inForce(objects.licenses, at: moment), order: order)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }
         return report
+    }
+
+    /// ARR and MRR by region (the license's country), by agent (the node whose log holds the
+    /// sale, in tree order) and by product, each per currency.
+    private func recurring(_ subscriptions: [(license: License, node: String)], order: [String]) -> [ChannelReport.RecurringRow] {
+        let position = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        func rows(_ dimension: String, key: (License, String) -> String, node: ((String) -> String)? = nil,
+                  sortKey: @escaping (String) -> Int = { _ in 0 }) -> [ChannelReport.RecurringRow] {
+            struct Group: Hashable { var key: String; var currency: String }
+            let groups = Dictionary(grouping: subscriptions, by: { Group(key: key($0.license, $0.node), currency: $0.license.price.currency) })
+            return groups.map { group, items in
+                let figures = items.reduce(into: RecurringRevenue.Figures()) { $0.add($1.license) }
+                return ChannelReport.RecurringRow(dimension: dimension, key: node == nil ? group.key : names[group.key] ?? group.key,
+                                                  node: node.map { $0(group.key) }, currency: group.currency, subscriptions: figures.subscriptions,
+                                                  monthlyRecurring: figures.monthlyRecurring, annualRecurring: figures.annualRecurring,
+                                                  saturated: figures.saturated)
+            }
+            .sorted { (sortKey($0.node ?? ""), $0.key, $0.currency) < (sortKey($1.node ?? ""), $1.key, $1.currency) }
+        }
+        return rows("region", key: { license, _ in license.country })
+            + rows("agent", key: { _, node in node }, node: { $0 }, sortKey: { position[$0] ?? Int.max })
+            + rows("product", key: { license, _ in license.product })
+    }
+
+    /// One customer's entitlement history. Within one issuer's log, events follow log position, so
+    /// "license issued" precedes "activated" even in the same second; the issuers' sequences are
+    /// merged by time, then issuance before activation before deactivation, then node and position.
+    private func history(of customer: String, in objects: Objects) throws(NodeError) -> (String, [ChannelReport.HistoryEvent]) {
+        // Names are matched as people type them: `muster gmbh` finds `Muster GmbH`.
+        let theirs = objects.licenses.filter { $0.license.payload.customer.caseInsensitiveCompare(customer) == .orderedSame }
+        guard let first = theirs.first else {
+            let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer))
+            throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)"
+                            + (nearest.isEmpty ? "; the subtree holds no licenses yet" : "; did you mean " + nearest.map { "'\($0)'" }.joined(separator: " or ") + "?"))
+        }
+        struct Placed { var event: ChannelReport.HistoryEvent; var node: String; var rank: Int }
+        let lineages = Set(theirs.map { $0.license.payload.renews ?? $0.license.hash })
+        var events: [Placed] = theirs.map { item in
+            let claims = item.license.payload
+            return Placed(event: .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,
+                                       logIndex: item.index,
+                                       detail: "license \(HashID.short(item.license.hash)): \(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
+                                           + (claims.exp.map { ", until \(TimeText.iso($0))" } ?? "")),
+                          node: item.node, rank: claims.renews == nil ? 0 : 1)
+        }
+        let theirActivations = objects.activations.filter { lineages.contains($0.activation.payload.license) }
+        events += theirActivations.map { item in
+            let claims = item.activation.payload
+            return Placed(event: .init(at: claims.iat, event: claims.kind == .standard ? "activated" : "\(claims.kind.rawValue) activation",
+                                       node: names[item.node] ?? item.node, logIndex: item.index,
+                                       detail: "serial \(claims.serial) in \(claims.country) on \(claims.platform)"),
+                          node: item.node, rank: 2)
+        }
+        let activationHashes = Set(theirActivations.map(\.activation.hash))
+        events += objects.deactivations.filter { activationHashes.contains($0.deactivation.payload.activation) }.map { item in
+            Placed(event: .init(at: item.deactivation.payload.iat, event: "deactivated", node: names[item.node] ?? item.node, logIndex: item.index,
+                                detail: "serial \(item.deactivation.payload.serial), with the machine's proof"),
+                   node: item.node, rank: 3)
+        }
+        // A k-way merge of each issuer's events in log order: a total order that keeps every log's own.
+        var queues = Dictionary(grouping: events, by: \.node).values.map { ArraySlice($0.sorted { $0.event.logIndex < $1.event.logIndex }) }
+        func key(_ placed: Placed) -> (Int64, Int, String, UInt64) { (placed.event.at, placed.rank, placed.node, placed.event.logIndex) }
+        var merged: [ChannelReport.HistoryEvent] = []
+        while let next = queues.indices.compactMap({ index in queues[index].first.map { (index, key($0)) } }).min(by: { $0.1 < $1.1 }) {
+            merged.append(queues[next.0].removeFirst().event)
+        }
+        return (first.license.payload.customer, merged)
     }
 }

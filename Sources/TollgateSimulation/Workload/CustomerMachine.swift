@@ -30,7 +30,7 @@ struct CustomerMachine {
         }
         firstRequestSent = true
         let payload = MachineRequest(action: action, license: license, activation: activation, machineKey: made.machineKey,
-                                     fingerprint: made.fingerprint, platform: PreparedMachine.platform, country: country,
+                                     fingerprint: made.fingerprint, platform: made.platform, country: country,
                                      iat: now, nonce: nonce())
         return try SignedMachineRequest.sign(payload, with: made.key, recordingIn: prepared.signatures).compact
     }

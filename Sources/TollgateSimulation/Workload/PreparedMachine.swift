@@ -12,6 +12,8 @@ final class PreparedMachine: Sendable {
         /// base64url of the raw public key, as requests carry it.
         let machineKey: String
         let fingerprint: String
+        /// What the machine runs on, as its requests (and so its activations) say.
+        let platform: String
         /// The first request, signed; its signature is in the run's record.
         let firstRequest: String?
     }
@@ -44,16 +46,17 @@ final class PreparedMachine: Sendable {
             let key = try Ed25519PrivateKey(seed: seed)
             let machineKey = Base64URL.encode(key.publicKey.rawRepresentation)
             let fingerprint = Self.fingerprint(of: machineKey)
+            let platform = Self.platform(seed: seed)
             var firstRequest: String?
             if let first {
                 let payload = MachineRequest(action: first.action, license: first.license, activation: first.activation,
-                                             machineKey: machineKey, fingerprint: fingerprint, platform: Self.platform,
+                                             machineKey: machineKey, fingerprint: fingerprint, platform: platform,
                                              country: country, iat: first.at, nonce: first.nonce)
                 // The agent finds the signature in the run's record instead of verifying it again.
                 let signed = try SignedMachineRequest.sign(payload, with: key, recordingIn: signatures)
                 firstRequest = signed.compact
             }
-            return Made(key: key, machineKey: machineKey, fingerprint: fingerprint, firstRequest: firstRequest)
+            return Made(key: key, machineKey: machineKey, fingerprint: fingerprint, platform: platform, firstRequest: firstRequest)
         }
         result.fill(made)
     }
@@ -63,7 +66,15 @@ final class PreparedMachine: Sendable {
         try result.wait().get()
     }
 
-    static let platform = "linux-x86_64"
+    /// The platforms customers' machines run on. Every machine said `linux-x86_64` before, so the
+    /// platform report of a simulated channel had one row whatever it sold.
+    static let platforms = ["linux-x86_64", "windows-x86_64", "darwin-arm64", "linux-aarch64"]
+
+    /// The machine's platform, from its seed: fixed by the run's seed like everything else about
+    /// the machine, without drawing from the workload's generator (the run's events stay the same).
+    static func platform(seed: [UInt8]) -> String {
+        platforms[Int(seed.first ?? 0) % platforms.count]
+    }
 
     static func fingerprint(of machineKey: String) -> String {
         Base64URL.encode(SHA256Digest.hash(Array("fp:\(machineKey)".utf8)))

@@ -14,6 +14,8 @@ enum ReportCommand {
         var name: String
         var abstract: String
         var perCustomer = false
+        /// Whether the report is for a point in time (then `--at` is taken).
+        var atTime = false
     }
 
     static let reports = [
@@ -23,10 +25,14 @@ enum ReportCommand {
         Report(name: "models", abstract: "The license model mix: licenses and seats per model."),
         Report(name: "customer", abstract: "One customer's entitlement history across the subtree.", perCustomer: true),
         Report(name: "freshness", abstract: "This node's own standing (last sync, deadline, last failure, seats left), then each child's last sync."),
-        Report(name: "revenue", abstract: "Monthly recurring revenue of active subscriptions, per currency."),
+        Report(name: "revenue", abstract: "Recurring revenue (MRR and ARR) of the subscriptions in force now, per currency."),
+        Report(name: "recurring", abstract: "ARR and MRR by region, agent and product, per currency, now or at --at; perpetual licenses do not recur.",
+               atTime: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
+    static let at = CommonOptions.at.with(help: "The time the recurring figures are for (default now).")
+    static let csv = Flag("csv", help: "Print CSV (RFC 4180, header row); the as-of of the view goes to standard error.")
 
     /// The node decides which reports exist; a report it has and this table lacks would have no
     /// command, so the two lists must agree.
@@ -34,8 +40,8 @@ enum ReportCommand {
         precondition(reports.map(\.name).sorted() == ChannelReport.names.sorted(), "ReportCommand.reports differs from ChannelReport.names")
         return reports.map { report in
             Subcommand(spec: CommandSpec(name: "\(group.name) \(report.name)", abstract: report.abstract,
-                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []),
-                                         flags: [CommonOptions.json])) { arguments in
+                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : []),
+                                         flags: [CommonOptions.json, csv])) { arguments in
                 try run(report, arguments)
             }
         }
@@ -45,19 +51,28 @@ enum ReportCommand {
         let target = try NodeTarget(arguments)
         let name = report.name
         let customer = report.perCustomer ? try arguments.required(Self.customer) : nil
-        let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, at: TimeArgument.now) },
-                                                    endpoint: .report, parameters: ["name": name],
-                                                    query: customer.map { [("customer", $0)] } ?? [])
+        let figuresAt = report.atTime ? try arguments.value(at) : nil
+        if arguments.isSet(CommonOptions.json) && arguments.isSet(csv) { throw ValidationError("choose one of --json and --csv") }
+        let query = (customer.map { [("customer", $0)] } ?? []) + (figuresAt.map { [("at", "\($0)")] } ?? [])
+        let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, figuresAt: figuresAt, at: TimeArgument.now) },
+                                                    endpoint: .report, parameters: ["name": name], query: query)
         if arguments.isSet(CommonOptions.json) {
             try JSONOutput.print(report)
             return .success
         }
-        var lines: [String] = []
+        if arguments.isSet(csv) {
+            Console.write(report.table.text)
+            if report.asOf.contains(where: \.partial) { Console.error(describe(report.asOf, at: report.generatedAt).joined(separator: "\n")) }
+            return .success
+        }
+        var lines = describe(report.asOf, at: report.generatedAt)
+        let depth = Dictionary(report.asOf.map { ($0.node, $0.depth) }, uniquingKeysWith: { first, _ in first })
         if let rows = report.quota {
             lines.append("node".padding(to: 18) + "parent".padding(to: 16) + "allocated".padding(to: 12) + "delegated".padding(to: 12)
                          + "issued".padding(to: 10) + "activated".padding(to: 12) + "returned")
             for row in rows {
-                lines.append(row.name.padding(to: 18) + (row.parent ?? "—").padding(to: 16) + "\(row.allocated)".padding(to: 12)
+                let indent = String(repeating: " ", count: 2 * min(4, depth[row.node] ?? 0))
+                lines.append((indent + row.name).padding(to: 18) + (row.parent ?? "—").padding(to: 16) + "\(row.allocated)".padding(to: 12)
                              + "\(row.delegated)".padding(to: 12) + "\(row.issued)".padding(to: 10) + "\(row.activated)".padding(to: 12) + "\(row.returned)")
             }
             lines.append("activated: machines active now on standard activations; temporary (emergency) ones are not counted, 'report activations' counts them")
@@ -90,12 +105,38 @@ enum ReportCommand {
         }
         if let rows = report.revenue {
             for row in rows {
-                lines.append("\(row.currency): \(row.activeSubscriptions) active subscriptions, MRR \(Price(currency: row.currency, amount: row.monthlyRecurring))"
-                             + (row.saturated ? " (at least; the sum overflows)" : ""))
+                lines.append("\(row.currency): \(row.activeSubscriptions) active subscriptions, MRR \(Price(currency: row.currency, amount: row.monthlyRecurring)), "
+                             + "ARR \(Price(currency: row.currency, amount: row.annualRecurring))" + (row.saturated ? " (at least; the sum overflows)" : ""))
+            }
+        }
+        if let rows = report.recurring {
+            lines.append("recurring revenue at \(TimeText.iso(report.recurringAt ?? report.generatedAt)) (subscriptions in force; perpetual licenses do not recur):")
+            if rows.isEmpty { lines.append("  no subscription in force") }
+            for dimension in ["region", "agent", "product"] {
+                for row in rows where row.dimension == dimension {
+                    lines.append("  " + dimension.padding(to: 9) + row.key.padding(to: 18) + row.currency.padding(to: 5)
+                                 + "\(row.subscriptions) subscriptions".padding(to: 20) + "MRR \(Price(currency: row.currency, amount: row.monthlyRecurring))".padding(to: 24)
+                                 + "ARR \(Price(currency: row.currency, amount: row.annualRecurring))" + (row.saturated ? " (at least; the sum overflows)" : ""))
+                }
             }
         }
         Console.print(lines.isEmpty ? "nothing to report" : lines.joined(separator: "\n"))
         return .success
+    }
+
+    /// What the figures reflect, node by node in tree order: this node's log now, each descendant's
+    /// up to the checkpoint held, so a view that lags a sale says so instead of showing it as 0.
+    static func describe(_ asOf: [ChannelReport.AsOf], at now: Int64) -> [String] {
+        guard asOf.contains(where: \.partial) else { return [] }
+        var lines = ["as of (a descendant's figures reflect its log up to the last checkpoint this node holds):"]
+        for row in asOf {
+            let name = String(repeating: " ", count: 2 * min(4, row.depth)) + row.name
+            let state = !row.partial ? "this node, \(row.logSize) log entries, now"
+                : row.logSize == 0 ? "nothing synced yet: none of its figures are in this report"
+                : "\(row.logSize) log entries, " + (row.checkpointAt.map { "as of \(TimeText.iso($0, relativeTo: now))" } ?? "time of the checkpoint unknown")
+            lines.append("  " + name.padding(to: 20) + state)
+        }
+        return lines
     }
 
     /// A node's own standing, as its operator needs it before the next sale.

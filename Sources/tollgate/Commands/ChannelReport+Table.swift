@@ -1,0 +1,57 @@
+import TollgateCommandLine
+import TollgateNode
+
+extension ChannelReport {
+    /// The report's rows as one table for `--csv`: columns in snake_case, as `--json` names the
+    /// same fields; times in Unix seconds and amounts in minor units, as on the wire. Tables about
+    /// nodes carry the log size and checkpoint time each row reflects (`as_of_*`); the others are
+    /// over the whole subtree, whose as-of `report` writes beside the table.
+    var table: CSVTable {
+        func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
+        let asOf = Dictionary(self.asOf.map { ($0.node, $0) }, uniquingKeysWith: { first, _ in first })
+        if let quota {
+            return CSVTable(columns: ["node", "name", "parent", "allocated", "delegated", "issued", "activated", "returned",
+                                      "as_of_log_size", "as_of_checkpoint_at"],
+                            rows: quota.map { row in
+                                [row.node, row.name, text(row.parent), "\(row.allocated)", "\(row.delegated)", "\(row.issued)", "\(row.activated)",
+                                 "\(row.returned)", text(asOf[row.node]?.logSize), text(asOf[row.node]?.checkpointAt)]
+                            })
+        }
+        if activationsByCountry != nil || activationsByPlatform != nil {
+            return CSVTable(columns: ["dimension", "key", "count"],
+                            rows: (activationsByCountry ?? []).map { ["country", $0.key, "\($0.count)"] }
+                                + (activationsByPlatform ?? []).map { ["platform", $0.key, "\($0.count)"] })
+        }
+        if let conversion {
+            return CSVTable(columns: ["licenses", "activated", "median_seconds", "p90_seconds", "mean_seconds"],
+                            rows: [["\(conversion.licenses)", "\(conversion.activated)", text(conversion.medianSeconds),
+                                    text(conversion.p90Seconds), text(conversion.meanSeconds)]])
+        }
+        if let models {
+            return CSVTable(columns: ["model", "licenses", "seats"], rows: models.map { [$0.model, "\($0.licenses)", "\($0.seats)"] })
+        }
+        if let history {
+            return CSVTable(columns: ["customer", "at", "event", "node", "log_index", "detail"],
+                            rows: history.map { [customer ?? "", "\($0.at)", $0.event, $0.node, "\($0.logIndex)", $0.detail] })
+        }
+        if let freshness {
+            return CSVTable(columns: ["node", "name", "status", "last_sync", "age_seconds", "sync_within", "as_of_log_size", "as_of_checkpoint_at"],
+                            rows: freshness.map { row in
+                                [row.node, row.name, row.status, text(row.lastSync), text(row.ageSeconds), "\(row.syncWithin)",
+                                 text(asOf[row.node]?.logSize), text(asOf[row.node]?.checkpointAt)]
+                            })
+        }
+        if let revenue {
+            return CSVTable(columns: ["currency", "active_subscriptions", "monthly_recurring", "annual_recurring", "saturated"],
+                            rows: revenue.map { [$0.currency, "\($0.activeSubscriptions)", "\($0.monthlyRecurring)", "\($0.annualRecurring)", "\($0.saturated)"] })
+        }
+        if let recurring {
+            return CSVTable(columns: ["at", "dimension", "key", "node", "currency", "subscriptions", "monthly_recurring", "annual_recurring", "saturated"],
+                            rows: recurring.map { row in
+                                [text(recurringAt), row.dimension, row.key, text(row.node), row.currency, "\(row.subscriptions)",
+                                 "\(row.monthlyRecurring)", "\(row.annualRecurring)", "\(row.saturated)"]
+                            })
+        }
+        return CSVTable(columns: ["name", "generated_at"], rows: [[name, "\(generatedAt)"]])
+    }
+}

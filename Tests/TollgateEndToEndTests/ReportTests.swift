@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TollgateCertificates
+import TollgateTestSupport
+
+extension EndToEnd {
+    /// The vendor's reports over real processes: a root, a general and a regional agent on
+    /// loopback. Right after a sale and an activation at the regional agent the root's report says
+    /// its view of the regional is as of the last sync; after the next sync it counts them, rows in
+    /// channel-tree order; the customer's history comes as CSV with the awkward name intact.
+    @Suite struct ReportTests {
+        /// JSON as `tollgate … --json` prints it.
+        static func json(_ arguments: [String]) throws -> [String: Any] {
+            let object = try JSONSerialization.jsonObject(with: Data(try TollgateCLI.run(arguments).utf8))
+            return try #require(object as? [String: Any], "\(arguments) printed no JSON object")
+        }
+
+        static func rows(_ report: [String: Any], _ key: String) -> [[String: Any]] {
+            report[key] as? [[String: Any]] ?? []
+        }
+
+        @Test func theRootsReportSaysItsViewOfARegionalLagsUntilTheNextSync() throws {
+            let channel = try ChannelFixture("reports")
+            let remote = ["--node", channel.vendor.baseURL, "--token-file", channel.vendor.directory.appendingPathComponent("operator.token").path]
+            // One sync round up the tree, deepest first; each agent is stopped while `tollgate sync` uses its directory.
+            func syncUp() throws {
+                _ = channel.regional.terminate()
+                try TollgateCLI.run(["sync", "--dir", channel.regional.directory.path, "--parent", channel.general.baseURL])
+                _ = channel.general.terminate()
+                try TollgateCLI.run(["sync", "--dir", channel.general.directory.path, "--parent", channel.vendor.baseURL])
+                try channel.general.start()
+                try channel.regional.start()
+            }
+            try syncUp()
+            let synced = Int64(Date().timeIntervalSince1970)
+
+            let customer = "Muster, \"Quote\" GmbH"
+            let api = try NodeAPIClient(channel.regional)
+            let year: Int64 = 365 * 86_400
+            var sale = ChannelFixture.sale(customer: customer, model: "subscription", amount: 120_000, exp: synced + year)
+            sale["nbf"] = synced
+            let file = try api.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: sale)
+            let license = try SignedLicense(compact: file.license).hash
+            let machine = try TestMachine(platform: "windows-x86_64")
+            _ = try api.expect(Wire.Receipt.self, status: 201, .post, "/v1/activations",
+                               body: try machine.body(.activate, license: license), contentType: "application/jose")
+            let regionalSize = try #require(Self.rows(try Self.json(["report", "quota", "--json", "--node", channel.regional.baseURL, "--token-file",
+                                                                     channel.regional.directory.appendingPathComponent("operator.token").path]), "as_of")
+                .first?["log_size"] as? Int)
+
+            // Before the sync: 0 activations for ra-dach, and the report says that is its log as of the last sync.
+            let before = try Self.json(["report", "quota", "--json"] + remote)
+            #expect(Self.rows(before, "quota").first { $0["name"] as? String == "ra-dach" }?["activated"] as? Int == 0)
+            let lagging = try #require(Self.rows(before, "as_of").first { $0["name"] as? String == "ra-dach" })
+            #expect(lagging["partial"] as? Bool == true)
+            #expect(try #require(lagging["log_size"] as? Int) < regionalSize, "\(lagging)")
+            #expect(try #require(lagging["checkpoint_at"] as? Int) <= Int(synced), "\(lagging)")
+            let text = try TollgateCLI.run(["report", "quota"] + remote)
+            #expect(text.contains("as of (a descendant's figures reflect its log up to the last checkpoint this node holds)"), "\(text)")
+
+            try syncUp()
+            let after = try Self.json(["report", "quota", "--json"] + remote)
+            #expect(Self.rows(after, "quota").map { $0["name"] as? String } == ["vendor", "ga-europe", "ra-dach"])
+            #expect(Self.rows(after, "as_of").map { $0["depth"] as? Int } == [0, 1, 2])
+            let row = try #require(Self.rows(after, "quota").first { $0["name"] as? String == "ra-dach" })
+            #expect(row["issued"] as? Int == 1 && row["activated"] as? Int == 1, "\(row)")
+            #expect(Self.rows(after, "as_of").first { $0["name"] as? String == "ra-dach" }?["log_size"] as? Int == regionalSize)
+
+            let platforms = Self.rows(try Self.json(["report", "activations", "--json"] + remote), "activations_by_platform")
+            #expect(platforms.map { $0["key"] as? String } == ["windows-x86_64"])
+
+            // The history as CSV: the name with its comma and quotes reads back, issued before activated.
+            let csv = try CSVRecords.parse(try TollgateCLI.run(["report", "customer", "--customer", customer, "--csv"] + remote))
+            #expect(csv.first == ["customer", "at", "event", "node", "log_index", "detail"])
+            #expect(csv.dropFirst().map { $0[0] } == [customer, customer])
+            #expect(csv.dropFirst().map { $0[2] } == ["license issued", "activated"])
+
+            // ARR 1,200.00 for a year's subscription at 1,200.00 on one seat; MRR a twelfth.
+            let recurring = try Self.json(["report", "recurring", "--json", "--at", "\(synced + 60)"] + remote)
+            #expect(recurring["recurring_at"] as? Int == Int(synced + 60))
+            let agent = try #require(Self.rows(recurring, "recurring").first { $0["dimension"] as? String == "agent" })
+            #expect(agent["key"] as? String == "ra-dach" && agent["currency"] as? String == "EUR")
+            #expect(agent["annual_recurring"] as? Int == 120_000 && agent["monthly_recurring"] as? Int == 10_000, "\(agent)")
+            #expect(Self.rows(try Self.json(["report", "recurring", "--json", "--at", "\(synced + 2 * year)"] + remote), "recurring").isEmpty)
+            let both = try TollgateCLI.outcome(["report", "quota", "--json", "--csv"] + remote)
+            #expect(both.status != 0 && both.errors.contains("choose one of --json and --csv"), "\(both.errors)")
+            for status in channel.stop() { #expect(status == 0) }
+        }
+    }
+}
