@@ -33,15 +33,17 @@ struct Channel {
     }
 
     /// root → general (DE, AT, CH) → regional (DE, AT); returns the regional chain. The regional
-    /// certificate carries `regionalEmergency` limits when given.
+    /// certificate carries `regionalEmergency` limits when given; the general one carries `tiers`
+    /// when given, which the regional one inherits.
     @discardableResult
-    func wire(regionalEmergency: EmergencyLimits? = nil) throws -> CertificateChain {
+    func wire(regionalEmergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil) throws -> CertificateChain {
         var toGeneral = request(to: general, count: 1_000)
         toGeneral.countries = ["AT", "CH", "DE"]
         toGeneral.products = ["cad": ["export", "render"]]
         toGeneral.models = ["perpetual", "subscription"]
         toGeneral.priceFloor = ["EUR": 1_000]
         toGeneral.nbf = now - 30 * 86_400
+        toGeneral.tiers = tiers
         try general.accept(chain: root.delegate(toGeneral, at: now).chain, at: now)
         var toRegional = request(to: regional, count: 100)
         toRegional.countries = ["AT", "DE"]
