@@ -48,7 +48,7 @@ enum IssueCommand: Command {
         if text == ExpiryBehaviour.lockWord { return .lock }
         let prefix = ExpiryBehaviour.downgradeWord + ":"
         if text.hasPrefix(prefix), text.count > prefix.count { return .downgrade(tier: String(text.dropFirst(prefix.count))) }
-        throw ValidationError("'\(text)' is neither lock nor downgrade:TIER")
+        throw ValidationError("must be one of lock, downgrade:TIER, got '\(text)'")
     }
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
