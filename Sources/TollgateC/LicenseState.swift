@@ -1,33 +1,38 @@
 import TollgateCertificates
 
-/// Where a verified license stands in its life, and the whole days until it (or this machine's
-/// activation, whichever ends first) runs out. The numbers are ABI (`TOLLGATE_STATE_*`).
+/// Where a verified license stands in its life (the verifier's ``LicenseStanding``), and the whole
+/// days until that changes or this machine's activation runs out, whichever is first. The numbers
+/// are ABI (`TOLLGATE_STATE_*`).
 ///
-/// Licenses do not declare a warning window or a grace period yet (the commercial lifecycle will
-/// add them, with the numbers 2 and 4 kept for grace and downgraded); until then the caller names
-/// its warning window, and expiry is the hard stop the verifier enforces.
+/// A license declares its own warning window; the caller's `warning_days` widens it: a license
+/// that is active by its own terms but ends (or whose activation ends) within the caller's window
+/// is reported expiring.
 struct LicenseState: Hashable {
     static let active: Int32 = 0
     static let expiring: Int32 = 1
+    static let grace: Int32 = 2
     static let expired: Int32 = 3
-    /// `daysLeft` when neither the license nor the activation ends.
+    static let downgraded: Int32 = 4
+    /// `daysLeft` when neither the license's standing nor the activation changes.
     static let unlimited: Int64 = -1
     static let secondsPerDay: Int64 = 86_400
 
     let state: Int32
     let daysLeft: Int64
 
-    /// The state of a license that verified at `now`, warning `warningDays` whole days ahead.
+    /// The state of a license that verified at `now`, warning at least `warningDays` whole days ahead.
     init(_ verified: VerifiedLicense, at now: Int64, warningDays: Int64) {
-        let ends = [verified.license.payload.exp, verified.activation?.payload.exp].compactMap { $0 }
-        guard let end = ends.min() else {
-            self.init(state: Self.active, daysLeft: Self.unlimited)
-            return
+        let standing = verified.standing
+        let activationEnd = verified.activation?.payload.exp
+        var state = Self.code(of: standing.state)
+        var next = [standing.changesAt, activationEnd].compactMap { $0 }.min()
+        if standing.state == .active, let end = [verified.license.payload.exp, activationEnd].compactMap({ $0 }).min(),
+           end - now <= warningDays * Self.secondsPerDay {
+            state = Self.expiring
+            next = end
         }
-        // Inside the verifier's clock skew past the end the license still verifies, with 0 days left.
-        let remaining = end - now
-        self.init(state: remaining <= warningDays * Self.secondsPerDay ? Self.expiring : Self.active,
-                  daysLeft: max(0, remaining) / Self.secondsPerDay)
+        // Inside the verifier's clock skew past a change the license still verifies, with 0 days left.
+        self.init(state: state, daysLeft: next.map { max(0, $0 - now) / Self.secondsPerDay } ?? Self.unlimited)
     }
 
     /// The state of a license whose verification failed: expired when expiry was the failing rule.
@@ -39,5 +44,15 @@ struct LicenseState: Hashable {
     private init(state: Int32, daysLeft: Int64) {
         self.state = state
         self.daysLeft = daysLeft
+    }
+
+    static func code(of state: LicenseStanding.State) -> Int32 {
+        switch state {
+        case .active: active
+        case .expiring: expiring
+        case .grace: grace
+        case .downgraded: downgraded
+        case .expired: expired
+        }
     }
 }

@@ -53,11 +53,13 @@ typedef int32_t tollgate_status;
 /* Pass as `now` to use the system clock. */
 #define TOLLGATE_NOW ((int64_t)-1)
 
-/* License states (tollgate_state). 2 and 4 are kept for "grace" and "downgraded", which come
- * with licenses that declare a grace period and a fallback tier. */
-#define TOLLGATE_STATE_ACTIVE   0 /* verifies, and does not end within the warning window */
-#define TOLLGATE_STATE_EXPIRING 1 /* verifies, and ends within the warning window */
-#define TOLLGATE_STATE_EXPIRED  3 /* the license or this machine's activation has expired */
+/* License states (tollgate_state). A license may declare its expiry behaviour: a warning window,
+ * a grace period after it ends, then lock (expired) or downgrade to a tier of fewer features. */
+#define TOLLGATE_STATE_ACTIVE     0 /* verifies, and does not end within the warning window */
+#define TOLLGATE_STATE_EXPIRING   1 /* verifies, and ends within the warning window */
+#define TOLLGATE_STATE_EXPIRED    3 /* the license or this machine's activation has expired */
+#define TOLLGATE_STATE_GRACE      2 /* ended, inside its grace period: still every feature */
+#define TOLLGATE_STATE_DOWNGRADED 4 /* past its grace period: only the downgrade tier's features */
 
 /* days_left when neither the license nor the activation ends. */
 #define TOLLGATE_UNLIMITED ((int64_t)-1)
@@ -138,15 +140,18 @@ tollgate_status tollgate_verify_license(tollgate *handle, int64_t now);
 tollgate_status tollgate_verify(tollgate *handle, int64_t now);
 
 /* Sets *enabled to 1 when the license verifies for this machine at `now` (as tollgate_verify)
- * and grants `feature`, else 0. A failed verification returns its status, with *enabled 0. */
+ * and grants `feature` in its state at `now` (a downgraded license grants only its tier's
+ * features), else 0. A failed verification returns its status, with *enabled 0. */
 tollgate_status tollgate_feature_enabled(tollgate *handle, const char *feature, int64_t now, int32_t *enabled);
 
-/* The state of this machine's license at `now`, and the whole days until the license or the
- * activation (whichever is first) ends, TOLLGATE_UNLIMITED when neither does. EXPIRING when it
- * ends within `warning_days`. EXPIRED, with 0 days and TOLLGATE_OK, when verification failed
- * only because the license ("expired") or the activation ("activation_expired") ran out;
- * tollgate_verify returns that failure with its rule. Any other failure is returned as
- * tollgate_verify returns it. Licenses do not declare a warning window yet, so you choose it. */
+/* The state of this machine's license at `now`, and the whole days until the state next changes
+ * or the activation ends (whichever is first), TOLLGATE_UNLIMITED when neither happens. The
+ * license's own warning window, grace period and downgrade decide the state; EXPIRING also when
+ * an active license ends within `warning_days`. EXPIRED, with 0 days and TOLLGATE_OK, when
+ * verification failed only because the license ("expired") or the activation
+ * ("activation_expired") ran out; tollgate_verify returns that failure with its rule. Any other
+ * failure (e.g. "clock_rolled_back" when `now` is before the wallet's latest check) is returned
+ * as tollgate_verify returns it. */
 tollgate_status tollgate_state(tollgate *handle, int64_t now, int64_t warning_days, int32_t *state, int64_t *days_left);
 
 /* Writes this machine's fingerprint for `product` (base64url of a SHA-256 over the systemd

@@ -17,6 +17,7 @@ import TollgateWire
 /// | `deactivating.jws` | an activation given back whose deactivation has not come back yet |
 /// | `deactivation.jws` | the node's signed record of the last deactivation |
 /// | `revocations.json` | revocations in the license's chain learned from the node |
+/// | `clock.json` | the latest time a check has seen, so a clock set back is caught |
 ///
 /// Nothing is stored before it verifies against the trust anchor and this machine's identity.
 public struct MachineWallet {
@@ -230,13 +231,15 @@ public struct MachineWallet {
 
     /// Verifies the installed license and activation offline at `now`: the chain from the trust
     /// anchor, every certificate and license rule, the known revocations, and that the activation is
-    /// bound to this machine's key and fingerprint and has not expired.
+    /// bound to this machine's key and fingerprint and has not expired. Records `now` as the latest
+    /// time seen, and refuses a time before that beyond the clock skew (rule `clock_rolled_back`).
     /// - Throws: `.notActivated` when nothing is installed; `.verificationFailed` with the
     ///   `VerificationError` naming the rule that failed.
     public func check(at now: Int64) throws(ClientError) -> VerifiedLicense {
         guard let file = try licenseFile() else {
             throw ClientError(.notActivated, "no license is installed in \(directory.path)")
         }
+        try observeClock(at: now)
         guard let activation = try WalletFile.readText(url(Self.activationFile), what: "activation") else {
             if let pending = try pendingDeactivation() {
                 throw ClientError(.notActivated, "this machine gave back activation \(pending.hash); the deactivation has not been installed yet")

@@ -7,6 +7,16 @@ public struct TestVector: Codable, Hashable, Sendable {
         public var valid: Bool
         public var rule: String?
         public var object: String?
+        /// For a valid license: its standing (`active`, `expiring`, `grace`, `downgraded`), the
+        /// whole days until that changes (absent when it never does) and the features it enables.
+        public var state: String?
+        public var daysLeft: Int64?
+        public var features: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case valid, rule, object, state, features
+            case daysLeft = "days_left"
+        }
     }
 
     public var name: String

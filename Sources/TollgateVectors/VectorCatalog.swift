@@ -13,27 +13,70 @@ extension VectorGenerator {
             out.append(try render(c, name: name, description: description,
                                   expect: .init(valid: rule == nil, rule: rule?.rawValue, object: object)))
         }
+        /// A valid case, with the standing the verifier must report.
+        func valid(_ name: String, _ description: String, state: LicenseStanding.State, daysLeft: Int64?, features: [String],
+                   _ mutate: (inout Case) throws -> Void = { _ in }) throws {
+            var c = baseline()
+            try mutate(&c)
+            out.append(try render(c, name: name, description: description,
+                                  expect: .init(valid: true, state: state.rawValue, daysLeft: daysLeft, features: features)))
+        }
+        let day: Int64 = 86_400
+        let licenseExp = Self.iat + 365 * day
+        let both = ["export", "render"]
         let ra = "certificate[1] (ra-dach)"
         let ga = "certificate[0] (ga-europe)"
         let lic = "license (Muster GmbH)"
         let act = "activation (serial 1002)"
         let withActivation: (inout Case) -> Void = { $0.activation = self.activation(license: "") }
 
-        // Valid cases.
-        try add("valid-chain-depth-3", "root → general agent → regional agent → license")
-        try add("valid-with-activation", "the valid chain plus an activation of serial 1002 in Austria") { c in
+        // Valid cases. 2026-03-01 lies 338 whole days before the license's exp.
+        try valid("valid-chain-depth-3", "root → general agent → regional agent → license", state: .active, daysLeft: 338, features: both)
+        try valid("valid-with-activation", "the valid chain plus an activation of serial 1002 in Austria", state: .active, daysLeft: 338,
+                  features: both) { c in
             withActivation(&c)
             c.machineKey = Base64URL.encode(machine.publicKey.rawRepresentation)
         }
-        try add("valid-revoked-later", "the regional certificate was revoked after the license was issued") { c in
+        try valid("valid-revoked-later", "the regional certificate was revoked after the license was issued", state: .active, daysLeft: 338,
+                  features: both) { c in
             c.revocations = [try revocation(ofCertificateAt: 1, signer: general, effective: Self.iat + 1)]
         }
-        try add("valid-perpetual", "a perpetual license carries no exp") { c in
+        try valid("valid-perpetual", "a perpetual license carries no exp", state: .active, daysLeft: nil, features: both) { c in
             c.license.model = "perpetual"
             c.license.exp = nil
         }
-        try add("valid-within-clock-skew", "verified 4 minutes before nbf: inside the 5-minute skew") { c in
+        try valid("valid-within-clock-skew", "verified 4 minutes before nbf: inside the 5-minute skew", state: .active, daysLeft: 365,
+                  features: both) { c in
             c.now = Self.iat - 240
+        }
+
+        // Tiers and expiry behaviour: tier pro of cad-pro, warn 30 days, grace 14, then downgrade to basic.
+        let tiered: (inout Case) -> Void = { c in
+            self.withTiers(&c)
+            withActivation(&c)
+            c.machineKey = Base64URL.encode(self.machine.publicKey.rawRepresentation)
+            c.license.tier = "pro"
+            c.license.expiry = ExpiryBehaviour(warnDays: 30, graceDays: 14, ending: .downgrade(tier: "basic"))
+        }
+        try valid("valid-tier-active", "a tier pro license, 31 days before exp: outside its 30-day warning window", state: .active,
+                  daysLeft: 1, features: both) { c in
+            tiered(&c)
+            c.now = licenseExp - 31 * day
+        }
+        try valid("valid-expiring", "10 days before exp, inside the license's 30-day warning window", state: .expiring, daysLeft: 10,
+                  features: both) { c in
+            tiered(&c)
+            c.now = licenseExp - 10 * day
+        }
+        try valid("valid-grace", "3 days after exp, inside the 14-day grace period: every feature", state: .grace, daysLeft: 11,
+                  features: both) { c in
+            tiered(&c)
+            c.now = licenseExp + 3 * day
+        }
+        try valid("valid-downgraded", "20 days after exp, past the grace period: only tier basic's export", state: .downgraded,
+                  daysLeft: nil, features: ["export"]) { c in
+            tiered(&c)
+            c.now = licenseExp + 20 * day
         }
 
         // Form of the objects.
@@ -185,6 +228,31 @@ extension VectorGenerator {
         try add("expired", "verified after the subscription ended", .expired, lic) { c in
             c.now = Self.iat + 366 * 86_400
         }
+        try add("expired-after-grace", "a license that locks after a 7-day grace period, verified 8 days after exp", .expired, lic) { c in
+            tiered(&c)
+            c.license.expiry = ExpiryBehaviour(warnDays: 30, graceDays: 7, ending: .lock)
+            c.now = licenseExp + 8 * day
+        }
+        try add("tier-outside-product", "the regional tier pro names simulate, which its cad-pro lacks", .tierOutsideProduct, "certificate[1]") { c in
+            withTiers(&c)
+            c.regional.tiers?["cad-pro"]?["pro"] = ["export", "render", "simulate"]
+        }
+        try add("tiers-widened", "the regional certificate adds a tier its parent lacks", .tiersWidened, ra) { c in
+            withTiers(&c)
+            c.regional.tiers?["cad-pro"]?["render-only"] = ["render"]
+        }
+        try add("tier-not-allowed", "the license names tier ultimate, which the certificate lacks", .tierNotAllowed, lic) { c in
+            tiered(&c)
+            c.license.tier = "ultimate"
+        }
+        try add("tier-mismatch", "the license names tier basic but carries export and render", .tierMismatch, lic) { c in
+            tiered(&c)
+            c.license.tier = "basic"
+        }
+        try add("downgrade-tier-not-allowed", "the license downgrades to tier viewer, which the certificate lacks", .downgradeTierNotAllowed, lic) { c in
+            tiered(&c)
+            c.license.expiry = ExpiryBehaviour(warnDays: 30, graceDays: 14, ending: .downgrade(tier: "viewer"))
+        }
         try add("revoked", "issued after the regional certificate was revoked", .revoked, lic) { c in
             c.revocations = [try revocation(ofCertificateAt: 1, signer: general, effective: Self.iat - 1)]
         }
@@ -240,6 +308,12 @@ extension VectorGenerator {
         return out
     }
 
+    /// Gives both certificates tiers of cad-pro: basic (export) and pro (everything each allows).
+    func withTiers(_ c: inout Case) {
+        c.general.tiers = ["cad-pro": ["basic": ["export"], "pro": ["export", "render", "simulate"]]]
+        c.regional.tiers = ["cad-pro": ["basic": ["export"], "pro": ["export", "render"]]]
+    }
+
     /// `compact` with its header text and payload bytes rewritten by `edit`, signed again with `key`.
     static func resigned(_ compact: String, key: Ed25519PrivateKey, _ edit: (inout String, inout [UInt8]) -> Void) -> String {
         let parts = compact.split(separator: ".").map(String.init)
@@ -278,10 +352,11 @@ extension VectorGenerator {
         let anchor = TrustAnchor(publicKey: try Ed25519PublicKey(rawRepresentation: Base64URL.decode(vector.anchor)))
         let verifier = LicenseVerifier(anchor: anchor, cache: cache, signatures: signatures)
         do {
-            _ = try verifier.verify(LicenseFile(chain: vector.chain, license: vector.license), at: vector.now,
-                                    revocations: vector.revocations, activation: vector.activation,
-                                    machine: vector.machineKey.map { MachineIdentity(machineKey: $0) })
-            return .init(valid: true)
+            let verified = try verifier.verify(LicenseFile(chain: vector.chain, license: vector.license), at: vector.now,
+                                               revocations: vector.revocations, activation: vector.activation,
+                                               machine: vector.machineKey.map { MachineIdentity(machineKey: $0) })
+            return .init(valid: true, state: verified.standing.state.rawValue, daysLeft: verified.standing.daysLeft,
+                         features: verified.standing.features)
         } catch {
             return .init(valid: false, rule: error.rule.rawValue, object: error.object)
         }

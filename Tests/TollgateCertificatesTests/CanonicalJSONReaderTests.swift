@@ -53,7 +53,9 @@ import TollgateTestSupport
             price: Price(currency: text(&rng), amount: CanonicalJSONWriterTests.randomInteger(&rng)),
             iat: CanonicalJSONWriterTests.randomInteger(&rng), nbf: CanonicalJSONWriterTests.randomInteger(&rng),
             exp: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomInteger(&rng) : nil,
-            logIndex: UInt64.random(in: 0...UInt64.max, using: &rng), jti: text(&rng), renews: Bool.random(using: &rng) ? text(&rng) : nil)
+            logIndex: UInt64.random(in: 0...UInt64.max, using: &rng), jti: text(&rng), renews: Bool.random(using: &rng) ? text(&rng) : nil,
+            tier: Bool.random(using: &rng) ? text(&rng) : nil,
+            expiry: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomExpiry(&rng) : nil)
     }
 
     static func activation(_ rng: inout SeededGenerator) -> Activation {

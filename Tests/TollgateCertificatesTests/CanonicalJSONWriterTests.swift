@@ -26,7 +26,17 @@ import TollgateTestSupport
             model: randomText(&rng), price: Price(currency: randomText(&rng), amount: randomInteger(&rng)),
             iat: randomInteger(&rng), nbf: randomInteger(&rng), exp: Bool.random(using: &rng) ? randomInteger(&rng) : nil,
             logIndex: UInt64.random(in: 0...UInt64.max, using: &rng), jti: randomText(&rng),
-            renews: Bool.random(using: &rng) ? randomText(&rng) : nil)
+            renews: Bool.random(using: &rng) ? randomText(&rng) : nil,
+            tier: Bool.random(using: &rng) ? randomText(&rng) : nil,
+            expiry: Bool.random(using: &rng) ? randomExpiry(&rng) : nil)
+    }
+
+    /// Any days and words, not only valid ones: the encoding does not judge them.
+    static func randomExpiry(_ rng: inout SeededGenerator) -> ExpiryBehaviour {
+        var expiry = ExpiryBehaviour(warnDays: randomInteger(&rng), graceDays: randomInteger(&rng), ending: .lock)
+        expiry.then = Bool.random(using: &rng) ? ExpiryBehaviour.downgradeWord : randomText(&rng)
+        expiry.tier = Bool.random(using: &rng) ? randomText(&rng) : nil
+        return expiry
     }
 
     static func randomActivation(_ rng: inout SeededGenerator) -> Activation {

@@ -29,6 +29,7 @@ import TollgateVectors
             .issuedOutsideWindow, .expiryRequired, .notYetValid, .expired, .revoked, .invalidRevocation,
             .licenseMismatch, .activatorNotAuthorized, .serialOutsideLicense, .activationOutsideTerritory,
             .machineMismatch, .activationExpired, .activationBeforeLicense, .emergencyWidened, .emergencyTooLong,
+            .tierOutsideProduct, .tiersWidened, .tierNotAllowed, .tierMismatch, .downgradeTierNotAllowed,
         ]
         for rule in all { #expect(rules.contains(rule.rawValue), "no vector for \(rule)") }
     }

@@ -48,7 +48,43 @@ import TollgateWire
         #expect(checked.license.payload.customer == "Muster GmbH")
         // Installing the same answer again changes nothing.
         _ = try wallet.install(response, at: now)
-        #expect(try wallet.check(at: now).activation?.hash == checked.activation?.hash)
+        #expect(try wallet.check(at: now + 86_460).activation?.hash == checked.activation?.hash)
+    }
+
+    /// The wallet keeps the latest time a check saw: a check before it beyond the clock skew is
+    /// refused with its own rule, and neither that nor a check inside the skew moves it back.
+    @Test func aClockSetBackIsRefusedAndTheLatestTimeNeverMovesBack() throws {
+        let directory = try TemporaryDirectory()
+        let channel = try TestChannel()
+        let wallet = try licensedWallet(channel, in: directory)
+        _ = try wallet.install(try activatedResponse(channel, for: wallet), at: now)
+        #expect(try wallet.latestSeenTime() == nil)
+        let later = now + 10 * 86_400
+        _ = try wallet.check(at: later)
+        #expect(try wallet.latestSeenTime() == later)
+        // Inside the skew: verifies, and the latest time stays.
+        _ = try wallet.check(at: later - wallet.policy.clockSkew)
+        #expect(try wallet.latestSeenTime() == later)
+        let stored = try Data(contentsOf: wallet.directory.appendingPathComponent("clock.json"))
+        let error = #expect(throws: ClientError.self) { try wallet.check(at: later - wallet.policy.clockSkew - 1) }
+        #expect(error?.code == .verificationFailed)
+        #expect(error?.verification?.rule == .clockRolledBack)
+        #expect(try wallet.latestSeenTime() == later)
+        #expect(try Data(contentsOf: wallet.directory.appendingPathComponent("clock.json")) == stored)
+        // Forward again: verifies and moves on.
+        _ = try wallet.check(at: later + 86_400)
+        #expect(try wallet.latestSeenTime() == later + 86_400)
+    }
+
+    @Test func aDamagedWalletClockIsAClearError() throws {
+        let directory = try TemporaryDirectory()
+        let channel = try TestChannel()
+        let wallet = try licensedWallet(channel, in: directory)
+        _ = try wallet.install(try activatedResponse(channel, for: wallet), at: now)
+        try Data("{\"latest_seen\": \"soon\"}".utf8).write(to: wallet.directory.appendingPathComponent("clock.json"))
+        let error = #expect(throws: ClientError.self) { try wallet.check(at: now) }
+        #expect(error?.code == .malformed)
+        #expect(error?.reason.contains("wallet clock") == true)
     }
 
     @Test func aReceiptForAnotherMachineIsRefused() throws {

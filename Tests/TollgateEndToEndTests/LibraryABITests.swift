@@ -72,6 +72,28 @@ extension EndToEnd {
             #expect(expired.fields["days left"] == "0", "\(expired.output)")
         }
 
+        /// The license's own warning window, grace period and downgrade give the state, the days
+        /// left and the features, in C and in Python, as the vector expects (a warning window of 0
+        /// from the caller leaves the license's own).
+        @Test(arguments: LibraryVector.standings)
+        func theLicensesExpiryBehaviourGivesStateAndFeatures(_ name: String) throws {
+            let install = try LibraryInstall.get()
+            let vector = try LibraryVector(name)
+            let enabled = try #require(vector.expect.features)
+            let options = ["--warning-days", "0", "--feature", "export", "--feature", "render"]
+            let c = try LibraryProcess.run(install.sharedProgram, options + vector.arguments)
+            let python = try LibraryProcess.run("/usr/bin/env", ["python3", LibraryInstall.pythonExample] + options + vector.arguments,
+                                                environment: ["TOLLGATE_LIBRARY": install.library])
+            for outcome in [c, python] {
+                #expect(outcome.status == 0, "\(outcome.output)")
+                #expect(outcome.fields["state"] == vector.expect.state, "\(outcome.output)")
+                #expect(outcome.fields["days left"] == vector.expect.days_left.map(String.init) ?? "unlimited", "\(outcome.output)")
+                for feature in ["export", "render"] {
+                    #expect(outcome.fields["feature \(feature)"] == (enabled.contains(feature) ? "enabled" : "disabled"), "\(outcome.output)")
+                }
+            }
+        }
+
         /// One file plus libcrypto: no Swift runtime or Foundation library is needed, nor libcurl,
         /// and only the header's functions are global symbols, of the shared and the static library.
         @Test func libraryNeedsNoSwiftRuntimeAndExportsOnlyTheHeader() throws {

@@ -10,6 +10,10 @@ struct LibraryVector {
         var valid: Bool
         var rule: String?
         var object: String?
+        /// For a valid vector: its standing, whole days until it changes (absent: never) and the features it enables.
+        var state: String?
+        var days_left: Int64?
+        var features: [String]?
     }
 
     private struct Stored: Decodable {
@@ -67,7 +71,11 @@ struct LibraryVector {
     /// The vectors the C and Python checks run: good, tampered, expired, revoked, wrong machine,
     /// wrong country (a license sold outside its certificate, an activation outside the license).
     static let checked = ["valid-with-activation", "valid-perpetual", "bad-signature-license", "bad-signature-activation", "expired",
-                          "activation-expired", "revoked", "machine-mismatch", "country-not-allowed", "activation-outside-territory"]
+                          "activation-expired", "revoked", "machine-mismatch", "country-not-allowed", "activation-outside-territory",
+                          "expired-after-grace", "tier-not-allowed"]
+
+    /// Tiered licenses with declared expiry behaviour, one in each state that verifies.
+    static let standings = ["valid-tier-active", "valid-expiring", "valid-grace", "valid-downgraded"]
 
     /// Changes one character in the middle of a compact JWS's signature.
     static func flipSignature(_ compact: String) -> String {

@@ -33,15 +33,18 @@ struct Channel {
     }
 
     /// root → general (DE, AT, CH) → regional (DE, AT); returns the regional chain. The regional
-    /// certificate carries `regionalEmergency` limits when given.
+    /// certificate carries `regionalEmergency` limits when given; the general one carries `tiers`
+    /// when given, which the regional one inherits.
     @discardableResult
-    func wire(regionalEmergency: EmergencyLimits? = nil, priceFloor: [String: Int64] = ["EUR": 1_000]) throws -> CertificateChain {
+    func wire(regionalEmergency: EmergencyLimits? = nil, priceFloor: [String: Int64] = ["EUR": 1_000],
+              tiers: [String: [String: [String]]]? = nil) throws -> CertificateChain {
         var toGeneral = request(to: general, count: 1_000)
         toGeneral.countries = ["AT", "CH", "DE"]
         toGeneral.products = ["cad": ["export", "render"]]
         toGeneral.models = ["perpetual", "subscription"]
         toGeneral.priceFloor = priceFloor
         toGeneral.nbf = now - 30 * 86_400
+        toGeneral.tiers = tiers
         try general.accept(chain: root.delegate(toGeneral, at: now).chain, at: now)
         var toRegional = request(to: regional, count: 100)
         toRegional.countries = ["AT", "DE"]

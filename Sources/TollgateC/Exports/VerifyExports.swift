@@ -22,7 +22,7 @@ public func tollgate_feature_enabled(_ handle: OpaquePointer?, _ feature: Unsafe
         let feature = try CallArguments.text(feature, "feature")
         guard enabled != nil else { throw LibraryError(.invalidArgument, "enabled is NULL") }
         let verified = try handle.verifyForMachine(at: CallArguments.time(now))
-        try CallArguments.store(verified.license.payload.features.contains(feature) ? 1 : 0, enabled, "enabled")
+        try CallArguments.store(verified.standing.enables(feature) ? 1 : 0, enabled, "enabled")
     }
 }
 

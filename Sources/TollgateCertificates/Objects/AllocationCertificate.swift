@@ -32,11 +32,15 @@ public struct AllocationCertificate: SignedPayload {
     /// Limits on emergency activations of licenses under this certificate; absent means
     /// `EmergencyLimits.defaults`.
     public var emergency: EmergencyLimits?
+    /// Product id → tier name → features: named feature sets a license may name instead of a
+    /// feature list, and a license's expiry may downgrade to. Each tier's features lie within its
+    /// product's; absent means no tiers.
+    public var tiers: [String: [String: [String]]]?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
                 priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
-                emergency: EmergencyLimits? = nil) {
+                emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -52,13 +56,19 @@ public struct AllocationCertificate: SignedPayload {
         self.syncWithin = syncWithin
         self.jti = jti
         self.emergency = emergency
+        self.tiers = tiers?.mapValues { $0.mapValues { $0.sorted() } }
+    }
+
+    /// The features of `tier` of `product`, nil when the certificate has no such tier.
+    public func features(ofTier tier: String, product: String) -> [String]? {
+        tiers?[product]?[tier]
     }
 
     /// The emergency limits in force: the certificate's own, or the defaults.
     public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers
         case subKey = "sub_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
@@ -95,6 +105,33 @@ public struct AllocationCertificate: SignedPayload {
         if let emergency, emergency.maxSeconds <= 0 || emergency.maxSeconds > ObjectLimits.latestTime || emergency.maxCount < 0
             || emergency.maxCount > ObjectLimits.maxListCount || emergency.periodSeconds <= 0 || emergency.periodSeconds > ObjectLimits.latestTime {
             throw VerificationError(.invalidField, object, "emergency needs max_seconds and period_seconds from 1 to \(ObjectLimits.latestTime) and max_count from 0 to \(ObjectLimits.maxListCount)")
+        }
+        if let tiers { try validateTiers(tiers, object: object) }
+    }
+
+    /// Names and sizes are field formats; a tier outside its product's features breaks the rule
+    /// ``VerificationError/Rule/tierOutsideProduct``.
+    private func validateTiers(_ tiers: [String: [String: [String]]], object: String) throws(VerificationError) {
+        try FieldFormat.list(Array(tiers.keys), "tiers", object) { product throws(VerificationError) in
+            try FieldFormat.nonEmpty(product, "tiers product id", object)
+            let named = tiers[product] ?? [:]
+            try FieldFormat.list(Array(named.keys), "tiers of \(product)", object) { tier throws(VerificationError) in
+                try FieldFormat.nonEmpty(tier, "tier name", object)
+                try FieldFormat.list(named[tier] ?? [], "features of tier \(tier) of \(product)", object, allowEmpty: true) { feature throws(VerificationError) in
+                    try FieldFormat.nonEmpty(feature, "feature", object)
+                }
+            }
+        }
+        for (product, named) in tiers.sorted(by: { $0.key < $1.key }) {
+            guard let allowed = products[product] else {
+                throw VerificationError(.tierOutsideProduct, object, "tiers name product \(product), which is not in products")
+            }
+            for (tier, features) in named.sorted(by: { $0.key < $1.key }) {
+                let extra = Set(features).subtracting(allowed)
+                guard extra.isEmpty else {
+                    throw VerificationError(.tierOutsideProduct, object, "tier \(tier) of \(product) has features \(extra.sorted().joined(separator: ",")) the product lacks")
+                }
+            }
         }
     }
 }

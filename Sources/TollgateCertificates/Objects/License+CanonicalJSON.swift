@@ -5,6 +5,7 @@ extension License: CanonicalJSONWritable {
             json.member("country", country)
             json.member("customer", customer)
             json.member("exp", exp)
+            if let expiry { json.member("expiry", expiry) }
             json.member("features", features)
             json.member("iat", iat)
             json.member("iss", iss)
@@ -17,6 +18,7 @@ extension License: CanonicalJSONWritable {
             json.member("renews", renews)
             json.member("seats", seats)
             json.member("territory", territory)
+            json.member("tier", tier)
         }
     }
 }
@@ -32,13 +34,15 @@ extension License {
         var iat, nbf: Int64?
         var logIndex: UInt64?
         var exp: Int64??
-        var renews: String??
+        var renews, tier: String??
+        var expiry: ExpiryBehaviour??
         let read = reader.object { key, json in
             switch key {
             case "cert": return CanonicalJSONReader.once(&cert, json.string())
             case "country": return CanonicalJSONReader.once(&country, json.string())
             case "customer": return CanonicalJSONReader.once(&customer, json.string())
             case "exp": return CanonicalJSONReader.once(&exp, json.optional { $0.integer() })
+            case "expiry": return CanonicalJSONReader.once(&expiry, json.optional { $0.expiryBehaviour() })
             case "features": return CanonicalJSONReader.once(&features, json.strings())
             case "iat": return CanonicalJSONReader.once(&iat, json.integer())
             case "iss": return CanonicalJSONReader.once(&iss, json.string())
@@ -51,6 +55,7 @@ extension License {
             case "renews": return CanonicalJSONReader.once(&renews, json.optional { $0.string() })
             case "seats": return CanonicalJSONReader.once(&seats, json.serialRange())
             case "territory": return CanonicalJSONReader.once(&territory, json.strings())
+            case "tier": return CanonicalJSONReader.once(&tier, json.optional { $0.string() })
             default: return false
             }
         }
@@ -58,7 +63,8 @@ extension License {
               let features, let model, let price, let iat, let nbf, let logIndex, let jti else { return nil }
         var license = License(iss: iss, cert: cert, seats: seats, customer: customer, country: country, territory: territory,
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
-                              exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil)
+                              exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
+                              tier: tier ?? nil, expiry: expiry ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

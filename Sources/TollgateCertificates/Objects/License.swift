@@ -27,10 +27,14 @@ public struct License: SignedPayload {
     public var jti: String
     /// For a renewal: hash of the license it extends (same issuer, customer and seats).
     public var renews: String?
+    /// A tier of `product` in the issuing certificate; `features` are then exactly that tier's.
+    public var tier: String?
+    /// What the license does as it ends; only with `exp`.
+    public var expiry: ExpiryBehaviour?
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
-                logIndex: UInt64, jti: String, renews: String? = nil) {
+                logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -47,10 +51,12 @@ public struct License: SignedPayload {
         self.logIndex = logIndex
         self.jti = jti
         self.renews = renews
+        self.tier = tier
+        self.expiry = expiry
     }
 
     enum CodingKeys: String, CodingKey {
-        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews
+        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry
         case logIndex = "log_index"
     }
 
@@ -62,6 +68,13 @@ public struct License: SignedPayload {
         try FieldFormat.nonEmpty(model, "model", object)
         try FieldFormat.nonEmpty(jti, "jti", object)
         if let renews { try FieldFormat.nonEmpty(renews, "renews", object) }
+        if let tier { try FieldFormat.nonEmpty(tier, "tier", object) }
+        if let expiry {
+            guard exp != nil else {
+                throw VerificationError(.invalidField, object, "expiry (warning, grace, lock or downgrade) needs exp; a license that does not end has none")
+            }
+            try expiry.validate(object: object)
+        }
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
         guard seats.count <= ObjectLimits.maxLicenseSeats else {
             throw VerificationError(.invalidField, object, "seats \(seats) holds \(seats.count) serials, the limit is \(ObjectLimits.maxLicenseSeats)")

@@ -46,5 +46,16 @@ public enum Attenuation {
         guard child.emergencyLimits.isWithin(parent.emergencyLimits) else {
             throw VerificationError(.emergencyWidened, object, "emergency limits (\(child.emergencyLimits)) exceed the parent's (\(parent.emergencyLimits))")
         }
+        for (product, tiers) in (child.tiers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (tier, features) in tiers.sorted(by: { $0.key < $1.key }) {
+                guard let allowed = parent.features(ofTier: tier, product: product) else {
+                    throw VerificationError(.tiersWidened, object, "tier \(tier) of \(product) is not in the parent")
+                }
+                let extra = Set(features).subtracting(allowed)
+                guard extra.isEmpty else {
+                    throw VerificationError(.tiersWidened, object, "tier \(tier) of \(product) adds features \(extra.sorted().joined(separator: ",")) the parent's lacks")
+                }
+            }
+        }
     }
 }

@@ -20,6 +20,17 @@ public enum LicenseRules {
         guard extraFeatures.isEmpty else {
             throw VerificationError(.featureNotAllowed, object, "features \(extraFeatures.sorted().joined(separator: ",")) are not allowed for \(license.product)")
         }
+        if let tier = license.tier {
+            guard let tierFeatures = certificate.features(ofTier: tier, product: license.product) else {
+                throw VerificationError(.tierNotAllowed, object, "tier \(tier) of \(license.product) is not in the certificate")
+            }
+            guard Set(tierFeatures) == Set(license.features) else {
+                throw VerificationError(.tierMismatch, object, "features \(license.features.joined(separator: ",")) are not tier \(tier)'s \(tierFeatures.joined(separator: ","))")
+            }
+        }
+        if let downgrade = license.expiry?.downgradeTier, certificate.features(ofTier: downgrade, product: license.product) == nil {
+            throw VerificationError(.downgradeTierNotAllowed, object, "expiry downgrades to tier \(downgrade) of \(license.product), which is not in the certificate")
+        }
         guard certificate.models.contains(license.model) else {
             throw VerificationError(.modelNotAllowed, object, "model \(license.model) is not in the certificate")
         }

@@ -127,8 +127,15 @@ public struct LicenseVerifier: Sendable {
         guard claims.iat <= now + policy.clockSkew, claims.nbf <= now + policy.clockSkew else {
             throw VerificationError(.notYetValid, object, "valid from \(TimeText.iso(max(claims.iat, claims.nbf))), now is \(TimeText.iso(now))")
         }
-        if let exp = claims.exp, now > exp + policy.clockSkew {
-            throw VerificationError(.expired, object, "expired at \(TimeText.iso(exp)), now is \(TimeText.iso(now))")
+        var standing = LicenseStanding(claims, certificate: leaf.payload, at: now)
+        if standing.state == .expired {
+            let end = LicenseStanding.lockTime(of: claims) ?? claims.exp ?? now
+            guard now <= end + policy.clockSkew else {
+                let grace = end > (claims.exp ?? end) ? " and its grace period ended at \(TimeText.iso(end))" : ""
+                throw VerificationError(.expired, object, "expired at \(TimeText.iso(claims.exp ?? end))\(grace), now is \(TimeText.iso(now))")
+            }
+            // Inside the clock skew past the end it still verifies, as it stood at the end.
+            standing = LicenseStanding(claims, certificate: leaf.payload, at: end)
         }
         try checkRevocations(revocations, chain: chain, license: license)
 
@@ -136,7 +143,7 @@ public struct LicenseVerifier: Sendable {
         if let activation {
             verifiedActivation = try verifyActivation(activation, license: license, chain: chain, at: now, machine: machine)
         }
-        return VerifiedLicense(chain: chain, license: license, activation: verifiedActivation)
+        return VerifiedLicense(chain: chain, license: license, activation: verifiedActivation, standing: standing)
     }
 
     /// A revocation applies to one certificate of the chain and must be signed by the trust anchor

@@ -36,6 +36,10 @@ public struct VerificationError: LayerError {
         public static let windowOutsideParent = Rule("window_outside_parent")
         public static let syncWithinWidened = Rule("sync_within_widened")
         public static let emergencyWidened = Rule("emergency_widened")
+        /// A certificate's tier names a product it lacks or features outside its product's.
+        public static let tierOutsideProduct = Rule("tier_outside_product")
+        /// A child names a tier its parent lacks, or gives a tier features the parent's lacks.
+        public static let tiersWidened = Rule("tiers_widened")
         // License inside its certificate.
         public static let certificateMismatch = Rule("certificate_mismatch")
         public static let seatsOutsideCertificate = Rule("seats_outside_certificate")
@@ -48,6 +52,12 @@ public struct VerificationError: LayerError {
         public static let priceBelowFloor = Rule("price_below_floor")
         public static let issuedOutsideWindow = Rule("issued_outside_window")
         public static let expiryRequired = Rule("expiry_required")
+        /// A license names a tier its certificate lacks for its product.
+        public static let tierNotAllowed = Rule("tier_not_allowed")
+        /// A license names a tier and a feature list that differ from the tier's features.
+        public static let tierMismatch = Rule("tier_mismatch")
+        /// A license's expiry downgrades to a tier its certificate lacks for its product.
+        public static let downgradeTierNotAllowed = Rule("downgrade_tier_not_allowed")
         public static let notYetValid = Rule("not_yet_valid")
         public static let expired = Rule("expired")
         public static let revoked = Rule("revoked")
@@ -64,6 +74,9 @@ public struct VerificationError: LayerError {
         public static let emergencyTooLong = Rule("emergency_too_long")
         /// An emergency activation beyond the certificate's count per license and period (node and audit only).
         public static let emergencyLimitReached = Rule("emergency_limit_reached")
+        // The machine's clock.
+        /// A check at a time before the latest the machine's wallet has seen, beyond the clock skew.
+        public static let clockRolledBack = Rule("clock_rolled_back")
     }
 
     public var rule: Rule

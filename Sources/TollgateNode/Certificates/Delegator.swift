@@ -66,11 +66,12 @@ struct Delegator: NodePart {
         } else {
             throw NodeError(.invalidRequest, "give the seats as a range or a count")
         }
+        let products = try inherited(request.products, \.products, "products")
         let payload = AllocationCertificate(
             iss: identity.keyID, sub: subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
             parent: parent?.hash, seats: seats,
             countries: try inherited(request.countries, \.countries, "countries"),
-            products: try inherited(request.products, \.products, "products"),
+            products: products,
             models: try inherited(request.models, \.models, "models"),
             priceFloor: try inherited(request.priceFloor, \.priceFloor, "price floors"),
             depth: request.depth ?? parent.map { $0.payload.depth - 1 } ?? 2,
@@ -78,11 +79,12 @@ struct Delegator: NodePart {
             exp: request.exp ?? parent?.payload.exp ?? now + 365 * 86_400,
             syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
             jti: ids.make(),
-            emergency: request.emergency ?? parent?.payload.emergency)
+            emergency: request.emergency ?? parent?.payload.emergency,
+            tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) })
         do {
             try payload.validateFields(object: "certificate for \(subject)")
         } catch {
-            throw NodeError(.invalidRequest, error)
+            throw NodeError(error.rule == .invalidField ? .invalidRequest : .ruleViolation, error)
         }
         if let parent {
             do {
@@ -117,5 +119,17 @@ struct Delegator: NodePart {
             }
         }
         return CertificateChain(chain: chain)
+    }
+
+    /// The parent's tiers a child inherits when it names none: those whose features all lie in the
+    /// child's products; nil when none fits.
+    static func tiers(_ parent: [String: [String: [String]]], fitting products: [String: [String]]) -> [String: [String: [String]]]? {
+        var kept: [String: [String: [String]]] = [:]
+        for (product, tiers) in parent {
+            guard let allowed = products[product] else { continue }
+            let fitting = tiers.filter { Set($0.value).isSubset(of: allowed) }
+            if !fitting.isEmpty { kept[product] = fitting }
+        }
+        return kept.isEmpty ? nil : kept
     }
 }

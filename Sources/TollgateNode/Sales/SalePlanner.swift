@@ -89,7 +89,8 @@ struct SalePlanner: NodePart {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(TimeText.iso(revocation.payload.effective)): \(revocation.payload.reason)")
         }
         try freshness.check(certificate, at: now, lastContact: reads.parentContact(from: freshness))
-        let features = request.features ?? certificate.products[request.product] ?? []
+        let tierFeatures = request.tier.flatMap { certificate.features(ofTier: $0, product: request.product) }
+        let features = request.features ?? tierFeatures ?? certificate.products[request.product] ?? []
         let seats = try serials.freeRange(count: request.seatCount, of: held, avoiding: reserved,
                                           lastRun: reads.lastFreeRun(of: held, in: context))
         let logIndex = try reads.logSize(in: context) + UInt64(earlierCount)
@@ -97,7 +98,7 @@ struct SalePlanner: NodePart {
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
             territory: request.territory ?? [request.country], product: request.product, features: features,
             model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
-            logIndex: logIndex, jti: ids.make())
+            logIndex: logIndex, jti: ids.make(), tier: request.tier, expiry: request.expiry)
         do {
             try payload.validateFields(object: "license")
             try LicenseRules.check(payload, within: certificate)

@@ -19,6 +19,8 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     public var syncWithin: Int64?
     /// Limits on emergency activations; unset inherits the parent's (absent at the root: the defaults).
     public var emergency: EmergencyLimits?
+    /// Product → tier → features; unset inherits the parent's tiers that fit `products`.
+    public var tiers: [String: [String: [String]]]?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
     /// The root's own certificate, to sell directly under: the node names itself as the subject
@@ -32,7 +34,7 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency
+        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers
         case subjectKey = "subject_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"

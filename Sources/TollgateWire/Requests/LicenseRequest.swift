@@ -7,8 +7,13 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     /// Where it may be activated; defaults to the country of sale.
     public var territory: [String]?
     public var product: String
-    /// Defaults to every feature the certificate allows for the product.
+    /// Defaults to the tier's features when `tier` is set, else every feature the certificate
+    /// allows for the product.
     public var features: [String]?
+    /// A tier of the product in the certificate; its features are the license's.
+    public var tier: String?
+    /// Warning window, grace period and lock or downgrade; only with `exp`.
+    public var expiry: ExpiryBehaviour?
     public var model: String
     public var price: Price
     /// How many machines may be active at once.
@@ -28,7 +33,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case customer, country, territory, product, features, model, price, nbf, exp
+        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry
         case seatCount = "seats"
         case certificateHash = "from"
     }
@@ -40,6 +45,8 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
         territory = try container.decodeIfPresent([String].self, forKey: .territory)
         product = try container.decode(String.self, forKey: .product)
         features = try container.decodeIfPresent([String].self, forKey: .features)
+        tier = try container.decodeIfPresent(String.self, forKey: .tier)
+        expiry = try container.decodeIfPresent(ExpiryBehaviour.self, forKey: .expiry)
         model = try container.decode(String.self, forKey: .model)
         price = try container.decode(Price.self, forKey: .price)
         seatCount = try container.decodeIfPresent(UInt64.self, forKey: .seatCount) ?? 1

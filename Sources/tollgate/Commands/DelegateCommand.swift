@@ -29,6 +29,7 @@ enum DelegateCommand: Command {
             seats.required,
             countries,
             product.repeatable,
+            tier.repeatable,
             models,
             priceFloor.repeatable,
             depth,
@@ -61,6 +62,15 @@ enum DelegateCommand: Command {
         let parts = text.split(separator: "=", maxSplits: 1)
         guard let id = parts.first, !id.isEmpty else { throw ValidationError("'\(text)' names no product") }
         return (String(id), parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
+    }
+    static let tier = Option<(product: String, tier: String, features: [String])>(
+        "tier", value: "product:tier=feature,...", help: "A named feature set of a product, e.g. cad:pro=view,export (default: the parent's that fit).") {
+        text throws(ValidationError) in
+        // `cad:pro=view,export` → ("cad", "pro", ["view", "export"]).
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let names = parts[0].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard names.count == 2, !names[0].isEmpty, !names[1].isEmpty else { throw ValidationError("'\(text)' is not PRODUCT:TIER=FEATURE,...") }
+        return (String(names[0]), String(names[1]), parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
     }
     static let models = Option<[String]>("models", value: "perpetual,...", help: "License models.")
     static let priceFloor = Option<Price>("price-floor", value: "CUR:amount", help: "Minimum price per seat, e.g. EUR:45.00; one per currency.",
@@ -101,6 +111,17 @@ enum DelegateCommand: Command {
         let products = try arguments.values(product)
         if !products.isEmpty { request.products = Dictionary(products, uniquingKeysWith: { $1 }) }
         request.models = try arguments.value(models)
+        let tiers = try arguments.values(tier)
+        if !tiers.isEmpty {
+            var named: [String: [String: [String]]] = [:]
+            for entry in tiers {
+                guard named[entry.product]?[entry.tier] == nil else {
+                    throw ValidationError("--\(tier.name) names tier \(entry.tier) of \(entry.product) twice", code: .conflictingOptions)
+                }
+                named[entry.product, default: [:]][entry.tier] = entry.features
+            }
+            request.tiers = named
+        }
         let floors = try arguments.values(priceFloor)
         let held = try AllowedNames(of: target)
         // At the root, a delegation from its serial space is limited by nothing it holds: its own
@@ -123,6 +144,10 @@ enum DelegateCommand: Command {
             try allowed.checkProduct(id, option: product.name)
             try allowed.checkFeatures(features, of: id, option: product.name)
         }
+        for entry in tiers {
+            try allowed.checkProduct(entry.product, option: tier.name)
+            try allowed.checkFeatures(entry.features, of: entry.product, option: tier.name)
+        }
         try allowed.checkModels(request.models ?? [], option: models.name)
 
         let chain: CertificateChain = try target.call(local: { try $0.delegate(request, at: TimeArgument.now) },
@@ -134,6 +159,9 @@ enum DelegateCommand: Command {
               countries \(certificate.countries.joined(separator: ",")), models \(certificate.models.joined(separator: ",")), depth \(certificate.depth)
               floors \(certificate.priceFloor.sorted { $0.key < $1.key }.map { "\(Price(currency: $0.key, amount: $0.value))" }.joined(separator: ", ")), sync_within \(TimeText.duration(certificate.syncWithin))
             """)
+        for (product, named) in (certificate.tiers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            Console.print("  tiers of \(product): " + named.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: ","))" }.joined(separator: " "))
+        }
         return .success
     }
 

@@ -24,6 +24,10 @@ enum IssueCommand: Command {
             seats,
             territory,
             features,
+            tier,
+            warnDays,
+            graceDays,
+            then,
             CommonOptions.days.with(help: "Term of a subscription or trial, in days."),
             CommonOptions.exp,
             CommonOptions.from,
@@ -32,7 +36,20 @@ enum IssueCommand: Command {
     static let model = Option<String>("model", value: "model", help: "perpetual, subscription, trial, ...")
     static let seats = Option<UInt64>("seats", value: "n", help: "Machines that may be active at once (default 1).", range: 1...UInt64.max)
     static let territory = Option<[String]>("territory", value: "DE,AT,...", help: "Where it may be activated (default: the country of sale).")
-    static let features = Option<[String]>("features", value: "a,b,...", help: "Features (default: all the certificate allows).")
+    static let features = Option<[String]>("features", value: "a,b,...", help: "Features (default: the tier's, else all the certificate allows).")
+    static let tier = Option<String>("tier", value: "name", help: "A tier of the product in the certificate; the license gets its features.")
+    static let warnDays = Option<Int64>("warn-days", value: "n", help: "Days before exp in which the license reads as expiring (default 0).",
+                                        range: 0...ExpiryBehaviour.maxDays)
+    static let graceDays = Option<Int64>("grace-days", value: "n", help: "Days after exp with every feature still enabled (default 0).",
+                                         range: 0...ExpiryBehaviour.maxDays)
+    static let then = Option<ExpiryBehaviour.Ending>("then", value: "lock|downgrade:TIER",
+                                                     help: "After the grace period: stop (lock, the default) or keep the features of a tier.") {
+        text throws(ValidationError) in
+        if text == ExpiryBehaviour.lockWord { return .lock }
+        let prefix = ExpiryBehaviour.downgradeWord + ":"
+        if text.hasPrefix(prefix), text.count > prefix.count { return .downgrade(tier: String(text.dropFirst(prefix.count))) }
+        throw ValidationError("must be one of lock, downgrade:TIER, got '\(text)'")
+    }
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
@@ -45,8 +62,17 @@ enum IssueCommand: Command {
         if let seats = try arguments.value(Self.seats) { request.seatCount = seats }
         request.territory = try arguments.value(territory)
         request.features = try arguments.value(features)
+        request.tier = try arguments.value(tier)
+        let warn = try arguments.value(warnDays), grace = try arguments.value(graceDays), ending = try arguments.value(then)
+        if warn != nil || grace != nil || ending != nil {
+            request.expiry = ExpiryBehaviour(warnDays: warn ?? 0, graceDays: grace ?? 0, ending: ending ?? .lock)
+        }
         if let days = try arguments.value(CommonOptions.days) { request.exp = now + days * 86_400 }
         if let exp = try arguments.value(CommonOptions.exp) { request.exp = exp }
+        if request.expiry != nil, request.exp == nil {
+            throw ValidationError("--\(warnDays.name), --\(graceDays.name) and --\(then.name) describe how a license ends; give --\(CommonOptions.exp.name) or --\(CommonOptions.days.name)",
+                                  code: .missingOption)
+        }
         request.certificateHash = try arguments.value(CommonOptions.from)
         let allowed = try AllowedNames(of: target)
         try allowed.checkProduct(request.product, option: CommonOptions.product.name)
@@ -58,6 +84,8 @@ enum IssueCommand: Command {
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let signed = try SignedLicense(compact: file.license), license = signed.payload
         Console.print("issued license \(HashID.short(signed.hash)) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")
+        if let tier = license.tier { Console.print("  tier \(tier): \(license.features.joined(separator: ","))") }
+        if let expiry = license.expiry { Console.print("  as it ends: \(expiry)") }
         return .success
     }
 }

@@ -19,7 +19,14 @@ enum MachineCheckCommand: Command {
         var reason: String?
         var customer: String?
         var product: String?
+        /// The features enabled in `state`: the license's, or its downgrade tier's.
         var features: [String]?
+        var tier: String?
+        /// active, expiring, grace or downgraded (see ``LicenseStanding``).
+        var state: String?
+        /// Whole days until `state` changes; absent when it never does.
+        var daysLeft: Int64?
+        var stateChanges: Int64?
         var model: String?
         var licenseExpires: Int64?
         var license: String?
@@ -31,7 +38,9 @@ enum MachineCheckCommand: Command {
         var fingerprint: String
 
         enum CodingKeys: String, CodingKey {
-            case valid, code, rule, object, reason, customer, product, features, model, license, activation, serial, kind, fingerprint
+            case valid, code, rule, object, reason, customer, product, features, tier, state, model, license, activation, serial, kind, fingerprint
+            case daysLeft = "days_left"
+            case stateChanges = "state_changes"
             case licenseExpires = "license_expires"
             case activationExpires = "activation_expires"
             case machineKey = "machine_key"
@@ -49,7 +58,11 @@ enum MachineCheckCommand: Command {
             report.valid = true
             report.customer = license.customer
             report.product = license.product
-            report.features = license.features
+            report.features = verified.standing.features
+            report.tier = license.tier
+            report.state = verified.standing.state.rawValue
+            report.daysLeft = verified.standing.daysLeft
+            report.stateChanges = verified.standing.changesAt
             report.model = license.model
             report.licenseExpires = license.exp
             report.license = verified.license.hash
@@ -57,7 +70,7 @@ enum MachineCheckCommand: Command {
             report.serial = verified.activation?.payload.serial
             report.kind = verified.activation?.payload.kind.rawValue
             report.activationExpires = verified.activation?.payload.exp
-            lines = ["LICENSED: this machine's activation verifies"] + MachineReport.describe(verified)
+            lines = ["LICENSED: this machine's activation verifies"] + MachineReport.describe(verified, at: now)
         } catch {
             // A wallet that cannot be read is a failure of the command, not a verdict.
             if error.code == .fileAccess || error.code == .malformed { throw CommandFailure(MachineReport.message(for: error)) }

@@ -71,18 +71,27 @@ enum MachineReport {
         return text
     }
 
-    static func describe(_ verified: VerifiedLicense) -> [String] {
+    static func describe(_ verified: VerifiedLicense, at now: Int64 = TimeArgument.now) -> [String] {
         let license = verified.license.payload
         var lines = [
             "  customer:   \(license.customer)",
-            "  product:    \(license.product) [\(license.features.joined(separator: ", "))]",
-            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeText.iso($0, relativeTo: TimeArgument.now))" } ?? ", does not expire")",
-            "  license:    \(HashID.short(verified.license.hash))",
+            "  product:    \(license.product) [\(verified.standing.features.joined(separator: ", "))]"
+                + (license.tier.map { " (tier \($0))" } ?? ""),
+            "  model:      \(license.model)\(license.exp.map { ", expires \(TimeText.iso($0, relativeTo: now))" } ?? ", does not expire")",
+            "  state:      \(standing(verified.standing, at: now))",
         ]
+        if let expiry = license.expiry { lines.append("  as it ends: \(expiry)") }
+        lines.append("  license:    \(HashID.short(verified.license.hash))")
         if let activation = verified.activation {
             lines += describe(activation)
         }
         return lines
+    }
+
+    /// `grace, 11 days left (until 2027-02-14T00:00:00Z)`, or the state alone when it never changes.
+    static func standing(_ standing: LicenseStanding, at now: Int64) -> String {
+        guard let days = standing.daysLeft, let changes = standing.changesAt else { return standing.state.rawValue }
+        return "\(standing.state.rawValue), \(days) day\(days == 1 ? "" : "s") left (until \(TimeText.iso(changes, relativeTo: now)))"
     }
 
     static func describe(_ activation: SignedActivation) -> [String] {

@@ -7,7 +7,7 @@ import TollgateCommandLine
 enum MachineStatusCommand: Command {
     static let spec = CommandSpec(
         name: "machine status",
-        abstract: "Ask the node about the installed license: validity, renewal, seats in use; records its revocations.",
+        abstract: "Ask the node about the installed license: validity, renewal, seats in use; records its revocations and prints the local state.",
         options: [MachineReport.dir.required, MachineReport.node.required, MachineReport.ca])
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -22,6 +22,20 @@ enum MachineStatusCommand: Command {
             "  revocations: \(status.revocations.count) in its chain",
         ]
         if let problem = status.problem { lines.append("  problem:     \(problem)") }
+        // The state this machine's own offline check sees now, after the revocations just learned
+        // (and the check records the time, so a clock set back later is caught).
+        let now = TimeArgument.now
+        do throws(ClientError) {
+            lines.append("  state:       \(MachineReport.standing(try wallet.check(at: now).standing, at: now))")
+        } catch {
+            if let verification = error.verification {
+                lines.append("  state:       NOT LICENSED here: \(verification.rule) in \(verification.object)")
+            } else if error.code == .notActivated {
+                lines.append("  state:       not activated on this machine")
+            } else {
+                throw CommandFailure(MachineReport.message(for: error))
+            }
+        }
         if status.current != status.license { lines.append("  renewed:     the current license is \(status.current); ask the reseller for it") }
         Console.print(lines.joined(separator: "\n"))
         return .success
