@@ -18,7 +18,7 @@ final class CVerifier {
         try process.run()
     }
 
-    /// Verifications per second over `calls` calls of tollgate_verify.
+    /// Verifications per second of the child's processor time over `calls` calls of tollgate_verify.
     func rate(calls: Int) throws -> Double {
         input.fileHandleForWriting.write(Data("\(calls)\n".utf8))
         let line = try readLine()

@@ -13,7 +13,7 @@ enum LibraryBenchCommand: Command {
         name: "library",
         abstract: "Measure verifications per second through libtollgate's C ABI against the Swift verifier, in the same run.",
         discussion: "Install the library first: Deploy/build-libtollgate.sh --prefix DIR (release), and build this tool with "
-            + "'swift build -c release'. Rounds alternate which side goes first, each between raw Ed25519 verifications, and the "
+            + "'swift build -c release'. Rates are per second of processor time. Rounds alternate which side goes first, each after raw Ed25519 verifications, and the "
             + "median ratio is quoted.",
         options: [prefix.required, BenchOptions.seconds.with(help: "Time per measurement (default 1)."), rounds])
 
@@ -75,23 +75,26 @@ enum LibraryBenchCommand: Command {
         let signature = try rawKey.signature(for: message)
         let rawVerify = { () in _ = rawKey.publicKey.isValidSignature(signature, for: message) }
 
-        // Calls per C round: what the Swift verifier does in `seconds`, so both sides take about as long.
-        let calls = max(100, Int(try LicenseBenchCommand.measure("swift", seconds: seconds / 2, swiftVerify).perSecond * seconds))
+        // Both sides are timed in processor time (the C program in its process's, Swift in this
+        // thread's), so a round on a busy host does not count the waits for a core. Calls per
+        // round: what Swift does in about `seconds`.
+        let calls = max(100, Int(try cpuRate(calls: 200, swiftVerify) * seconds))
         _ = try c.rate(calls: calls / 10)  // warm up
-        Console.print("verify \(vectorName) (\(signatures) Ed25519 signatures: \(vector.chain.count) certificates, license, activation)")
+        Console.print("verify \(vectorName) (\(signatures) Ed25519 signatures: \(vector.chain.count) certificates, license, activation), "
+                      + "\(calls) calls a round, per CPU second")
         Console.print("round".padding(to: 8) + "raw verify/s".padding(to: 14) + "Swift/s".padding(to: 12) + "C ABI/s".padding(to: 12)
                       + "Ed25519 share".padding(to: 15) + "C÷Swift")
         var ratios: [Double] = []
         for round in 1...roundCount {
-            let raw = LicenseBenchCommand.measure("raw", seconds: seconds / 2, rawVerify).perSecond
+            let raw = cpuRate(calls: calls * signatures, rawVerify)
             // Odd rounds measure Swift first, even rounds C, so a host whose speed drifts favours neither.
             var swift = 0.0, cABI = 0.0
             if round % 2 == 1 {
-                swift = try LicenseBenchCommand.measure("swift", seconds: seconds, swiftVerify).perSecond
+                swift = try cpuRate(calls: calls, swiftVerify)
                 cABI = try c.rate(calls: calls)
             } else {
                 cABI = try c.rate(calls: calls)
-                swift = try LicenseBenchCommand.measure("swift", seconds: seconds, swiftVerify).perSecond
+                swift = try cpuRate(calls: calls, swiftVerify)
             }
             ratios.append(cABI / swift)
             Console.print("\(round)".padding(to: 8) + String(format: "%.0f", raw).padding(to: 14) + String(format: "%.0f", swift).padding(to: 12)
@@ -107,6 +110,19 @@ enum LibraryBenchCommand: Command {
             Console.print("\(name) \(resolved.lastPathComponent): " + String(format: "%.1f MB", Double(size) / 1_000_000) + " (\(size) bytes)")
         }
         return median >= goal ? .success : .invalid
+    }
+
+    /// Calls per second of processor time of this thread over `calls` calls of `body`.
+    static func cpuRate(calls: Int, _ body: () throws -> Void) rethrows -> Double {
+        let start = threadCPUNanoseconds()
+        for _ in 0..<calls { try body() }
+        return Double(calls) / (Double(max(1, threadCPUNanoseconds() - start)) / 1e9)
+    }
+
+    static func threadCPUNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     /// Compiles the C program against the installed header and library, optimized as a product would be.
