@@ -3,11 +3,15 @@
 #   PREFIX/lib/libtollgate.so.VERSION (+ .so.MAJOR and .so links), PREFIX/lib/libtollgate.a,
 #   PREFIX/include/tollgate.h, PREFIX/lib/pkgconfig/tollgate.pc
 #
-#   Deploy/build-libtollgate.sh --prefix DIR [-c release|debug] [--bin-path DIR]
+#   Deploy/build-libtollgate.sh --prefix DIR [-c release|debug] [--bin-path DIR] [--sanitize thread]
 #
 # -c          the configuration to build (default release).
 # --bin-path  link what `swift build` already made in DIR (e.g. .build/debug) and build nothing:
 #             the tests use it to reuse the suite's debug build.
+# --sanitize  build the library's Swift code instrumented for ThreadSanitizer (in a scratch
+#             directory of its own, .build/libtollgate-thread), for a program built with
+#             `clang -fsanitize=thread` from the Swift toolchain: the tests check the threading
+#             contract of tollgate.h with it. Not for shipping: it needs the TSan runtime.
 #
 # The Swift runtime and Foundation go inside the library (-static-stdlib), so `ldd` shows no
 # libswift* and the customer's machine needs no Swift toolchain, only libc, libstdc++ and
@@ -26,17 +30,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 configuration=release
 prefix=
 bin=
+sanitize=
 while [[ $# -gt 0 ]]; do
     case $1 in
         --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
         -c|--configuration) configuration=${2:?-c needs release or debug}; shift 2 ;;
         --bin-path) bin=${2:?--bin-path needs a directory}; shift 2 ;;
+        --sanitize) sanitize=${2:?--sanitize needs thread}; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "build-libtollgate.sh: unknown argument $1" >&2; usage ;;
     esac
 done
 [[ -n $prefix ]] || { echo "build-libtollgate.sh: give --prefix DIR" >&2; usage; }
 [[ $configuration == release || $configuration == debug ]] || { echo "build-libtollgate.sh: -c is release or debug, not $configuration" >&2; exit 2; }
+[[ -z $sanitize || $sanitize == thread ]] || { echo "build-libtollgate.sh: --sanitize takes thread, not $sanitize" >&2; exit 2; }
+[[ -z $sanitize || -z $bin ]] || { echo "build-libtollgate.sh: --sanitize builds its own objects; it does not go with --bin-path" >&2; exit 2; }
 mkdir -p "$prefix"
 prefix=$(cd "$prefix" && pwd)
 
@@ -51,7 +59,8 @@ if [[ -z $bin ]]; then
     # online ActivationClient, which would pull in TollgateHTTP and libcurl. Built file by file
     # (in a scratch directory of its own, so the tool's release build keeps its flags), every object
     # holds what it uses, and only the offline code is linked.
-    build=(-c "$configuration" --package-path "$root" --scratch-path "$root/.build/libtollgate" -Xswiftc -no-whole-module-optimization)
+    build=(-c "$configuration" --package-path "$root" --scratch-path "$root/.build/libtollgate${sanitize:+-$sanitize}" -Xswiftc -no-whole-module-optimization)
+    [[ -z $sanitize ]] || build+=(-Xswiftc -sanitize="$sanitize")
     swift build "${build[@]}" --product libtollgate
     bin=$(swift build "${build[@]}" --show-bin-path)
 fi
@@ -75,6 +84,8 @@ libraries=$("$swift_bin/swift-autolink-extract" "${objects[@]}" "$archive" -o - 
 # The static runtime libraries name their own dependencies the same way (Foundation needs
 # _FoundationICU, ...): follow them until no new library appears. CoreFoundation, which Foundation
 # is built on, is C and names itself nowhere.
+# (A library linked to the shared Swift runtime, the instrumented one, needs only the first ones.)
+direct=$libraries
 if grep -qx -- -lFoundation <<<"$libraries"; then libraries=$(printf '%s\n' "$libraries" -lCoreFoundation | sort -u); fi
 while :; do
     static=()
@@ -93,18 +104,26 @@ for object in "${objects[@]}" "$archive"; do
     inputs+=("$copy")
 done
 linker_libraries=()
+[[ -z $sanitize ]] || libraries=$direct
 for library in $libraries; do linker_libraries+=(-Xlinker "$library"); done
 
 so=libtollgate.so.$version
-swiftc -emit-library -static-stdlib -o "$work/$so" "${inputs[@]}" \
+# An instrumented library calls the sanitizer's runtime, which the program brings (clang links it
+# into executables only): its symbols stay undefined here. And it links the Swift runtime
+# dynamically: the runtime tells ThreadSanitizer about its own synchronization (swift_once, the
+# metadata caches) through a hook TSan finds by dlsym, which the static runtime keeps hidden, so
+# with it every lazily made global would read as a race.
+link=(-static-stdlib -Xlinker --no-undefined)
+[[ -z $sanitize ]] || link=()
+swiftc -emit-library "${link[@]}" -o "$work/$so" "${inputs[@]}" \
     -Xlinker --version-script="$exports" -Xlinker -soname=libtollgate.so."$major" \
-    -Xlinker --as-needed -Xlinker --start-group "${linker_libraries[@]}" -Xlinker --end-group -Xlinker --no-undefined \
+    -Xlinker --as-needed -Xlinker --start-group "${linker_libraries[@]}" -Xlinker --end-group \
     2> >(grep -v "the use of \`mktemp' is dangerous" >&2)
 
 # What the customer's machine must have: the C and C++ runtimes and libcrypto, nothing of Swift's
-# and nothing of the online client's (libcurl, libssl).
+# (but in an instrumented build) and nothing of the online client's (libcurl, libssl).
 needed=$(readelf -d "$work/$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-unwanted=$(grep -E '^lib(swift|Foundation|dispatch|BlocksRuntime|curl|ssl|sqlite)' <<<"$needed" || true)
+unwanted=$(grep -E "^lib(${sanitize:+x}swift|${sanitize:+x}Foundation|${sanitize:+x}dispatch|${sanitize:+x}BlocksRuntime|curl|ssl|sqlite)" <<<"$needed" || true)
 if [[ -n $unwanted ]]; then
     echo "build-libtollgate.sh: the library would need $(tr '\n' ' ' <<<"$unwanted")(it needs: $(tr '\n' ' ' <<<"$needed"))" >&2
     exit 1

@@ -5,7 +5,8 @@ import TollgateCrypto
 
 /// What one `tollgate *` handle holds: the vendor's key, the license source, the machine to bind
 /// activations to, and the last call's failure (readable from C until the next call). A handle is
-/// used by one thread at a time; handles share nothing, so each thread may have its own.
+/// used by one thread at a time; handles share nothing, so each thread may have its own (the
+/// threading contract in tollgate.h).
 final class LibraryHandle {
     private(set) var anchor: TrustAnchor?
     private(set) var source: LicenseSource = .none

@@ -16,7 +16,28 @@
  *   your buffer (see tollgate_machine_fingerprint). Nothing you receive needs freeing except the
  *   handle, with tollgate_destroy.
  * - Times are Unix seconds; TOLLGATE_NOW stands for the system clock.
- * - A handle is used by one thread at a time. Handles share nothing: give each thread its own.
+ *
+ * Threading contract:
+ * - Any number of threads may call the library at once, each on its own handle: handles share
+ *   no state the caller can see, and what the library keeps for the whole process (the Swift
+ *   runtime's caches, OpenSSL) is guarded inside it. Give each thread its own handle, made from
+ *   the same key text.
+ * - One handle is used by one thread at a time. A handle holds the last call's message, rule and
+ *   object, and every call (tollgate_verify too) replaces them, so calls on one handle from two
+ *   threads at once are a data race even when both only verify. Guard a shared handle with your
+ *   own mutex, held from the call until you have read or copied its strings. A handle may move
+ *   between threads, as long as one call ends before the next begins.
+ * - tollgate_version and tollgate_status_name may be called from any thread at any time, also
+ *   with no handle; their strings never change.
+ * - Several handles, in this process or others, may open the same wallet and verify from it at
+ *   once: the library replaces a wallet's files atomically, so a reader sees each file whole,
+ *   before or after a change. Calls that change a wallet (tollgate_create_wallet,
+ *   tollgate_import_license, tollgate_add_revocation with a wallet open,
+ *   tollgate_install_response) are not serialized across handles: run at most one at a time.
+ * - Nothing is allocated per call that outlives the call, except the strings a handle keeps
+ *   (freed by the next call or tollgate_destroy): verifying in a loop does not grow memory.
+ * Deploy/libtollgate/verify-threads.c verifies from 8 threads at once; the tests run it under
+ * ThreadSanitizer and LeakSanitizer.
  *
  * The numbers of statuses and states are ABI: they never change, new ones are only added.
  */

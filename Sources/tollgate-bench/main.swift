@@ -8,6 +8,7 @@ let bench = CommandLineTool(
     abstract: "Tollgate's benchmarks, each against raw Ed25519 in the same run. Build with 'swift build -c release' first.",
     commands: [
         LicenseBenchCommand.subcommand,
+        LibraryBenchCommand.subcommand,
         HeldCertificatesBenchCommand.subcommand,
         IngestBenchCommand.subcommand,
         HTTPBenchCommand.subcommand,

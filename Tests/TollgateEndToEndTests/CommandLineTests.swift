@@ -62,9 +62,17 @@ extension EndToEnd {
             #expect(try TollgateCLI.outcome(["bench", "http", "--seconds", "1"]).status == 2)
             let help = try TollgateCLI.outcome(["--help"], binary: TollgateBinary.benchPath)
             #expect(help.status == 0, "\(help.errors)")
-            for benchmark in ["license", "ingest", "http", "idle-clients"] {
+            for benchmark in ["license", "library", "ingest", "http", "idle-clients"] {
                 #expect(help.output.contains("\n  \(benchmark) "), "tollgate-bench lacks \(benchmark):\n\(help.output)")
             }
+        }
+
+        /// `tollgate-bench library` without an installed library says how to install one.
+        @Test func theLibraryBenchmarkNamesTheBuildScriptWhenNoLibraryIsInstalled() throws {
+            let scratch = try TemporaryDirectory("bench-library")
+            let outcome = try TollgateCLI.outcome(["library", "--prefix", scratch.path("none")], binary: TollgateBinary.benchPath)
+            #expect(outcome.status == 3, "\(outcome.errors)")
+            #expect(outcome.errors.contains("Deploy/build-libtollgate.sh --prefix"), "\(outcome.errors)")
         }
 
         /// Operator commands against a running node (`--node`) reach it on the route table's paths:

@@ -49,6 +49,55 @@ struct LibraryInstall: Sendable {
                                         "-lcrypto", "-lstdc++", "-lm", "-lpthread", "-ldl", "-o", staticProgram])
     }
 
+    // MARK: Sanitizers
+
+    /// Deploy/libtollgate/verify-threads.c linked with this install's shared library by
+    /// `cc -fsanitize=leak`: LeakSanitizer sees every allocation of the library, which needs no
+    /// instrumentation for it. Built on first use.
+    static let leakCheckedProgram: Result<String, Failure> = Result { () throws(Failure) in
+        let install = try shared.get()
+        let program = install.prefix + "/bin/verify-threads-lsan"
+        try check("/usr/bin/env", ["cc", "-Wall", "-Wextra", "-Werror", "-g", "-fsanitize=leak", "-pthread", examples + "/verify-threads.c",
+                                   "-I\(install.prefix)/include", "-L\(install.prefix)/lib", "-ltollgate", "-Wl,-rpath,\(install.prefix)/lib",
+                                   "-o", program])
+        return program
+    }
+
+    /// The same program built by the Swift toolchain's clang with `-fsanitize=thread` against
+    /// libtollgate built for ThreadSanitizer (`build-libtollgate.sh --sanitize thread`, debug, in
+    /// its own scratch directory: about a minute the first time, seconds once built), so the
+    /// library's Swift code is instrumented too. The TSan runtime's libdispatch interceptors need
+    /// the toolchain's libdispatch. Built on first use.
+    static let threadSanitizedProgram: Result<String, Failure> = Result { () throws(Failure) in
+        let install = try shared.get()
+        let prefix = install.prefix + "/thread-sanitized"
+        let script = TollgateBinary.packageRoot.appendingPathComponent("Deploy/build-libtollgate.sh").path
+        try check(script, ["--prefix", prefix, "-c", "debug", "--sanitize", "thread"])
+        let toolchain = try toolchainDirectory()
+        let runtime = toolchain + "/../lib/swift/linux"
+        let program = prefix + "/bin/verify-threads-tsan"
+        try? FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
+        try check(toolchain + "/clang", ["-Wall", "-Wextra", "-Werror", "-g", "-O1", "-fsanitize=thread", "-pthread", examples + "/verify-threads.c",
+                                         "-I\(prefix)/include", "-L\(prefix)/lib", "-ltollgate", "-Wl,-rpath,\(prefix)/lib",
+                                         "-L\(runtime)", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,\(runtime)", "-o", program])
+        return program
+    }
+
+    /// The directory of the Swift toolchain's binaries (swiftc, clang).
+    private static func toolchainDirectory() throws(Failure) -> String {
+        let outcome: LibraryProcess.Outcome
+        do {
+            outcome = try LibraryProcess.run("/bin/sh", ["-c", "dirname \"$(readlink -f \"$(command -v swiftc)\")\""])
+        } catch {
+            throw Failure(description: "cannot look for swiftc: \(error)")
+        }
+        let directory = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard outcome.status == 0, FileManager.default.isExecutableFile(atPath: directory + "/clang") else {
+            throw Failure(description: "the Swift toolchain's clang is not next to swiftc (\(directory)): \(outcome.output)")
+        }
+        return directory
+    }
+
     private static func check(_ executable: String, _ arguments: [String]) throws(Failure) {
         let outcome: LibraryProcess.Outcome
         do {

@@ -5,7 +5,7 @@ import Testing
 /// its logs in a fresh directory it names; Deploy/setup-system.sh calls apt only for what is missing.
 @Suite struct DeployScriptTests {
     static let package = ManifestTests.packageDirectory
-    static let systemPackages = ["libssl-dev", "libcurl4-openssl-dev", "libsqlite3-dev", "openssl", "curl", "sqlite3", "python3", "tmux",
+    static let systemPackages = ["libssl-dev", "libcurl4-openssl-dev", "libsqlite3-dev", "openssl", "curl", "sqlite3", "python3", "tmux", "pkg-config",
                                  "python3-cryptography"]
 
     @Test func aBuildThatFailsWithoutSayingErrorFailsTheRun() throws {
