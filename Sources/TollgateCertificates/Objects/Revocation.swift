@@ -44,8 +44,11 @@ public struct Revocation: SignedPayload {
         self.jti = jti
     }
 
-    /// Whether this revokes one license rather than a certificate.
-    public var revokesLicense: Bool { license != nil }
+    /// What is revoked, for messages: `license <short id>` or `certificate <short id>`.
+    public var revokedName: String {
+        if let license { return "license \(HashID.short(license))" }
+        return cert.map { "certificate \(HashID.short($0))" } ?? "neither a certificate nor a license"
+    }
 
     public func validateFields(object: String) throws(VerificationError) {
         try FieldFormat.nonEmpty(iss, "iss", object)
