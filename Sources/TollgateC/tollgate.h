@@ -144,9 +144,11 @@ tollgate_status tollgate_create_wallet(tollgate *handle, const char *directory, 
  * unexpired activation with TOLLGATE_ACTIVATION_HELD. */
 tollgate_status tollgate_import_license(tollgate *handle, const char *path, int64_t now);
 
-/* Holds a revocation (compact JWS) for every later verification. With a wallet open it is
- * recorded in the wallet when it is a valid revocation of the installed license's chain, judged
- * at `now`; with license files the handle keeps it until destroyed. */
+/* Holds a revocation (compact JWS) for every later verification: of a certificate, or of one
+ * license (a refund, fraud or chargeback, refused from its effective time as license_revoked).
+ * With a wallet open it is recorded in the wallet when it is a valid revocation of the installed
+ * license's chain or of the license itself, judged at `now`; with license files the handle keeps
+ * it until destroyed. */
 tollgate_status tollgate_add_revocation(tollgate *handle, const char *revocation, int64_t now);
 
 /* Verifies the license alone at `now`: the whole chain from the vendor's key, every attenuation

@@ -99,4 +99,53 @@ extension MachineWallet {
         }
         return deactivation
     }
+
+    /// Installs a revocation carried to the machine as a file (an offline machine never asks for
+    /// its status): kept only when it concerns the installed license (a certificate of its chain,
+    /// or the license lineage itself) and verifies as a revocation against the trust anchor, so
+    /// every later check applies it. Installing it twice changes nothing.
+    /// - Throws: `.malformed` for text that is not a revocation, `.notActivated` with no license
+    ///   installed, `.receiptMismatch` for a revocation of something else, `.verificationFailed`
+    ///   naming the rule (`revocation_not_authorized`, `invalid_revocation`) for a bad signer.
+    @discardableResult
+    public func installRevocation(_ compact: String, at now: Int64) throws(ClientError) -> SignedRevocation {
+        let revocation: SignedRevocation
+        do throws(VerificationError) {
+            revocation = try SignedRevocation(compact: compact, maxBytes: policy.maxObjectBytes)
+        } catch {
+            throw ClientError(error, while: "the file is not a revocation")
+        }
+        guard let file = try licenseFile() else {
+            throw ClientError(.notActivated, "no license is installed in \(directory.path); install the license before its revocations")
+        }
+        let license: SignedLicense
+        do throws(VerificationError) {
+            license = try SignedLicense(compact: file.license, maxBytes: policy.maxObjectBytes)
+        } catch {
+            throw ClientError(error, while: "the installed license is damaged")
+        }
+        let concerns = if let lineage = revocation.payload.license {
+            lineage == license.hash || lineage == license.payload.renews
+        } else {
+            file.chain.contains { JWS.hash(of: $0) == revocation.payload.cert }
+        }
+        guard concerns else {
+            let named = revocation.payload.revokedName
+            throw ClientError(.receiptMismatch, "the revocation names \(named), neither this machine's license \(HashID.short(license.hash)) "
+                              + "nor a certificate of its chain; nothing was stored")
+        }
+        do throws(VerificationError) {
+            _ = try verifier.verify(file, at: now, revocations: [revocation.compact])
+        } catch where error.object.hasPrefix("revocation[") {
+            throw ClientError(error, while: "the revocation does not verify")
+        } catch {
+            // It applies (or the license fails for another reason): it is kept either way.
+        }
+        var kept = try revocations()
+        if !kept.contains(revocation.compact) {
+            kept.append(revocation.compact)
+            try WalletFile.write(try WalletFile.encodeJSON(kept, what: "revocations"), to: url(Self.revocationsFile), what: "revocations")
+        }
+        return revocation
+    }
 }

@@ -16,7 +16,7 @@ import TollgateWire
 /// | `receipt.json` | the node's response that brought the current activation |
 /// | `deactivating.jws` | an activation given back whose deactivation has not come back yet |
 /// | `deactivation.jws` | the node's signed record of the last deactivation |
-/// | `revocations.json` | revocations in the license's chain learned from the node |
+/// | `revocations.json` | revocations of the license or its chain, learned from the node or installed from a file |
 /// | `clock.json` | the latest time a check has seen, so a clock set back is caught |
 ///
 /// Nothing is stored before it verifies against the trust anchor and this machine's identity.

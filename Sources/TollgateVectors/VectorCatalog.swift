@@ -41,6 +41,10 @@ extension VectorGenerator {
                   features: both) { c in
             c.revocations = [try revocation(ofCertificateAt: 1, signer: general, effective: Self.iat + 1)]
         }
+        try valid("valid-license-revoked-later", "the license is refunded from a day after now: it verifies until then",
+                  state: .active, daysLeft: 338, features: both) { c in
+            c.licenseRevocation = (regional, Self.now + 86_400)
+        }
         try valid("valid-perpetual", "a perpetual license carries no exp", state: .active, daysLeft: nil, features: both) { c in
             c.license.model = "perpetual"
             c.license.exp = nil
@@ -261,6 +265,15 @@ extension VectorGenerator {
         }
         try add("invalid-revocation", "a revocation signed by the revoked agent's own child", .invalidRevocation, "revocation[0]") { c in
             c.revocations = [try revocation(ofCertificateAt: 0, signer: regional, effective: Self.iat - 1)]
+        }
+        try add("license-revoked", "the issuer revoked the license (a refund) from a day before now", .licenseRevoked, lic) { c in
+            c.licenseRevocation = (regional, Self.now - 86_400)
+        }
+        try add("license-revoked-by-root", "the root, an ancestor of the issuer, revoked the license", .licenseRevoked, lic) { c in
+            c.licenseRevocation = (root, Self.now - 86_400)
+        }
+        try add("revocation-not-authorized", "a revocation of the license signed by an outsider", .revocationNotAuthorized, "revocation[0]") { c in
+            c.licenseRevocation = (other, Self.now - 86_400)
         }
 
         // Activation.

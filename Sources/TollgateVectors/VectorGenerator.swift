@@ -74,6 +74,9 @@ public struct VectorGenerator {
         var licenseSigner: Ed25519PrivateKey
         var activationSigner: Ed25519PrivateKey
         var revocations: [String] = []
+        /// A revocation of the case's own license (signed once the license's hash is known), by
+        /// `signer`, from `effective`.
+        var licenseRevocation: (signer: Ed25519PrivateKey, effective: Int64)?
         var machineKey: String?
         var now: Int64 = VectorGenerator.now
         /// Rewrites applied to the signed compact forms: (chain, license, activation).
@@ -106,8 +109,14 @@ public struct VectorGenerator {
         var chain = [gaSigned.compact, raSigned.compact]
         var licenseCompact = licenseSigned.compact
         c.rewrite?(&chain, &licenseCompact, &activationCompact)
+        var revocations = c.revocations
+        if let (signer, effective) = c.licenseRevocation {
+            let revocation = Revocation(iss: signer.publicKey.thumbprint, license: licenseSigned.hash, effective: effective, reason: .refund,
+                                        iat: effective, jti: "vector-license-revocation")
+            revocations.append(try SignedRevocation.sign(revocation, with: signer).compact)
+        }
         return TestVector(name: name, description: description, anchor: Base64URL.encode(root.publicKey.rawRepresentation),
-                          now: c.now, chain: chain, license: licenseCompact, revocations: c.revocations,
+                          now: c.now, chain: chain, license: licenseCompact, revocations: revocations,
                           activation: activationCompact, machineKey: c.machineKey, expect: expect)
     }
 

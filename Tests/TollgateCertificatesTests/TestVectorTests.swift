@@ -26,7 +26,7 @@ import TollgateVectors
             .featuresWidened, .modelsWidened, .priceFloorLowered, .depthNotReduced, .windowOutsideParent,
             .syncWithinWidened, .certificateMismatch, .seatsOutsideCertificate, .countryNotAllowed, .territoryNotAllowed,
             .productNotAllowed, .featureNotAllowed, .modelNotAllowed, .currencyNotAllowed, .priceBelowFloor,
-            .issuedOutsideWindow, .expiryRequired, .notYetValid, .expired, .revoked, .invalidRevocation,
+            .issuedOutsideWindow, .expiryRequired, .notYetValid, .expired, .revoked, .invalidRevocation, .licenseRevoked, .revocationNotAuthorized,
             .licenseMismatch, .activatorNotAuthorized, .serialOutsideLicense, .activationOutsideTerritory,
             .machineMismatch, .activationExpired, .activationBeforeLicense, .emergencyWidened, .emergencyTooLong,
             .tierOutsideProduct, .tiersWidened, .tierNotAllowed, .tierMismatch, .downgradeTierNotAllowed,

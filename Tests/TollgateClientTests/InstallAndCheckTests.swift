@@ -245,6 +245,40 @@ import TollgateWire
         #expect(error?.verification?.rule == .revoked)
     }
 
+    /// A license's revocation carried as a file: kept when it names the installed license and is
+    /// signed by its issuer or an ancestor; one of another license, or from an outsider, is refused
+    /// and nothing is stored.
+    @Test func aLicenseRevocationFileIsInstalledOnlyWhenItConcernsTheLicense() throws {
+        let directory = try TemporaryDirectory()
+        let channel = try TestChannel()
+        let wallet = try licensedWallet(channel, in: directory)
+        _ = try wallet.install(try activatedResponse(channel, for: wallet), at: now)
+        func revocation(of license: String, by signer: Ed25519PrivateKey, effective: Int64 = TestChannel.now - 60) throws -> String {
+            try SignedRevocation.sign(Revocation(iss: signer.publicKey.thumbprint, license: license, effective: effective, reason: .refund,
+                                                 iat: effective, jti: "refund-\(license.prefix(4))-\(effective)"), with: signer).compact
+        }
+        let another = #expect(throws: ClientError.self) {
+            try wallet.installRevocation(try revocation(of: JWS.hash(of: "another license"), by: channel.reseller), at: now)
+        }
+        #expect(another?.code == .receiptMismatch)
+        let outsider = #expect(throws: ClientError.self) {
+            try wallet.installRevocation(try revocation(of: channel.license.hash, by: try Ed25519PrivateKey()), at: now)
+        }
+        #expect(outsider?.verification?.rule == .revocationNotAuthorized)
+        let garbage = #expect(throws: ClientError.self) { try wallet.installRevocation("not a revocation", at: now) }
+        #expect(garbage?.verification?.rule == .malformed)
+        #expect(try wallet.revocations().isEmpty)
+        #expect(try wallet.check(at: now).activation != nil)
+        // One effective tomorrow is kept and bites tomorrow; the general agent, an ancestor, may sign it.
+        let tomorrow = try revocation(of: channel.license.hash, by: channel.general, effective: now + 86_400)
+        try wallet.installRevocation(tomorrow, at: now)
+        try wallet.installRevocation(tomorrow, at: now)  // twice changes nothing
+        #expect(try wallet.revocations() == [tomorrow])
+        #expect(try wallet.check(at: now).activation != nil)
+        let error = #expect(throws: ClientError.self) { try wallet.check(at: now + 86_400) }
+        #expect(error?.verification?.rule == .licenseRevoked)
+    }
+
     // MARK: Deactivation
 
     @Test func aDeactivationEndsTheActivationOnlyWithThisMachinesProof() throws {

@@ -180,4 +180,27 @@ import TollgateTestSupport
         try recheck(found, anchor: tree.channel.anchor)
         #expect(found.first?.node == tree.channel.regional.identity.keyID)
     }
+
+    /// The general agent revokes a license (a chargeback); after the revocation reached the
+    /// regional agent, it still activates a machine and renews the license. An activation made
+    /// before the revocation arrived, though dated after its effective time, names nobody.
+    @Test func activationAndRenewalOfARevokedLicense() throws {
+        let tree = try Tree()
+        let now = tree.channel.now
+        let file = try tree.channel.regional.issue(tree.channel.sale("refunded"), at: now)
+        let license = try SignedLicense(compact: file.license)
+        try tree.syncAll(at: now + 10)
+        _ = try tree.channel.general.revoke(license: license.hash, effective: now + 30, reason: "chargeback", at: now + 20)
+        // Honest: the regional agent has not pulled the revocation yet.
+        _ = try tree.channel.regional.handleMachineRequest(try TestMachine().request(.activate, license: license.hash, at: now + 40), at: now + 40)
+        try tree.regionalLink.sync(at: now + 60)
+        let cheat = CheatingNode(node: tree.channel.regional)
+        try cheat.forgeActivation(of: file, serial: license.payload.seats.start, country: "DE", at: now + 120)
+        try cheat.forgeLicense(at: now + 130) { $0 = license.payload; $0.renews = license.hash; $0.iat = now + 130; $0.nbf = now + 130
+            $0.logIndex = (try? tree.channel.regional.store.log.size) ?? 0; $0.jti = "renewal-after-revocation" }
+        let found = try findings(tree, at: now + 200).filter { $0.kind == .usedAfterLicenseRevocation }
+        #expect(found.count == 2, "\(found.map(\.summary))")
+        #expect(found.contains { $0.evidence.contains { $0.role == .activation } })
+        #expect(found.allSatisfy { $0.evidence.contains { $0.role == .revocation } })
+    }
 }

@@ -260,7 +260,11 @@ public final class NodeAPI: Sendable {
         case .revoke:
             let body = try decode(APIBodies.RevocationBody.self, request)
             let signed = try executor.perform { node throws(NodeError) in
-                try node.revoke(certificateHash: body.certificate, effective: body.effective, reason: body.reason, at: now)
+                switch (body.certificate, body.license) {
+                case (let certificate?, nil): try node.revoke(certificateHash: certificate, effective: body.effective, reason: body.reason, at: now)
+                case (nil, let license?): try node.revoke(license: license, effective: body.effective, reason: body.reason, at: now)
+                default: throw NodeError(.invalidRequest, "a revocation names exactly one of certificate and license")
+                }
             }
             return try .json(APIBodies.SignedObjectBody(object: signed.compact), status: .created)
         case .receiveRevocation:

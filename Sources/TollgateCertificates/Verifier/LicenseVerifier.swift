@@ -137,7 +137,7 @@ public struct LicenseVerifier: Sendable {
             // Inside the clock skew past the end it still verifies, as it stood at the end.
             standing = LicenseStanding(claims, certificate: leaf.payload, at: end)
         }
-        try checkRevocations(revocations, chain: chain, license: license)
+        try checkRevocations(revocations, chain: chain, license: license, at: now)
 
         var verifiedActivation: SignedActivation?
         if let activation {
@@ -148,10 +148,17 @@ public struct LicenseVerifier: Sendable {
 
     /// A revocation applies to one certificate of the chain and must be signed by the trust anchor
     /// or by the holder of a certificate above it. Licenses issued from its effective time on fail.
-    private func checkRevocations(_ revocations: [String], chain: [VerifiedCertificate], license: SignedLicense) throws(VerificationError) {
+    /// A license's revocation applies to the license or the lineage it renews, must be signed by its
+    /// issuer or an ancestor, and fails the license from its effective time on.
+    private func checkRevocations(_ revocations: [String], chain: [VerifiedCertificate], license: SignedLicense,
+                                  at now: Int64) throws(VerificationError) {
         for (index, compact) in revocations.enumerated() {
             let object = "revocation[\(index)]"
             let revocation = try SignedRevocation(compact: compact, object: object, maxBytes: policy.maxObjectBytes)
+            if let revokedLicense = revocation.payload.license {
+                try checkLicenseRevocation(revocation, revokedLicense: revokedLicense, object: object, chain: chain, license: license, at: now)
+                continue
+            }
             guard let revokedIndex = chain.firstIndex(where: { $0.hash == revocation.payload.cert }) else { continue }
             var ancestors: [(keyID: String, key: Ed25519PublicKey)] = [(anchor.keyID, anchor.publicKey)]
             for ancestor in chain[..<revokedIndex] { ancestors.append((ancestor.subjectKey.thumbprint, ancestor.subjectKey)) }
@@ -166,6 +173,25 @@ public struct LicenseVerifier: Sendable {
                 throw VerificationError(.revoked, "license (\(license.payload.customer))",
                                         "issued at \(TimeText.iso(license.payload.iat)), certificate[\(revokedIndex)] (\(subject)) was revoked from \(TimeText.iso(revocation.payload.effective)): \(revocation.payload.reason)")
             }
+        }
+    }
+
+    /// The issuer (the leaf certificate's holder) and every ancestor up to the trust anchor may
+    /// revoke a license; revocations of other licenses are ignored.
+    private func checkLicenseRevocation(_ revocation: SignedRevocation, revokedLicense: String, object: String, chain: [VerifiedCertificate],
+                                        license: SignedLicense, at now: Int64) throws(VerificationError) {
+        guard revokedLicense == license.hash || revokedLicense == license.payload.renews else { return }
+        var authorities: [(keyID: String, key: Ed25519PublicKey)] = [(anchor.keyID, anchor.publicKey)]
+        for certificate in chain { authorities.append((certificate.subjectKey.thumbprint, certificate.subjectKey)) }
+        guard let signer = authorities.first(where: { $0.keyID == revocation.payload.iss }) else {
+            throw VerificationError(.revocationNotAuthorized, object, "signed by \(revocation.payload.iss), neither the license's issuer nor an ancestor")
+        }
+        guard isSigned(revocation.jws, by: signer.key), revocation.jws.header.kid == signer.keyID else {
+            throw VerificationError(.revocationNotAuthorized, object, "the signature does not verify with \(signer.keyID)")
+        }
+        if now >= revocation.payload.effective {
+            throw VerificationError(.licenseRevoked, "license (\(license.payload.customer))",
+                                    "revoked from \(TimeText.iso(revocation.payload.effective)) (\(revocation.payload.reason)) by revocation \(HashID.short(revocation.hash))")
         }
     }
 

@@ -62,6 +62,10 @@ public struct VerificationError: LayerError {
         public static let expired = Rule("expired")
         public static let revoked = Rule("revoked")
         public static let invalidRevocation = Rule("invalid_revocation")
+        /// The license (or the lineage it renews) is revoked from a time already reached: a refund, fraud or chargeback.
+        public static let licenseRevoked = Rule("license_revoked")
+        /// A license's revocation signed by neither the license's issuer nor an ancestor of the issuer.
+        public static let revocationNotAuthorized = Rule("revocation_not_authorized")
         // Activation of a license.
         public static let licenseMismatch = Rule("license_mismatch")
         public static let activatorNotAuthorized = Rule("activator_not_authorized")

@@ -23,6 +23,9 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         public static let belowPriceFloor = Kind("below_price_floor")
         public static let issuedOutsideWindow = Kind("issued_outside_window")
         public static let issuedAfterRevocation = Kind("issued_after_revocation")
+        /// An activation or renewal of a revoked license, logged after the revocation reached the
+        /// node and dated from its effective time on (or before the revocation was signed).
+        public static let usedAfterLicenseRevocation = Kind("used_after_license_revocation")
         /// An entry reached the parent more than `sync_within` after its `iat`.
         public static let lateSync = Kind("late_sync")
         /// An entry dated before a checkpoint that did not contain it was witnessed.

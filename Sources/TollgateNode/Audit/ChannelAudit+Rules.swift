@@ -25,6 +25,8 @@ extension ChannelAudit {
         var returnsReceived: [(quotaReturn: QuotaReturn, index: UInt64)] = []
         var returnsSent: [(quotaReturn: SignedQuotaReturn, index: UInt64)] = []
         var revocationsReceived: [(revocation: SignedRevocation, index: UInt64)] = []
+        /// License revocations the node held, by the lineage they revoke (`ChannelAudit+LicenseRevocations`).
+        var licenseRevocations: [String: [(revocation: SignedRevocation, index: UInt64)]] = [:]
         /// Self-signed entries no parser read: candidates for `auditInvalidObjects`.
         var unread: [UInt64] = []
         /// Objects that name another position in the log than the one they are at.
@@ -87,8 +89,10 @@ extension ChannelAudit {
             if license.payload.iss == log.node && license.payload.logIndex != index { run.misplacedLicenses.append((license, index)) }
         }
         var read = Set(objects.licenses.map(\.index))
+        var parsedActivations: [UInt64: SignedActivation] = [:]
         for (activation, index) in objects.activations {
             read.insert(index)
+            parsedActivations[index] = activation
             if activation.payload.iss == log.node, let claimed = activation.payload.logIndex, claimed != index {
                 run.misplacedActivations.append((activation, index))
             }
@@ -111,6 +115,10 @@ extension ChannelAudit {
                 }
                 checkLicenseRules(license, certificate: certificate, chain: chain, node: log.node)
                 checkRevocations(license, chain: chain, node: log.node, index: entry.index, received: run.revocationsReceived)
+                if let lineage = claims.renews {
+                    try checkLicenseRevocations(lineage: lineage, object: license.compact, role: .license, iat: claims.iat, node: log.node,
+                                                licenses: licenses, run: run)
+                }
                 try checkTiming(compact: license.compact, role: .license, iat: claims.iat, chain: chain, node: log.node, index: entry.index,
                                 syncWithin: syncWithin ?? certificate.syncWithin)
                 checkReturned(claims.seats, hash: license.hash, compact: license.compact, role: .license, chain: chain, iat: claims.iat,
@@ -136,7 +144,17 @@ extension ChannelAudit {
                     run.returnsSent.append((quotaReturn, entry.index))
                 }
             case .revocationReceived:
-                if let revocation = try? SignedRevocation(compact: text()) { run.revocationsReceived.append((revocation, entry.index)) }
+                if let revocation = try? SignedRevocation(compact: text()), revocation.payload.cert != nil {
+                    run.revocationsReceived.append((revocation, entry.index))
+                }
+                noteLicenseRevocation(text(), index: entry.index, signedBy: nil, run: &run)
+            case .revocationIssued:
+                noteLicenseRevocation(text(), index: entry.index, signedBy: log.key, run: &run)
+            case .activation:
+                guard let activation = parsedActivations[entry.index], activation.payload.iss == log.node,
+                      signatures.isSigned(activation.jws, by: log.key) else { continue }
+                try checkLicenseRevocations(lineage: activation.payload.license, object: activation.compact, role: .activation,
+                                            iat: activation.payload.iat, node: log.node, licenses: licenses, run: run)
             default:
                 break
             }
@@ -167,7 +185,7 @@ extension ChannelAudit {
     mutating func checkRevocations(_ license: SignedLicense, chain: [String], node: String, index: UInt64,
                                    received: [(revocation: SignedRevocation, index: UInt64)]) {
         let chainHashes = Set(chain.map { JWS.hash(of: $0) })
-        for (revocation, revocationIndex) in received where chainHashes.contains(revocation.payload.cert) {
+        for (revocation, revocationIndex) in received where revocation.payload.cert.map(chainHashes.contains) ?? false {
             let claims = license.payload
             let afterEffective = claims.iat >= revocation.payload.effective
             let backdatedPastArrival = index > revocationIndex && claims.iat < revocation.payload.iat - Self.backdatingTolerance

@@ -35,6 +35,7 @@ public struct FindingCheck {
         case .crossRegionActivation, .unauthorizedActivation: try context.activationRule()
         case .overActivation: try context.overActivation()
         case .issuedAfterRevocation: try context.revoked()
+        case .usedAfterLicenseRevocation: try context.usedAfterLicenseRevocation()
         case .quotaUsedAfterReturn: try context.usedAfterReturn()
         case .lateSync, .backdating: try context.timing()
         case .logEquivocation: try context.equivocation()
@@ -169,6 +170,31 @@ public struct FindingCheck {
             }
             guard license.payload.iat >= revocation.payload.effective || license.payload.iat < revocation.payload.iat - ChannelAudit.backdatingTolerance else {
                 throw unproven("the license predates the revocation")
+            }
+        }
+
+        /// A license revocation signed by the license's issuer or an ancestor, and the node's own
+        /// activation (or renewal) of the lineage dated from its effective time on, or before it was signed.
+        func usedAfterLicenseRevocation() throws {
+            let (license, chain) = try license(try one(.license))
+            let revocation = try SignedRevocation(compact: try one(.revocation).object)
+            let lineage = license.payload.renews ?? license.hash
+            guard revocation.payload.license == lineage else { throw unproven("the revocation names another license") }
+            let authorities = [check.anchor.keyID] + chain.map(\.subjectKey.thumbprint)
+            guard authorities.contains(revocation.payload.iss), let key = keys[revocation.payload.iss], revocation.jws.isSigned(by: key) else {
+                throw unproven("the revocation is not signed by the license's issuer or an ancestor")
+            }
+            let used: (iat: Int64, by: String)
+            if let item = items(.activation).first {
+                let activation = try activation(item, license: license, chain: chain)
+                used = (activation.payload.iat, activation.payload.iss)
+            } else {
+                guard license.payload.renews != nil else { throw unproven("the evidence has neither an activation nor a renewal") }
+                used = (license.payload.iat, chain[chain.count - 1].subjectKey.thumbprint)
+            }
+            guard used.by == finding.node else { throw unproven("the activation or renewal is not the named node's") }
+            guard used.iat >= revocation.payload.effective || used.iat < revocation.payload.iat - ChannelAudit.backdatingTolerance else {
+                throw unproven("the activation or renewal predates the revocation")
             }
         }
 

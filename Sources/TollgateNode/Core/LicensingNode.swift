@@ -185,7 +185,18 @@ public final class LicensingNode {
         try revocations.revoke(certificateHash: certificateHash, effective: effective, reason: reason, at: now)
     }
 
-    /// Takes a revocation from an ancestor that concerns this node's chain, after checking who signed it.
+    /// Revokes one license this node issued, or one its descendants issued (found in their logs it
+    /// mirrors), given by its hash or a unique prefix: a refund, a fraud or a chargeback. From
+    /// `effective` (default now) on, the issuer refuses its activations and renewals and verifiers
+    /// holding the revocation refuse it; activations made before stay in the log. The revocation
+    /// names the lineage's first license, so it covers every renewal. `reason` is `refund`, `fraud`
+    /// or `chargeback` (``Revocation/LicenseReason``).
+    public func revoke(license: String, effective: Int64? = nil, reason: String, at now: Int64) throws(NodeError) -> SignedRevocation {
+        try revocations.revoke(license: license, effective: effective, reason: reason, at: now)
+    }
+
+    /// Takes a revocation from an ancestor that concerns this node's chain (or a license of its
+    /// subtree), after checking who signed it.
     public func receiveRevocation(_ compact: String, at now: Int64) throws(NodeError) {
         try revocations.receiveRevocation(compact, at: now)
     }

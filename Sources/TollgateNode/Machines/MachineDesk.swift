@@ -25,11 +25,11 @@ struct MachineDesk: NodePart {
         let held = try holdings.heldCertificate(matching: license.payload.cert)
         switch request.payload.action {
         case .activate:
-            try checkUsable(license, held: held, country: request.payload.country, at: now)
+            try checkUsable(license, lineage: lineage, held: held, country: request.payload.country, at: now)
             let activation = try activate(request.payload, license: license, lineage: lineage, at: now)
             return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
         case .emergency:
-            try checkUsable(license, held: held, country: request.payload.country, at: now)
+            try checkUsable(license, lineage: lineage, held: held, country: request.payload.country, at: now)
             let activation = try emergency(request.payload, license: license, lineage: lineage, limits: held.payload.emergencyLimits, at: now)
             return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
         case .deactivate:
@@ -67,9 +67,10 @@ struct MachineDesk: NodePart {
         return request
     }
 
-    /// The license must be valid now, not revoked, not past its end, and activated inside its territory.
-    private func checkUsable(_ license: SignedLicense, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
-        let revocations = try storage { try store.revocations().map(\.compact) }
+    /// The license must be valid now, not revoked (its certificate or the license itself), not past
+    /// its end, and activated inside its territory.
+    private func checkUsable(_ license: SignedLicense, lineage: String, held: HeldCertificate, country: String, at now: Int64) throws(NodeError) {
+        let revocations = try revocations(concerning: lineage, held: held)
         do {
             _ = try context.verifier.verify(license, chain: held.chain, at: now, revocations: revocations)
         } catch {
@@ -185,7 +186,7 @@ struct MachineDesk: NodePart {
         }
         let held = try holdings.heldCertificate(matching: current.payload.cert)
         let file = LicenseFile(chain: held.chain, license: current.compact)
-        let revocations = try storage { try store.revocations().map(\.compact) }
+        let revocations = try revocations(concerning: lineage, held: held)
         var problem: VerificationError?
         do {
             _ = try context.verifier.verify(file, at: now, revocations: revocations)
@@ -195,5 +196,12 @@ struct MachineDesk: NodePart {
         let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
         let seats = Set(active.filter { $0.payload.kind != .temporary }.map(\.payload.serial)).count
         return LicenseStatusReport(file: file, current: current, lineage: lineage, problem: problem, activeSeats: seats, revocations: revocations)
+    }
+
+    /// The revocations a license of `lineage` under `held` must be checked against: those of the
+    /// certificates of its chain and those of the lineage itself. Other licenses' revocations are
+    /// left out, so a machine's status carries only what concerns its license.
+    private func revocations(concerning lineage: String, held: HeldCertificate) throws(NodeError) -> [String] {
+        try storage { try store.revocations(of: held.chainHashes) + store.licenseRevocations(lineage: lineage) }.map(\.compact)
     }
 }

@@ -1,8 +1,9 @@
 import TollgateCertificates
 import TollgateCrypto
 
-/// Revocations in both directions: revoking a certificate this node delegated, and taking in an
-/// ancestor's revocation of a certificate in this node's own chains.
+/// Revocations in both directions: revoking a certificate this node delegated (or a license of its
+/// subtree, `Revocations+Licenses`), and taking in an ancestor's revocation of a certificate in this
+/// node's own chains (or of a license of its subtree).
 struct Revocations: NodePart {
     let context: NodeContext
     let holdings: CertificateHoldings
@@ -45,6 +46,9 @@ struct Revocations: NodePart {
             throw NodeError(.invalidRequest, error)
         }
         if try storage({ try store.hasRevocation(hash: revocation.hash) }) { return }
+        if let lineage = revocation.payload.license {
+            return try receiveLicenseRevocation(revocation, lineage: lineage, compact: compact, at: now)
+        }
         let chains = try holdings.heldCertificates().map(\.chain)
         guard let chain = chains.first(where: { chain in chain.contains { JWS.hash(of: $0) == revocation.payload.cert } }) else {
             throw NodeError(.notFound, "the revocation names no certificate in this node's chains")

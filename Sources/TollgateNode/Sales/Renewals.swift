@@ -14,6 +14,10 @@ struct Renewals: NodePart {
             throw NodeError(.notFound, "license \(licenseHash) was not issued by this node")
         }
         let old = current.payload
+        if let revocation = try storage({ try store.licenseRevocations(lineage: lineage) }).first(where: { $0.payload.effective <= now }) {
+            throw NodeError(.licenseInvalid, "license \(HashID.short(lineage)) (\(old.customer)) is revoked from \(TimeText.iso(revocation.payload.effective)) "
+                            + "(\(revocation.payload.reason)) by revocation \(HashID.short(revocation.hash)); it takes no renewal", rule: .licenseRevoked)
+        }
         guard old.model != "perpetual" else { throw NodeError(.invalidRequest, "a perpetual license does not need renewing") }
         guard exp > (old.exp ?? now), exp > now else {
             throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")

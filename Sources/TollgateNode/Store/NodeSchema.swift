@@ -136,7 +136,22 @@ enum NodeSchema {
             mirrorCheckpoints,
             serialFreeRuns,
             pullCursor,
+            licenseRevocations,
     ]
+
+    /// Revocations of single licenses (refund, fraud, chargeback), apart from the certificates'
+    /// `revocations`: a sale under a certificate reads those by certificate, an activation or
+    /// renewal reads these by the lineage (the first license) they name.
+    static let licenseRevocations = SchemaMigration(name: "node-license-revocations", sql: """
+        CREATE TABLE license_revocations (
+            hash TEXT PRIMARY KEY,
+            lineage TEXT NOT NULL,
+            effective INTEGER NOT NULL,
+            compact TEXT NOT NULL,
+            log_index INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX license_revocations_by_lineage ON license_revocations (lineage);
+        """)
 
     /// Where the node's next pull from its parent starts: a position in the parent's log, saved
     /// with what each page applied, so a restarted node does not pull everything again.

@@ -167,7 +167,11 @@ extension NodeStore {
 
     /// Revocations this node logged at `position` or later (issued or received), in log order, at most `limit`.
     func loggedRevocations(from position: UInt64, limit: Int) throws -> [(compact: String, index: UInt64)] {
-        try database.query("SELECT compact, log_index FROM revocations WHERE log_index >= ?1 ORDER BY log_index LIMIT ?2",
-                           [.integer(Int64(position)), .integer(Int64(limit))]).map { (try $0.text(0), try $0.uint64(1)) }
+        try database.query(
+            """
+            SELECT compact, log_index FROM revocations WHERE log_index >= ?1
+            UNION ALL SELECT compact, log_index FROM license_revocations WHERE log_index >= ?1
+            ORDER BY log_index LIMIT ?2
+            """, [.integer(Int64(position)), .integer(Int64(limit))]).map { (try $0.text(0), try $0.uint64(1)) }
     }
 }

@@ -248,10 +248,13 @@ public final class NodeStore {
 
     // MARK: Revocations and returns
 
+    /// Keeps a revocation of a certificate or of a license lineage (parsing made sure it names exactly one).
     func insertRevocation(_ revocation: SignedRevocation, logIndex: UInt64) throws {
+        let (table, column, target) = revocation.payload.license.map { ("license_revocations", "lineage", $0) }
+            ?? ("revocations", "certificate_hash", revocation.payload.cert!)
         try database.execute(
-            "INSERT OR IGNORE INTO revocations (hash, certificate_hash, effective, compact, log_index) VALUES (?1, ?2, ?3, ?4, ?5)",
-            [.text(revocation.hash), .text(revocation.payload.cert), .integer(revocation.payload.effective),
+            "INSERT OR IGNORE INTO \(table) (hash, \(column), effective, compact, log_index) VALUES (?1, ?2, ?3, ?4, ?5)",
+            [.text(revocation.hash), .text(target), .integer(revocation.payload.effective),
              .text(revocation.compact), .integer(Int64(logIndex))])
     }
 
@@ -265,12 +268,33 @@ public final class NodeStore {
         return found
     }
 
+    /// Revocations of the license lineage whose first license is `lineage`, in log order.
+    public func licenseRevocations(lineage: String) throws -> [SignedRevocation] {
+        try database.query("SELECT compact FROM license_revocations WHERE lineage = ?1 ORDER BY log_index", [.text(lineage)])
+            .map { try SignedRevocation(compact: $0.text(0)) }
+    }
+
+    /// Every revocation this node holds, of certificates and of licenses, in log order.
     public func revocations() throws -> [SignedRevocation] {
-        try database.query("SELECT compact FROM revocations ORDER BY log_index").map { try SignedRevocation(compact: $0.text(0)) }
+        try database.query("SELECT compact, log_index FROM revocations UNION ALL SELECT compact, log_index FROM license_revocations ORDER BY log_index")
+            .map { try SignedRevocation(compact: $0.text(0)) }
     }
 
     func hasRevocation(hash: String) throws -> Bool {
-        try !database.query("SELECT 1 FROM revocations WHERE hash = ?1", [.text(hash)]).isEmpty
+        try !database.query("SELECT 1 FROM revocations WHERE hash = ?1 UNION ALL SELECT 1 FROM license_revocations WHERE hash = ?1",
+                            [.text(hash)]).isEmpty
+    }
+
+    /// The licenses (first ones and renewals) in the logs this node mirrors for its descendants,
+    /// each signed by the descendant whose log holds it (checked when the log was pushed). Read
+    /// whole: an operator's revocation of a descendant's license looks the license up here.
+    public func mirroredLicenses() throws -> [SignedLicense] {
+        try database.query(
+            """
+            SELECT e.bytes FROM log_entries e JOIN logs l ON l.id = e.log_id
+            WHERE l.name LIKE 'mirror:%' AND (e.kind = ?1 OR e.kind = ?2) ORDER BY e.log_id, e.leaf_index
+            """, [.text(LogEntryKind.licenseIssued.rawValue), .text(LogEntryKind.licenseRenewed.rawValue)])
+            .compactMap { try? SignedLicense(compact: String(decoding: try $0.blob(0), as: UTF8.self)) }
     }
 
     func insertReturn(_ quotaReturn: SignedQuotaReturn, direction: String, logIndex: UInt64) throws {

@@ -177,6 +177,23 @@ final class Adversary {
             let second = try Ed25519PrivateKey(seed: context.random.bytes(32))
             _ = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: second.publicKey, at: local + 1)
             return "put a second machine on serial \(serial)"
+        case .activateRevoked:
+            let (file, serial) = try strawSale(node, live: live, under: held, at: local)
+            let revocation = try operators.revokeLicense(JWS.hash(of: file.license), reason: .chargeback, at: node)
+            let machine = try Ed25519PrivateKey(seed: context.random.bytes(32))
+            let activation = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: machine.publicKey,
+                                                       at: max(local, revocation.payload.effective) + 60)
+            do {
+                // Checked from the moment the activation claims on: the cheater's clock may run ahead of true time.
+                _ = try verifier.verify(file, at: max(context.trueSeconds, activation.payload.iat), revocations: [revocation.compact],
+                                        activation: activation.compact,
+                                        machine: MachineIdentity(machineKey: activation.payload.machineKey))
+                context.checker.fail(.verifierSound, "the verifier accepts \(node.name)'s activation of a license it revoked")
+            } catch {
+                context.checker.check(.verifierSound, error.rule == cheat.rejectedBy,
+                                      "the verifier rejects \(node.name)'s activation of a revoked license with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
+            }
+            return "revoked license \(JWS.hash(of: file.license).prefix(8)) (chargeback), then activated serial \(serial)"
         }
     }
 

@@ -21,6 +21,8 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
     case activateAbroad = "activate_abroad"
     /// Puts a second machine on a seat that is in use.
     case overActivate = "over_activate"
+    /// Revokes a sale (a chargeback) and activates a machine on the revoked license anyway.
+    case activateRevoked = "activate_revoked"
 
     /// The finding the channel audit must raise against the cheater.
     public var expectedFinding: AuditFinding.Kind {
@@ -34,6 +36,7 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
         case .returnedQuota: .quotaUsedAfterReturn
         case .activateAbroad: .crossRegionActivation
         case .overActivate: .overActivation
+        case .activateRevoked: .usedAfterLicenseRevocation
         }
     }
 
@@ -44,6 +47,7 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
         case .outsideCountries: .countryNotAllowed
         case .belowFloor: .priceBelowFloor
         case .activateAbroad: .activationOutsideTerritory
+        case .activateRevoked: .licenseRevoked
         default: nil
         }
     }

@@ -219,6 +219,18 @@ final class Operators {
 
     // MARK: Revocations
 
+    /// The node's operator revokes one license it issued (a chargeback, say), effective now.
+    func revokeLicense(_ hash: String, reason: Revocation.LicenseReason, at node: SimulatedNode) throws -> SignedRevocation {
+        let request = APIBodies.RevocationBody(license: hash, effective: nil, reason: reason.rawValue)
+        let answer = try console.call(.revoke, at: node, body: console.body(request, for: node), expecting: .created, "revoking a license",
+                                      as: APIBodies.SignedObjectBody.self)
+        let signed = try SignedRevocation(compact: answer.object)
+        node.acknowledged.append(.revocation(hash: signed.hash))
+        node.stats.revoked += 1
+        context.note("\(node.name) revokes license \(hash.prefix(8)) (\(reason.rawValue))")
+        return signed
+    }
+
     /// A general agent revokes one of its regional agents' certificates, effective after a notice
     /// longer than `sync_within`, so the agent hears of it before it bites.
     func revokeCertificate() {

@@ -8,17 +8,30 @@ import TollgateWire
 enum MachineInstallCommand: Command {
     static let spec = CommandSpec(
         name: "machine install",
-        abstract: "Verify and install a node's response file (an activation or a deactivation).",
-        discussion: "Nothing is stored unless the response verifies against the vendor's key and belongs to this machine.",
+        abstract: "Verify and install a node's response file (an activation or a deactivation), or a revocation file.",
+        discussion: "Nothing is stored unless the response verifies against the vendor's key and belongs to this machine. "
+            + "A revocation ('tollgate revoke --out') of the installed license or of a certificate of its chain is kept, "
+            + "and every later 'machine check' applies it.",
         options: [MachineReport.dir.required],
         positionals: [response])
 
-    static let response = Positional("response", help: "The response file from the reseller.")
+    static let response = Positional("response", help: "The response file from the reseller, or a revocation file.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)
         let path = arguments.value(of: response)
         let data = try readFile(path, what: "response file")
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if JWS.header(of: text)?.typ == Revocation.type {
+            let revocation = try MachineReport.clientCall { () throws(ClientError) in try wallet.installRevocation(text, at: TimeArgument.now) }
+            let named = revocation.payload.revokedName
+            Console.print("""
+                REVOCATION INSTALLED: \(named) is revoked from \(TimeText.iso(revocation.payload.effective, relativeTo: TimeArgument.now))
+                  reason:       \(revocation.payload.reason)
+                  revocation:   \(HashID.short(revocation.hash))
+                """)
+            return .success
+        }
         let result = try MachineReport.clientCall { () throws(ClientError) in
             try wallet.install(try ActivationReceipt.read(data), at: TimeArgument.now)
         }
