@@ -18,20 +18,8 @@ extension Revocations {
                             + "\(TimeText.iso(earlier.payload.effective)) (\(earlier.payload.reason)) by revocation \(HashID.short(earlier.hash))",
                             rule: .licenseRevoked)
         }
-        let payload = Revocation(iss: identity.keyID, license: lineage, effective: effective ?? now, reason: reason, iat: now, jti: ids.make())
-        do {
-            try payload.validateFields(object: "revocation")
-        } catch {
-            throw NodeError(.invalidRequest, error)
-        }
-        return try storage {
-            let signed = try context.signObject(payload)
-            try store.transaction {
-                let index = try store.log.append(kind: LogEntryKind.revocationIssued.rawValue, bytes: Array(signed.compact.utf8), at: now)
-                try store.insertRevocation(signed, logIndex: index)
-            }
-            return signed
-        }
+        return try record(Revocation(iss: identity.keyID, license: lineage, effective: effective ?? now, reason: reason, iat: now, jti: ids.make()),
+                          at: now)
     }
 
     /// The one license `typed` (a whole hash or a unique prefix) names among those this node issued

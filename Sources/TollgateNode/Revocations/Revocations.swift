@@ -21,7 +21,12 @@ struct Revocations: NodePart {
                                 : "certificate id '\(certificateHash)' is ambiguous; it starts \(candidates)")
         }
         let target = matches[0]
-        let payload = Revocation(iss: identity.keyID, cert: target.hash, effective: effective ?? now, reason: reason, iat: now, jti: ids.make())
+        return try record(Revocation(iss: identity.keyID, cert: target.hash, effective: effective ?? now, reason: reason, iat: now, jti: ids.make()),
+                          at: now)
+    }
+
+    /// Checks `payload`'s fields, signs it and logs it as issued here, all or nothing.
+    func record(_ payload: Revocation, at now: Int64) throws(NodeError) -> SignedRevocation {
         do {
             try payload.validateFields(object: "revocation")
         } catch {
