@@ -10,7 +10,9 @@
 # `tollgate node serve` over HTTPS (each agent syncing with its parent), wires their certificates
 # through the operator API, then sells (through an agent, and by the vendor directly under a
 # certificate it delegates to itself), activates, rehosts, handles an emergency and an offline
-# activation, verifies offline with only the vendor's key, shows refused sales, waits for the sales
+# activation, verifies offline with only the vendor's key, shows a tiered subscription going
+# through its warning, grace and downgrade, refunds one license (its machine refuses it after its
+# next status check), shows refused sales, waits for the sales
 # to sync up to the vendor and audits there, shows /healthz and /metrics, and stops every node with
 # SIGTERM, checking that each exits 0.
 #
@@ -256,6 +258,7 @@ chapter "Wiring the channel: delegate on the parent, accept on the child (operat
 note "each [node] command runs with --node <its URL> --token-file <node>/operator.token --ca tls/ca.crt"
 op vendor delegate --subject ga-europe --subject-key ga-europe/node.pub --seats 100000 \
     --countries DE,AT,CH,FR,IT,ES --product cad-pro=export,render,simulate --product cad-lite=export \
+    --tier cad-pro:basic=export --tier cad-pro:pro=export,render \
     --models perpetual,subscription,trial --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
     --out files/ga-europe.chain
 op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --seats 100000 \
@@ -328,6 +331,32 @@ tg verify --anchor vendor/anchor.pub --activation machines/ws-04/activation.jws 
 machine ws-04 check
 machine ws-03 check
 tg verify --anchor vendor/anchor.pub files/grosskunde.license
+
+chapter "Tiers, and a subscription that lapses: a warning, a grace period, then the basic tier"
+note "(ra-dach's certificate inherits ga-europe's tiers that fit it: basic = export, pro = export,render)"
+op ra-dach issue --customer "Kurz KG" --country DE --product cad-pro --tier pro --model subscription --days 30 \
+    --price EUR:49.00 --warn-days 7 --grace-days 5 --then downgrade:basic --out files/kurz.license
+machine ws-05 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-05 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/kurz.license >/dev/null
+note "(machine check --at shows ws-05's own view on days 25, 31 and 36 of its 30-day term)"
+started=$(date +%s)
+for day in 25 31 36; do
+    machine ws-05 check --at $((started + day * 86400))
+done
+
+chapter "A refund: ra-dach revokes one license; the machine refuses it after its next status check"
+sale="$(op ra-dach issue --customer "Storno GmbH" --country DE --product cad-pro --model perpetual --price EUR:59.00 \
+    --out files/storno.license)"
+printf '%s\n' "$sale"
+storno="$(sed -n 's/.*issued license \([^ ]*\) to .*/\1/p' <<<"$sale")"
+[ -n "$storno" ] || fail "no license id in the issue output: $sale"
+machine ws-06 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-06 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/storno.license >/dev/null
+machine ws-06 check
+op ra-dach revoke --license "$storno" --reason refund
+machine ws-06 status --node "${url[ra-dach]}" --ca "$ca"
+printf '%s[machine ws-06]$ tollgate machine check%s\n' "$bold" "$reset"
+if "$binary" machine check --dir machines/ws-06; then fail "ws-06 still accepts a refunded license"; fi
 
 chapter "Refused sales"
 refused ra-dach issue --customer "Cheap AG" --country DE --product cad-pro --model perpetual --price EUR:1.00 \

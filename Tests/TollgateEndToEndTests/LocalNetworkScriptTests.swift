@@ -5,7 +5,8 @@ import TollgateTestSupport
 extension EndToEnd {
     /// `Deploy/local-network.sh`, the README's first command, runs its whole story on the binary
     /// under test: seven nodes over TLS, every operator command in the forms the help documents
-    /// (group commands such as `list certificates` included), the vendor's direct sale, the sync up
+    /// (group commands such as `list certificates` included), the vendor's direct sale, a subscription
+    /// lapsing into grace and then its basic tier, a refund its machine honours, the sync up
     /// to the vendor and its audit, and a clean stop. The build and the system packages are skipped.
     @Suite struct LocalNetworkScriptTests {
         @Test func theLocalNetworkStoryCompletes() throws {
@@ -21,6 +22,8 @@ extension EndToEnd {
                 "[ga-europe]$ tollgate list certificates\nheld:",
                 "to vendor: ", "VALID license", "for Großkunde AG",
                 "refused as it should be: error: the node refused (price_below_floor): price EUR 20.00 is below the floor EUR 55.00",
+                "state:      grace, 4 days left", "(tier basic, downgraded from pro)",
+                "NOT LICENSED: license_revoked in license (Storno GmbH)",
                 "no findings: every log in the subtree keeps to its certificates",
                 "The local network story completed",
             ]

@@ -65,7 +65,7 @@ extension EndToEnd {
                 #expect(json["features"] as? [String] == step.features, "\(json)")
                 if let days = step.days { #expect(text.output.contains("\(step.state), \(days) day"), "\(text.output)") }
             }
-            #expect(try check(at: exp + 6 * Self.day).0.output.contains("product:    cad [view] (tier pro)"))
+            #expect(try check(at: exp + 6 * Self.day).0.output.contains("product:    cad [view] (tier basic, downgraded from pro)"))
 
             // The clock set back before the latest check is caught, and the wallet keeps its time.
             let rolledBack = try TollgateCLI.outcome(["machine", "check", "--dir", wallet, "--at", String(exp - 10 * Self.day)])

@@ -71,12 +71,20 @@ enum MachineReport {
         return text
     }
 
+    /// The tier whose features are enabled: after a downgrade, the downgrade tier, not the one sold.
+    private static func tierNote(_ license: License, _ standing: LicenseStanding) -> String {
+        if standing.state == .downgraded, let tier = license.expiry?.downgradeTier {
+            return " (tier \(tier), downgraded from \(license.tier ?? "the features sold"))"
+        }
+        return license.tier.map { " (tier \($0))" } ?? ""
+    }
+
     static func describe(_ verified: VerifiedLicense, at now: Int64 = TimeArgument.now) -> [String] {
         let license = verified.license.payload
         var lines = [
             "  customer:   \(license.customer)",
             "  product:    \(license.product) [\(verified.standing.features.joined(separator: ", "))]"
-                + (license.tier.map { " (tier \($0))" } ?? ""),
+                + tierNote(license, verified.standing),
             "  model:      \(license.model)\(license.exp.map { ", expires \(TimeText.iso($0, relativeTo: now))" } ?? ", does not expire")",
             "  state:      \(standing(verified.standing, at: now))",
         ]
