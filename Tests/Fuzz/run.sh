@@ -22,8 +22,18 @@ work=.build/fuzz
 build() {
     # SwiftPM's own --sanitize=fuzzer keeps libFuzzer's main (it does not rename main for the
     # executable); -Xswiftc -sanitize=fuzzer,address adds the coverage instrumentation to every module.
-    swift build -c "$configuration" --sanitize=fuzzer --sanitize=address \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -E "error|warning: .*\.swift|Build complete" | grep -v "^\[" || true
+    # SwiftPM keeps its build plan for the root package (a path dependency here) when files are
+    # added to it, and then fails on the new types; removing the plan makes it list the sources
+    # again (it does not recompile what is up to date).
+    rm -f ".build/$configuration.yaml"
+    local output status=0
+    output=$(swift build -c "$configuration" --sanitize=fuzzer --sanitize=address \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1) || status=$?
+    grep -E "error|warning: .*\.swift|Build complete" <<<"$output" | grep -v "^\[" || true
+    if [[ $status -ne 0 ]]; then
+        echo "fuzz build failed: swift build exited $status" >&2
+        exit 1
+    fi
     for target in "${targets[@]}"; do
         [[ -x .build/$configuration/$target ]] || { echo "fuzz build failed: no .build/$configuration/$target" >&2; exit 1; }
     done
