@@ -159,13 +159,9 @@ final class Adversary {
             let abroad = customers.destinations.first { !territory.contains($0) } ?? "BR"
             let machine = try Ed25519PrivateKey(seed: context.random.bytes(32))
             let activation = try agent.forgeActivation(of: file, serial: serial, country: abroad, machine: machine.publicKey, at: local + 1)
-            do {
+            expectRejected(cheat, "\(node.name)'s activation in \(abroad), outside the territory") { () throws(VerificationError) in
                 _ = try verifier.verify(file, at: context.trueSeconds, activation: activation.compact,
                                         machine: MachineIdentity(machineKey: activation.payload.machineKey))
-                context.checker.fail(.verifierSound, "the verifier accepts \(node.name)'s activation in \(abroad), outside the territory")
-            } catch {
-                context.checker.check(.verifierSound, error.rule == cheat.rejectedBy,
-                                      "the verifier rejects \(node.name)'s activation abroad with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
             }
             return "activated serial \(serial) in \(abroad)"
         case .overActivate:
@@ -183,17 +179,25 @@ final class Adversary {
             let machine = try Ed25519PrivateKey(seed: context.random.bytes(32))
             let activation = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: machine.publicKey,
                                                        at: max(local, revocation.payload.effective) + 60)
-            do {
-                // Checked from the moment the activation claims on: the cheater's clock may run ahead of true time.
+            // Checked from the moment the activation claims on: the cheater's clock may run ahead of true time.
+            expectRejected(cheat, "\(node.name)'s activation of a license it revoked") { () throws(VerificationError) in
                 _ = try verifier.verify(file, at: max(context.trueSeconds, activation.payload.iat), revocations: [revocation.compact],
                                         activation: activation.compact,
                                         machine: MachineIdentity(machineKey: activation.payload.machineKey))
-                context.checker.fail(.verifierSound, "the verifier accepts \(node.name)'s activation of a license it revoked")
-            } catch {
-                context.checker.check(.verifierSound, error.rule == cheat.rejectedBy,
-                                      "the verifier rejects \(node.name)'s activation of a revoked license with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
             }
             return "revoked license \(JWS.hash(of: file.license).prefix(8)) (chargeback), then activated serial \(serial)"
+        }
+    }
+
+    /// Invariant 1 for a cheat's forged object: the honest verifier refuses `what`, with the rule the
+    /// cheat names.
+    private func expectRejected(_ cheat: Cheat, _ what: String, _ verify: () throws(VerificationError) -> Void) {
+        do {
+            try verify()
+            context.checker.fail(.verifierSound, "the verifier accepts \(what)")
+        } catch {
+            context.checker.check(.verifierSound, error.rule == cheat.rejectedBy,
+                                  "the verifier rejects \(what) with \(error.rule), expected \(cheat.rejectedBy?.rawValue ?? "-")")
         }
     }
 
