@@ -384,6 +384,9 @@ done
 [ "$synced" -eq 1 ] || fail "the vendor has not seen the regional agents' sales after 60 s of syncing"
 op vendor report quota
 op vendor audit
+note "(the subscriptions sold so far, as the back office reads them: what falls due, and what it will bring)"
+op vendor report renewals --days 400
+op vendor report forecast
 
 chapter "Health and metrics of ra-dach"
 printf '%s$ curl --cacert tls/ca.crt %s/healthz%s\n' "$bold" "${url[ra-dach]}" "$reset"

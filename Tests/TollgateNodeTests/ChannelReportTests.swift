@@ -120,11 +120,11 @@ import TollgateWire
         let now = wide.channel.now
         let file = try wide.channel.regional.issue(wide.channel.sale("Same Second AG"), at: now)
         try wide.activate(try SignedLicense(compact: file.license).hash, at: now)
-        let history = try #require(try wide.channel.regional.report("customer", customer: "same second ag", at: now).history)
+        let history = try #require(try wide.channel.regional.report("customer", query: .init(customer: "same second ag"), at: now).history)
         #expect(history.map(\.event) == ["license issued", "activated"])
         #expect(history[0].logIndex < history[1].logIndex)
         try wide.syncAll(at: now + 1)
-        #expect(try wide.channel.root.report("customer", customer: "Same Second AG", at: now + 2).history?.map(\.event) == ["license issued", "activated"])
+        #expect(try wide.channel.root.report("customer", query: .init(customer: "Same Second AG"), at: now + 2).history?.map(\.event) == ["license issued", "activated"])
     }
 
     /// Subscriptions in EUR and CHF are never summed together; a perpetual license is not
@@ -152,7 +152,7 @@ import TollgateWire
         _ = try wide.channel.general.renew(licenseHash: original.hash, exp: now + year, at: now + 100)
         try wide.syncAll(at: now + 200)
 
-        let report = try wide.channel.root.report("recurring", figuresAt: now + 300, at: now + 300)
+        let report = try wide.channel.root.report("recurring", query: .init(at: now + 300), at: now + 300)
         #expect(report.recurringAt == now + 300)
         let rows = try #require(report.recurring)
         func row(_ dimension: String, _ key: String, _ currency: String) -> ChannelReport.RecurringRow? {
@@ -178,10 +178,10 @@ import TollgateWire
         #expect(revenue.first { $0.currency == "CHF" }?.annualRecurring == 60_000)
 
         // A year and a day later nothing is in force; before the terms started, nothing either.
-        #expect(try wide.channel.root.report("recurring", figuresAt: now + 2 * year, at: now + 300).recurring == [])
-        #expect(try wide.channel.root.report("recurring", figuresAt: now - 1, at: now + 300).recurring == [])
+        #expect(try wide.channel.root.report("recurring", query: .init(at: now + 2 * year), at: now + 300).recurring == [])
+        #expect(try wide.channel.root.report("recurring", query: .init(at: now - 1), at: now + 300).recurring == [])
         // A time beyond the objects' limits is refused with a clear error.
-        #expect(throws: NodeError.self) { try wide.channel.root.report("recurring", figuresAt: Int64.max, at: now) }
+        #expect(throws: NodeError.self) { try wide.channel.root.report("recurring", query: .init(at: Int64.max), at: now) }
     }
 
     @Test func recurringRuleNormalisesTermsAndSkipsWhatDoesNotRecur() throws {

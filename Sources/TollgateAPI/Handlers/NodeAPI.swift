@@ -281,11 +281,8 @@ public final class NodeAPI: Sendable {
             let recorded = try executor.perform { node throws(NodeError) in try node.observe(observation, at: now) }
             return try .json(APIBodies.ObservationBody(recorded: recorded), status: recorded ? .created : .ok)
         case .report:
-            let name = parameters["name", default: ""], customer = request.queryValue("customer")
-            // `at`: the time the recurring figures are for, Unix seconds (the node checks the range).
-            let text = request.queryValue("at"), figuresAt = text.flatMap { Int64($0) }
-            if let text, figuresAt == nil { throw NodeError(.invalidRequest, "query parameter 'at' must be Unix seconds, got '\(text)'") }
-            let report = try executor.perform { node throws(NodeError) in try node.report(name, customer: customer, figuresAt: figuresAt, at: now) }
+            let name = parameters["name", default: ""], query = try ReportQuery(items: { request.queryValue($0) })
+            let report = try executor.perform { node throws(NodeError) in try node.report(name, query: query, at: now) }
             return try .json(report)
         case .logEntries:
             let start = try integer(request, "start"), end = try integer(request, "end")

@@ -4,7 +4,7 @@
 public enum TimeText {
     /// `2027-01-05T12:00:00Z` for Unix seconds, proleptic Gregorian, any year from 0 to 9999.
     public static func iso(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        let days = day(of: seconds)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3_600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
@@ -34,6 +34,33 @@ public enum TimeText {
             return "\(seconds / size)\(unit)"
         }
         return "\(seconds)s"
+    }
+
+    /// `2027-01`: the calendar month (UTC) of Unix seconds, as reports group money by month.
+    public static func month(_ seconds: Int64) -> String {
+        let (year, month, _) = civil(fromDays: day(of: seconds))
+        return "\(pad(year, 4))-\(pad(month, 2))"
+    }
+
+    /// The first second (UTC) of the calendar month after the one holding `seconds`.
+    public static func startOfNextMonth(after seconds: Int64) -> Int64 {
+        let (year, month, _) = civil(fromDays: day(of: seconds))
+        return days(fromCivil: month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1) * 86_400
+    }
+
+    /// The day (since 1970-01-01, negative before) that holds Unix second `seconds`.
+    private static func day(of seconds: Int64) -> Int64 {
+        seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+    }
+
+    /// Days from 1970-01-01 to the given date (Howard Hinnant's days_from_civil).
+    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// Year, month and day of the day `days` after 1970-01-01 (Howard Hinnant's civil_from_days).

@@ -111,7 +111,7 @@ extension ChannelAudit {
                 let isRenewal = claims.renews.flatMap { licenses[$0]?.seats } == claims.seats
                 if !isRenewal {
                     run.allocations.append(Allocation(seats: claims.seats, hash: license.hash, role: .license, index: entry.index, iat: claims.iat,
-                                                      chain: chain, lineage: claims.renews ?? license.hash, delegatedHash: nil))
+                                                      chain: chain, lineage: license.lineage, delegatedHash: nil))
                 }
                 checkLicenseRules(license, certificate: certificate, chain: chain, node: log.node)
                 checkRevocations(license, chain: chain, node: log.node, index: entry.index, received: run.revocationsReceived)

@@ -97,7 +97,7 @@ public struct FindingCheck {
         func allocation(_ item: AuditEvidence) throws -> (issuer: String, seats: SerialRange, lineage: String?, hash: String) {
             if item.role == .license {
                 let (license, chain) = try license(item)
-                return (chain[chain.count - 1].subjectKey.thumbprint, license.payload.seats, license.payload.renews ?? license.hash, license.hash)
+                return (chain[chain.count - 1].subjectKey.thumbprint, license.payload.seats, license.lineage, license.hash)
             }
             let parents = try check.verifier.verifyChain(item.chain ?? [])
             let certificate = try SignedCertificate(compact: item.object)
@@ -117,7 +117,7 @@ public struct FindingCheck {
 
         func activation(_ item: AuditEvidence, license: SignedLicense, chain: [VerifiedCertificate]) throws -> SignedActivation {
             let activation = try SignedActivation(compact: item.object)
-            guard activation.payload.license == (license.payload.renews ?? license.hash) || activation.payload.license == license.hash else {
+            guard activation.payload.license == (license.lineage) || activation.payload.license == license.hash else {
                 throw unproven("the activation names another license")
             }
             guard let key = keys[activation.payload.iss], activation.jws.isSigned(by: key) else { throw unproven("the activation's signature does not verify") }
@@ -178,7 +178,7 @@ public struct FindingCheck {
         func usedAfterLicenseRevocation() throws {
             let (license, chain) = try license(try one(.license))
             let revocation = try SignedRevocation(compact: try one(.revocation).object)
-            let lineage = license.payload.renews ?? license.hash
+            let lineage = license.lineage
             guard revocation.payload.license == lineage else { throw unproven("the revocation names another license") }
             let authorities = [check.anchor.keyID] + chain.map(\.subjectKey.thumbprint)
             guard authorities.contains(revocation.payload.iss), let key = keys[revocation.payload.iss], revocation.jws.isSigned(by: key) else {

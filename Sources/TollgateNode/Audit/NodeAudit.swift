@@ -66,13 +66,11 @@ struct NodeAudit: NodePart {
         return try storage { try store.insertObservation(observation, at: now) }
     }
 
-    /// See ``LicensingNode/report(_:customer:figuresAt:at:)``.
-    func report(_ name: String, customer: String?, figuresAt: Int64?, at now: Int64) throws(NodeError) -> ChannelReport {
-        if let figuresAt, figuresAt < ObjectLimits.earliestTime || figuresAt > ObjectLimits.latestTime {
-            throw NodeError(.invalidRequest, "a report's time \(figuresAt) is outside \(ObjectLimits.earliestTime)...\(ObjectLimits.latestTime) (1970 to 9999)")
-        }
+    /// See ``LicensingNode/report(_:query:at:)``.
+    func report(_ name: String, query: ReportQuery, at now: Int64) throws(NodeError) -> ChannelReport {
+        try query.validated()
         let view = try storage { try ChannelView(auditor: context, log: log, at: now) }
-        var report = try view.report(name, customer: customer, at: figuresAt)
+        var report = try view.report(name, query: query)
         if name == "freshness" && !identity.isRoot { report.standing = try standing(view, at: now) }
         return report
     }
@@ -84,7 +82,7 @@ struct NodeAudit: NodePart {
         }
         let lastSync = [lastSuccess, lastReceived].compactMap { $0 }.max()
         let syncWithin = held.map(\.payload.syncWithin).min()
-        let own = try view.report("quota", customer: nil).quota?.first { $0.node == identity.keyID }
+        let own = try view.report("quota").quota?.first { $0.node == identity.keyID }
         let used = ChannelView.total([own?.delegated ?? 0, own?.issued ?? 0, own?.returned ?? 0])
         let allocated = own?.allocated ?? 0
         return ChannelReport.Standing(node: identity.keyID, name: identity.name, lastSync: lastSync, lastAttempt: attempt?.at,

@@ -352,10 +352,10 @@ public final class LicensingNode {
 
     /// One of the vendor's reports over this node's subtree, from its own and mirrored logs, each
     /// saying per node what it reflects (``ChannelReport/asOf``): the mirrors are only as current as
-    /// the last sync. `figuresAt` is the time the `recurring` report's ARR and MRR are for (a past
-    /// or future date, to compare); the view itself is always the one held now.
-    public func report(_ name: String, customer: String? = nil, figuresAt: Int64? = nil, at now: Int64) throws(NodeError) -> ChannelReport {
-        try auditing.report(name, customer: customer, figuresAt: figuresAt, at: now)
+    /// the last sync. `query.at` is the time point-in-time figures are for (a past or future date,
+    /// to compare); the view itself is always the one held now.
+    public func report(_ name: String, query: ReportQuery = ReportQuery(), at now: Int64) throws(NodeError) -> ChannelReport {
+        try auditing.report(name, query: query, at: now)
     }
 
     // MARK: Listings (NodeRecords)

@@ -3,7 +3,8 @@ import TollgateCertificates
 /// The reports a vendor reads from its root (or an agent for its subtree). One report per request;
 /// the section named by `name` is filled.
 public struct ChannelReport: Codable, Hashable, Sendable {
-    public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring"]
+    public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring",
+                               "renewals", "forecast", "retention"]
 
     /// What one node's figures reflect: a report is read from the logs this node holds, so each
     /// descendant's figures are as of the last checkpoint of its log this node accepted, never
@@ -126,6 +127,90 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var saturated: Bool = false
     }
 
+    /// The span a report looks across: `renewals` and `forecast` from `at` ahead, `retention`
+    /// from `from` to `at`.
+    public struct Window: Codable, Hashable, Sendable {
+        public var from: Int64
+        public var to: Int64
+    }
+
+    /// A subscription whose renewal is in doubt, by the rule of ``ChannelView/renewalRisk(_:at:days:)``.
+    public struct RenewalRiskRow: Codable, Hashable, Sendable {
+        /// `expiring` (ends inside the window, not renewed), `grace` (ended, inside its grace
+        /// period), or `lapsed` (grace over inside the last `days`, not renewed).
+        public var state: String
+        public var customer: String
+        public var product: String
+        public var country: String
+        /// The selling agent's key id and name.
+        public var node: String
+        public var name: String
+        /// The lineage's latest license, whose end is at risk.
+        public var license: String
+        public var exp: Int64
+        /// When grace ends (`exp` when the license has no grace period).
+        public var graceEnds: Int64
+        /// Whole days to `exp` (expiring) or to `graceEnds` (grace); days since `graceEnds`, negative (lapsed).
+        public var daysLeft: Int64
+        public var currency: String
+        /// The ARR the renewal carries, by the rule of ``RecurringRevenue``.
+        public var annualRecurring: Int64
+    }
+
+    /// Renewal risk summed per state and currency.
+    public struct RenewalRiskTotal: Codable, Hashable, Sendable {
+        public var state: String
+        public var currency: String
+        public var subscriptions: Int
+        public var annualRecurring: Int64
+        public var saturated: Bool = false
+    }
+
+    /// Revenue of the renewals scheduled in one calendar month (UTC), assuming each subscription
+    /// in force renews on its current terms: its price (per seat per term) × seats, each term end.
+    public struct ForecastRow: Codable, Hashable, Sendable {
+        /// `2027-01`.
+        public var month: String
+        public var currency: String
+        public var renewals: Int
+        public var amount: Int64
+        public var saturated: Bool = false
+    }
+
+    /// Net and gross revenue retention of one currency's customers over the window: the cohort is
+    /// every customer with ARR at `from`; their ARR at `to` counts renewals, upgrades, new
+    /// subscriptions (expansion), downgrades (contraction) and churn. Figures in minor units.
+    public struct RetentionRow: Codable, Hashable, Sendable {
+        public var currency: String
+        /// Customers in the cohort, and those of them with no ARR left at `to`.
+        public var customers: Int
+        public var churnedCustomers: Int
+        /// The cohort's ARR at `from` and at `to`.
+        public var startingRecurring: Int64
+        public var endingRecurring: Int64
+        /// Σ min(ending, starting) per customer: what was kept, expansion left out.
+        public var retainedRecurring: Int64
+        public var expansion: Int64
+        public var contraction: Int64
+        public var churn: Int64
+        /// `ending ÷ starting` and `retained ÷ starting` in basis points (10,000 = 100%), truncated.
+        public var netRetentionBasisPoints: Int64
+        public var grossRetentionBasisPoints: Int64
+        public var saturated: Bool = false
+    }
+
+    /// Of the subscription terms that ended in the window (their grace over by its end), how many
+    /// the lineage renewed: a later license of the lineage, issued by the window's end, that
+    /// starts no later than the term's grace ends and runs past its end. `pending` terms ended but
+    /// are still inside their grace at the window's end, and count in neither.
+    public struct RenewalRate: Codable, Hashable, Sendable {
+        public var due: Int
+        public var renewed: Int
+        public var pending: Int
+        /// `renewed ÷ due` in basis points; nil when nothing was due.
+        public var basisPoints: Int64?
+    }
+
     public var name: String
     public var generatedAt: Int64
     /// Per node of the subtree, in channel-tree order, the log size and checkpoint time the
@@ -145,6 +230,16 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var recurringAt: Int64?
     /// Dimension by dimension (region, agent in tree order, product), then by key and currency.
     public var recurring: [RecurringRow]?
+    /// The span of `renewals`, `forecast` and `retention`.
+    public var window: Window?
+    /// By state (expiring, grace, lapsed), then end, then customer.
+    public var renewalRisk: [RenewalRiskRow]?
+    public var renewalRiskTotals: [RenewalRiskTotal]?
+    /// By month, then currency.
+    public var forecast: [ForecastRow]?
+    /// By currency.
+    public var retention: [RetentionRow]?
+    public var renewalRate: RenewalRate?
 
     public init(name: String, generatedAt: Int64) {
         self.name = name

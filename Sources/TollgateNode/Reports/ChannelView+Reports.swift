@@ -84,9 +84,10 @@ extension ChannelView {
         }
     }
 
-    /// Report `name` over the view; `at` is the time the `recurring` figures are for (now unless
-    /// given). Every report carries ``ChannelReport/asOf``; rows about nodes follow ``treeOrder()``.
-    func report(_ name: String, customer: String?, at: Int64? = nil) throws(NodeError) -> ChannelReport {
+    /// Report `name` over the view, with the parameters of `query` (the time point-in-time
+    /// figures are for is now unless given). Every report carries ``ChannelReport/asOf``; rows
+    /// about nodes follow ``treeOrder()``.
+    func report(_ name: String, query: ReportQuery = ReportQuery()) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
         report.asOf = asOf()
         let objects = try auditor.storage { try self.objects() }
@@ -131,7 +132,7 @@ extension ChannelView {
                 .init(model: model, licenses: items.count, seats: Self.total(items.map(\.license.payload.seats.count)))
             }.sorted { $0.model < $1.model }
         case "customer":
-            guard let customer, !customer.isEmpty else { throw NodeError(.invalidRequest, "the customer report needs a customer name") }
+            guard let customer = query.customer, !customer.isEmpty else { throw NodeError(.invalidRequest, "the customer report needs a customer name") }
             (report.customer, report.history) = try history(of: customer, in: objects)
         case "freshness":
             report.freshness = order.filter { syncWithin[$0] != nil }.map { node in
@@ -149,9 +150,24 @@ extension ChannelView {
                       annualRecurring: figures.annualRecurring, saturated: figures.saturated)
             }
         case "recurring":
-            let moment = at ?? now
+            let moment = query.at ?? now
             report.recurringAt = moment
             report.recurring = recurring(RecurringRevenue.inForce(objects.licenses, at: moment), order: order)
+        case "renewals":
+            let moment = query.at ?? now, days = query.days ?? 30
+            report.window = .init(from: moment, to: moment + days * 86_400)
+            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(objects.licenses, at: moment, days: days)
+        case "forecast":
+            let moment = query.at ?? now, days = query.days ?? 365
+            report.window = .init(from: moment, to: moment + days * 86_400)
+            report.forecast = forecast(objects.licenses, at: moment, days: days)
+        case "retention":
+            let end = query.at ?? now, start = query.from ?? end - 365 * 86_400
+            guard start < end else {
+                throw NodeError(.invalidRequest, "a report's window must start before it ends: 'from' \(start) is not before \(end)")
+            }
+            report.window = .init(from: start, to: end)
+            (report.retention, report.renewalRate) = retention(objects.licenses, from: start, to: end)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }
@@ -192,7 +208,7 @@ extension ChannelView {
                             + (nearest.isEmpty ? "; the subtree holds no licenses yet" : "; did you mean " + nearest.map { "'\($0)'" }.joined(separator: " or ") + "?"))
         }
         struct Placed { var event: ChannelReport.HistoryEvent; var node: String; var rank: Int }
-        let lineages = Set(theirs.map { $0.license.payload.renews ?? $0.license.hash })
+        let lineages = Set(theirs.map(\.license.lineage))
         var events: [Placed] = theirs.map { item in
             let claims = item.license.payload
             return Placed(event: .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,

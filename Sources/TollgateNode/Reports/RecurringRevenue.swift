@@ -41,11 +41,16 @@ struct RecurringRevenue {
     /// The subscriptions in force at `at`, one per lineage, with the node whose log holds each.
     static func inForce(_ licenses: [(license: SignedLicense, node: String, index: UInt64)], at: Int64) -> [(license: License, node: String)] {
         let subscriptions = licenses.filter { $0.license.payload.model == "subscription" }
-        return Dictionary(grouping: subscriptions, by: { $0.license.payload.renews ?? $0.license.hash }).values.compactMap { lineage in
-            lineage.max { ($0.license.payload.iat, $0.index) < ($1.license.payload.iat, $1.index) }
-        }
+        return latest(of: subscriptions)
         .filter { item in item.license.payload.exp.map { item.license.payload.nbf <= at && at < $0 } ?? false }
         .map { ($0.license.payload, $0.node) }
+    }
+
+    /// The latest license of each lineage (latest `iat`, then the later log position).
+    static func latest(of licenses: [(license: SignedLicense, node: String, index: UInt64)]) -> [(license: SignedLicense, node: String, index: UInt64)] {
+        Dictionary(grouping: licenses, by: \.license.lineage).values.compactMap { lineage in
+            lineage.max { ($0.license.payload.iat, $0.index) < ($1.license.payload.iat, $1.index) }
+        }
     }
 
     /// One subscription's MRR and ARR; zero for a license the rule does not count.

@@ -12,7 +12,7 @@ extension Revocations {
                             + Revocation.LicenseReason.allCases.map(\.rawValue).joined(separator: ", "), rule: .invalidField)
         }
         let license = try revocableLicense(named: typed)
-        let lineage = license.payload.renews ?? license.hash
+        let lineage = license.lineage
         if let earlier = try storage({ try store.licenseRevocations(lineage: lineage) }).first {
             throw NodeError(.invalidRequest, "license \(HashID.short(lineage)) (\(license.payload.customer)) is already revoked from "
                             + "\(TimeText.iso(earlier.payload.effective)) (\(earlier.payload.reason)) by revocation \(HashID.short(earlier.hash))",

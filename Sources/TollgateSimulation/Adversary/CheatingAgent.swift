@@ -59,7 +59,7 @@ struct CheatingAgent {
     func forgeActivation(of file: LicenseFile, serial: UInt64, country: String, machine: Ed25519PublicKey, at now: Int64) throws -> SignedActivation {
         let license = try SignedLicense(compact: file.license)
         let machineKey = Base64URL.encode(machine.rawRepresentation)
-        let activation = Activation(iss: node.identity.keyID, license: license.payload.renews ?? license.hash, serial: serial,
+        let activation = Activation(iss: node.identity.keyID, license: license.lineage, serial: serial,
                                     machineKey: machineKey, fingerprint: Base64URL.encode(SHA256Digest.hash(Array("fp:\(machineKey)".utf8))),
                                     platform: "windows-x86_64", country: country, iat: now, exp: nil, kind: .standard, jti: ids.make())
         let signed = try SignedActivation.sign(activation, with: node.identity.key)

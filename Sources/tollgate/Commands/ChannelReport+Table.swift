@@ -52,6 +52,29 @@ extension ChannelReport {
                                  "\(row.monthlyRecurring)", "\(row.annualRecurring)", "\(row.saturated)"]
                             })
         }
+        if let renewalRisk {
+            return CSVTable(columns: ["state", "customer", "product", "country", "node", "name", "license", "exp", "grace_ends", "days_left",
+                                      "currency", "annual_recurring"],
+                            rows: renewalRisk.map { row in
+                                [row.state, row.customer, row.product, row.country, row.node, row.name, row.license, "\(row.exp)", "\(row.graceEnds)",
+                                 "\(row.daysLeft)", row.currency, "\(row.annualRecurring)"]
+                            })
+        }
+        if let forecast {
+            return CSVTable(columns: ["month", "currency", "renewals", "amount", "saturated"],
+                            rows: forecast.map { [$0.month, $0.currency, "\($0.renewals)", "\($0.amount)", "\($0.saturated)"] })
+        }
+        if let retention {
+            return CSVTable(columns: ["from", "to", "currency", "customers", "churned_customers", "starting_recurring", "ending_recurring",
+                                      "retained_recurring", "expansion", "contraction", "churn", "net_retention_basis_points",
+                                      "gross_retention_basis_points", "renewals_due", "renewed", "saturated"],
+                            rows: retention.map { row in
+                                [text(window?.from), text(window?.to), row.currency, "\(row.customers)", "\(row.churnedCustomers)",
+                                 "\(row.startingRecurring)", "\(row.endingRecurring)", "\(row.retainedRecurring)", "\(row.expansion)",
+                                 "\(row.contraction)", "\(row.churn)", "\(row.netRetentionBasisPoints)", "\(row.grossRetentionBasisPoints)",
+                                 text(renewalRate?.due), text(renewalRate?.renewed), "\(row.saturated)"]
+                            })
+        }
         return CSVTable(columns: ["name", "generated_at"], rows: [[name, "\(generatedAt)"]])
     }
 }

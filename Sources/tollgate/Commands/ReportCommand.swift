@@ -16,6 +16,10 @@ enum ReportCommand {
         var perCustomer = false
         /// Whether the report is for a point in time (then `--at` is taken).
         var atTime = false
+        /// Whether the report looks back across a window from `--from` to `--at`.
+        var window = false
+        /// Whether the report looks ahead `--days` (its default is the node's, ``ReportQuery/days``).
+        var ahead = false
     }
 
     static let reports = [
@@ -28,10 +32,19 @@ enum ReportCommand {
         Report(name: "revenue", abstract: "Recurring revenue (MRR and ARR) of the subscriptions in force now, per currency."),
         Report(name: "recurring", abstract: "ARR and MRR by region, agent and product, per currency, now or at --at; perpetual licenses do not recur.",
                atTime: true),
+        Report(name: "renewals", abstract: "Renewal risk: subscriptions expiring unrenewed within --days, in grace, or lapsed within --days, with the ARR at stake.",
+               atTime: true, ahead: true),
+        Report(name: "forecast", abstract: "Scheduled-renewal revenue per month and currency over the next --days, if every subscription renews on its terms.",
+               atTime: true, ahead: true),
+        Report(name: "retention", abstract: "Net and gross revenue retention per currency from --from to --at (default the last year), and the renewal rate.",
+               atTime: true, window: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
-    static let at = CommonOptions.at.with(help: "The time the recurring figures are for (default now).")
+    static let at = CommonOptions.at.with(help: "The time the figures are for (default now); retention's window ends there.")
+    static let from = Option<Int64>.time("from", help: "The start of the retention window (default a year before --at).")
+    static let days = Option<Int64>("days", value: "n", help: "How many days ahead to look (renewals: default 30, and as far back for lapsed ones; forecast: default 365).",
+                                    range: 1...ReportQuery.maxDays)
     static let csv = Flag("csv", help: "Print CSV (RFC 4180, header row); the as-of of the view goes to standard error.")
 
     /// The node decides which reports exist; a report it has and this table lacks would have no
@@ -40,7 +53,8 @@ enum ReportCommand {
         precondition(reports.map(\.name).sorted() == ChannelReport.names.sorted(), "ReportCommand.reports differs from ChannelReport.names")
         return reports.map { report in
             Subcommand(spec: CommandSpec(name: "\(group.name) \(report.name)", abstract: report.abstract,
-                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : []),
+                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : [])
+                                             + (report.window ? [from] : []) + (report.ahead ? [days] : []),
                                          flags: [CommonOptions.json, csv])) { arguments in
                 try run(report, arguments)
             }
@@ -50,12 +64,13 @@ enum ReportCommand {
     static func run(_ report: Report, _ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
         let name = report.name
-        let customer = report.perCustomer ? try arguments.required(Self.customer) : nil
-        let figuresAt = report.atTime ? try arguments.value(at) : nil
+        let query = ReportQuery(customer: report.perCustomer ? try arguments.required(Self.customer) : nil,
+                                at: report.atTime ? try arguments.value(at) : nil,
+                                from: report.window ? try arguments.value(from) : nil,
+                                days: report.ahead ? try arguments.value(days) : nil)
         if arguments.isSet(CommonOptions.json) && arguments.isSet(csv) { throw ValidationError("choose one of --json and --csv") }
-        let query = (customer.map { [("customer", $0)] } ?? []) + (figuresAt.map { [("at", "\($0)")] } ?? [])
-        let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, figuresAt: figuresAt, at: TimeArgument.now) },
-                                                    endpoint: .report, parameters: ["name": name], query: query)
+        let report: ChannelReport = try target.call(local: { try $0.report(name, query: query, at: TimeArgument.now) },
+                                                    endpoint: .report, parameters: ["name": name], query: query.items)
         if arguments.isSet(CommonOptions.json) {
             try JSONOutput.print(report)
             return .success
@@ -120,8 +135,58 @@ enum ReportCommand {
                 }
             }
         }
+        lines += describeRenewals(report)
         Console.print(lines.isEmpty ? "nothing to report" : lines.joined(separator: "\n"))
         return .success
+    }
+
+    /// The renewal risk, forecast and retention sections, as a person reads them.
+    static func describeRenewals(_ report: ChannelReport) -> [String] {
+        var lines: [String] = []
+        func money(_ currency: String, _ amount: Int64) -> String { "\(Price(currency: currency, amount: amount))" }
+        func percent(_ basisPoints: Int64) -> String { "\(basisPoints / 100).\(String(basisPoints % 100 / 10))%" }
+        let window = report.window.map { "\(TimeText.iso($0.from)) to \(TimeText.iso($0.to))" } ?? ""
+        if let rows = report.renewalRisk {
+            lines.append("renewal risk at \(report.window.map { TimeText.iso($0.from) } ?? ""), looking to \(report.window.map { TimeText.iso($0.to) } ?? ""):")
+            if rows.isEmpty { lines.append("  no subscription expiring unrenewed, in grace or lapsed") }
+            for row in rows {
+                let when = switch row.state {
+                case "expiring": "ends \(TimeText.iso(row.exp)), \(row.daysLeft) days left"
+                case "grace": "ended \(TimeText.iso(row.exp)), grace ends in \(row.daysLeft) days"
+                default: "grace ended \(TimeText.iso(row.graceEnds)), \(-row.daysLeft) days ago"
+                }
+                lines.append("  " + row.state.padding(to: 10) + row.customer.padding(to: 20) + row.product.padding(to: 10) + row.country.padding(to: 4)
+                             + row.name.padding(to: 14) + HashID.short(row.license).padding(to: 14) + when.padding(to: 50)
+                             + "ARR \(money(row.currency, row.annualRecurring))")
+            }
+            for total in report.renewalRiskTotals ?? [] {
+                lines.append("  total \(total.state) \(total.currency): \(total.subscriptions) subscriptions, ARR \(money(total.currency, total.annualRecurring))"
+                             + (total.saturated ? " (at least; the sum overflows)" : ""))
+            }
+        }
+        if let rows = report.forecast {
+            lines.append("scheduled renewals \(window), if every subscription in force renews on its terms:")
+            if rows.isEmpty { lines.append("  no renewal falls due") }
+            for row in rows {
+                lines.append("  " + row.month.padding(to: 9) + row.currency.padding(to: 5) + "\(row.renewals) renewals".padding(to: 16)
+                             + money(row.currency, row.amount) + (row.saturated ? " (at least; the sum overflows)" : ""))
+            }
+        }
+        if let rows = report.retention {
+            lines.append("revenue retention \(window) (customers with ARR at the start):")
+            if rows.isEmpty { lines.append("  no customer had recurring revenue at the start") }
+            for row in rows {
+                lines.append("  \(row.currency): NRR \(percent(row.netRetentionBasisPoints)), GRR \(percent(row.grossRetentionBasisPoints)); "
+                             + "\(row.customers) customers, \(row.churnedCustomers) churned; ARR \(money(row.currency, row.startingRecurring)) → \(money(row.currency, row.endingRecurring)) "
+                             + "(expansion \(money(row.currency, row.expansion)), contraction \(money(row.currency, row.contraction)), churn \(money(row.currency, row.churn)))"
+                             + (row.saturated ? " (at least; the sum overflows)" : ""))
+            }
+        }
+        if let rate = report.renewalRate {
+            lines.append("renewal rate: \(rate.renewed) of \(rate.due) terms that ended were renewed" + (rate.basisPoints.map { " (\(percent($0)))" } ?? "")
+                         + (rate.pending > 0 ? "; \(rate.pending) more ended and are still in grace" : ""))
+        }
+        return lines
     }
 
     /// What the figures reflect, node by node in tree order: this node's log now, each descendant's
