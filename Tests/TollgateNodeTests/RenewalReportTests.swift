@@ -47,7 +47,7 @@ import TollgateWire
         #expect(rows.allSatisfy { $0.name == "ra" && $0.currency == "EUR" })
         let soon = try #require(try regional.issuedLicenses().first { $0.payload.customer == "Soon" })
         #expect(rows[0].license == soon.hash)
-        #expect(rows[0].annualRecurring == Int64(RecurringRevenue.figures(of: soon.payload).annual))
+        #expect(rows[0].annualRecurring == Int64(RecurringRevenue.figures(of: RevenueSale(soon, node: "ra", index: 0)).annual))
         #expect(report.renewalRiskTotals?.map(\.state) == ["expiring", "grace", "lapsed"])
         #expect(report.renewalRiskTotals?.first?.annualRecurring == rows[0].annualRecurring)
 

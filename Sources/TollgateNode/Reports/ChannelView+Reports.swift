@@ -96,6 +96,7 @@ extension ChannelView {
             !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)
         }
         let order = treeOrder().map(\.node)
+        let sales = objects.licenses.map { RevenueSale($0.license, node: $0.node, index: $0.index) }
         switch name {
         case "quota":
             var rows: [ChannelReport.QuotaRow] = []
@@ -143,8 +144,8 @@ extension ChannelView {
                              status: age.map { $0 > limit ? "stale" : ($0 > limit / 2 ? "due" : "fresh") } ?? "never synced")
             }
         case "revenue":
-            let totals = Dictionary(grouping: RecurringRevenue.inForce(objects.licenses, at: now), by: \.license.price.currency)
-                .mapValues { $0.reduce(into: RecurringRevenue.Figures()) { $0.add($1.license) } }
+            let totals = Dictionary(grouping: RecurringRevenue.inForce(sales, at: now), by: \.price.currency)
+                .mapValues { $0.reduce(into: RecurringRevenue.Figures()) { $0.add($1) } }
             report.revenue = totals.sorted { $0.key < $1.key }.map { currency, figures in
                 .init(currency: currency, activeSubscriptions: figures.subscriptions, monthlyRecurring: figures.monthlyRecurring,
                       annualRecurring: figures.annualRecurring, saturated: figures.saturated)
@@ -152,22 +153,22 @@ extension ChannelView {
         case "recurring":
             let moment = query.at ?? now
             report.recurringAt = moment
-            report.recurring = recurring(RecurringRevenue.inForce(objects.licenses, at: moment), order: order)
+            report.recurring = recurring(RecurringRevenue.inForce(sales, at: moment), order: order)
         case "renewals":
             let moment = query.at ?? now, days = query.days ?? 30
             report.window = .init(from: moment, to: moment + days * 86_400)
-            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(objects.licenses, at: moment, days: days)
+            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(sales, at: moment, days: days)
         case "forecast":
             let moment = query.at ?? now, days = query.days ?? 365
             report.window = .init(from: moment, to: moment + days * 86_400)
-            report.forecast = forecast(objects.licenses, at: moment, days: days)
+            report.forecast = forecast(sales, at: moment, days: days)
         case "retention":
             let end = query.at ?? now, start = query.from ?? end - 365 * 86_400
             guard start < end else {
                 throw NodeError(.invalidRequest, "a report's window must start before it ends: 'from' \(start) is not before \(end)")
             }
             report.window = .init(from: start, to: end)
-            (report.retention, report.renewalRate) = retention(objects.licenses, from: start, to: end)
+            (report.retention, report.renewalRate) = RecurringRevenue.retention(sales, from: start, to: end)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }
@@ -176,14 +177,14 @@ extension ChannelView {
 
     /// ARR and MRR by region (the license's country), by agent (the node whose log holds the
     /// sale, in tree order) and by product, each per currency.
-    private func recurring(_ subscriptions: [(license: License, node: String)], order: [String]) -> [ChannelReport.RecurringRow] {
+    private func recurring(_ subscriptions: [RevenueSale], order: [String]) -> [ChannelReport.RecurringRow] {
         let position = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        func rows(_ dimension: String, key: (License, String) -> String, node: ((String) -> String)? = nil,
+        func rows(_ dimension: String, key: (RevenueSale) -> String, node: ((String) -> String)? = nil,
                   sortKey: @escaping (String) -> Int = { _ in 0 }) -> [ChannelReport.RecurringRow] {
             struct Group: Hashable { var key: String; var currency: String }
-            let groups = Dictionary(grouping: subscriptions, by: { Group(key: key($0.license, $0.node), currency: $0.license.price.currency) })
+            let groups = Dictionary(grouping: subscriptions, by: { Group(key: key($0), currency: $0.price.currency) })
             return groups.map { group, items in
-                let figures = items.reduce(into: RecurringRevenue.Figures()) { $0.add($1.license) }
+                let figures = items.reduce(into: RecurringRevenue.Figures()) { $0.add($1) }
                 return ChannelReport.RecurringRow(dimension: dimension, key: node == nil ? group.key : names[group.key] ?? group.key,
                                                   node: node.map { $0(group.key) }, currency: group.currency, subscriptions: figures.subscriptions,
                                                   monthlyRecurring: figures.monthlyRecurring, annualRecurring: figures.annualRecurring,
@@ -191,9 +192,9 @@ extension ChannelView {
             }
             .sorted { (sortKey($0.node ?? ""), $0.key, $0.currency) < (sortKey($1.node ?? ""), $1.key, $1.currency) }
         }
-        return rows("region", key: { license, _ in license.country })
-            + rows("agent", key: { _, node in node }, node: { $0 }, sortKey: { position[$0] ?? Int.max })
-            + rows("product", key: { license, _ in license.product })
+        return rows("region", key: \.country)
+            + rows("agent", key: \.node, node: { $0 }, sortKey: { position[$0] ?? Int.max })
+            + rows("product", key: \.product)
     }
 
     /// One customer's entitlement history. Within one issuer's log, events follow log position, so

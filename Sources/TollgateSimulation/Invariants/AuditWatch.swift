@@ -117,8 +117,9 @@ final class AuditWatch {
 
     /// The checks at the end: convergence, the final audits against the plants, and what every
     /// running node acknowledged.
-    func finish(plants: [PlantedCheat]) {
+    func finish(plants: [PlantedCheat], tally: RevenueTally) {
         checkConvergence()
+        checkRevenue(tally, wholeChannel: plants.isEmpty)
         checkFindings(plants: plants)
         for node in channel.nodes where node.isUp { checkAcknowledged(node) }
     }
@@ -164,6 +165,31 @@ final class AuditWatch {
             } catch {
                 context.unexpected(error, "comparing logs", at: node)
             }
+        }
+    }
+
+    /// Invariant 3, in money: the root's revenue reports, read from the logs it holds, equal the
+    /// customers' own tally (``RevenueTally``): ARR per honest agent at the end, and, when no cheat
+    /// was planted, retention from the middle of the workload to the end, the renewal rate and
+    /// how many licenses were activated.
+    private func checkRevenue(_ tally: RevenueTally, wholeChannel: Bool) {
+        let root = channel.root, end = context.trueSeconds
+        let middle = context.epoch + context.scenario.duration / 2_000
+        func report(_ name: String, _ query: ReportQuery) throws(ServiceRefusal) -> ChannelReport {
+            try console.call(.report, at: root, parameters: ["name": name], query: query.items.map { (name: $0.0, value: $0.1) },
+                             expecting: .ok, "the \(name) report", as: ChannelReport.self)
+        }
+        do {
+            let honest = channel.agents.filter { treatedAsHonest($0.index) }.map { (key: $0.keyID, name: $0.name) }
+            var mismatches = tally.recurringMismatches(try report("recurring", ReportQuery(at: end)), agents: honest, at: end)
+            if wholeChannel && middle < end {
+                mismatches += tally.retentionMismatches(try report("retention", ReportQuery(at: end, from: middle)), from: middle, to: end)
+                mismatches += tally.conversionMismatches(try report("conversion", ReportQuery()))
+            }
+            context.checker.passed(.convergence, count: 1)
+            for mismatch in mismatches { context.checker.fail(.convergence, mismatch) }
+        } catch {
+            context.unexpected(error, "reading the root's revenue reports", at: root)
         }
     }
 

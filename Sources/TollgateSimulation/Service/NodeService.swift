@@ -80,11 +80,11 @@ final class NodeService {
 
     /// `endpoint`'s request, its body `body` (JSON unless the endpoint takes a bare object), with
     /// the operator's token when the endpoint is the operator's.
-    func request(_ endpoint: Endpoint, parameters: [String: String] = [:], body: [UInt8] = []) -> HTTPRequest {
+    func request(_ endpoint: Endpoint, parameters: [String: String] = [:], query: [(name: String, value: String)] = [], body: [UInt8] = []) -> HTTPRequest {
         var headers = HTTPHeaders()
         if endpoint.caller == .operator { headers.add(name: "Authorization", value: authorization) }
         if !body.isEmpty { headers.add(name: "Content-Type", value: endpoint == .machineRequest ? "application/jose" : "application/json") }
-        return HTTPRequest(method: endpoint.method, path: endpoint.target(parameters) ?? endpoint.path.description, headers: headers, body: body)
+        return HTTPRequest(method: endpoint.method, path: endpoint.target(parameters, query: query) ?? endpoint.path.description, headers: headers, body: body)
     }
 
     /// `value` as a request body.
@@ -96,8 +96,9 @@ final class NodeService {
     /// A call at the node's own site (its customers at the counter, its operator at the console):
     /// the request's bytes handed to the API as the server would read them, and the answer read
     /// back from its bytes.
-    func call(_ endpoint: Endpoint, parameters: [String: String] = [:], body: [UInt8] = [], at local: Int64, time: Int64) -> Handled {
-        let sent = WireMessage(exchange: 0, .request(request(endpoint, parameters: parameters, body: body))).encoded()
+    func call(_ endpoint: Endpoint, parameters: [String: String] = [:], query: [(name: String, value: String)] = [], body: [UInt8] = [],
+              at local: Int64, time: Int64) -> Handled {
+        let sent = WireMessage(exchange: 0, .request(request(endpoint, parameters: parameters, query: query, body: body))).encoded()
         guard let request = WireMessage(bytes: sent)?.request else {
             return Handled(response: .problem(status: .badRequest, detail: "the request's bytes do not parse"), faults: 0, refusalChangedLog: false)
         }

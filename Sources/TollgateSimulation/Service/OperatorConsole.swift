@@ -10,12 +10,12 @@ struct OperatorConsole {
 
     /// A call at `node`: the answer read with `read` when it has status `expected` (or
     /// `alternative`), else the refusal, judged for the run first.
-    func call<T>(_ endpoint: Endpoint, at node: SimulatedNode, body: [UInt8] = [],
-                 expecting expected: HTTPStatus, or alternative: HTTPStatus? = nil, _ what: String,
+    func call<T>(_ endpoint: Endpoint, at node: SimulatedNode, parameters: [String: String] = [:], query: [(name: String, value: String)] = [],
+                 body: [UInt8] = [], expecting expected: HTTPStatus, or alternative: HTTPStatus? = nil, _ what: String,
                  read: (Data) throws -> T) throws(ServiceRefusal) -> T {
         guard let service = node.service else { throw ServiceRefusal.down(node.name) }
         let now = context.now
-        let handled = service.call(endpoint, body: body, at: node.clock(at: now), time: now)
+        let handled = service.call(endpoint, parameters: parameters, query: query, body: body, at: node.clock(at: now), time: now)
         do {
             return try NodeService.read(handled.response, expecting: expected, or: alternative, read)
         } catch {
@@ -25,10 +25,11 @@ struct OperatorConsole {
     }
 
     /// A call whose answer is JSON of type `T`.
-    func call<T: Decodable>(_ endpoint: Endpoint, at node: SimulatedNode, body: [UInt8] = [],
+    func call<T: Decodable>(_ endpoint: Endpoint, at node: SimulatedNode, parameters: [String: String] = [:],
+                            query: [(name: String, value: String)] = [], body: [UInt8] = [],
                             expecting expected: HTTPStatus, or alternative: HTTPStatus? = nil, _ what: String,
                             as type: T.Type) throws(ServiceRefusal) -> T {
-        try call(endpoint, at: node, body: body, expecting: expected, or: alternative, what) {
+        try call(endpoint, at: node, parameters: parameters, query: query, body: body, expecting: expected, or: alternative, what) {
             try JSONDecoder().decode(T.self, from: $0)
         }
     }

@@ -1,4 +1,5 @@
 import TollgateCertificates
+import TollgateNode
 
 /// An end customer of a regional agent: what it bought and its machines.
 struct Customer {
@@ -22,4 +23,9 @@ struct Customer {
     var lateMachine: CustomerMachine?
     /// Activations it made on a stand-in machine.
     var emergencies = 0
+    /// What it bought and paid, from each license it was handed (the sale, then each renewal, in
+    /// order): its own tally, which the root's revenue reports must equal (``RevenueTally``).
+    var purchases: [RevenueSale] = []
+    /// Whether an agent ever activated a machine on its license.
+    var activated = false
 }

@@ -119,6 +119,7 @@ extension CustomerDesk {
         customer.seats = seats
         customer.territory = verified.license.payload.territory
         customer.expires = verified.license.payload.exp
+        customer.purchases.append(RevenueSale(verified.license, node: agent.keyID, index: 0))
         note("\(agent.name) sells \(seats) \(model) seat(s) \(verified.license.payload.seats) to \(customer.name)")
         let count = Int(random.integer(in: 1...Int64(seats)))
         for index in 0..<count {
@@ -171,6 +172,7 @@ extension CustomerDesk {
             guard let activation = delivered(receipt.license, activation: receipt.activation, machine: try machine.made(), by: agent,
                                              what: "activation for \(customers[id].name)") else { return }
             customers[id].machines[index].activation = activation.hash
+            customers[id].activated = true
             customers[id].file = wallet(receipt.license, expires: customers[id].expires)
             agent.stats.activated += 1
             agent.acknowledged.append(.activation(hash: activation.hash))
@@ -275,6 +277,7 @@ extension CustomerDesk {
         agent.stats.renewed += 1
         customers[id].expires = verified.license.payload.exp
         customers[id].file = wallet(file, expires: customers[id].expires)
+        customers[id].purchases.append(RevenueSale(verified.license, node: agent.keyID, index: UInt64(customers[id].purchases.count)))
         note("\(agent.name) renews \(customers[id].name) until \(verified.license.payload.exp ?? 0)")
         if let next = verified.license.payload.exp {
             let decision = simulatedTime(of: next) - random.integer(in: Scenario.hour...Scenario.day)
