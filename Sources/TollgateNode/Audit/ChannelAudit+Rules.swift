@@ -102,7 +102,7 @@ extension ChannelAudit {
             if SegmentVerification.selfSignedKinds.contains(entry.kind) && !read.contains(entry.index) { run.unread.append(entry.index) }
             let text = { String(decoding: entry.bytes, as: UTF8.self) }
             switch LogEntryKind(rawValue: entry.kind) {
-            case .licenseIssued, .licenseRenewed:
+            case .licenseIssued, .licenseRenewed, .licenseChanged:
                 guard let license = parsedLicenses[entry.index], signatures.isSigned(license.jws, by: log.key),
                       let chain = view.chain(ending: license.payload.cert) else { continue }
                 let claims = license.payload

@@ -22,7 +22,7 @@ extension ChannelView {
                 for entry in entries {
                     let text = String(decoding: entry.bytes, as: UTF8.self), node = log.node, index = entry.index
                     switch LogEntryKind(rawValue: entry.kind) {
-                    case .licenseIssued, .licenseRenewed:
+                    case .licenseIssued, .licenseRenewed, .licenseChanged:
                         if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, node, index)) }
                     case .activation:
                         if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, node, index)) }

@@ -89,6 +89,13 @@ struct SalePlanner: NodePart {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(TimeText.iso(revocation.payload.effective)): \(revocation.payload.reason)")
         }
         try freshness.check(certificate, at: now, lastContact: reads.parentContact(from: freshness))
+        if request.model == TrialAllowance.model, let trials = certificate.trials {
+            let given = try storage { try store.trialCount(customer: request.customer, product: request.product) }
+            guard given < trials.perCustomer else {
+                throw NodeError(.ruleViolation, "\(request.customer) already had \(given) trial(s) of \(request.product); the certificate allows \(trials.perCustomer) per customer",
+                                rule: .trialLimitReached)
+            }
+        }
         let tierFeatures = request.tier.flatMap { certificate.features(ofTier: $0, product: request.product) }
         let features = request.features ?? tierFeatures ?? certificate.products[request.product] ?? []
         let seats = try serials.freeRange(count: request.seatCount, of: held, avoiding: reserved,
