@@ -335,12 +335,13 @@ tg verify --anchor vendor/anchor.pub files/grosskunde.license
 
 chapter "Tiers, and a subscription that lapses: a warning, a grace period, then the basic tier"
 note "(ra-dach's certificate inherits ga-europe's tiers that fit it: basic = export, pro = export,render)"
+# Taken before the sale, so the days counted from it never fall short of the term by a second.
+started=$(date +%s)
 op ra-dach issue --customer "Kurz KG" --country DE --product cad-pro --tier pro --model subscription --days 30 \
     --price EUR:49.00 --warn-days 7 --grace-days 5 --then downgrade:basic --out files/kurz.license
 machine ws-05 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
 machine ws-05 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/kurz.license >/dev/null
 note "(machine check --at shows ws-05's own view on days 25, 31 and 36 of its 30-day term)"
-started=$(date +%s)
 for day in 25 31 36; do
     machine ws-05 check --at $((started + day * 86400))
 done

@@ -223,6 +223,22 @@ extension Channel {
         #expect(paid.0 == .ruleViolation && paid.1 == .priceBelowFloor)
     }
 
+    /// Sales planned together (the executor's batches) count the trials planned before them.
+    @Test func trialsPlannedInOneBatchCountAgainstTheAllowance() throws {
+        let channel = try Channel()
+        try channel.wireLifecycle()
+        let node = channel.regional
+        let plans = node.planIssues([(channel.trial("Trier"), channel.now), (channel.sale("paid"), channel.now), (channel.trial("Trier"), channel.now),
+                                     (channel.trial("Other"), channel.now)], behind: [])
+        #expect(plans.map { (try? $0.get()) != nil } == [true, true, false, true])
+        if case .failure(let error) = plans[2] { #expect(error.rule == .trialLimitReached) }
+        let first = try plans[0].get()
+        #expect(throws: NodeError.self) { try node.planIssue(channel.trial("Trier"), at: channel.now, after: [first]) }
+        _ = try node.planIssue(channel.trial("Trier"), at: channel.now, after: [try plans[1].get()])
+        let behind = node.planIssues([(channel.trial("Trier"), channel.now)], after: [first])
+        if case .failure(let error) = behind[0] { #expect(error.rule == .trialLimitReached) } else { Issue.record("a second trial was planned behind the first") }
+    }
+
     @Test func aConvertedTrialKeepsItsActivation() throws {
         let channel = try Channel()
         try channel.wireLifecycle()

@@ -124,7 +124,7 @@ public final class LicensingNode {
     /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
     /// those planned before it, reading what the plans share from the store once for all of them.
     public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
-        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats })
+        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats }, earlierTrials: SalePlanner.trialCounts(earlier))
     }
 
     /// Plans `sales` as ``planIssues(_:after:)`` does, behind plans not yet recorded that are given
