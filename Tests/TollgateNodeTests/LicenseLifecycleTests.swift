@@ -202,6 +202,11 @@ extension Channel {
         let tree = SyncLinks(channel)
         try tree.syncAll(at: channel.now + 50)
         #expect(try channel.root.audit(at: channel.now + 60).isEmpty)
+        // The quota report counts the two sales, not the add-on or the upgrade on their serials.
+        let quota = try channel.root.report("quota", at: channel.now + 70).quota ?? []
+        #expect(quota.first { $0.name == "ra" }?.issued == 2, "\(quota)")
+        let history = try channel.root.report("customer", customer: "c", at: channel.now + 70).history ?? []
+        #expect(history.map(\.event).filter { $0 != "activation" } == ["license issued", "add-on issued", "license upgraded or downgraded"], "\(history.map(\.event))")
     }
 
     @Test func trialsAreFreeWithinTheAllowanceAndCountedPerCustomer() throws {
