@@ -12,7 +12,8 @@
 # certificate it delegates to itself), activates, rehosts, handles an emergency and an offline
 # activation, verifies offline with only the vendor's key, shows a tiered subscription going
 # through its warning, grace and downgrade, refunds one license (its machine refuses it after its
-# next status check), shows refused sales, waits for the sales
+# next status check), upgrades a license and sells an add-on (the machines keep their
+# activations), converts a trial offline, shows refused sales, waits for the sales
 # to sync up to the vendor and audits there, shows /healthz and /metrics, and stops every node with
 # SIGTERM, checking that each exits 0.
 #
@@ -260,7 +261,7 @@ op vendor delegate --subject ga-europe --subject-key ga-europe/node.pub --seats 
     --countries DE,AT,CH,FR,IT,ES --product cad-pro=export,render,simulate --product cad-lite=export \
     --tier cad-pro:basic=export --tier cad-pro:pro=export,render \
     --models perpetual,subscription,trial --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
-    --out files/ga-europe.chain
+    --feature-floor EUR:render=15.00 --trials 14/1 --out files/ga-europe.chain
 op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --seats 100000 \
     --countries US,CA,BR,MX --product cad-pro=export,render,simulate --product cad-lite=export \
     --models perpetual,subscription,trial --price-floor USD:45.00 --price-floor BRL:220.00 --sync-within 14d \
@@ -268,7 +269,7 @@ op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --se
 op ga-europe accept files/ga-europe.chain
 op ga-americas accept files/ga-americas.chain >/dev/null
 op ga-europe delegate --subject ra-dach --subject-key ra-dach/node.pub --seats 10000 --countries DE,AT,CH \
-    --product cad-pro=export,render --models perpetual,subscription --price-floor EUR:45.00 --price-floor CHF:50.00 \
+    --product cad-pro=export,render --models perpetual,subscription,trial --price-floor EUR:45.00 --price-floor CHF:50.00 \
     --sync-within 7d --out files/ra-dach.chain
 op ga-europe delegate --subject ra-france --subject-key ra-france/node.pub --seats 10000 --countries FR \
     --product cad-pro=export,render --product cad-lite=export --models perpetual,subscription \
@@ -334,12 +335,13 @@ tg verify --anchor vendor/anchor.pub files/grosskunde.license
 
 chapter "Tiers, and a subscription that lapses: a warning, a grace period, then the basic tier"
 note "(ra-dach's certificate inherits ga-europe's tiers that fit it: basic = export, pro = export,render)"
+# Taken before the sale, so the days counted from it never fall short of the term by a second.
+started=$(date +%s)
 op ra-dach issue --customer "Kurz KG" --country DE --product cad-pro --tier pro --model subscription --days 30 \
     --price EUR:49.00 --warn-days 7 --grace-days 5 --then downgrade:basic --out files/kurz.license
 machine ws-05 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
 machine ws-05 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/kurz.license >/dev/null
 note "(machine check --at shows ws-05's own view on days 25, 31 and 36 of its 30-day term)"
-started=$(date +%s)
 for day in 25 31 36; do
     machine ws-05 check --at $((started + day * 86400))
 done
@@ -357,6 +359,46 @@ op ra-dach revoke --license "$storno" --reason refund
 machine ws-06 status --node "${url[ra-dach]}" --ca "$ca"
 printf '%s[machine ws-06]$ tollgate machine check%s\n' "$bold" "$reset"
 if "$binary" machine check --dir machines/ws-06; then fail "ws-06 still accepts a refunded license"; fi
+
+chapter "An upgrade keeps the machine's activation; an add-on; a trial converted offline"
+note "(ra-dach inherits ga-europe's feature floor, render at EUR 15.00, and its trials: 14 days, 1 per customer)"
+# `license_id OUTPUT` is the license id an issue prints.
+license_id() { sed -n 's/.*issued license \([^ ]*\) to .*/\1/p' <<<"$1"; }
+sale="$(op ra-dach issue --customer "Aufstieg GmbH" --country DE --product cad-pro --tier basic --model perpetual \
+    --price EUR:49.00 --out files/aufstieg.license)"
+printf '%s\n' "$sale"
+aufstieg="$(license_id "$sale")"
+[ -n "$aufstieg" ] || fail "no license id in the issue output: $sale"
+machine ws-07 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-07 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/aufstieg.license >/dev/null
+refused ra-dach upgrade --license "$aufstieg" --tier pro --price EUR:5.00 --out files/aufstieg-cheap.license
+op ra-dach upgrade --license "$aufstieg" --tier pro --price EUR:15.00 --out files/aufstieg-pro.license
+note "(ws-07 asks the node: it installs the upgrade and keeps its activation)"
+machine ws-07 status --node "${url[ra-dach]}" --ca "$ca"
+machine ws-07 check
+sale="$(op ra-dach issue --customer "Zusatz AG" --country DE --product cad-pro --tier basic --model perpetual \
+    --price EUR:49.00 --out files/zusatz.license)"
+printf '%s\n' "$sale"
+zusatz="$(license_id "$sale")"
+[ -n "$zusatz" ] || fail "no license id in the issue output: $sale"
+machine ws-08 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-08 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/zusatz.license >/dev/null
+op ra-dach addon --license "$zusatz" --feature render --price EUR:15.00 --out files/zusatz-render.addon
+note "(the add-on file is carried to ws-08)"
+machine ws-08 install files/zusatz-render.addon
+sale="$(op ra-dach issue --customer "Probe KG" --country DE --product cad-pro --model trial --price EUR:0 --days 14 \
+    --out files/probe-trial.license)"
+printf '%s\n' "$sale"
+probe="$(license_id "$sale")"
+[ -n "$probe" ] || fail "no license id in the issue output: $sale"
+machine ws-09 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-09 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/probe-trial.license >/dev/null
+refused ra-dach issue --customer "Probe KG" --country DE --product cad-pro --model trial --price EUR:0 --days 14 \
+    --out files/probe-again.license
+op ra-dach convert --trial "$probe" --price EUR:49.00 --days 365 --tier pro --out files/probe-paid.license
+note "(the paid license file is carried to ws-09, which never asks the node: no re-activation)"
+machine ws-09 install files/probe-paid.license
+machine ws-09 check
 
 chapter "Refused sales"
 refused ra-dach issue --customer "Cheap AG" --country DE --product cad-pro --model perpetual --price EUR:1.00 \

@@ -70,6 +70,7 @@ public final class ActivationClient {
             throw ClientError(.unexpectedResponse, "\(url) answered a status that does not decode: \(error)")
         }
         try wallet.recordRevocations(status.revocations, at: clock())
+        try wallet.adopt(status, at: clock())
         return status
     }
 

@@ -29,6 +29,9 @@ public struct ClientError: LayerError {
         public static let receiptMismatch = Code("receipt_mismatch")
         /// This machine holds an activation of another license; it has to be given back first.
         public static let activationHeld = Code("activation_held")
+        /// The license offered is older than the installed license of its lineage, which supersedes
+        /// or renews it: installing it would bring back what the newer one changed.
+        public static let supersededLicense = Code("superseded_license")
         /// No license, or no activation, is installed.
         public static let notActivated = Code("not_activated")
         /// The node refused the request; `refusal` holds its RFC 9457 problem.

@@ -11,7 +11,8 @@ import TollgateWire
 /// | `wallet.json` | product id and the trust anchor's key id |
 /// | `anchor.pem` | the vendor's public key (the trust anchor) |
 /// | `machine.key` | this machine's Ed25519 key (PKCS#8, mode 0600), made on first use |
-/// | `license.json` | the license file (license and certificate chain) |
+/// | `license.json` | the license file (license and certificate chain): the newest of its lineage |
+/// | `addons.json` | license files of the add-ons of that lineage |
 /// | `activation.jws` | the current activation |
 /// | `receipt.json` | the node's response that brought the current activation |
 /// | `deactivating.jws` | an activation given back whose deactivation has not come back yet |
@@ -192,6 +193,7 @@ public struct MachineWallet {
     ///   `.activationHeld` while an activation of another license is in use.
     @discardableResult
     public func importLicense(_ file: LicenseFile, at now: Int64) throws(ClientError) -> VerifiedLicense {
+        if Self.isAddon(file) { return try installAddon(file, at: now) }
         let known = try revocations()
         let verified: VerifiedLicense
         do throws(VerificationError) {
@@ -203,7 +205,9 @@ public struct MachineWallet {
         if let held = try activation(), !Self.sameLineage(held.payload.license, verified.license), !Self.hasEnded(held, at: now) {
             throw ClientError(.activationHeld, "this machine holds activation \(held.hash) of another license; deactivate it first")
         }
+        try checkNewest(verified.license)
         try WalletFile.write(try WalletFile.encodeJSON(file, what: "license file"), to: url(Self.licenseFile), what: "license file")
+        try keepAddons(of: verified.license)
         return verified
     }
 
@@ -231,7 +235,8 @@ public struct MachineWallet {
 
     /// Verifies the installed license and activation offline at `now`: the chain from the trust
     /// anchor, every certificate and license rule, the known revocations, and that the activation is
-    /// bound to this machine's key and fingerprint and has not expired. Records `now` as the latest
+    /// bound to this machine's key and fingerprint and has not expired; then the installed add-ons,
+    /// whose features it enables beside the license's (``VerifiedLicense/features``). Records `now` as the latest
     /// time seen, and refuses a time before that beyond the clock skew (rule `clock_rolled_back`).
     /// - Throws: `.notActivated` when nothing is installed; `.verificationFailed` with the
     ///   `VerificationError` naming the rule that failed.
@@ -247,8 +252,9 @@ public struct MachineWallet {
             throw ClientError(.notActivated, "the license is installed but this machine is not activated")
         }
         let known = try revocations()
+        let addons = try addonFiles()
         do throws(VerificationError) {
-            return try verifier.verify(file, at: now, revocations: known, activation: activation, machine: identity)
+            return try verifier.verify(file, addons: addons, at: now, revocations: known, activation: activation, machine: identity)
         } catch {
             throw ClientError(error, while: "the license check failed")
         }
@@ -282,6 +288,7 @@ public struct MachineWallet {
     static let deactivatingFile = "deactivating.jws"
     static let deactivationFile = "deactivation.jws"
     static let revocationsFile = "revocations.json"
+    static let addonsFile = "addons.json"
 }
 
 extension MachineWallet: Sendable {}

@@ -83,6 +83,80 @@ extension VectorGenerator {
             c.now = licenseExp + 20 * day
         }
 
+        // The lifecycle: upgrades, add-ons, trials and conversions. The license an upgrade or a
+        // conversion follows need not be at hand: the activation names the lineage's first license.
+        let first = Base64URL.encode(SHA256Digest.hash(Array("the lineage's first license".utf8)))
+        let followsLineage: (inout Case) -> Void = { c in
+            withActivation(&c)
+            c.linkLicense = false
+            c.activation?.license = first
+            c.machineKey = Base64URL.encode(self.machine.publicKey.rawRepresentation)
+            c.license.renews = first
+        }
+        let withTrials: (inout Case) -> Void = { c in
+            c.general.trials = TrialAllowance(days: 30, perCustomer: 1)
+            c.regional.trials = TrialAllowance(days: 30, perCustomer: 1)
+            c.regional.models = ["perpetual", "subscription", "trial"]
+        }
+        let withFeatureFloors: (inout Case) -> Void = { c in
+            c.general.featureFloors = ["EUR": ["render": 500]]
+            c.regional.featureFloors = ["EUR": ["render": 500]]
+        }
+        try valid("valid-upgrade", "an upgrade to export and render, priced at the difference below the price floor, verified with the lineage's activation",
+                  state: .active, daysLeft: 338, features: both) { c in
+            followsLineage(&c)
+            c.license.supersedes = first
+            c.license.price = Price(currency: "EUR", amount: 500)
+        }
+        try valid("valid-conversion", "a paid subscription converting a trial, verified with the trial's activation", state: .active,
+                  daysLeft: 338, features: both) { c in
+            followsLineage(&c)
+            c.license.converts = first
+        }
+        try valid("valid-trial", "a free 30-day trial within the certificate's allowance", state: .active, daysLeft: 10, features: both) { c in
+            withTrials(&c)
+            c.license.model = "trial"
+            c.license.price = Price(currency: "EUR", amount: 0)
+            c.license.exp = Self.iat + 30 * day
+            c.now = Self.iat + 20 * day
+        }
+        try valid("valid-addon", "an add-on of render to the lineage's license, priced at its feature floor", state: .active, daysLeft: 338,
+                  features: ["render"]) { c in
+            withFeatureFloors(&c)
+            c.license.addonOf = first
+            c.license.features = ["render"]
+            c.license.price = Price(currency: "EUR", amount: 500)
+        }
+        try add("addon-below-floor", "an add-on of render priced below render's feature floor", .addonBelowFloor, lic) { c in
+            withFeatureFloors(&c)
+            c.license.addonOf = first
+            c.license.features = ["render"]
+            c.license.price = Price(currency: "EUR", amount: 499)
+        }
+        try add("trial-too-long", "a free trial of 31 days under an allowance of 30", .trialTooLong, lic) { c in
+            withTrials(&c)
+            c.license.model = "trial"
+            c.license.price = Price(currency: "EUR", amount: 0)
+            c.license.exp = Self.iat + 31 * day
+        }
+        try add("trials-widened", "the regional certificate grants 60-day trials, its parent 30", .trialsWidened, ra) { c in
+            withTrials(&c)
+            c.regional.trials = TrialAllowance(days: 60, perCustomer: 1)
+        }
+        try add("feature-floor-lowered", "the regional certificate lowers render's feature floor", .featureFloorLowered, ra) { c in
+            withFeatureFloors(&c)
+            c.regional.featureFloors = ["EUR": ["render": 400]]
+        }
+        try add("upgrade-without-lineage", "an upgrade that names no lineage in renews", .invalidField, "license") { c in
+            c.license.supersedes = first
+        }
+        try add("conversion-to-trial", "a conversion whose model is still trial", .invalidField, "license") { c in
+            withTrials(&c)
+            followsLineage(&c)
+            c.license.converts = first
+            c.license.model = "trial"
+        }
+
         // Form of the objects.
         try add("malformed-license", "the license is not a compact JWS", .malformed, "license") { c in
             c.rewrite = { _, license, _ in license = "not-a-jws" }

@@ -55,7 +55,9 @@ import TollgateTestSupport
             exp: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomInteger(&rng) : nil,
             logIndex: UInt64.random(in: 0...UInt64.max, using: &rng), jti: text(&rng), renews: Bool.random(using: &rng) ? text(&rng) : nil,
             tier: Bool.random(using: &rng) ? text(&rng) : nil,
-            expiry: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomExpiry(&rng) : nil)
+            expiry: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomExpiry(&rng) : nil,
+            supersedes: Bool.random(using: &rng) ? text(&rng) : nil, addonOf: Bool.random(using: &rng) ? text(&rng) : nil,
+            converts: Bool.random(using: &rng) ? text(&rng) : nil)
     }
 
     static func activation(_ rng: inout SeededGenerator) -> Activation {

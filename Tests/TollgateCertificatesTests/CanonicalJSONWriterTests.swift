@@ -28,7 +28,9 @@ import TollgateTestSupport
             logIndex: UInt64.random(in: 0...UInt64.max, using: &rng), jti: randomText(&rng),
             renews: Bool.random(using: &rng) ? randomText(&rng) : nil,
             tier: Bool.random(using: &rng) ? randomText(&rng) : nil,
-            expiry: Bool.random(using: &rng) ? randomExpiry(&rng) : nil)
+            expiry: Bool.random(using: &rng) ? randomExpiry(&rng) : nil,
+            supersedes: Bool.random(using: &rng) ? randomText(&rng) : nil, addonOf: Bool.random(using: &rng) ? randomText(&rng) : nil,
+            converts: Bool.random(using: &rng) ? randomText(&rng) : nil)
     }
 
     /// Any days and words, not only valid ones: the encoding does not judge them.

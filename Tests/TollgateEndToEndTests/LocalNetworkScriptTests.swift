@@ -6,7 +6,8 @@ extension EndToEnd {
     /// `Deploy/local-network.sh`, the README's first command, runs its whole story on the binary
     /// under test: seven nodes over TLS, every operator command in the forms the help documents
     /// (group commands such as `list certificates` included), the vendor's direct sale, a subscription
-    /// lapsing into grace and then its basic tier, a refund its machine honours, the sync up
+    /// lapsing into grace and then its basic tier, a refund its machine honours, an upgrade and an add-on that keep their
+    /// activations, a trial converted offline, the sync up
     /// to the vendor and its audit, and a clean stop. The build and the system packages are skipped.
     @Suite struct LocalNetworkScriptTests {
         @Test func theLocalNetworkStoryCompletes() throws {
@@ -24,6 +25,9 @@ extension EndToEnd {
                 "refused as it should be: error: the node refused (price_below_floor): price EUR 20.00 is below the floor EUR 55.00",
                 "state:      grace, 4 days left", "(tier basic, downgraded from pro)",
                 "NOT LICENSED: license_revoked in license (Storno GmbH)",
+                "refused as it should be: error: the node refused (upgrade_below_floor)", "changed:     installed the current license",
+                "ADD-ON INSTALLED: the machine keeps its activation", "refused as it should be: error: the node refused (trial_limit_reached)",
+                "LICENSE INSTALLED: the machine keeps its activation", "converts trial",
                 "no findings: every log in the subtree keeps to its certificates",
                 "The local network story completed",
             ]

@@ -129,6 +129,33 @@ import TollgateWire
         #expect(report.renewalRate == .init(due: 1, renewed: 0, pending: 1, basisPoints: 0))
     }
 
+    /// An upgrade's price is the difference: it adds its own ARR to the lineage's until the
+    /// lineage's next license (a renewal at the new price) reprices the whole; an add-on is a
+    /// stream of its own.
+    @Test func anUpgradeAddsItsDifferenceUntilARenewalRepricesTheLineage() {
+        let year: Int64 = 365 * Self.day
+        func sale(_ hash: String, amount: Int64, iat: Int64, nbf: Int64, exp: Int64, renews: String? = nil, supersedes: String? = nil,
+                  addonOf: String? = nil) -> RevenueSale {
+            var license = License(iss: "n", cert: "c", seats: SerialRange(0, 1), customer: "x", country: "DE", territory: ["DE"], product: "p",
+                                  features: [], model: "subscription", price: Price(currency: "EUR", amount: amount), iat: iat, nbf: nbf,
+                                  exp: exp, logIndex: 0, jti: hash, renews: renews)
+            license.supersedes = supersedes
+            license.addonOf = addonOf
+            var sale = RevenueSale(license, hash: hash, lineage: supersedes != nil || addonOf != nil ? hash : (renews ?? hash), node: "n", index: UInt64(iat))
+            if supersedes != nil { sale.changes = renews }
+            return sale
+        }
+        let base = sale("b", amount: 100_000, iat: 0, nbf: 0, exp: year)
+        let upgrade = sale("u", amount: 50_000, iat: year / 2, nbf: year / 2, exp: year, renews: "b", supersedes: "b")
+        let addon = sale("a", amount: 10_000, iat: year / 2, nbf: year / 2, exp: year / 2 + year, addonOf: "b")
+        let renewal = sale("r", amount: 150_000, iat: year - 10, nbf: year - 10, exp: 2 * year, renews: "b")
+        func arr(_ sales: [RevenueSale], at: Int64) -> Int64 {
+            RecurringRevenue.inForce(sales, at: at).reduce(into: RecurringRevenue.Figures()) { $0.add($1) }.annualRecurring
+        }
+        #expect(arr([base, upgrade, addon], at: year / 2 + 1) == 100_000 + 100_000 + 10_000, "half a year's difference of 500.00 is 1,000.00 a year")
+        #expect(arr([base, upgrade, addon, renewal], at: year - 5) == Int64(150_000) * year / (year + 10) + 10_000, "the renewal reprices; the upgrade stops")
+    }
+
     @Test func badWindowsAreRefusedWithTheirName() throws {
         let wide = try ChannelReportTests.Wide()
         let now = wide.channel.now

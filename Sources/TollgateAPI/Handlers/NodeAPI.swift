@@ -195,7 +195,7 @@ public final class NodeAPI: Sendable {
             return try .json(LicenseStatus(
                 license: hash, current: report.current.hash, valid: report.problem == nil, problem: report.problem?.description,
                 seats: Int(report.current.payload.seats.count), active: report.activeSeats, exp: report.current.payload.exp,
-                revocations: report.revocations))
+                revocations: report.revocations, file: report.file, addons: report.addons))
         case .checkpoint:
             return .text(try publishedCheckpoint(at: now).text)
         case .inclusionProof:
@@ -236,6 +236,13 @@ public final class NodeAPI: Sendable {
             let body = try decode(APIBodies.RenewalBody.self, request)
             let file = try executor.perform { node throws(NodeError) in
                 try node.renew(licenseHash: try LicenseLookup.hash(for: hash, in: node), exp: body.exp, price: body.price, at: now)
+            }
+            return try .json(file, status: .created)
+        case .changeLicense:
+            let hash = parameters["hash", default: ""]
+            let body = try decode(LicenseChangeRequest.self, request)
+            let file = try executor.perform { node throws(NodeError) in
+                try node.change(licenseHash: try LicenseLookup.hash(for: hash, in: node), body, at: now)
             }
             return try .json(file, status: .created)
         case .listActivations:

@@ -36,11 +36,18 @@ public struct AllocationCertificate: SignedPayload {
     /// feature list, and a license's expiry may downgrade to. Each tier's features lie within its
     /// product's; absent means no tiers.
     public var tiers: [String: [String: [String]]]?
+    /// Currency → feature → minimum price per seat, in minor units, of adding that feature: what an
+    /// upgrade must charge at least for the features it adds and an add-on for the features it
+    /// brings, so a feature cannot be sold below its worth as a cheap "difference". Absent means 0.
+    public var featureFloors: [String: [String: Int64]]?
+    /// The free trials the holder may give; absent means a trial pays the price floor.
+    public var trials: TrialAllowance?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
                 priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
-                emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil) {
+                emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil,
+                featureFloors: [String: [String: Int64]]? = nil, trials: TrialAllowance? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -57,6 +64,15 @@ public struct AllocationCertificate: SignedPayload {
         self.jti = jti
         self.emergency = emergency
         self.tiers = tiers?.mapValues { $0.mapValues { $0.sorted() } }
+        self.featureFloors = featureFloors
+        self.trials = trials
+    }
+
+    /// The least an upgrade or add-on that adds `features` may charge per seat in `currency`: the
+    /// sum of their feature floors (features without one count 0).
+    public func featureFloor(of features: some Sequence<String>, currency: String) -> Int64 {
+        let floors = featureFloors?[currency] ?? [:]
+        return Set(features).reduce(0) { $0 + (floors[$1] ?? 0) }
     }
 
     /// The features of `tier` of `product`, nil when the certificate has no such tier.
@@ -68,7 +84,8 @@ public struct AllocationCertificate: SignedPayload {
     public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers, trials
+        case featureFloors = "feature_floors"
         case subKey = "sub_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
@@ -107,6 +124,26 @@ public struct AllocationCertificate: SignedPayload {
             throw VerificationError(.invalidField, object, "emergency needs max_seconds and period_seconds from 1 to \(ObjectLimits.latestTime) and max_count from 0 to \(ObjectLimits.maxListCount)")
         }
         if let tiers { try validateTiers(tiers, object: object) }
+        if let featureFloors { try validateFeatureFloors(featureFloors, object: object) }
+        try trials?.validate(object: object)
+    }
+
+    /// Each currency is a floor currency, each feature one of some product's, each amount in range.
+    private func validateFeatureFloors(_ floors: [String: [String: Int64]], object: String) throws(VerificationError) {
+        let features = Set(products.values.joined())
+        try FieldFormat.list(Array(floors.keys), "feature_floors", object) { currency throws(VerificationError) in
+            try FieldFormat.currency(currency, object)
+            guard priceFloor[currency] != nil else {
+                throw VerificationError(.invalidField, object, "feature_floors has currency \(currency), which has no price_floor")
+            }
+            let named = floors[currency] ?? [:]
+            try FieldFormat.list(Array(named.keys), "feature_floors of \(currency)", object) { feature throws(VerificationError) in
+                guard features.contains(feature) else {
+                    throw VerificationError(.invalidField, object, "feature_floors of \(currency) names feature \(feature), which no product has")
+                }
+                try FieldFormat.amount(named[feature] ?? 0, "feature floor \(currency) \(feature)", object)
+            }
+        }
     }
 
     /// Names and sizes are field formats; a tier outside its product's features breaks the rule

@@ -1,7 +1,9 @@
 extension License: CanonicalJSONWritable {
     public func write(to json: inout CanonicalJSONWriter) {
         json.object { json in
+            json.member("addon_of", addonOf)
             json.member("cert", cert)
+            json.member("converts", converts)
             json.member("country", country)
             json.member("customer", customer)
             json.member("exp", exp)
@@ -17,6 +19,7 @@ extension License: CanonicalJSONWritable {
             json.member("product", product)
             json.member("renews", renews)
             json.member("seats", seats)
+            json.member("supersedes", supersedes)
             json.member("territory", territory)
             json.member("tier", tier)
         }
@@ -34,10 +37,13 @@ extension License {
         var iat, nbf: Int64?
         var logIndex: UInt64?
         var exp: Int64??
-        var renews, tier: String??
+        var renews, tier, supersedes, addonOf, converts: String??
         var expiry: ExpiryBehaviour??
         let read = reader.object { key, json in
             switch key {
+            case "addon_of": return CanonicalJSONReader.once(&addonOf, json.optional { $0.string() })
+            case "converts": return CanonicalJSONReader.once(&converts, json.optional { $0.string() })
+            case "supersedes": return CanonicalJSONReader.once(&supersedes, json.optional { $0.string() })
             case "cert": return CanonicalJSONReader.once(&cert, json.string())
             case "country": return CanonicalJSONReader.once(&country, json.string())
             case "customer": return CanonicalJSONReader.once(&customer, json.string())
@@ -64,7 +70,8 @@ extension License {
         var license = License(iss: iss, cert: cert, seats: seats, customer: customer, country: country, territory: territory,
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
                               exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
-                              tier: tier ?? nil, expiry: expiry ?? nil)
+                              tier: tier ?? nil, expiry: expiry ?? nil, supersedes: supersedes ?? nil,
+                              addonOf: addonOf ?? nil, converts: converts ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

@@ -25,8 +25,19 @@ public struct License: SignedPayload {
     /// Position of this license in the issuer's log.
     public var logIndex: UInt64
     public var jti: String
-    /// For a renewal: hash of the license it extends (same issuer, customer and seats).
+    /// The lineage this license continues: hash of the lineage's first license, whose activations
+    /// stay valid for it. Set by a renewal, an upgrade or downgrade (with `supersedes`) and a
+    /// conversion (with `converts`); same customer, seats and product as the lineage.
     public var renews: String?
+    /// For an upgrade or downgrade: hash of the license of the lineage it replaces. Its `features`
+    /// are the new set and its `price` the price of the difference.
+    public var supersedes: String?
+    /// For an add-on: the lineage (hash of its first license) of the base license whose features it
+    /// adds to, on the base's serials; it follows the base through renewals and upgrades.
+    public var addonOf: String?
+    /// For a conversion: hash of the trial license this paid license ends; it continues the
+    /// trial's lineage, so the trial's activations hold.
+    public var converts: String?
     /// A tier of `product` in the issuing certificate; `features` are then exactly that tier's.
     public var tier: String?
     /// What the license does as it ends; only with `exp`.
@@ -34,7 +45,8 @@ public struct License: SignedPayload {
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
-                logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil) {
+                logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil,
+                supersedes: String? = nil, addonOf: String? = nil, converts: String? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -53,10 +65,15 @@ public struct License: SignedPayload {
         self.renews = renews
         self.tier = tier
         self.expiry = expiry
+        self.supersedes = supersedes
+        self.addonOf = addonOf
+        self.converts = converts
     }
 
     enum CodingKeys: String, CodingKey {
         case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry
+        case supersedes, converts
+        case addonOf = "addon_of"
         case logIndex = "log_index"
     }
 
@@ -69,6 +86,7 @@ public struct License: SignedPayload {
         try FieldFormat.nonEmpty(jti, "jti", object)
         if let renews { try FieldFormat.nonEmpty(renews, "renews", object) }
         if let tier { try FieldFormat.nonEmpty(tier, "tier", object) }
+        try validateLineage(object: object)
         if let expiry {
             guard exp != nil else {
                 throw VerificationError(.invalidField, object, "expiry (warning, grace, lock or downgrade) needs exp; a license that does not end has none")
@@ -89,5 +107,25 @@ public struct License: SignedPayload {
         try FieldFormat.time(iat, "iat", object)
         try FieldFormat.window(nbf: nbf, exp: exp, object)
         try FieldFormat.index(logIndex, "log_index", object)
+    }
+
+    /// An upgrade and a conversion continue a lineage (`renews`); an add-on stands beside one; a
+    /// license is at most one of the three.
+    private func validateLineage(object: String) throws(VerificationError) {
+        if let supersedes { try FieldFormat.nonEmpty(supersedes, "supersedes", object) }
+        if let addonOf { try FieldFormat.nonEmpty(addonOf, "addon_of", object) }
+        if let converts { try FieldFormat.nonEmpty(converts, "converts", object) }
+        guard [supersedes, addonOf, converts].compactMap({ $0 }).count <= 1 else {
+            throw VerificationError(.invalidField, object, "a license is an upgrade (supersedes), an add-on (addon_of) or a conversion (converts), not several")
+        }
+        if supersedes != nil || converts != nil, renews == nil {
+            throw VerificationError(.invalidField, object, "an upgrade or conversion names the lineage it continues in renews")
+        }
+        if addonOf != nil, renews != nil {
+            throw VerificationError(.invalidField, object, "an add-on names its base in addon_of and continues no lineage (renews)")
+        }
+        if converts != nil, model == TrialAllowance.model {
+            throw VerificationError(.invalidField, object, "a conversion is a paid license; its model cannot be trial")
+        }
     }
 }

@@ -57,5 +57,30 @@ public enum Attenuation {
                 }
             }
         }
+        try checkFeatureFloors(child: child, parent: parent, object: object)
+        if let trials = child.trials {
+            guard let allowed = parent.trials else {
+                throw VerificationError(.trialsWidened, object, "trials (\(trials)) are not granted by the parent")
+            }
+            guard trials.isWithin(allowed) else {
+                throw VerificationError(.trialsWidened, object, "trials (\(trials)) exceed the parent's (\(allowed))")
+            }
+        }
+    }
+
+    /// Every feature floor of the parent is kept, none lowered: the same rule as the price floor,
+    /// per feature, so a reseller cannot sell a feature's upgrade below what its parent may.
+    static func checkFeatureFloors(child: AllocationCertificate, parent: AllocationCertificate, object: String) throws(VerificationError) {
+        for (currency, floors) in (parent.featureFloors ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (feature, floor) in floors.sorted(by: { $0.key < $1.key }) {
+                // A feature the child does not carry cannot be sold by it: its floor need not be kept.
+                guard child.products.values.contains(where: { $0.contains(feature) }) else { continue }
+                let childFloor = child.featureFloors?[currency]?[feature] ?? 0
+                guard childFloor >= floor else {
+                    throw VerificationError(.featureFloorLowered, object, "feature floor of \(feature) \(Price(currency: currency, amount: childFloor)) "
+                                            + "is below the parent's \(Price(currency: currency, amount: floor))")
+                }
+            }
+        }
     }
 }

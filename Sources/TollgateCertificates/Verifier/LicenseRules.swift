@@ -37,9 +37,7 @@ public enum LicenseRules {
         guard let floor = certificate.priceFloor[license.price.currency] else {
             throw VerificationError(.currencyNotAllowed, object, "currency \(license.price.currency) has no floor in the certificate")
         }
-        guard license.price.amount >= floor else {
-            throw VerificationError(.priceBelowFloor, object, "price \(license.price) is below the floor \(Price(currency: license.price.currency, amount: floor))")
-        }
+        try checkPrice(license, floor: floor, within: certificate, object: object)
         guard license.iat >= certificate.nbf, license.iat <= certificate.exp else {
             throw VerificationError(.issuedOutsideWindow, object, "issued at \(license.iat), outside the certificate's [\(certificate.nbf), \(certificate.exp)]")
         }
@@ -49,6 +47,63 @@ public enum LicenseRules {
             }
         } else if license.exp == nil {
             throw VerificationError(.expiryRequired, object, "a \(license.model) license must carry exp")
+        }
+    }
+
+    /// Which floor binds the price: an upgrade's price is a difference, checked against the license
+    /// it supersedes by ``checkSuccession(_:of:within:object:)``; an add-on pays the feature floors
+    /// of what it adds; a trial the certificate grants is free but no longer than its `trials.days`;
+    /// every other license pays the price floor.
+    static func checkPrice(_ license: License, floor: Int64, within certificate: AllocationCertificate, object: String) throws(VerificationError) {
+        if license.supersedes != nil { return }
+        if license.addonOf != nil {
+            let required = certificate.featureFloor(of: license.features, currency: license.price.currency)
+            guard license.price.amount >= required else {
+                throw VerificationError(.addonBelowFloor, object, "add-on price \(license.price) is below the feature floors "
+                                        + "\(Price(currency: license.price.currency, amount: required)) of \(license.features.joined(separator: ","))")
+            }
+            return
+        }
+        if license.model == TrialAllowance.model, let trials = certificate.trials {
+            let length = (license.exp ?? ObjectLimits.latestTime) - license.nbf
+            guard length <= trials.seconds else {
+                throw VerificationError(.trialTooLong, object, "the trial lasts \(TimeText.duration(length)), the certificate allows trials of \(trials.days) days")
+            }
+            return
+        }
+        guard license.price.amount >= floor else {
+            throw VerificationError(.priceBelowFloor, object, "price \(license.price) is below the floor \(Price(currency: license.price.currency, amount: floor))")
+        }
+    }
+
+    /// The rules an upgrade, downgrade, add-on or conversion meets against the license it follows
+    /// (`previous`, for an add-on the base's current license), beside ``check(_:within:object:)``:
+    /// the same customer, serials and product, the right kind of predecessor, and for an upgrade a
+    /// price of at least the feature floors of the features it adds (per seat). A downgrade adds
+    /// none, so it may be free. Used by issuance and by the audit, which hold both licenses.
+    public static func checkSuccession(_ license: License, of previous: License, within certificate: AllocationCertificate,
+                                       object: String = "license") throws(VerificationError) {
+        guard license.customer == previous.customer else {
+            throw VerificationError(.lineageMismatch, object, "it is for customer \(license.customer), the license it follows is \(previous.customer)'s")
+        }
+        guard license.seats == previous.seats else {
+            throw VerificationError(.lineageMismatch, object, "its serials \(license.seats) are not the \(previous.seats) of the license it follows")
+        }
+        guard license.product == previous.product else {
+            throw VerificationError(.lineageMismatch, object, "it is for product \(license.product), the license it follows for \(previous.product)")
+        }
+        if license.converts != nil, previous.model != TrialAllowance.model {
+            throw VerificationError(.lineageMismatch, object, "it converts a \(previous.model) license, which is not a trial")
+        }
+        if license.addonOf != nil || license.supersedes != nil, previous.addonOf != nil {
+            throw VerificationError(.lineageMismatch, object, "it follows an add-on; upgrades and add-ons follow a base license")
+        }
+        guard license.supersedes != nil else { return }
+        let added = Set(license.features).subtracting(previous.features)
+        let required = certificate.featureFloor(of: added, currency: license.price.currency)
+        guard license.price.amount >= required else {
+            throw VerificationError(.upgradeBelowFloor, object, "upgrade price \(license.price) is below the feature floors "
+                                    + "\(Price(currency: license.price.currency, amount: required)) of the added \(added.sorted().joined(separator: ","))")
         }
     }
 }

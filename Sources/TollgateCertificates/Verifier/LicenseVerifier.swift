@@ -98,6 +98,44 @@ public struct LicenseVerifier: Sendable {
         return try verify(license, chain: chain, at: now, revocations: revocations, activation: activation, machine: machine)
     }
 
+    /// Verifies a license file as ``verify(_:at:revocations:activation:machine:)`` does, then each of
+    /// `addons` against it (``verifyAddon(_:of:at:revocations:)``): those that verify enable their
+    /// features beside the license's (``VerifiedLicense/features``); those that do not are listed
+    /// with their rule in ``VerifiedLicense/refusedAddons`` and leave the license itself verified,
+    /// so an add-on that lapses takes away its own features and nothing else.
+    public func verify(_ file: LicenseFile, addons: [LicenseFile], at now: Int64, revocations: [String] = [], activation: String? = nil,
+                       machine: MachineIdentity? = nil) throws(VerificationError) -> VerifiedLicense {
+        var verified = try verify(file, at: now, revocations: revocations, activation: activation, machine: machine)
+        for (index, addon) in addons.enumerated() {
+            do {
+                verified.addons.append(try verifyAddon(addon, of: verified, at: now, revocations: revocations, object: "add-on[\(index)]"))
+            } catch {
+                verified.refusedAddons.append(error)
+            }
+        }
+        return verified
+    }
+
+    /// Verifies an add-on file on its own (chain, signature, rules, time, revocations) and as an
+    /// add-on of `base`, the newest license of its lineage: it names the base's lineage in
+    /// `addon_of`, is for the same customer, product and serials, and is signed by the base's
+    /// issuer or an ancestor of it (rule `lineage_not_authorized`), since only they sell on those serials.
+    public func verifyAddon(_ addon: LicenseFile, of base: VerifiedLicense, at now: Int64, revocations: [String] = [],
+                            object: String = "add-on") throws(VerificationError) -> SignedLicense {
+        let verified = try verify(addon, at: now, revocations: revocations)
+        let claims = verified.license.payload
+        let lineage = base.license.lineage
+        guard claims.addonOf == lineage else {
+            throw VerificationError(.lineageMismatch, object, claims.addonOf == nil ? "it is not an add-on" : "it is an add-on of another license")
+        }
+        try LicenseRules.checkSuccession(claims, of: base.license.payload, within: verified.chain[verified.chain.count - 1].payload, object: object)
+        let authorities = [anchor.keyID] + base.chain.map { $0.subjectKey.thumbprint }
+        guard authorities.contains(claims.iss) else {
+            throw VerificationError(.lineageNotAuthorized, object, "signed by \(claims.iss), neither the base license's issuer nor an ancestor")
+        }
+        return verified.license
+    }
+
     /// Verifies a license already parsed (its compact form within the size limit) with the chain
     /// `chain`, root first, exactly as ``verify(_:at:revocations:activation:machine:)`` does a file.
     public func verify(_ license: SignedLicense, chain compactChain: [String], at now: Int64, revocations: [String] = [],
@@ -180,7 +218,8 @@ public struct LicenseVerifier: Sendable {
     /// revoke a license; revocations of other licenses are ignored.
     private func checkLicenseRevocation(_ revocation: SignedRevocation, revokedLicense: String, object: String, chain: [VerifiedCertificate],
                                         license: SignedLicense, at now: Int64) throws(VerificationError) {
-        guard revokedLicense == license.hash || revokedLicense == license.payload.renews else { return }
+        // An add-on falls with the base lineage it adds to.
+        guard revokedLicense == license.hash || revokedLicense == license.payload.renews || revokedLicense == license.payload.addonOf else { return }
         var authorities: [(keyID: String, key: Ed25519PublicKey)] = [(anchor.keyID, anchor.publicKey)]
         for certificate in chain { authorities.append((certificate.subjectKey.thumbprint, certificate.subjectKey)) }
         guard let signer = authorities.first(where: { $0.keyID == revocation.payload.iss }) else {

@@ -41,6 +41,10 @@ public struct VerificationError: LayerError {
         /// A child names a tier its parent lacks, or gives a tier features the parent's lacks.
         public static let tiersWidened = Rule("tiers_widened")
         // License inside its certificate.
+        /// A child's feature floor is below its parent's for the same feature and currency.
+        public static let featureFloorLowered = Rule("feature_floor_lowered")
+        /// A child grants longer trials, or more per customer, than its parent (or any, when the parent grants none).
+        public static let trialsWidened = Rule("trials_widened")
         public static let certificateMismatch = Rule("certificate_mismatch")
         public static let seatsOutsideCertificate = Rule("seats_outside_certificate")
         public static let countryNotAllowed = Rule("country_not_allowed")
@@ -58,6 +62,17 @@ public struct VerificationError: LayerError {
         public static let tierMismatch = Rule("tier_mismatch")
         /// A license's expiry downgrades to a tier its certificate lacks for its product.
         public static let downgradeTierNotAllowed = Rule("downgrade_tier_not_allowed")
+        /// A free trial longer than the certificate's `trials.days`.
+        public static let trialTooLong = Rule("trial_too_long")
+        /// An add-on priced below the feature floors of the features it adds.
+        public static let addonBelowFloor = Rule("addon_below_floor")
+        /// An upgrade priced below the feature floors of the features it adds to the license it supersedes.
+        public static let upgradeBelowFloor = Rule("upgrade_below_floor")
+        /// An upgrade, add-on or conversion that does not match the license it follows (customer,
+        /// serials, product), or follows one of the wrong kind.
+        public static let lineageMismatch = Rule("lineage_mismatch")
+        /// An upgrade, add-on or conversion signed by neither the issuer of the license it follows nor an ancestor.
+        public static let lineageNotAuthorized = Rule("lineage_not_authorized")
         public static let notYetValid = Rule("not_yet_valid")
         public static let expired = Rule("expired")
         public static let revoked = Rule("revoked")
@@ -78,6 +93,8 @@ public struct VerificationError: LayerError {
         public static let emergencyTooLong = Rule("emergency_too_long")
         /// An emergency activation beyond the certificate's count per license and period (node and audit only).
         public static let emergencyLimitReached = Rule("emergency_limit_reached")
+        /// A trial beyond the certificate's `trials.per_customer` for one customer and product (node and audit only).
+        public static let trialLimitReached = Rule("trial_limit_reached")
         // The machine's clock.
         /// A check at a time before the latest the machine's wallet has seen, beyond the clock skew.
         public static let clockRolledBack = Rule("clock_rolled_back")

@@ -42,6 +42,15 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         /// Emergency activations longer, or more of them per license and period, than the
         /// certificate's emergency limits allow.
         public static let emergencyOveruse = Kind("emergency_overuse")
+        /// An upgrade priced below the feature floors of the features it adds to the license it supersedes.
+        public static let upgradeBelowFloor = Kind("upgrade_below_floor")
+        /// More trials for one customer and product from one issuer than its certificate's `trials.per_customer`.
+        public static let trialsBeyondCount = Kind("trials_beyond_count")
+        /// An upgrade, add-on or conversion signed by neither the issuer of the license it follows nor an ancestor.
+        public static let unauthorizedChange = Kind("unauthorized_change")
+        /// An upgrade, add-on or conversion for another customer, serials or product than the license
+        /// it follows, or of the wrong kind of license (a conversion of a paid license).
+        public static let lineageMismatch = Kind("lineage_mismatch")
         /// No sync within `sync_within`.
         public static let staleNode = Kind("stale_node")
         /// An entry the node signed and logged that breaks the object limits every parser enforces

@@ -44,6 +44,7 @@ extension ChannelAudit {
         var licenses: [String: LoggedLicense] = [:]
         var activations: [LoggedActivation] = []
         var deactivations: [String: Int64] = [:]
+        var followers: [LifecycleLicense] = [], trials: [LifecycleLicense] = []
         let logs = view.logs.values.sorted(by: { $0.node < $1.node })
         for log in logs {
             try log.forEachChunk { entries in
@@ -55,6 +56,9 @@ extension ChannelAudit {
                 }
                 for (activation, index) in objects.activations { activations.append(LoggedActivation(activation, node: log.node, index: index)) }
                 for (deactivation, _) in objects.deactivations { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
+                let lifecycle = lifecycleLicenses(objects, node: log.node)
+                followers += lifecycle.followers
+                trials += lifecycle.trials
             }
         }
         for log in logs {
@@ -69,6 +73,7 @@ extension ChannelAudit {
             try auditInvalidObjects(log, unread: run.unread)
             try checkLoggedPositions(log, run, licenses: licenses)
         }
+        try auditLifecycle(followers: followers, trials: trials, licenses: licenses)
         try adoptReportedFindings(logs)
         try auditActivations(activations, deactivations: deactivations, licenses: licenses)
         try auditEmergencies(activations, licenses: licenses)
@@ -102,16 +107,16 @@ extension ChannelAudit {
             if SegmentVerification.selfSignedKinds.contains(entry.kind) && !read.contains(entry.index) { run.unread.append(entry.index) }
             let text = { String(decoding: entry.bytes, as: UTF8.self) }
             switch LogEntryKind(rawValue: entry.kind) {
-            case .licenseIssued, .licenseRenewed:
+            case .licenseIssued, .licenseRenewed, .licenseChanged:
                 guard let license = parsedLicenses[entry.index], signatures.isSigned(license.jws, by: log.key),
                       let chain = view.chain(ending: license.payload.cert) else { continue }
                 let claims = license.payload
                 let certificate = view.certificates[claims.cert]!.payload
-                // A renewal on the same serials as its lineage is not a new allocation.
-                let isRenewal = claims.renews.flatMap { licenses[$0]?.seats } == claims.seats
+                // A renewal, upgrade, conversion or add-on on the same serials as its lineage is not a new allocation.
+                let isRenewal = (claims.renews ?? claims.addonOf).flatMap { licenses[$0]?.seats } == claims.seats
                 if !isRenewal {
                     run.allocations.append(Allocation(seats: claims.seats, hash: license.hash, role: .license, index: entry.index, iat: claims.iat,
-                                                      chain: chain, lineage: license.lineage, delegatedHash: nil))
+                                                      chain: chain, lineage: license.seatLineage, delegatedHash: nil))
                 }
                 checkLicenseRules(license, certificate: certificate, chain: chain, node: log.node)
                 checkRevocations(license, chain: chain, node: log.node, index: entry.index, received: run.revocationsReceived)

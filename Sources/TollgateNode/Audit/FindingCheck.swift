@@ -43,6 +43,8 @@ public struct FindingCheck {
         case .staleNode: try context.stale()
         case .invalidObject: try context.invalidObject()
         case .emergencyOveruse: try context.emergencyOveruse()
+        case .upgradeBelowFloor, .lineageMismatch, .unauthorizedChange: try context.change()
+        case .trialsBeyondCount: try context.trialsBeyondCount()
         default: throw unproven("no check is known for finding kind \(finding.kind)")
         }
     }
@@ -97,7 +99,7 @@ public struct FindingCheck {
         func allocation(_ item: AuditEvidence) throws -> (issuer: String, seats: SerialRange, lineage: String?, hash: String) {
             if item.role == .license {
                 let (license, chain) = try license(item)
-                return (chain[chain.count - 1].subjectKey.thumbprint, license.payload.seats, license.lineage, license.hash)
+                return (chain[chain.count - 1].subjectKey.thumbprint, license.payload.seats, license.seatLineage, license.hash)
             }
             let parents = try check.verifier.verifyChain(item.chain ?? [])
             let certificate = try SignedCertificate(compact: item.object)
@@ -375,6 +377,6 @@ extension FindingCheck.Context {
 
 /// The error for evidence that does not prove its finding: a ``NodeError`` (`finding_unproven`)
 /// naming what does not hold, with the line of the check that found it.
-private func unproven(_ reason: String, file: String = #fileID, line: UInt = #line) -> NodeError {
+func unproven(_ reason: String, file: String = #fileID, line: UInt = #line) -> NodeError {
     NodeError(.findingUnproven, reason, file: file, line: line)
 }

@@ -14,7 +14,7 @@ struct ParsedLogObjects: Sendable {
     init<Entries: Collection>(_ entries: Entries) where Entries.Element == LogEntry {
         for entry in entries {
             switch LogEntryKind(rawValue: entry.kind) {
-            case .licenseIssued, .licenseRenewed:
+            case .licenseIssued, .licenseRenewed, .licenseChanged:
                 if let license = try? SignedLicense(compact: String(decoding: entry.bytes, as: UTF8.self)) { licenses.append((license, entry.index)) }
             case .activation:
                 if let activation = try? SignedActivation(compact: String(decoding: entry.bytes, as: UTF8.self)) {

@@ -80,7 +80,9 @@ struct Delegator: NodePart {
             syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
             jti: ids.make(),
             emergency: request.emergency ?? parent?.payload.emergency,
-            tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) })
+            tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) },
+            featureFloors: request.featureFloors ?? parent?.payload.featureFloors.flatMap { Self.featureFloors($0, fitting: products) },
+            trials: request.trials ?? parent?.payload.trials)
         do {
             try payload.validateFields(object: "certificate for \(subject)")
         } catch {
@@ -119,6 +121,14 @@ struct Delegator: NodePart {
             }
         }
         return CertificateChain(chain: chain)
+    }
+
+    /// The parent's feature floors a child inherits when it names none: those of features the
+    /// child's products carry (a floor must name a feature of the certificate); nil when none is left.
+    static func featureFloors(_ parent: [String: [String: Int64]], fitting products: [String: [String]]) -> [String: [String: Int64]]? {
+        let features = Set(products.values.joined())
+        let kept = parent.mapValues { $0.filter { features.contains($0.key) } }.filter { !$0.value.isEmpty }
+        return kept.isEmpty ? nil : kept
     }
 
     /// The parent's tiers a child inherits when it names none: those whose features all lie in the

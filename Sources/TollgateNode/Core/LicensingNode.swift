@@ -17,6 +17,7 @@ import TollgateWire
 /// | free serials | ``SerialAllocator`` |
 /// | planning and recording sales | ``SalePlanner`` (``PlanningReads``) |
 /// | renewals | ``Renewals`` |
+/// | upgrades, downgrades, add-ons, conversions | ``LicenseChanges`` |
 /// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
 /// | quota returns, sent and received | ``QuotaReturns`` |
 /// | revocations, issued and received | ``Revocations`` |
@@ -37,6 +38,7 @@ public final class LicensingNode {
     let delegator: Delegator
     let sales: SalePlanner
     let renewals: Renewals
+    let changes: LicenseChanges
     let machines: MachineDesk
     let returns: QuotaReturns
     let revocations: Revocations
@@ -67,6 +69,7 @@ public final class LicensingNode {
         self.delegator = Delegator(context: context, holdings: holdings, serials: serials)
         self.sales = SalePlanner(context: context, holdings: holdings, serials: serials, freshness: freshness)
         self.renewals = Renewals(context: context, holdings: holdings, freshness: freshness)
+        self.changes = LicenseChanges(context: context, holdings: holdings, freshness: freshness)
         self.machines = MachineDesk(context: context, holdings: holdings)
         self.returns = returns
         self.revocations = revocations
@@ -121,7 +124,7 @@ public final class LicensingNode {
     /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
     /// those planned before it, reading what the plans share from the store once for all of them.
     public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
-        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats })
+        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats }, earlierTrials: SalePlanner.trialCounts(earlier))
     }
 
     /// Plans `sales` as ``planIssues(_:after:)`` does, behind plans not yet recorded that are given
@@ -140,6 +143,14 @@ public final class LicensingNode {
     /// names the first license of the lineage in `renews`, so existing activations stay valid.
     public func renew(licenseHash: String, exp: Int64, price: Price? = nil, at now: Int64) throws(NodeError) -> LicenseFile {
         try renewals.renew(licenseHash: licenseHash, exp: exp, price: price, at: now)
+    }
+
+    /// Upgrades or downgrades, adds to or converts the license `licenseHash` (or any license of
+    /// its lineage): a new license that follows the lineage's newest, signed by this node, which
+    /// must have issued it. Upgrades pay at least the feature floors of what they add; trials
+    /// convert to a paid license that keeps the trial's activations. Changes nothing when refused.
+    public func change(licenseHash: String, _ request: LicenseChangeRequest, at now: Int64) throws(NodeError) -> LicenseFile {
+        try changes.change(licenseHash: licenseHash, request, at: now)
     }
 
     // MARK: Machines (MachineDesk)

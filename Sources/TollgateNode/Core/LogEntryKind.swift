@@ -5,6 +5,8 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     case certificateDelegated = "certificate-delegated"
     case licenseIssued = "license-issued"
     case licenseRenewed = "license-renewed"
+    /// An upgrade or downgrade, an add-on or a trial's conversion: a license that follows another.
+    case licenseChanged = "license-changed"
     case activation = "activation"
     case deactivation = "deactivation"
     case quotaReturned = "quota-returned"

@@ -186,7 +186,15 @@ struct MachineDesk: NodePart {
         }
         let held = try holdings.heldCertificate(matching: current.payload.cert)
         let file = LicenseFile(chain: held.chain, license: current.compact)
-        let revocations = try revocations(concerning: lineage, held: held)
+        let addonLicenses = try storage { try store.addons(lineage: lineage) }
+        var addons: [LicenseFile] = []
+        var addonRevocations: [String] = []
+        for addon in addonLicenses {
+            let addonHeld = try holdings.heldCertificate(matching: addon.payload.cert)
+            addons.append(LicenseFile(chain: addonHeld.chain, license: addon.compact))
+            addonRevocations += try storage { try store.licenseRevocations(lineage: addon.hash) }.map(\.compact)
+        }
+        let revocations = try revocations(concerning: lineage, held: held) + addonRevocations
         var problem: VerificationError?
         do {
             _ = try context.verifier.verify(file, at: now, revocations: revocations)
@@ -195,7 +203,8 @@ struct MachineDesk: NodePart {
         }
         let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
         let seats = Set(active.filter { $0.payload.kind != .temporary }.map(\.payload.serial)).count
-        return LicenseStatusReport(file: file, current: current, lineage: lineage, problem: problem, activeSeats: seats, revocations: revocations)
+        return LicenseStatusReport(file: file, current: current, lineage: lineage, problem: problem, activeSeats: seats, revocations: revocations,
+                                   addons: addons)
     }
 
     /// The revocations a license of `lineage` under `held` must be checked against: those of the

@@ -11,7 +11,8 @@ extension ChannelView {
     /// (its latest license runs on) is at no risk and not listed.
     func renewalRisk(_ sales: [RevenueSale], at: Int64, days: Int64) -> (rows: [ChannelReport.RenewalRiskRow], totals: [ChannelReport.RenewalRiskTotal]) {
         let window = days * 86_400
-        let known = sales.filter { $0.model == "subscription" && $0.iat <= at }
+        // An upgrade's end is its lineage's: the lineage's own row carries the risk.
+        let known = sales.filter { $0.model == "subscription" && $0.iat <= at && $0.changes == nil }
         var rows: [ChannelReport.RenewalRiskRow] = []
         for sale in RecurringRevenue.latest(of: known) {
             guard let exp = sale.exp, let graceEnds = sale.graceEnds else { continue }
@@ -51,7 +52,9 @@ extension ChannelView {
         let end = at + days * 86_400
         struct Group: Hashable { var month: String; var currency: String }
         var renewals: [Group: (count: Int, amount: Int128)] = [:]
-        for sale in RecurringRevenue.inForce(sales.filter { $0.iat <= at }, at: at) {
+        // An upgrade renews with its lineage, at the price the renewal then names: the schedule
+        // shows each lineage at the price of its latest license.
+        for sale in RecurringRevenue.inForce(sales.filter { $0.iat <= at }, at: at) where sale.changes == nil {
             guard let exp = sale.exp, exp > sale.nbf else { continue }
             let term = exp - sale.nbf
             let amount = Int128(sale.price.amount) * Int128(sale.seats)

@@ -22,7 +22,7 @@ extension ChannelView {
                 for entry in entries {
                     let text = String(decoding: entry.bytes, as: UTF8.self), node = log.node, index = entry.index
                     switch LogEntryKind(rawValue: entry.kind) {
-                    case .licenseIssued, .licenseRenewed:
+                    case .licenseIssued, .licenseRenewed, .licenseChanged:
                         if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, node, index)) }
                     case .activation:
                         if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, node, index)) }
@@ -103,7 +103,9 @@ extension ChannelView {
             for node in order {
                 let allocated = Self.total(objects.received.filter { $0.node == node }.map(\.certificate.payload.seats.count))
                 let delegated = Self.total(objects.delegations.filter { $0.node == node }.map(\.certificate.payload.seats.count))
-                let issued = Self.total(objects.licenses.filter { $0.node == node && $0.license.payload.renews == nil }.map(\.license.payload.seats.count))
+                // Renewals, upgrades, conversions and add-ons sit on their lineage's serials: not issued again.
+                let issued = Self.total(objects.licenses.filter { $0.node == node && $0.license.payload.renews == nil && $0.license.payload.addonOf == nil }
+                    .map(\.license.payload.seats.count))
                 let activated = UInt64(activeNow.filter { $0.node == node && $0.activation.payload.kind != .temporary }.count)
                 let returned = Self.total(objects.returns.filter { $0.node == node }.map(\.quotaReturn.payload.seats.count))
                 rows.append(.init(node: node, name: names[node] ?? node, parent: parentOf[node].map { names[$0] ?? $0 },
@@ -121,14 +123,14 @@ extension ChannelView {
         case "conversion":
             let firstActivation = Dictionary(grouping: objects.activations, by: { $0.activation.payload.license })
                 .mapValues { $0.map(\.activation.payload.iat).min() ?? 0 }
-            let originals = objects.licenses.filter { $0.license.payload.renews == nil }
+            let originals = objects.licenses.filter { $0.license.payload.renews == nil && $0.license.payload.addonOf == nil }
             let delays = originals.compactMap { item in firstActivation[item.license.hash].map { max(0, $0 - item.license.payload.iat) } }.sorted()
             report.conversion = .init(licenses: originals.count, activated: delays.count,
                                       medianSeconds: delays.isEmpty ? nil : delays[delays.count / 2],
                                       p90Seconds: delays.isEmpty ? nil : delays[min(delays.count - 1, delays.count * 9 / 10)],
                                       meanSeconds: delays.isEmpty ? nil : Int64(delays.reduce(Int128(0)) { $0 + Int128($1) } / Int128(delays.count)))
         case "models":
-            let originals = objects.licenses.filter { $0.license.payload.renews == nil }
+            let originals = objects.licenses.filter { $0.license.payload.renews == nil && $0.license.payload.addonOf == nil }
             report.models = Dictionary(grouping: originals, by: { $0.license.payload.model }).map { model, items in
                 .init(model: model, licenses: items.count, seats: Self.total(items.map(\.license.payload.seats.count)))
             }.sorted { $0.model < $1.model }
@@ -212,11 +214,13 @@ extension ChannelView {
         let lineages = Set(theirs.map(\.license.lineage))
         var events: [Placed] = theirs.map { item in
             let claims = item.license.payload
-            return Placed(event: .init(at: claims.iat, event: claims.renews == nil ? "license issued" : "license renewed", node: names[item.node] ?? item.node,
+            let event = claims.addonOf != nil ? "add-on issued" : claims.supersedes != nil ? "license upgraded or downgraded"
+                : claims.converts != nil ? "trial converted" : claims.renews == nil ? "license issued" : "license renewed"
+            return Placed(event: .init(at: claims.iat, event: event, node: names[item.node] ?? item.node,
                                        logIndex: item.index,
                                        detail: "license \(HashID.short(item.license.hash)): \(claims.product) [\(claims.features.joined(separator: ","))] \(claims.model), seats \(claims.seats), \(claims.price)"
                                            + (claims.exp.map { ", until \(TimeText.iso($0))" } ?? "")),
-                          node: item.node, rank: claims.renews == nil ? 0 : 1)
+                          node: item.node, rank: claims.renews == nil && claims.addonOf == nil ? 0 : 1)
         }
         let theirActivations = objects.activations.filter { lineages.contains($0.activation.payload.license) }
         events += theirActivations.map { item in

@@ -40,9 +40,15 @@ public enum RecurringRevenue {
         public var annualRecurring: Int64 { Int64(clamping: annual) }
     }
 
-    /// The subscriptions in force at `at`, one per lineage (its latest license).
+    /// The subscriptions in force at `at`: one per lineage (its latest license), and each upgrade
+    /// or downgrade of one until a later license of its lineage reprices it.
     public static func inForce(_ sales: [RevenueSale], at: Int64) -> [RevenueSale] {
-        latest(of: sales.filter { $0.model == "subscription" }).filter { sale in sale.exp.map { sale.nbf <= at && at < $0 } ?? false }
+        let latest = latest(of: sales.filter { $0.model == "subscription" })
+        let repriced = Dictionary(latest.filter { $0.changes == nil }.map { ($0.lineage, ($0.iat, $0.index)) }, uniquingKeysWith: { $0 < $1 ? $1 : $0 })
+        return latest.filter { sale in
+            guard sale.exp.map({ sale.nbf <= at && at < $0 }) ?? false else { return false }
+            return sale.changes.flatMap { repriced[$0] }.map { $0 < (sale.iat, sale.index) } ?? true
+        }
     }
 
     /// The latest license of each lineage (latest `iat`, then the later log position).

@@ -6,9 +6,13 @@ import TollgateCertificates
 /// holds, so the two can be compared by the same rules.
 public struct RevenueSale: Hashable, Sendable {
     public var hash: String
-    /// The lineage's first license (``Signed/lineage``).
+    /// The revenue stream it belongs to: the lineage's first license (``Signed/lineage``) for a
+    /// sale, renewal or conversion, whose latest license prices the stream; its own hash for an
+    /// upgrade, downgrade or add-on, whose price is what it adds to the stream it changes.
     public var lineage: String
-    public var isRenewal: Bool
+    /// For an upgrade or downgrade, the lineage whose price it changes: it adds to that stream
+    /// until the lineage's next license (a renewal at the new price) reprices the whole.
+    public var changes: String?
     public var customer: String
     public var country: String
     public var product: String
@@ -26,14 +30,16 @@ public struct RevenueSale: Hashable, Sendable {
     public var index: UInt64
 
     public init(_ license: SignedLicense, node: String, index: UInt64) {
-        self.init(license.payload, hash: license.hash, lineage: license.lineage, node: node, index: index)
+        let claims = license.payload
+        self.init(claims, hash: license.hash, lineage: claims.supersedes != nil || claims.addonOf != nil ? license.hash : license.lineage,
+                  node: node, index: index)
+        if claims.supersedes != nil { changes = license.lineage }
     }
 
     /// The sale of `claims`, a license whose hash and lineage are known.
     public init(_ claims: License, hash: String, lineage: String, node: String, index: UInt64) {
         self.hash = hash
         self.lineage = lineage
-        isRenewal = claims.renews != nil
         customer = claims.customer
         country = claims.country
         product = claims.product

@@ -19,6 +19,11 @@ struct Renewals: NodePart {
                             + "(\(revocation.payload.reason)) by revocation \(HashID.short(revocation.hash)); it takes no renewal", rule: .licenseRevoked)
         }
         guard old.model != "perpetual" else { throw NodeError(.invalidRequest, "a perpetual license does not need renewing") }
+        // An upgrade's price is the difference it paid, not the price of the whole license.
+        if price == nil, old.supersedes != nil {
+            throw NodeError(.invalidRequest, "the current license \(HashID.short(current.hash)) is an upgrade or downgrade priced at the difference "
+                            + "(\(old.price)); give the renewal's price per seat")
+        }
         guard exp > (old.exp ?? now), exp > now else {
             throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")
         }

@@ -20,33 +20,42 @@ struct SalePlanner: NodePart {
     /// See ``LicensingNode/planIssue(_:at:after:)``.
     func planIssue(_ request: LicenseRequest, at now: Int64, after earlier: [LicensePlan] = []) throws(NodeError) -> LicensePlan {
         var reads = PlanningReads()
-        return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, reads: &reads)
+        let trials = Self.trialKey(request).map { key in
+            earlier.filter { Self.trialKey($0.payload.model, $0.payload.customer, $0.payload.product) == key }.count
+        } ?? 0
+        return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, earlierTrials: trials, reads: &reads)
     }
 
     /// See ``LicensingNode/planIssues(_:behind:)``.
-    func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange]) -> [Result<LicensePlan, NodeError>] {
+    func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange],
+                    earlierTrials: [String: Int] = [:]) -> [Result<LicensePlan, NodeError>] {
         var reads = PlanningReads()
         var reserved = earlierSeats
         var earlierCount = earlierSeats.count
+        // Trials planned in this batch count against the customer's allowance like recorded ones.
+        var plannedTrials = earlierTrials
         return sales.map { sale in
+            let key = Self.trialKey(sale.request)
             let plan = Result { () throws(NodeError) in
-                try planIssue(sale.request, at: sale.at, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+                try planIssue(sale.request, at: sale.at, reserved: reserved, earlierCount: earlierCount,
+                              earlierTrials: key.map { plannedTrials[$0] ?? 0 } ?? 0, reads: &reads)
             }
             if case .success(let made) = plan {
                 reserved.append(made.payload.seats)
                 earlierCount += 1
+                if let key { plannedTrials[key, default: 0] += 1 }
             }
             return plan
         }
     }
 
     /// `reserved` holds the serials of the `earlierCount` plans not yet recorded that this one comes after.
-    private func planIssue(_ request: LicenseRequest, at now: Int64, reserved: [SerialRange], earlierCount: Int,
+    private func planIssue(_ request: LicenseRequest, at now: Int64, reserved: [SerialRange], earlierCount: Int, earlierTrials: Int = 0,
                            reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
         if let hash = request.certificateHash {
             return try planIssue(request, under: holdings.heldCertificate(matching: hash), at: now, reserved: reserved,
-                                 earlierCount: earlierCount, reads: &reads)
+                                 earlierCount: earlierCount, earlierTrials: earlierTrials, reads: &reads)
         }
         let held = try holdings.heldCertificates()
         guard let oldest = held.first else {
@@ -55,7 +64,7 @@ struct SalePlanner: NodePart {
                 : "this node holds no certificate to issue under")
         }
         if held.count == 1 {
-            return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+            return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, earlierTrials: earlierTrials, reads: &reads)
         }
         // Certificates are tried oldest first; those without a free run of the seats asked for would
         // refuse, so only the others are read, a page at a time: a sale costs the same whatever
@@ -68,7 +77,7 @@ struct SalePlanner: NodePart {
             for entry in page {
                 guard let candidate = try holdings.heldCertificate(hash: entry.hash) else { continue }
                 do {
-                    return try planIssue(request, under: candidate, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+                    return try planIssue(request, under: candidate, at: now, reserved: reserved, earlierCount: earlierCount, earlierTrials: earlierTrials, reads: &reads)
                 } catch {
                     if error.code == .storage { throw error }
                     firstRefusal = firstRefusal ?? (entry.hash, error)
@@ -79,16 +88,23 @@ struct SalePlanner: NodePart {
         }
         // No certificate can take the sale: refused as the oldest one refuses it.
         if let firstRefusal, firstRefusal.hash == oldest.hash { throw firstRefusal.error }
-        return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, reads: &reads)
+        return try planIssue(request, under: oldest, at: now, reserved: reserved, earlierCount: earlierCount, earlierTrials: earlierTrials, reads: &reads)
     }
 
     private func planIssue(_ request: LicenseRequest, under held: HeldCertificate, at now: Int64, reserved: [SerialRange],
-                           earlierCount: Int, reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
+                           earlierCount: Int, earlierTrials: Int = 0, reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         let certificate = held.payload
         if let revocation = try reads.revocations(of: held, in: context).first(where: { $0.payload.effective <= now }) {
             throw NodeError(.noCertificate, "certificate \(held.hash.prefix(12)) is revoked from \(TimeText.iso(revocation.payload.effective)): \(revocation.payload.reason)")
         }
         try freshness.check(certificate, at: now, lastContact: reads.parentContact(from: freshness))
+        if request.model == TrialAllowance.model, let trials = certificate.trials {
+            let given = try storage { try store.trialCount(customer: request.customer, product: request.product) } + earlierTrials
+            guard given < trials.perCustomer else {
+                throw NodeError(.ruleViolation, "\(request.customer) already had \(given) trial(s) of \(request.product); the certificate allows \(trials.perCustomer) per customer",
+                                rule: .trialLimitReached)
+            }
+        }
         let tierFeatures = request.tier.flatMap { certificate.features(ofTier: $0, product: request.product) }
         let features = request.features ?? tierFeatures ?? certificate.products[request.product] ?? []
         let seats = try serials.freeRange(count: request.seatCount, of: held, avoiding: reserved,
@@ -130,6 +146,20 @@ struct SalePlanner: NodePart {
                     return LicenseFile(chain: item.plan.chain, license: item.license.compact)
                 }
             }
+        }
+    }
+
+    /// What a trial sale is counted by (customer and product); nil for any other model.
+    static func trialKey(_ model: String, _ customer: String, _ product: String) -> String? {
+        model == TrialAllowance.model ? "\(customer)\n\(product)" : nil
+    }
+
+    static func trialKey(_ request: LicenseRequest) -> String? { trialKey(request.model, request.customer, request.product) }
+
+    /// The trials among `plans`, by ``trialKey(_:_:_:)``.
+    static func trialCounts(_ plans: [LicensePlan]) -> [String: Int] {
+        plans.reduce(into: [:]) { counts, plan in
+            if let key = trialKey(plan.payload.model, plan.payload.customer, plan.payload.product) { counts[key, default: 0] += 1 }
         }
     }
 }

@@ -137,7 +137,25 @@ enum NodeSchema {
             serialFreeRuns,
             pullCursor,
             licenseRevocations,
+            licenseLifecycle,
     ]
+
+    /// Add-ons by the lineage they add to, and first trials by customer and product (the count a
+    /// certificate's `trials.per_customer` limits), beside `licenses`, which holds both as well.
+    static let licenseLifecycle = SchemaMigration(name: "node-license-lifecycle", sql: """
+        CREATE TABLE license_addons (
+            hash TEXT PRIMARY KEY,
+            lineage TEXT NOT NULL,
+            log_index INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX license_addons_by_lineage ON license_addons (lineage);
+        CREATE TABLE license_trials (
+            hash TEXT PRIMARY KEY,
+            customer TEXT NOT NULL,
+            product TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX license_trials_by_customer ON license_trials (customer, product);
+        """)
 
     /// Revocations of single licenses (refund, fraud, chargeback), apart from the certificates'
     /// `revocations`: a sale under a certificate reads those by certificate, an activation or

@@ -153,6 +153,7 @@ public final class NodeStore {
             [.integer(Int64(logIndex)), .text(license.hash), .text(license.payload.jti), .text(license.payload.cert),
              .text(license.payload.customer), license.payload.renews.map { .text($0) } ?? .null,
              .integer(license.payload.iat), license.payload.exp.map { .integer($0) } ?? .null])
+        try insertLifecycle(license, logIndex: logIndex)
     }
 
     /// The license with this hash, or the latest renewal of the lineage it belongs to.
@@ -292,8 +293,8 @@ public final class NodeStore {
         try database.query(
             """
             SELECT e.bytes FROM log_entries e JOIN logs l ON l.id = e.log_id
-            WHERE l.name LIKE 'mirror:%' AND (e.kind = ?1 OR e.kind = ?2) ORDER BY e.log_id, e.leaf_index
-            """, [.text(LogEntryKind.licenseIssued.rawValue), .text(LogEntryKind.licenseRenewed.rawValue)])
+            WHERE l.name LIKE 'mirror:%' AND (e.kind = ?1 OR e.kind = ?2 OR e.kind = ?3) ORDER BY e.log_id, e.leaf_index
+            """, [.text(LogEntryKind.licenseIssued.rawValue), .text(LogEntryKind.licenseRenewed.rawValue), .text(LogEntryKind.licenseChanged.rawValue)])
             .compactMap { try? SignedLicense(compact: String(decoding: try $0.blob(0), as: UTF8.self)) }
     }
 

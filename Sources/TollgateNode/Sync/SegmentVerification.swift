@@ -10,7 +10,7 @@ import TollgateLedger
 /// signature. An honest node never logs anything else under its name. Runs on all cores.
 enum SegmentVerification {
     static let selfSignedKinds: Set<String> = [
-        LogEntryKind.licenseIssued, .licenseRenewed, .activation, .deactivation, .certificateDelegated, .quotaReturned, .revocationIssued,
+        LogEntryKind.licenseIssued, .licenseRenewed, .licenseChanged, .activation, .deactivation, .certificateDelegated, .quotaReturned, .revocationIssued,
     ].reduce(into: []) { $0.insert($1.rawValue) }
 
     /// Entries verified per task: small enough that a short push still spreads over both cores,

@@ -186,6 +186,20 @@ final class Adversary {
                                         machine: MachineIdentity(machineKey: activation.payload.machineKey))
             }
             return "revoked license \(JWS.hash(of: file.license).prefix(8)) (chargeback), then activated serial \(serial)"
+        case .upgradeBelowFloor:
+            // An honest sale of export alone, then an "upgrade" adding render for nothing: the
+            // offline verifier cannot tell (the price is a difference); the audit holds both.
+            let (file, _) = try strawSale(node, live: live, under: held, at: local, features: ["export"])
+            let base = try SignedLicense(compact: file.license)
+            _ = try agent.forgeLicense(under: held, seats: base.payload.seats, at: local + 1) {
+                $0.customer = base.payload.customer
+                $0.product = base.payload.product
+                $0.features = ["export", "render"]
+                $0.price.amount = 0
+                $0.supersedes = base.hash
+                $0.renews = base.hash
+            }
+            return "upgraded license \(base.hash.prefix(8)) to render for \(ChannelTerms.currency) 0, below render's feature floor"
         }
     }
 
@@ -202,11 +216,13 @@ final class Adversary {
     }
 
     /// An honest one-seat sale the cheater then abuses.
-    private func strawSale(_ node: SimulatedNode, live: LicensingNode, under held: HeldCertificate, at local: Int64) throws -> (LicenseFile, UInt64) {
+    private func strawSale(_ node: SimulatedNode, live: LicensingNode, under held: HeldCertificate, at local: Int64,
+                           features: [String]? = nil) throws -> (LicenseFile, UInt64) {
         let country = held.payload.countries[0]
         var request = LicenseRequest(customer: "straw-\(node.name)", country: country, product: held.payload.products.keys.sorted()[0],
                                      model: "perpetual", price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + 500))
         request.certificateHash = held.hash
+        request.features = features
         let desk = customers.desk(of: node)
         let file = try desk.call(.issueLicense, body: node.service?.body(request) ?? [], expecting: .created, "a straw sale") { try LicenseFile(data: $0) }
         node.books.use(1, of: held.hash)

@@ -23,6 +23,8 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
     case overActivate = "over_activate"
     /// Revokes a sale (a chargeback) and activates a machine on the revoked license anyway.
     case activateRevoked = "activate_revoked"
+    /// Upgrades a sale to a feature for less than the feature's floor.
+    case upgradeBelowFloor = "upgrade_below_floor"
 
     /// The finding the channel audit must raise against the cheater.
     public var expectedFinding: AuditFinding.Kind {
@@ -37,6 +39,7 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
         case .activateAbroad: .crossRegionActivation
         case .overActivate: .overActivation
         case .activateRevoked: .usedAfterLicenseRevocation
+        case .upgradeBelowFloor: .upgradeBelowFloor
         }
     }
 

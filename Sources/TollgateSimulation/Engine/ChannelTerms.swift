@@ -9,4 +9,6 @@ enum ChannelTerms {
     static let currency = "EUR"
     static let generalFloor: Int64 = 1_000
     static let regionalFloor: Int64 = 1_200
+    /// What adding render costs at least, by upgrade or add-on, per seat.
+    static let featureFloors = [currency: ["render": Int64(500)]]
 }

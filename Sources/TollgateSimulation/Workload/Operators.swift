@@ -72,6 +72,7 @@ final class Operators {
             request.products = ChannelTerms.products
             request.models = ChannelTerms.models
             request.priceFloor = [ChannelTerms.currency: ChannelTerms.generalFloor]
+            request.featureFloors = ChannelTerms.featureFloors
             request.depth = 2
             request.nbf = context.epoch - 30 * 86_400
             request.exp = context.epoch + 365 * 86_400

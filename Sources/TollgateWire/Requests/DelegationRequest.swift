@@ -21,6 +21,10 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     public var emergency: EmergencyLimits?
     /// Product → tier → features; unset inherits the parent's tiers that fit `products`.
     public var tiers: [String: [String: [String]]]?
+    /// Currency → feature → floor of adding it; unset inherits the parent's.
+    public var featureFloors: [String: [String: Int64]]?
+    /// Free trials the child may give; unset inherits the parent's.
+    public var trials: TrialAllowance?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
     /// The root's own certificate, to sell directly under: the node names itself as the subject
@@ -34,7 +38,8 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers
+        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers, trials
+        case featureFloors = "feature_floors"
         case subjectKey = "subject_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"

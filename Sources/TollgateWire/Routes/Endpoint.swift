@@ -13,7 +13,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case syncPull, syncPush
     // The operator.
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
-         listLicenses, issueLicense, renewLicense, returnQuota, receiveReturn, listRevocations, revoke,
+         listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report
 
     public var method: HTTPMethod {
@@ -21,7 +21,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report:
             .get
-        case .machineRequest, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense,
+        case .machineRequest, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
              .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense:
             .post
         }
@@ -45,6 +45,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .delegate: "/v1/delegations"
         case .listLicenses, .issueLicense: "/v1/licenses"
         case .renewLicense: "/v1/licenses/{hash}/renewals"
+        case .changeLicense: "/v1/licenses/{hash}/changes"
         case .returnQuota: "/v1/returns"
         case .receiveReturn: "/v1/returns/received"
         case .listRevocations, .revoke: "/v1/revocations"
@@ -62,7 +63,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .machineRequest: .machine
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
-             .listLicenses, .issueLicense, .renewLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
+             .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report:
             .operator
         }

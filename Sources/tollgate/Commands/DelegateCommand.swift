@@ -30,6 +30,8 @@ enum DelegateCommand: Command {
             countries,
             product.repeatable,
             tier.repeatable,
+            featureFloor.repeatable,
+            trials,
             models,
             priceFloor.repeatable,
             depth,
@@ -71,6 +73,24 @@ enum DelegateCommand: Command {
         let names = parts[0].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard names.count == 2, !names[0].isEmpty, !names[1].isEmpty else { throw ValidationError("'\(text)' is not PRODUCT:TIER=FEATURE,...") }
         return (String(names[0]), String(names[1]), parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
+    }
+    static let featureFloor = Option<(currency: String, feature: String, amount: Int64)>(
+        "feature-floor", value: "CUR:feature=amount",
+        help: "Least price per seat of adding a feature by upgrade or add-on, e.g. EUR:export=20.00 (default: the parent's).") {
+        text throws(ValidationError) in
+        // `EUR:export=20.00` → ("EUR", "export", 2000).
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let names = parts[0].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, names.count == 2, !names[1].isEmpty else { throw ValidationError("'\(text)' is not CUR:FEATURE=AMOUNT, e.g. EUR:export=20.00") }
+        let price = try PriceArgument.parse("\(names[0]):\(parts[1])")
+        return (price.currency, String(names[1]), price.amount)
+    }
+    static let trials = Option<TrialAllowance>(
+        "trials", value: "days/count", help: "Free trials the child may give: longest in days, and how many per customer and product, e.g. 30/1 (default: the parent's).") {
+        text throws(ValidationError) in
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let days = Int64(parts[0]), let count = Int(parts[1]) else { throw ValidationError("'\(text)' is not DAYS/COUNT, e.g. 30/1") }
+        return TrialAllowance(days: days, perCustomer: count)
     }
     static let models = Option<[String]>("models", value: "perpetual,...", help: "License models.")
     static let priceFloor = Option<Price>("price-floor", value: "CUR:amount", help: "Minimum price per seat, e.g. EUR:45.00; one per currency.",
@@ -122,6 +142,18 @@ enum DelegateCommand: Command {
             }
             request.tiers = named
         }
+        let featureFloors = try arguments.values(featureFloor)
+        if !featureFloors.isEmpty {
+            var named: [String: [String: Int64]] = [:]
+            for entry in featureFloors {
+                guard named[entry.currency]?[entry.feature] == nil else {
+                    throw ValidationError("--\(featureFloor.name) names \(entry.currency) \(entry.feature) twice", code: .conflictingOptions)
+                }
+                named[entry.currency, default: [:]][entry.feature] = entry.amount
+            }
+            request.featureFloors = named
+        }
+        request.trials = try arguments.value(trials)
         let floors = try arguments.values(priceFloor)
         let held = try AllowedNames(of: target)
         // At the root, a delegation from its serial space is limited by nothing it holds: its own
@@ -162,6 +194,10 @@ enum DelegateCommand: Command {
         for (product, named) in (certificate.tiers ?? [:]).sorted(by: { $0.key < $1.key }) {
             Console.print("  tiers of \(product): " + named.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: ","))" }.joined(separator: " "))
         }
+        for (currency, floors) in (certificate.featureFloors ?? [:]).sorted(by: { $0.key < $1.key }) {
+            Console.print("  feature floors \(currency): " + floors.sorted { $0.key < $1.key }.map { "\($0.key)=\(Price(currency: currency, amount: $0.value))" }.joined(separator: " "))
+        }
+        if let allowance = certificate.trials { Console.print("  trials: \(allowance)") }
         return .success
     }
 

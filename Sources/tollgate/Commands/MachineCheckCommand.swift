@@ -19,7 +19,7 @@ enum MachineCheckCommand: Command {
         var reason: String?
         var customer: String?
         var product: String?
-        /// The features enabled in `state`: the license's, or its downgrade tier's.
+        /// The features enabled in `state`: the license's (or its downgrade tier's) and its add-ons'.
         var features: [String]?
         var tier: String?
         /// active, expiring, grace or downgraded (see ``LicenseStanding``).
@@ -58,7 +58,7 @@ enum MachineCheckCommand: Command {
             report.valid = true
             report.customer = license.customer
             report.product = license.product
-            report.features = verified.standing.features
+            report.features = verified.features
             report.tier = license.tier
             report.state = verified.standing.state.rawValue
             report.daysLeft = verified.standing.daysLeft

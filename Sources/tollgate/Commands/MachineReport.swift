@@ -83,13 +83,20 @@ enum MachineReport {
         let license = verified.license.payload
         var lines = [
             "  customer:   \(license.customer)",
-            "  product:    \(license.product) [\(verified.standing.features.joined(separator: ", "))]"
+            "  product:    \(license.product) [\(verified.features.joined(separator: ", "))]"
                 + tierNote(license, verified.standing),
             "  model:      \(license.model)\(license.exp.map { ", expires \(TimeText.iso($0, relativeTo: now))" } ?? ", does not expire")",
             "  state:      \(standing(verified.standing, at: now))",
         ]
         if let expiry = license.expiry { lines.append("  as it ends: \(expiry)") }
-        lines.append("  license:    \(HashID.short(verified.license.hash))")
+        lines.append("  license:    \(HashID.short(verified.license.hash))" + (license.supersedes.map { ", supersedes \(HashID.short($0))" } ?? "")
+                     + (license.converts.map { ", converts trial \(HashID.short($0))" } ?? ""))
+        for addon in verified.addons {
+            lines.append("  add-on:     \(HashID.short(addon.hash)) [\(addon.payload.features.joined(separator: ", "))]")
+        }
+        for refused in verified.refusedAddons {
+            lines.append("  add-on refused: \(refused.rule) in \(refused.object): \(refused.reason)")
+        }
         if let activation = verified.activation {
             lines += describe(activation)
         }

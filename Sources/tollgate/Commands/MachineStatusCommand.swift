@@ -36,7 +36,12 @@ enum MachineStatusCommand: Command {
                 throw CommandFailure(MachineReport.message(for: error))
             }
         }
-        if status.current != status.license { lines.append("  renewed:     the current license is \(status.current); ask the reseller for it") }
+        let installed = try MachineReport.clientCall { () throws(ClientError) in try wallet.licenseFile() }.map { JWS.hash(of: $0.license) }
+        if status.current != status.license {
+            lines.append(installed == status.current
+                ? "  changed:     installed the current license \(status.current) (renewal, upgrade or conversion); the activation holds"
+                : "  renewed:     the current license is \(status.current); ask the reseller for it")
+        }
         Console.print(lines.joined(separator: "\n"))
         return .success
     }

@@ -21,6 +21,8 @@ enum PriceArgument {
             return Price(currency: currency, amount: minor)
         }
         if let minor = CurrencyAmount.minorUnits(amount, currency: currency) { return Price(currency: currency, amount: minor) }
+        // Zero reads the same in whole and minor units: a free trial is `EUR:0`.
+        if amount == "0" { return Price(currency: currency, amount: 0) }
         let decimals = CurrencyAmount.decimals(currency)
         if let whole = Int64(amount), whole >= 0, decimals > 0 {
             let asMinor = Price(currency: currency, amount: whole)
