@@ -11,6 +11,7 @@ extension License: CanonicalJSONWritable {
             json.member("iss", iss)
             json.member("jti", jti)
             json.member("log_index", logIndex)
+            if let metering { json.member("metering", metering) }
             json.member("model", model)
             json.member("nbf", nbf)
             json.member("price", price)
@@ -36,6 +37,7 @@ extension License {
         var exp: Int64??
         var renews, tier: String??
         var expiry: ExpiryBehaviour??
+        var metering: Metering??
         let read = reader.object { key, json in
             switch key {
             case "cert": return CanonicalJSONReader.once(&cert, json.string())
@@ -48,6 +50,7 @@ extension License {
             case "iss": return CanonicalJSONReader.once(&iss, json.string())
             case "jti": return CanonicalJSONReader.once(&jti, json.string())
             case "log_index": return CanonicalJSONReader.once(&logIndex, json.unsigned())
+            case "metering": return CanonicalJSONReader.once(&metering, json.optional { $0.metering() })
             case "model": return CanonicalJSONReader.once(&model, json.string())
             case "nbf": return CanonicalJSONReader.once(&nbf, json.integer())
             case "price": return CanonicalJSONReader.once(&price, json.price())
@@ -64,7 +67,7 @@ extension License {
         var license = License(iss: iss, cert: cert, seats: seats, customer: customer, country: country, territory: territory,
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
                               exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
-                              tier: tier ?? nil, expiry: expiry ?? nil)
+                              tier: tier ?? nil, expiry: expiry ?? nil, metering: metering ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

@@ -67,12 +67,15 @@ struct NodeAudit: NodePart {
     }
 
     /// See ``LicensingNode/report(_:customer:figuresAt:at:)``.
-    func report(_ name: String, customer: String?, figuresAt: Int64?, at now: Int64) throws(NodeError) -> ChannelReport {
+    func report(_ name: String, customer: String?, figuresAt: Int64?, period: String? = nil, at now: Int64) throws(NodeError) -> ChannelReport {
+        if let period, !MonthPeriod.isValid(period) {
+            throw NodeError(.invalidRequest, "a billing period is a month written YYYY-MM (2026-12), got '\(period.prefix(40))'")
+        }
         if let figuresAt, figuresAt < ObjectLimits.earliestTime || figuresAt > ObjectLimits.latestTime {
             throw NodeError(.invalidRequest, "a report's time \(figuresAt) is outside \(ObjectLimits.earliestTime)...\(ObjectLimits.latestTime) (1970 to 9999)")
         }
         let view = try storage { try ChannelView(auditor: context, log: log, at: now) }
-        var report = try view.report(name, customer: customer, at: figuresAt)
+        var report = try view.report(name, customer: customer, at: figuresAt, period: period)
         if name == "freshness" && !identity.isRoot { report.standing = try standing(view, at: now) }
         return report
     }

@@ -86,7 +86,7 @@ extension ChannelView {
 
     /// Report `name` over the view; `at` is the time the `recurring` figures are for (now unless
     /// given). Every report carries ``ChannelReport/asOf``; rows about nodes follow ``treeOrder()``.
-    func report(_ name: String, customer: String?, at: Int64? = nil) throws(NodeError) -> ChannelReport {
+    func report(_ name: String, customer: String?, at: Int64? = nil, period: String? = nil) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
         report.asOf = asOf()
         let objects = try auditor.storage { try self.objects() }
@@ -148,6 +148,9 @@ extension ChannelView {
                 .init(currency: currency, activeSubscriptions: figures.subscriptions, monthlyRecurring: figures.monthlyRecurring,
                       annualRecurring: figures.annualRecurring, saturated: figures.saturated)
             }
+        case "usage":
+            report.usagePeriod = period
+            (report.usage, report.usageTotals) = try auditor.storage { try usageBilling(period: period, licenses: objects.licenses) }
         case "recurring":
             let moment = at ?? now
             report.recurringAt = moment
