@@ -12,6 +12,7 @@ let tollgate = CommandLineTool(
         ListCommand.group,
         ReportCommand.group,
         CommandGroup("machine", abstract: "A customer's machine: its wallet, activation online or by file, and the offline check."),
+        MachineUsageCommand.group,
         CommandGroup("sim", abstract: "Deterministic simulations of the channel under faults and cheats."),
     ],
     commands: [
@@ -26,6 +27,7 @@ let tollgate = CommandLineTool(
         RevokeCommand.subcommand,
         ReceiveCommand.subcommand,
         AnswerCommand.subcommand,
+        AnswerUsageCommand.subcommand,
     ] + ListCommand.subcommands + [
         SyncCommand.subcommand,
         AuditCommand.subcommand,
@@ -41,6 +43,8 @@ let tollgate = CommandLineTool(
         MachineEmergencyCommand.subcommand,
         MachineStatusCommand.subcommand,
         MachineCheckCommand.subcommand,
+        MachineUseCommand.subcommand,
+    ] + MachineUsageCommand.subcommands + [
         VectorsCommand.subcommand,
         SimRunCommand.subcommand,
         SimSweepCommand.subcommand,

@@ -189,6 +189,16 @@ public final class NodeAPI: Sendable {
             let offline = endpoint == .answerOfflineRequest
             let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now, offline: offline) }
             return try .json(receipt, status: .created)
+        case .usageUpload, .answerUsageUpload:
+            // The records are signed by the machine; offline, an operator hands in the machine's usage file.
+            let upload: UsageUpload
+            do {
+                upload = try UsageUpload(data: Data(request.body))
+            } catch {
+                throw APIRefusal(response: APIProblem.malformedBody(error))
+            }
+            let result = try executor.perform { node throws(NodeError) in try node.receiveUsage(upload, at: now) }
+            return try .json(result, status: result.accepted > 0 || !result.forked.isEmpty ? .created : .ok)
         case .licenseStatus:
             let hash = parameters["hash", default: ""]
             let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }
@@ -285,7 +295,10 @@ public final class NodeAPI: Sendable {
             // `at`: the time the recurring figures are for, Unix seconds (the node checks the range).
             let text = request.queryValue("at"), figuresAt = text.flatMap { Int64($0) }
             if let text, figuresAt == nil { throw NodeError(.invalidRequest, "query parameter 'at' must be Unix seconds, got '\(text)'") }
-            let report = try executor.perform { node throws(NodeError) in try node.report(name, customer: customer, figuresAt: figuresAt, at: now) }
+            let period = request.queryValue("period")
+            let report = try executor.perform { node throws(NodeError) in
+                try node.report(name, customer: customer, figuresAt: figuresAt, period: period, at: now)
+            }
             return try .json(report)
         case .logEntries:
             let start = try integer(request, "start"), end = try integer(request, "end")

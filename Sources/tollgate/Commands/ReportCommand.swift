@@ -16,6 +16,8 @@ enum ReportCommand {
         var perCustomer = false
         /// Whether the report is for a point in time (then `--at` is taken).
         var atTime = false
+        /// Whether the report is for a billing period (then `--period` is taken).
+        var perPeriod = false
     }
 
     static let reports = [
@@ -28,10 +30,13 @@ enum ReportCommand {
         Report(name: "revenue", abstract: "Recurring revenue (MRR and ARR) of the subscriptions in force now, per currency."),
         Report(name: "recurring", abstract: "ARR and MRR by region, agent and product, per currency, now or at --at; perpetual licenses do not recur.",
                atTime: true),
+        Report(name: "usage", abstract: "Metered use billed per customer, license, month and feature: units, allowance, overage units and price, per currency.",
+               perPeriod: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
     static let at = CommonOptions.at.with(help: "The time the recurring figures are for (default now).")
+    static let period = Option<String>("period", value: "YYYY-MM", help: "The billing month (default: every month held).")
     static let csv = Flag("csv", help: "Print CSV (RFC 4180, header row); the as-of of the view goes to standard error.")
 
     /// The node decides which reports exist; a report it has and this table lacks would have no
@@ -40,7 +45,7 @@ enum ReportCommand {
         precondition(reports.map(\.name).sorted() == ChannelReport.names.sorted(), "ReportCommand.reports differs from ChannelReport.names")
         return reports.map { report in
             Subcommand(spec: CommandSpec(name: "\(group.name) \(report.name)", abstract: report.abstract,
-                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : []),
+                                         options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : []) + (report.perPeriod ? [period] : []),
                                          flags: [CommonOptions.json, csv])) { arguments in
                 try run(report, arguments)
             }
@@ -52,9 +57,12 @@ enum ReportCommand {
         let name = report.name
         let customer = report.perCustomer ? try arguments.required(Self.customer) : nil
         let figuresAt = report.atTime ? try arguments.value(at) : nil
+        let billingPeriod = report.perPeriod ? try arguments.value(period) : nil
         if arguments.isSet(CommonOptions.json) && arguments.isSet(csv) { throw ValidationError("choose one of --json and --csv") }
         let query = (customer.map { [("customer", $0)] } ?? []) + (figuresAt.map { [("at", "\($0)")] } ?? [])
-        let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, figuresAt: figuresAt, at: TimeArgument.now) },
+            + (billingPeriod.map { [("period", $0)] } ?? [])
+        let report: ChannelReport = try target.call(local: { try $0.report(name, customer: customer, figuresAt: figuresAt, period: billingPeriod,
+                                                                         at: TimeArgument.now) },
                                                     endpoint: .report, parameters: ["name": name], query: query)
         if arguments.isSet(CommonOptions.json) {
             try JSONOutput.print(report)
@@ -120,6 +128,9 @@ enum ReportCommand {
                 }
             }
         }
+        if let rows = report.usage {
+            lines += describeUsage(rows, totals: report.usageTotals ?? [], period: report.usagePeriod)
+        }
         Console.print(lines.isEmpty ? "nothing to report" : lines.joined(separator: "\n"))
         return .success
     }
@@ -135,6 +146,23 @@ enum ReportCommand {
                 : row.logSize == 0 ? "nothing synced yet: none of its figures are in this report"
                 : "\(row.logSize) log entries, " + (row.checkpointAt.map { "as of \(TimeText.iso($0, relativeTo: now))" } ?? "time of the checkpoint unknown")
             lines.append("  " + name.padding(to: 20) + state)
+        }
+        return lines
+    }
+
+    /// Metered use billed, row by row, then the overage per month and currency.
+    static func describeUsage(_ rows: [ChannelReport.UsageRow], totals: [ChannelReport.UsageTotal], period: String?) -> [String] {
+        var lines = ["metered use \(period.map { "in \($0)" } ?? "in every month held") (each record once; allowance per machine, added up):"]
+        if rows.isEmpty { lines.append("  no metered use recorded") }
+        for row in rows {
+            lines.append("  " + row.customer.padding(to: 18) + HashID.short(row.license).padding(to: 14) + row.period.padding(to: 9) + row.feature.padding(to: 10)
+                         + "\(row.units) units".padding(to: 14) + "allowance \(row.allowance)".padding(to: 17) + "overage \(row.overageUnits)".padding(to: 15)
+                         + "\(row.overageRule) at \(Price(currency: row.currency, amount: row.unitPrice))".padding(to: 24)
+                         + "\(Price(currency: row.currency, amount: row.overagePrice))" + (row.saturated ? " (at least; the sum overflows)" : ""))
+        }
+        for total in totals {
+            lines.append("total \(total.period) \(total.currency): \(total.units) units, \(total.overageUnits) over the allowance, overage "
+                         + "\(Price(currency: total.currency, amount: total.overagePrice))" + (total.saturated ? " (at least; the sum overflows)" : ""))
         }
         return lines
     }
