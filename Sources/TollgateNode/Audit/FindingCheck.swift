@@ -43,6 +43,7 @@ public struct FindingCheck {
         case .staleNode: try context.stale()
         case .invalidObject: try context.invalidObject()
         case .emergencyOveruse: try context.emergencyOveruse()
+        case .usageFork, .usageGap, .usageBeyondAllowance, .unloggedUsage: try context.usage()
         default: throw unproven("no check is known for finding kind \(finding.kind)")
         }
     }
