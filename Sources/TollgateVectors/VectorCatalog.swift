@@ -64,15 +64,15 @@ extension VectorGenerator {
         }
         try valid("valid-metered", "a metered license: render 1000 units a month, allow ×1.5, EUR 0.02 a unit", state: .active,
                   daysLeft: 338, features: both, metered)
-        try add("metered-without-metering", "a metered license that carries no metering", .invalidField, lic) { c in
+        try add("metered-without-metering", "a metered license that carries no metering", .invalidField, "license") { c in
             metered(&c)
             c.license.metering = nil
         }
-        try add("metering-unknown-feature", "metering meters simulate, which the license lacks", .invalidField, lic) { c in
+        try add("metering-unknown-feature", "metering meters simulate, which the license lacks", .invalidField, "license") { c in
             metered(&c)
             c.license.metering?.allowance = [MeteredFeature(feature: "simulate", units: 10)]
         }
-        try add("metering-bad-ceiling", "allow with a ceiling of 300 percent", .invalidField, lic) { c in
+        try add("metering-bad-ceiling", "allow with a ceiling of 300 percent", .invalidField, "license") { c in
             metered(&c)
             c.license.metering?.ceilingPercent = 300
         }
