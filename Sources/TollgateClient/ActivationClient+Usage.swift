@@ -6,7 +6,9 @@ import TollgateWire
 
 extension ActivationClient {
     /// Sends the usage records the agent has not receipted yet (all of them with `everything`) to
-    /// `nodeURL` (``Endpoint/usageUpload``), and installs the signed receipt it answers with.
+    /// `nodeURL` (``Endpoint/usageUpload``), and installs the signed receipt it answers with. When
+    /// the agent answers that this machine's chain forks the one it logged (`forked`), the receipt
+    /// names the agent's head, which this machine does not hold: it is returned, not installed.
     public func uploadUsage(nodeURL: String, everything: Bool = false) throws(ClientError) -> UsageUploadResult {
         let upload = try wallet.usageUpload(everything: everything)
         let url = try Self.url(nodeURL, .usageUpload)
@@ -25,7 +27,7 @@ extension ActivationClient {
         } catch {
             throw ClientError(.unexpectedResponse, "\(url) answered a usage result that does not decode: \(error)")
         }
-        try wallet.installUsageResult(result, at: clock())
+        if result.forked.isEmpty { try wallet.installUsageResult(result, at: clock()) }
         return result
     }
 }
