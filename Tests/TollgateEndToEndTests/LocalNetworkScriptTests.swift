@@ -1,13 +1,15 @@
 import Foundation
 import Testing
+import TollgateCertificates
 import TollgateTestSupport
 
 extension EndToEnd {
     /// `Deploy/local-network.sh`, the README's first command, runs its whole story on the binary
     /// under test: seven nodes over TLS, every operator command in the forms the help documents
     /// (group commands such as `list certificates` included), the vendor's direct sale, a subscription
-    /// lapsing into grace and then its basic tier, a refund its machine honours, the sync up
-    /// to the vendor and its audit, and a clean stop. The build and the system packages are skipped.
+    /// lapsing into grace and then its basic tier, a refund its machine honours, a metered customer
+    /// crossing its allowance (one machine carrying its usage as a file), the sync up to the vendor,
+    /// its usage bill and its audit, and a clean stop. The build and the system packages are skipped.
     @Suite struct LocalNetworkScriptTests {
         @Test func theLocalNetworkStoryCompletes() throws {
             for tool in ["openssl", "curl", "python3"] {
@@ -24,6 +26,9 @@ extension EndToEnd {
                 "refused as it should be: error: the node refused (price_below_floor): price EUR 20.00 is below the floor EUR 55.00",
                 "state:      grace, 4 days left", "(tier basic, downgraded from pro)",
                 "NOT LICENSED: license_revoked in license (Storno GmbH)",
+                "error: the use is refused (usage_beyond_allowance in use of render)",
+                "logged 1 usage records (0 held already)",
+                "total \(MonthPeriod.of(Int64(Date().timeIntervalSince1970))) EUR: 1500 units, 200 over the allowance, overage EUR 4.00",
                 "no findings: every log in the subtree keeps to its certificates",
                 "The local network story completed",
             ]
