@@ -13,8 +13,9 @@
 # activation, verifies offline with only the vendor's key, shows a tiered subscription going
 # through its warning, grace and downgrade, refunds one license (its machine refuses it after its
 # next status check), upgrades a license and sells an add-on (the machines keep their
-# activations), converts a trial offline, shows refused sales, waits for the sales
-# to sync up to the vendor and audits there, shows /healthz and /metrics, and stops every node with
+# activations), converts a trial offline, sells a metered license whose machines cross the
+# allowance (one carries its usage as a file), shows refused sales, waits for the sales and usage
+# to sync up to the vendor, bills the usage and audits there, shows /healthz and /metrics, and stops every node with
 # SIGTERM, checking that each exits 0.
 #
 # Usage: Deploy/local-network.sh [options]
@@ -260,7 +261,7 @@ note "each [node] command runs with --node <its URL> --token-file <node>/operato
 op vendor delegate --subject ga-europe --subject-key ga-europe/node.pub --seats 100000 \
     --countries DE,AT,CH,FR,IT,ES --product cad-pro=export,render,simulate --product cad-lite=export \
     --tier cad-pro:basic=export --tier cad-pro:pro=export,render \
-    --models perpetual,subscription,trial --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
+    --models perpetual,subscription,trial,metered --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
     --feature-floor EUR:render=15.00 --trials 14/1 --out files/ga-europe.chain
 op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --seats 100000 \
     --countries US,CA,BR,MX --product cad-pro=export,render,simulate --product cad-lite=export \
@@ -269,7 +270,7 @@ op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --se
 op ga-europe accept files/ga-europe.chain
 op ga-americas accept files/ga-americas.chain >/dev/null
 op ga-europe delegate --subject ra-dach --subject-key ra-dach/node.pub --seats 10000 --countries DE,AT,CH \
-    --product cad-pro=export,render --models perpetual,subscription,trial --price-floor EUR:45.00 --price-floor CHF:50.00 \
+    --product cad-pro=export,render --models perpetual,subscription,trial,metered --price-floor EUR:45.00 --price-floor CHF:50.00 \
     --sync-within 7d --out files/ra-dach.chain
 op ga-europe delegate --subject ra-france --subject-key ra-france/node.pub --seats 10000 --countries FR \
     --product cad-pro=export,render --product cad-lite=export --models perpetual,subscription \
@@ -410,6 +411,34 @@ refused vendor issue --customer "Billig GmbH" --country DE --product cad-pro --m
 refused ra-brazil issue --customer "Loja Ltda" --country BR --product cad-pro --model perpetual --price BRL:300.00 \
     --out files/loja.license
 
+chapter "Metered use: a render studio pays per render, crosses its allowance, one machine offline"
+note "(1000 renders a month per machine; past that allowed up to ×1.5, each render over billed at EUR 0.02)"
+op ra-dach issue --customer "Render Studio GmbH" --country DE --product cad-pro --model metered --days 365 \
+    --price EUR:49.00 --seats 2 --allowance render=1000 --overage allow:1.5 --unit-price EUR:0.02 --out files/render.license
+# `usage NAME SUB ARGS…` runs `tollgate machine usage SUB` in machine NAME's wallet.
+usage() {
+    local name="$1" sub="$2"; shift 2
+    printf '%s[machine %s]$ tollgate machine usage %s%s\n' "$bold" "$name" "$(shown "$sub" "$@")" "$reset"
+    "$binary" machine usage "$sub" --dir "machines/$name" "$@"
+}
+machine ws-10 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-10 activate --node "${url[ra-dach]}" --ca "$ca" --country DE --license files/render.license >/dev/null
+machine ws-10 use --feature render --units 800
+machine ws-10 use --feature render --units 400
+printf '%s[machine ws-10]$ tollgate machine use --feature render --units 400%s\n' "$bold" "$reset"
+if "$binary" machine use --dir machines/ws-10 --feature render --units 400; then fail "ws-10 used past its allow:1.5 ceiling"; fi
+note "(refused offline: 1600 would pass the ceiling of 1500, so nothing was recorded)"
+usage ws-10 upload --node "${url[ra-dach]}" --ca "$ca"
+note "(the air-gapped ws-11 is activated by files and carries its usage to the reseller the same way)"
+machine ws-11 init --anchor vendor/anchor.pub --product cad-pro >/dev/null
+machine ws-11 request --license files/render.license --country DE --out files/ws-11.request >/dev/null
+op ra-dach answer files/ws-11.request --out files/ws-11.response >/dev/null
+machine ws-11 install files/ws-11.response >/dev/null
+machine ws-11 use --feature render --units 300
+usage ws-11 export --out files/ws-11.usage
+op ra-dach answer-usage files/ws-11.usage --out files/ws-11.usage-receipt
+usage ws-11 install files/ws-11.usage-receipt
+
 chapter "Sync and audit: the sales reach the vendor through ga-europe and ga-americas"
 note "(each regional agent pushes its log to its general agent, which relays it to the vendor with its own)"
 synced=0
@@ -425,6 +454,20 @@ sys.exit(0 if rows.get("ra-dach", {}).get("issued", 0) >= 2 and rows.get("ra-usa
 done
 [ "$synced" -eq 1 ] || fail "the vendor has not seen the regional agents' sales after 60 s of syncing"
 op vendor report quota
+note "(month end: the vendor bills the render studio's usage from the synced logs, each record once)"
+billed=0
+for _ in $(seq 1 120); do
+    if "$binary" report usage --json --node "${url[vendor]}" --token-file vendor/operator.token --ca "$ca" 2>/dev/null \
+        | python3 -c 'import json, sys
+rows = json.load(sys.stdin).get("usage") or []
+sys.exit(0 if sum(row["records"] for row in rows) >= 3 else 1)'; then
+        billed=1
+        break
+    fi
+    sleep 0.5
+done
+[ "$billed" -eq 1 ] || fail "the vendor has not seen the render studio's usage records after 60 s of syncing"
+op vendor report usage --period "$(date -u +%Y-%m)"
 op vendor audit
 note "(the subscriptions sold so far, as the back office reads them: what falls due, and what it will bring)"
 op vendor report renewals --days 400

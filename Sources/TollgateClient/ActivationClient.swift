@@ -13,7 +13,7 @@ import TollgateWire
 public final class ActivationClient {
     public let wallet: MachineWallet
     private let http: HTTPClient
-    private let clock: @Sendable () -> Int64
+    let clock: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - configuration: timeouts and trust; set `caBundlePath` to trust a private CA.
@@ -92,7 +92,7 @@ public final class ActivationClient {
         return verified
     }
 
-    private func send(_ request: HTTPClientRequest, url: String) throws(ClientError) -> HTTPResponse {
+    func send(_ request: HTTPClientRequest, url: String) throws(ClientError) -> HTTPResponse {
         do {
             return try http.send(request)
         } catch {

@@ -54,6 +54,33 @@ extension VectorGenerator {
             c.now = Self.iat - 240
         }
 
+        // Metered use: both certificates grant `metered`; render is metered, 1000 units a month, ×1.5, EUR 0.02 a unit.
+        let metered: (inout Case) -> Void = { c in
+            c.general.models = (c.general.models + [License.meteredModel]).sorted()
+            c.regional.models = (c.regional.models + [License.meteredModel]).sorted()
+            c.license.model = License.meteredModel
+            c.license.metering = Metering(allowance: [MeteredFeature(feature: "render", units: 1_000)],
+                                          unitPrice: Price(currency: "EUR", amount: 2), overage: .allow(percent: 150))
+        }
+        try valid("valid-metered", "a metered license: render 1000 units a month, allow ×1.5, EUR 0.02 a unit", state: .active,
+                  daysLeft: 338, features: both, metered)
+        try add("metered-without-metering", "a metered license that carries no metering", .invalidField, "license") { c in
+            metered(&c)
+            c.license.metering = nil
+        }
+        try add("metering-unknown-feature", "metering meters simulate, which the license lacks", .invalidField, "license") { c in
+            metered(&c)
+            c.license.metering?.allowance = [MeteredFeature(feature: "simulate", units: 10)]
+        }
+        try add("metering-bad-ceiling", "allow with a ceiling of 300 percent", .invalidField, "license") { c in
+            metered(&c)
+            c.license.metering?.ceilingPercent = 300
+        }
+        try add("metered-model-not-allowed", "a metered license under a regional certificate without metered", .modelNotAllowed, lic) { c in
+            metered(&c)
+            c.regional.models.removeAll { $0 == License.meteredModel }
+        }
+
         // Tiers and expiry behaviour: tier pro of cad-pro, warn 30 days, grace 14, then downgrade to basic.
         let tiered: (inout Case) -> Void = { c in
             self.withTiers(&c)

@@ -12,6 +12,7 @@ let tollgate = CommandLineTool(
         ListCommand.group,
         ReportCommand.group,
         CommandGroup("machine", abstract: "A customer's machine: its wallet, activation online or by file, and the offline check."),
+        MachineUsageCommand.group,
         CommandGroup("sim", abstract: "Deterministic simulations of the channel under faults and cheats."),
     ],
     commands: [
@@ -30,6 +31,7 @@ let tollgate = CommandLineTool(
         RevokeCommand.subcommand,
         ReceiveCommand.subcommand,
         AnswerCommand.subcommand,
+        AnswerUsageCommand.subcommand,
     ] + ListCommand.subcommands + [
         SyncCommand.subcommand,
         AuditCommand.subcommand,
@@ -45,6 +47,8 @@ let tollgate = CommandLineTool(
         MachineEmergencyCommand.subcommand,
         MachineStatusCommand.subcommand,
         MachineCheckCommand.subcommand,
+        MachineUseCommand.subcommand,
+    ] + MachineUsageCommand.subcommands + [
         VectorsCommand.subcommand,
         SimRunCommand.subcommand,
         SimSweepCommand.subcommand,

@@ -16,7 +16,8 @@ struct TestChannel {
     let chain: [String]
     let license: SignedLicense
 
-    init(seed: String = "channel", product: String = TestChannel.product, licenseExp: Int64? = nil) throws {
+    /// With `metering`, both certificates grant `metered` and the license is metered (until `licenseExp`, or 300 days).
+    init(seed: String = "channel", product: String = TestChannel.product, licenseExp: Int64? = nil, metering: Metering? = nil) throws {
         func key(_ name: String) throws -> Ed25519PrivateKey {
             try Ed25519PrivateKey(seed: SHA256Digest.hash(Array("tollgate client test key: \(seed) \(name)".utf8)))
         }
@@ -24,23 +25,25 @@ struct TestChannel {
         general = try key("general")
         reseller = try key("reseller")
         let nbf: Int64 = 1_767_225_600, exp: Int64 = 1_798_761_600
+        let models = metering == nil ? ["perpetual", "subscription"] : ["metered", "perpetual", "subscription"]
         let generalCertificate = try SignedCertificate.sign(AllocationCertificate(
             iss: root.publicKey.thumbprint, sub: "ga-europe", subKey: Base64URL.encode(general.publicKey.rawRepresentation),
             parent: nil, seats: SerialRange(1_000, 101_000), countries: ["AT", "CH", "DE"],
-            products: [product: ["export", "render"]], models: ["perpetual", "subscription"],
+            products: [product: ["export", "render"]], models: models,
             priceFloor: ["EUR": 4_000], depth: 2, nbf: nbf, exp: exp, syncWithin: 14 * 86_400, jti: "cert-ga"), with: root)
         let resellerCertificate = try SignedCertificate.sign(AllocationCertificate(
             iss: general.publicKey.thumbprint, sub: "ra-dach", subKey: Base64URL.encode(reseller.publicKey.rawRepresentation),
             parent: generalCertificate.hash, seats: SerialRange(1_000, 11_000), countries: ["AT", "DE"],
-            products: [product: ["export", "render"]], models: ["perpetual", "subscription"],
+            products: [product: ["export", "render"]], models: models,
             priceFloor: ["EUR": 4_500], depth: 1, nbf: nbf, exp: exp, syncWithin: 7 * 86_400, jti: "cert-ra"), with: general)
         chain = [generalCertificate.compact, resellerCertificate.compact]
         let iat = Self.now - 86_400
         license = try SignedLicense.sign(License(
             iss: reseller.publicKey.thumbprint, cert: resellerCertificate.hash, seats: SerialRange(1_000, 1_002),
             customer: "Muster GmbH", country: "DE", territory: ["AT", "DE"], product: product, features: ["export"],
-            model: licenseExp == nil ? "perpetual" : "subscription", price: Price(currency: "EUR", amount: 4_900),
-            iat: iat, nbf: iat, exp: licenseExp, logIndex: 3, jti: "license-muster"), with: reseller)
+            model: metering != nil ? License.meteredModel : licenseExp == nil ? "perpetual" : "subscription", price: Price(currency: "EUR", amount: 4_900),
+            iat: iat, nbf: iat, exp: metering != nil ? licenseExp ?? Self.now + 300 * 86_400 : licenseExp, logIndex: 3, jti: "license-muster",
+            metering: metering), with: reseller)
     }
 
     var anchor: Ed25519PublicKey { root.publicKey }

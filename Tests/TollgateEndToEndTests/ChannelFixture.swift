@@ -19,7 +19,8 @@ final class ChannelFixture {
     let generalHeld: Wire.Held
     let regionalHeld: Wire.Held
 
-    init(_ label: String) throws {
+    /// `models` are the license models the vendor grants the general agent (the regional one inherits them).
+    init(_ label: String, models: [String] = ["perpetual", "subscription"]) throws {
         scratch = try TemporaryDirectory("e2e-\(label)")
         let vendorDirectory = scratch.url.appendingPathComponent("vendor")
         let generalDirectory = scratch.url.appendingPathComponent("ga-europe")
@@ -40,7 +41,7 @@ final class ChannelFixture {
         let generalChain = try vendorAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: [
             "subject": "ga-europe", "subject_key": try Self.subjectKey(generalDirectory), "count": 10_000,
             "countries": ["DE", "AT", "CH", "FR"], "products": ["cad-pro": ["export", "render", "simulate"]],
-            "models": ["perpetual", "subscription"], "price_floor": ["EUR": 4_000], "sync_within": 14 * 86_400,
+            "models": models, "price_floor": ["EUR": 4_000], "sync_within": 14 * 86_400,
         ] as [String: Any])
         generalHeld = try generalAPI.expect(Wire.Held.self, status: 201, .post, "/v1/certificates", json: ["chain": generalChain.chain])
         let regionalChain = try generalAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: [

@@ -25,7 +25,7 @@ extension EndToEnd {
                 "activation-id": String(repeating: "A", count: 43), "duration": "7d", "id": "abcd", "id[=feature,...]": "cad=export",
                 "length/count/period": "72h/2/30d", "model": "perpetual", "n": "1", "name": "shop", "perpetual,...": "perpetual",
                 "port": "0", "product:tier=feature,...": "cad:pro=export", "s": "1", "seconds": "60", "start..end": "0..10", "start..end|count": "10", "text": "why",
-                "time": "2030-01-01", "url": "http://127.0.0.1:9",
+                "time": "2030-01-01", "url": "http://127.0.0.1:9", "feature=units,...": "render=10", "YYYY-MM": "2026-12",
             ]
             if let value = examples[placeholder] { return value }
             let paths = ["dir", "directory", "file", "pem", "public-key.pem", "out.svg", "out.txt", "findings.json"]
@@ -41,9 +41,14 @@ extension EndToEnd {
                     .prefix { !$0.isEmpty }
                     .map { line in (String(line.split(separator: " ")[0]), line.hasSuffix("--help)")) }
             }
+            // Groups may hold groups (`machine usage`): their commands are listed under them in turn.
+            func commandWords(_ prefix: [String], _ entry: (word: String, isGroup: Bool)) throws -> [[String]] {
+                let words = prefix + [entry.word]
+                guard entry.isGroup else { return [words] }
+                return try entries(TollgateCLI.run(words + ["--help"])).flatMap { try commandWords(words, $0) }
+            }
             for entry in entries(try TollgateCLI.run(["--help"])) {
-                let words = entry.isGroup ? try entries(TollgateCLI.run([entry.word, "--help"])).map { [entry.word, $0.word] } : [[entry.word]]
-                for words in words {
+                for words in try commandWords([], entry) {
                     let help = try TollgateCLI.run(words + ["--help"])
                     var command = DocumentedCommand(words: words, options: [], positionals: [])
                     for line in help.split(separator: "\n").map(String.init) {

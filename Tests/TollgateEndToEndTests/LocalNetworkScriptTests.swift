@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateCertificates
 import TollgateTestSupport
 
 extension EndToEnd {
@@ -7,8 +8,9 @@ extension EndToEnd {
     /// under test: seven nodes over TLS, every operator command in the forms the help documents
     /// (group commands such as `list certificates` included), the vendor's direct sale, a subscription
     /// lapsing into grace and then its basic tier, a refund its machine honours, an upgrade and an add-on that keep their
-    /// activations, a trial converted offline, the sync up
-    /// to the vendor and its audit, and a clean stop. The build and the system packages are skipped.
+    /// activations, a trial converted offline, a metered customer crossing its allowance (one machine carrying its usage
+    /// as a file), the sync up to the vendor, its usage bill and its audit, and a clean stop. The build and the system
+    /// packages are skipped.
     @Suite struct LocalNetworkScriptTests {
         @Test func theLocalNetworkStoryCompletes() throws {
             for tool in ["openssl", "curl", "python3"] {
@@ -28,9 +30,12 @@ extension EndToEnd {
                 "refused as it should be: error: the node refused (upgrade_below_floor)", "changed:     installed the current license",
                 "ADD-ON INSTALLED: the machine keeps its activation", "refused as it should be: error: the node refused (trial_limit_reached)",
                 "LICENSE INSTALLED: the machine keeps its activation", "converts trial",
+                "logged 1 usage records (0 held already)",
+                "total \(MonthPeriod.of(Int64(Date().timeIntervalSince1970))) EUR: 1500 units, 200 over the allowance, overage EUR 4.00",
                 "no findings: every log in the subtree keeps to its certificates",
                 "The local network story completed",
             ]
+            #expect(run.errors.contains("error: the use is refused (usage_beyond_allowance in use of render)"), "\(run.errors)")
             for line in expected {
                 #expect(run.output.contains(line), "missing '\(line)':\n\(run.output)")
             }

@@ -37,11 +37,11 @@ struct Channel {
     /// when given, which the regional one inherits.
     @discardableResult
     func wire(regionalEmergency: EmergencyLimits? = nil, priceFloor: [String: Int64] = ["EUR": 1_000],
-              tiers: [String: [String: [String]]]? = nil) throws -> CertificateChain {
+              tiers: [String: [String: [String]]]? = nil, models: [String] = ["perpetual", "subscription"]) throws -> CertificateChain {
         var toGeneral = request(to: general, count: 1_000)
         toGeneral.countries = ["AT", "CH", "DE"]
         toGeneral.products = ["cad": ["export", "render"]]
-        toGeneral.models = ["perpetual", "subscription"]
+        toGeneral.models = models
         toGeneral.priceFloor = priceFloor
         toGeneral.nbf = now - 30 * 86_400
         toGeneral.tiers = tiers

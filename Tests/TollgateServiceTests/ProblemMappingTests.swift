@@ -22,6 +22,7 @@ import TollgateTestSupport
         (.replayed, 409, "replayed"),
         (.syncOverdue, 409, "sync-overdue"),
         (.logConflict, 409, "log-conflict"),
+        (.usageOutOfSequence, 409, "usage-out-of-sequence"),
         (.ruleViolation, 422, "rule-violation"),
         (.certificateRejected, 422, "certificate-rejected"),
         (.noCertificate, 422, "no-certificate"),

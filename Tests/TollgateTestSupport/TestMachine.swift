@@ -28,6 +28,28 @@ public struct TestMachine {
         return try SignedMachineRequest.sign(payload, with: key).compact
     }
 
+    /// A usage record of this machine's chain for `license` (the lineage hash): `prev` is the record
+    /// before it, or the activation's hash for `seq` 1.
+    public func usageRecord(license: String, seq: UInt64, prev: String, feature: String = "render", units: Int64,
+                            at time: Int64) throws -> SignedUsageRecord {
+        try SignedUsageRecord.sign(UsageRecord(license: license, machineKey: machineKey, seq: seq, prev: prev, feature: feature, units: units,
+                                               iat: time), with: key)
+    }
+
+    /// `units.count` records chained after `head` (the activation's hash for a new chain, at `seq` 0).
+    public func usageChain(license: String, after head: (seq: UInt64, hash: String), units: [Int64], feature: String = "render",
+                           at time: Int64) throws -> [SignedUsageRecord] {
+        var records: [SignedUsageRecord] = []
+        var previous = head
+        for (offset, amount) in units.enumerated() {
+            let record = try usageRecord(license: license, seq: previous.seq + 1, prev: previous.hash, feature: feature, units: amount,
+                                         at: time + Int64(offset))
+            records.append(record)
+            previous = (record.payload.seq, record.hash)
+        }
+        return records
+    }
+
     /// The request's bytes, ready for an HTTP body.
     public func body(_ action: MachineRequest.Action, license: String, activation: String? = nil) throws -> [UInt8] {
         Array(try request(action, license: license, activation: activation).utf8)

@@ -12,7 +12,7 @@ enum APIProblem {
         case .invalidRequest: status = .badRequest
         case .notFound: status = .notFound
         case .unauthorized: status = .forbidden
-        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict: status = .conflict
+        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence: status = .conflict
         case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid, .findingUnproven: status = .unprocessableContent
         case .storage: status = .serviceUnavailable
         default: status = .internalServerError
@@ -45,6 +45,7 @@ enum APIProblem {
         case .findingUnproven: "The evidence does not prove the finding"
         case .syncOverdue: "Sync with the parent first"
         case .logConflict: "The log does not extend what is held"
+        case .usageOutOfSequence: "The usage records do not extend the logged chain"
         case .storage:
             switch error.storageCondition {
             case .full?: "The node's disk is full"

@@ -189,6 +189,16 @@ public final class NodeAPI: Sendable {
             let offline = endpoint == .answerOfflineRequest
             let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now, offline: offline) }
             return try .json(receipt, status: .created)
+        case .usageUpload, .answerUsageUpload:
+            // The records are signed by the machine; offline, an operator hands in the machine's usage file.
+            let upload: UsageUpload
+            do {
+                upload = try UsageUpload(data: Data(request.body))
+            } catch {
+                throw APIRefusal(response: APIProblem.malformedBody(error))
+            }
+            let result = try executor.perform { node throws(NodeError) in try node.receiveUsage(upload, at: now) }
+            return try .json(result, status: result.accepted > 0 || !result.forked.isEmpty ? .created : .ok)
         case .licenseStatus:
             let hash = parameters["hash", default: ""]
             let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }

@@ -13,6 +13,7 @@ extension License: CanonicalJSONWritable {
             json.member("iss", iss)
             json.member("jti", jti)
             json.member("log_index", logIndex)
+            if let metering { json.member("metering", metering) }
             json.member("model", model)
             json.member("nbf", nbf)
             json.member("price", price)
@@ -39,6 +40,7 @@ extension License {
         var exp: Int64??
         var renews, tier, supersedes, addonOf, converts: String??
         var expiry: ExpiryBehaviour??
+        var metering: Metering??
         let read = reader.object { key, json in
             switch key {
             case "addon_of": return CanonicalJSONReader.once(&addonOf, json.optional { $0.string() })
@@ -54,6 +56,7 @@ extension License {
             case "iss": return CanonicalJSONReader.once(&iss, json.string())
             case "jti": return CanonicalJSONReader.once(&jti, json.string())
             case "log_index": return CanonicalJSONReader.once(&logIndex, json.unsigned())
+            case "metering": return CanonicalJSONReader.once(&metering, json.optional { $0.metering() })
             case "model": return CanonicalJSONReader.once(&model, json.string())
             case "nbf": return CanonicalJSONReader.once(&nbf, json.integer())
             case "price": return CanonicalJSONReader.once(&price, json.price())
@@ -71,7 +74,7 @@ extension License {
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
                               exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
                               tier: tier ?? nil, expiry: expiry ?? nil, supersedes: supersedes ?? nil,
-                              addonOf: addonOf ?? nil, converts: converts ?? nil)
+                              addonOf: addonOf ?? nil, converts: converts ?? nil, metering: metering ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

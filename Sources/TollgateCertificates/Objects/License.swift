@@ -42,11 +42,16 @@ public struct License: SignedPayload {
     public var tier: String?
     /// What the license does as it ends; only with `exp`.
     public var expiry: ExpiryBehaviour?
+    /// For a `metered` license (and only for one): allowance per period, unit price and overage rule.
+    public var metering: Metering?
+
+    /// The model name of metered licenses, which carry ``metering``.
+    public static let meteredModel = "metered"
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
                 logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil,
-                supersedes: String? = nil, addonOf: String? = nil, converts: String? = nil) {
+                supersedes: String? = nil, addonOf: String? = nil, converts: String? = nil, metering: Metering? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -68,10 +73,11 @@ public struct License: SignedPayload {
         self.supersedes = supersedes
         self.addonOf = addonOf
         self.converts = converts
+        self.metering = metering
     }
 
     enum CodingKeys: String, CodingKey {
-        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry
+        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry, metering
         case supersedes, converts
         case addonOf = "addon_of"
         case logIndex = "log_index"
@@ -92,6 +98,16 @@ public struct License: SignedPayload {
                 throw VerificationError(.invalidField, object, "expiry (warning, grace, lock or downgrade) needs exp; a license that does not end has none")
             }
             try expiry.validate(object: object)
+        }
+        switch (model == Self.meteredModel, metering) {
+        case (true, nil):
+            throw VerificationError(.invalidField, object, "a metered license carries metering (allowance, unit price, overage)")
+        case (false, _?):
+            throw VerificationError(.invalidField, object, "metering goes with model metered only, this license is \(model)")
+        case (true, let metering?):
+            try metering.validate(features: features, currency: price.currency, object: object)
+        case (false, nil):
+            break
         }
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
         guard seats.count <= ObjectLimits.maxLicenseSeats else {

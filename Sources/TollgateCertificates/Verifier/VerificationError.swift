@@ -95,6 +95,16 @@ public struct VerificationError: LayerError {
         public static let emergencyLimitReached = Rule("emergency_limit_reached")
         /// A trial beyond the certificate's `trials.per_customer` for one customer and product (node and audit only).
         public static let trialLimitReached = Rule("trial_limit_reached")
+        // Metered use.
+        /// A usage record for a license that is not metered, or for a feature its metering lacks.
+        public static let notMetered = Rule("not_metered")
+        /// Use past the allowance of a license whose overage rule refuses it (or past the `allow` ceiling).
+        public static let usageBeyondAllowance = Rule("usage_beyond_allowance")
+        /// A usage record that does not extend its chain: not the next sequence number, or not
+        /// naming the hash of the record (or, for the first, the activation) before it.
+        public static let usageOutOfSequence = Rule("usage_out_of_sequence")
+        /// A usage record or receipt for another license or machine than the chain it is offered to.
+        public static let usageMismatch = Rule("usage_mismatch")
         // The machine's clock.
         /// A check at a time before the latest the machine's wallet has seen, beyond the clock skew.
         public static let clockRolledBack = Rule("clock_rolled_back")

@@ -14,6 +14,10 @@ public struct AuditEvidence: Codable, Hashable, Sendable {
         public static let deactivation = Role("deactivation")
         public static let revocation = Role("revocation")
         public static let quotaReturn = Role("quota_return")
+        /// A machine-signed usage record (`tollgate-usage+jws`).
+        public static let usageRecord = Role("usage_record")
+        /// An agent-signed usage receipt (`tollgate-usage-receipt+jws`).
+        public static let usageReceipt = Role("usage_receipt")
         /// A checkpoint (signed note) of the named node's log.
         public static let checkpoint = Role("checkpoint")
         /// A log entry (base64url bytes) at `index`, with an inclusion proof against the checkpoint before it.

@@ -56,6 +56,17 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         /// An entry the node signed and logged that breaks the object limits every parser enforces
         /// (too large, a field out of range): kept and reported, never fatal to sync or reports.
         public static let invalidObject = Kind("invalid_object")
+        /// Two usage records of one machine's chain after one predecessor: the machine was rolled
+        /// back (a restored snapshot) and recorded again. Names the machine (its key's thumbprint).
+        public static let usageFork = Kind("usage_fork")
+        /// A usage record logged without the record before it in the same log: records dropped.
+        public static let usageGap = Kind("usage_gap")
+        /// A machine's records in one period and feature add up past the allowance of a license
+        /// whose overage rule refuses that (or past the `allow` ceiling). Names the machine.
+        public static let usageBeyondAllowance = Kind("usage_beyond_allowance")
+        /// A usage receipt the agent signed names a head record that is not in its log where the
+        /// receipt says: records received and not logged.
+        public static let unloggedUsage = Kind("unlogged_usage")
     }
 
     public var id: String

@@ -78,6 +78,7 @@ extension ChannelAudit {
         try auditActivations(activations, deactivations: deactivations, licenses: licenses)
         try auditEmergencies(activations, licenses: licenses)
         try auditObservations(observations)
+        try auditUsage(licenses: licenses, activations: activations, observations: observations)
         try auditStaleness()
     }
 

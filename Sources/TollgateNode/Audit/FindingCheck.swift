@@ -45,6 +45,7 @@ public struct FindingCheck {
         case .emergencyOveruse: try context.emergencyOveruse()
         case .upgradeBelowFloor, .lineageMismatch, .unauthorizedChange: try context.change()
         case .trialsBeyondCount: try context.trialsBeyondCount()
+        case .usageFork, .usageGap, .usageBeyondAllowance, .unloggedUsage: try context.usage()
         default: throw unproven("no check is known for finding kind \(finding.kind)")
         }
     }

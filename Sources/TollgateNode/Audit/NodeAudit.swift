@@ -53,8 +53,16 @@ struct NodeAudit: NodePart {
                 guard let key = signers[deactivation.payload.iss], deactivation.jws.isSigned(by: key) else {
                     throw NodeError(.invalidRequest, "the deactivation is not signed by the license's issuer or an ancestor")
                 }
+            case .usageReceipt:
+                let receipt = try SignedUsageReceipt(compact: observation.object)
+                guard receipt.payload.license == license.hash || receipt.payload.license == license.payload.renews else {
+                    throw NodeError(.invalidRequest, "the usage receipt names another license than the one it came with")
+                }
+                guard let key = signers[receipt.payload.iss], receipt.jws.isSigned(by: key) else {
+                    throw NodeError(.invalidRequest, "the usage receipt is not signed by the license's issuer or an ancestor")
+                }
             default:
-                throw NodeError(.invalidRequest, "observations of kind \(observation.kind) are not known; send a license, activation or deactivation")
+                throw NodeError(.invalidRequest, "observations of kind \(observation.kind) are not known; send a license, activation, deactivation or usage receipt")
             }
         } catch let error as VerificationError {
             throw NodeError(.invalidRequest, error)

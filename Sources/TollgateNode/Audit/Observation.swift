@@ -13,6 +13,8 @@ public struct Observation: Codable, Hashable, Sendable {
         public static let license = Kind("license")
         public static let activation = Kind("activation")
         public static let deactivation = Kind("deactivation")
+        /// A usage receipt a machine holds: the audit checks its head is in the agent's log.
+        public static let usageReceipt = Kind("usage-receipt")
     }
 
     public var kind: Kind

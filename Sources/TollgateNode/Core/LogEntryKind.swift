@@ -18,4 +18,9 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     /// broken in a descendant's log), as `AuditFinding` JSON with its evidence, so it travels up
     /// with the log and the root re-checks and adopts it.
     case findingRecorded = "finding-recorded"
+    /// A machine's signed usage record, logged by the agent as the next link of its chain.
+    case usageRecorded = "usage-recorded"
+    /// A machine's signed usage record that forks its logged chain (a second record after one
+    /// predecessor): kept as evidence of the rollback, never a link of the chain nor billed.
+    case usageForked = "usage-forked"
 }

@@ -37,6 +37,8 @@ public struct NodeError: LayerError {
         public static let logConflict = Code("log_conflict")
         /// The node's storage failed; nothing of the operation was kept.
         public static let storage = Code("storage")
+        /// Usage records that do not extend the machine's logged chain (a gap, or a predecessor never logged).
+        public static let usageOutOfSequence = Code("usage_out_of_sequence")
         /// A finding's evidence does not prove what the finding claims (``FindingCheck``).
         public static let findingUnproven = Code("finding_unproven")
     }

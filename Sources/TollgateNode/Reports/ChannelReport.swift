@@ -4,7 +4,7 @@ import TollgateCertificates
 /// the section named by `name` is filled.
 public struct ChannelReport: Codable, Hashable, Sendable {
     public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring",
-                               "renewals", "forecast", "retention"]
+                               "renewals", "forecast", "retention", "usage"]
 
     /// What one node's figures reflect: a report is read from the logs this node holds, so each
     /// descendant's figures are as of the last checkpoint of its log this node accepted, never
@@ -211,6 +211,45 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var basisPoints: Int64?
     }
 
+    /// Metered use billed for one license, period and feature: every machine's chain added up, each
+    /// record once however often it was uploaded or synced. Allowance and overage are per machine
+    /// (each machine's chain is held to the allowance offline), summed over the license's machines.
+    public struct UsageRow: Codable, Hashable, Sendable {
+        public var customer: String
+        /// Hash of the license (the lineage's first).
+        public var license: String
+        /// The node whose log holds the records (the issuing agent).
+        public var node: String
+        public var period: String
+        public var feature: String
+        /// Machines that recorded use of the feature in the period.
+        public var machines: Int
+        public var records: Int
+        public var units: Int64
+        /// The allowance of all those machines together.
+        public var allowance: Int64
+        public var overageUnits: Int64
+        /// `refuse`, `allow:1.5`, `bill`.
+        public var overageRule: String
+        public var currency: String
+        /// Minor units per unit over the allowance.
+        public var unitPrice: Int64
+        /// `overageUnits × unitPrice`, minor units.
+        public var overagePrice: Int64
+        /// True when a sum exceeds what a 64-bit figure holds and the figures are its ceiling.
+        public var saturated: Bool = false
+    }
+
+    /// Overage billed in one period and currency: never summed across currencies.
+    public struct UsageTotal: Codable, Hashable, Sendable {
+        public var period: String
+        public var currency: String
+        public var units: Int64
+        public var overageUnits: Int64
+        public var overagePrice: Int64
+        public var saturated: Bool = false
+    }
+
     public var name: String
     public var generatedAt: Int64
     /// Per node of the subtree, in channel-tree order, the log size and checkpoint time the
@@ -240,6 +279,12 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     /// By currency.
     public var retention: [RetentionRow]?
     public var renewalRate: RenewalRate?
+    /// The billing period the `usage` report is for; nil for every period held.
+    public var usagePeriod: String?
+    /// By customer, license, period and feature.
+    public var usage: [UsageRow]?
+    /// By period and currency.
+    public var usageTotals: [UsageTotal]?
 
     public init(name: String, generatedAt: Int64) {
         self.name = name

@@ -152,6 +152,9 @@ extension ChannelView {
                 .init(currency: currency, activeSubscriptions: figures.subscriptions, monthlyRecurring: figures.monthlyRecurring,
                       annualRecurring: figures.annualRecurring, saturated: figures.saturated)
             }
+        case "usage":
+            report.usagePeriod = query.period
+            (report.usage, report.usageTotals) = try auditor.storage { try usageBilling(period: query.period, licenses: objects.licenses) }
         case "recurring":
             let moment = query.at ?? now
             report.recurringAt = moment

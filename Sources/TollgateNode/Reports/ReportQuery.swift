@@ -1,7 +1,7 @@
 import TollgateCertificates
 
 /// What a report is asked for beyond its name, declared once: the CLI's options, the HTTP query
-/// (`GET /v1/reports/{name}?customer=…&at=…&from=…&days=…`) and the node read these fields and
+/// (`GET /v1/reports/{name}?customer=…&at=…&from=…&days=…&period=…`) and the node read these fields and
 /// nothing else, so a parameter cannot mean one thing on the wire and another at the node.
 public struct ReportQuery: Hashable, Sendable {
     /// The customer of the `customer` report (matched case-insensitively).
@@ -14,12 +14,15 @@ public struct ReportQuery: Hashable, Sendable {
     /// `renewals`: how many days ahead to look for expiring subscriptions (and back for lapsed
     /// ones); `forecast`: the horizon in days. Defaults: 30 and 365.
     public var days: Int64?
+    /// The billing month of the `usage` report (`2026-12`); every month held when absent.
+    public var period: String?
 
     /// The longest window a report looks across: 100 years, far past any term a license carries.
     public static let maxDays: Int64 = 36_500
 
-    public init(customer: String? = nil, at: Int64? = nil, from: Int64? = nil, days: Int64? = nil) {
+    public init(customer: String? = nil, at: Int64? = nil, from: Int64? = nil, days: Int64? = nil, period: String? = nil) {
         self.customer = customer
+        self.period = period
         self.at = at
         self.from = from
         self.days = days
@@ -32,6 +35,7 @@ public struct ReportQuery: Hashable, Sendable {
         for (name, number) in [("at", at), ("from", from), ("days", days)] {
             if let number { items.append((name, String(number))) }
         }
+        if let period { items.append(("period", period)) }
         return items
     }
 
@@ -45,13 +49,16 @@ public struct ReportQuery: Hashable, Sendable {
             }
             return number
         }
-        self.init(customer: value("customer"), at: try number("at"), from: try number("from"), days: try number("days"))
+        self.init(customer: value("customer"), at: try number("at"), from: try number("from"), days: try number("days"), period: value("period"))
         try validated()
     }
 
-    /// Checks the ranges: times within the years objects may carry, `from` before `at`, and
-    /// `days` from 1 to ``maxDays``.
+    /// Checks the ranges: times within the years objects may carry, `from` before `at`, `days`
+    /// from 1 to ``maxDays``, and a period that is a month.
     public func validated() throws(NodeError) {
+        if let period, !MonthPeriod.isValid(period) {
+            throw NodeError(.invalidRequest, "a billing period is a month written YYYY-MM (2026-12), got '\(period.prefix(40))'")
+        }
         for (name, time) in [("at", at), ("from", from)] {
             if let time, time < ObjectLimits.earliestTime || time > ObjectLimits.latestTime {
                 throw NodeError(.invalidRequest, "a report's '\(name)' time \(time) is outside \(ObjectLimits.earliestTime)...\(ObjectLimits.latestTime) (1970 to 9999)")

@@ -114,7 +114,7 @@ struct SalePlanner: NodePart {
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
             territory: request.territory ?? [request.country], product: request.product, features: features,
             model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
-            logIndex: logIndex, jti: ids.make(), tier: request.tier, expiry: request.expiry)
+            logIndex: logIndex, jti: ids.make(), tier: request.tier, expiry: request.expiry, metering: request.metering)
         do {
             try payload.validateFields(object: "license")
             try LicenseRules.check(payload, within: certificate)

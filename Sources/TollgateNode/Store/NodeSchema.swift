@@ -138,6 +138,7 @@ enum NodeSchema {
             pullCursor,
             licenseRevocations,
             licenseLifecycle,
+            usageRecords,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a
@@ -155,6 +156,22 @@ enum NodeSchema {
             product TEXT NOT NULL
         ) STRICT;
         CREATE INDEX license_trials_by_customer ON license_trials (customer, product);
+        """)
+
+    /// Metered use: every usage record the node logged, by its hash, as a link of its machine's
+    /// chain for a license lineage or as the evidence of a fork (`forked`). One chain link per
+    /// sequence number; the highest is the chain's head.
+    static let usageRecords = SchemaMigration(name: "node-usage-records", sql: """
+        CREATE TABLE usage_records (
+            hash TEXT PRIMARY KEY,
+            lineage TEXT NOT NULL,
+            machine_key TEXT NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            prev TEXT NOT NULL,
+            forked INTEGER NOT NULL CHECK (forked = 0 OR forked = 1),
+            log_index INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX usage_chain_links ON usage_records (lineage, machine_key, seq) WHERE forked = 0;
         """)
 
     /// Revocations of single licenses (refund, fraud, chargeback), apart from the certificates'

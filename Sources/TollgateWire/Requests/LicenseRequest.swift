@@ -15,6 +15,8 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     /// Warning window, grace period and lock or downgrade; only with `exp`.
     public var expiry: ExpiryBehaviour?
     public var model: String
+    /// For model `metered`: allowance per period, unit price and overage rule.
+    public var metering: Metering?
     public var price: Price
     /// How many machines may be active at once.
     public var seatCount: UInt64
@@ -33,7 +35,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry
+        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering
         case seatCount = "seats"
         case certificateHash = "from"
     }
@@ -48,6 +50,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
         tier = try container.decodeIfPresent(String.self, forKey: .tier)
         expiry = try container.decodeIfPresent(ExpiryBehaviour.self, forKey: .expiry)
         model = try container.decode(String.self, forKey: .model)
+        metering = try container.decodeIfPresent(Metering.self, forKey: .metering)
         price = try container.decode(Price.self, forKey: .price)
         seatCount = try container.decodeIfPresent(UInt64.self, forKey: .seatCount) ?? 1
         nbf = try container.decodeIfPresent(Int64.self, forKey: .nbf)

@@ -8,20 +8,20 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // Public.
     case health, metrics, anchor, licenseStatus, checkpoint, inclusionProof, consistencyProof
     // The customer's machine.
-    case machineRequest
+    case machineRequest, usageUpload
     // Child nodes.
     case syncPull, syncPush
     // The operator.
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
          listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
-         receiveRevocation, listFindings, runAudit, observeLicense, report
+         receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
 
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report:
             .get
-        case .machineRequest, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
+        case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
              .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense:
             .post
         }
@@ -37,6 +37,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .inclusionProof: "/v1/log/proof/inclusion"
         case .consistencyProof: "/v1/log/proof/consistency"
         case .machineRequest, .listActivations: "/v1/activations"
+        case .usageUpload: "/v1/usage"
+        case .answerUsageUpload: "/v1/usage/offline"
         case .syncPull: "/v1/sync/pull"
         case .syncPush: "/v1/sync/push"
         case .answerOfflineRequest: "/v1/activations/offline"
@@ -60,11 +62,11 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var caller: Caller {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof: .anyone
-        case .machineRequest: .machine
+        case .machineRequest, .usageUpload: .machine
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report:
+             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload:
             .operator
         }
     }

@@ -75,6 +75,15 @@ extension ChannelReport {
                                  text(renewalRate?.due), text(renewalRate?.renewed), "\(row.saturated)"]
                             })
         }
+        if let usage {
+            return CSVTable(columns: ["customer", "license", "node", "period", "feature", "machines", "records", "units", "allowance", "overage_units",
+                                      "overage_rule", "currency", "unit_price", "overage_price", "saturated"],
+                            rows: usage.map { row in
+                                [row.customer, row.license, row.node, row.period, row.feature, "\(row.machines)", "\(row.records)", "\(row.units)",
+                                 "\(row.allowance)", "\(row.overageUnits)", row.overageRule, row.currency, "\(row.unitPrice)", "\(row.overagePrice)",
+                                 "\(row.saturated)"]
+                            })
+        }
         return CSVTable(columns: ["name", "generated_at"], rows: [[name, "\(generatedAt)"]])
     }
 }

@@ -31,7 +31,7 @@ enum IssueCommand: Command {
             CommonOptions.days.with(help: "Term of a subscription or trial, in days."),
             CommonOptions.exp,
             CommonOptions.from,
-        ] + NodeTarget.options)
+        ] + MeteringArguments.options + NodeTarget.options)
 
     static let model = Option<String>("model", value: "model", help: "perpetual, subscription, trial, ...")
     static let seats = Option<UInt64>("seats", value: "n", help: "Machines that may be active at once (default 1).", range: 1...UInt64.max)
@@ -74,10 +74,14 @@ enum IssueCommand: Command {
                                   code: .missingOption)
         }
         request.certificateHash = try arguments.value(CommonOptions.from)
+        request.metering = try MeteringArguments.metering(arguments, model: request.model)
         let allowed = try AllowedNames(of: target)
         try allowed.checkProduct(request.product, option: CommonOptions.product.name)
         try allowed.checkModels([request.model], option: model.name)
         try allowed.checkFeatures(request.features ?? [], of: request.product, option: features.name)
+        if let metering = request.metering {
+            try allowed.checkFeatures(metering.allowance.map(\.feature), of: request.product, option: MeteringArguments.allowance.name)
+        }
 
         let sale = request
         let file: LicenseFile = try target.call(local: { try $0.issue(sale, at: now) }, endpoint: .issueLicense, body: sale)
@@ -86,6 +90,7 @@ enum IssueCommand: Command {
         Console.print("issued license \(HashID.short(signed.hash)) to \(license.customer): serials \(license.seats), \(license.product), \(license.model), \(license.price) — \(out.path)")
         if let tier = license.tier { Console.print("  tier \(tier): \(license.features.joined(separator: ","))") }
         if let expiry = license.expiry { Console.print("  as it ends: \(expiry)") }
+        if let metering = license.metering { Console.print("  metered: \(metering)") }
         return .success
     }
 }

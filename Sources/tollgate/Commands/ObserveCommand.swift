@@ -12,26 +12,32 @@ enum ObserveCommand: Command {
         name: "observe",
         abstract: "Record a license file, or an activation or deactivation of it, seen in the field; the audit checks it is in its issuer's log (hidden issuance).",
         discussion: "With --\(activation.name) or --\(deactivation.name), the file named holds that object's compact JWS and the license file is the license it belongs to.",
-        options: NodeTarget.options + [activation, deactivation],
+        options: NodeTarget.options + [activation, deactivation, usageReceipt],
         positionals: [licenseFile])
 
     static let activation = Option<String>("activation", value: "file", help: "An activation of the license (compact JWS).")
     static let deactivation = Option<String>("deactivation", value: "file", help: "A deactivation of one of the license's activations (compact JWS).")
+    static let usageReceipt = Option<String>("usage-receipt", value: "file",
+                                             help: "A usage receipt of the license: the receipt file 'answer-usage' wrote, or the receipt's compact JWS.")
     static let licenseFile = Positional("license-file", help: "The license file.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
         let file = try LicenseFile(data: readFile(arguments.value(of: licenseFile), what: "license file"))
         let observation: Observation
-        switch (try arguments.value(activation), try arguments.value(deactivation)) {
-        case (nil, nil):
+        switch (try arguments.value(activation), try arguments.value(deactivation), try arguments.value(usageReceipt)) {
+        case (nil, nil, nil):
             observation = Observation(license: file)
-        case (let path?, nil):
+        case (let path?, nil, nil):
             observation = Observation(kind: .activation, object: try compact(path, what: "activation"), license: file)
-        case (nil, let path?):
+        case (nil, let path?, nil):
             observation = Observation(kind: .deactivation, object: try compact(path, what: "deactivation"), license: file)
+        case (nil, nil, let path?):
+            let data = try readFile(path, what: "usage receipt")
+            let receipt = (try? UsageUploadResult(data: data))?.receipt ?? String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            observation = Observation(kind: .usageReceipt, object: receipt, license: file)
         default:
-            throw ValidationError("give --\(activation.name) or --\(deactivation.name), not both", code: .conflictingOptions)
+            throw ValidationError("give one of --\(activation.name), --\(deactivation.name) and --\(usageReceipt.name)", code: .conflictingOptions)
         }
         let body: APIBodies.ObservationBody = try target.call(local: { APIBodies.ObservationBody(recorded: try $0.observe(observation, at: TimeArgument.now)) },
                                                              endpoint: .observeLicense, body: observation)

@@ -20,6 +20,8 @@ enum ReportCommand {
         var window = false
         /// Whether the report looks ahead `--days` (its default is the node's, ``ReportQuery/days``).
         var ahead = false
+        /// Whether the report is for a billing period (then `--period` is taken).
+        var perPeriod = false
     }
 
     static let reports = [
@@ -38,6 +40,8 @@ enum ReportCommand {
                atTime: true, ahead: true),
         Report(name: "retention", abstract: "Net and gross revenue retention per currency from --from to --at (default the last year), and the renewal rate.",
                atTime: true, window: true),
+        Report(name: "usage", abstract: "Metered use billed per customer, license, month and feature: units, allowance, overage units and price, per currency.",
+               perPeriod: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
@@ -45,6 +49,7 @@ enum ReportCommand {
     static let from = Option<Int64>.time("from", help: "The start of the retention window (default a year before --at).")
     static let days = Option<Int64>("days", value: "n", help: "How many days ahead to look (renewals: default 30, and as far back for lapsed ones; forecast: default 365).",
                                     range: 1...ReportQuery.maxDays)
+    static let period = Option<String>("period", value: "YYYY-MM", help: "The billing month (default: every month held).")
     static let csv = Flag("csv", help: "Print CSV (RFC 4180, header row); the as-of of the view goes to standard error.")
 
     /// The node decides which reports exist; a report it has and this table lacks would have no
@@ -54,7 +59,7 @@ enum ReportCommand {
         return reports.map { report in
             Subcommand(spec: CommandSpec(name: "\(group.name) \(report.name)", abstract: report.abstract,
                                          options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : [])
-                                             + (report.window ? [from] : []) + (report.ahead ? [days] : []),
+                                             + (report.window ? [from] : []) + (report.ahead ? [days] : []) + (report.perPeriod ? [period] : []),
                                          flags: [CommonOptions.json, csv])) { arguments in
                 try run(report, arguments)
             }
@@ -67,7 +72,8 @@ enum ReportCommand {
         let query = ReportQuery(customer: report.perCustomer ? try arguments.required(Self.customer) : nil,
                                 at: report.atTime ? try arguments.value(at) : nil,
                                 from: report.window ? try arguments.value(from) : nil,
-                                days: report.ahead ? try arguments.value(days) : nil)
+                                days: report.ahead ? try arguments.value(days) : nil,
+                                period: report.perPeriod ? try arguments.value(period) : nil)
         if arguments.isSet(CommonOptions.json) && arguments.isSet(csv) { throw ValidationError("choose one of --json and --csv") }
         let report: ChannelReport = try target.call(local: { try $0.report(name, query: query, at: TimeArgument.now) },
                                                     endpoint: .report, parameters: ["name": name], query: query.items)
@@ -136,6 +142,9 @@ enum ReportCommand {
             }
         }
         lines += describeRenewals(report)
+        if let rows = report.usage {
+            lines += describeUsage(rows, totals: report.usageTotals ?? [], period: report.usagePeriod)
+        }
         Console.print(lines.isEmpty ? "nothing to report" : lines.joined(separator: "\n"))
         return .success
     }
@@ -200,6 +209,23 @@ enum ReportCommand {
                 : row.logSize == 0 ? "nothing synced yet: none of its figures are in this report"
                 : "\(row.logSize) log entries, " + (row.checkpointAt.map { "as of \(TimeText.iso($0, relativeTo: now))" } ?? "time of the checkpoint unknown")
             lines.append("  " + name.padding(to: 20) + state)
+        }
+        return lines
+    }
+
+    /// Metered use billed, row by row, then the overage per month and currency.
+    static func describeUsage(_ rows: [ChannelReport.UsageRow], totals: [ChannelReport.UsageTotal], period: String?) -> [String] {
+        var lines = ["metered use \(period.map { "in \($0)" } ?? "in every month held") (each record once; allowance per machine, added up):"]
+        if rows.isEmpty { lines.append("  no metered use recorded") }
+        for row in rows {
+            lines.append("  " + row.customer.padding(to: 18) + HashID.short(row.license).padding(to: 14) + row.period.padding(to: 9) + row.feature.padding(to: 10)
+                         + "\(row.units) units".padding(to: 14) + "allowance \(row.allowance)".padding(to: 17) + "overage \(row.overageUnits)".padding(to: 15)
+                         + "\(row.overageRule) at \(Price(currency: row.currency, amount: row.unitPrice))".padding(to: 24)
+                         + "\(Price(currency: row.currency, amount: row.overagePrice))" + (row.saturated ? " (at least; the sum overflows)" : ""))
+        }
+        for total in totals {
+            lines.append("total \(total.period) \(total.currency): \(total.units) units, \(total.overageUnits) over the allowance, overage "
+                         + "\(Price(currency: total.currency, amount: total.overagePrice))" + (total.saturated ? " (at least; the sum overflows)" : ""))
         }
         return lines
     }
