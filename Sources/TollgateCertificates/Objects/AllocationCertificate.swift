@@ -36,11 +36,15 @@ public struct AllocationCertificate: SignedPayload {
     /// feature list, and a license's expiry may downgrade to. Each tier's features lie within its
     /// product's; absent means no tiers.
     public var tiers: [String: [String: [String]]]?
+    /// With model `floating`: the longest lease and borrow its holder may sell (a child's within its
+    /// parent's); required exactly when `models` grants `floating`.
+    public var floating: FloatingTerms?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
                 priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
-                emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil) {
+                emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil,
+                floating: FloatingTerms? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -57,6 +61,7 @@ public struct AllocationCertificate: SignedPayload {
         self.jti = jti
         self.emergency = emergency
         self.tiers = tiers?.mapValues { $0.mapValues { $0.sorted() } }
+        self.floating = floating
     }
 
     /// The features of `tier` of `product`, nil when the certificate has no such tier.
@@ -68,7 +73,7 @@ public struct AllocationCertificate: SignedPayload {
     public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers, floating
         case subKey = "sub_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
@@ -107,6 +112,11 @@ public struct AllocationCertificate: SignedPayload {
             throw VerificationError(.invalidField, object, "emergency needs max_seconds and period_seconds from 1 to \(ObjectLimits.latestTime) and max_count from 0 to \(ObjectLimits.maxListCount)")
         }
         if let tiers { try validateTiers(tiers, object: object) }
+        if let floating { try floating.validate(object: object) }
+        guard (floating != nil) == models.contains(FloatingTerms.model) else {
+            throw VerificationError(.invalidField, object, floating == nil ? "model floating needs floating terms (lease and borrow)"
+                                    : "floating terms come only with model floating")
+        }
     }
 
     /// Names and sizes are field formats; a tier outside its product's features breaks the rule

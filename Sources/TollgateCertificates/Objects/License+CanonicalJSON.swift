@@ -7,6 +7,7 @@ extension License: CanonicalJSONWritable {
             json.member("exp", exp)
             if let expiry { json.member("expiry", expiry) }
             json.member("features", features)
+            if let floating { json.member("floating", floating) }
             json.member("iat", iat)
             json.member("iss", iss)
             json.member("jti", jti)
@@ -36,6 +37,7 @@ extension License {
         var exp: Int64??
         var renews, tier: String??
         var expiry: ExpiryBehaviour??
+        var floating: FloatingTerms??
         let read = reader.object { key, json in
             switch key {
             case "cert": return CanonicalJSONReader.once(&cert, json.string())
@@ -44,6 +46,7 @@ extension License {
             case "exp": return CanonicalJSONReader.once(&exp, json.optional { $0.integer() })
             case "expiry": return CanonicalJSONReader.once(&expiry, json.optional { $0.expiryBehaviour() })
             case "features": return CanonicalJSONReader.once(&features, json.strings())
+            case "floating": return CanonicalJSONReader.once(&floating, json.optional { $0.floatingTerms() })
             case "iat": return CanonicalJSONReader.once(&iat, json.integer())
             case "iss": return CanonicalJSONReader.once(&iss, json.string())
             case "jti": return CanonicalJSONReader.once(&jti, json.string())
@@ -64,7 +67,7 @@ extension License {
         var license = License(iss: iss, cert: cert, seats: seats, customer: customer, country: country, territory: territory,
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
                               exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
-                              tier: tier ?? nil, expiry: expiry ?? nil)
+                              tier: tier ?? nil, expiry: expiry ?? nil, floating: floating ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

@@ -31,10 +31,14 @@ public struct License: SignedPayload {
     public var tier: String?
     /// What the license does as it ends; only with `exp`.
     public var expiry: ExpiryBehaviour?
+    /// For model `floating`: the lease and borrow lengths its lease server may sign (within the
+    /// certificate's).
+    public var floating: FloatingTerms?
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
-                logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil) {
+                logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil,
+                floating: FloatingTerms? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -53,10 +57,11 @@ public struct License: SignedPayload {
         self.renews = renews
         self.tier = tier
         self.expiry = expiry
+        self.floating = floating
     }
 
     enum CodingKeys: String, CodingKey {
-        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry
+        case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry, floating
         case logIndex = "log_index"
     }
 
@@ -75,6 +80,7 @@ public struct License: SignedPayload {
             }
             try expiry.validate(object: object)
         }
+        if let floating { try floating.validate(object: object) }
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
         guard seats.count <= ObjectLimits.maxLicenseSeats else {
             throw VerificationError(.invalidField, object, "seats \(seats) holds \(seats.count) serials, the limit is \(ObjectLimits.maxLicenseSeats)")

@@ -18,6 +18,7 @@ import TollgateWire
 /// | planning and recording sales | ``SalePlanner`` (``PlanningReads``) |
 /// | renewals | ``Renewals`` |
 /// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
+/// | floating seats: leases, heartbeats, releases, borrows; a site's binding | ``LeaseDesk`` |
 /// | quota returns, sent and received | ``QuotaReturns`` |
 /// | revocations, issued and received | ``Revocations`` |
 /// | the node's own log: checkpoints, entries, proofs | ``NodeLog`` |
@@ -38,6 +39,7 @@ public final class LicensingNode {
     let sales: SalePlanner
     let renewals: Renewals
     let machines: MachineDesk
+    let leases: LeaseDesk
     let returns: QuotaReturns
     let revocations: Revocations
     let log: NodeLog
@@ -67,7 +69,9 @@ public final class LicensingNode {
         self.delegator = Delegator(context: context, holdings: holdings, serials: serials)
         self.sales = SalePlanner(context: context, holdings: holdings, serials: serials, freshness: freshness)
         self.renewals = Renewals(context: context, holdings: holdings, freshness: freshness)
-        self.machines = MachineDesk(context: context, holdings: holdings)
+        let machines = MachineDesk(context: context, holdings: holdings)
+        self.machines = machines
+        self.leases = LeaseDesk(context: context, holdings: holdings, machines: machines)
         self.returns = returns
         self.revocations = revocations
         self.log = log
@@ -163,6 +167,32 @@ public final class LicensingNode {
     /// how many of its seats are in use.
     public func licenseStatus(hash: String, at now: Int64) throws(NodeError) -> LicenseStatusReport {
         try machines.licenseStatus(hash: hash, at: now)
+    }
+
+    // MARK: Floating seats (LeaseDesk)
+
+    /// How long after its end a lease can still be brought back by its machine's heartbeat, while
+    /// no other machine holds its serial.
+    public static let leaseResurrectionWindow: Int64 = LeaseDesk.resurrectionWindow
+
+    /// Handles a machine's signed lease request (`lease`, `heartbeat`, `release`, `borrow`) for a
+    /// floating license this node issued or serves as a site: never more unexpired leases than the
+    /// license has serials, each stored and logged before it is answered.
+    public func handleLeaseRequest(_ compact: String, at now: Int64) throws(NodeError) -> LeaseReceipt {
+        try leases.handleLeaseRequest(compact, at: now)
+    }
+
+    /// At a site node: takes the issuing agent's receipt of this node's site activation (online or
+    /// from a response file), after verifying it to the trust anchor, and serves the license's leases
+    /// from then on. Taking the same receipt twice changes nothing.
+    @discardableResult
+    public func bindSite(_ receipt: ActivationReceipt, at now: Int64) throws(NodeError) -> SignedActivation {
+        try leases.bindSite(receipt, at: now)
+    }
+
+    /// Every lease this node signed, with when it ended early (released or replaced).
+    public func leaseRecords() throws(NodeError) -> [NodeStore.StoredLease] {
+        try context.storage { try store.leases() }
     }
 
     // MARK: Returns and revocations (QuotaReturns, Revocations)

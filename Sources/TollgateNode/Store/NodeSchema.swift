@@ -137,7 +137,34 @@ enum NodeSchema {
             serialFreeRuns,
             pullCursor,
             licenseRevocations,
+            leases,
     ]
+
+    /// Leases of floating seats this node signed (as the issuing agent or as a site), the row of the
+    /// lease's log entry; `ended_at` is set when a machine releases it or a heartbeat replaces it.
+    /// A site node's bindings: the license file and the site activation it serves leases under.
+    static let leases = SchemaMigration(name: "node-leases", sql: """
+        CREATE TABLE leases (
+            hash TEXT PRIMARY KEY,
+            lineage TEXT NOT NULL,
+            serial INTEGER NOT NULL,
+            machine_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            compact TEXT NOT NULL,
+            log_index INTEGER NOT NULL,
+            nbf INTEGER NOT NULL,
+            exp INTEGER NOT NULL,
+            ended_at INTEGER
+        ) STRICT;
+        CREATE INDEX leases_by_lineage ON leases (lineage, exp);
+        CREATE TABLE site_bindings (
+            lineage TEXT PRIMARY KEY,
+            license_file TEXT NOT NULL,
+            activation TEXT NOT NULL,
+            log_index INTEGER NOT NULL,
+            bound_at INTEGER NOT NULL
+        ) STRICT;
+        """)
 
     /// Revocations of single licenses (refund, fraud, chargeback), apart from the certificates'
     /// `revocations`: a sale under a certificate reads those by certificate, an activation or
