@@ -67,12 +67,13 @@ struct Delegator: NodePart {
             throw NodeError(.invalidRequest, "give the seats as a range or a count")
         }
         let products = try inherited(request.products, \.products, "products")
+        let models = try inherited(request.models, \.models, "models")
         let payload = AllocationCertificate(
             iss: identity.keyID, sub: subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
             parent: parent?.hash, seats: seats,
             countries: try inherited(request.countries, \.countries, "countries"),
             products: products,
-            models: try inherited(request.models, \.models, "models"),
+            models: models,
             priceFloor: try inherited(request.priceFloor, \.priceFloor, "price floors"),
             depth: request.depth ?? parent.map { $0.payload.depth - 1 } ?? 2,
             nbf: request.nbf ?? parent?.payload.nbf ?? now,
@@ -80,7 +81,8 @@ struct Delegator: NodePart {
             syncWithin: request.syncWithin ?? parent?.payload.syncWithin ?? 7 * 86_400,
             jti: ids.make(),
             emergency: request.emergency ?? parent?.payload.emergency,
-            tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) })
+            tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) },
+            floating: request.floating ?? (models.contains(FloatingTerms.model) ? parent?.payload.floating : nil))
         do {
             try payload.validateFields(object: "certificate for \(subject)")
         } catch {

@@ -4,7 +4,7 @@ import TollgateCertificates
 /// Leases of floating seats and a site's bindings to the licenses it serves.
 extension NodeStore {
     /// A lease as stored: the signed lease and when it ended early (released or replaced), if it did.
-    public struct StoredLease {
+    public struct StoredLease: Sendable, Hashable {
         public let lease: SignedLease
         public let endedAt: Int64?
     }

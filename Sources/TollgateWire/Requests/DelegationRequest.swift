@@ -21,6 +21,9 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     public var emergency: EmergencyLimits?
     /// Product → tier → features; unset inherits the parent's tiers that fit `products`.
     public var tiers: [String: [String: [String]]]?
+    /// With model `floating`: the longest lease and borrow the child may sell; unset inherits the
+    /// parent's when the child's models include floating.
+    public var floating: FloatingTerms?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
     /// The root's own certificate, to sell directly under: the node names itself as the subject
@@ -34,7 +37,7 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers
+        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers, floating
         case subjectKey = "subject_key"
         case priceFloor = "price_floor"
         case syncWithin = "sync_within"
