@@ -14,6 +14,8 @@ public struct AuditEvidence: Codable, Hashable, Sendable {
         public static let deactivation = Role("deactivation")
         public static let revocation = Role("revocation")
         public static let quotaReturn = Role("quota_return")
+        /// A lease of a floating seat (`tollgate-lease+jws`).
+        public static let lease = Role("lease")
         /// A checkpoint (signed note) of the named node's log.
         public static let checkpoint = Role("checkpoint")
         /// A log entry (base64url bytes) at `index`, with an inclusion proof against the checkpoint before it.

@@ -42,6 +42,8 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         /// Emergency activations longer, or more of them per license and period, than the
         /// certificate's emergency limits allow.
         public static let emergencyOveruse = Kind("emergency_overuse")
+        /// Two leases of one serial of a floating license, for different machines, overlapping in time.
+        public static let leaseOversubscribed = Kind("lease_oversubscribed")
         /// No sync within `sync_within`.
         public static let staleNode = Kind("stale_node")
         /// An entry the node signed and logged that breaks the object limits every parser enforces

@@ -44,6 +44,8 @@ extension ChannelAudit {
         var licenses: [String: LoggedLicense] = [:]
         var activations: [LoggedActivation] = []
         var deactivations: [String: Int64] = [:]
+        var leases: [String: LoggedLease] = [:]
+        var releases: [String: Int64] = [:]
         let logs = view.logs.values.sorted(by: { $0.node < $1.node })
         for log in logs {
             try log.forEachChunk { entries in
@@ -55,6 +57,8 @@ extension ChannelAudit {
                 }
                 for (activation, index) in objects.activations { activations.append(LoggedActivation(activation, node: log.node, index: index)) }
                 for (deactivation, _) in objects.deactivations { deactivations[deactivation.payload.activation] = deactivation.payload.iat }
+                for (lease, index) in objects.leases where leases[lease.hash] == nil { leases[lease.hash] = LoggedLease(lease: lease, node: log.node, index: index) }
+                for (release, _) in objects.releases { releases[release.payload.lease] = min(releases[release.payload.lease] ?? .max, release.payload.iat) }
             }
         }
         for log in logs {
@@ -72,6 +76,7 @@ extension ChannelAudit {
         try adoptReportedFindings(logs)
         try auditActivations(activations, deactivations: deactivations, licenses: licenses)
         try auditEmergencies(activations, licenses: licenses)
+        try auditLeases(Array(leases.values), releases: releases, licenses: licenses, activations: activations)
         try auditObservations(observations)
         try auditStaleness()
     }

@@ -19,6 +19,7 @@ import TollgateWire
 /// | renewals | ``Renewals`` |
 /// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
 /// | floating seats: leases, heartbeats, releases, borrows; a site's binding | ``LeaseDesk`` |
+/// | a closed site's log carried out as a file, and taken in by its agent | ``SiteLogs`` |
 /// | quota returns, sent and received | ``QuotaReturns`` |
 /// | revocations, issued and received | ``Revocations`` |
 /// | the node's own log: checkpoints, entries, proofs | ``NodeLog`` |
@@ -40,6 +41,7 @@ public final class LicensingNode {
     let renewals: Renewals
     let machines: MachineDesk
     let leases: LeaseDesk
+    let siteLogs: SiteLogs
     let returns: QuotaReturns
     let revocations: Revocations
     let log: NodeLog
@@ -75,6 +77,7 @@ public final class LicensingNode {
         self.returns = returns
         self.revocations = revocations
         self.log = log
+        self.siteLogs = SiteLogs(context: context, log: log)
         self.freshness = freshness
         self.childSync = ChildSync(context: context, log: log, holdings: holdings, revocations: revocations)
         self.childAuthentication = ChildAuthentication(context: context)
@@ -193,6 +196,20 @@ public final class LicensingNode {
     /// Every lease this node signed, with when it ended early (released or replaced).
     public func leaseRecords() throws(NodeError) -> [NodeStore.StoredLease] {
         try context.storage { try store.leases() }
+    }
+
+    /// At a site: its whole log with a checkpoint it signs, for an operator to carry to the agent.
+    public func exportSiteLog(at now: Int64) throws(NodeError) -> SiteLogExport {
+        try siteLogs.export(at: now)
+    }
+
+    /// At the issuing agent: takes a bound site's exported log after checking it against the site's
+    /// key and its checkpoint, logging its leases and releases in this node's log (from where they
+    /// sync up). A file taken twice adds nothing; one that rewrites an entry taken before is refused
+    /// and nothing is stored. Answers how many entries were new.
+    @discardableResult
+    public func ingestSiteLog(_ export: SiteLogExport, at now: Int64) throws(NodeError) -> Int {
+        try siteLogs.ingest(export, at: now)
     }
 
     // MARK: Returns and revocations (QuotaReturns, Revocations)

@@ -18,6 +18,9 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     case leaseReleased = "lease-released"
     /// A site node took its binding to a floating license (the site activation, as the agent signed it).
     case siteBound = "site-bound"
+    /// A lease or release from a bound site's exported log, verbatim (signed by the site), taken in
+    /// after the site's checkpoint over it verified: how a closed site's leases travel up the tree.
+    case siteLeaseReceived = "site-lease-received"
     /// An audit finding this node made about its subtree (an equivocation seen in a push, a rule
     /// broken in a descendant's log), as `AuditFinding` JSON with its evidence, so it travels up
     /// with the log and the root re-checks and adopts it.

@@ -138,7 +138,20 @@ enum NodeSchema {
             pullCursor,
             licenseRevocations,
             leases,
+            siteImports,
     ]
+
+    /// What an agent took in of each bound site's exported log: the entry hash at each index, so a
+    /// file carried twice adds nothing and a site that rewrote an entry is refused; when it last did.
+    static let siteImports = SchemaMigration(name: "node-site-imports", sql: """
+        CREATE TABLE site_imports (
+            site_key TEXT NOT NULL,
+            leaf_index INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            imported_at INTEGER NOT NULL,
+            PRIMARY KEY (site_key, leaf_index)
+        ) STRICT, WITHOUT ROWID;
+        """)
 
     /// Leases of floating seats this node signed (as the issuing agent or as a site), the row of the
     /// lease's log entry; `ended_at` is set when a machine releases it or a heartbeat replaces it.

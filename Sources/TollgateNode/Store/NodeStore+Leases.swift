@@ -64,4 +64,24 @@ extension NodeStore {
             (try LicenseFile(data: Data($0.text(0).utf8)), try SignedActivation(compact: $0.text(1)))
         }
     }
+
+    /// The hash of entry `index` of `site`'s log as imported, if it was.
+    func importedSiteEntry(site: String, index: UInt64) throws -> String? {
+        try database.query("SELECT hash FROM site_imports WHERE site_key = ?1 AND leaf_index = ?2", [.text(site), .integer(Int64(index))])
+            .first.map { try $0.text(0) }
+    }
+
+    func recordSiteEntry(site: String, index: UInt64, hash: String, at now: Int64) throws {
+        try database.execute("INSERT INTO site_imports (site_key, leaf_index, hash, imported_at) VALUES (?1, ?2, ?3, ?4)",
+                             [.text(site), .integer(Int64(index)), .text(hash), .integer(now)])
+    }
+
+    /// When each site's log was last taken in, by site key.
+    public func siteImportTimes() throws -> [String: Int64] {
+        var times: [String: Int64] = [:]
+        for row in try database.query("SELECT site_key, max(imported_at) FROM site_imports GROUP BY site_key") {
+            times[try row.text(0)] = try row.int64(1)
+        }
+        return times
+    }
 }
