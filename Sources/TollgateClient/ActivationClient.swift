@@ -73,6 +73,9 @@ public final class ActivationClient {
         return status
     }
 
+    /// The client's clock, Unix seconds.
+    func clockNow() -> Int64 { clock() }
+
     // MARK: Transport
 
     /// POSTs a signed machine request (``Endpoint/machineRequest``) and decodes the 201 answer.
@@ -91,7 +94,7 @@ public final class ActivationClient {
         return verified
     }
 
-    private func send(_ request: HTTPClientRequest, url: String) throws(ClientError) -> HTTPResponse {
+    func send(_ request: HTTPClientRequest, url: String) throws(ClientError) -> HTTPResponse {
         do {
             return try http.send(request)
         } catch {
