@@ -201,6 +201,10 @@ public final class NodeAPI: Sendable {
             let receipt = try decode(ActivationReceipt.self, request)
             let activation = try executor.perform { node throws(NodeError) in try node.bindSite(receipt, at: now) }
             return try .json(APIBodies.SignedObjectBody(object: activation.compact), status: .created)
+        case .ingestSiteLog:
+            let export = try decode(SiteLogExport.self, request)
+            let taken = try executor.perform { node throws(NodeError) in try node.ingestSiteLog(export, at: now) }
+            return try .json(APIBodies.SiteLogIngestBody(taken: taken))
         case .licenseStatus:
             let hash = parameters["hash", default: ""]
             let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }

@@ -18,7 +18,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
          listLicenses, issueLicense, renewLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report
     // The operator, for floating seats: the leases signed here, a site's binding to its license.
-    case listLeases, bindSite
+    case listLeases, bindSite, ingestSiteLog
 
     public var method: HTTPMethod {
         switch self {
@@ -26,7 +26,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
             .get
         case .machineRequest, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense,
-             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite:
+             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog:
             .post
         }
     }
@@ -59,6 +59,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .report: "/v1/reports/{name}"
         case .leaseRequest, .listLeases: "/v1/leases"
         case .bindSite: "/v1/site/bindings"
+        case .ingestSiteLog: "/v1/site/logs"
         }
     }
 
@@ -69,7 +70,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .listLeases, .bindSite:
+             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .listLeases, .bindSite, .ingestSiteLog:
             .operator
         }
     }
