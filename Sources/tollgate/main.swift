@@ -12,6 +12,7 @@ let tollgate = CommandLineTool(
         ListCommand.group,
         ReportCommand.group,
         CommandGroup("machine", abstract: "A customer's machine: its wallet, activation online or by file, and the offline check."),
+        CommandGroup("site", abstract: "A site node inside a closed network: bound to a floating license by files, its log carried out as a file."),
         CommandGroup("sim", abstract: "Deterministic simulations of the channel under faults and cheats."),
     ],
     commands: [
