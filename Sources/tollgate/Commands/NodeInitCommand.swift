@@ -17,15 +17,16 @@ enum NodeInitCommand: Command {
 
     /// `agent` holds certificates from its parent; `site` holds none and serves the leases of the
     /// floating license it is bound to ('tollgate site request', then 'tollgate site bind').
-    static let role = Option<String>("role", value: "agent|site", help: "What the node is (default agent).")
+    enum Role: String, CaseIterable, Sendable {
+        case agent, site
+    }
+
+    static let role = Option<Role>("role", help: "What the node is (default agent).")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let anchor = try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: try arguments.required(CommonOptions.anchor)))
         let directory = NodeDirectory(try arguments.required(CommonOptions.dir))
-        let role = try arguments.value(Self.role) ?? "agent"
-        guard role == "agent" || role == "site" else {
-            throw ValidationError("--\(Self.role.name) is agent or site, not \(role)", code: .invalidValue)
-        }
+        let role = (try arguments.value(Self.role) ?? .agent).rawValue
         let key = try directory.create(name: try arguments.required(CommonOptions.nodeName), role: role, anchor: anchor)
         Console.print("""
             \(role) node created in \(directory.url.path)
