@@ -74,6 +74,9 @@ public final class ActivationClient {
         return status
     }
 
+    /// The client's clock, Unix seconds.
+    func clockNow() -> Int64 { clock() }
+
     // MARK: Transport
 
     /// POSTs a signed machine request (``Endpoint/machineRequest``) and decodes the 201 answer.

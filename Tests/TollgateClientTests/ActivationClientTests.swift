@@ -67,6 +67,8 @@ final class FakeNode: Sendable {
                 return .problem(status: .notFound, type: "https://tollgate.dev/problems/not-found", detail: "no such activation")
             }
             object = try channel.deactivation(of: activation, proof: compact).compact
+        case .lease, .heartbeat, .release, .borrow, .site:
+            return .problem(status: .badRequest, type: "https://tollgate.dev/problems/invalid-request", detail: "this test node serves no floating seats")
         }
         return try .json(channel.response(object), status: .created)
     }

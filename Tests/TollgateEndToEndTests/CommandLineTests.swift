@@ -11,7 +11,8 @@ extension EndToEnd {
         static let groups = [
             "root": ["init"],
             "node": ["init", "serve"],
-            "machine": ["init", "request", "install", "activate", "deactivate", "emergency", "status", "check"],
+            "machine": ["init", "request", "install", "activate", "deactivate", "emergency", "lease", "heartbeat", "borrow", "release", "status", "check"],
+            "site": ["request", "bind", "export", "ingest"],
             "sim": ["run", "sweep"],
             "report": ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring"],
             "list": ["certificates", "licenses", "activations"],

@@ -23,7 +23,7 @@ extension EndToEnd {
             let examples: [String: String] = [
                 "CC": "DE", "CUR:amount": "EUR:49.00", "CUR:feature=amount": "EUR:render=5.00", "days/count": "14/1", "DE,AT,...": "DE,AT", "a,b,...": "export", "address": "127.0.0.1", "bytes": "1048576",
                 "activation-id": String(repeating: "A", count: 43), "duration": "7d", "id": "abcd", "id[=feature,...]": "cad=export",
-                "length/count/period": "72h/2/30d", "model": "perpetual", "n": "1", "name": "shop", "perpetual,...": "perpetual",
+                "length/count/period": "72h/2/30d", "lease=DURATION,borrow=DURATION": "lease=1h,borrow=7d", "model": "perpetual", "n": "1", "name": "shop", "perpetual,...": "perpetual",
                 "port": "0", "product:tier=feature,...": "cad:pro=export", "s": "1", "seconds": "60", "start..end": "0..10", "start..end|count": "10", "text": "why",
                 "time": "2030-01-01", "url": "http://127.0.0.1:9", "feature=units,...": "render=10", "YYYY-MM": "2026-12",
             ]

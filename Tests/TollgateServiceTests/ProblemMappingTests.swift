@@ -29,6 +29,9 @@ import TollgateTestSupport
         (.licenseInvalid, 422, "license-invalid"),
         (.findingUnproven, 422, "finding-unproven"),
         (.storage, 503, "storage"),
+        (.noSeatFree, 409, "no-seat-free"),
+        (.leaseExpired, 410, "lease-expired"),
+        (.notLeaseHolder, 403, "not-lease-holder"),
     ]
 
     @Test func eachCodeHasItsStatusTypeAndTitleAndKeepsTheReason() {

@@ -11,7 +11,12 @@ public struct TestMachine {
     public let platform: String
 
     public init(country: String = "DE", platform: String = "linux-x86_64") throws {
-        key = try Ed25519PrivateKey()
+        self.init(key: try Ed25519PrivateKey(), country: country, platform: platform)
+    }
+
+    /// A machine with a given key: a site node signs its binding request with its node key.
+    public init(key: Ed25519PrivateKey, country: String = "DE", platform: String = "linux-x86_64") {
+        self.key = key
         self.country = country
         self.platform = platform
     }

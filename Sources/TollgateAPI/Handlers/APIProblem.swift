@@ -11,7 +11,9 @@ enum APIProblem {
         switch error.code {
         case .invalidRequest: status = .badRequest
         case .notFound: status = .notFound
-        case .unauthorized: status = .forbidden
+        case .unauthorized, .notLeaseHolder: status = .forbidden
+        case .noSeatFree: status = .conflict
+        case .leaseExpired: status = .gone
         case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence: status = .conflict
         case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid, .findingUnproven: status = .unprocessableContent
         case .storage: status = .serviceUnavailable
@@ -37,6 +39,9 @@ enum APIProblem {
         case .serialsTaken: "Serials already handed out"
         case .quotaExhausted: "Not enough quota left"
         case .seatsInUse: "All seats are in use"
+        case .noSeatFree: "No floating seat is free"
+        case .leaseExpired: "The lease has ended"
+        case .notLeaseHolder: "Not the lease's holder"
         case .replayed: "Request replayed or stale"
         case .ruleViolation: "Refused by a certificate rule"
         case .certificateRejected: "Certificate rejected"

@@ -199,6 +199,22 @@ public final class NodeAPI: Sendable {
             }
             let result = try executor.perform { node throws(NodeError) in try node.receiveUsage(upload, at: now) }
             return try .json(result, status: result.accepted > 0 || !result.forked.isEmpty ? .created : .ok)
+        case .leaseRequest:
+            // The body is the machine's signed lease request.
+            let compact = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let receipt = try executor.perform { node throws(NodeError) in try node.handleLeaseRequest(compact, at: now) }
+            return try .json(receipt, status: .created)
+        case .listLeases:
+            let leases = try executor.perform { node throws(NodeError) in try node.leaseRecords() }
+            return try .json(leases.map { APIBodies.LeaseSummary($0.lease, endedAt: $0.endedAt) })
+        case .bindSite:
+            let receipt = try decode(ActivationReceipt.self, request)
+            let activation = try executor.perform { node throws(NodeError) in try node.bindSite(receipt, at: now) }
+            return try .json(APIBodies.SignedObjectBody(object: activation.compact), status: .created)
+        case .ingestSiteLog:
+            let export = try decode(SiteLogExport.self, request)
+            let taken = try executor.perform { node throws(NodeError) in try node.ingestSiteLog(export, at: now) }
+            return try .json(APIBodies.SiteLogIngestBody(taken: taken))
         case .licenseStatus:
             let hash = parameters["hash", default: ""]
             let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }

@@ -3,9 +3,11 @@ public struct Activation: SignedPayload {
     public static let type = "tollgate-activation+jws"
     public static let noun = "activation"
 
-    /// How long an activation holds. Leases come back as a kind when the channel has them.
+    /// How long an activation holds. A `site` activation binds a floating license's lease server
+    /// (a site node, whose key is `machine_key`) to the license; it occupies no seat of its own, as
+    /// its leases do.
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
-        case standard, temporary
+        case standard, temporary, site
     }
 
     /// Key id of the activating node.

@@ -42,12 +42,15 @@ public struct AllocationCertificate: SignedPayload {
     public var featureFloors: [String: [String: Int64]]?
     /// The free trials the holder may give; absent means a trial pays the price floor.
     public var trials: TrialAllowance?
+    /// With model `floating`: the longest lease and borrow its holder may sell (a child's within its
+    /// parent's); required exactly when `models` grants `floating`.
+    public var floating: FloatingTerms?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
                 priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
                 emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil,
-                featureFloors: [String: [String: Int64]]? = nil, trials: TrialAllowance? = nil) {
+                featureFloors: [String: [String: Int64]]? = nil, trials: TrialAllowance? = nil, floating: FloatingTerms? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -66,6 +69,7 @@ public struct AllocationCertificate: SignedPayload {
         self.tiers = tiers?.mapValues { $0.mapValues { $0.sorted() } }
         self.featureFloors = featureFloors
         self.trials = trials
+        self.floating = floating
     }
 
     /// The least an upgrade or add-on that adds `features` may charge per seat in `currency`: the
@@ -84,7 +88,7 @@ public struct AllocationCertificate: SignedPayload {
     public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers, trials
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers, trials, floating
         case featureFloors = "feature_floors"
         case subKey = "sub_key"
         case priceFloor = "price_floor"
@@ -126,6 +130,11 @@ public struct AllocationCertificate: SignedPayload {
         if let tiers { try validateTiers(tiers, object: object) }
         if let featureFloors { try validateFeatureFloors(featureFloors, object: object) }
         try trials?.validate(object: object)
+        if let floating { try floating.validate(object: object) }
+        guard (floating != nil) == models.contains(FloatingTerms.model) else {
+            throw VerificationError(.invalidField, object, floating == nil ? "model floating needs floating terms (lease and borrow)"
+                                    : "floating terms come only with model floating")
+        }
     }
 
     /// Each currency is a floor currency, each feature one of some product's, each amount in range.

@@ -9,6 +9,7 @@ extension License: CanonicalJSONWritable {
             json.member("exp", exp)
             if let expiry { json.member("expiry", expiry) }
             json.member("features", features)
+            if let floating { json.member("floating", floating) }
             json.member("iat", iat)
             json.member("iss", iss)
             json.member("jti", jti)
@@ -41,6 +42,7 @@ extension License {
         var renews, tier, supersedes, addonOf, converts: String??
         var expiry: ExpiryBehaviour??
         var metering: Metering??
+        var floating: FloatingTerms??
         let read = reader.object { key, json in
             switch key {
             case "addon_of": return CanonicalJSONReader.once(&addonOf, json.optional { $0.string() })
@@ -52,6 +54,7 @@ extension License {
             case "exp": return CanonicalJSONReader.once(&exp, json.optional { $0.integer() })
             case "expiry": return CanonicalJSONReader.once(&expiry, json.optional { $0.expiryBehaviour() })
             case "features": return CanonicalJSONReader.once(&features, json.strings())
+            case "floating": return CanonicalJSONReader.once(&floating, json.optional { $0.floatingTerms() })
             case "iat": return CanonicalJSONReader.once(&iat, json.integer())
             case "iss": return CanonicalJSONReader.once(&iss, json.string())
             case "jti": return CanonicalJSONReader.once(&jti, json.string())
@@ -74,7 +77,7 @@ extension License {
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
                               exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
                               tier: tier ?? nil, expiry: expiry ?? nil, supersedes: supersedes ?? nil,
-                              addonOf: addonOf ?? nil, converts: converts ?? nil, metering: metering ?? nil)
+                              addonOf: addonOf ?? nil, converts: converts ?? nil, metering: metering ?? nil, floating: floating ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

@@ -47,11 +47,15 @@ public struct License: SignedPayload {
 
     /// The model name of metered licenses, which carry ``metering``.
     public static let meteredModel = "metered"
+    /// For model `floating`: the lease and borrow lengths its lease server may sign (within the
+    /// certificate's).
+    public var floating: FloatingTerms?
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
                 logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil,
-                supersedes: String? = nil, addonOf: String? = nil, converts: String? = nil, metering: Metering? = nil) {
+                supersedes: String? = nil, addonOf: String? = nil, converts: String? = nil, metering: Metering? = nil,
+                floating: FloatingTerms? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -74,11 +78,12 @@ public struct License: SignedPayload {
         self.addonOf = addonOf
         self.converts = converts
         self.metering = metering
+        self.floating = floating
     }
 
     enum CodingKeys: String, CodingKey {
         case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry, metering
-        case supersedes, converts
+        case supersedes, converts, floating
         case addonOf = "addon_of"
         case logIndex = "log_index"
     }
@@ -109,6 +114,7 @@ public struct License: SignedPayload {
         case (false, nil):
             break
         }
+        if let floating { try floating.validate(object: object) }
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
         guard seats.count <= ObjectLimits.maxLicenseSeats else {
             throw VerificationError(.invalidField, object, "seats \(seats) holds \(seats.count) serials, the limit is \(ObjectLimits.maxLicenseSeats)")

@@ -12,12 +12,31 @@ public struct MachineRequest: SignedPayload {
         case deactivate
         /// A short-lived seat for this machine while the machine of `activation` has failed.
         case emergency
+        /// A lease on a free serial of a floating `license`.
+        case lease
+        /// Extends the lease named in `activation` (or resurrects it shortly after it expired).
+        case heartbeat
+        /// Ends the lease named in `activation` now.
+        case release
+        /// A borrow: a lease of the license's borrow length, for a machine going offline.
+        case borrow
+        /// Binds this key, a site node's, as the lease server of floating `license` (a site activation).
+        case site
+    }
+
+    /// Whether the action names the activation or lease it concerns in `activation`.
+    public var namesObject: Bool {
+        switch action {
+        case .activate, .lease, .borrow, .site: false
+        case .deactivate, .emergency, .heartbeat, .release: true
+        }
     }
 
     public var action: Action
     /// Hash of the license.
     public var license: String
-    /// For `deactivate` and `emergency`: hash of the activation concerned.
+    /// For `deactivate` and `emergency`: hash of the activation concerned; for `heartbeat` and
+    /// `release`: hash of the lease.
     public var activation: String?
     /// base64url of the machine's raw Ed25519 public key.
     public var machineKey: String
@@ -55,8 +74,9 @@ public struct MachineRequest: SignedPayload {
         try FieldFormat.nonEmpty(platform, "platform", object)
         try FieldFormat.nonEmpty(nonce, "nonce", object)
         try FieldFormat.country(country, "country", object)
-        if action != .activate && activation == nil {
-            throw VerificationError(.invalidField, object, "a \(action.rawValue) request names the activation")
+        if namesObject && activation == nil {
+            let named = action == .heartbeat || action == .release ? "lease" : "activation"
+            throw VerificationError(.invalidField, object, "a \(action.rawValue) request names the \(named)")
         }
     }
 }

@@ -82,3 +82,5 @@ public typealias SignedRevocation = Signed<Revocation>
 public typealias SignedQuotaReturn = Signed<QuotaReturn>
 public typealias SignedMachineRequest = Signed<MachineRequest>
 public typealias SignedDeactivation = Signed<Deactivation>
+public typealias SignedLease = Signed<Lease>
+public typealias SignedLeaseRelease = Signed<LeaseRelease>

@@ -46,6 +46,11 @@ public enum Attenuation {
         guard child.emergencyLimits.isWithin(parent.emergencyLimits) else {
             throw VerificationError(.emergencyWidened, object, "emergency limits (\(child.emergencyLimits)) exceed the parent's (\(parent.emergencyLimits))")
         }
+        if let terms = child.floating {
+            guard let allowed = parent.floating, terms.isWithin(allowed) else {
+                throw VerificationError(.floatingWidened, object, "floating \(terms) exceeds the parent's \(parent.floating.map { "\($0)" } ?? "none")")
+            }
+        }
         for (product, tiers) in (child.tiers ?? [:]).sorted(by: { $0.key < $1.key }) {
             for (tier, features) in tiers.sorted(by: { $0.key < $1.key }) {
                 guard let allowed = parent.features(ofTier: tier, product: product) else {

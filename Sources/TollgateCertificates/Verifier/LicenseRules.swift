@@ -34,6 +34,7 @@ public enum LicenseRules {
         guard certificate.models.contains(license.model) else {
             throw VerificationError(.modelNotAllowed, object, "model \(license.model) is not in the certificate")
         }
+        try checkFloating(license, within: certificate, object: object)
         guard let floor = certificate.priceFloor[license.price.currency] else {
             throw VerificationError(.currencyNotAllowed, object, "currency \(license.price.currency) has no floor in the certificate")
         }
@@ -104,6 +105,23 @@ public enum LicenseRules {
         guard license.price.amount >= required else {
             throw VerificationError(.upgradeBelowFloor, object, "upgrade price \(license.price) is below the feature floors "
                                     + "\(Price(currency: license.price.currency, amount: required)) of the added \(added.sorted().joined(separator: ","))")
+        }
+    }
+
+    /// A floating license carries its lease and borrow lengths, within the certificate's; no other
+    /// license carries any.
+    static func checkFloating(_ license: License, within certificate: AllocationCertificate, object: String) throws(VerificationError) {
+        guard license.model == FloatingTerms.model else {
+            guard license.floating == nil else {
+                throw VerificationError(.invalidField, object, "floating terms come only with model floating, the model is \(license.model)")
+            }
+            return
+        }
+        guard let terms = license.floating else {
+            throw VerificationError(.floatingTermsRequired, object, "a floating license carries its lease and borrow lengths")
+        }
+        guard let allowed = certificate.floating, terms.isWithin(allowed) else {
+            throw VerificationError(.floatingExceedsCertificate, object, "floating \(terms) exceeds the certificate's \(certificate.floating.map { "\($0)" } ?? "none")")
         }
     }
 }

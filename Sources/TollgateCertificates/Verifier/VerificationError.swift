@@ -40,6 +40,8 @@ public struct VerificationError: LayerError {
         public static let tierOutsideProduct = Rule("tier_outside_product")
         /// A child names a tier its parent lacks, or gives a tier features the parent's lacks.
         public static let tiersWidened = Rule("tiers_widened")
+        /// A child's floating lease or borrow is longer than its parent's, or the parent grants none.
+        public static let floatingWidened = Rule("floating_widened")
         // License inside its certificate.
         /// A child's feature floor is below its parent's for the same feature and currency.
         public static let featureFloorLowered = Rule("feature_floor_lowered")
@@ -73,6 +75,10 @@ public struct VerificationError: LayerError {
         public static let lineageMismatch = Rule("lineage_mismatch")
         /// An upgrade, add-on or conversion signed by neither the issuer of the license it follows nor an ancestor.
         public static let lineageNotAuthorized = Rule("lineage_not_authorized")
+        /// A floating license without its lease and borrow lengths.
+        public static let floatingTermsRequired = Rule("floating_terms_required")
+        /// A floating license's lease or borrow is longer than its certificate's.
+        public static let floatingExceedsCertificate = Rule("floating_exceeds_certificate")
         public static let notYetValid = Rule("not_yet_valid")
         public static let expired = Rule("expired")
         public static let revoked = Rule("revoked")
@@ -105,6 +111,24 @@ public struct VerificationError: LayerError {
         public static let usageOutOfSequence = Rule("usage_out_of_sequence")
         /// A usage record or receipt for another license or machine than the chain it is offered to.
         public static let usageMismatch = Rule("usage_mismatch")
+        // Leases of floating seats (``LeaseVerifier``).
+        /// A lease presented for a license whose model is not floating.
+        public static let licenseNotFloating = Rule("license_not_floating")
+        /// The lease names another license (lineage).
+        public static let leaseLicenseMismatch = Rule("lease_license_mismatch")
+        /// The lease is signed by neither the license's issuer nor the site bound by the license's site activation.
+        public static let leaseSignerNotAuthorized = Rule("lease_signer_not_authorized")
+        /// The site activation given is not a site activation of this license, or not the one the lease names.
+        public static let siteActivationInvalid = Rule("site_activation_invalid")
+        public static let leaseSerialOutsideLicense = Rule("lease_serial_outside_license")
+        /// The lease is held by another machine key.
+        public static let leaseMachineMismatch = Rule("lease_machine_mismatch")
+        public static let leaseNotYetValid = Rule("lease_not_yet_valid")
+        public static let leaseExpired = Rule("lease_expired")
+        /// A lease longer than the license's lease length.
+        public static let leaseTooLong = Rule("lease_too_long")
+        /// A borrow longer than the license's borrow length.
+        public static let borrowTooLong = Rule("borrow_too_long")
         // The machine's clock.
         /// A check at a time before the latest the machine's wallet has seen, beyond the clock skew.
         public static let clockRolledBack = Rule("clock_rolled_back")

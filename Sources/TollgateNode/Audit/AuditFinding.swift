@@ -51,6 +51,8 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         /// An upgrade, add-on or conversion for another customer, serials or product than the license
         /// it follows, or of the wrong kind of license (a conversion of a paid license).
         public static let lineageMismatch = Kind("lineage_mismatch")
+        /// Two leases of one serial of a floating license, for different machines, overlapping in time.
+        public static let leaseOversubscribed = Kind("lease_oversubscribed")
         /// No sync within `sync_within`.
         public static let staleNode = Kind("stale_node")
         /// An entry the node signed and logged that breaks the object limits every parser enforces

@@ -45,6 +45,8 @@ extension ChannelAudit {
         var activations: [LoggedActivation] = []
         var deactivations: [String: Int64] = [:]
         var followers: [LifecycleLicense] = [], trials: [LifecycleLicense] = []
+        var leases: [String: LoggedLease] = [:]
+        var releases: [String: Int64] = [:]
         let logs = view.logs.values.sorted(by: { $0.node < $1.node })
         for log in logs {
             try log.forEachChunk { entries in
@@ -59,6 +61,8 @@ extension ChannelAudit {
                 let lifecycle = lifecycleLicenses(objects, node: log.node)
                 followers += lifecycle.followers
                 trials += lifecycle.trials
+                for (lease, index) in objects.leases where leases[lease.hash] == nil { leases[lease.hash] = LoggedLease(lease: lease, node: log.node, index: index) }
+                for (release, _) in objects.releases { releases[release.payload.lease] = min(releases[release.payload.lease] ?? .max, release.payload.iat) }
             }
         }
         for log in logs {
@@ -77,6 +81,7 @@ extension ChannelAudit {
         try adoptReportedFindings(logs)
         try auditActivations(activations, deactivations: deactivations, licenses: licenses)
         try auditEmergencies(activations, licenses: licenses)
+        try auditLeases(Array(leases.values), releases: releases, licenses: licenses, activations: activations)
         try auditObservations(observations)
         try auditUsage(licenses: licenses, activations: activations, observations: observations)
         try auditStaleness()

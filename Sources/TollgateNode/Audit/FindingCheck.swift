@@ -46,6 +46,7 @@ public struct FindingCheck {
         case .upgradeBelowFloor, .lineageMismatch, .unauthorizedChange: try context.change()
         case .trialsBeyondCount: try context.trialsBeyondCount()
         case .usageFork, .usageGap, .usageBeyondAllowance, .unloggedUsage: try context.usage()
+        case .leaseOversubscribed: try context.leaseOversubscribed()
         default: throw unproven("no check is known for finding kind \(finding.kind)")
         }
     }
@@ -145,6 +146,36 @@ public struct FindingCheck {
             let (a, b) = activations[0].payload.iat <= activations[1].payload.iat ? (activations[0], activations[1]) : (activations[1], activations[0])
             guard a.payload.serial == b.payload.serial, a.hash != b.hash else { throw unproven("the activations are not two on one serial") }
             guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw unproven("the first activation had expired before the second") }
+        }
+
+        /// Two leases of one serial of the license for different machines, overlapping in time, each
+        /// signed by the license's issuer or by a site its site activation (in the evidence) binds.
+        func leaseOversubscribed() throws {
+            let (license, chain) = try license(try one(.license))
+            let lineage = license.payload.renews ?? license.hash
+            var servers: [String: Ed25519PublicKey] = [chain[chain.count - 1].subjectKey.thumbprint: chain[chain.count - 1].subjectKey]
+            var sites: Set<String> = []
+            for item in items(.activation) {
+                let site = try activation(item, license: license, chain: chain)
+                guard site.payload.kind == .site, let key = try? Ed25519PublicKey(rawRepresentation: Base64URL.decode(site.payload.machineKey)) else {
+                    throw unproven("an activation in the evidence is not a site activation of the license")
+                }
+                servers[key.thumbprint] = key
+                sites.insert(site.hash)
+            }
+            let leases = try items(.lease).map { try SignedLease(compact: $0.object) }
+            guard leases.count == 2 else { throw unproven("over-leasing needs two leases") }
+            for lease in leases {
+                guard lease.payload.license == lineage, license.payload.seats.contains(lease.payload.serial) else {
+                    throw unproven("a lease is not of a serial of the license")
+                }
+                guard let key = servers[lease.payload.iss], lease.jws.isSigned(by: key), lease.payload.site.map(sites.contains) ?? true else {
+                    throw unproven("a lease is not signed by the license's issuer or its bound site")
+                }
+            }
+            let (a, b) = (leases[0].payload, leases[1].payload)
+            guard a.serial == b.serial, a.machineKey != b.machineKey else { throw unproven("the leases are not of one serial for two machines") }
+            guard a.nbf < b.exp, b.nbf < a.exp else { throw unproven("the leases do not overlap in time") }
         }
 
         /// One emergency longer than the license certificate's `max_seconds`, or more than

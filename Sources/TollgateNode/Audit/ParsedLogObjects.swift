@@ -10,6 +10,9 @@ struct ParsedLogObjects: Sendable {
     var licenses: [(license: SignedLicense, index: UInt64)] = []
     var activations: [(activation: SignedActivation, index: UInt64)] = []
     var deactivations: [(deactivation: SignedDeactivation, index: UInt64)] = []
+    /// Leases and releases a node signed, or took in from a bound site's log.
+    var leases: [(lease: SignedLease, index: UInt64)] = []
+    var releases: [(release: SignedLeaseRelease, index: UInt64)] = []
 
     init<Entries: Collection>(_ entries: Entries) where Entries.Element == LogEntry {
         for entry in entries {
@@ -23,6 +26,13 @@ struct ParsedLogObjects: Sendable {
             case .deactivation:
                 if let deactivation = try? SignedDeactivation(compact: String(decoding: entry.bytes, as: UTF8.self)) {
                     deactivations.append((deactivation, entry.index))
+                }
+            case .leaseGranted, .leaseReleased, .siteLeaseReceived:
+                let compact = String(decoding: entry.bytes, as: UTF8.self)
+                if let lease = try? SignedLease(compact: compact) {
+                    leases.append((lease, entry.index))
+                } else if let release = try? SignedLeaseRelease(compact: compact) {
+                    releases.append((release, entry.index))
                 }
             default:
                 break
@@ -45,6 +55,8 @@ struct ParsedLogObjects: Sendable {
             merged.licenses += bySlice[slice]!.licenses
             merged.activations += bySlice[slice]!.activations
             merged.deactivations += bySlice[slice]!.deactivations
+            merged.leases += bySlice[slice]!.leases
+            merged.releases += bySlice[slice]!.releases
         }
         return merged
     }

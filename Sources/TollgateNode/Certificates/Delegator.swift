@@ -67,12 +67,13 @@ struct Delegator: NodePart {
             throw NodeError(.invalidRequest, "give the seats as a range or a count")
         }
         let products = try inherited(request.products, \.products, "products")
+        let models = try inherited(request.models, \.models, "models")
         let payload = AllocationCertificate(
             iss: identity.keyID, sub: subject, subKey: Base64URL.encode(subjectKey.rawRepresentation),
             parent: parent?.hash, seats: seats,
             countries: try inherited(request.countries, \.countries, "countries"),
             products: products,
-            models: try inherited(request.models, \.models, "models"),
+            models: models,
             priceFloor: try inherited(request.priceFloor, \.priceFloor, "price floors"),
             depth: request.depth ?? parent.map { $0.payload.depth - 1 } ?? 2,
             nbf: request.nbf ?? parent?.payload.nbf ?? now,
@@ -82,7 +83,8 @@ struct Delegator: NodePart {
             emergency: request.emergency ?? parent?.payload.emergency,
             tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) },
             featureFloors: request.featureFloors ?? parent?.payload.featureFloors.flatMap { Self.featureFloors($0, fitting: products) },
-            trials: request.trials ?? parent?.payload.trials)
+            trials: request.trials ?? parent?.payload.trials,
+            floating: request.floating ?? (models.contains(FloatingTerms.model) ? parent?.payload.floating : nil))
         do {
             try payload.validateFields(object: "certificate for \(subject)")
         } catch {

@@ -19,6 +19,8 @@ import TollgateWire
 /// | renewals | ``Renewals`` |
 /// | upgrades, downgrades, add-ons, conversions | ``LicenseChanges`` |
 /// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
+/// | floating seats: leases, heartbeats, releases, borrows; a site's binding | ``LeaseDesk`` |
+/// | a closed site's log carried out as a file, and taken in by its agent | ``SiteLogs`` |
 /// | quota returns, sent and received | ``QuotaReturns`` |
 /// | revocations, issued and received | ``Revocations`` |
 /// | the node's own log: checkpoints, entries, proofs | ``NodeLog`` |
@@ -40,6 +42,8 @@ public final class LicensingNode {
     let renewals: Renewals
     let changes: LicenseChanges
     let machines: MachineDesk
+    let leases: LeaseDesk
+    let siteLogs: SiteLogs
     let returns: QuotaReturns
     let revocations: Revocations
     let log: NodeLog
@@ -70,10 +74,13 @@ public final class LicensingNode {
         self.sales = SalePlanner(context: context, holdings: holdings, serials: serials, freshness: freshness)
         self.renewals = Renewals(context: context, holdings: holdings, freshness: freshness)
         self.changes = LicenseChanges(context: context, holdings: holdings, freshness: freshness)
-        self.machines = MachineDesk(context: context, holdings: holdings)
+        let machines = MachineDesk(context: context, holdings: holdings)
+        self.machines = machines
+        self.leases = LeaseDesk(context: context, holdings: holdings, machines: machines)
         self.returns = returns
         self.revocations = revocations
         self.log = log
+        self.siteLogs = SiteLogs(context: context, log: log)
         self.freshness = freshness
         self.childSync = ChildSync(context: context, log: log, holdings: holdings, revocations: revocations)
         self.childAuthentication = ChildAuthentication(context: context)
@@ -174,6 +181,46 @@ public final class LicensingNode {
     /// how many of its seats are in use.
     public func licenseStatus(hash: String, at now: Int64) throws(NodeError) -> LicenseStatusReport {
         try machines.licenseStatus(hash: hash, at: now)
+    }
+
+    // MARK: Floating seats (LeaseDesk)
+
+    /// How long after its end a lease can still be brought back by its machine's heartbeat, while
+    /// no other machine holds its serial.
+    public static let leaseResurrectionWindow: Int64 = LeaseDesk.resurrectionWindow
+
+    /// Handles a machine's signed lease request (`lease`, `heartbeat`, `release`, `borrow`) for a
+    /// floating license this node issued or serves as a site: never more unexpired leases than the
+    /// license has serials, each stored and logged before it is answered.
+    public func handleLeaseRequest(_ compact: String, at now: Int64) throws(NodeError) -> LeaseReceipt {
+        try leases.handleLeaseRequest(compact, at: now)
+    }
+
+    /// At a site node: takes the issuing agent's receipt of this node's site activation (online or
+    /// from a response file), after verifying it to the trust anchor, and serves the license's leases
+    /// from then on. Taking the same receipt twice changes nothing.
+    @discardableResult
+    public func bindSite(_ receipt: ActivationReceipt, at now: Int64) throws(NodeError) -> SignedActivation {
+        try leases.bindSite(receipt, at: now)
+    }
+
+    /// Every lease this node signed, with when it ended early (released or replaced).
+    public func leaseRecords() throws(NodeError) -> [NodeStore.StoredLease] {
+        try context.storage { try store.leases() }
+    }
+
+    /// At a site: its whole log with a checkpoint it signs, for an operator to carry to the agent.
+    public func exportSiteLog(at now: Int64) throws(NodeError) -> SiteLogExport {
+        try siteLogs.export(at: now)
+    }
+
+    /// At the issuing agent: takes a bound site's exported log after checking it against the site's
+    /// key and its checkpoint, logging its leases and releases in this node's log (from where they
+    /// sync up). A file taken twice adds nothing; one that rewrites an entry taken before is refused
+    /// and nothing is stored. Answers how many entries were new.
+    @discardableResult
+    public func ingestSiteLog(_ export: SiteLogExport, at now: Int64) throws(NodeError) -> Int {
+        try siteLogs.ingest(export, at: now)
     }
 
     // MARK: Returns and revocations (QuotaReturns, Revocations)

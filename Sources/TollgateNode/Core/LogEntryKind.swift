@@ -14,6 +14,15 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     case revocationIssued = "revocation-issued"
     case revocationReceived = "revocation-received"
     case checkpointWitnessed = "checkpoint-witnessed"
+    /// A lease of a floating seat (`tollgate-lease+jws`), granted, extended or borrowed.
+    case leaseGranted = "lease-granted"
+    /// A lease given back before its end (`tollgate-lease-release+jws`, the machine's request as proof).
+    case leaseReleased = "lease-released"
+    /// A site node took its binding to a floating license (the site activation, as the agent signed it).
+    case siteBound = "site-bound"
+    /// A lease or release from a bound site's exported log, verbatim (signed by the site), taken in
+    /// after the site's checkpoint over it verified: how a closed site's leases travel up the tree.
+    case siteLeaseReceived = "site-lease-received"
     /// An audit finding this node made about its subtree (an equivocation seen in a push, a rule
     /// broken in a descendant's log), as `AuditFinding` JSON with its evidence, so it travels up
     /// with the log and the root re-checks and adopts it.

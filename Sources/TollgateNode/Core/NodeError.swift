@@ -29,6 +29,12 @@ public struct NodeError: LayerError {
         public static let replayed = Code("replayed")
         /// Every seat of the license is in use.
         public static let seatsInUse = Code("seats_in_use")
+        /// Every seat of a floating license is leased; ``NodeError/seatFreesAt`` says when the first frees.
+        public static let noSeatFree = Code("no_seat_free")
+        /// The lease named has ended (expired past the resurrection window, or released).
+        public static let leaseExpired = Code("lease_expired")
+        /// The machine asking is not the one holding the lease.
+        public static let notLeaseHolder = Code("not_lease_holder")
         /// The license is expired, not yet valid or revoked.
         public static let licenseInvalid = Code("license_invalid")
         /// The node has not synced with its parent within its certificate's `sync_within`.
@@ -53,6 +59,8 @@ public struct NodeError: LayerError {
     /// statement, the file): for the node's log only. Clients get ``reason``, a plain sentence, since
     /// the SQL and the store's path are the node's internals and mean nothing to a customer.
     public var storageDetail: String?
+    /// For `.noSeatFree`: when the first leased seat frees (its lease's `exp`), Unix seconds.
+    public var seatFreesAt: Int64?
     public var location: ErrorLocation
 
     public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil, file: String = #fileID, line: UInt = #line) {

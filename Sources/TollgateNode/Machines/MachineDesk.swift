@@ -23,7 +23,21 @@ struct MachineDesk: NodePart {
             throw NodeError(.notFound, "license \(request.payload.license) was not issued by this node")
         }
         let held = try holdings.heldCertificate(matching: license.payload.cert)
+        let floating = license.payload.model == FloatingTerms.model
         switch request.payload.action {
+        case .activate where floating, .emergency where floating:
+            throw NodeError(.invalidRequest, "license \(HashID.short(lineage)) is floating: its seats are leased (POST /v1/leases), not activated",
+                            rule: .licenseNotFloating)
+        case .lease, .heartbeat, .release, .borrow:
+            throw NodeError(.invalidRequest, "a \(request.payload.action.rawValue) request goes to the lease server (POST /v1/leases)")
+        case .site:
+            guard floating else {
+                throw NodeError(.ruleViolation, "only a floating license is served by a site; this one's model is \(license.payload.model)",
+                                rule: .licenseNotFloating)
+            }
+            try checkUsable(license, lineage: lineage, held: held, country: request.payload.country, at: now)
+            let activation = try bindSite(request.payload, license: license, lineage: lineage, at: now)
+            return ActivationReceipt(license: LicenseFile(chain: held.chain, license: license.compact), activation: activation.compact)
         case .activate:
             try checkUsable(license, lineage: lineage, held: held, country: request.payload.country, at: now)
             let activation = try activate(request.payload, license: license, lineage: lineage, at: now)
@@ -38,7 +52,7 @@ struct MachineDesk: NodePart {
         }
     }
 
-    private func verifiedMachineRequest(_ compact: String, at now: Int64, window: Int64) throws(NodeError) -> SignedMachineRequest {
+    func verifiedMachineRequest(_ compact: String, at now: Int64, window: Int64) throws(NodeError) -> SignedMachineRequest {
         let request: SignedMachineRequest
         let machineKey: Ed25519PublicKey
         do {
@@ -99,6 +113,25 @@ struct MachineDesk: NodePart {
         let payload = Activation(iss: identity.keyID, license: lineage, serial: serial, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,
                                  iat: now, exp: nil, kind: .standard, jti: ids.make())
+        return try record(payload, lineage: lineage, at: now)
+    }
+
+    /// One site per license: its key becomes the license's lease server through a site activation
+    /// on the license's first serial, until the license ends. Binding the same site again changes nothing.
+    private func bindSite(_ request: MachineRequest, license: SignedLicense, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
+        let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
+        if let bound = active.first(where: { $0.payload.kind == .site }) {
+            guard bound.payload.machineKey == request.machineKey else {
+                throw NodeError(.seatsInUse, "the license is already served by site \(HashID.short(bound.payload.machineKey)) (activation \(HashID.short(bound.hash)))")
+            }
+            return bound
+        }
+        guard let exp = license.payload.exp, exp > now else {
+            throw NodeError(.licenseInvalid, "a site is bound until the license ends, and this license has no end ahead")
+        }
+        let payload = Activation(iss: identity.keyID, license: lineage, serial: license.payload.seats.start, machineKey: request.machineKey,
+                                 fingerprint: request.fingerprint, platform: request.platform, country: request.country,
+                                 iat: now, exp: exp, kind: .site, jti: ids.make())
         return try record(payload, lineage: lineage, at: now)
     }
 
@@ -202,7 +235,7 @@ struct MachineDesk: NodePart {
             problem = error
         }
         let active = try storage { try store.activeActivations(lineage: lineage, at: now) }
-        let seats = Set(active.filter { $0.payload.kind != .temporary }.map(\.payload.serial)).count
+        let seats = Set(active.filter { $0.payload.kind == .standard }.map(\.payload.serial)).count
         return LicenseStatusReport(file: file, current: current, lineage: lineage, problem: problem, activeSeats: seats, revocations: revocations,
                                    addons: addons)
     }
@@ -210,7 +243,7 @@ struct MachineDesk: NodePart {
     /// The revocations a license of `lineage` under `held` must be checked against: those of the
     /// certificates of its chain and those of the lineage itself. Other licenses' revocations are
     /// left out, so a machine's status carries only what concerns its license.
-    private func revocations(concerning lineage: String, held: HeldCertificate) throws(NodeError) -> [String] {
+    func revocations(concerning lineage: String, held: HeldCertificate) throws(NodeError) -> [String] {
         try storage { try store.revocations(of: held.chainHashes) + store.licenseRevocations(lineage: lineage) }.map(\.compact)
     }
 }

@@ -31,7 +31,7 @@ struct Renewals: NodePart {
         var payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,
                               territory: old.territory, product: old.product, features: old.features, model: old.model,
                               price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage,
-                              tier: old.tier, expiry: old.expiry, metering: old.metering)
+                              tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating)
         do {
             try payload.validateFields(object: "renewal")
             try LicenseRules.check(payload, within: held.payload, object: "renewal")

@@ -114,12 +114,13 @@ struct SalePlanner: NodePart {
             iss: identity.keyID, cert: held.hash, seats: seats, customer: request.customer, country: request.country,
             territory: request.territory ?? [request.country], product: request.product, features: features,
             model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
-            logIndex: logIndex, jti: ids.make(), tier: request.tier, expiry: request.expiry, metering: request.metering)
+            logIndex: logIndex, jti: ids.make(), tier: request.tier, expiry: request.expiry, metering: request.metering,
+            floating: request.floating ?? (request.model == FloatingTerms.model ? certificate.floating : nil))
         do {
             try payload.validateFields(object: "license")
             try LicenseRules.check(payload, within: certificate)
         } catch {
-            throw NodeError(error.rule == .invalidField || error.rule == .expiryRequired ? .invalidRequest : .ruleViolation, error)
+            throw NodeError([.invalidField, .expiryRequired, .floatingTermsRequired].contains(error.rule) ? .invalidRequest : .ruleViolation, error)
         }
         return LicensePlan(payload: payload, chain: held.chain, holderHash: held.hash)
     }

@@ -139,6 +139,8 @@ enum NodeSchema {
             licenseRevocations,
             licenseLifecycle,
             usageRecords,
+            leases,
+            siteImports,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a
@@ -172,6 +174,44 @@ enum NodeSchema {
             log_index INTEGER NOT NULL
         ) STRICT;
         CREATE UNIQUE INDEX usage_chain_links ON usage_records (lineage, machine_key, seq) WHERE forked = 0;
+        """)
+
+    /// What an agent took in of each bound site's exported log: the entry hash at each index, so a
+    /// file carried twice adds nothing and a site that rewrote an entry is refused; when it last did.
+    static let siteImports = SchemaMigration(name: "node-site-imports", sql: """
+        CREATE TABLE site_imports (
+            site_key TEXT NOT NULL,
+            leaf_index INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            imported_at INTEGER NOT NULL,
+            PRIMARY KEY (site_key, leaf_index)
+        ) STRICT, WITHOUT ROWID;
+        """)
+
+    /// Leases of floating seats this node signed (as the issuing agent or as a site), the row of the
+    /// lease's log entry; `ended_at` is set when a machine releases it or a heartbeat replaces it.
+    /// A site node's bindings: the license file and the site activation it serves leases under.
+    static let leases = SchemaMigration(name: "node-leases", sql: """
+        CREATE TABLE leases (
+            hash TEXT PRIMARY KEY,
+            lineage TEXT NOT NULL,
+            serial INTEGER NOT NULL,
+            machine_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            compact TEXT NOT NULL,
+            log_index INTEGER NOT NULL,
+            nbf INTEGER NOT NULL,
+            exp INTEGER NOT NULL,
+            ended_at INTEGER
+        ) STRICT;
+        CREATE INDEX leases_by_lineage ON leases (lineage, exp);
+        CREATE TABLE site_bindings (
+            lineage TEXT PRIMARY KEY,
+            license_file TEXT NOT NULL,
+            activation TEXT NOT NULL,
+            log_index INTEGER NOT NULL,
+            bound_at INTEGER NOT NULL
+        ) STRICT;
         """)
 
     /// Revocations of single licenses (refund, fraud, chargeback), apart from the certificates'

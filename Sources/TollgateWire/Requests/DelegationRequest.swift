@@ -25,6 +25,9 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     public var featureFloors: [String: [String: Int64]]?
     /// Free trials the child may give; unset inherits the parent's.
     public var trials: TrialAllowance?
+    /// With model `floating`: the longest lease and borrow the child may sell; unset inherits the
+    /// parent's when the child's models include floating.
+    public var floating: FloatingTerms?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
     /// The root's own certificate, to sell directly under: the node names itself as the subject
@@ -38,7 +41,7 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers, trials
+        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers, trials, floating
         case featureFloors = "feature_floors"
         case subjectKey = "subject_key"
         case priceFloor = "price_floor"

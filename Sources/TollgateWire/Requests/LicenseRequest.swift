@@ -22,6 +22,8 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     public var seatCount: UInt64
     public var nbf: Int64?
     public var exp: Int64?
+    /// For model `floating`: the lease and borrow lengths sold; defaults to the certificate's.
+    public var floating: FloatingTerms?
     /// Hash of the held certificate to issue under; by default the first that allows the sale.
     public var certificateHash: String?
 
@@ -35,7 +37,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering
+        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering, floating
         case seatCount = "seats"
         case certificateHash = "from"
     }
@@ -56,5 +58,6 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
         nbf = try container.decodeIfPresent(Int64.self, forKey: .nbf)
         exp = try container.decodeIfPresent(Int64.self, forKey: .exp)
         certificateHash = try container.decodeIfPresent(String.self, forKey: .certificateHash)
+        floating = try container.decodeIfPresent(FloatingTerms.self, forKey: .floating)
     }
 }

@@ -9,20 +9,24 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case health, metrics, anchor, licenseStatus, checkpoint, inclusionProof, consistencyProof
     // The customer's machine.
     case machineRequest, usageUpload
+    // The customer's machine, on a floating license: lease, heartbeat, release, borrow.
+    case leaseRequest
     // Child nodes.
     case syncPull, syncPush
     // The operator.
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
          listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
+    // The operator, for floating seats: the leases signed here, a site's binding to its license.
+    case listLeases, bindSite, ingestSiteLog
 
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
-             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report:
+             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
             .get
         case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
-             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense:
+             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog:
             .post
         }
     }
@@ -56,17 +60,20 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .runAudit: "/v1/audit/runs"
         case .observeLicense: "/v1/audit/observations"
         case .report: "/v1/reports/{name}"
+        case .leaseRequest, .listLeases: "/v1/leases"
+        case .bindSite: "/v1/site/bindings"
+        case .ingestSiteLog: "/v1/site/logs"
         }
     }
 
     public var caller: Caller {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof: .anyone
-        case .machineRequest, .usageUpload: .machine
+        case .machineRequest, .usageUpload, .leaseRequest: .machine
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload:
+             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog:
             .operator
         }
     }

@@ -33,6 +33,7 @@ enum DelegateCommand: Command {
             featureFloor.repeatable,
             trials,
             models,
+            floating,
             priceFloor.repeatable,
             depth,
             nbf,
@@ -103,6 +104,25 @@ enum DelegateCommand: Command {
         help: "Emergency activation limits, e.g. 72h/2/30d: longest emergency, and how many per license in any period (default: inherited; at the root 72h/2/30d).",
         parse: parseEmergency)
 
+    /// `lease=15m,borrow=3d`: the longest lease and borrow of floating seats the child may sell.
+    static let floating = Option<FloatingTerms>(
+        "floating", value: "lease=DURATION,borrow=DURATION",
+        help: "With model floating: the longest lease and borrow the child may sell, e.g. lease=1h,borrow=7d (borrow=0: none; default: inherited).") { text throws(ValidationError) in
+        var lease: Int64?, borrow: Int64?
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { throw ValidationError("'\(part)' is not name=duration (lease=1h,borrow=7d)") }
+            let seconds = pair[1] == "0" ? 0 : try TimeArgument.duration(pair[1])
+            switch pair[0] {
+            case "lease": lease = seconds
+            case "borrow": borrow = seconds
+            default: throw ValidationError("'\(pair[0])' is neither lease nor borrow")
+            }
+        }
+        guard let lease, lease > 0 else { throw ValidationError("give lease=DURATION (and borrow=DURATION, 0 for none)") }
+        return FloatingTerms(lease: lease, borrow: borrow ?? 0)
+    }
+
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
         let out = URL(fileURLWithPath: try arguments.required(CommonOptions.out))
@@ -172,6 +192,7 @@ enum DelegateCommand: Command {
         request.syncWithin = try arguments.value(syncWithin)
         request.parentHash = from
         request.emergency = try arguments.value(emergency)
+        request.floating = try arguments.value(floating)
         for (id, features) in products {
             try allowed.checkProduct(id, option: product.name)
             try allowed.checkFeatures(features, of: id, option: product.name)

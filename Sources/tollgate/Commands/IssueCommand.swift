@@ -28,6 +28,8 @@ enum IssueCommand: Command {
             warnDays,
             graceDays,
             then,
+            lease,
+            borrow,
             CommonOptions.days.with(help: "Term of a subscription or trial, in days."),
             CommonOptions.exp,
             CommonOptions.from,
@@ -51,6 +53,11 @@ enum IssueCommand: Command {
         throw ValidationError("must be one of lock, downgrade:TIER, got '\(text)'")
     }
 
+    static let lease = Option<Int64>.duration("lease", help: "Model floating: the lease length sold, e.g. 15m (default: the certificate's).")
+    static let borrow = Option<Int64>("borrow", value: "duration", help: "Model floating, with --lease: the longest borrow sold, e.g. 3d (default 0: none).") { text throws(ValidationError) in
+        text == "0" ? 0 : try TimeArgument.duration(text)
+    }
+
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
         let out = URL(fileURLWithPath: try arguments.required(CommonOptions.out))
@@ -72,6 +79,11 @@ enum IssueCommand: Command {
         if request.expiry != nil, request.exp == nil {
             throw ValidationError("--\(warnDays.name), --\(graceDays.name) and --\(then.name) describe how a license ends; give --\(CommonOptions.exp.name) or --\(CommonOptions.days.name)",
                                   code: .missingOption)
+        }
+        switch (try arguments.value(lease), try arguments.value(borrow)) {
+        case let (lease?, borrow): request.floating = FloatingTerms(lease: lease, borrow: borrow ?? 0)
+        case (nil, _?): throw ValidationError("--\(borrow.name) goes with --\(lease.name)", code: .missingOption)
+        case (nil, nil): break
         }
         request.certificateHash = try arguments.value(CommonOptions.from)
         request.metering = try MeteringArguments.metering(arguments, model: request.model)

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCertificates
 import TollgateClient
 import TollgateCommandLine
 
@@ -36,6 +37,9 @@ enum MachineCheckCommand: Command {
         var activationExpires: Int64?
         var machineKey: String
         var fingerprint: String
+        /// For a floating seat: the lease, and its seconds left.
+        var lease: String?
+        var leaseSecondsLeft: Int64?
 
         enum CodingKeys: String, CodingKey {
             case valid, code, rule, object, reason, customer, product, features, tier, state, model, license, activation, serial, kind, fingerprint
@@ -44,6 +48,8 @@ enum MachineCheckCommand: Command {
             case licenseExpires = "license_expires"
             case activationExpires = "activation_expires"
             case machineKey = "machine_key"
+            case lease
+            case leaseSecondsLeft = "lease_seconds_left"
         }
     }
 
@@ -53,24 +59,24 @@ enum MachineCheckCommand: Command {
         var report = Report(valid: false, machineKey: wallet.machineKey.thumbprint, fingerprint: wallet.fingerprint.value)
         var lines: [String]
         do throws(ClientError) {
-            let verified = try wallet.check(at: now)
-            let license = verified.license.payload
-            report.valid = true
-            report.customer = license.customer
-            report.product = license.product
-            report.features = verified.features
-            report.tier = license.tier
-            report.state = verified.standing.state.rawValue
-            report.daysLeft = verified.standing.daysLeft
-            report.stateChanges = verified.standing.changesAt
-            report.model = license.model
-            report.licenseExpires = license.exp
-            report.license = verified.license.hash
-            report.activation = verified.activation?.hash
-            report.serial = verified.activation?.payload.serial
-            report.kind = verified.activation?.payload.kind.rawValue
-            report.activationExpires = verified.activation?.payload.exp
-            lines = ["LICENSED: this machine's activation verifies"] + MachineReport.describe(verified, at: now)
+            if try wallet.leaseReceipt() != nil {
+                let leased = try wallet.checkLease(at: now)
+                report.fill(leased.license)
+                report.lease = leased.lease.hash
+                report.serial = leased.lease.payload.serial
+                report.kind = leased.lease.payload.kind.rawValue
+                report.activationExpires = leased.lease.payload.exp
+                report.leaseSecondsLeft = leased.secondsLeft
+                lines = ["LICENSED: this machine's lease verifies"] + MachineLeaseReport.describe(leased, at: now)
+            } else {
+                let verified = try wallet.check(at: now)
+                report.fill(verified)
+                report.activation = verified.activation?.hash
+                report.serial = verified.activation?.payload.serial
+                report.kind = verified.activation?.payload.kind.rawValue
+                report.activationExpires = verified.activation?.payload.exp
+                lines = ["LICENSED: this machine's activation verifies"] + MachineReport.describe(verified, at: now)
+            }
         } catch {
             // A wallet that cannot be read is a failure of the command, not a verdict.
             if error.code == .fileAccess || error.code == .malformed { throw CommandFailure(MachineReport.message(for: error)) }
@@ -90,5 +96,23 @@ enum MachineCheckCommand: Command {
             Console.print(lines.joined(separator: "\n"))
         }
         return report.valid ? .success : .invalid
+    }
+}
+
+extension MachineCheckCommand.Report {
+    /// The license's part of a valid verdict, for an activation or a lease alike.
+    mutating func fill(_ verified: VerifiedLicense) {
+        let license = verified.license.payload
+        valid = true
+        customer = license.customer
+        product = license.product
+        features = verified.features
+        tier = license.tier
+        state = verified.standing.state.rawValue
+        daysLeft = verified.standing.daysLeft
+        stateChanges = verified.standing.changesAt
+        model = license.model
+        licenseExpires = license.exp
+        self.license = verified.license.hash
     }
 }

@@ -36,6 +36,10 @@ enum MachineRequestCommand: Command {
         let request: String
         var notes: [String] = []
         switch action {
+        case .lease, .heartbeat, .release, .borrow:
+            throw ValidationError("a \(action.rawValue) goes to the lease server online: 'tollgate machine \(action.rawValue)'", code: .invalidValue)
+        case .site:
+            throw ValidationError("a site node's binding request is written by 'tollgate site request'", code: .invalidValue)
         case .activate:
             let country = try requiredCountry(arguments, action)
             request = try MachineReport.clientCall { () throws(ClientError) in try wallet.activationRequest(country: country, at: now) }
