@@ -195,6 +195,46 @@ import TollgateTestSupport
         #expect(try second.rootHash() == expected)
     }
 
+    /// Inside one transaction the log's size is read from the file once and then known (appends
+    /// and reads of it cost no further query), but never past a rollback, and never across
+    /// transactions, where another connection may have appended.
+    @Test func readsItsSizeOncePerTransaction() throws {
+        let directory = try TemporaryDirectory()
+        let first = try Self.openLog(directory.path("log.sqlite"))
+        let second = try MerkleLog(database: try SQLiteDatabase(path: directory.path("log.sqlite")), name: "local")
+        var sizeQueries = 0
+        first.database.faultInjector = { call in
+            if call.kind == .bind, call.sql.contains("ORDER BY leaf_index DESC LIMIT 1") { sizeQueries += 1 }  // one parameter
+            return nil
+        }
+        struct Abort: Error {}
+        try first.database.transaction {
+            #expect(try first.size == 0)
+            try first.append(kind: "k", bytes: Self.data(0), at: 0)
+            #expect(try first.size == 1)
+            try first.append(contentsOf: (1..<3).map { NewLogEntry(kind: "k", bytes: Self.data($0), appendedAt: 0) })
+            #expect(try first.size == 3)
+            #expect(sizeQueries == 1)
+            #expect(throws: Abort.self) {
+                try first.database.transaction {
+                    try first.append(kind: "k", bytes: Self.data(9), at: 0)
+                    #expect(try first.size == 4)
+                    throw Abort()
+                }
+            }
+            #expect(try first.size == 3)  // read again after the rollback
+            #expect(sizeQueries == 2)
+        }
+        try second.append(kind: "k", bytes: Self.data(3), at: 0)
+        try first.database.transaction {
+            #expect(try first.size == 4)  // another connection's append, seen in the next transaction
+            try first.append(kind: "k", bytes: Self.data(4), at: 0)
+        }
+        #expect(sizeQueries == 3)
+        #expect(try first.size == 5)
+        #expect(try first.rootHash() == MerkleTree(leafHashes: (0..<5).map { MerkleHash.leaf(Self.data($0)) }).rootHash())
+    }
+
     @Test func appendsTogetherWithTheNodesOwnTables() throws {
         let log = try Self.openLog()
         let db = log.database

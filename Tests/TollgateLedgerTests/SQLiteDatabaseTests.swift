@@ -38,7 +38,55 @@ import TollgateTestSupport
         }
         #expect(try db.query("SELECT count(*) FROM t").first?.int64(0) == 500)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-        #expect(size > 500 * 4_000, "the rows are in the file, not only in memory")
+        // The transaction is not written yet (see the test below), but the pages the cache could not hold spilled into the file.
+        #expect(size > 500 * 4_000 - 256 * 1_024, "the rows are in the file, not only in memory")
+    }
+
+    /// A scratch database writes the pages its transactions change once per group of them, not
+    /// once per transaction; the fault injector still sees every transaction's COMMIT, and a
+    /// transaction refused there or rolled back takes nothing of the others in its group with it.
+    @Test func scratchDatabasesWriteTheirPagesOncePerGroupOfCommits() throws {
+        let directory = try TemporaryDirectory()
+        let db = try SQLiteDatabase(scratchAt: directory.path("scratch.sqlite"), cacheKibibytes: 1_024, commitsPerWrite: 32)
+        try db.execute("CREATE TABLE t (n INTEGER NOT NULL)")
+        func pagesWritten() -> Int32 {
+            var current: Int32 = 0
+            var highest: Int32 = 0
+            sqlite3_db_status(db.connection.handle, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highest, 0)
+            return current
+        }
+        var commits = 0
+        db.faultInjector = { call in
+            guard call.isCommit else { return nil }
+            commits += 1
+            return commits == 7 ? SQLITE_FULL : nil
+        }
+        let before = pagesWritten()
+        struct Refused: Error {}
+        var refusedAtCommit = 0
+        for n in 0..<33 {
+            do {
+                try db.transaction {
+                    #expect(db.isInTransaction)
+                    try db.execute("INSERT INTO t VALUES (?1)", [.integer(Int64(n))])
+                    if n == 3 { throw Refused() }
+                }
+            } catch let error as SQLiteError {
+                #expect(error.code == .diskFull)
+                refusedAtCommit += 1
+            } catch {
+                #expect(error is Refused)
+            }
+            #expect(!db.isInTransaction)
+        }
+        #expect(commits == 32)  // every transaction but the one its body refused
+        #expect(refusedAtCommit == 1)
+        #expect(pagesWritten() == before, "nothing is written before the group is full")
+        try db.transaction { try db.execute("INSERT INTO t VALUES (33)") }  // the 32nd to commit
+        let written = pagesWritten() - before
+        #expect(written >= 1 && written <= 4, "the group's changed pages are written once: \(written)")
+        let stored = try db.query("SELECT n FROM t ORDER BY n").map { try $0.int64(0) }
+        #expect(stored == (0..<34).filter { $0 != 3 && $0 != 7 }.map(Int64.init))
     }
 
     @Test func theWALIsCheckpointedInTheBackground() throws {

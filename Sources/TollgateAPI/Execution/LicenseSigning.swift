@@ -8,16 +8,22 @@ import TollgateNode
 final class LicenseSigning: Sendable {
     let plans: [LicensePlan]
     let key: Ed25519PrivateKey
+    /// Where each signature goes once made, so the node and verifiers sharing its record (an
+    /// activation's license check, a customer's check in the simulator) do not verify it again.
+    let record: VerifiedSignatureCache?
     private let results: Mutex<[Result<SignedLicense, NodeError>?]>
     private let unclaimed = Atomic<Int>(0)
     private let unsigned: Atomic<Int>
     private let finished = DispatchSemaphore(value: 0)
     private let onFinish: @Sendable () -> Void
 
-    /// `onFinish` runs on the signing thread that makes the last signature.
-    init(_ plans: [LicensePlan], with key: Ed25519PrivateKey, onFinish: @escaping @Sendable () -> Void = {}) {
+    /// `onFinish` runs on the signing thread that makes the last signature; each signature is
+    /// added to `record` when given.
+    init(_ plans: [LicensePlan], with key: Ed25519PrivateKey, recordingIn record: VerifiedSignatureCache? = nil,
+         onFinish: @escaping @Sendable () -> Void = {}) {
         self.plans = plans
         self.key = key
+        self.record = record
         self.onFinish = onFinish
         results = Mutex(Array(repeating: nil, count: plans.count))
         unsigned = Atomic(plans.count)
@@ -40,7 +46,7 @@ final class LicenseSigning: Sendable {
 
     /// Signs the claimed plan `index`.
     func sign(_ index: Int) {
-        let result = Result { () throws(NodeError) in try plans[index].sign(with: key) }
+        let result = Result { () throws(NodeError) in try plans[index].sign(with: key, recordingIn: record) }
         results.withLock { $0[index] = result }
         if unsigned.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
             finished.signal()

@@ -339,7 +339,8 @@ public final class NodeExecutor {
                 .map { (job: $0.job, plan: $1) }
             let planned = plans.compactMap { try? $0.plan.get() }
             let seats = planned.map { $0.payload.seats }
-            let signing = LicenseSigning(planned, with: node.identity.key, onFinish: { [condition] in
+            let signing = LicenseSigning(planned, with: node.identity.key, recordingIn: node.store.verifiedSignatures.objects,
+                                         onFinish: { [condition] in
                 condition.lock()
                 condition.signal()
                 condition.unlock()

@@ -46,11 +46,13 @@ public struct MerkleLog {
     /// The number of entries.
     public var size: UInt64 {
         get throws {
+            if let known = database.merkleSize(log: id) { return known }
             let rows = try database.query("""
                 SELECT leaf_index FROM log_entries WHERE log_id = ?1 ORDER BY leaf_index DESC LIMIT 1
                 """, [.integer(id)])
-            guard let last = rows.first else { return 0 }
-            return try last.uint64(0) + 1
+            let size = try rows.first.map { try $0.uint64(0) + 1 } ?? 0
+            database.rememberMerkleSize(size, log: id)
+            return size
         }
     }
 
@@ -91,6 +93,7 @@ public struct MerkleLog {
                 index += 1
             }
             database.rememberMerkleFrontier(frontier, log: id, size: index)
+            database.rememberMerkleSize(index, log: id)
             return start..<index
         }
     }

@@ -33,6 +33,15 @@ public final class SQLiteDatabase {
     private var rollbacks: UInt64 = 0
     /// Per Merkle log (by id): its frontier as the last append on this connection left it.
     private var merkleFrontiers: [Int64: (size: UInt64, hashes: [[UInt8]], rollbacks: UInt64)] = [:]
+    /// Outermost transactions begun on this connection so far: what a remembered log size is good for.
+    private var transactionSerial: UInt64 = 0
+    /// Per Merkle log (by id): its size as read or appended to in the open transaction.
+    private var merkleSizes: [Int64: (size: UInt64, transaction: UInt64, rollbacks: UInt64)] = [:]
+    /// How many transactions a scratch database commits together in one SQLite transaction; 1 for
+    /// every other database, whose every transaction is its own SQLite transaction.
+    private let commitsPerWrite: Int
+    /// The transactions of a scratch database committed since its SQLite transaction began.
+    private var unwrittenCommits = 0
 
     /// Opens or creates the database at `path` (`":memory:"` for a private in-memory one).
     ///
@@ -54,6 +63,7 @@ public final class SQLiteDatabase {
             connection = try Self.connectReadOnly(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, faultInjector: faultInjector)
             isReadOnly = true
         }
+        commitsPerWrite = 1
         if !isReadOnly && path != ":memory:" { startCheckpointer() }
     }
 
@@ -63,9 +73,19 @@ public final class SQLiteDatabase {
     /// keep them all; the rollback journal stays in memory (savepoints and rollbacks work as usual)
     /// and nothing is synced, so the file is worth nothing after a crash of the process. The caller
     /// removes it when done.
-    public init(scratchAt path: String, cacheKibibytes: Int, faultInjector: SQLiteFaultInjector? = nil) throws(SQLiteError) {
+    ///
+    /// Its transactions are savepoints of one SQLite transaction that commits every
+    /// `commitsPerWrite` of them: a page that many transactions change in turn (the log's last
+    /// page, an index's) is written to the file once per group, not once per transaction, and the
+    /// fault injector still sees each transaction's `COMMIT` where it would be. Every transaction
+    /// reads what the ones before it committed, as always; only a failure to write the file (its
+    /// disk full) loses the whole group, which a scratch file, worth nothing after a crash, can
+    /// afford. At most a group's changed pages are kept in memory for the rollback journal.
+    public init(scratchAt path: String, cacheKibibytes: Int, commitsPerWrite: Int = 32,
+                faultInjector: SQLiteFaultInjector? = nil) throws(SQLiteError) {
         self.path = path
         busyTimeoutMilliseconds = 0
+        self.commitsPerWrite = max(1, commitsPerWrite)
         connection = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                           faultInjector: faultInjector)
         try Self.execute(script: """
@@ -215,8 +235,9 @@ public final class SQLiteDatabase {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int64 { sqlite3_changes64(connection.handle) }
 
-    /// Whether a transaction is open on this connection.
-    public var isInTransaction: Bool { connection.isInTransaction }
+    /// Whether a transaction is open on this connection (on a scratch database, whether one of its
+    /// transactions is, not the SQLite transaction its group shares).
+    public var isInTransaction: Bool { commitsPerWrite > 1 ? transactionDepth > 0 : connection.isInTransaction }
 
     /// `PRAGMA user_version`, the schema version number stored in the file header.
     public var userVersion: Int64 {
@@ -239,8 +260,10 @@ public final class SQLiteDatabase {
             try control("ROLLBACK")
             pendingRollback = false
         }
+        if commitsPerWrite > 1 { return try groupedTransaction(body) }
         try control("BEGIN IMMEDIATE")
         transactionDepth = 1
+        transactionSerial &+= 1
         savepointRollbackFailed = false
         defer { transactionDepth = 0 }
         let result: Result
@@ -262,6 +285,71 @@ public final class SQLiteDatabase {
             throw error
         }
         return result
+    }
+
+    /// A scratch database's transaction: a savepoint of the SQLite transaction its group shares
+    /// (see ``init(scratchAt:cacheKibibytes:commitsPerWrite:faultInjector:)``), committed by
+    /// releasing it, which writes nothing, and written to the file with the rest of the group.
+    private func groupedTransaction<Result>(_ body: () throws -> Result) throws -> Result {
+        if !connection.isInTransaction {
+            try control("BEGIN IMMEDIATE")
+            unwrittenCommits = 0
+        }
+        try control("SAVEPOINT \(Self.groupedTransactionName)")
+        transactionDepth = 1
+        transactionSerial &+= 1
+        savepointRollbackFailed = false
+        defer { transactionDepth = 0 }
+        let result: Result
+        do {
+            result = try body()
+        } catch {
+            rollbackGroupedAfterFailure()
+            throw error
+        }
+        if savepointRollbackFailed {
+            rollbackGroupedAfterFailure()
+            throw SQLiteError(.rollbackFailed, "a nested savepoint could not be rolled back, so the whole transaction was")
+        }
+        do {
+            // The fault injector sees the transaction's COMMIT as on any other database, then the
+            // savepoint is released; the group's own COMMIT is no transaction's, and it does not see that.
+            if let injected = connection.faultInjector?(SQLiteCall(kind: .step, sql: "COMMIT")) {
+                throw SQLiteError(resultCode: injected, message: "injected fault in \(SQLiteCall.Kind.step)", sql: "COMMIT")
+            }
+            try control("RELEASE \(Self.groupedTransactionName)")
+        } catch {
+            rollbackGroupedAfterFailure()
+            throw error
+        }
+        unwrittenCommits += 1
+        if unwrittenCommits >= commitsPerWrite {
+            let injector = connection.faultInjector
+            connection.faultInjector = nil
+            defer { connection.faultInjector = injector }
+            do {
+                try control("COMMIT")
+            } catch {
+                rollbackAfterFailure()
+                throw error
+            }
+        }
+        return result
+    }
+
+    private static let groupedTransactionName = "tollgate_transaction"
+
+    /// Undoes a scratch database's failed transaction, leaving the rest of its group in place.
+    private func rollbackGroupedAfterFailure() {
+        rollbacks += 1
+        // SQLite rolls the whole group back by itself after some errors (a full disk, an I/O error).
+        guard connection.isInTransaction else { return }
+        do {
+            try control("ROLLBACK TO \(Self.groupedTransactionName)")
+            try control("RELEASE \(Self.groupedTransactionName)")
+        } catch {
+            pendingRollback = true
+        }
     }
 
     private func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
@@ -315,6 +403,21 @@ public final class SQLiteDatabase {
 
     func rememberMerkleFrontier(_ hashes: [[UInt8]], log: Int64, size: UInt64) {
         merkleFrontiers[log] = (size, hashes, rollbacks)
+    }
+
+    /// A Merkle log's size as this transaction last read or left it, if nothing was rolled back
+    /// since: a sale, an activation and the append that follows each read it, one query instead of
+    /// three. `BEGIN IMMEDIATE` keeps every other connection from writing until the transaction
+    /// ends, so only this one can change it meanwhile; outside a transaction nothing is remembered.
+    func merkleSize(log: Int64) -> UInt64? {
+        guard transactionDepth > 0, let remembered = merkleSizes[log], remembered.transaction == transactionSerial,
+              remembered.rollbacks == rollbacks else { return nil }
+        return remembered.size
+    }
+
+    func rememberMerkleSize(_ size: UInt64, log: Int64) {
+        guard transactionDepth > 0 else { return }
+        merkleSizes[log] = (size, transactionSerial, rollbacks)
     }
 }
 
