@@ -15,12 +15,19 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
          listLicenses, issueLicense, renewLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report
+    // The web console (HTML for a browser; TollgateConsole renders it).
+    case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
+         consoleActivity, consoleCustomer
 
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report:
             .get
+        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer:
+            .get
+        case .consoleLogin, .consoleLogout:
+            .post
         case .machineRequest, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense,
              .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense:
             .post
@@ -53,6 +60,14 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .runAudit: "/v1/audit/runs"
         case .observeLicense: "/v1/audit/observations"
         case .report: "/v1/reports/{name}"
+        case .consoleHome: "/console"
+        case .consoleStylesheet: "/console/console.css"
+        case .consoleLoginForm, .consoleLogin: "/console/login"
+        case .consoleLogout: "/console/logout"
+        case .consoleFindings: "/console/findings"
+        case .consoleFindingsBundle: "/console/findings/bundle.json"
+        case .consoleActivity: "/console/activity"
+        case .consoleCustomer: "/console/customer"
         }
     }
 
@@ -65,6 +80,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
              .listLicenses, .issueLicense, .renewLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report:
             .operator
+        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
+             .consoleActivity, .consoleCustomer:
+            .console
         }
     }
 
