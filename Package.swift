@@ -102,7 +102,7 @@ let package = Package(
                                                               "TollgateTestSupport"]),
         .testTarget(name: "TollgateCommandLineTests", dependencies: ["TollgateCommandLine", "TollgateTestSupport"]),
         .testTarget(name: "TollgateConsoleTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire",
-                                                              "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateConsole", "TollgateTestSupport"]),
+                                                              "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateConsole"]),
     ],
     swiftLanguageModes: [.v6]
 )

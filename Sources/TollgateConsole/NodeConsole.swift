@@ -130,10 +130,8 @@ public final class NodeConsole: Sendable {
         do {
             switch reading {
             case .tree:
-                let (quota, freshness, activity) = try executor.perform { node throws(NodeError) in
-                    (try node.report("quota", at: now), try node.report("freshness", at: now), try node.activity(days: 1, at: now))
-                }
-                return render(.tree, session, TreePage.render(quota: quota, freshness: freshness, activity: activity, now: now))
+                let (reports, activity) = try executor.perform { node throws(NodeError) in try node.reports(["quota", "freshness"], activityDays: 1, at: now) }
+                return render(.tree, session, TreePage.render(quota: reports[0], freshness: reports[1], activity: activity ?? ChannelActivity(generatedAt: now), now: now))
             case .findings:
                 let findings = try executor.perform { node throws(NodeError) in try node.findings() }
                 return render(.findings, session, FindingsPage.render(findings, now: now))
@@ -145,11 +143,11 @@ public final class NodeConsole: Sendable {
                                             extra: [("Content-Disposition", "attachment; filename=\"findings.json\"")])
             case .activity:
                 let days = Self.activityDays
-                let (activity, activations, revenue, recurring) = try executor.perform { node throws(NodeError) in
-                    (try node.activity(days: days, at: now), try node.report("activations", at: now), try node.report("revenue", at: now),
-                     try node.report("recurring", at: now))
+                let (reports, activity) = try executor.perform { node throws(NodeError) in
+                    try node.reports(["activations", "revenue", "recurring"], activityDays: days, at: now)
                 }
-                return render(.activity, session, ActivityPage.render(activity: activity, activations: activations, revenue: revenue, recurring: recurring))
+                return render(.activity, session, ActivityPage.render(activity: activity ?? ChannelActivity(generatedAt: now), activations: reports[0],
+                                                                      revenue: reports[1], recurring: reports[2]))
             case .customer:
                 return customer(request, session: session, at: now)
             }

@@ -35,13 +35,15 @@ enum ConsoleBenchCommand: Command {
         let licenses = try root.report("models", at: now).models?.reduce(0) { $0 + $1.licenses } ?? 0
         Console.print("channel: \(descendants.count + 1) nodes, \(licenses) licenses in the root's view, built in "
                       + String(format: "%.1f s", Double(DispatchTime.now().uptimeNanoseconds - built) / 1e9) + " (\(outcome.passed ? "run passed" : "run FAILED"))")
-        // A customer to look up: the first license in the first descendant's log.
-        var customer = "nobody"
-        if let first = descendants.first {
-            for entry in try root.mirroredEntries(of: first.keyID, in: 0..<64) where entry.kind == LogEntryKind.licenseIssued.rawValue {
+        // A customer to look up: the first license in the first log of a descendant that sold one.
+        var customer: String?
+        for descendant in descendants where customer == nil {
+            let size = try root.mirroredLogSize(of: descendant.keyID)
+            for entry in try root.mirroredEntries(of: descendant.keyID, in: 0..<min(size, 256)) where entry.kind == LogEntryKind.licenseIssued.rawValue {
                 if let license = try? SignedLicense(compact: String(decoding: entry.bytes, as: UTF8.self)) { customer = license.payload.customer; break }
             }
         }
+        guard let customer else { throw CommandFailure("no descendant's log holds a license to look up") }
 
         let executor = NodeExecutor(node: root)
         defer { executor.stop() }

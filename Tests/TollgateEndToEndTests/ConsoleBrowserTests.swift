@@ -3,8 +3,8 @@ import Testing
 import TollgateTestSupport
 
 extension EndToEnd {
-    /// The console in a real browser: headless Chromium driven by Selenium (`Tests/Browser/
-    /// console_browser.py`; Deploy/setup-system.sh installs Debian's chromium, chromium-driver and
+    /// The console in a real browser: headless Chromium driven by Selenium (`Deploy/
+    /// console-browser-check.py`; Deploy/setup-system.sh installs Debian's chromium, chromium-driver and
     /// python3-selenium) against a real `tollgate node serve`. It logs in, tabs through the tree,
     /// looks up the customer named `<script>alert(1)</script>` (text, and no alert), saves a
     /// screenshot, and logs out. One browser session, a few seconds: it runs wherever the browser is
@@ -36,7 +36,7 @@ extension EndToEnd {
             sale["customer"] = ConsoleTests.customer
             #expect(try api.send(.post, "/v1/licenses", json: sale).status.code == 201)
             let screenshot = agent.scratch.path("console.png")
-            let script = TollgateBinary.packageRoot.appendingPathComponent("Tests/Browser/console_browser.py").path
+            let script = TollgateBinary.packageRoot.appendingPathComponent("Deploy/console-browser-check.py").path
             let run = try TollgateCLI.outcome([script, "--url", agent.node.baseURL,
                                                "--token-file", agent.node.directory.appendingPathComponent("operator.token").path,
                                                "--customer", ConsoleTests.customer, "--screenshot", screenshot], binary: Self.python)

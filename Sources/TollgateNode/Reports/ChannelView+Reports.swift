@@ -86,10 +86,12 @@ extension ChannelView {
 
     /// Report `name` over the view; `at` is the time the `recurring` figures are for (now unless
     /// given). Every report carries ``ChannelReport/asOf``; rows about nodes follow ``treeOrder()``.
-    func report(_ name: String, customer: String?, at: Int64? = nil) throws(NodeError) -> ChannelReport {
+    /// `decoded`: the view's ``objects()`` when the caller already read them (several reports at once).
+    func report(_ name: String, customer: String?, at: Int64? = nil, objects decoded: Objects? = nil) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
         report.asOf = asOf()
-        let objects = try auditor.storage { try self.objects() }
+        let objects: Objects
+        if let decoded { objects = decoded } else { objects = try auditor.storage { try self.objects() } }
         let ended = Set(objects.deactivations.map(\.deactivation.payload.activation))
         let activeNow = objects.activations.filter { item in
             !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)

@@ -7,7 +7,7 @@ and checks that it shows as text and runs nothing, and saves a screenshot. Print
 check and exits non-zero on the first failure. Used by ConsoleBrowserTests (Swift) and runnable
 by hand:
 
-    python3 Tests/Browser/console_browser.py --url http://127.0.0.1:PORT --token-file DIR/operator.token
+    /usr/bin/python3 Deploy/console-browser-check.py --url http://127.0.0.1:PORT --token-file DIR/operator.token
 """
 import argparse
 import sys
