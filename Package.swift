@@ -18,6 +18,7 @@ import PackageDescription
 //   TollgateC             libtollgate: the offline check as a stable C ABI (Deploy/build-libtollgate.sh)
 //   TollgateService       the API served over TollgateHTTP; the sync round over libcurl
 //   TollgateSimulation    deterministic multi-node simulator
+//   TollgateConsole       the read-only web console: server-rendered HTML pages and sessions (sans-I/O)
 //   TollgateCommandLine   typed options, parsing, help and dispatch shared by the two executables
 //                         (suggestions by TollgateCertificates' EditDistance, which the node shares)
 //   tollgate              the command-line tool
@@ -27,7 +28,8 @@ import PackageDescription
 //   test targets          TollgateCryptoTests, TollgateCertificatesTests, TollgateLedgerTests,
 //                         TollgateNodeTests, TollgateHTTPTests, TollgateClientTests,
 //                         TollgateSimulationTests, TollgateEndToEndTests, TollgateFuzzReplayTests,
-//                         TollgateServiceTests, TollgateManifestTests, TollgateCommandLineTests
+//                         TollgateServiceTests, TollgateManifestTests, TollgateCommandLineTests,
+//                         TollgateConsoleTests
 
 let package = Package(
     name: "Tollgate",
@@ -63,11 +65,14 @@ let package = Package(
         .target(name: "TollgateService", dependencies: ["TollgateHTTPMessages", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
         .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger",
                                                            "TollgateNode", "TollgateAPI"]),
+        .target(name: "TollgateConsole", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
+                                                        "TollgateNode", "TollgateAPI"]),
         .target(name: "TollgateCommandLine", dependencies: ["TollgateCertificates"]),
-        .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation"]),
+        .executableTarget(name: "tollgate", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateClient", "TollgateSimulation", "TollgateConsole"]),
         .executableTarget(name: "tollgate-bench", dependencies: ["TollgateCommandLine", "TollgateCrypto", "TollgateCertificates", "TollgateVectors",
                                                                  "TollgateHTTPMessages", "TollgateWire", "TollgateLedger", "TollgateNode",
-                                                                 "TollgateAPI", "TollgateHTTP", "TollgateService"]),
+                                                                 "TollgateAPI", "TollgateHTTP", "TollgateService", "TollgateSimulation",
+                                                                 "TollgateConsole"]),
 
         // Test support: what each fuzz target checks of one input, shared by Tests/Fuzz and the replay tests.
         .target(name: "TollgateFuzzChecks", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
@@ -96,6 +101,8 @@ let package = Package(
                                                               "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateHTTP", "TollgateService",
                                                               "TollgateTestSupport"]),
         .testTarget(name: "TollgateCommandLineTests", dependencies: ["TollgateCommandLine", "TollgateTestSupport"]),
+        .testTarget(name: "TollgateConsoleTests", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateCertificates", "TollgateWire",
+                                                              "TollgateLedger", "TollgateNode", "TollgateAPI", "TollgateConsole"]),
     ],
     swiftLanguageModes: [.v6]
 )

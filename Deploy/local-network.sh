@@ -485,6 +485,7 @@ if [ "$keep_running" -eq 1 ]; then
     printf '%s\n' "${pid[@]}" > pids
     echo
     echo "CA certificate: $ca   (curl --cacert $ca ${url[vendor]}/healthz)"
+    echo "Web console of the whole channel: ${url[vendor]}/console (log in with the token in $work/vendor/operator.token)"
     echo "Stop them all (each drains and exits 0): kill -TERM \$(cat $work/pids)"
     echo "Logs: $work/logs"
     exit 0

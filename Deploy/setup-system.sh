@@ -5,7 +5,8 @@
 set -euo pipefail
 # tmux: the test suite types the README's story into a real terminal (TerminalSessionTests).
 # pkg-config: the Debian package test compiles the C example with `pkg-config --cflags --libs tollgate`.
-packages=(libssl-dev libcurl4-openssl-dev libsqlite3-dev openssl curl sqlite3 python3 tmux pkg-config)
+# chromium, chromium-driver, python3-selenium: the console's browser test (ConsoleBrowserTests) drives headless Chromium.
+packages=(libssl-dev libcurl4-openssl-dev libsqlite3-dev openssl curl sqlite3 python3 tmux pkg-config chromium chromium-driver python3-selenium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

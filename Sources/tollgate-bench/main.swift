@@ -13,6 +13,7 @@ let bench = CommandLineTool(
         IngestBenchCommand.subcommand,
         HTTPBenchCommand.subcommand,
         IdleClientsCommand.subcommand,
+        ConsoleBenchCommand.subcommand,
     ])
 
 exit(bench.run(Array(CommandLine.arguments.dropFirst())).rawValue)

@@ -6,7 +6,7 @@ import Testing
 @Suite struct DeployScriptTests {
     static let package = ManifestTests.packageDirectory
     static let systemPackages = ["libssl-dev", "libcurl4-openssl-dev", "libsqlite3-dev", "openssl", "curl", "sqlite3", "python3", "tmux", "pkg-config",
-                                 "python3-cryptography"]
+                                 "chromium", "chromium-driver", "python3-selenium", "python3-cryptography"]
 
     @Test func aBuildThatFailsWithoutSayingErrorFailsTheRun() throws {
         let tools = try FakeTools(installed: Self.systemPackages)

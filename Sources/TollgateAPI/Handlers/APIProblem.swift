@@ -74,6 +74,11 @@ enum APIProblem {
         type: base + "operator-token-required", title: "Operator token required", status: 401,
         detail: "send 'Authorization: Bearer <token>' with the node's operator token"))
 
+    /// A console route on an API that serves no console (one built without `node serve`'s composition).
+    static let consoleNotServed = HTTPResponse.problem(ProblemDetails(
+        type: base + "console-not-served", title: "Console not served", status: 404,
+        detail: "this API serves no web console; 'tollgate node serve' does, at /console"))
+
     static func notFound(_ request: HTTPRequest) -> HTTPResponse {
         .problem(ProblemDetails(type: base + "no-such-endpoint", title: "No such endpoint", status: 404,
                                 detail: "\(request.method) \(request.path) is not part of the API"))

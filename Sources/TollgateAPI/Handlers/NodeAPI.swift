@@ -21,6 +21,9 @@ public final class NodeAPI: Sendable {
     /// What this node's pull answers tell its children one push may carry: ``PushBudget/standard``,
     /// narrowed to the serving transport's body limit once it is known (``limitPushes(toBodySize:)``).
     let pushBudget = Mutex(PushBudget.standard)
+    /// Renders the console's routes (caller ``Caller/console``) once `node serve` attaches the console,
+    /// which lives above this layer; until then they answer 404 `console-not-served`.
+    let console = Mutex<(@Sendable (Endpoint, HTTPRequest, Int64) -> HTTPResponse)?>(nil)
     /// Where the node's log lines go: what a storage failure's client is not told (its SQL, the store).
     let log: @Sendable (String) -> Void
 
@@ -51,6 +54,12 @@ public final class NodeAPI: Sendable {
     /// Has `/metrics` also show what `metrics` writes: the serving transport's counters.
     public func attach(metrics: @escaping @Sendable (inout MetricsExposition) -> Void) {
         transportMetrics.withLock { $0 = metrics }
+    }
+
+    /// Serves the console's routes with `render` (the endpoint, the request, now). The session cookie
+    /// it sets is checked there and only there: every other route ignores it.
+    public func attach(console render: @escaping @Sendable (Endpoint, HTTPRequest, Int64) -> HTTPResponse) {
+        console.withLock { $0 = render }
     }
 
     /// Tells children that a push body may be at most `maxBodySize` bytes (the server's limit, which
@@ -99,6 +108,8 @@ public final class NodeAPI: Sendable {
                 guard token.accepts(authorization: request.headers["Authorization"]) else { return APIProblem.operatorTokenRequired }
             case .child:
                 break  // the handler authenticates the child from its request signature (``childSignature(_:)``)
+            case .console:
+                break  // the console checks its own session cookie; the login form and stylesheet need none
             }
             return try call(endpoint, parameters, request, at: clock())
         } catch let error as NodeError {
@@ -330,6 +341,10 @@ public final class NodeAPI: Sendable {
             return try pull(request, at: now)
         case .syncPush:
             return try push(request, at: now)
+        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
+             .consoleActivity, .consoleCustomer:
+            guard let render = console.withLock({ $0 }) else { return APIProblem.consoleNotServed }
+            return render(endpoint, request, now)
         }
     }
 

@@ -17,7 +17,12 @@ public struct OperatorToken: Sendable {
     /// Whether an `Authorization` header value carries this token.
     func accepts(authorization: String?) -> Bool {
         guard let authorization, authorization.hasPrefix("Bearer ") else { return false }
-        let presented = Array(authorization.dropFirst("Bearer ".count).utf8)
+        return accepts(token: String(authorization.dropFirst("Bearer ".count)))
+    }
+
+    /// Whether `token` is this token (the console's login form posts it in its body).
+    public func accepts(token: String) -> Bool {
+        let presented = Array(token.utf8)
         guard presented.count == value.count else { return false }
         var difference: UInt8 = 0
         for (a, b) in zip(presented, value) { difference |= a ^ b }

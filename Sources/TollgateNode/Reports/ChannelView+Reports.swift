@@ -86,11 +86,13 @@ extension ChannelView {
 
     /// Report `name` over the view, with the parameters of `query` (the time point-in-time
     /// figures are for is now unless given). Every report carries ``ChannelReport/asOf``; rows
-    /// about nodes follow ``treeOrder()``.
-    func report(_ name: String, query: ReportQuery = ReportQuery()) throws(NodeError) -> ChannelReport {
+    /// about nodes follow ``treeOrder()``. `decoded`: the view's ``objects()`` when the caller
+    /// already read them (several reports at once).
+    func report(_ name: String, query: ReportQuery = ReportQuery(), objects decoded: Objects? = nil) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
         report.asOf = asOf()
-        let objects = try auditor.storage { try self.objects() }
+        let objects: Objects
+        if let decoded { objects = decoded } else { objects = try auditor.storage { try self.objects() } }
         let ended = Set(objects.deactivations.map(\.deactivation.payload.activation))
         let activeNow = objects.activations.filter { item in
             !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)

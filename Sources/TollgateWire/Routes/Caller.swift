@@ -9,4 +9,8 @@ public enum Caller: String, Sendable, CaseIterable {
     case `operator`
     /// A child node: the request is signed with its node key (``RequestSignature`` headers).
     case child
+    /// A browser of the read-only web console: a session cookie from the console's login form (the
+    /// operator token, posted once), checked by the console itself. Its login form and stylesheet
+    /// need no session; the cookie is worth nothing on any other caller's route.
+    case console
 }

@@ -19,12 +19,19 @@ public enum Endpoint: String, CaseIterable, Sendable {
          receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
     // The operator, for floating seats: the leases signed here, a site's binding to its license.
     case listLeases, bindSite, ingestSiteLog
+    // The web console (HTML for a browser; TollgateConsole renders it).
+    case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
+         consoleActivity, consoleCustomer
 
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
             .get
+        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer:
+            .get
+        case .consoleLogin, .consoleLogout:
+            .post
         case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
              .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog:
             .post
@@ -63,6 +70,14 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .leaseRequest, .listLeases: "/v1/leases"
         case .bindSite: "/v1/site/bindings"
         case .ingestSiteLog: "/v1/site/logs"
+        case .consoleHome: "/console"
+        case .consoleStylesheet: "/console/console.css"
+        case .consoleLoginForm, .consoleLogin: "/console/login"
+        case .consoleLogout: "/console/logout"
+        case .consoleFindings: "/console/findings"
+        case .consoleFindingsBundle: "/console/findings/bundle.json"
+        case .consoleActivity: "/console/activity"
+        case .consoleCustomer: "/console/customer"
         }
     }
 
@@ -75,6 +90,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog:
             .operator
+        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
+             .consoleActivity, .consoleCustomer:
+            .console
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import TollgateAPI
 import TollgateCertificates
 import TollgateCommandLine
+import TollgateConsole
 import TollgateCrypto
 import TollgateHTTP
 import TollgateHTTPMessages
@@ -88,6 +89,9 @@ enum NodeServeCommand: Command {
         let executor = NodeExecutor(node: node)
         let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try node.identity.anchor.publicKey.pemRepresentation,
                           nodeName: node.identity.name, clock: { TimeArgument.now })
+        // The web console at /console: the operator logs in with the same token, and gets a session cookie.
+        let console = NodeConsole(executor: executor, token: OperatorToken(token), nodeName: node.identity.name, secureCookies: configuration.tls != nil)
+        api.attach { endpoint, request, now in console.handle(endpoint, request, at: now) }
         let server = try api.makeServer(configuration: configuration)
         var syncAgent: SyncAgent?
         if let parent = try arguments.value(SyncCommand.parent) {
@@ -103,7 +107,7 @@ enum NodeServeCommand: Command {
         }
         let url = "\(scheme)://\(configuration.host):\(server.port)"
         try directory.lock().record(url: url)
-        Console.print("node \(node.identity.name) serving on \(url) (key id \(node.identity.keyID))")
+        Console.print("node \(node.identity.name) serving on \(url) (key id \(node.identity.keyID)); console at \(url)/console")
         server.waitUntilStopped()
         syncAgent?.stop()
         executor.stop()
