@@ -234,7 +234,7 @@ extension Channel {
         try channel.wireLifecycle()
         let node = channel.regional
         let plans = node.planIssues([(channel.trial("Trier"), channel.now), (channel.sale("paid"), channel.now), (channel.trial("Trier"), channel.now),
-                                     (channel.trial("Other"), channel.now)], behind: [])
+                                     (channel.trial("Other"), channel.now)], after: [])
         #expect(plans.map { (try? $0.get()) != nil } == [true, true, false, true])
         if case .failure(let error) = plans[2] { #expect(error.rule == .trialLimitReached) }
         let first = try plans[0].get()

@@ -157,8 +157,9 @@ public final class NodeExecutor {
         let sales: [(job: Job, plan: Result<LicensePlan, NodeError>)]
         /// The signatures of the plans that succeeded, in their order.
         let signing: LicenseSigning
-        /// The serials of those plans, in their order.
-        let seats: [SerialRange]
+        /// Those plans, in their order: what later plans are placed behind (their serials, and the
+        /// trials they give, which count against a customer's allowance before they are recorded).
+        let plans: [LicensePlan]
     }
 
     /// A batch whose sales are planned and being signed: the next batch, taken at the end of the
@@ -167,8 +168,8 @@ public final class NodeExecutor {
         var batch: [Job] = []
         /// The sales of `batch` in the chunks they were planned and handed to the signers in.
         var chunks: [SaleChunk] = []
-        /// The serials of the plans that succeeded, in order.
-        var seats: [SerialRange] = []
+        /// The plans that succeeded, in order.
+        var plans: [LicensePlan] = []
 
         /// Waits until every planned sale is signed.
         func waitForSignatures() {
@@ -285,7 +286,7 @@ public final class NodeExecutor {
     private func planArrivals(until signing: LicenseSigning, behind open: ArraySlice<SaleChunk>,
                               extending next: PreparedBatch?) -> PreparedBatch? {
         var next = next
-        var unrecorded: [SerialRange]?
+        var unrecorded: [LicensePlan]?
         while true {
             condition.lock()
             wakeAtSales = Self.signingChunk
@@ -294,7 +295,7 @@ public final class NodeExecutor {
             let arrived = pendingSales >= Self.signingChunk ? takeAllPending() : []
             condition.unlock()
             if arrived.isEmpty { return next }
-            let earlier = unrecorded ?? open.flatMap(\.seats)
+            let earlier = unrecorded ?? open.flatMap(\.plans)
             unrecorded = earlier
             next = prepare(arrived, after: earlier, extending: next ?? PreparedBatch())
         }
@@ -319,11 +320,11 @@ public final class NodeExecutor {
         }
     }
 
-    /// Plans the sales of `batch` one after another, each after the unrecorded plans whose serials
-    /// are `earlier`, those of `extending`, those planned before it and everything already done in
-    /// the open transaction, and hands them to the signing threads in chunks as they are planned;
-    /// `batch` is added to `extending`.
-    private func prepare(_ batch: [Job], after earlier: [SerialRange] = [],
+    /// Plans the sales of `batch` one after another, each after the unrecorded plans `earlier`,
+    /// those of `extending`, those planned before it and everything already done in the open
+    /// transaction, and hands them to the signing threads in chunks as they are planned; `batch`
+    /// is added to `extending`.
+    private func prepare(_ batch: [Job], after earlier: [LicensePlan] = [],
                          extending prepared: PreparedBatch = PreparedBatch()) -> PreparedBatch {
         var prepared = prepared
         prepared.batch += batch
@@ -335,10 +336,9 @@ public final class NodeExecutor {
         while start < sales.endIndex {
             let chunk = sales[start..<min(start + Self.signingChunk, sales.endIndex)]
             start = chunk.endIndex
-            let plans = zip(chunk, node.planIssues(chunk.map { ($0.request, $0.at) }, behind: earlier + prepared.seats))
+            let plans = zip(chunk, node.planIssues(chunk.map { ($0.request, $0.at) }, after: earlier + prepared.plans))
                 .map { (job: $0.job, plan: $1) }
             let planned = plans.compactMap { try? $0.plan.get() }
-            let seats = planned.map { $0.payload.seats }
             let signing = LicenseSigning(planned, with: node.identity.key, recordingIn: node.store.verifiedSignatures.objects,
                                          onFinish: { [condition] in
                 condition.lock()
@@ -350,8 +350,8 @@ public final class NodeExecutor {
             } else {
                 while let index = signing.claim() { signing.sign(index) }
             }
-            prepared.chunks.append(SaleChunk(sales: plans, signing: signing, seats: seats))
-            prepared.seats += seats
+            prepared.chunks.append(SaleChunk(sales: plans, signing: signing, plans: planned))
+            prepared.plans += planned
         }
         return prepared
     }

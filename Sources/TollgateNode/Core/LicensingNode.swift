@@ -134,12 +134,6 @@ public final class LicensingNode {
         self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats }, earlierTrials: SalePlanner.trialCounts(earlier))
     }
 
-    /// Plans `sales` as ``planIssues(_:after:)`` does, behind plans not yet recorded that are given
-    /// by their serials alone: one range per plan, in their order.
-    public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange]) -> [Result<LicensePlan, NodeError>] {
-        self.sales.planIssues(sales, behind: earlierSeats)
-    }
-
     /// Appends signed plans to the log in their order, with their license and serial rows, all or
     /// none. Refused, changing nothing, when the log is not where the first plan expects it.
     public func record(_ signed: [(plan: LicensePlan, license: SignedLicense)]) throws(NodeError) -> [LicenseFile] {

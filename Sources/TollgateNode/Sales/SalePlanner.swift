@@ -26,7 +26,8 @@ struct SalePlanner: NodePart {
         return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, earlierTrials: trials, reads: &reads)
     }
 
-    /// See ``LicensingNode/planIssues(_:behind:)``.
+    /// See ``LicensingNode/planIssues(_:after:)``: behind unrecorded plans given by their serials
+    /// and the trials among them.
     func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange],
                     earlierTrials: [String: Int] = [:]) -> [Result<LicensePlan, NodeError>] {
         var reads = PlanningReads()
