@@ -12,8 +12,9 @@ import TollgateWire
 @Suite struct ExecutorSignatureRecordTests {
     static let now: Int64 = 1_780_000_000
 
-    /// An agent holding a certificate of 50 seats from a fresh root, in memory.
-    static func agent() throws -> LicensingNode {
+    /// An agent holding a certificate of 50 seats from a fresh root, in memory; `adjust` changes
+    /// the delegation first.
+    static func agent(_ adjust: (inout DelegationRequest) -> Void = { _ in }) throws -> LicensingNode {
         let rootKey = try Ed25519PrivateKey()
         let agentKey = try Ed25519PrivateKey()
         let anchor = TrustAnchor(publicKey: rootKey.publicKey)
@@ -26,6 +27,7 @@ import TollgateWire
         delegation.models = ["perpetual"]
         delegation.priceFloor = ["EUR": 100]
         delegation.nbf = now - 86_400
+        adjust(&delegation)
         let chain = try root.delegate(delegation, at: now)
         let agent = LicensingNode(identity: NodeIdentity(name: "agent", key: agentKey, anchor: anchor),
                                   store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))

@@ -4,8 +4,6 @@ import Synchronization
 import Testing
 import TollgateAPI
 import TollgateCertificates
-import TollgateCrypto
-import TollgateLedger
 import TollgateNode
 import TollgateWire
 
@@ -18,24 +16,11 @@ import TollgateWire
 
     /// An agent allowed one 14-day trial per customer, holding 2,000 seats.
     static func agent() throws -> LicensingNode {
-        let rootKey = try Ed25519PrivateKey()
-        let agentKey = try Ed25519PrivateKey()
-        let anchor = TrustAnchor(publicKey: rootKey.publicKey)
-        let root = LicensingNode(identity: NodeIdentity(name: "root", key: rootKey, anchor: anchor),
-                                 store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))
-        var delegation = DelegationRequest(subject: "agent", subjectKey: Base64URL.encode(agentKey.publicKey.rawRepresentation))
-        delegation.count = 2_000
-        delegation.countries = ["DE"]
-        delegation.products = ["cad": ["export"]]
-        delegation.models = ["perpetual", "trial"]
-        delegation.priceFloor = ["EUR": 100]
-        delegation.trials = TrialAllowance(days: 14, perCustomer: 1)
-        delegation.nbf = now - 86_400
-        let chain = try root.delegate(delegation, at: now)
-        let agent = LicensingNode(identity: NodeIdentity(name: "agent", key: agentKey, anchor: anchor),
-                                  store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))
-        try agent.accept(chain: chain.chain, at: now)
-        return agent
+        try ExecutorSignatureRecordTests.agent { delegation in
+            delegation.count = 2_000
+            delegation.models = ["perpetual", "trial"]
+            delegation.trials = TrialAllowance(days: 14, perCustomer: 1)
+        }
     }
 
     @Test func concurrentTrialsForOneCustomerGiveOneAcrossPipelinedBatches() throws {

@@ -5,7 +5,7 @@ import TollgateWire
 /// license of its lineage: an upgrade or downgrade (`supersedes`), an add-on (`addon_of`) or a
 /// trial's conversion (`converts`). Upgrades and conversions continue the lineage (`renews`), so
 /// the machines activated under it stay activated and pick the new license up from the status.
-struct LicenseChanges: NodePart {
+struct LicenseChanges: LineageFollower {
     let context: NodeContext
     let holdings: CertificateHoldings
     let freshness: SyncFreshness
@@ -37,18 +37,7 @@ struct LicenseChanges: NodePart {
         } catch {
             throw NodeError(error.rule == .invalidField ? .invalidRequest : .ruleViolation, error)
         }
-        try freshness.check(held.payload, at: now)
-        let revoked = try storage { try store.revocations() }.contains { $0.payload.cert == held.hash && $0.payload.effective <= now }
-        guard !revoked else { throw NodeError(.noCertificate, "the certificate this license was issued under is revoked") }
-        return try storage {
-            try store.transaction {
-                payload.logIndex = try store.log.size
-                let signed = try context.signObject(payload)
-                let index = try store.log.append(kind: LogEntryKind.licenseChanged.rawValue, bytes: Array(signed.compact.utf8), at: now)
-                try store.insertLicense(signed, logIndex: index)
-                return LicenseFile(chain: held.chain, license: signed.compact)
-            }
-        }
+        return try record(payload, as: .licenseChanged, under: held, at: now)
     }
 
     /// The new license's claims (issuer, certificate and log index filled in by the caller).

@@ -2,7 +2,7 @@ import TollgateCertificates
 
 /// Renewing subscriptions and trials: a new license for the same customer and serials that names
 /// the first license of its lineage, so the machines activated under the lineage stay activated.
-struct Renewals: NodePart {
+struct Renewals: LineageFollower {
     let context: NodeContext
     let holdings: CertificateHoldings
     let freshness: SyncFreshness
@@ -28,7 +28,7 @@ struct Renewals: NodePart {
             throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")
         }
         let held = try holdings.heldCertificate(matching: old.cert)
-        var payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,
+        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,
                               territory: old.territory, product: old.product, features: old.features, model: old.model,
                               price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage,
                               tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating)
@@ -38,17 +38,6 @@ struct Renewals: NodePart {
         } catch {
             throw NodeError(.ruleViolation, error)
         }
-        try freshness.check(held.payload, at: now)
-        let revoked = try storage { try store.revocations() }.contains { $0.payload.cert == held.hash && $0.payload.effective <= now }
-        guard !revoked else { throw NodeError(.noCertificate, "the certificate this license was issued under is revoked") }
-        return try storage {
-            try store.transaction {
-                payload.logIndex = try store.log.size
-                let signed = try context.signObject(payload)
-                let index = try store.log.append(kind: LogEntryKind.licenseRenewed.rawValue, bytes: Array(signed.compact.utf8), at: now)
-                try store.insertLicense(signed, logIndex: index)
-                return LicenseFile(chain: held.chain, license: signed.compact)
-            }
-        }
+        return try record(payload, as: .licenseRenewed, under: held, at: now)
     }
 }
