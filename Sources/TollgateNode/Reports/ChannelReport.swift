@@ -4,7 +4,7 @@ import TollgateCertificates
 /// the section named by `name` is filled.
 public struct ChannelReport: Codable, Hashable, Sendable {
     public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring",
-                               "renewals", "forecast", "retention", "usage"]
+                               "renewals", "forecast", "retention", "usage", "trials", "concentration", "features"]
 
     /// What one node's figures reflect: a report is read from the logs this node holds, so each
     /// descendant's figures are as of the last checkpoint of its log this node accepted, never
@@ -250,6 +250,54 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var saturated: Bool = false
     }
 
+    /// Trial conversion of one product, by the rule of ``ChannelView/trials(_:)``: trials issued
+    /// (model `trial`, a lineage's first license), how many a paid license converted (its
+    /// `converts` names the trial), and the time from the trial's issue to its conversion.
+    public struct TrialRow: Codable, Hashable, Sendable {
+        public var product: String
+        public var trials: Int
+        public var converted: Int
+        /// `converted ÷ trials` in basis points (10,000 = 100%), truncated.
+        public var conversionBasisPoints: Int64
+        /// Seconds from trial issue to conversion; nil when none converted.
+        public var medianSeconds: Int64?
+        public var meanSeconds: Int64?
+    }
+
+    /// How much of one currency's ARR its largest customers carry, by the rule of
+    /// ``ChannelView/concentration(_:at:)``: a vendor living off one account should see it.
+    public struct ConcentrationRow: Codable, Hashable, Sendable {
+        /// One of the largest customers: their ARR (minor units) and its share of the currency's.
+        public struct Customer: Codable, Hashable, Sendable {
+            public var customer: String
+            public var annualRecurring: Int64
+            public var shareBasisPoints: Int64
+        }
+
+        public var currency: String
+        /// Customers with ARR in the currency at the time asked.
+        public var customers: Int
+        public var annualRecurring: Int64
+        /// The ten largest, by ARR then name.
+        public var top: [Customer]
+        /// Shares of the largest customer and of the ten largest, in basis points, truncated.
+        public var topOneBasisPoints: Int64
+        public var topTenBasisPoints: Int64
+        public var saturated: Bool = false
+    }
+
+    /// How many of a product's active licenses enable one feature, by the rule of
+    /// ``ChannelView/featurePenetration(_:revoked:at:)``.
+    public struct FeatureRow: Codable, Hashable, Sendable {
+        public var product: String
+        public var feature: String
+        /// Active licenses (lineages) of the product enabling the feature, and all active licenses of the product.
+        public var licenses: Int
+        public var of: Int
+        /// `licenses ÷ of` in basis points, truncated.
+        public var basisPoints: Int64
+    }
+
     public var name: String
     public var generatedAt: Int64
     /// Per node of the subtree, in channel-tree order, the log size and checkpoint time the
@@ -265,7 +313,7 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var freshness: [FreshnessRow]?
     public var standing: Standing?
     public var revenue: [RevenueRow]?
-    /// The time the `recurring` report's figures are for (`--at`, now unless asked).
+    /// The time the `recurring`, `concentration` and `features` reports' figures are for (`--at`, now unless asked).
     public var recurringAt: Int64?
     /// Dimension by dimension (region, agent in tree order, product), then by key and currency.
     public var recurring: [RecurringRow]?
@@ -285,6 +333,12 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var usage: [UsageRow]?
     /// By period and currency.
     public var usageTotals: [UsageTotal]?
+    /// By product.
+    public var trials: [TrialRow]?
+    /// By currency.
+    public var concentration: [ConcentrationRow]?
+    /// By product, then feature.
+    public var features: [FeatureRow]?
 
     public init(name: String, generatedAt: Int64) {
         self.name = name

@@ -12,6 +12,8 @@ extension ChannelView {
         var delegations: [(certificate: SignedCertificate, node: String, index: UInt64)] = []
         var received: [(certificate: SignedCertificate, node: String, index: UInt64)] = []
         var returns: [(quotaReturn: SignedQuotaReturn, node: String, index: UInt64)] = []
+        /// Revocations issued here or received from an ancestor (one may be logged at both).
+        var revocations: [SignedRevocation] = []
     }
 
     /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
@@ -34,6 +36,8 @@ extension ChannelView {
                         if let certificate = try? SignedCertificate(compact: text) { objects.received.append((certificate, node, index)) }
                     case .quotaReturned:
                         if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, node, index)) }
+                    case .revocationIssued, .revocationReceived:
+                        if let revocation = try? SignedRevocation(compact: text) { objects.revocations.append(revocation) }
                     default:
                         break
                     }
@@ -176,6 +180,18 @@ extension ChannelView {
             }
             report.window = .init(from: start, to: end)
             (report.retention, report.renewalRate) = RecurringRevenue.retention(sales, from: start, to: end)
+        case "trials":
+            report.trials = trials(objects.licenses.map(\.license))
+        case "concentration":
+            let moment = query.at ?? now
+            report.recurringAt = moment
+            report.concentration = concentration(sales, at: moment)
+        case "features":
+            let moment = query.at ?? now
+            report.recurringAt = moment
+            let revoked = Dictionary(objects.revocations.compactMap { item in item.payload.license.map { ($0, item.payload.effective) } },
+                                     uniquingKeysWith: min)
+            report.features = featurePenetration(objects.licenses.map(\.license), revoked: revoked, at: moment)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }

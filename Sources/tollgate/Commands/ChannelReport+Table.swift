@@ -84,6 +84,26 @@ extension ChannelReport {
                                  "\(row.saturated)"]
                             })
         }
+        if let trials {
+            return CSVTable(columns: ["product", "trials", "converted", "conversion_basis_points", "median_seconds", "mean_seconds"],
+                            rows: trials.map { ["\($0.product)", "\($0.trials)", "\($0.converted)", "\($0.conversionBasisPoints)", text($0.medianSeconds), text($0.meanSeconds)] })
+        }
+        if let concentration {
+            // One row per top customer, the currency's totals repeated on each.
+            return CSVTable(columns: ["at", "currency", "customers", "annual_recurring", "top_one_basis_points", "top_ten_basis_points", "rank",
+                                      "customer", "customer_annual_recurring", "share_basis_points", "saturated"],
+                            rows: concentration.flatMap { row in
+                                row.top.enumerated().map { rank, customer in
+                                    [text(recurringAt), row.currency, "\(row.customers)", "\(row.annualRecurring)", "\(row.topOneBasisPoints)",
+                                     "\(row.topTenBasisPoints)", "\(rank + 1)", customer.customer, "\(customer.annualRecurring)",
+                                     "\(customer.shareBasisPoints)", "\(row.saturated)"]
+                                }
+                            })
+        }
+        if let features {
+            return CSVTable(columns: ["at", "product", "feature", "licenses", "of", "basis_points"],
+                            rows: features.map { [text(recurringAt), $0.product, $0.feature, "\($0.licenses)", "\($0.of)", "\($0.basisPoints)"] })
+        }
         return CSVTable(columns: ["name", "generated_at"], rows: [[name, "\(generatedAt)"]])
     }
 }

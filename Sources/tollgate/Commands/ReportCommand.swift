@@ -42,6 +42,11 @@ enum ReportCommand {
                atTime: true, window: true),
         Report(name: "usage", abstract: "Metered use billed per customer, license, month and feature: units, allowance, overage units and price, per currency.",
                perPeriod: true),
+        Report(name: "trials", abstract: "Trial conversion per product: trials issued, converted to a paid license, rate, and median and mean time to convert."),
+        Report(name: "concentration", abstract: "Customer concentration of ARR per currency, now or at --at: the ten largest customers and their shares, top-1 and top-10 shares.",
+               atTime: true),
+        Report(name: "features", abstract: "Feature penetration per product, now or at --at: how many active licenses (add-ons and tiers counted) enable each feature.",
+               atTime: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
@@ -142,6 +147,7 @@ enum ReportCommand {
             }
         }
         lines += describeRenewals(report)
+        lines += describeCustomerMix(report)
         if let rows = report.usage {
             lines += describeUsage(rows, totals: report.usageTotals ?? [], period: report.usagePeriod)
         }
@@ -194,6 +200,42 @@ enum ReportCommand {
         if let rate = report.renewalRate {
             lines.append("renewal rate: \(rate.renewed) of \(rate.due) terms that ended were renewed" + (rate.basisPoints.map { " (\(percent($0)))" } ?? "")
                          + (rate.pending > 0 ? "; \(rate.pending) more ended and are still in grace" : ""))
+        }
+        return lines
+    }
+
+    /// The trial conversion, customer concentration and feature penetration sections.
+    static func describeCustomerMix(_ report: ChannelReport) -> [String] {
+        var lines: [String] = []
+        func percent(_ basisPoints: Int64) -> String { "\(basisPoints / 100).\(String(basisPoints % 100 / 10))%" }
+        func days(_ seconds: Int64?) -> String { seconds.map { String(format: "%.1f days", Double($0) / 86_400) } ?? "—" }
+        let at = TimeText.iso(report.recurringAt ?? report.generatedAt)
+        if let rows = report.trials {
+            lines.append("trial conversion (trials issued, converted by a paid license):")
+            if rows.isEmpty { lines.append("  no trial issued") }
+            for row in rows {
+                lines.append("  " + row.product.padding(to: 12) + "\(row.converted) of \(row.trials) trials converted (\(percent(row.conversionBasisPoints)))".padding(to: 40)
+                             + "time to convert: median \(days(row.medianSeconds)), mean \(days(row.meanSeconds))")
+            }
+        }
+        if let rows = report.concentration {
+            lines.append("customer concentration of ARR at \(at):")
+            if rows.isEmpty { lines.append("  no subscription in force") }
+            for row in rows {
+                lines.append("  \(row.currency): \(row.customers) customers, ARR \(Price(currency: row.currency, amount: row.annualRecurring)); "
+                             + "largest \(percent(row.topOneBasisPoints)), ten largest \(percent(row.topTenBasisPoints))" + (row.saturated ? " (at least; the sum overflows)" : ""))
+                for (rank, customer) in row.top.enumerated() {
+                    lines.append("    " + "\(rank + 1).".padding(to: 4) + customer.customer.padding(to: 24)
+                                 + "ARR \(Price(currency: row.currency, amount: customer.annualRecurring))".padding(to: 24) + percent(customer.shareBasisPoints))
+                }
+            }
+        }
+        if let rows = report.features {
+            lines.append("feature penetration at \(at) (active licenses enabling each feature):")
+            if rows.isEmpty { lines.append("  no active license with features") }
+            for row in rows {
+                lines.append("  " + row.product.padding(to: 12) + row.feature.padding(to: 16) + "\(row.licenses) of \(row.of) licenses".padding(to: 24) + percent(row.basisPoints))
+            }
         }
         return lines
     }
