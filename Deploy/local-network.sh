@@ -14,7 +14,8 @@
 # through its warning, grace and downgrade, refunds one license (its machine refuses it after its
 # next status check), upgrades a license and sells an add-on (the machines keep their
 # activations), converts a trial offline, sells a metered license whose machines cross the
-# allowance (one carries its usage as a file), shows refused sales, waits for the sales and usage
+# allowance (one carries its usage as a file), serves three floating seats to five machines from a
+# closed site (one crashing, one borrowing; its log carried out as a file), shows refused sales, waits for the sales and usage
 # to sync up to the vendor, bills the usage and audits there, shows /healthz and /metrics, and stops every node with
 # SIGTERM, checking that each exits 0.
 #
