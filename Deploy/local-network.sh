@@ -14,7 +14,8 @@
 # through its warning, grace and downgrade, refunds one license (its machine refuses it after its
 # next status check), upgrades a license and sells an add-on (the machines keep their
 # activations), converts a trial offline, sells a metered license whose machines cross the
-# allowance (one carries its usage as a file), shows refused sales, waits for the sales and usage
+# allowance (one carries its usage as a file), serves three floating seats to five machines from a
+# closed site (one crashing, one borrowing; its log carried out as a file), shows refused sales, waits for the sales and usage
 # to sync up to the vendor, bills the usage and audits there, shows /healthz and /metrics, and stops every node with
 # SIGTERM, checking that each exits 0.
 #
@@ -183,9 +184,11 @@ for name in "${nodes[@]:1}"; do
 done
 note "made ${nodes[*]} (each: node.key 0600, node.pub, anchor.pub, node.sqlite, operator.token 0600)"
 
-chapter "Serving all seven over TLS on loopback (parents first: each agent syncs with its parent)"
+# `serve_node NAME` serves node NAME over TLS in the background and waits until it answers /healthz.
 port_number=7401
-for name in "${nodes[@]}"; do
+serve_node() {
+    local name="$1"
+    local port_args sync_args port
     if [ "$fixed_ports" -eq 1 ]; then
         port_args=(--port "$port_number")
     else
@@ -215,6 +218,11 @@ for name in "${nodes[@]}"; do
     curl -fsS --cacert "$ca" "${url[$name]}/healthz" >/dev/null || fail "$name does not answer /healthz over TLS"
     printf '  %-12s %s  (pid %s%s)\n' "$name" "${url[$name]}" "${pid[$name]}" \
         "${parent[$name]:+, syncs with ${parent[$name]} every 2 s}"
+}
+
+chapter "Serving all seven over TLS on loopback (parents first: each agent syncs with its parent)"
+for name in "${nodes[@]}"; do
+    serve_node "$name"
 done
 
 # `command_words CMD ARGS…` sets `words` to the command's words (a group's subcommand included, as
@@ -222,7 +230,7 @@ done
 command_words() {
     words=("$1"); shift
     case "${words[0]}" in
-        list|report|machine|node|root|sim) words+=("$1"); shift ;;
+        list|report|machine|node|root|sim|site) words+=("$1"); shift ;;
     esac
     rest=("$@")
 }
@@ -261,8 +269,8 @@ note "each [node] command runs with --node <its URL> --token-file <node>/operato
 op vendor delegate --subject ga-europe --subject-key ga-europe/node.pub --seats 100000 \
     --countries DE,AT,CH,FR,IT,ES --product cad-pro=export,render,simulate --product cad-lite=export \
     --tier cad-pro:basic=export --tier cad-pro:pro=export,render \
-    --models perpetual,subscription,trial,metered --price-floor EUR:40.00 --price-floor CHF:45.00 --sync-within 14d \
-    --feature-floor EUR:render=15.00 --trials 14/1 --out files/ga-europe.chain
+    --models perpetual,subscription,trial,metered,floating --floating lease=1h,borrow=7d --price-floor EUR:40.00 \
+    --price-floor CHF:45.00 --sync-within 14d --feature-floor EUR:render=15.00 --trials 14/1 --out files/ga-europe.chain
 op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --seats 100000 \
     --countries US,CA,BR,MX --product cad-pro=export,render,simulate --product cad-lite=export \
     --models perpetual,subscription,trial --price-floor USD:45.00 --price-floor BRL:220.00 --sync-within 14d \
@@ -270,7 +278,7 @@ op vendor delegate --subject ga-americas --subject-key ga-americas/node.pub --se
 op ga-europe accept files/ga-europe.chain
 op ga-americas accept files/ga-americas.chain >/dev/null
 op ga-europe delegate --subject ra-dach --subject-key ra-dach/node.pub --seats 10000 --countries DE,AT,CH \
-    --product cad-pro=export,render --models perpetual,subscription,trial,metered --price-floor EUR:45.00 --price-floor CHF:50.00 \
+    --product cad-pro=export,render --models perpetual,subscription,trial,metered,floating --price-floor EUR:45.00 --price-floor CHF:50.00 \
     --sync-within 7d --out files/ra-dach.chain
 op ga-europe delegate --subject ra-france --subject-key ra-france/node.pub --seats 10000 --countries FR \
     --product cad-pro=export,render --product cad-lite=export --models perpetual,subscription \
@@ -439,6 +447,58 @@ usage ws-11 export --out files/ws-11.usage
 op ra-dach answer-usage files/ws-11.usage --out files/ws-11.usage-receipt
 usage ws-11 install files/ws-11.usage-receipt
 
+chapter "Floating seats: a closed site serves 3 seats to 5 machines; one crashes, one borrows"
+note "(8-second leases keep the story short; a real site sells minutes to hours)"
+op ra-dach issue --customer "Werkhalle GmbH" --country DE --product cad-pro --model floating --days 365 --price EUR:49.00 \
+    --seats 3 --lease 8s --borrow 1d --out files/werkhalle.license
+tg node init --dir site --name werkhalle-site --role site --anchor vendor/anchor.pub >/dev/null
+tg site request --dir site --license files/werkhalle.license --out files/site.request
+note "(the site's request is carried to ra-dach, and its answer back)"
+op ra-dach answer files/site.request --out files/site.response >/dev/null
+tg site bind --dir site files/site.response
+nodes+=(site)
+serve_node site
+# `lease_refused NAME CMD` runs a lease command in machine NAME's wallet that must be refused.
+lease_refused() {
+    local name="$1" command="$2"; shift 2
+    printf '%s[machine %s]$ tollgate machine %s%s\n' "$bold" "$name" "$(shown "$command" "$@")" "$reset"
+    local output
+    if output="$("$binary" machine "$command" --dir "machines/$name" "$@" 2>&1)"; then fail "$name was given a seat: $output"; fi
+    printf '%s  refused as it should be: %s%s\n' "$green" "$output" "$reset"
+}
+for name in fl-01 fl-02 fl-03 fl-04 fl-05; do
+    "$binary" machine init --dir "machines/$name" --anchor vendor/anchor.pub --product cad-pro >/dev/null
+done
+for name in fl-01 fl-02 fl-03; do
+    machine "$name" lease --node "${url[site]}" --ca "$ca" --license files/werkhalle.license >/dev/null
+done
+note "(fl-01, fl-02 and fl-03 hold the three seats)"
+lease_refused fl-04 lease --node "${url[site]}" --ca "$ca" --license files/werkhalle.license
+lease_refused fl-05 lease --node "${url[site]}" --ca "$ca" --license files/werkhalle.license
+note "(fl-01 borrows its seat and goes offline)"
+machine fl-01 borrow --node "${url[site]}" --ca "$ca" >/dev/null
+machine fl-01 check
+note "(fl-03 crashes and never heartbeats; fl-02 heartbeats; fl-04 asks again until fl-03's lease ends)"
+seated=0
+for _ in $(seq 1 30); do
+    sleep 1
+    "$binary" machine heartbeat --dir machines/fl-02 --node "${url[site]}" --ca "$ca" >/dev/null
+    if "$binary" machine lease --dir machines/fl-04 --node "${url[site]}" --ca "$ca" >/dev/null 2>&1; then seated=1; break; fi
+done
+[ "$seated" -eq 1 ] || fail "fl-03's seat did not come back to fl-04 after its lease ended"
+machine fl-04 check
+lease_refused fl-03 heartbeat --node "${url[site]}" --ca "$ca"
+lease_refused fl-05 lease --node "${url[site]}" --ca "$ca" --license files/werkhalle.license
+note "(month end: the site stops, its log is exported, carried to ra-dach and taken in)"
+kill -TERM "${pid[site]}"
+site_exit=0
+wait "${pid[site]}" || site_exit=$?
+pid[site]=""
+[ "$site_exit" -eq 0 ] || fail "the site server exited $site_exit"
+tg site export --dir site --out files/site.log
+op ra-dach site ingest files/site.log
+op ra-dach report freshness
+
 chapter "Sync and audit: the sales reach the vendor through ga-europe and ga-americas"
 note "(each regional agent pushes its log to its general agent, which relays it to the vendor with its own)"
 synced=0
@@ -446,7 +506,11 @@ for _ in $(seq 1 120); do
     if "$binary" report quota --json --node "${url[vendor]}" --token-file vendor/operator.token --ca "$ca" 2>/dev/null \
         | python3 -c 'import json, sys
 rows = {row["name"]: row for row in json.load(sys.stdin).get("quota") or []}
-sys.exit(0 if rows.get("ra-dach", {}).get("issued", 0) >= 2 and rows.get("ra-usa", {}).get("issued", 0) >= 1 else 1)'; then
+sys.exit(0 if rows.get("ra-dach", {}).get("issued", 0) >= 2 and rows.get("ra-usa", {}).get("issued", 0) >= 1 else 1)' \
+        && "$binary" report freshness --json --node "${url[vendor]}" --token-file vendor/operator.token --ca "$ca" 2>/dev/null \
+        | python3 -c 'import json, sys
+rows = json.load(sys.stdin).get("freshness") or []
+sys.exit(0 if any(row["name"].startswith("site of Werkhalle") and row["status"] == "fresh" for row in rows) else 1)'; then
         synced=1
         break
     fi
@@ -454,6 +518,7 @@ sys.exit(0 if rows.get("ra-dach", {}).get("issued", 0) >= 2 and rows.get("ra-usa
 done
 [ "$synced" -eq 1 ] || fail "the vendor has not seen the regional agents' sales after 60 s of syncing"
 op vendor report quota
+op vendor report freshness
 note "(month end: the vendor bills the render studio's usage from the synced logs, each record once)"
 billed=0
 for _ in $(seq 1 120); do

@@ -9,7 +9,8 @@ extension EndToEnd {
     /// (group commands such as `list certificates` included), the vendor's direct sale, a subscription
     /// lapsing into grace and then its basic tier, a refund its machine honours, an upgrade and an add-on that keep their
     /// activations, a trial converted offline, a metered customer crossing its allowance (one machine carrying its usage
-    /// as a file), the sync up to the vendor, its usage bill and its audit, and a clean stop. The build and the system
+    /// as a file), a closed site serving three floating seats to five machines (one crashing, one
+    /// borrowing, its log carried to its agent as a file), the sync up to the vendor, its usage bill and its audit, and a clean stop. The build and the system
     /// packages are skipped.
     @Suite struct LocalNetworkScriptTests {
         @Test func theLocalNetworkStoryCompletes() throws {
@@ -32,6 +33,11 @@ extension EndToEnd {
                 "LICENSE INSTALLED: the machine keeps its activation", "converts trial",
                 "logged 1 usage records (0 held already)",
                 "total \(MonthPeriod.of(Int64(Date().timeIntervalSince1970))) EUR: 1500 units, 200 over the allowance, overage EUR 4.00",
+                "[machine fl-05]$ tollgate machine lease", "the node refused (no_seat_free): all 3 seats of license",
+                "are leased; the next frees at", "(borrow) on serial", "offline:    borrowed, runs without its lease server until",
+                "refused as it should be: error: the node refused (lease_expired)", "is leased to another machine now",
+                "[machine fl-04]$ tollgate machine check\nLICENSED: this machine's lease verifies",
+                "site log taken in: ", "site of Werkhalle GmbH (via ra-dach)  fresh",
                 "no findings: every log in the subtree keeps to its certificates",
                 "The local network story completed",
             ]

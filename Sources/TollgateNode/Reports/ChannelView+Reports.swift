@@ -14,6 +14,8 @@ extension ChannelView {
         var returns: [(quotaReturn: SignedQuotaReturn, node: String, index: UInt64)] = []
         /// Revocations issued here or received from an ancestor (one may be logged at both).
         var revocations: [SignedRevocation] = []
+        /// When an agent took in a bound site's leases and releases, by the site key's thumbprint.
+        var siteReceipts: [(site: String, at: Int64)] = []
     }
 
     /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
@@ -38,6 +40,12 @@ extension ChannelView {
                         if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, node, index)) }
                     case .revocationIssued, .revocationReceived:
                         if let revocation = try? SignedRevocation(compact: text) { objects.revocations.append(revocation) }
+                    case .siteLeaseReceived:
+                        if let lease = try? SignedLease(compact: text) {
+                            objects.siteReceipts.append((lease.jws.header.kid, entry.appendedAt))
+                        } else if let release = try? SignedLeaseRelease(compact: text) {
+                            objects.siteReceipts.append((release.jws.header.kid, entry.appendedAt))
+                        }
                     default:
                         break
                     }
@@ -144,13 +152,14 @@ extension ChannelView {
             guard let customer = query.customer, !customer.isEmpty else { throw NodeError(.invalidRequest, "the customer report needs a customer name") }
             (report.customer, report.history) = try history(of: customer, in: objects)
         case "freshness":
-            report.freshness = order.filter { syncWithin[$0] != nil }.map { node in
+            let nodes: [ChannelReport.FreshnessRow] = order.filter { syncWithin[$0] != nil }.map { node in
                 let last = (witnesses[node] ?? []).map(\.time).max()
                 let limit = syncWithin[node] ?? 0
                 let age = last.map { now - $0 }
                 return .init(node: node, name: names[node] ?? node, lastSync: last, ageSeconds: age, syncWithin: limit,
-                             status: age.map { $0 > limit ? "stale" : ($0 > limit / 2 ? "due" : "fresh") } ?? "never synced")
+                             status: Self.freshness(age: age, limit: limit))
             }
+            report.freshness = try nodes + siteFreshness(objects)
         case "revenue":
             let totals = Dictionary(grouping: RecurringRevenue.inForce(sales, at: now), by: \.price.currency)
                 .mapValues { $0.reduce(into: RecurringRevenue.Figures()) { $0.add($1) } }

@@ -13,6 +13,10 @@ enum MachineLeaseReport {
             "  leased:     \(TimeText.iso(lease.nbf)) to \(TimeText.iso(lease.exp)), \(TimeText.duration(verified.secondsLeft)) left",
             "  server:     \(verified.siteActivation.map { "site \(HashID.short($0.payload.machineKey)) (site activation \(HashID.short($0.hash)))" } ?? "the license's issuer \(lease.iss)")",
         ]
+        if lease.kind == .borrow {
+            // A borrowed seat is the one a machine takes offline: say so, and until when it needs no server.
+            lines.append("  offline:    borrowed, runs without its lease server until \(TimeText.iso(lease.exp))")
+        }
         return lines
     }
 
