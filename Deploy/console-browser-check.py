@@ -14,15 +14,26 @@ import sys
 import urllib.parse
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def fail(message):
     print("FAIL " + message)
     sys.exit(1)
+
+
+def arrived(browser, suffix):
+    """Whether a form's submission led to a URL ending in suffix. A click or Enter returns before the
+    browser has followed the answer's redirect, so wait for it (long enough for a loaded machine)."""
+    try:
+        WebDriverWait(browser, 30).until(lambda page: page.current_url.endswith(suffix))
+        return True
+    except TimeoutException:
+        return False
 
 
 def main():
@@ -54,7 +65,7 @@ def main():
             fail("the token field's label reads " + repr(label.text))
         field.send_keys(token)
         field.send_keys(Keys.ENTER)
-        if not browser.current_url.endswith("/console"):
+        if not arrived(browser, "/console"):
             fail("logging in did not lead to the channel tree: " + browser.current_url)
         if "token" in browser.current_url or token in browser.current_url:
             fail("the token appears in the URL")
@@ -104,7 +115,7 @@ def main():
 
         browser.get(arguments.url + "/console")
         browser.find_element(By.CSS_SELECTOR, "form.logout button").click()
-        if not browser.current_url.endswith("/console/login"):
+        if not arrived(browser, "/console/login"):
             fail("logging out did not lead to the login form: " + browser.current_url)
         browser.get(arguments.url + "/console")
         if not browser.current_url.endswith("/console/login"):
