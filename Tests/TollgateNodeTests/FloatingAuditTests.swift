@@ -38,6 +38,30 @@ import TollgateWire
         #expect(try channel.agent.audit(at: channel.now + 400).filter { $0.kind == .leaseOversubscribed } == [])
     }
 
+    /// Found by the simulator: a heartbeat replaces a lease with a later one of the same machine and
+    /// serial, and nothing logs the end of the replaced one; the audit ran it to its `exp`, so the
+    /// next machine to take the serial after the release was taken for a second holder.
+    @Test func aSerialTakenAfterAHeartbeatAndAReleaseIsNotOverLeasing() throws {
+        let channel = try FloatingChannel(seats: 1)
+        let a = try TestMachine(), b = try TestMachine()
+        let first = try channel.lease(channel.ask(a, .lease, at: channel.now))
+        let second = try channel.lease(channel.ask(a, .heartbeat, lease: first.hash, at: channel.now + 300))
+        #expect(second.payload.serial == first.payload.serial && second.payload.exp > first.payload.exp)
+        _ = try channel.ask(a, .release, lease: second.hash, at: channel.now + 400)
+        let taken = try channel.lease(channel.ask(b, .lease, at: channel.now + 500))  // before `first`'s exp
+        #expect(taken.payload.serial == first.payload.serial && taken.payload.nbf < first.payload.exp)
+        #expect(try channel.agent.audit(at: channel.now + 600).filter { $0.kind == .leaseOversubscribed } == [])
+        // A second machine on the serial while the first lease was in force is still found.
+        let c = try TestMachine()
+        let forged = Lease(iss: channel.agent.identity.keyID, license: channel.license, serial: first.payload.serial, machineKey: c.machineKey,
+                           nbf: channel.now + 100, exp: channel.now + 200, kind: .lease, jti: "planted", logIndex: try channel.agent.logSize())
+        let signed = try SignedLease.sign(forged, with: channel.agentKey)
+        _ = try channel.agent.store.log.append(kind: LogEntryKind.leaseGranted.rawValue, bytes: Array(signed.compact.utf8), at: channel.now + 700)
+        let findings = try channel.agent.audit(at: channel.now + 800).filter { $0.kind == .leaseOversubscribed }
+        #expect(findings.count == 1)
+        #expect(findings.first?.evidence.filter { $0.role == .lease }.map(\.object).sorted() == [first.compact, signed.compact].sorted())
+    }
+
     @Test func aSiteThatGrantsOneLeaseTooManyIsFoundAndTheFindingRechecks() throws {
         let site = try Site(seats: 1)
         let channel = site.channel

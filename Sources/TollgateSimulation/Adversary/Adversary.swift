@@ -30,7 +30,8 @@ final class Adversary {
     /// Resolves the scenario's plants (a random cheat, node and moment drawn now) and schedules them.
     func plant() {
         for plan in context.scenario.adversaries {
-            let cheat = plan.cheat ?? Cheat.allCases[context.random.index(Cheat.allCases.count)]
+            let pool = Cheat.randomPool(floating: context.scenario.grantsFloating)
+            let cheat = plan.cheat ?? pool[context.random.index(pool.count)]
             let time = context.time(in: plan.at)
             for index in channel.resolve(plan.node) {
                 plants.append(PlantedCheat(node: index, cheat: cheat, at: time))
@@ -200,6 +201,30 @@ final class Adversary {
                 $0.renews = base.hash
             }
             return "upgraded license \(base.hash.prefix(8)) to render for \(ChannelTerms.currency) 0, below render's feature floor"
+        case .overLease:
+            // An honest floating sale of one serial and an honest lease of it through the lease
+            // server; then a lease of the same serial for a second machine, signed and logged
+            // behind the lease server's back while the first is in force.
+            let (file, serial) = try strawSale(node, live: live, under: held, at: local, model: FloatingTerms.model)
+            let lineage = JWS.hash(of: file.license)
+            let desk = customers.desk(of: node)
+            var first = desk.machine(in: held.payload.countries[0])
+            let request = try first.request(.lease, license: lineage, at: context.trueSeconds, nonce: desk.nonce())
+            let honest = try SignedLease(compact: try desk.leaseCall(request, "the straw customer's lease").lease)
+            node.acknowledged.append(.lease(hash: honest.hash))
+            let second = try Ed25519PrivateKey(seed: context.random.bytes(32))
+            let forged = try agent.forgeLease(of: lineage, serial: serial, machine: second.publicKey, at: max(local, honest.payload.nbf) + 1,
+                                              length: honest.payload.exp - honest.payload.nbf)
+            // The floating-seat invariant reads what the two machines hold: a cheater taken for
+            // honest fails it (the audit's finding is invariant 4's).
+            var book = LeaseBook(license: lineage, seats: 1)
+            for lease in [honest, forged] {
+                let broken = book.acknowledge(lease)
+                if context.options.hideCheatersFromChecker {
+                    context.checker.check(.withinCertificates, broken == nil, "\(node.name) over-leased the straw customer's floating license: \(broken ?? "")")
+                }
+            }
+            return "leased serial \(serial) of \(lineage.prefix(8)) to a second machine (lease \(forged.hash.prefix(8)))"
         }
     }
 
@@ -217,12 +242,13 @@ final class Adversary {
 
     /// An honest one-seat sale the cheater then abuses.
     private func strawSale(_ node: SimulatedNode, live: LicensingNode, under held: HeldCertificate, at local: Int64,
-                           features: [String]? = nil) throws -> (LicenseFile, UInt64) {
+                           features: [String]? = nil, model: String = "perpetual") throws -> (LicenseFile, UInt64) {
         let country = held.payload.countries[0]
         var request = LicenseRequest(customer: "straw-\(node.name)", country: country, product: held.payload.products.keys.sorted()[0],
-                                     model: "perpetual", price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + 500))
+                                     model: model, price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + 500))
         request.certificateHash = held.hash
         request.features = features
+        if model == FloatingTerms.model { request.exp = local + 30 * 86_400 }
         let desk = customers.desk(of: node)
         let file = try desk.call(.issueLicense, body: node.service?.body(request) ?? [], expecting: .created, "a straw sale") { try LicenseFile(data: $0) }
         node.books.use(1, of: held.hash)

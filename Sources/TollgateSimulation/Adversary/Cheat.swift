@@ -25,6 +25,8 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
     case activateRevoked = "activate_revoked"
     /// Upgrades a sale to a feature for less than the feature's floor.
     case upgradeBelowFloor = "upgrade_below_floor"
+    /// Signs a lease of a floating license beyond its N serials, bypassing its own lease server.
+    case overLease = "over_lease"
 
     /// The finding the channel audit must raise against the cheater.
     public var expectedFinding: AuditFinding.Kind {
@@ -40,7 +42,14 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
         case .overActivate: .overActivation
         case .activateRevoked: .usedAfterLicenseRevocation
         case .upgradeBelowFloor: .upgradeBelowFloor
+        case .overLease: .leaseOversubscribed
         }
+    }
+
+    /// The cheats `random` draws from: those the channel's certificates let an agent commit
+    /// (over-leasing needs a certificate that grants `floating`).
+    static func randomPool(floating: Bool) -> [Cheat] {
+        allCases.filter { floating || $0 != .overLease }
     }
 
     /// The verifier rule an honest client must reject the forged object with, where the object

@@ -67,6 +67,16 @@ struct CheatingAgent {
         return signed
     }
 
+    /// A lease of `serial` of floating license `lineage` for a machine, signed and logged, whoever
+    /// holds the serial now.
+    func forgeLease(of lineage: String, serial: UInt64, machine: Ed25519PublicKey, at now: Int64, length: Int64) throws -> SignedLease {
+        let lease = Lease(iss: node.identity.keyID, license: lineage, serial: serial, machineKey: Base64URL.encode(machine.rawRepresentation),
+                          nbf: now, exp: now + length, kind: .lease, jti: ids.make(), logIndex: try node.store.log.size)
+        let signed = try SignedLease.sign(lease, with: node.identity.key)
+        _ = try node.store.log.append(kind: LogEntryKind.leaseGranted.rawValue, bytes: Array(signed.compact.utf8), at: now)
+        return signed
+    }
+
     /// A copy of the node with the same key whose log differs at `index`: a rewritten history to
     /// show the parent. It keeps its own nonces, so its requests are not replays.
     func fork(replacing index: UInt64, with bytes: [UInt8], idSeed: UInt64) throws -> LicensingNode {

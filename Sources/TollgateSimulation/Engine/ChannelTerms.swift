@@ -1,3 +1,5 @@
+import TollgateCertificates
+
 /// The commercial terms every simulated channel has: where its agents sell, what, under which
 /// models, and the price floors the root and the general agents set.
 enum ChannelTerms {
@@ -6,6 +8,11 @@ enum ChannelTerms {
                               ["AD", "ES", "PT"], ["IT", "MT", "SM"], ["GB", "IE", "IM"], ["AU", "FJ", "NZ"]]
     static let products = ["cad": ["export", "render"], "cam": ["post"]]
     static let models = ["perpetual", "subscription", "trial"]
+    /// The models the root grants: `floating` too when the scenario sells floating seats (or plants
+    /// a cheat that needs them), else the certificates are what they always were.
+    static func models(floating: Bool) -> [String] {
+        floating ? models + [FloatingTerms.model] : models
+    }
     static let currency = "EUR"
     static let generalFloor: Int64 = 1_000
     static let regionalFloor: Int64 = 1_200

@@ -191,6 +191,6 @@ public final class Simulation {
     private func finish() {
         customers.finish(into: &context.checker)
         context.record.runEnds(at: context.now)
-        watch.finish(plants: adversary.plants, tally: RevenueTally(desks: customers.desks))
+        watch.finish(plants: adversary.plants, tally: RevenueTally(desks: customers.desks), leases: customers.heldLeases)
     }
 }

@@ -6,4 +6,6 @@ enum AcknowledgedObject {
     case delegation(hash: String)
     case quotaReturn(hash: String)
     case revocation(hash: String)
+    case lease(hash: String)
+    case leaseRelease(lease: String)
 }

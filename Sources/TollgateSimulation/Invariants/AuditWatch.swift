@@ -71,6 +71,12 @@ final class AuditWatch {
                 case .quotaReturn(let hash):
                     context.checker.check(.withinCertificates, try live.store.quotaReturns().contains { $0.quotaReturn.hash == hash },
                                           "\(node.name) lost quota return \(hash.prefix(8)) across a crash")
+                case .lease(let hash):
+                    context.checker.check(.withinCertificates, try live.store.lease(hash: hash) != nil,
+                                          "\(node.name) lost lease \(hash.prefix(8)) across a crash")
+                case .leaseRelease(let lease):
+                    context.checker.check(.withinCertificates, try live.store.lease(hash: lease)?.endedAt != nil,
+                                          "\(node.name) lost the release of lease \(lease.prefix(8)) across a crash")
                 case .revocation(let hash):
                     context.checker.check(.withinCertificates, try live.store.revocations().contains { $0.hash == hash },
                                           "\(node.name) lost revocation \(hash.prefix(8)) across a crash")
@@ -117,8 +123,9 @@ final class AuditWatch {
 
     /// The checks at the end: convergence, the final audits against the plants, and what every
     /// running node acknowledged.
-    func finish(plants: [PlantedCheat], tally: RevenueTally) {
+    func finish(plants: [PlantedCheat], tally: RevenueTally, leases: [(node: Int, lease: LeaseBook.Held)] = []) {
         checkConvergence()
+        checkLeasesAtRoot(leases)
         checkRevenue(tally, wholeChannel: plants.isEmpty)
         checkFindings(plants: plants)
         for node in channel.nodes where node.isUp { checkAcknowledged(node) }
@@ -164,6 +171,26 @@ final class AuditWatch {
                 context.checker.check(.convergence, same, "the root's copy of \(node.name)'s log differs from the log")
             } catch {
                 context.unexpected(error, "comparing logs", at: node)
+            }
+        }
+    }
+
+    /// Invariant 3 for floating seats: every lease a customer was handed by an honest agent is in
+    /// the root's copy of that agent's log, at the index the lease names.
+    private func checkLeasesAtRoot(_ leases: [(node: Int, lease: LeaseBook.Held)]) {
+        guard let root = channel.root.node else { return }
+        for (index, held) in leases where treatedAsHonest(index) {
+            let node = channel[index]
+            guard let logIndex = held.logIndex else {
+                context.checker.fail(.convergence, "\(node.name)'s lease \(held.hash.prefix(8)) names no log index")
+                continue
+            }
+            do {
+                let entry = try root.mirroredEntries(of: node.keyID, in: logIndex..<(logIndex + 1)).first
+                let kept = entry.map { JWS.hash(of: String(decoding: $0.bytes, as: UTF8.self)) == held.hash } ?? false
+                context.checker.check(.convergence, kept, "the root does not hold \(node.name)'s lease \(held.hash.prefix(8)) at log index \(logIndex)")
+            } catch {
+                context.unexpected(error, "reading the root's copy of a lease", at: node)
             }
         }
     }

@@ -8,6 +8,10 @@ public struct NodeStatistics: Sendable, Hashable {
     public var delegated = 0
     public var returned = 0
     public var revoked = 0
+    /// Floating seats: leases and borrows granted, heartbeats answered, seats given back.
+    public var leased = 0
+    public var heartbeats = 0
+    public var released = 0
     /// Requests the node turned down, by error code (a normal outcome: overdue sync, full seats…).
     public var refusals: [String: Int] = [:]
     public var syncSucceeded = 0

@@ -36,6 +36,15 @@ public struct Scenario: Sendable, Hashable {
     /// Share of licenses valid in every country of the agent, not only the country of sale.
     public var wideTerritoryShare = 0.3
     public var maxSeats: UInt64 = 3
+    /// Share of customers who buy a floating license of ``floatingSeats`` serials and share it
+    /// among a team of more machines, through leases from their agent (0: the certificates do not
+    /// grant `floating` and nothing of the run changes).
+    public var floatingShare = 0.0
+    /// Serials of each floating license; the team has two or three machines more.
+    public var floatingSeats: UInt64 = 2
+    /// The longest lease and borrow the certificates allow (and the floating licenses are sold with).
+    public var floatingLeaseSeconds: Int64 = 3_600
+    public var floatingBorrowSeconds: Int64 = 86_400
 
     // MARK: Sync
     public var syncIntervalSeconds: Int64 = 1_800
@@ -106,6 +115,11 @@ public struct Scenario: Sendable, Hashable {
     public var regionals: Int { generals * regionalsPerGeneral }
     public var nodeCount: Int { 1 + generals + regionals }
     public var revokeNotice: Int64 { revokeNoticeSeconds ?? syncWithinSeconds + 86_400 }
+    /// Whether the channel's certificates grant the `floating` model: when customers buy floating
+    /// licenses, or a cheat that needs one may be planted.
+    public var grantsFloating: Bool {
+        floatingShare > 0 || adversaries.contains { $0.cheat == .overLease }
+    }
 
     /// The scenario as the test suite runs it: with the smaller test sizes when it has them.
     public var forTests: Scenario {

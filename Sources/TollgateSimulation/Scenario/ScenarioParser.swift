@@ -65,6 +65,10 @@ public struct ScenarioParser {
         case "observe_share": scenario.observeShare = try line.probability()
         case "wide_territory_share": scenario.wideTerritoryShare = try line.probability()
         case "max_seats": scenario.maxSeats = UInt64(try line.count(min: 1))
+        case "floating_share": scenario.floatingShare = try line.probability()
+        case "floating_seats": scenario.floatingSeats = UInt64(try line.count(min: 1))
+        case "floating_lease": scenario.floatingLeaseSeconds = max(1, try line.duration() / Scenario.second)
+        case "floating_borrow": scenario.floatingBorrowSeconds = try line.duration() / Scenario.second
         case "sync_interval": scenario.syncIntervalSeconds = try line.duration() / Scenario.second
         case "sync_timeout": scenario.syncTimeout = try line.duration()
         case "sync_within": scenario.syncWithinSeconds = try line.duration() / Scenario.second

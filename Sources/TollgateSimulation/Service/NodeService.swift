@@ -83,7 +83,7 @@ final class NodeService {
     func request(_ endpoint: Endpoint, parameters: [String: String] = [:], query: [(name: String, value: String)] = [], body: [UInt8] = []) -> HTTPRequest {
         var headers = HTTPHeaders()
         if endpoint.caller == .operator { headers.add(name: "Authorization", value: authorization) }
-        if !body.isEmpty { headers.add(name: "Content-Type", value: endpoint == .machineRequest ? "application/jose" : "application/json") }
+        if !body.isEmpty { headers.add(name: "Content-Type", value: endpoint == .machineRequest || endpoint == .leaseRequest ? "application/jose" : "application/json") }
         return HTTPRequest(method: endpoint.method, path: endpoint.target(parameters, query: query) ?? endpoint.path.description, headers: headers, body: body)
     }
 

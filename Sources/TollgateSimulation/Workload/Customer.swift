@@ -26,6 +26,8 @@ struct Customer {
     /// What it bought and paid, from each license it was handed (the sale, then each renewal, in
     /// order): its own tally, which the root's revenue reports must equal (``RevenueTally``).
     var purchases: [RevenueSale] = []
+    /// For a floating license: the team sharing it and the leases it was handed.
+    var team: FloatingTeam?
     /// Whether an agent ever activated a machine on its license.
     var activated = false
 }

@@ -24,17 +24,21 @@ extension CustomerDesk {
         case .emergency: emergency(id, at: agent)
         case .renewal(let attempt): renewal(id, attempt: attempt, at: agent)
         case .lapsed: lapsed(id, at: agent)
+        case .lease(let machine, let attempt): lease(id, machine: machine, attempt: attempt, at: agent)
+        case .heartbeat(let machine): heartbeat(id, machine: machine, at: agent)
+        case .release(let machine): release(id, machine: machine, at: agent)
         }
     }
 
     /// The same step tried again, or nil once it has been tried often enough.
-    private static func retry(_ step: CustomerStep) -> CustomerStep? {
+    static func retry(_ step: CustomerStep) -> CustomerStep? {
         switch step {
         case .buy(let attempt): attempt + 1 < customerAttempts ? .buy(attempt: attempt + 1) : nil
         case .activate(let machine, let attempt): attempt + 1 < customerAttempts ? .activate(machine: machine, attempt: attempt + 1) : nil
         case .rehost(let attempt): attempt + 1 < customerAttempts ? .rehost(attempt: attempt + 1) : nil
         case .renewal(let attempt): attempt + 1 < customerAttempts ? .renewal(attempt: attempt + 1) : nil
-        case .activateOffline, .travel, .emergency, .lapsed: step
+        case .lease(let machine, let attempt): attempt + 1 < customerAttempts ? .lease(machine: machine, attempt: attempt + 1) : nil
+        case .activateOffline, .travel, .emergency, .lapsed, .heartbeat, .release: step
         }
     }
 
@@ -64,7 +68,7 @@ extension CustomerDesk {
 
     /// A refusal is a normal outcome: counted, traced, and retried when it may pass (a storage
     /// failure is judged where the call was made, ``call(_:parameters:body:expecting:_:read:)``).
-    private func refused(_ id: Int, _ error: ServiceRefusal, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
+    func refused(_ id: Int, _ error: ServiceRefusal, by agent: SimulatedNode, doing what: String, retry: CustomerStep?, after delay: Int64) {
         agent.stats.refuse(error.problem)
         note("\(agent.name) refuses \(what) for \(customers[id].name): \(error)")
         if let retry { schedule(id, retry, after: delay) }
@@ -74,9 +78,13 @@ extension CustomerDesk {
 
     private func buy(_ id: Int, attempt: Int, at agent: SimulatedNode) {
         var customer = customers[id]
+        // Drawn only when the scenario sells floating seats, so a run without them is the run it always was.
+        let floating = scenario.floatingShare > 0 && random.chance(scenario.floatingShare)
         let draw = random.unit()
-        let model = draw < scenario.trialShare ? "trial" : draw < scenario.trialShare + scenario.subscriptionShare ? "subscription" : "perpetual"
-        let seats = UInt64(random.integer(in: 1...Int64(scenario.maxSeats)))
+        let model = floating ? FloatingTerms.model
+            : draw < scenario.trialShare ? "trial" : draw < scenario.trialShare + scenario.subscriptionShare ? "subscription" : "perpetual"
+        let drawnSeats = UInt64(random.integer(in: 1...Int64(scenario.maxSeats)))
+        let seats = floating ? scenario.floatingSeats : drawnSeats
         let local = agent.clock(at: now)
         var request = LicenseRequest(customer: customer.name, country: customer.country, product: random.chance(0.7) ? "cad" : "cam",
                                      model: model, price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + random.integer(in: 0...1_800)),
@@ -85,6 +93,8 @@ extension CustomerDesk {
         switch model {
         case "subscription": request.exp = local + scenario.subscriptionTermSeconds
         case "trial": request.exp = local + scenario.trialTermSeconds
+        // A floating license must end (its leases end by it): sold for a subscription's term, not renewed.
+        case FloatingTerms.model: request.exp = local + scenario.subscriptionTermSeconds
         default: break
         }
         guard let entry = agent.books.certificate(for: seats) else {
@@ -121,6 +131,11 @@ extension CustomerDesk {
         customer.expires = verified.license.payload.exp
         customer.purchases.append(RevenueSale(verified.license, node: agent.keyID, index: 0))
         note("\(agent.name) sells \(seats) \(model) seat(s) \(verified.license.payload.seats) to \(customer.name)")
+        if floating {
+            customers[id] = customer
+            formTeam(id, license: verified.license)
+            return
+        }
         let count = Int(random.integer(in: 1...Int64(seats)))
         for index in 0..<count {
             let install = Int64(random.exponential(mean: Double(2 * Scenario.hour)))
@@ -139,7 +154,7 @@ extension CustomerDesk {
 
     /// After a sale: maybe a rehost, a trip abroad, a failed machine, a visit to the vendor, and
     /// the renewal decision for a subscription.
-    private func planLater(_ id: Int, file: LicenseFile) {
+    func planLater(_ id: Int, file: LicenseFile) {
         let remaining = scenario.duration - now
         guard remaining > Scenario.day else { return }
         func later() -> Int64 { random.integer(in: (Scenario.day / 2)...remaining) }

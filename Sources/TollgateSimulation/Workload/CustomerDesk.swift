@@ -27,6 +27,8 @@ final class CustomerDesk {
     let verifier: LicenseVerifier
     let workshop: MachineWorkshop
     let customerVerifier: CustomerVerifier
+    /// For testing the checker: cheating agents are judged as honest ones (``SimulationOptions/hideCheatersFromChecker``).
+    let judgesCheatersHonest: Bool
 
     var customers: [Customer] = []
     var queue = EventQueue<Step>()
@@ -52,7 +54,7 @@ final class CustomerDesk {
     var chains: [[String]: [String]] = [:]
 
     init(agent: SimulatedNode, scenario: Scenario, destinations: [String], verifier: LicenseVerifier, workshop: MachineWorkshop,
-         customerVerifier: CustomerVerifier, random: SimulationRandom, traceCapacity: Int) {
+         customerVerifier: CustomerVerifier, random: SimulationRandom, traceCapacity: Int, judgesCheatersHonest: Bool = false) {
         self.index = agent.index
         self.agent = agent
         self.scenario = scenario
@@ -60,6 +62,7 @@ final class CustomerDesk {
         self.verifier = verifier
         self.workshop = workshop
         self.customerVerifier = customerVerifier
+        self.judgesCheatersHonest = judgesCheatersHonest
         self.random = random
         self.trace = TraceRecorder(capacity: traceCapacity)
     }
@@ -97,6 +100,11 @@ final class CustomerDesk {
     func unexpected(_ error: any Error, _ context: String) {
         note("ERROR \(agent.name): \(context): \(error)")
         checker.error("\(agent.name) at \(TraceRecorder.stamp(now)): \(context): \(error)")
+    }
+
+    /// Whether the checker holds `agent` to the honest invariants.
+    func judgesHonest(_ agent: SimulatedNode) -> Bool {
+        agent.isHonest || judgesCheatersHonest
     }
 
     /// Unix seconds of true time (the customers' clocks).

@@ -21,7 +21,8 @@ final class CustomerSide {
         let destinations = Set(channel.root.countries + ["BR", "IN", "ZA"]).sorted()
         desks = channel.nodes.map {
             CustomerDesk(agent: $0, scenario: scenario, destinations: destinations, verifier: verifier, workshop: workshop,
-                         customerVerifier: customerVerifier, random: context.random.fork(), traceCapacity: context.options.traceCapacity)
+                         customerVerifier: customerVerifier, random: context.random.fork(), traceCapacity: context.options.traceCapacity,
+                         judgesCheatersHonest: context.options.hideCheatersFromChecker)
         }
         let regionals = channel.nodes.filter { $0.role == .regional }.map(\.index)
         for id in 0..<scenario.customers {
@@ -67,6 +68,12 @@ final class CustomerSide {
         let (checked, rejections) = customerVerifier.drain()
         checker.passed(.verifierSound, count: checked - rejections.count)
         for rejection in rejections { checker.fail(.verifierSound, rejection) }
+    }
+
+    /// Every lease customers of floating licenses were handed, with the agent that signed it, in
+    /// desk and customer order.
+    var heldLeases: [(node: Int, lease: LeaseBook.Held)] {
+        desks.flatMap { desk in desk.customers.compactMap(\.team).flatMap { $0.book.leases.map { (node: desk.index, lease: $0) } } }
     }
 
     /// Steps the desks ran.

@@ -14,6 +14,12 @@ enum CustomerStep {
     case emergency
     /// A subscription or trial nears its end: renew it or let it lapse.
     case renewal(attempt: Int)
+    /// A machine of a floating team asks for a seat (a borrow, for the team's borrowing machine).
+    case lease(machine: Int, attempt: Int)
+    /// A machine of a floating team extends its lease (or, with no heartbeats left, releases it).
+    case heartbeat(machine: Int)
+    /// A machine of a floating team gives its seat back.
+    case release(machine: Int)
     /// After the end of a lapsed license: the software finds it expired and the agent refuses a new seat.
     case lapsed
 }

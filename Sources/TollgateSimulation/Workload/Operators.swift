@@ -70,7 +70,10 @@ final class Operators {
         request.countries = node.countries
         if node.role == .general {
             request.products = ChannelTerms.products
-            request.models = ChannelTerms.models
+            request.models = ChannelTerms.models(floating: scenario.grantsFloating)
+            if scenario.grantsFloating {
+                request.floating = FloatingTerms(lease: scenario.floatingLeaseSeconds, borrow: scenario.floatingBorrowSeconds)
+            }
             request.priceFloor = [ChannelTerms.currency: ChannelTerms.generalFloor]
             request.featureFloors = ChannelTerms.featureFloors
             request.depth = 2
