@@ -343,7 +343,7 @@ public final class NodeAPI: Sendable {
         case .syncPush:
             return try push(request, at: now)
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
-             .consoleActivity, .consoleCustomer:
+             .consoleActivity, .consoleCustomer, .consoleRefusals:
             guard let render = console.withLock({ $0 }) else { return APIProblem.consoleNotServed }
             return render(endpoint, request, now)
         }
