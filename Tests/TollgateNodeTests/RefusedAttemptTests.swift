@@ -113,4 +113,40 @@ import TollgateWire
         #expect(logged.map(\.payload.code) == [NodeError.Code.noSeatFree.rawValue])
         #expect(try channel.agent.logSize() == size + 1)
     }
+
+    /// A refusal record that breaks the object's rules (signed by hand, as no honest node signs it)
+    /// is an invalid object at the root, like any other kind, and no report counts it.
+    @Test func aMalformedRefusalFromAChildIsAnInvalidObjectFinding() throws {
+        let (channel, _) = try licensed()
+        let node = channel.regional, now = channel.now
+        let bad = ActivationRefusal(iss: node.identity.keyID, attempt: .activation, code: "seats_in_use", country: "de", iat: now, jti: UUID().uuidString)
+        let signed = try SignedActivationRefusal.signUnchecked(bad, with: node.identity.key)
+        #expect(throws: VerificationError.self) { _ = try SignedActivationRefusal(compact: signed.compact) }
+        _ = try node.store.log.append(kind: LogEntryKind.activationRefused.rawValue, bytes: Array(signed.compact.utf8), at: now)
+        try SyncLink(child: node, parent: channel.general).sync(at: now + 10)
+        try SyncLink(child: channel.general, parent: channel.root).sync(at: now + 10)
+        let findings = try channel.root.audit(at: now + 20).filter { $0.kind == .invalidObject }
+        #expect(findings.count == 1 && findings.first?.node == node.identity.keyID, "\(findings.map(\.summary))")
+        for finding in findings { try FindingCheck(anchor: channel.anchor).check(finding) }
+        #expect(try channel.root.report("piracy", at: now + 30).piracy?.last?.refused == 0)
+    }
+
+    /// A flood that stops still reaches the parent with its counts: the next push logs the summary
+    /// of the hour that left refusals out, and only once.
+    @Test func theNextPushAfterTheHourLogsItsSummary() throws {
+        let (channel, license) = try licensed(seats: 1)
+        let node = channel.regional, now = channel.now
+        _ = try node.handleMachineRequest(try TestMachine().request(.activate, license: license, at: now), at: now)
+        let size = try node.logSize()
+        for _ in 0..<Int(LicensingNode.refusalsLoggedPerHour + 3) {
+            #expect(throws: NodeError.self) { _ = try node.handleMachineRequest(try TestMachine().request(.activate, license: license, at: now), at: now) }
+        }
+        _ = try node.makePush(at: now + 60)
+        #expect(try refusals(node, from: size).count == Int(LicensingNode.refusalsLoggedPerHour))
+        let later = RefusedAttempts.hourStart(now) + 3_600
+        _ = try node.makePush(at: later)
+        _ = try node.makePush(at: later + 60)
+        let summaries = try refusals(node, from: size).filter { $0.payload.code == ActivationRefusal.summaryCode }
+        #expect(summaries.map(\.payload.count) == [3])
+    }
 }

@@ -327,8 +327,11 @@ public final class LicensingNode {
     /// the log's end, a fresh checkpoint of the whole log as the segment's head), then the
     /// descendant logs it mirrors, relayed verbatim, parents first, each cut at a size the
     /// descendant signed. A backlog goes up as several pushes, each acknowledged before the next.
+    /// An hour that left refusals out gets its summary logged first, so a flood that stopped still
+    /// reaches the parent with its counts.
     public func makePush(at now: Int64, budget: PushBudget = .standard) throws(NodeError) -> PushRequest {
-        try childSync.makePush(at: now, budget: budget)
+        try refusals.closeHours(before: now)
+        return try childSync.makePush(at: now, budget: budget)
     }
 
     /// Records what the parent acknowledged, durably, before anything else is pushed; an

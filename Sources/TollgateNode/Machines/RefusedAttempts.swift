@@ -57,7 +57,7 @@ struct RefusedAttempts: NodePart {
     /// hour's cap is reached; first logs the summaries of earlier hours that left refusals out.
     func record(_ error: NodeError, request compact: String, attempt: ActivationRefusal.Attempt, at now: Int64) throws(NodeError) {
         guard Self.isLogged(error, attempt: attempt), let request = try? SignedMachineRequest(compact: compact) else { return }
-        let hour = now - ((now % Self.hourSeconds) + Self.hourSeconds) % Self.hourSeconds
+        let hour = Self.hourStart(now)
         let code = Self.code(of: error)
         try storage {
             try store.transaction {
@@ -68,6 +68,17 @@ struct RefusedAttempts: NodePart {
                 try log(try refusal(of: request, attempt: attempt, code: code, at: now), at: now)
             }
         }
+    }
+
+    /// Logs the summaries of the hours before the one of `now` that left refusals out (one
+    /// indexed probe when none did), in one transaction.
+    func closeHours(before now: Int64) throws(NodeError) {
+        let hour = Self.hourStart(now)
+        try storage { try store.transaction { try logSummaries(before: hour, at: now) } }
+    }
+
+    static func hourStart(_ time: Int64) -> Int64 {
+        time - ((time % hourSeconds) + hourSeconds) % hourSeconds
     }
 
     /// Logs one summary per earlier hour that left refusals out, and forgets those hours' counts.
