@@ -4,12 +4,13 @@
 /// navigation.
 struct ConsolePage: Sendable {
     enum Section: String, CaseIterable, Sendable {
-        case tree = "/console", findings = "/console/findings", activity = "/console/activity", customer = "/console/customer"
+        case tree = "/console", findings = "/console/findings", refusals = "/console/refusals", activity = "/console/activity", customer = "/console/customer"
 
         var title: String {
             switch self {
             case .tree: "Channel tree"
             case .findings: "Findings"
+            case .refusals: "Refused activations"
             case .activity: "Activity and money"
             case .customer: "Customer lookup"
             }

@@ -63,6 +63,7 @@ public final class NodeConsole: Sendable {
         case .consoleFindingsBundle: return page(.bundle, request, session: session, at: now)
         case .consoleActivity: return page(.activity, request, session: session, at: now)
         case .consoleCustomer: return page(.customer, request, session: session, at: now)
+        case .consoleRefusals: return page(.refusals, request, session: session, at: now)
         default:
             // Another caller's endpoint: the API routes those itself, and the console serves none of them.
             let page = ConsolePage(nodeName: nodeName, title: "Not a console page", section: nil, csrf: nil)
@@ -72,7 +73,7 @@ public final class NodeConsole: Sendable {
 
     /// What a signed-in browser can read.
     enum Reading {
-        case tree, findings, bundle, activity, customer
+        case tree, findings, bundle, activity, customer, refusals
     }
 
     private func loginForm(message: String?, status: HTTPStatus) -> HTTPResponse {
@@ -150,6 +151,9 @@ public final class NodeConsole: Sendable {
                                                                       revenue: reports[1], recurring: reports[2]))
             case .customer:
                 return customer(request, session: session, at: now)
+            case .refusals:
+                let report = try executor.perform { node throws(NodeError) in try node.report("piracy", at: now) }
+                return render(.refusals, session, RefusalsPage.render(report, now: now))
             }
         } catch let error as NodeError {
             return trouble(error, session)

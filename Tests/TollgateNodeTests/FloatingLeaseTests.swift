@@ -85,7 +85,9 @@ import TollgateWire
         #expect(full?.code == .noSeatFree)
         #expect(full?.seatFreesAt == channel.now + 900)
         #expect(full?.reason.contains(TimeText.iso(channel.now + 900)) == true)
-        #expect(try channel.agent.logSize() == size)
+        // Nothing is leased; the log holds only the record of the over-leasing attempt.
+        #expect(try channel.agent.logSize() == size + 1)
+        #expect(try channel.agent.logEntries(in: size..<(size + 1)).map(\.kind) == [LogEntryKind.activationRefused.rawValue])
         // Asking again while holding a lease answers the same lease.
         let again = try channel.lease(channel.ask(machines[0], .lease, at: channel.now + 20))
         #expect(again.payload.serial == serials[0] && again.payload.nbf == channel.now)

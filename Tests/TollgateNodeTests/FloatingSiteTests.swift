@@ -64,9 +64,9 @@ import TollgateWire
         _ = try channel.ask(b, .lease, at: channel.now + 11, server: site.node)
         let full = try #require(throws: NodeError.self) { _ = try channel.ask(c, .lease, at: channel.now + 12, server: site.node) }
         #expect(full.code == .noSeatFree)
-        // The site's leases are in its own log, after its binding.
-        #expect(try site.node.logSize() == 3)
-        #expect(try site.node.logEntries(in: 0..<3).map(\.kind) == ["site-bound", "lease-granted", "lease-granted"])
+        // The site's leases are in its own log, after its binding, then the record of the over-leasing attempt.
+        #expect(try site.node.logSize() == 4)
+        #expect(try site.node.logEntries(in: 0..<4).map(\.kind) == ["site-bound", "lease-granted", "lease-granted", "activation-refused"])
     }
 
     @Test func aSiteTakesOnlyItsOwnSiteActivation() throws {

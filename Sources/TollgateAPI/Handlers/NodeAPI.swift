@@ -198,7 +198,8 @@ public final class NodeAPI: Sendable {
             // The body is the machine's signed request; offline, a request file an operator hands in.
             let compact = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let offline = endpoint == .answerOfflineRequest
-            let receipt = try executor.perform { node throws(NodeError) in try node.handleMachineRequest(compact, at: now, offline: offline) }
+            // Answered as a value: a refusal's record in the log must outlive the job (a job that throws is rolled back).
+            let receipt = try executor.perform { node throws(NodeError) in node.answerMachineRequest(compact, at: now, offline: offline) }.get()
             return try .json(receipt, status: .created)
         case .usageUpload, .answerUsageUpload:
             // The records are signed by the machine; offline, an operator hands in the machine's usage file.
@@ -213,7 +214,7 @@ public final class NodeAPI: Sendable {
         case .leaseRequest:
             // The body is the machine's signed lease request.
             let compact = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let receipt = try executor.perform { node throws(NodeError) in try node.handleLeaseRequest(compact, at: now) }
+            let receipt = try executor.perform { node throws(NodeError) in node.answerLeaseRequest(compact, at: now) }.get()
             return try .json(receipt, status: .created)
         case .listLeases:
             let leases = try executor.perform { node throws(NodeError) in try node.leaseRecords() }
@@ -342,7 +343,7 @@ public final class NodeAPI: Sendable {
         case .syncPush:
             return try push(request, at: now)
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
-             .consoleActivity, .consoleCustomer:
+             .consoleActivity, .consoleCustomer, .consoleRefusals:
             guard let render = console.withLock({ $0 }) else { return APIProblem.consoleNotServed }
             return render(endpoint, request, now)
         }

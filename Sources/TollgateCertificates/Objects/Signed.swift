@@ -84,3 +84,4 @@ public typealias SignedMachineRequest = Signed<MachineRequest>
 public typealias SignedDeactivation = Signed<Deactivation>
 public typealias SignedLease = Signed<Lease>
 public typealias SignedLeaseRelease = Signed<LeaseRelease>
+public typealias SignedActivationRefusal = Signed<ActivationRefusal>

@@ -109,6 +109,7 @@ extension ChannelAudit {
             }
         }
         for (_, index) in objects.deactivations { read.insert(index) }
+        for (_, index) in objects.refusals { read.insert(index) }
         for entry in entries {
             if SegmentVerification.selfSignedKinds.contains(entry.kind) && !read.contains(entry.index) { run.unread.append(entry.index) }
             let text = { String(decoding: entry.bytes, as: UTF8.self) }

@@ -13,6 +13,8 @@ struct ParsedLogObjects: Sendable {
     /// Leases and releases a node signed, or took in from a bound site's log.
     var leases: [(lease: SignedLease, index: UInt64)] = []
     var releases: [(release: SignedLeaseRelease, index: UInt64)] = []
+    /// Refused attempts the node recorded (read so the audit knows they parse; no rule judges them).
+    var refusals: [(refusal: SignedActivationRefusal, index: UInt64)] = []
 
     init<Entries: Collection>(_ entries: Entries) where Entries.Element == LogEntry {
         for entry in entries {
@@ -33,6 +35,10 @@ struct ParsedLogObjects: Sendable {
                     leases.append((lease, entry.index))
                 } else if let release = try? SignedLeaseRelease(compact: compact) {
                     releases.append((release, entry.index))
+                }
+            case .activationRefused:
+                if let refusal = try? SignedActivationRefusal(compact: String(decoding: entry.bytes, as: UTF8.self)) {
+                    refusals.append((refusal, entry.index))
                 }
             default:
                 break
@@ -57,12 +63,13 @@ struct ParsedLogObjects: Sendable {
             merged.deactivations += bySlice[slice]!.deactivations
             merged.leases += bySlice[slice]!.leases
             merged.releases += bySlice[slice]!.releases
+            merged.refusals += bySlice[slice]!.refusals
         }
         return merged
     }
 
     /// The hashes of every object parsed.
     var hashes: Set<String> {
-        Set(licenses.map(\.license.hash) + activations.map(\.activation.hash) + deactivations.map(\.deactivation.hash))
+        Set(licenses.map(\.license.hash) + activations.map(\.activation.hash) + deactivations.map(\.deactivation.hash) + refusals.map(\.refusal.hash))
     }
 }

@@ -15,6 +15,7 @@ enum SignedObjectKind {
             case AllocationCertificate.type: _ = try SignedCertificate(compact: compact)
             case QuotaReturn.type: _ = try SignedQuotaReturn(compact: compact)
             case Revocation.type: _ = try SignedRevocation(compact: compact)
+            case ActivationRefusal.type: _ = try SignedActivationRefusal(compact: compact)
             default: return nil
             }
             return nil

@@ -19,6 +19,7 @@ import TollgateWire
 /// | renewals | ``Renewals`` |
 /// | upgrades, downgrades, add-ons, conversions | ``LicenseChanges`` |
 /// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
+/// | refused attempts to take a seat, logged as evidence under an hourly cap | ``RefusedAttempts`` |
 /// | floating seats: leases, heartbeats, releases, borrows; a site's binding | ``LeaseDesk`` |
 /// | a closed site's log carried out as a file, and taken in by its agent | ``SiteLogs`` |
 /// | quota returns, sent and received | ``QuotaReturns`` |
@@ -42,6 +43,7 @@ public final class LicensingNode {
     let renewals: Renewals
     let changes: LicenseChanges
     let machines: MachineDesk
+    let refusals: RefusedAttempts
     let leases: LeaseDesk
     let siteLogs: SiteLogs
     let returns: QuotaReturns
@@ -76,6 +78,7 @@ public final class LicensingNode {
         self.changes = LicenseChanges(context: context, holdings: holdings, freshness: freshness)
         let machines = MachineDesk(context: context, holdings: holdings)
         self.machines = machines
+        self.refusals = RefusedAttempts(context: context)
         self.leases = LeaseDesk(context: context, holdings: holdings, machines: machines)
         self.returns = returns
         self.revocations = revocations
@@ -167,9 +170,23 @@ public final class LicensingNode {
     /// Handles a machine's signed request (activate, deactivate or emergency), online or from an
     /// offline request file. The seat rules: one active machine per serial, activation country inside
     /// the license's territory, license valid now and not revoked.
+    /// A refusal changes nothing stored but its record in the log (see ``answerMachineRequest(_:at:offline:)``).
     public func handleMachineRequest(_ compact: String, at now: Int64, offline: Bool = false) throws(NodeError) -> ActivationReceipt {
-        try machines.handleMachineRequest(compact, at: now, offline: offline)
+        try answerMachineRequest(compact, at: now, offline: offline).get()
     }
+
+    /// ``handleMachineRequest(_:at:offline:)`` with its refusal as a value, not thrown: what the
+    /// executor runs, since a job that throws is rolled back, and the refusal's record (a signed
+    /// `activation-refused` entry, capped per hour; ``RefusedAttempts``) must stay.
+    public func answerMachineRequest(_ compact: String, at now: Int64, offline: Bool = false) -> Result<ActivationReceipt, NodeError> {
+        refusals.answer(compact, attempt: .activation, at: now) { () throws(NodeError) in
+            try machines.handleMachineRequest(compact, at: now, offline: offline)
+        }
+    }
+
+    /// The most refused attempts a node logs one by one per hour; past it they are counted and
+    /// logged as one summary for the hour.
+    public static let refusalsLoggedPerHour: UInt64 = RefusedAttempts.loggedPerHour
 
     /// What this node knows of a license it issued: its latest renewal, whether it verifies now and
     /// how many of its seats are in use.
@@ -186,8 +203,15 @@ public final class LicensingNode {
     /// Handles a machine's signed lease request (`lease`, `heartbeat`, `release`, `borrow`) for a
     /// floating license this node issued or serves as a site: never more unexpired leases than the
     /// license has serials, each stored and logged before it is answered.
+    /// A request refused because every seat is leased is an over-leasing attempt, logged as an
+    /// activation refusal (``answerLeaseRequest(_:at:)``).
     public func handleLeaseRequest(_ compact: String, at now: Int64) throws(NodeError) -> LeaseReceipt {
-        try leases.handleLeaseRequest(compact, at: now)
+        try answerLeaseRequest(compact, at: now).get()
+    }
+
+    /// ``handleLeaseRequest(_:at:)`` with its refusal as a value, for the executor (see ``answerMachineRequest(_:at:offline:)``).
+    public func answerLeaseRequest(_ compact: String, at now: Int64) -> Result<LeaseReceipt, NodeError> {
+        refusals.answer(compact, attempt: .lease, at: now) { () throws(NodeError) in try leases.handleLeaseRequest(compact, at: now) }
     }
 
     /// At a site node: takes the issuing agent's receipt of this node's site activation (online or
@@ -303,8 +327,11 @@ public final class LicensingNode {
     /// the log's end, a fresh checkpoint of the whole log as the segment's head), then the
     /// descendant logs it mirrors, relayed verbatim, parents first, each cut at a size the
     /// descendant signed. A backlog goes up as several pushes, each acknowledged before the next.
+    /// An hour that left refusals out gets its summary logged first, so a flood that stopped still
+    /// reaches the parent with its counts.
     public func makePush(at now: Int64, budget: PushBudget = .standard) throws(NodeError) -> PushRequest {
-        try childSync.makePush(at: now, budget: budget)
+        try refusals.closeHours(before: now)
+        return try childSync.makePush(at: now, budget: budget)
     }
 
     /// Records what the parent acknowledged, durably, before anything else is pushed; an

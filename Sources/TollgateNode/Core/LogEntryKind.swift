@@ -32,4 +32,8 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     /// A machine's signed usage record that forks its logged chain (a second record after one
     /// predecessor): kept as evidence of the rollback, never a link of the chain nor billed.
     case usageForked = "usage-forked"
+    /// A machine's attempt to take a seat that the node refused (`tollgate-activation-refusal+jws`,
+    /// signed by the node), or an hour's summary of those past the hourly cap: how refused
+    /// activations and over-leasing attempts reach the root. Not a finding by itself.
+    case activationRefused = "activation-refused"
 }

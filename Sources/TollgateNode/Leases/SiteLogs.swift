@@ -94,8 +94,16 @@ struct SiteLogs: NodePart {
                 guard release.jws.header.kid == siteKey.thumbprint, release.jws.isSigned(by: siteKey) else {
                     throw NodeError(.invalidRequest, "release at entry \(index) of the site log is not signed by the site")
                 }
+            case .activationRefused:
+                // The site's record of a lease it refused (all seats leased): accepted as the site's
+                // own, but not taken in, since this node's log carries only what it signs or a
+                // site's leases and releases.
+                let refusal = try SignedActivationRefusal(compact: compact)
+                guard refusal.jws.header.kid == siteKey.thumbprint, refusal.jws.isSigned(by: siteKey) else {
+                    throw NodeError(.invalidRequest, "refusal at entry \(index) of the site log is not signed by the site")
+                }
             default:
-                throw NodeError(.invalidRequest, "entry \(index) of the site log is a \(entry.kind); a site logs its binding, leases and releases only")
+                throw NodeError(.invalidRequest, "entry \(index) of the site log is a \(entry.kind); a site logs its binding, leases, releases and refusals only")
             }
         } catch let error as VerificationError {
             throw NodeError(.invalidRequest, error)

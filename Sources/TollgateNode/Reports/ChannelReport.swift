@@ -4,7 +4,7 @@ import TollgateCertificates
 /// the section named by `name` is filled.
 public struct ChannelReport: Codable, Hashable, Sendable {
     public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring",
-                               "renewals", "forecast", "retention", "usage", "trials", "concentration", "features"]
+                               "renewals", "forecast", "retention", "usage", "trials", "concentration", "features", "piracy"]
 
     /// What one node's figures reflect: a report is read from the logs this node holds, so each
     /// descendant's figures are as of the last checkpoint of its log this node accepted, never
@@ -298,6 +298,48 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var basisPoints: Int64
     }
 
+    /// Piracy monitoring of one node, by the rule of ``ChannelView/piracy(_:findings:order:window:)``:
+    /// the attempts it refused (from the `activation-refused` records of its log) and the findings
+    /// the audit holds against it.
+    public struct PiracyRow: Codable, Hashable, Sendable {
+        public var node: String
+        public var name: String
+        public var parent: String?
+        /// Refused attempts by refusal code (activations and leases together), most first.
+        public var refusedByCode: [CountRow]
+        public var refused: Int
+        /// Activations refused because every seat was taken (`seats_in_use`).
+        public var overActivationAttempts: Int
+        /// Leases refused because every floating seat was leased (`no_seat_free`).
+        public var overLeasingAttempts: Int
+        /// Findings of forged or unauthorized objects: invalid objects, equivocation, unauthorized activations and changes.
+        public var forgeries: Int
+        /// Findings of sales or activations hidden from the log (`hidden_issuance`).
+        public var hiddenIssuance: Int
+        public var overActivationFindings: Int
+        public var leaseOversubscribedFindings: Int
+        /// Every finding held against the node (findings stay open: none is closed).
+        public var openFindings: Int
+    }
+
+    /// One refused attempt, as the node that refused it recorded it (newest first in a report).
+    public struct RefusalRow: Codable, Hashable, Sendable {
+        public var at: Int64
+        public var node: String
+        public var name: String
+        /// `activation` or `lease`.
+        public var attempt: String
+        public var code: String
+        /// Refusals this row stands for: 1, or the count an hour's summary left out (then `code` is that code).
+        public var count: Int
+        public var license: String?
+        public var serial: UInt64?
+        public var customer: String?
+        public var country: String?
+        public var platform: String?
+        public var machine: String?
+    }
+
     public var name: String
     public var generatedAt: Int64
     /// Per node of the subtree, in channel-tree order, the log size and checkpoint time the
@@ -339,6 +381,10 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var concentration: [ConcentrationRow]?
     /// By product, then feature.
     public var features: [FeatureRow]?
+    /// Per node, in channel-tree order.
+    public var piracy: [PiracyRow]?
+    /// The refused attempts of the `piracy` report's window, newest first, at most ``ChannelView/refusalsListed``.
+    public var refusals: [RefusalRow]?
 
     public init(name: String, generatedAt: Int64) {
         self.name = name

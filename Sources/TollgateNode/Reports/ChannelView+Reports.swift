@@ -16,6 +16,8 @@ extension ChannelView {
         var revocations: [SignedRevocation] = []
         /// When an agent took in a bound site's leases and releases, by the site key's thumbprint.
         var siteReceipts: [(site: String, at: Int64)] = []
+        /// Refused attempts to take a seat, as each node recorded them.
+        var refusals: [(refusal: SignedActivationRefusal, node: String, index: UInt64)] = []
     }
 
     /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
@@ -46,6 +48,8 @@ extension ChannelView {
                         } else if let release = try? SignedLeaseRelease(compact: text) {
                             objects.siteReceipts.append((release.jws.header.kid, entry.appendedAt))
                         }
+                    case .activationRefused:
+                        if let refusal = try? SignedActivationRefusal(compact: text) { objects.refusals.append((refusal, node, index)) }
                     default:
                         break
                     }
@@ -201,6 +205,14 @@ extension ChannelView {
             let revoked = Dictionary(objects.revocations.compactMap { item in item.payload.license.map { ($0, item.payload.effective) } },
                                      uniquingKeysWith: min)
             report.features = featurePenetration(objects.licenses.map(\.license), revoked: revoked, at: moment)
+        case "piracy":
+            let end = query.at ?? now, start = query.from ?? ObjectLimits.earliestTime
+            guard start < end else {
+                throw NodeError(.invalidRequest, "a report's window must start before it ends: 'from' \(start) is not before \(end)")
+            }
+            report.window = .init(from: start, to: end)
+            let findings = try auditor.storage { try auditor.store.findings() }
+            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, window: start...end)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }

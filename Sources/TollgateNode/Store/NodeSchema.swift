@@ -141,6 +141,7 @@ enum NodeSchema {
             usageRecords,
             leases,
             siteImports,
+            refusalCounts,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a

@@ -21,14 +21,15 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case listLeases, bindSite, ingestSiteLog
     // The web console (HTML for a browser; TollgateConsole renders it).
     case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
-         consoleActivity, consoleCustomer
+         consoleActivity, consoleCustomer, consoleRefusals
 
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
             .get
-        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer:
+        case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer,
+             .consoleRefusals:
             .get
         case .consoleLogin, .consoleLogout:
             .post
@@ -78,6 +79,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .consoleFindingsBundle: "/console/findings/bundle.json"
         case .consoleActivity: "/console/activity"
         case .consoleCustomer: "/console/customer"
+        case .consoleRefusals: "/console/refusals"
         }
     }
 
@@ -91,7 +93,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
-             .consoleActivity, .consoleCustomer:
+             .consoleActivity, .consoleCustomer, .consoleRefusals:
             .console
         }
     }

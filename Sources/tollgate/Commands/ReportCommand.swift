@@ -47,6 +47,8 @@ enum ReportCommand {
                atTime: true),
         Report(name: "features", abstract: "Feature penetration per product, now or at --at: how many active licenses (add-ons and tiers counted) enable each feature.",
                atTime: true),
+        Report(name: "piracy", abstract: "Piracy monitoring per node from --from to --at (default all time to now): refused activations by code, over-activation and over-leasing attempts, forgeries, hidden issuance, open findings; then the refusals.",
+               atTime: true, window: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
@@ -148,6 +150,7 @@ enum ReportCommand {
         }
         lines += describeRenewals(report)
         lines += describeCustomerMix(report)
+        lines += describePiracy(report, depth: depth)
         if let rows = report.usage {
             lines += describeUsage(rows, totals: report.usageTotals ?? [], period: report.usagePeriod)
         }
@@ -236,6 +239,31 @@ enum ReportCommand {
             for row in rows {
                 lines.append("  " + row.product.padding(to: 12) + row.feature.padding(to: 16) + "\(row.licenses) of \(row.of) licenses".padding(to: 24) + percent(row.basisPoints))
             }
+        }
+        return lines
+    }
+
+    /// The piracy monitoring section: one line per node, then the refusals, newest first.
+    static func describePiracy(_ report: ChannelReport, depth: [String: Int]) -> [String] {
+        guard let rows = report.piracy else { return [] }
+        let window = report.window.map { "\(TimeText.iso($0.from)) to \(TimeText.iso($0.to))" } ?? ""
+        var lines = ["piracy monitoring \(window):",
+                     "node".padding(to: 18) + "refused".padding(to: 9) + "over-act".padding(to: 10) + "over-lease".padding(to: 12) + "forgeries".padding(to: 11)
+                         + "hidden".padding(to: 8) + "over-act found".padding(to: 16) + "lease over found".padding(to: 18) + "open findings  refused by code"]
+        for row in rows {
+            let indent = String(repeating: " ", count: 2 * min(4, depth[row.node] ?? 0))
+            lines.append((indent + row.name).padding(to: 18) + "\(row.refused)".padding(to: 9) + "\(row.overActivationAttempts)".padding(to: 10)
+                         + "\(row.overLeasingAttempts)".padding(to: 12) + "\(row.forgeries)".padding(to: 11) + "\(row.hiddenIssuance)".padding(to: 8)
+                         + "\(row.overActivationFindings)".padding(to: 16) + "\(row.leaseOversubscribedFindings)".padding(to: 18)
+                         + "\(row.openFindings)".padding(to: 15) + row.refusedByCode.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
+        }
+        let refusals = report.refusals ?? []
+        lines.append(refusals.isEmpty ? "no refused attempt recorded" : "refused attempts, newest first:")
+        for row in refusals {
+            lines.append("  " + TimeText.iso(row.at).padding(to: 22) + row.name.padding(to: 14) + row.attempt.padding(to: 12)
+                         + (row.count == 1 ? row.code : "\(row.code) ×\(row.count) (not logged one by one)").padding(to: 30)
+                         + (row.serial.map { "serial \($0)" } ?? "—").padding(to: 16) + (row.country ?? "—").padding(to: 4)
+                         + (row.machine.map(HashID.short) ?? "—").padding(to: 14) + (row.customer ?? ""))
         }
         return lines
     }
