@@ -51,6 +51,21 @@ final class ChannelFixture {
         regionalHeld = try regionalAPI.expect(Wire.Held.self, status: 201, .post, "/v1/certificates", json: ["chain": regionalChain.chain])
     }
 
+    /// The CLI's arguments for an operator command at the vendor (`tollgate report … --node … --token-file …`).
+    var vendorOperator: [String] {
+        ["--node", vendor.baseURL, "--token-file", vendor.directory.appendingPathComponent("operator.token").path]
+    }
+
+    /// One sync round up the tree, deepest first; each agent is stopped while `tollgate sync` uses its directory.
+    func syncUp() throws {
+        _ = regional.terminate()
+        try TollgateCLI.run(["sync", "--dir", regional.directory.path, "--parent", general.baseURL])
+        _ = general.terminate()
+        try TollgateCLI.run(["sync", "--dir", general.directory.path, "--parent", vendor.baseURL])
+        try general.start()
+        try regional.start()
+    }
+
     /// Stops the three nodes with SIGTERM; their exit statuses, vendor first.
     func stop() -> [Int32?] {
         [vendor, general, regional].map { $0.terminate() }

@@ -13,15 +13,7 @@ extension EndToEnd {
 
         @Test func anOverActivationRefusedByARegionalAgentReachesTheRootsReportAndConsole() throws {
             let channel = try ChannelFixture("piracy")
-            let remote = ["--node", channel.vendor.baseURL, "--token-file", channel.vendor.directory.appendingPathComponent("operator.token").path]
-            func syncUp() throws {
-                _ = channel.regional.terminate()
-                try TollgateCLI.run(["sync", "--dir", channel.regional.directory.path, "--parent", channel.general.baseURL])
-                _ = channel.general.terminate()
-                try TollgateCLI.run(["sync", "--dir", channel.general.directory.path, "--parent", channel.vendor.baseURL])
-                try channel.general.start()
-                try channel.regional.start()
-            }
+            let remote = channel.vendorOperator
             let api = try NodeAPIClient(channel.regional)
             let file = try api.expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: ChannelFixture.sale(customer: Self.customer, seats: 1))
             let license = try SignedLicense(compact: file.license).hash
@@ -32,7 +24,7 @@ extension EndToEnd {
             #expect(refused.status.code == 409 && refused.problemDetails?.type == ProblemType.named("seats-in-use"), "\(refused.bodyText)")
             // Not even a machine request: answered as before, and no attempt to record.
             #expect(try api.send(.post, "/v1/activations", body: Array("garbage".utf8), contentType: "application/jose").status.code == 400)
-            try syncUp()
+            try channel.syncUp()
 
             let report = try ReportTests.json(["report", "piracy", "--json"] + remote)
             let rows = ReportTests.rows(report, "piracy")

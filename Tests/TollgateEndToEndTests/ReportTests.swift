@@ -21,17 +21,8 @@ extension EndToEnd {
 
         @Test func theRootsReportSaysItsViewOfARegionalLagsUntilTheNextSync() throws {
             let channel = try ChannelFixture("reports")
-            let remote = ["--node", channel.vendor.baseURL, "--token-file", channel.vendor.directory.appendingPathComponent("operator.token").path]
-            // One sync round up the tree, deepest first; each agent is stopped while `tollgate sync` uses its directory.
-            func syncUp() throws {
-                _ = channel.regional.terminate()
-                try TollgateCLI.run(["sync", "--dir", channel.regional.directory.path, "--parent", channel.general.baseURL])
-                _ = channel.general.terminate()
-                try TollgateCLI.run(["sync", "--dir", channel.general.directory.path, "--parent", channel.vendor.baseURL])
-                try channel.general.start()
-                try channel.regional.start()
-            }
-            try syncUp()
+            let remote = channel.vendorOperator
+            try channel.syncUp()
             let synced = Int64(Date().timeIntervalSince1970)
 
             let customer = "Muster, \"Quote\" GmbH"
@@ -58,7 +49,7 @@ extension EndToEnd {
             let text = try TollgateCLI.run(["report", "quota"] + remote)
             #expect(text.contains("as of (a descendant's figures reflect its log up to the last checkpoint this node holds)"), "\(text)")
 
-            try syncUp()
+            try channel.syncUp()
             let after = try Self.json(["report", "quota", "--json"] + remote)
             #expect(Self.rows(after, "quota").map { $0["name"] as? String } == ["vendor", "ga-europe", "ra-dach"])
             #expect(Self.rows(after, "as_of").map { $0["depth"] as? Int } == [0, 1, 2])
