@@ -23,7 +23,7 @@
 #   --work DIR        work directory (default: a fresh one under /tmp); a directory this script made
 #                     before is wiped and reused, anything else must be empty or absent
 #   --keep-running    leave the nodes running at the end and print their URLs and how to stop them
-#   --fixed-ports     listen on 7401–7407 instead of ephemeral ports read from --port-file
+#   --fixed-ports     listen on 7401–7408 (the site last) instead of ephemeral ports read from --port-file
 #   --binary PATH     use this tollgate binary instead of building one
 #   --scratch-path D  build with `swift build --scratch-path D` (default: SwiftPM's .build)
 #   --skip-setup      do not run Deploy/setup-system.sh
