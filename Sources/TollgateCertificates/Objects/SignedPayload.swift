@@ -26,9 +26,14 @@ extension SignedPayload {
 }
 
 /// Field format checks shared by all payloads.
-enum FieldFormat {
+public enum FieldFormat {
+    /// Whether `code` has the shape of an ISO 3166-1 alpha-2 code: two capital ASCII letters.
+    public static func isCountryCode(_ code: String) -> Bool {
+        code.utf8.count == 2 && code.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+    }
+
     static func country(_ code: String, _ field: String, _ object: String) throws(VerificationError) {
-        guard code.utf8.count == 2, code.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+        guard isCountryCode(code) else {
             throw VerificationError(.invalidField, object, "\(field) '\(code)' is not an ISO 3166-1 alpha-2 code")
         }
     }

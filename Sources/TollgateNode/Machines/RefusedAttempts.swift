@@ -103,10 +103,9 @@ struct RefusedAttempts: NodePart {
         let key = (try? Base64URL.decode(claims.machineKey)).flatMap { try? Ed25519PublicKey(rawRepresentation: $0) }
         let signed = key.map { request.jws.header.kid == $0.thumbprint && request.jws.isSigned(by: $0) } ?? false
         func bounded(_ text: String) -> String? { text.isEmpty || text.utf8.count > ObjectLimits.maxStringBytes ? nil : text }
-        let isCountry = claims.country.utf8.count == 2 && claims.country.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
         return ActivationRefusal(iss: identity.keyID, attempt: attempt, code: code, license: bounded(claims.license),
                                  serial: held?.payload.seats.start, customer: held.flatMap { bounded($0.payload.customer) },
-                                 machine: signed ? key?.thumbprint : nil, country: isCountry ? claims.country : nil,
+                                 machine: signed ? key?.thumbprint : nil, country: FieldFormat.isCountryCode(claims.country) ? claims.country : nil,
                                  platform: bounded(claims.platform), iat: now, jti: ids.make())
     }
 
