@@ -17,6 +17,8 @@ enum ChannelTerms {
     /// The feature metered licenses meter, and the price of a unit past the allowance (minor units).
     static let meteredFeature = "render"
     static let meteredUnitPrice: Int64 = 2
+    /// The free trials the certificates grant when a scenario plants extra trials.
+    static let freeTrials = TrialAllowance(days: 14, perCustomer: 1)
     static let currency = "EUR"
     static let generalFloor: Int64 = 1_000
     static let regionalFloor: Int64 = 1_200

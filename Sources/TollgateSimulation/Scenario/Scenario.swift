@@ -130,6 +130,11 @@ public struct Scenario: Sendable, Hashable {
     public var grantsFloating: Bool {
         floatingShare > 0 || adversaries.contains { $0.cheat == .overLease }
     }
+    /// Whether the channel's certificates grant free trials (one per customer and product, 14 days):
+    /// when a cheat that gives more may be planted.
+    public var grantsTrials: Bool {
+        adversaries.contains { $0.cheat == .trialsBeyondCount }
+    }
     /// Whether the channel's certificates grant the `metered` model: when customers buy metered licenses.
     public var grantsMetered: Bool { meteredShare > 0 }
 

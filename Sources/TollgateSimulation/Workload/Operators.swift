@@ -74,6 +74,7 @@ final class Operators {
             if scenario.grantsFloating {
                 request.floating = FloatingTerms(lease: scenario.floatingLeaseSeconds, borrow: scenario.floatingBorrowSeconds)
             }
+            if scenario.grantsTrials { request.trials = ChannelTerms.freeTrials }
             request.priceFloor = [ChannelTerms.currency: ChannelTerms.generalFloor]
             request.featureFloors = ChannelTerms.featureFloors
             request.depth = 2
