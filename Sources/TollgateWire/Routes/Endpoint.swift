@@ -17,8 +17,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
          listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
-    // The operator, for floating seats: the leases signed here, a site's binding to its license.
-    case listLeases, bindSite, ingestSiteLog
+    // The operator, for floating seats: the leases signed here, a site's binding to its license,
+    // a site's log carried out (exported at the site, taken in at its agent).
+    case listLeases, bindSite, ingestSiteLog, exportSiteLog
     // The web console (HTML for a browser; TollgateConsole renders it).
     case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
          consoleActivity, consoleCustomer, consoleRefusals
@@ -26,7 +27,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
-             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
+             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases,
+             .exportSiteLog:
             .get
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer,
              .consoleRefusals:
@@ -71,6 +73,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .leaseRequest, .listLeases: "/v1/leases"
         case .bindSite: "/v1/site/bindings"
         case .ingestSiteLog: "/v1/site/logs"
+        case .exportSiteLog: "/v1/site/export"
         case .consoleHome: "/console"
         case .consoleStylesheet: "/console/console.css"
         case .consoleLoginForm, .consoleLogin: "/console/login"
@@ -90,7 +93,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog:
+             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog,
+             .exportSiteLog:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:
