@@ -30,6 +30,7 @@ let tollgate = CommandLineTool(
         ConvertCommand.subcommand,
         ReturnCommand.subcommand,
         RevokeCommand.subcommand,
+        TransferCommand.subcommand,
         ReceiveCommand.subcommand,
         AnswerCommand.subcommand,
         AnswerUsageCommand.subcommand,

@@ -23,6 +23,7 @@ import TollgateTestSupport
         (.syncOverdue, 409, "sync-overdue"),
         (.logConflict, 409, "log-conflict"),
         (.usageOutOfSequence, 409, "usage-out-of-sequence"),
+        (.customerMismatch, 409, "customer-mismatch"),
         (.ruleViolation, 422, "rule-violation"),
         (.certificateRejected, 422, "certificate-rejected"),
         (.noCertificate, 422, "no-certificate"),

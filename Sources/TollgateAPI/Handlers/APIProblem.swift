@@ -14,7 +14,8 @@ enum APIProblem {
         case .unauthorized, .notLeaseHolder: status = .forbidden
         case .noSeatFree: status = .conflict
         case .leaseExpired: status = .gone
-        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence: status = .conflict
+        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence, .customerMismatch:
+            status = .conflict
         case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid, .findingUnproven: status = .unprocessableContent
         case .storage: status = .serviceUnavailable
         default: status = .internalServerError
@@ -51,6 +52,7 @@ enum APIProblem {
         case .syncOverdue: "Sync with the parent first"
         case .logConflict: "The log does not extend what is held"
         case .usageOutOfSequence: "The usage records do not extend the logged chain"
+        case .customerMismatch: "The license belongs to another customer"
         case .storage:
             switch error.storageCondition {
             case .full?: "The node's disk is full"

@@ -315,6 +315,12 @@ public final class NodeAPI: Sendable {
                 }
             }
             return try .json(APIBodies.SignedObjectBody(object: signed.compact), status: .created)
+        case .transferCustomer:
+            let body = try decode(APIBodies.TransferBody.self, request)
+            let signed = try executor.perform { node throws(NodeError) in
+                try node.transferCustomer(from: body.from, to: body.to, licenses: body.licenses ?? [], at: now)
+            }
+            return try .json(signed.map { APIBodies.SignedObjectBody(object: $0.compact) }, status: .created)
         case .receiveRevocation:
             let body = try decode(APIBodies.SignedObjectBody.self, request)
             try executor.perform { node throws(NodeError) in try node.receiveRevocation(body.object, at: now) }

@@ -48,6 +48,7 @@ public final class LicensingNode {
     let siteLogs: SiteLogs
     let returns: QuotaReturns
     let revocations: Revocations
+    let transfers: CustomerTransfers
     let log: NodeLog
     let freshness: SyncFreshness
     let childSync: ChildSync
@@ -82,6 +83,7 @@ public final class LicensingNode {
         self.leases = LeaseDesk(context: context, holdings: holdings, machines: machines)
         self.returns = returns
         self.revocations = revocations
+        self.transfers = CustomerTransfers(context: context)
         self.log = log
         self.siteLogs = SiteLogs(context: context, log: log)
         self.freshness = freshness
@@ -269,6 +271,17 @@ public final class LicensingNode {
     /// or `chargeback` (``Revocation/LicenseReason``).
     public func revoke(license: String, effective: Int64? = nil, reason: String, at now: Int64) throws(NodeError) -> SignedRevocation {
         try revocations.revoke(license: license, effective: effective, reason: reason, at: now)
+    }
+
+    /// Moves licenses of this node's subtree from customer `from` to customer `to` (a merger, an
+    /// acquisition, a renamed company), signed by this node, the licenses' issuer or an ancestor.
+    /// `licenses` are ids (whole or unique prefixes) of licenses `from` holds; none moves every
+    /// license `from` holds here (a merge). The licenses stay as they are: machines go on verifying
+    /// them; this node's renewals name the new customer, and reports read it from the transfer on.
+    /// A license of another customer or a revoked one refuses the whole transfer. A merge of more
+    /// than ``ObjectLimits/maxListCount`` licenses is several transfers, logged together.
+    public func transferCustomer(from: String, to: String, licenses: [String] = [], at now: Int64) throws(NodeError) -> [SignedCustomerTransfer] {
+        try transfers.transfer(from: from, to: to, licenses: licenses, at: now)
     }
 
     /// Takes a revocation from an ancestor that concerns this node's chain (or a license of its

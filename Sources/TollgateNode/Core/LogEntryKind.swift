@@ -40,4 +40,7 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     /// signed by the node), or an hour's summary of those past the hourly cap: how refused
     /// activations and over-leasing attempts reach the root. Not a finding by itself.
     case activationRefused = "activation-refused"
+    /// Licenses moved from one customer id to another (`tollgate-transfer+jws`, signed by the node,
+    /// the licenses' issuer or an ancestor of it): a merger, an acquisition, a renamed company.
+    case customerTransferred = "customer-transferred"
 }

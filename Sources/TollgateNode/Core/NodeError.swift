@@ -47,6 +47,8 @@ public struct NodeError: LayerError {
         public static let usageOutOfSequence = Code("usage_out_of_sequence")
         /// A finding's evidence does not prove what the finding claims (``FindingCheck``).
         public static let findingUnproven = Code("finding_unproven")
+        /// A license named in a customer transfer belongs to another customer than the one it moves from.
+        public static let customerMismatch = Code("customer_mismatch")
     }
 
     public var code: Code

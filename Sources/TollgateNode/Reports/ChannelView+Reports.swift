@@ -20,6 +20,8 @@ extension ChannelView {
         var refusals: [(refusal: SignedActivationRefusal, node: String, index: UInt64)] = []
         /// Bound sites whose refusals an agent took in (a site's key id → that agent's).
         var siteAgents: [String: String] = [:]
+        /// Customer transfers, as each node signed them.
+        var transfers: [(transfer: SignedCustomerTransfer, node: String, index: UInt64)] = []
     }
 
     /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
@@ -52,6 +54,8 @@ extension ChannelView {
                         }
                     case .activationRefused:
                         if let refusal = try? SignedActivationRefusal(compact: text) { objects.refusals.append((refusal, node, index)) }
+                    case .customerTransferred:
+                        if let transfer = try? SignedCustomerTransfer(compact: text) { objects.transfers.append((transfer, node, index)) }
                     case .siteRefusalReceived:
                         // Counted as the site's own: the agent took it in after checking the site's signature.
                         if let refusal = try? SignedActivationRefusal(compact: text), refusal.jws.header.kid == refusal.payload.iss {
@@ -122,7 +126,13 @@ extension ChannelView {
             !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)
         }
         let order = treeOrder().map(\.node)
-        let sales = objects.licenses.map { RevenueSale($0.license, node: $0.node, index: $0.index) }
+        // Each sale under its lineage's customer after the transfers.
+        let owners = owners(objects).owners
+        let sales = objects.licenses.map { item in
+            var sale = RevenueSale(item.license, node: item.node, index: item.index)
+            if let owner = owners[item.license.lineage] { sale.customer = owner }
+            return sale
+        }
         switch name {
         case "quota":
             var rows: [ChannelReport.QuotaRow] = []
@@ -252,11 +262,19 @@ extension ChannelView {
     /// One customer's entitlement history. Within one issuer's log, events follow log position, so
     /// "license issued" precedes "activated" even in the same second; the issuers' sequences are
     /// merged by time, then issuance before activation before deactivation, then node and position.
+    /// A lineage a customer transfer moved to or from the customer follows it into the history, with
+    /// the transfer as an event.
     private func history(of customer: String, in objects: Objects) throws(NodeError) -> (String, [ChannelReport.HistoryEvent]) {
         // Names are matched as people type them: `muster gmbh` finds `Muster GmbH`.
-        let theirs = objects.licenses.filter { $0.license.payload.customer.caseInsensitiveCompare(customer) == .orderedSame }
-        guard let first = theirs.first else {
-            let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer))
+        func named(_ name: String) -> Bool { name.caseInsensitiveCompare(customer) == .orderedSame }
+        let transfers = owners(objects).applied.filter { named($0.transfer.payload.from) || named($0.transfer.payload.to) }
+        let moved = Set(transfers.map(\.lineage))
+        let theirs = objects.licenses.filter { named($0.license.payload.customer) || moved.contains($0.license.lineage) }
+        let name = (objects.licenses.map(\.license.payload.customer) + transfers.flatMap { [$0.transfer.payload.from, $0.transfer.payload.to] })
+            .first(where: named)
+        guard !theirs.isEmpty, let name else {
+            let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer)
+                                                     + objects.transfers.map(\.transfer.payload.to))
             throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)"
                             + (nearest.isEmpty ? "; the subtree holds no licenses yet" : "; did you mean " + nearest.map { "'\($0)'" }.joined(separator: " or ") + "?"))
         }
@@ -280,6 +298,13 @@ extension ChannelView {
                                        detail: "serial \(claims.serial) in \(claims.country) on \(claims.platform)"),
                           node: item.node, rank: 2)
         }
+        events += transfers.map { item in
+            let claims = item.transfer.payload
+            return Placed(event: .init(at: claims.iat, event: named(claims.to) ? "transferred from \(claims.from)" : "transferred to \(claims.to)",
+                                       node: names[item.node] ?? item.node, logIndex: item.index,
+                                       detail: "license \(HashID.short(item.lineage)) (\(claims.reason)), transfer \(HashID.short(item.transfer.hash))"),
+                          node: item.node, rank: 4)
+        }
         let activationHashes = Set(theirActivations.map(\.activation.hash))
         events += objects.deactivations.filter { activationHashes.contains($0.deactivation.payload.activation) }.map { item in
             Placed(event: .init(at: item.deactivation.payload.iat, event: "deactivated", node: names[item.node] ?? item.node, logIndex: item.index,
@@ -293,6 +318,6 @@ extension ChannelView {
         while let next = queues.indices.compactMap({ index in queues[index].first.map { (index, key($0)) } }).min(by: { $0.1 < $1.1 }) {
             merged.append(queues[next.0].removeFirst().event)
         }
-        return (first.license.payload.customer, merged)
+        return (name, merged)
     }
 }

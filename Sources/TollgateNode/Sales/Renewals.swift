@@ -28,7 +28,9 @@ struct Renewals: LineageFollower {
             throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")
         }
         let held = try holdings.heldCertificate(matching: old.cert)
-        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,
+        // A customer transfer here moved the lineage: the renewal names its customer now.
+        let customer = try storage { try store.owner(ofLineage: lineage) } ?? old.customer
+        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: customer, country: old.country,
                               territory: old.territory, product: old.product, features: old.features, model: old.model,
                               price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage,
                               tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating)

@@ -16,7 +16,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // The operator.
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
          listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
-         receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
+         receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload, transferCustomer
     // The operator, for floating seats: the leases signed here, a site's binding to its license,
     // a site's log carried out (exported at the site, taken in at its agent).
     case listLeases, bindSite, ingestSiteLog, exportSiteLog
@@ -36,7 +36,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .consoleLogin, .consoleLogout:
             .post
         case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
-             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog:
+             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog,
+             .transferCustomer:
             .post
         }
     }
@@ -66,6 +67,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .receiveReturn: "/v1/returns/received"
         case .listRevocations, .revoke: "/v1/revocations"
         case .receiveRevocation: "/v1/revocations/received"
+        case .transferCustomer: "/v1/customers/transfers"
         case .listFindings: "/v1/audit/findings"
         case .runAudit: "/v1/audit/runs"
         case .observeLicense: "/v1/audit/observations"
@@ -94,7 +96,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog,
-             .exportSiteLog:
+             .exportSiteLog, .transferCustomer:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:
