@@ -338,6 +338,17 @@ public final class NodeAPI: Sendable {
             return try .json(entries.map {
                 APIBodies.EntryBody(index: $0.index, kind: $0.kind, bytes: Base64URL.encode($0.bytes), appendedAt: $0.appendedAt)
             })
+        case .createWebhook:
+            let body = try decode(WebhookRegistration.self, request)
+            return try .json(try executor.perform { node throws(NodeError) in try node.addWebhook(body, at: now) }, status: .created)
+        case .listWebhooks:
+            return try .json(try executor.perform { node throws(NodeError) in try node.listWebhooks() })
+        case .removeWebhook:
+            let id = parameters["id", default: ""]
+            return try .json(try executor.perform { node throws(NodeError) in try node.removeWebhook(id: id) })
+        case .listWebhookDeliveries:
+            let id = parameters["id", default: ""]
+            return try .json(try executor.perform { node throws(NodeError) in try node.webhookDeliveries(id: id) })
         case .syncPull:
             return try pull(request, at: now)
         case .syncPush:

@@ -47,6 +47,12 @@ public struct NodeError: LayerError {
         public static let usageOutOfSequence = Code("usage_out_of_sequence")
         /// A finding's evidence does not prove what the finding claims (``FindingCheck``).
         public static let findingUnproven = Code("finding_unproven")
+        /// A webhook URL that is not `http`/`https`, or carries credentials or a fragment.
+        public static let webhookURLInvalid = Code("webhook_url_invalid")
+        /// An event type no webhook can subscribe to (``WebhookEventType``).
+        public static let unknownEventType = Code("unknown_event_type")
+        /// The node already has ``WebhookDesk/maxWebhooks`` webhooks.
+        public static let tooManyWebhooks = Code("too_many_webhooks")
     }
 
     public var code: Code

@@ -206,6 +206,7 @@ struct MachineDesk: NodePart {
                 let signed = try context.signObject(payload)
                 let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertActivation(signed, lineage: lineage, logIndex: index)
+                try WebhookOutbox(context: context).activationRecorded(signed, at: now)
                 return signed
             }
         }

@@ -19,6 +19,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
          receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
     // The operator, for floating seats: the leases signed here, a site's binding to its license.
     case listLeases, bindSite, ingestSiteLog
+    // The operator, for webhooks: register, list, remove, and a webhook's delivery log.
+    case createWebhook, listWebhooks, removeWebhook, listWebhookDeliveries
     // The web console (HTML for a browser; TollgateConsole renders it).
     case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
          consoleActivity, consoleCustomer, consoleRefusals
@@ -26,7 +28,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
-             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
+             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases,
+             .listWebhooks, .listWebhookDeliveries:
             .get
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer,
              .consoleRefusals:
@@ -34,8 +37,11 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .consoleLogin, .consoleLogout:
             .post
         case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
-             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog:
+             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog,
+             .createWebhook:
             .post
+        case .removeWebhook:
+            .delete
         }
     }
 
@@ -71,6 +77,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .leaseRequest, .listLeases: "/v1/leases"
         case .bindSite: "/v1/site/bindings"
         case .ingestSiteLog: "/v1/site/logs"
+        case .createWebhook, .listWebhooks: "/v1/webhooks"
+        case .removeWebhook: "/v1/webhooks/{id}"
+        case .listWebhookDeliveries: "/v1/webhooks/{id}/deliveries"
         case .consoleHome: "/console"
         case .consoleStylesheet: "/console/console.css"
         case .consoleLoginForm, .consoleLogin: "/console/login"
@@ -90,7 +99,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog:
+             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog,
+             .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:
