@@ -20,7 +20,7 @@ struct WebhookDesk: NodePart {
         for name in registration.events {
             guard let type = WebhookEventType(rawValue: name) else {
                 let hint = NameSuggestion.hint(for: name, among: WebhookEventType.allCases.map(\.rawValue))
-                throw NodeError(.unknownEventType, "unknown event type '\(name)'\(hint); the types are \(WebhookEventType.names)")
+                throw NodeError(.unknownEventType, "unknown event type '\(name)': the types are \(WebhookEventType.names)\(hint)")
             }
             if !events.contains(type) { events.append(type) }
         }
