@@ -10,11 +10,11 @@ enum WebhookCommand {
     static let group = CommandGroup("webhook", abstract: "Webhooks: post the subtree's events, signed by the node, to the URLs you configure.")
 
     static let url = Option<String>("url", value: "url", help: "Where to post events: http or https, without credentials or fragment.")
-    static let events = Option<[String]>("events", value: "types", help: "Event types, comma separated: \(WebhookEventType.names).")
+    static let events = Option<[String]>("events", value: "a,b,...", help: "Event types, comma separated: \(WebhookEventType.names).")
     static let id = Option<String>("id", value: "id", help: "The webhook's id as 'webhook list' prints it.")
     static let publicKey = Option<String>("public-key", value: "pem", help: "The sending node's public key (its node.pub).")
     static let nodeDirectory = Option<String>("node-dir", value: "directory", help: "The sending node's directory, whose node.pub is used.")
-    static let header = Option<String>("header", value: "value", help: "The delivery's Tollgate-Signature header (its value, or the whole line).")
+    static let header = Option<String>("header", value: "text", help: "The delivery's Tollgate-Signature header (its value, or the whole line).")
     static let body = Option<String>("body", value: "file", help: "The delivery's body, byte for byte.")
     static let now = Option<Int64>.time("now", help: "Check as of this time instead of now (deliveries older than 300 s are refused).")
 
