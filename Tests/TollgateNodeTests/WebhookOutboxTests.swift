@@ -45,6 +45,9 @@ import TollgateWire
         _ = try node.handleMachineRequest(try TestMachine().request(.activate, license: license.hash, at: channel.now + 1), at: channel.now + 1)
         let activation = try #require(try node.webhookDeliveries(id: machines.id).first)
         #expect(activation.type == .activationRecorded)
+        let activated = try #require(try delivered(node, machines.id).first { $0.type == .activationRecorded })
+        #expect(activated.data.license == license.hash && activated.data.customer == license.payload.customer && activated.data.activation != nil)
+        #expect(activated.data.serialStart.map { license.payload.seats.contains($0) } == true)
         #expect(try node.webhookDeliveries(id: sales.id).count == 1)
     }
 
@@ -66,6 +69,21 @@ import TollgateWire
         let after = try delivered(channel.general, hook.id).filter { $0.type == .syncReceived }
         #expect(after.count == 2 && Set(after.map(\.id)).count == 2)
         #expect(after.last?.data.entries == (try channel.regional.logSize()) - pushed)
+    }
+
+    @Test func aNewFindingQueuesFindingOpenedOnceAtTheAuditingNode() throws {
+        let tree = try SyncAndAuditTests.Tree()
+        let root = tree.channel.root, now = tree.channel.now
+        let hook = try root.addWebhook(WebhookRegistration(url: Self.hook, events: ["finding.opened"]), at: now)
+        _ = try CheatingNode(node: tree.channel.regional).forgeLicense(at: now) { $0.price = Price(currency: "EUR", amount: 10) }
+        try tree.syncAll(at: now + 60)
+        let findings = try root.audit(at: now + 61)
+        let events = try delivered(root, hook.id)
+        #expect(findings.count == 1)
+        #expect(events.map(\.type) == [.findingOpened])
+        #expect(events.first?.data.finding == findings.first?.id && events.first?.data.code == "below_price_floor" && events.first?.data.subject == "ra")
+        _ = try root.audit(at: now + 120)
+        #expect(try root.webhookDeliveries(id: hook.id).count == 1, "a finding found again is not new")
     }
 
     @Test func badRegistrationsAreRefusedByCodeAndStoreNothing() throws {

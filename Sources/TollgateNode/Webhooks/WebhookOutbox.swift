@@ -17,12 +17,13 @@ struct WebhookOutbox {
                                    customer: payload.customer, country: payload.country)))
     }
 
-    func activationRecorded(_ activation: SignedActivation, at now: Int64) throws {
+    /// `customer` is the activated license's.
+    func activationRecorded(_ activation: SignedActivation, customer: String, at now: Int64) throws {
         let payload = activation.payload
         try context.store.queueWebhookEvent(WebhookEvent(
             type: .activationRecorded, object: activation.hash, time: now, node: node,
             data: WebhookEventData(license: payload.license, activation: activation.hash, serialStart: payload.serial,
-                                   serialEnd: payload.serial + 1, country: payload.country)))
+                                   serialEnd: payload.serial + 1, customer: customer, country: payload.country)))
     }
 
     func findingOpened(_ finding: AuditFinding, at now: Int64) throws {
