@@ -57,6 +57,14 @@ extension EndToEnd {
                 #expect(try verify(delivery, sender: channel.regional, in: channel.scratch) == 0)
                 #expect(try verify(delivery, sender: channel.vendor, in: channel.scratch) == 1, "another node's key")
             }
+            let bodyFile = channel.scratch.url.appendingPathComponent("second.json")
+            try Data(second.body).write(to: bodyFile)
+            let header = try #require(second.headers["tollgate-signature"])
+            let byKey = ["webhook", "verify", "--public-key", channel.regional.directory.appendingPathComponent("node.pub").path,
+                         "--header", "Tollgate-Signature: " + header, "--body", bodyFile.path]
+            #expect(try TollgateCLI.outcome(byKey).status == 0)
+            let stale = try TollgateCLI.outcome(byKey + ["--now", "2100-01-01"])
+            #expect(stale.status == 1 && stale.output.contains("stale"), "\(stale.output)")
             var tampered = second.body
             tampered[tampered.count / 2] ^= 0x01
             #expect(try verify(second, sender: channel.regional, in: channel.scratch, body: tampered) == 1)
