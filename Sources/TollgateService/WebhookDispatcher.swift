@@ -19,11 +19,16 @@ public final class WebhookDispatcher: Sendable {
     let configuration: HTTPClientConfiguration
     let clock: @Sendable () -> Int64
     let log: @Sendable (String) -> Void
-    /// How long the loop sleeps when nothing is due: the most a new event waits for its first attempt.
-    static let idleWait: DispatchTimeInterval = .milliseconds(500)
+    /// The longest the loop sleeps with nothing due and no ``notify()``: what catches an event queued
+    /// by anything that does not notify.
+    static let longestSleep: Int64 = 30
+    /// How long the loop waits after a ``notify()`` before it looks, so a burst of sales is one look.
+    static let settle: TimeInterval = 0.05
     /// Deliveries taken from the outbox at a time.
     static let batch = 16
     private let stopping = Mutex(false)
+    /// Whether a ``notify()`` is waiting for the loop: at most one wake is ever pending.
+    private let notified = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -49,6 +54,17 @@ public final class WebhookDispatcher: Sendable {
         thread.start()
     }
 
+    /// Says an event may have been queued (`NodeAPI.attach(afterChange:)` calls it after each change):
+    /// the loop looks soon instead of at its next due time. Cheap, and any number of calls while the
+    /// loop is busy make one look.
+    public func notify() {
+        let first = notified.withLock { notified in
+            defer { notified = true }
+            return !notified
+        }
+        if first { wake.signal() }
+    }
+
     /// Stops the loop after the attempt in progress.
     public func stop() {
         stopping.withLock { $0 = true }
@@ -59,15 +75,20 @@ public final class WebhookDispatcher: Sendable {
     private func loop() {
         let client = Result { () throws(HTTPClientError) in try HTTPClient(configuration: configuration) }
         while !stopping.withLock({ $0 }) {
-            var attempted = 0
+            notified.withLock { $0 = false }
             switch client {
             case .success(let client):
-                attempted = deliverDue(with: client)
+                guard deliverDue(with: client) == 0 else { continue }
+                // Nothing due now: sleep until the next retry is due, or a change may have queued an event.
+                let next = try? executor.perform { node throws(NodeError) in try node.nextWebhookAttempt() }
+                let sleep = min(Self.longestSleep, max(1, (next ?? .max) - clock()))
+                if wake.wait(timeout: .now() + .seconds(Int(sleep))) == .success, !stopping.withLock({ $0 }) {
+                    Thread.sleep(forTimeInterval: Self.settle)
+                }
             case .failure(let error):
                 log("webhooks: libcurl could not be set up, nothing is delivered: \(error)")
                 _ = wake.wait(timeout: .now() + .seconds(60))
             }
-            if attempted == 0 { _ = wake.wait(timeout: .now() + Self.idleWait) }
         }
         finished.signal()
     }

@@ -109,6 +109,7 @@ enum NodeServeCommand: Command {
         let webhooks = WebhookDispatcher(
             executor: executor, schedule: WebhookRetrySchedule(firstDelay: try arguments.value(webhookRetryAfter) ?? WebhookRetrySchedule.standard.firstDelay),
             caBundle: try arguments.value(webhookCA), clock: { TimeArgument.now }, log: { Console.error("\(TimeText.iso(TimeArgument.now)) \($0)") })
+        api.attach(afterChange: { webhooks.notify() })
         webhooks.start()
         let signals = server.drainOnSignals()
         let scheme = configuration.tls == nil ? "http" : "https"
