@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateCrypto
+import TollgateLedger
 @testable import TollgateNode
 import TollgateTestSupport
 import TollgateWire
@@ -49,6 +50,20 @@ import TollgateWire
         #expect(activated.data.license == license.hash && activated.data.customer == license.payload.customer && activated.data.activation != nil)
         #expect(activated.data.serialStart.map { license.payload.seats.contains($0) } == true)
         #expect(try node.webhookDeliveries(id: sales.id).count == 1)
+    }
+
+    @Test func aQueuedEventOutlivesTheProcessInTheStoreFile() throws {
+        let scratch = try TemporaryDirectory("webhook-outbox")
+        let path = scratch.path("regional.sqlite")
+        let channel = try Channel(regionalPath: path)
+        try channel.wire()
+        let hook = try channel.regional.addWebhook(WebhookRegistration(url: Self.hook, events: ["license.issued"]), at: channel.now)
+        let file = try channel.regional.issue(channel.sale("Muster GmbH"), at: channel.now)
+        let reopened = LicensingNode(identity: channel.regional.identity, store: try NodeStore(database: SQLiteDatabase(path: path)))
+        let due = try reopened.dueWebhookDeliveries(at: channel.now)
+        #expect(due.count == 1)
+        #expect(try due.first.map { try JSONDecoder().decode(WebhookEvent.self, from: Data($0.body)).data.license } == JWS.hash(of: file.license))
+        #expect(try reopened.webhookDeliveries(id: hook.id).map(\.state) == [.pending])
     }
 
     @Test func aChildsAcceptedPushQueuesSyncReceivedAtTheParent() throws {
