@@ -88,6 +88,36 @@ extension EndToEnd {
             for status in channel.stop() { #expect(status == 0) }
         }
 
+        @Test func aReceiverOutageIsRetriedUntilItIsBackAndTheEventArrivesOnce() throws {
+            let agent = try AgentFixture("webhook-outage", serveArguments: ["--webhook-retry-after", "1"])
+            let down = try WebhookReceiver()
+            let port = down.port, url = down.url
+            down.stop()
+            let remote = operatorArguments(agent.node)
+            let added = try json(try TollgateCLI.run(["webhook", "add", "--url", url, "--events", "license.issued", "--json"] + remote)) as? [String: Any]
+            let hook = try #require(added?["id"] as? String)
+            try TollgateCLI.run(["issue", "--customer", "Muster GmbH", "--country", "DE", "--product", "cad", "--model", "perpetual",
+                                 "--price", "EUR:5.00", "--out", agent.scratch.path("muster.license")] + remote)
+            func attempts() throws -> [[String: Any]] {
+                let log = try json(try TollgateCLI.run(["webhook", "deliveries", "--id", hook, "--json"] + remote)) as? [[String: Any]]
+                return log?.first?["attempts"] as? [[String: Any]] ?? []
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try attempts().isEmpty, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            let failed = try #require(try attempts().first)
+            #expect(failed["status"] == nil && (failed["error"] as? String)?.isEmpty == false, "the outage is logged as libcurl's error: \(failed)")
+
+            let back = try WebhookReceiver(port: port)
+            defer { back.stop() }
+            #expect(back.waitFor { !$0.isEmpty }, "delivered once the receiver is back")
+            Thread.sleep(forTimeInterval: 1.5)  // a second delivery, if any, would come within the next retry
+            #expect(back.deliveries.count == 1 && back.deliveries.first?.answered == 200)
+            let logged = try attempts()
+            #expect(logged.count >= 2 && logged.last?["status"] as? Int == 200 && logged.dropLast().allSatisfy { $0["status"] == nil }, "\(logged)")
+            #expect(try verify(try #require(back.deliveries.first), sender: agent.node, in: agent.scratch) == 0)
+            #expect(agent.node.terminate() == 0)
+        }
+
         static func type(of delivery: WebhookReceiver.Delivery) -> String? {
             ((try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any])?["type"] as? String
         }

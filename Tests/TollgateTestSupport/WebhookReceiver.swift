@@ -23,14 +23,15 @@ public final class WebhookReceiver: Sendable {
     public struct ListenError: Error { public let errno: CInt }
 
     /// `answers` are the statuses of the first requests, in order; every later one is answered 200.
-    public init(answers: [Int] = []) throws {
+    /// `port` 0 takes any free port; another listens where a stopped receiver did, after an outage.
+    public init(answers: [Int] = [], port: Int = 0) throws {
         let descriptor = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw ListenError(errno: errno) }
         var one: CInt = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -44,7 +45,7 @@ public final class WebhookReceiver: Sendable {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = Int(UInt16(bigEndian: address.sin_port))
         listener = descriptor
         state = Mutex(([], answers))
         let thread = Thread { [self] in acceptLoop() }
