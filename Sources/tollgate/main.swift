@@ -53,6 +53,7 @@ let tollgate = CommandLineTool(
         MachineReleaseCommand.subcommand,
         SiteRequestCommand.subcommand,
         SiteBindCommand.subcommand,
+        SiteActivateCommand.subcommand,
         SiteExportCommand.subcommand,
         SiteIngestCommand.subcommand,
         MachineStatusCommand.subcommand,

@@ -245,6 +245,9 @@ public final class NodeAPI: Sendable {
             let export = try decode(SiteLogExport.self, request)
             let taken = try executor.perform { node throws(NodeError) in try node.ingestSiteLog(export, at: now) }
             return try .json(APIBodies.SiteLogIngestBody(taken: taken))
+        case .exportSiteLog:
+            // The site's whole log with a checkpoint it signs now, while it goes on serving leases.
+            return try .json(try executor.perform { node throws(NodeError) in try node.exportSiteLog(at: now) })
         case .licenseStatus:
             let hash = parameters["hash", default: ""]
             let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }

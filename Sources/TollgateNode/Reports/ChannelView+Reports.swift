@@ -18,6 +18,8 @@ extension ChannelView {
         var siteReceipts: [(site: String, at: Int64)] = []
         /// Refused attempts to take a seat, as each node recorded them.
         var refusals: [(refusal: SignedActivationRefusal, node: String, index: UInt64)] = []
+        /// Bound sites whose refusals an agent took in (a site's key id → that agent's).
+        var siteAgents: [String: String] = [:]
     }
 
     /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
@@ -50,6 +52,12 @@ extension ChannelView {
                         }
                     case .activationRefused:
                         if let refusal = try? SignedActivationRefusal(compact: text) { objects.refusals.append((refusal, node, index)) }
+                    case .siteRefusalReceived:
+                        // Counted as the site's own: the agent took it in after checking the site's signature.
+                        if let refusal = try? SignedActivationRefusal(compact: text), refusal.jws.header.kid == refusal.payload.iss {
+                            objects.refusals.append((refusal, refusal.payload.iss, index))
+                            objects.siteAgents[refusal.payload.iss] = node
+                        }
                     default:
                         break
                     }
@@ -212,7 +220,7 @@ extension ChannelView {
             }
             report.window = .init(from: start, to: end)
             let findings = try auditor.storage { try auditor.store.findings() }
-            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, window: start...end)
+            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, sites: objects.siteAgents, window: start...end)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }

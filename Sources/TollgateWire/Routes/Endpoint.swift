@@ -17,8 +17,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
          listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
-    // The operator, for floating seats: the leases signed here, a site's binding to its license.
-    case listLeases, bindSite, ingestSiteLog
+    // The operator, for floating seats: the leases signed here, a site's binding to its license,
+    // a site's log carried out (exported at the site, taken in at its agent).
+    case listLeases, bindSite, ingestSiteLog, exportSiteLog
     // The operator, for webhooks: register, list, remove, and a webhook's delivery log.
     case createWebhook, listWebhooks, removeWebhook, listWebhookDeliveries
     // The web console (HTML for a browser; TollgateConsole renders it).
@@ -29,7 +30,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases,
-             .listWebhooks, .listWebhookDeliveries:
+             .exportSiteLog, .listWebhooks, .listWebhookDeliveries:
             .get
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer,
              .consoleRefusals:
@@ -77,6 +78,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .leaseRequest, .listLeases: "/v1/leases"
         case .bindSite: "/v1/site/bindings"
         case .ingestSiteLog: "/v1/site/logs"
+        case .exportSiteLog: "/v1/site/export"
         case .createWebhook, .listWebhooks: "/v1/webhooks"
         case .removeWebhook: "/v1/webhooks/{id}"
         case .listWebhookDeliveries: "/v1/webhooks/{id}/deliveries"
@@ -100,7 +102,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog,
-             .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
+             .exportSiteLog, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:

@@ -123,7 +123,8 @@ enum NodeServeCommand: Command {
         syncAgent?.stop()
         webhooks.stop()
         executor.stop()
-        withExtendedLifetime(signals) {}
+        // Released here, on this thread, once every other thread of the node has ended.
+        withExtendedLifetime((signals, server)) {}
         Console.print("node \(node.identity.name) stopped")
         return .success
     }
