@@ -13,6 +13,7 @@ let tollgate = CommandLineTool(
         ReportCommand.group,
         CommandGroup("machine", abstract: "A customer's machine: its wallet, activation online or by file, and the offline check."),
         MachineUsageCommand.group,
+        WebhookCommand.group,
         CommandGroup("site", abstract: "A site node inside a closed network: bound to a floating license by files, its log carried out as a file."),
         CommandGroup("sim", abstract: "Deterministic simulations of the channel under faults and cheats."),
     ],
@@ -38,7 +39,7 @@ let tollgate = CommandLineTool(
         SyncCommand.subcommand,
         AuditCommand.subcommand,
         ObserveCommand.subcommand,
-    ] + ReportCommand.subcommands + [
+    ] + ReportCommand.subcommands + WebhookCommand.subcommands + [
         NodeServeCommand.subcommand,
         VerifyCommand.subcommand,
         MachineInitCommand.subcommand,

@@ -33,6 +33,9 @@ import TollgateTestSupport
         (.noSeatFree, 409, "no-seat-free"),
         (.leaseExpired, 410, "lease-expired"),
         (.notLeaseHolder, 403, "not-lease-holder"),
+        (.webhookURLInvalid, 400, "webhook-url-invalid"),
+        (.unknownEventType, 400, "unknown-event-type"),
+        (.tooManyWebhooks, 409, "too-many-webhooks"),
     ]
 
     @Test func eachCodeHasItsStatusTypeAndTitleAndKeepsTheReason() {

@@ -9,10 +9,10 @@ enum APIProblem {
     static func response(for error: NodeError) -> HTTPResponse {
         let status: HTTPStatus
         switch error.code {
-        case .invalidRequest: status = .badRequest
+        case .invalidRequest, .webhookURLInvalid, .unknownEventType: status = .badRequest
         case .notFound: status = .notFound
         case .unauthorized, .notLeaseHolder: status = .forbidden
-        case .noSeatFree: status = .conflict
+        case .noSeatFree, .tooManyWebhooks: status = .conflict
         case .leaseExpired: status = .gone
         case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence, .customerMismatch:
             status = .conflict
@@ -53,6 +53,9 @@ enum APIProblem {
         case .logConflict: "The log does not extend what is held"
         case .usageOutOfSequence: "The usage records do not extend the logged chain"
         case .customerMismatch: "The license belongs to another customer"
+        case .webhookURLInvalid: "The webhook URL is not allowed"
+        case .unknownEventType: "Unknown event type"
+        case .tooManyWebhooks: "Too many webhooks"
         case .storage:
             switch error.storageCondition {
             case .full?: "The node's disk is full"

@@ -24,6 +24,9 @@ public final class NodeAPI: Sendable {
     /// Renders the console's routes (caller ``Caller/console``) once `node serve` attaches the console,
     /// which lives above this layer; until then they answer 404 `console-not-served`.
     let console = Mutex<(@Sendable (Endpoint, HTTPRequest, Int64) -> HTTPResponse)?>(nil)
+    /// Told after each request that may have changed the node (any method but GET), so what waits on
+    /// its store (``attach(afterChange:)``: the webhook dispatcher) looks at once instead of polling.
+    let changeObserver = Mutex<(@Sendable () -> Void)?>(nil)
     /// Where the node's log lines go: what a storage failure's client is not told (its SQL, the store).
     let log: @Sendable (String) -> Void
 
@@ -60,6 +63,12 @@ public final class NodeAPI: Sendable {
     /// it sets is checked there and only there: every other route ignores it.
     public func attach(console render: @escaping @Sendable (Endpoint, HTTPRequest, Int64) -> HTTPResponse) {
         console.withLock { $0 = render }
+    }
+
+    /// Calls `observer` after every request that may have changed the node (any method but GET,
+    /// answered or refused). It must return at once: it runs on the request's worker.
+    public func attach(afterChange observer: @escaping @Sendable () -> Void) {
+        changeObserver.withLock { $0 = observer }
     }
 
     /// Tells children that a push body may be at most `maxBodySize` bytes (the server's limit, which
@@ -100,6 +109,15 @@ public final class NodeAPI: Sendable {
         }
         // Counters are labelled by route template only, so no path a caller makes up can add a counter to /metrics.
         requestCounts.withLock { $0[endpoint.label, default: 0] += 1 }
+        if endpoint.method != .get, let observer = changeObserver.withLock({ $0 }) {
+            defer { observer() }
+            return answer(endpoint, parameters, request)
+        }
+        return answer(endpoint, parameters, request)
+    }
+
+    /// ``handle(_:)`` for a matched endpoint: the caller checked, the work run, a refusal mapped.
+    private func answer(_ endpoint: Endpoint, _ parameters: [String: String], _ request: HTTPRequest) -> HTTPResponse {
         do {
             switch endpoint.caller {
             case .anyone, .machine:
@@ -347,6 +365,17 @@ public final class NodeAPI: Sendable {
             return try .json(entries.map {
                 APIBodies.EntryBody(index: $0.index, kind: $0.kind, bytes: Base64URL.encode($0.bytes), appendedAt: $0.appendedAt)
             })
+        case .createWebhook:
+            let body = try decode(WebhookRegistration.self, request)
+            return try .json(try executor.perform { node throws(NodeError) in try node.addWebhook(body, at: now) }, status: .created)
+        case .listWebhooks:
+            return try .json(try executor.perform { node throws(NodeError) in try node.listWebhooks() })
+        case .removeWebhook:
+            let id = parameters["id", default: ""]
+            return try .json(try executor.perform { node throws(NodeError) in try node.removeWebhook(id: id) })
+        case .listWebhookDeliveries:
+            let id = parameters["id", default: ""]
+            return try .json(try executor.perform { node throws(NodeError) in try node.webhookDeliveries(id: id) })
         case .syncPull:
             return try pull(request, at: now)
         case .syncPush:

@@ -33,6 +33,7 @@ import TollgateWire
 /// | reading mirrored descendant logs | ``MirroredLogs`` |
 /// | audit, observations, reports | ``NodeAudit`` |
 /// | listings of what is stored | ``NodeRecords`` |
+/// | webhooks: registrations, the outbox of events, delivery attempts | ``WebhookDesk``, ``WebhookOutbox`` |
 public final class LicensingNode {
     public let identity: NodeIdentity
     public let store: NodeStore

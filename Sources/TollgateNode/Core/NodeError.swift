@@ -49,6 +49,12 @@ public struct NodeError: LayerError {
         public static let findingUnproven = Code("finding_unproven")
         /// A license named in a customer transfer belongs to another customer than the one it moves from.
         public static let customerMismatch = Code("customer_mismatch")
+        /// A webhook URL that is not `http`/`https`, or carries credentials or a fragment.
+        public static let webhookURLInvalid = Code("webhook_url_invalid")
+        /// An event type no webhook can subscribe to (``WebhookEventType``).
+        public static let unknownEventType = Code("unknown_event_type")
+        /// The node already has ``WebhookDesk/maxWebhooks`` webhooks.
+        public static let tooManyWebhooks = Code("too_many_webhooks")
     }
 
     public var code: Code

@@ -142,6 +142,7 @@ struct SalePlanner: NodePart {
                         throw NodeError(.storage, "the signed license does not match the plan for log index \(index)")
                     }
                     try store.insertLicense(item.license, logIndex: index)
+                    try WebhookOutbox(context: context).licenseIssued(item.license)
                     try store.insertAllocation(SerialAllocation(seats: item.plan.payload.seats, kind: .licensed, holderHash: item.plan.holderHash,
                                                                 objectHash: item.license.hash),
                                                logIndex: index, at: item.plan.payload.iat)

@@ -143,6 +143,7 @@ enum NodeSchema {
             siteImports,
             refusalCounts,
             customerTransfers,
+            webhooks,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a

@@ -20,6 +20,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // The operator, for floating seats: the leases signed here, a site's binding to its license,
     // a site's log carried out (exported at the site, taken in at its agent).
     case listLeases, bindSite, ingestSiteLog, exportSiteLog
+    // The operator, for webhooks: register, list, remove, and a webhook's delivery log.
+    case createWebhook, listWebhooks, removeWebhook, listWebhookDeliveries
     // The web console (HTML for a browser; TollgateConsole renders it).
     case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
          consoleActivity, consoleCustomer, consoleRefusals
@@ -28,7 +30,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
              .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases,
-             .exportSiteLog:
+             .exportSiteLog, .listWebhooks, .listWebhookDeliveries:
             .get
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer,
              .consoleRefusals:
@@ -37,8 +39,10 @@ public enum Endpoint: String, CaseIterable, Sendable {
             .post
         case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
              .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog,
-             .transferCustomer:
+             .transferCustomer, .createWebhook:
             .post
+        case .removeWebhook:
+            .delete
         }
     }
 
@@ -76,6 +80,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .bindSite: "/v1/site/bindings"
         case .ingestSiteLog: "/v1/site/logs"
         case .exportSiteLog: "/v1/site/export"
+        case .createWebhook, .listWebhooks: "/v1/webhooks"
+        case .removeWebhook: "/v1/webhooks/{id}"
+        case .listWebhookDeliveries: "/v1/webhooks/{id}/deliveries"
         case .consoleHome: "/console"
         case .consoleStylesheet: "/console/console.css"
         case .consoleLoginForm, .consoleLogin: "/console/login"
@@ -96,7 +103,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
              .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog,
-             .exportSiteLog, .transferCustomer:
+             .exportSiteLog, .transferCustomer, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:
