@@ -1,6 +1,7 @@
 import Foundation
 import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// The RFC 9457 problem types the API answers with: one stable `type` URI per refusal.
 enum APIProblem {
@@ -12,7 +13,8 @@ enum APIProblem {
         case .invalidRequest: status = .badRequest
         case .notFound: status = .notFound
         case .unauthorized, .notLeaseHolder: status = .forbidden
-        case .noSeatFree: status = .conflict
+        case .noSeatFree, .orderConflict: status = .conflict
+        case .batchRefused: status = .unprocessableContent
         case .leaseExpired: status = .gone
         case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence: status = .conflict
         case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid, .findingUnproven: status = .unprocessableContent
@@ -28,6 +30,11 @@ enum APIProblem {
         var headers = HTTPHeaders()
         // Space coming back or the directory made writable again is an operator's step, not a moment's wait.
         if error.storageCondition != nil { headers.add(name: "Retry-After", value: "30") }
+        // A bulk call's refusal names every bad row in the `errors` extension member.
+        if let rows = error.rows {
+            let body = APIBodies.BatchRefusalBody(type: type, title: title(error), status: status.code, detail: error.reason, errors: rows)
+            if let response = try? HTTPResponse.json(body, status: status, contentType: ProblemDetails.mediaType) { return response }
+        }
         return .problem(ProblemDetails(type: type, title: title(error), status: status.code, detail: error.reason), headers: headers)
     }
 
@@ -51,6 +58,8 @@ enum APIProblem {
         case .syncOverdue: "Sync with the parent first"
         case .logConflict: "The log does not extend what is held"
         case .usageOutOfSequence: "The usage records do not extend the logged chain"
+        case .orderConflict: "The order id is already taken by other terms"
+        case .batchRefused: "Some rows are bad, so nothing was issued"
         case .storage:
             switch error.storageCondition {
             case .full?: "The node's disk is full"

@@ -142,6 +142,7 @@ enum NodeSchema {
             leases,
             siteImports,
             refusalCounts,
+            orders,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a
