@@ -72,5 +72,31 @@ extension EndToEnd {
             #expect(rerun.map { $0["license"] as? String } == renewed.map { $0["license"] as? String })
             #expect(try api.expect([Wire.LicenseRow].self, status: 200, .get, "/v1/licenses").count == 55)
         }
+
+        /// On a node directory: `issue --order` twice gives one license, the same file, and says so;
+        /// other terms are refused as order_conflict; a subscription renewed by order reruns the same.
+        @Test func aSingleOrderOnADirectoryIsIssuedOnce() throws {
+            let scratch = try TemporaryDirectory("e2e-single-order")
+            let vendor = scratch.path("vendor")
+            try TollgateCLI.run(["root", "init", "--dir", vendor, "--name", "vendor"])
+            try TollgateCLI.run(["delegate", "--dir", vendor, "--to-self", "--seats", "100", "--countries", "DE", "--product", "cad=export",
+                                 "--models", "perpetual,subscription", "--price-floor", "EUR:10.00", "--out", scratch.path("own.chain")])
+            try TollgateCLI.run(["accept", "--dir", vendor, scratch.path("own.chain")])
+            let sale = ["issue", "--dir", vendor, "--order", "SO-1", "--customer", "Solo", "--country", "DE", "--product", "cad",
+                        "--model", "subscription", "--days", "30", "--out", scratch.path("solo.license")]
+            let first = try TollgateCLI.run(sale + ["--price", "EUR:20.00"])
+            #expect(first.hasPrefix("issued license"), "\(first)")
+            let bytes = try Data(contentsOf: scratch.url.appendingPathComponent("solo.license"))
+            let again = try TollgateCLI.run(sale + ["--price", "EUR:20.00"])
+            #expect(again.hasPrefix("order SO-1 was already issued as license"), "\(again)")
+            #expect(try Data(contentsOf: scratch.url.appendingPathComponent("solo.license")) == bytes)
+            let other = try TollgateCLI.outcome(sale + ["--price", "EUR:25.00"])
+            #expect(other.status == 4 && other.errors.contains("order_conflict"), "\(other.errors)")
+            let license = try SignedLicense(compact: LicenseFile(data: bytes).license).hash
+            let renew = ["renew", "--dir", vendor, "--order", "SR-1", "--license", String(license.prefix(12)), "--days", "60",
+                         "--out", scratch.path("renewed.license")]
+            #expect(try TollgateCLI.run(renew).hasPrefix("renewed Solo's license as"))
+            #expect(try TollgateCLI.run(renew).hasPrefix("order SR-1 was already renewed"))
+        }
     }
 }

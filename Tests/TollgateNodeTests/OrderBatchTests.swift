@@ -1,6 +1,8 @@
 import Testing
 import TollgateCertificates
+import TollgateLedger
 import TollgateNode
+import TollgateTestSupport
 import TollgateWire
 
 /// Bulk issues and renewals by order id: a rerun issues nothing twice, an order placed again with
@@ -191,5 +193,19 @@ import TollgateWire
         #expect(twice?.rows?.map(\.row) == [2, 3])
         #expect(twice?.rows?.map(\.field) == ["license", "license"])
         #expect(try channel.regional.store.log.size == size + 3)
+    }
+
+    @Test func ordersSurviveReopeningTheStore() throws {
+        let scratch = try TemporaryDirectory("orders")
+        let path = scratch.path("regional.sqlite")
+        let channel = try Channel(regionalPath: path)
+        try channel.wire()
+        let orders = (1...3).map { order("H-\($0)", channel) }
+        let first = try channel.regional.issueOrders(orders, at: channel.now)
+        let reopened = LicensingNode(identity: channel.regional.identity, store: try NodeStore(database: SQLiteDatabase(path: path)))
+        let again = try reopened.issueOrders(orders, at: channel.now + 60)
+        #expect(again.map(\.status) == [.existing, .existing, .existing])
+        #expect(again.map(\.license) == first.map(\.license))
+        #expect(try reopened.store.log.size == 4)
     }
 }
