@@ -37,28 +37,30 @@ struct OrderRun<Request: Encodable & Sendable> {
     func run(on target: NodeTarget, format: Format, writingInto directory: URL?) throws -> ExitCode {
         var lines: [Line] = []
         var refused = false
-        let node: LicensingNode?
-        if case .local(let directory) = target { node = try directory.open() } else { node = nil }
+        let send: ([Request]) throws -> [OrderOutcome]
+        switch target {
+        case .local(let directory):
+            let node = try directory.open()
+            send = { requests in
+                do throws(NodeError) {
+                    return try local(node, requests)
+                } catch {
+                    if let rows = error.rows { throw BatchRefused(rows: rows) }
+                    throw Refusal.failure(for: error)
+                }
+            }
+        case .remote(let client):
+            send = { requests in
+                let answer: APIBodies.OrderResultsBody = try client.call(endpoint, body: body(requests))
+                return answer.results
+            }
+        }
         var start = rows.startIndex
         while start < rows.endIndex {
             let chunk = rows[start..<min(start + APIBodies.OrdersBody.maxRows, rows.endIndex)]
             start = chunk.endIndex
-            let requests = chunk.map(\.request)
             do {
-                let outcomes: [OrderOutcome]
-                switch target {
-                case .local:
-                    guard let node else { throw CommandFailure("the node directory is not open") }
-                    do {
-                        outcomes = try local(node, requests)
-                    } catch {
-                        if let rows = error.rows { throw BatchRefused(rows: rows) }
-                        throw Refusal.failure(for: error)
-                    }
-                case .remote(let client):
-                    let answer: APIBodies.OrderResultsBody = try client.call(endpoint, body: body(requests))
-                    outcomes = answer.results
-                }
+                let outcomes = try send(chunk.map(\.request))
                 for outcome in outcomes {
                     let line = chunk[chunk.startIndex + outcome.row - 1].line
                     if let directory { try write(outcome, into: directory) }
