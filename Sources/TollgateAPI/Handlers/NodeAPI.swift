@@ -289,14 +289,37 @@ public final class NodeAPI: Sendable {
             })
         case .issueLicense:
             let body = try decode(LicenseRequest.self, request)
-            return try .json(try executor.issue(body, at: now), status: .created)
+            return try issue(body, at: now)
+        case .issueOrders:
+            let body = try decode(APIBodies.OrdersBody.self, request)
+            let results = try executor.perform { node throws(NodeError) in try node.issueOrders(body.orders, at: now) }
+            return try orderResults(results)
         case .renewLicense:
             let hash = parameters["hash", default: ""]
             let body = try decode(APIBodies.RenewalBody.self, request)
+            if let order = body.order {
+                let renewal = RenewalRequest(order: order, license: hash, exp: body.exp, days: body.days, price: body.price)
+                let results = try executor.perform { node throws(NodeError) in
+                    try node.renewOrders([renewal], at: now, resolve: try LicenseLookup.resolver(for: [hash], in: node))
+                }
+                return try .json(results[0].file, status: results[0].status == .issued ? .created : .ok)
+            }
+            let exp: Int64
+            switch (body.exp, body.days) {
+            case (let end?, nil): exp = end
+            case (nil, let days?) where (1...365_000).contains(days): exp = now + days * 86_400
+            default: throw NodeError(.invalidRequest, "a renewal gives its new end as exp, or as days from 1 to 365000, one of the two")
+            }
             let file = try executor.perform { node throws(NodeError) in
-                try node.renew(licenseHash: try LicenseLookup.hash(for: hash, in: node), exp: body.exp, price: body.price, at: now)
+                try node.renew(licenseHash: try LicenseLookup.hash(for: hash, in: node), exp: exp, price: body.price, at: now)
             }
             return try .json(file, status: .created)
+        case .renewOrders:
+            let body = try decode(APIBodies.RenewalOrdersBody.self, request)
+            let results = try executor.perform { node throws(NodeError) in
+                try node.renewOrders(body.renewals, at: now, resolve: try LicenseLookup.resolver(for: body.renewals.map(\.license), in: node))
+            }
+            return try orderResults(results)
         case .changeLicense:
             let hash = parameters["hash", default: ""]
             let body = try decode(LicenseChangeRequest.self, request)

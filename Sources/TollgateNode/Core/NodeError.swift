@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
+import TollgateWire
 
 /// Why a node refused or failed an operation, or why a finding's evidence does not prove it.
 public struct NodeError: LayerError {
@@ -55,6 +56,10 @@ public struct NodeError: LayerError {
         public static let unknownEventType = Code("unknown_event_type")
         /// The node already has ``WebhookDesk/maxWebhooks`` webhooks.
         public static let tooManyWebhooks = Code("too_many_webhooks")
+        /// An order id already recorded for other terms (or another kind of order).
+        public static let orderConflict = Code("order_conflict")
+        /// Some rows of a bulk issue or renewal are bad; ``NodeError/rows`` names each, and nothing was issued.
+        public static let batchRefused = Code("batch_refused")
     }
 
     public var code: Code
@@ -69,6 +74,8 @@ public struct NodeError: LayerError {
     public var storageDetail: String?
     /// For `.noSeatFree`: when the first leased seat frees (its lease's `exp`), Unix seconds.
     public var seatFreesAt: Int64?
+    /// For `.batchRefused`: every bad row, in order.
+    public var rows: [OrderRowError]?
     public var location: ErrorLocation
 
     public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil, file: String = #fileID, line: UInt = #line) {

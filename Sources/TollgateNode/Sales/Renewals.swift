@@ -9,6 +9,13 @@ struct Renewals: LineageFollower {
 
     /// See ``LicensingNode/renew(licenseHash:exp:price:at:)``.
     func renew(licenseHash: String, exp: Int64, price: Price?, at now: Int64) throws(NodeError) -> LicenseFile {
+        let (payload, held) = try plan(licenseHash: licenseHash, exp: exp, price: price, at: now)
+        return try record(payload, as: .licenseRenewed, under: held, at: now)
+    }
+
+    /// The renewal of `licenseHash` as it would be signed (its log index still 0) and the
+    /// certificate it is issued under, once every rule of a renewal passed; changes nothing.
+    func plan(licenseHash: String, exp: Int64, price: Price?, at now: Int64) throws(NodeError) -> (payload: License, held: HeldCertificate) {
         guard let current = try storage({ try store.currentLicense(hash: licenseHash) }),
               let lineage = try storage({ try store.lineage(of: licenseHash) }) else {
             throw NodeError(.notFound, "license \(licenseHash) was not issued by this node")
@@ -40,6 +47,7 @@ struct Renewals: LineageFollower {
         } catch {
             throw NodeError(.ruleViolation, error)
         }
-        return try record(payload, as: .licenseRenewed, under: held, at: now)
+        try checkSigning(under: held, at: now)
+        return (payload, held)
     }
 }

@@ -144,6 +144,7 @@ enum NodeSchema {
             refusalCounts,
             customerTransfers,
             webhooks,
+            orders,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a

@@ -15,7 +15,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case syncPull, syncPush
     // The operator.
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
-         listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
+         listLicenses, issueLicense, issueOrders, renewLicense, renewOrders, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
          receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload, transferCustomer
     // The operator, for floating seats: the leases signed here, a site's binding to its license,
     // a site's log carried out (exported at the site, taken in at its agent).
@@ -37,9 +37,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
             .get
         case .consoleLogin, .consoleLogout:
             .post
-        case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
-             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog,
-             .transferCustomer, .createWebhook:
+        case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .issueOrders,
+             .renewLicense, .renewOrders, .changeLicense, .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest,
+             .bindSite, .ingestSiteLog, .transferCustomer, .createWebhook:
             .post
         case .removeWebhook:
             .delete
@@ -65,7 +65,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listCertificates, .acceptCertificate: "/v1/certificates"
         case .delegate: "/v1/delegations"
         case .listLicenses, .issueLicense: "/v1/licenses"
+        case .issueOrders: "/v1/licenses/batch"
         case .renewLicense: "/v1/licenses/{hash}/renewals"
+        case .renewOrders: "/v1/renewals/batch"
         case .changeLicense: "/v1/licenses/{hash}/changes"
         case .returnQuota: "/v1/returns"
         case .receiveReturn: "/v1/returns/received"
@@ -101,9 +103,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .machineRequest, .usageUpload, .leaseRequest: .machine
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
-             .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog,
-             .exportSiteLog, .transferCustomer, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
+             .listLicenses, .issueLicense, .issueOrders, .renewLicense, .renewOrders, .changeLicense, .returnQuota, .receiveReturn, .listRevocations,
+             .revoke, .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite,
+             .ingestSiteLog, .exportSiteLog, .transferCustomer, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:
