@@ -24,6 +24,10 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     public var exp: Int64?
     /// For model `floating`: the lease and borrow lengths sold; defaults to the certificate's.
     public var floating: FloatingTerms?
+    /// For a license without an end: the last release date its maintenance covers.
+    public var updatesUntil: Int64?
+    /// `strict` (the default) or `lenient`, which the certificate must grant.
+    public var enforcement: String?
     /// Hash of the held certificate to issue under; by default the first that allows the sale.
     public var certificateHash: String?
 
@@ -38,6 +42,8 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering, floating
+        case enforcement
+        case updatesUntil = "updates_until"
         case seatCount = "seats"
         case certificateHash = "from"
     }
@@ -59,5 +65,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
         exp = try container.decodeIfPresent(Int64.self, forKey: .exp)
         certificateHash = try container.decodeIfPresent(String.self, forKey: .certificateHash)
         floating = try container.decodeIfPresent(FloatingTerms.self, forKey: .floating)
+        updatesUntil = try container.decodeIfPresent(Int64.self, forKey: .updatesUntil)
+        enforcement = try container.decodeIfPresent(String.self, forKey: .enforcement)
     }
 }
