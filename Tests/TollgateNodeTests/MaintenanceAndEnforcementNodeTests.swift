@@ -111,4 +111,33 @@ import TollgateWire
         let needless = Self.refusal { () throws(NodeError) in _ = try regional.renew(licenseHash: plain, exp: now + 200 * Self.day, at: now + 6) }
         #expect(needless?.code == .invalidRequest)
     }
+
+    /// The audit excuses only what the license allows: a marked over-use of a lenient license. An
+    /// over-use mark on a strict license, and an unmarked second machine on a lenient one, stay
+    /// over-activation findings.
+    @Test func theAuditStillFindsOverActivationTheLicenseDoesNotAllow() throws {
+        let channel = try Channel()
+        try channel.wire(enforcement: ["lenient", "strict"])
+        let regional = channel.regional, now = channel.now
+        let strict = try regional.issue(channel.sale("Strict GmbH"), at: now)
+        var lenientSale = channel.sale("Lenient GmbH")
+        lenientSale.enforcement = "lenient"
+        let lenient = try regional.issue(lenientSale, at: now)
+        let cheat = CheatingNode(node: regional)
+        try cheat.forgeActivation(of: strict, country: "DE", at: now + 1)
+        try cheat.forgeActivation(of: strict, country: "DE", at: now + 2, overUse: 1)
+        try cheat.forgeActivation(of: lenient, country: "DE", at: now + 1)
+        try cheat.forgeActivation(of: lenient, country: "DE", at: now + 2)
+        try cheat.forgeActivation(of: lenient, country: "DE", at: now + 3, overUse: 1)
+        try SyncLink(child: regional, parent: channel.general).sync(at: now + 10)
+        try SyncLink(child: channel.general, parent: channel.root).sync(at: now + 10)
+        let overActivations = try channel.root.audit(at: now + 20).filter { $0.kind == .overActivation }
+        // Strict: the marked pair. Lenient: the unmarked pair; the marked third machine is excused with both.
+        #expect(overActivations.count == 2)
+        #expect(overActivations.allSatisfy { $0.node == regional.identity.keyID })
+        let customers = try overActivations.map { finding in
+            try #require(finding.evidence.first { $0.role == .license }.map { try SignedLicense(compact: $0.object).payload.customer })
+        }
+        #expect(Set(customers) == ["Strict GmbH", "Lenient GmbH"])
+    }
 }
