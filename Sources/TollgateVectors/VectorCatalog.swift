@@ -187,6 +187,8 @@ extension VectorGenerator {
         // Maintenance of a perpetual license (updates until 2026-09-01) and the enforcement policy.
         let updatesUntil: Int64 = 1_788_220_800
         let maintained: (inout Case) -> Void = { c in
+            withActivation(&c)
+            c.machineKey = Base64URL.encode(self.machine.publicKey.rawRepresentation)
             c.license.model = "perpetual"
             c.license.exp = nil
             c.license.updatesUntil = updatesUntil
