@@ -126,9 +126,9 @@ import TollgateWire
         let cheat = CheatingNode(node: regional)
         try cheat.forgeActivation(of: strict, country: "DE", at: now + 1)
         try cheat.forgeActivation(of: strict, country: "DE", at: now + 2, overUse: 1)
-        try cheat.forgeActivation(of: lenient, country: "DE", at: now + 1)
+        let unmarked = try cheat.forgeActivation(of: lenient, country: "DE", at: now + 1)
         try cheat.forgeActivation(of: lenient, country: "DE", at: now + 2)
-        try cheat.forgeActivation(of: lenient, country: "DE", at: now + 3, overUse: 1)
+        let marked = try cheat.forgeActivation(of: lenient, country: "DE", at: now + 3, overUse: 1)
         try SyncLink(child: regional, parent: channel.general).sync(at: now + 10)
         try SyncLink(child: channel.general, parent: channel.root).sync(at: now + 10)
         let overActivations = try channel.root.audit(at: now + 20).filter { $0.kind == .overActivation }
@@ -139,5 +139,14 @@ import TollgateWire
             try #require(finding.evidence.first { $0.role == .license }.map { try SignedLicense(compact: $0.object).payload.customer })
         }
         #expect(Set(customers) == ["Strict GmbH", "Lenient GmbH"])
+        let check = FindingCheck(anchor: channel.anchor)
+        for finding in overActivations { try check.check(finding) }
+        // A finding a node below makes of the excused pair does not re-check: it would name an honest agent.
+        let excused = AuditFinding(kind: .overActivation, node: regional.identity.keyID, nodeName: "ra", summary: "made up",
+                                   evidence: [AuditEvidence(role: .activation, object: unmarked.compact),
+                                              AuditEvidence(role: .activation, object: marked.compact),
+                                              AuditEvidence(role: .license, object: lenient.license, chain: lenient.chain)],
+                                   detectedAt: now + 20)
+        #expect { try check.check(excused) } throws: { error in (error as? NodeError)?.code == .findingUnproven }
     }
 }
