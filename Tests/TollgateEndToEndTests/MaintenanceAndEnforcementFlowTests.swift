@@ -67,6 +67,18 @@ extension EndToEnd {
             // Past the maintenance end the license still runs (no release given): perpetual fallback.
             let later = try TollgateCLI.outcome(["machine", "check", "--dir", wallet, "--at", String(until + 400 * Self.day)])
             #expect(later.status == 0 && later.output.contains("maintenance: lapsed at \(TimeText.iso(until))"), "\(later.output)")
+
+            // The maintenance renewed at the agent: a license of the lineage with a later updates_until, priced above the floor.
+            let hash = JWS.hash(of: try LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: licensePath))).license)
+            let renewedPath = channel.scratch.path("renewed.license"), renewedUntil = until + 200 * Self.day
+            let renew = ["renew", "--dir", channel.agent, "--license", String(hash.prefix(12)), "--updates-until", String(renewedUntil),
+                         "--out", renewedPath]
+            let cheap = try TollgateCLI.outcome(renew + ["--price", "EUR:0.50"])
+            #expect(cheap.status == 4 && cheap.errors.contains("price_below_floor"), "\(cheap.errors)")
+            let renewed = try TollgateCLI.run(renew + ["--price", "EUR:10.00"])
+            #expect(renewed.contains("renewed Muster GmbH's maintenance") && renewed.contains(TimeText.iso(renewedUntil)), "\(renewed)")
+            let claims = try SignedLicense(compact: LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: renewedPath))).license).payload
+            #expect(claims.updatesUntil == renewedUntil && claims.renews == hash && claims.exp == nil)
         }
     }
 }
