@@ -39,6 +39,9 @@ extension EndToEnd {
             #expect(text.contains("over-use (lenient)"), "\(text)")
             let audit = try TollgateCLI.outcome(["audit", "--json"] + channel.vendorOperator)
             #expect(!audit.output.contains("over_activation"), "\(audit.output)")
+            // The machine's status check at the node prints the warning from its own offline check.
+            let status = try TollgateCLI.run(["machine", "status", "--dir", channel.scratch.path("second"), "--node", channel.regional.baseURL])
+            #expect(status.contains("WARNING:     over-use"), "\(status)")
             for status in channel.stop() { #expect(status == 0) }
         }
 
