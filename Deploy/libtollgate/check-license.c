@@ -7,7 +7,8 @@
  *   check-license [options] VENDOR-KEY.pem --wallet DIR
  *
  * options: --now UNIX-SECONDS (default: the clock), --revocation FILE (repeatable),
- *          --feature NAME (repeatable), --warning-days N (default 14)
+ *          --feature NAME (repeatable), --warning-days N (default 14),
+ *          --release-date UNIX-SECONDS (the running release, checked against the license's maintenance)
  * MACHINE-KEY is this machine's Ed25519 public key, base64url (a wallet knows its own).
  *
  * Prints "status: NAME", and after a failure "rule:", "object:" and "message:"; after a success
@@ -52,18 +53,19 @@ static int report(tollgate *handle, tollgate_status status) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: check-license [--now T] [--revocation FILE]... [--feature NAME]... [--warning-days N]\n"
+    fprintf(stderr, "usage: check-license [--now T] [--revocation FILE]... [--feature NAME]... [--warning-days N] [--release-date T]\n"
                     "                     VENDOR-KEY.pem (LICENSE.json [ACTIVATION.jws --machine KEY] | --wallet DIR)\n");
     return 2;
 }
 
 int main(int argc, char **argv) {
-    int64_t now = TOLLGATE_NOW, warning_days = 14;
+    int64_t now = TOLLGATE_NOW, warning_days = 14, release_date = -1;
     const char *revocations[16], *features[16], *positional[3], *wallet = NULL, *machine = NULL;
     int revocation_count = 0, feature_count = 0, positional_count = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--now") && i + 1 < argc) now = strtoll(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--warning-days") && i + 1 < argc) warning_days = strtoll(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--release-date") && i + 1 < argc) release_date = strtoll(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--revocation") && i + 1 < argc && revocation_count < 16) revocations[revocation_count++] = argv[++i];
         else if (!strcmp(argv[i], "--feature") && i + 1 < argc && feature_count < 16) features[feature_count++] = argv[++i];
         else if (!strcmp(argv[i], "--wallet") && i + 1 < argc) wallet = argv[++i];
@@ -88,7 +90,10 @@ int main(int argc, char **argv) {
         status = tollgate_add_revocation(handle, revocation, now);
         free(revocation);
     }
-    if (status == TOLLGATE_OK) status = activated ? tollgate_verify(handle, now) : tollgate_verify_license(handle, now);
+    if (status == TOLLGATE_OK) {
+        if (!activated) status = tollgate_verify_license(handle, now);
+        else status = release_date >= 0 ? tollgate_verify_release(handle, release_date, now) : tollgate_verify(handle, now);
+    }
     int exit_code = report(handle, status);
     int32_t state = 0;
     int64_t days_left = 0;

@@ -5,7 +5,8 @@ vendor's Python product does at start-up. The same arguments and output as check
   check_license.py [options] VENDOR-KEY.pem LICENSE.json [ACTIVATION.jws --machine MACHINE-KEY]
   check_license.py [options] VENDOR-KEY.pem --wallet DIR
 
-options: --now UNIX-SECONDS, --revocation FILE, --feature NAME, --warning-days N (default 14).
+options: --now UNIX-SECONDS, --revocation FILE, --feature NAME, --warning-days N (default 14),
+--release-date UNIX-SECONDS (the running release, checked against the license's maintenance).
 The library is TOLLGATE_LIBRARY when set, else libtollgate found the system's way
 (ldconfig, LD_LIBRARY_PATH). Exits 0 when the license verifies, 1 when not, 2 on misuse.
 """
@@ -22,6 +23,7 @@ def main():
     parser.add_argument("--revocation", action="append", default=[])
     parser.add_argument("--feature", action="append", default=[])
     parser.add_argument("--warning-days", type=int, default=14)
+    parser.add_argument("--release-date", type=int)
     parser.add_argument("--wallet")
     parser.add_argument("--machine")
     parser.add_argument("key")
@@ -56,7 +58,12 @@ def main():
                 with open(path, "rb") as file:
                     status = lib.tollgate_add_revocation(handle, file.read().strip(), args.now)
         if status == OK:
-            status = lib.tollgate_verify(handle, args.now) if activated else lib.tollgate_verify_license(handle, args.now)
+            if not activated:
+                status = lib.tollgate_verify_license(handle, args.now)
+            elif args.release_date is not None:
+                status = lib.tollgate_verify_release(handle, args.release_date, args.now)
+            else:
+                status = lib.tollgate_verify(handle, args.now)
         print("status:", lib.tollgate_status_name(status).decode())
         if status != OK:
             if lib.tollgate_rule(handle):

@@ -32,6 +32,7 @@ _SIGNATURES = {
     "tollgate_set_machine": ([_handle, _text, _text], _status),
     "tollgate_add_revocation": ([_handle, _text, _i64], _status),
     "tollgate_verify_license": ([_handle, _i64], _status),
+    "tollgate_verify_release": ([_handle, _i64, _i64], _status),
     "tollgate_verify": ([_handle, _i64], _status),
     "tollgate_feature_enabled": ([_handle, _text, _i64, ctypes.POINTER(ctypes.c_int32)], _status),
     "tollgate_state": ([_handle, _i64, _i64, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(_i64)], _status),

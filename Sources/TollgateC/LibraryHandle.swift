@@ -195,6 +195,17 @@ final class LibraryHandle {
         }
     }
 
+    /// Verifies as ``verifyForMachine(at:)`` does, then that the license's maintenance covers the
+    /// product release dated `release` (rule `release_after_maintenance`).
+    func verifyRelease(_ release: Int64, at now: Int64) throws(LibraryError) -> VerifiedLicense {
+        let verified = try verifyForMachine(at: now)
+        let anchor = try requireAnchor(for: "verify")
+        return try verify { () throws(VerificationError) in
+            try LicenseVerifier(anchor: anchor).checkRelease(release, of: verified)
+            return verified
+        }
+    }
+
     private func verify(_ body: () throws(VerificationError) -> VerifiedLicense) throws(LibraryError) -> VerifiedLicense {
         do throws(VerificationError) {
             return try body()

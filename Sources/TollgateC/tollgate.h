@@ -161,6 +161,12 @@ tollgate_status tollgate_verify_license(tollgate *handle, int64_t now);
  * issuer or an ancestor, lies within its seats and territory, has not expired and is bound to
  * this machine. TOLLGATE_NOT_ACTIVATED when the license verifies but no activation is there. */
 tollgate_status tollgate_verify(tollgate *handle, int64_t now);
+/* Verifies as tollgate_verify does at `now`, then that the license's maintenance covers the
+ * running product version, released at `release_date` (Unix seconds; the date your build
+ * carries): a perpetual license with updates_until accepts releases dated on or before it and
+ * fails a later one with rule "release_after_maintenance" (older releases keep running). A
+ * license without maintenance accepts every release. */
+tollgate_status tollgate_verify_release(tollgate *handle, int64_t release_date, int64_t now);
 
 /* Sets *enabled to 1 when the license verifies for this machine at `now` (as tollgate_verify)
  * and grants `feature` in its state at `now` (a downgraded license grants only its tier's

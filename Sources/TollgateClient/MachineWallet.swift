@@ -238,9 +238,11 @@ public struct MachineWallet {
     /// bound to this machine's key and fingerprint and has not expired; then the installed add-ons,
     /// whose features it enables beside the license's (``VerifiedLicense/features``). Records `now` as the latest
     /// time seen, and refuses a time before that beyond the clock skew (rule `clock_rolled_back`).
+    /// With `release`, the running product version's release date, also that the license's
+    /// maintenance covers it (rule `release_after_maintenance`).
     /// - Throws: `.notActivated` when nothing is installed; `.verificationFailed` with the
     ///   `VerificationError` naming the rule that failed.
-    public func check(at now: Int64) throws(ClientError) -> VerifiedLicense {
+    public func check(at now: Int64, release: Int64? = nil) throws(ClientError) -> VerifiedLicense {
         guard let file = try licenseFile() else {
             throw ClientError(.notActivated, "no license is installed in \(directory.path)")
         }
@@ -254,7 +256,9 @@ public struct MachineWallet {
         let known = try revocations()
         let addons = try addonFiles()
         do throws(VerificationError) {
-            return try verifier.verify(file, addons: addons, at: now, revocations: known, activation: activation, machine: identity)
+            let verified = try verifier.verify(file, addons: addons, at: now, revocations: known, activation: activation, machine: identity)
+            if let release { try verifier.checkRelease(release, of: verified) }
+            return verified
         } catch {
             throw ClientError(error, while: "the license check failed")
         }

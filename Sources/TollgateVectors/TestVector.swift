@@ -29,10 +29,13 @@ public struct TestVector: Codable, Hashable, Sendable {
     public var revocations: [String]
     public var activation: String?
     public var machineKey: String?
+    /// The running product release's date (Unix seconds), checked against the license's
+    /// `updates_until`; absent when the vector checks no release.
+    public var release: Int64?
     public var expect: Verdict
 
     enum CodingKeys: String, CodingKey {
-        case name, description, anchor, now, chain, license, revocations, activation, expect
+        case name, description, anchor, now, chain, license, revocations, activation, expect, release
         case machineKey = "machine_key"
     }
 }

@@ -184,6 +184,58 @@ extension VectorGenerator {
             c.license.model = "trial"
         }
 
+        // Maintenance of a perpetual license (updates until 2026-09-01) and the enforcement policy.
+        let updatesUntil: Int64 = 1_788_220_800
+        let maintained: (inout Case) -> Void = { c in
+            withActivation(&c)
+            c.machineKey = Base64URL.encode(self.machine.publicKey.rawRepresentation)
+            c.license.model = "perpetual"
+            c.license.exp = nil
+            c.license.updatesUntil = updatesUntil
+        }
+        try valid("valid-maintained-release", "a perpetual license maintained until 2026-09-01 runs a release of 2026-06-01",
+                  state: .active, daysLeft: nil, features: both) { c in
+            maintained(&c)
+            c.release = 1_780_272_000
+        }
+        try valid("valid-release-on-maintenance-end", "a release dated exactly the maintenance end still runs", state: .active,
+                  daysLeft: nil, features: both) { c in
+            maintained(&c)
+            c.release = updatesUntil
+        }
+        try add("release-after-maintenance", "a release of 2026-10-01, after the maintenance end 2026-09-01", .releaseAfterMaintenance, lic) { c in
+            maintained(&c)
+            c.release = 1_790_812_800
+        }
+        try add("maintenance-outside-certificate", "updates_until after the regional certificate's end", .maintenanceOutsideCertificate, lic) { c in
+            maintained(&c)
+            c.license.updatesUntil = Self.exp
+        }
+        try add("maintenance-with-exp", "a subscription that carries updates_until", .invalidField, "license") { c in
+            c.license.updatesUntil = updatesUntil
+        }
+        let lenient: (inout Case) -> Void = { c in
+            c.general.enforcement = ["lenient", "strict"]
+            c.regional.enforcement = ["lenient", "strict"]
+            c.license.enforcement = EnforcementPolicy.lenient.rawValue
+            withActivation(&c)
+            c.machineKey = Base64URL.encode(self.machine.publicKey.rawRepresentation)
+            c.activation?.overUse = 1
+        }
+        try valid("valid-lenient-over-use", "a lenient license's activation beyond its seats (over_use 1) verifies", state: .active,
+                  daysLeft: 338, features: both, lenient)
+        try add("over-use-not-allowed", "an over-use activation of a strict license", .overUseNotAllowed, act) { c in
+            lenient(&c)
+            c.license.enforcement = nil
+        }
+        try add("enforcement-not-allowed", "a lenient license under a regional certificate granting strict only", .enforcementNotAllowed, lic) { c in
+            lenient(&c)
+            c.regional.enforcement = nil
+        }
+        try add("enforcement-widened", "the regional certificate grants lenient, its parent strict only", .enforcementWidened, ra) { c in
+            c.regional.enforcement = ["lenient", "strict"]
+        }
+
         // Form of the objects.
         try add("malformed-license", "the license is not a compact JWS", .malformed, "license") { c in
             c.rewrite = { _, license, _ in license = "not-a-jws" }
@@ -469,6 +521,7 @@ extension VectorGenerator {
             let verified = try verifier.verify(LicenseFile(chain: vector.chain, license: vector.license), at: vector.now,
                                                revocations: vector.revocations, activation: vector.activation,
                                                machine: vector.machineKey.map { MachineIdentity(machineKey: $0) })
+            if let release = vector.release { try verifier.checkRelease(release, of: verified) }
             return .init(valid: true, state: verified.standing.state.rawValue, daysLeft: verified.standing.daysLeft,
                          features: verified.standing.features)
         } catch {

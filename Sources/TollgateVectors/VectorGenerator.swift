@@ -78,6 +78,7 @@ public struct VectorGenerator {
         /// `signer`, from `effective`.
         var licenseRevocation: (signer: Ed25519PrivateKey, effective: Int64)?
         var machineKey: String?
+        var release: Int64?
         var now: Int64 = VectorGenerator.now
         /// Rewrites applied to the signed compact forms: (chain, license, activation).
         var rewrite: ((inout [String], inout String, inout String?) -> Void)?
@@ -117,7 +118,7 @@ public struct VectorGenerator {
         }
         return TestVector(name: name, description: description, anchor: Base64URL.encode(root.publicKey.rawRepresentation),
                           now: c.now, chain: chain, license: licenseCompact, revocations: revocations,
-                          activation: activationCompact, machineKey: c.machineKey, expect: expect)
+                          activation: activationCompact, machineKey: c.machineKey, release: c.release, expect: expect)
     }
 
     /// A revocation of the baseline's certificate at `index`, signed by `signer`.

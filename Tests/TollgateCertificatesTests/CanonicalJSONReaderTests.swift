@@ -57,14 +57,17 @@ import TollgateTestSupport
             tier: Bool.random(using: &rng) ? text(&rng) : nil,
             expiry: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomExpiry(&rng) : nil,
             supersedes: Bool.random(using: &rng) ? text(&rng) : nil, addonOf: Bool.random(using: &rng) ? text(&rng) : nil,
-            converts: Bool.random(using: &rng) ? text(&rng) : nil)
+            converts: Bool.random(using: &rng) ? text(&rng) : nil,
+            updatesUntil: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomInteger(&rng) : nil,
+            enforcement: Bool.random(using: &rng) ? text(&rng) : nil)
     }
 
     static func activation(_ rng: inout SeededGenerator) -> Activation {
         Activation(iss: text(&rng), license: text(&rng), serial: UInt64.random(in: 0...UInt64.max, using: &rng), machineKey: text(&rng),
                    fingerprint: text(&rng), platform: text(&rng), country: text(&rng), iat: CanonicalJSONWriterTests.randomInteger(&rng),
                    exp: Bool.random(using: &rng) ? CanonicalJSONWriterTests.randomInteger(&rng) : nil,
-                   kind: Activation.Kind.allCases.randomElement(using: &rng)!, jti: text(&rng), replaces: Bool.random(using: &rng) ? text(&rng) : nil)
+                   kind: Activation.Kind.allCases.randomElement(using: &rng)!, jti: text(&rng), replaces: Bool.random(using: &rng) ? text(&rng) : nil,
+                   overUse: Bool.random(using: &rng) ? UInt64.random(in: 0...UInt64.max, using: &rng) : nil)
     }
 
     static func machineRequest(_ rng: inout SeededGenerator) -> MachineRequest {

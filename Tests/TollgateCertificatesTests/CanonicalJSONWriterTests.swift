@@ -30,7 +30,9 @@ import TollgateTestSupport
             tier: Bool.random(using: &rng) ? randomText(&rng) : nil,
             expiry: Bool.random(using: &rng) ? randomExpiry(&rng) : nil,
             supersedes: Bool.random(using: &rng) ? randomText(&rng) : nil, addonOf: Bool.random(using: &rng) ? randomText(&rng) : nil,
-            converts: Bool.random(using: &rng) ? randomText(&rng) : nil)
+            converts: Bool.random(using: &rng) ? randomText(&rng) : nil,
+            updatesUntil: Bool.random(using: &rng) ? randomInteger(&rng) : nil,
+            enforcement: Bool.random(using: &rng) ? randomText(&rng) : nil)
     }
 
     /// Any days and words, not only valid ones: the encoding does not judge them.
@@ -47,7 +49,8 @@ import TollgateTestSupport
             machineKey: randomText(&rng), fingerprint: randomText(&rng), platform: randomText(&rng),
             country: randomText(&rng), iat: randomInteger(&rng), exp: Bool.random(using: &rng) ? randomInteger(&rng) : nil,
             kind: Activation.Kind.allCases.randomElement(using: &rng)!, jti: randomText(&rng),
-            replaces: Bool.random(using: &rng) ? randomText(&rng) : nil)
+            replaces: Bool.random(using: &rng) ? randomText(&rng) : nil,
+            overUse: Bool.random(using: &rng) ? UInt64.random(in: 0...UInt64.max, using: &rng) : nil)
     }
 
     @Test(arguments: 0..<4)

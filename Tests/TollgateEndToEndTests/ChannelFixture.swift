@@ -19,9 +19,10 @@ final class ChannelFixture {
     let generalHeld: Wire.Held
     let regionalHeld: Wire.Held
 
-    /// `models` are the license models the vendor grants the general agent (the regional one inherits them);
+    /// `models` are the license models the vendor grants the general agent (the regional one inherits
+    /// them), and `enforcement` its enforcement policies when given (inherited likewise);
     /// `serveArguments` go to each node's `tollgate node serve`.
-    init(_ label: String, models: [String] = ["perpetual", "subscription"], serveArguments: [String] = []) throws {
+    init(_ label: String, models: [String] = ["perpetual", "subscription"], enforcement: [String]? = nil, serveArguments: [String] = []) throws {
         scratch = try TemporaryDirectory("e2e-\(label)")
         let vendorDirectory = scratch.url.appendingPathComponent("vendor")
         let generalDirectory = scratch.url.appendingPathComponent("ga-europe")
@@ -39,11 +40,13 @@ final class ChannelFixture {
         generalAPI = try NodeAPIClient(general)
         regionalAPI = try NodeAPIClient(regional)
 
-        let generalChain = try vendorAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: [
+        var toGeneral: [String: Any] = [
             "subject": "ga-europe", "subject_key": try Self.subjectKey(generalDirectory), "count": 10_000,
             "countries": ["DE", "AT", "CH", "FR"], "products": ["cad-pro": ["export", "render", "simulate"]],
             "models": models, "price_floor": ["EUR": 4_000], "sync_within": 14 * 86_400,
-        ] as [String: Any])
+        ]
+        if let enforcement { toGeneral["enforcement"] = enforcement }
+        let generalChain = try vendorAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: toGeneral)
         generalHeld = try generalAPI.expect(Wire.Held.self, status: 201, .post, "/v1/certificates", json: ["chain": generalChain.chain])
         let regionalChain = try generalAPI.expect(Wire.Chain.self, status: 201, .post, "/v1/delegations", json: [
             "subject": "ra-dach", "subject_key": try Self.subjectKey(regionalDirectory), "count": 1_000,

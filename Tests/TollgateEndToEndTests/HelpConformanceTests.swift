@@ -25,7 +25,7 @@ extension EndToEnd {
                 "activation-id": String(repeating: "A", count: 43), "duration": "7d", "id": "abcd", "id[=feature,...]": "cad=export",
                 "length/count/period": "72h/2/30d", "lease=DURATION,borrow=DURATION": "lease=1h,borrow=7d", "model": "perpetual", "n": "1", "name": "shop", "perpetual,...": "perpetual",
                 "port": "0", "product:tier=feature,...": "cad:pro=export", "s": "1", "seconds": "60", "start..end": "0..10", "start..end|count": "10", "text": "why",
-                "time": "2030-01-01", "url": "http://127.0.0.1:9", "feature=units,...": "render=10", "YYYY-MM": "2026-12",
+                "time": "2030-01-01", "url": "http://127.0.0.1:9", "strict,lenient": "strict,lenient", "feature=units,...": "render=10", "YYYY-MM": "2026-12",
             ]
             if let value = examples[placeholder] { return value }
             let paths = ["dir", "directory", "file", "pem", "public-key.pem", "out.svg", "out.txt", "findings.json"]

@@ -25,6 +25,7 @@ struct LibraryVector {
         var activation: String?
         var machine_key: String?
         var revocations: [String]
+        var release: Int64?
         var expect: Expectation
     }
 
@@ -60,6 +61,7 @@ struct LibraryVector {
             arguments += [directory.path("activation.jws"), "--machine", machine]
         }
         var options = ["--now", String(stored.now)]
+        if let release = stored.release { options += ["--release-date", String(release)] }
         for (index, revocation) in stored.revocations.enumerated() {
             let path = directory.path("revocation-\(index).jws")
             try revocation.write(toFile: path, atomically: true, encoding: .utf8)
@@ -69,10 +71,12 @@ struct LibraryVector {
     }
 
     /// The vectors the C and Python checks run: good, tampered, expired, revoked, wrong machine,
-    /// wrong country (a license sold outside its certificate, an activation outside the license).
+    /// wrong country (a license sold outside its certificate, an activation outside the license),
+    /// maintenance (a release before and after `updates_until`) and lenient over-use.
     static let checked = ["valid-with-activation", "valid-perpetual", "bad-signature-license", "bad-signature-activation", "expired",
                           "activation-expired", "revoked", "machine-mismatch", "country-not-allowed", "activation-outside-territory",
-                          "expired-after-grace", "tier-not-allowed"]
+                          "expired-after-grace", "tier-not-allowed", "valid-maintained-release", "release-after-maintenance",
+                          "valid-lenient-over-use", "over-use-not-allowed"]
 
     /// Tiered licenses with declared expiry behaviour, one in each state that verifies.
     static let standings = ["valid-tier-active", "valid-expiring", "valid-grace", "valid-downgraded"]

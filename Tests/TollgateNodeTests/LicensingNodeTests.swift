@@ -37,7 +37,8 @@ struct Channel {
     /// when given, which the regional one inherits.
     @discardableResult
     func wire(regionalEmergency: EmergencyLimits? = nil, priceFloor: [String: Int64] = ["EUR": 1_000],
-              tiers: [String: [String: [String]]]? = nil, models: [String] = ["perpetual", "subscription"]) throws -> CertificateChain {
+              tiers: [String: [String: [String]]]? = nil, models: [String] = ["perpetual", "subscription"],
+              enforcement: [String]? = nil) throws -> CertificateChain {
         var toGeneral = request(to: general, count: 1_000)
         toGeneral.countries = ["AT", "CH", "DE"]
         toGeneral.products = ["cad": ["export", "render"]]
@@ -45,6 +46,7 @@ struct Channel {
         toGeneral.priceFloor = priceFloor
         toGeneral.nbf = now - 30 * 86_400
         toGeneral.tiers = tiers
+        toGeneral.enforcement = enforcement
         try general.accept(chain: root.delegate(toGeneral, at: now).chain, at: now)
         var toRegional = request(to: regional, count: 100)
         toRegional.countries = ["AT", "DE"]

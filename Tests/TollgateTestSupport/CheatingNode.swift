@@ -32,16 +32,17 @@ public struct CheatingNode {
     }
 
     /// An activation of `serial` (by default the license's first seat) signed with the node's key,
-    /// logged unless `hidden`; it names `logIndex` (by default the index it is logged at).
+    /// logged unless `hidden`; it names `logIndex` (by default the index it is logged at) and, when
+    /// given, `overUse`.
     @discardableResult
     public func forgeActivation(of file: LicenseFile, serial: UInt64? = nil, country: String, at now: Int64, hidden: Bool = false,
-                                logIndex: UInt64? = nil) throws -> SignedActivation {
+                                logIndex: UInt64? = nil, overUse: UInt64? = nil) throws -> SignedActivation {
         let license = try SignedLicense(compact: file.license)
         let machine = try Ed25519PrivateKey()
         let activation = Activation(iss: node.identity.keyID, license: license.hash, serial: serial ?? license.payload.seats.start,
                                     machineKey: Base64URL.encode(machine.publicKey.rawRepresentation), fingerprint: "fp-\(UUID().uuidString)",
                                     platform: "linux-x86_64", country: country, iat: now, exp: nil, kind: .standard, jti: UUID().uuidString,
-                                    logIndex: try logIndex ?? node.store.log.size)
+                                    logIndex: try logIndex ?? node.store.log.size, overUse: overUse)
         let signed = try SignedActivation.sign(activation, with: node.identity.key)
         if !hidden {
             _ = try node.store.log.append(kind: "activation", bytes: Array(signed.compact.utf8), at: now)

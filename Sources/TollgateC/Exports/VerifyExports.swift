@@ -14,6 +14,14 @@ public func tollgate_verify(_ handle: OpaquePointer?, _ now: Int64) -> Int32 {
     }
 }
 
+@_cdecl("tollgate_verify_release")
+public func tollgate_verify_release(_ handle: OpaquePointer?, _ releaseDate: Int64, _ now: Int64) -> Int32 {
+    CallArguments.call(handle) { (handle) throws(LibraryError) in
+        guard releaseDate >= 0 else { throw LibraryError(.invalidArgument, "release_date is \(releaseDate), it must be 0 or more") }
+        _ = try handle.verifyRelease(releaseDate, at: CallArguments.time(now))
+    }
+}
+
 @_cdecl("tollgate_feature_enabled")
 public func tollgate_feature_enabled(_ handle: OpaquePointer?, _ feature: UnsafePointer<CChar>?, _ now: Int64,
                                      _ enabled: UnsafeMutablePointer<Int32>?) -> Int32 {

@@ -11,6 +11,7 @@ extension Activation: CanonicalJSONWritable {
             json.member("license", license)
             json.member("log_index", logIndex)
             json.member("machine_key", machineKey)
+            json.member("over_use", overUse)
             json.member("platform", platform)
             json.member("replaces", replaces)
             json.member("serial", serial)
@@ -28,7 +29,7 @@ extension Activation {
         var serial: UInt64?
         var exp: Int64??
         var replaces: String??
-        var logIndex: UInt64??
+        var logIndex, overUse: UInt64??
         let read = reader.object { key, json in
             switch key {
             case "country": return CanonicalJSONReader.once(&country, json.string())
@@ -41,6 +42,7 @@ extension Activation {
             case "license": return CanonicalJSONReader.once(&license, json.string())
             case "log_index": return CanonicalJSONReader.once(&logIndex, json.optional { $0.unsigned() })
             case "machine_key": return CanonicalJSONReader.once(&machineKey, json.string())
+            case "over_use": return CanonicalJSONReader.once(&overUse, json.optional { $0.unsigned() })
             case "platform": return CanonicalJSONReader.once(&platform, json.string())
             case "replaces": return CanonicalJSONReader.once(&replaces, json.optional { $0.string() })
             case "serial": return CanonicalJSONReader.once(&serial, json.unsigned())
@@ -51,6 +53,6 @@ extension Activation {
               let iat, let kind, let jti else { return nil }
         return Activation(iss: iss, license: license, serial: serial, machineKey: machineKey, fingerprint: fingerprint,
                           platform: platform, country: country, iat: iat, exp: exp ?? nil, kind: kind, jti: jti, replaces: replaces ?? nil,
-                          logIndex: logIndex ?? nil)
+                          logIndex: logIndex ?? nil, overUse: overUse ?? nil)
     }
 }

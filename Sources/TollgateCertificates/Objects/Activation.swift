@@ -33,9 +33,15 @@ public struct Activation: SignedPayload {
     /// The activation's position in its issuer's log, so an audit can prove an activation that is
     /// not logged where it says (hidden issuance). Absent in activations made before it existed.
     public var logIndex: UInt64?
+    /// For an activation of a `lenient` license beyond its seats: how many machines were active
+    /// beyond the seats with it (1 for the first over-use). It shares a serial with another
+    /// machine; the verifier accepts it only for a lenient license, and the audit reports it as
+    /// over-use instead of over-activation. Absent for every activation within the seats.
+    public var overUse: UInt64?
 
     public init(iss: String, license: String, serial: UInt64, machineKey: String, fingerprint: String, platform: String,
-                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String, replaces: String? = nil, logIndex: UInt64? = nil) {
+                country: String, iat: Int64, exp: Int64?, kind: Kind, jti: String, replaces: String? = nil, logIndex: UInt64? = nil,
+                overUse: UInt64? = nil) {
         self.iss = iss
         self.license = license
         self.serial = serial
@@ -49,12 +55,14 @@ public struct Activation: SignedPayload {
         self.jti = jti
         self.replaces = replaces
         self.logIndex = logIndex
+        self.overUse = overUse
     }
 
     enum CodingKeys: String, CodingKey {
         case iss, license, serial, fingerprint, platform, country, iat, exp, kind, jti, replaces
         case machineKey = "machine_key"
         case logIndex = "log_index"
+        case overUse = "over_use"
     }
 
     public func validateFields(object: String) throws(VerificationError) {
@@ -67,6 +75,12 @@ public struct Activation: SignedPayload {
         if let replaces { try FieldFormat.nonEmpty(replaces, "replaces", object) }
         try FieldFormat.index(serial, "serial", object)
         if let logIndex { try FieldFormat.index(logIndex, "log_index", object) }
+        if let overUse {
+            try FieldFormat.index(overUse, "over_use", object)
+            guard overUse >= 1, kind == .standard else {
+                throw VerificationError(.invalidField, object, "over_use is at least 1 and marks a standard activation only")
+            }
+        }
         try FieldFormat.country(country, "country", object)
         try FieldFormat.window(nbf: iat, exp: exp, object)
         if kind != .standard && exp == nil {

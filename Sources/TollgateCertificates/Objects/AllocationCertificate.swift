@@ -45,12 +45,16 @@ public struct AllocationCertificate: SignedPayload {
     /// With model `floating`: the longest lease and borrow its holder may sell (a child's within its
     /// parent's); required exactly when `models` grants `floating`.
     public var floating: FloatingTerms?
+    /// The enforcement policies (``EnforcementPolicy``) licenses under it may carry, a child's a
+    /// subset of its parent's in force; absent means strict only.
+    public var enforcement: [String]?
 
     public init(iss: String, sub: String, subKey: String, parent: String?, seats: SerialRange,
                 countries: [String], products: [String: [String]], models: [String],
                 priceFloor: [String: Int64], depth: Int, nbf: Int64, exp: Int64, syncWithin: Int64, jti: String,
                 emergency: EmergencyLimits? = nil, tiers: [String: [String: [String]]]? = nil,
-                featureFloors: [String: [String: Int64]]? = nil, trials: TrialAllowance? = nil, floating: FloatingTerms? = nil) {
+                featureFloors: [String: [String: Int64]]? = nil, trials: TrialAllowance? = nil, floating: FloatingTerms? = nil,
+                enforcement: [String]? = nil) {
         self.iss = iss
         self.sub = sub
         self.subKey = subKey
@@ -70,6 +74,7 @@ public struct AllocationCertificate: SignedPayload {
         self.featureFloors = featureFloors
         self.trials = trials
         self.floating = floating
+        self.enforcement = enforcement?.sorted()
     }
 
     /// The least an upgrade or add-on that adds `features` may charge per seat in `currency`: the
@@ -84,11 +89,16 @@ public struct AllocationCertificate: SignedPayload {
         tiers?[product]?[tier]
     }
 
+    /// The enforcement policies in force: the certificate's own, or strict only.
+    public var enforcementPolicies: Set<EnforcementPolicy> {
+        enforcement.flatMap(EnforcementPolicy.policies) ?? Set(EnforcementPolicy.grantedByDefault)
+    }
+
     /// The emergency limits in force: the certificate's own, or the defaults.
     public var emergencyLimits: EmergencyLimits { emergency ?? .defaults }
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers, trials, floating
+        case iss, sub, parent, seats, countries, products, models, depth, nbf, exp, jti, emergency, tiers, trials, floating, enforcement
         case featureFloors = "feature_floors"
         case subKey = "sub_key"
         case priceFloor = "price_floor"
@@ -131,6 +141,13 @@ public struct AllocationCertificate: SignedPayload {
         if let featureFloors { try validateFeatureFloors(featureFloors, object: object) }
         try trials?.validate(object: object)
         if let floating { try floating.validate(object: object) }
+        if let enforcement {
+            try FieldFormat.list(enforcement, "enforcement", object) { name throws(VerificationError) in
+                guard EnforcementPolicy(rawValue: name) != nil else {
+                    throw VerificationError(.invalidField, object, "enforcement '\(name.prefix(40))' is neither strict nor lenient")
+                }
+            }
+        }
         guard (floating != nil) == models.contains(FloatingTerms.model) else {
             throw VerificationError(.invalidField, object, floating == nil ? "model floating needs floating terms (lease and borrow)"
                                     : "floating terms come only with model floating")

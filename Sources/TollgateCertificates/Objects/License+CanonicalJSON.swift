@@ -6,6 +6,7 @@ extension License: CanonicalJSONWritable {
             json.member("converts", converts)
             json.member("country", country)
             json.member("customer", customer)
+            json.member("enforcement", enforcement)
             json.member("exp", exp)
             if let expiry { json.member("expiry", expiry) }
             json.member("features", features)
@@ -24,6 +25,7 @@ extension License: CanonicalJSONWritable {
             json.member("supersedes", supersedes)
             json.member("territory", territory)
             json.member("tier", tier)
+            json.member("updates_until", updatesUntil)
         }
     }
 }
@@ -38,8 +40,8 @@ extension License {
         var price: Price?
         var iat, nbf: Int64?
         var logIndex: UInt64?
-        var exp: Int64??
-        var renews, tier, supersedes, addonOf, converts: String??
+        var exp, updatesUntil: Int64??
+        var renews, tier, supersedes, addonOf, converts, enforcement: String??
         var expiry: ExpiryBehaviour??
         var metering: Metering??
         var floating: FloatingTerms??
@@ -51,6 +53,7 @@ extension License {
             case "cert": return CanonicalJSONReader.once(&cert, json.string())
             case "country": return CanonicalJSONReader.once(&country, json.string())
             case "customer": return CanonicalJSONReader.once(&customer, json.string())
+            case "enforcement": return CanonicalJSONReader.once(&enforcement, json.optional { $0.string() })
             case "exp": return CanonicalJSONReader.once(&exp, json.optional { $0.integer() })
             case "expiry": return CanonicalJSONReader.once(&expiry, json.optional { $0.expiryBehaviour() })
             case "features": return CanonicalJSONReader.once(&features, json.strings())
@@ -68,6 +71,7 @@ extension License {
             case "seats": return CanonicalJSONReader.once(&seats, json.serialRange())
             case "territory": return CanonicalJSONReader.once(&territory, json.strings())
             case "tier": return CanonicalJSONReader.once(&tier, json.optional { $0.string() })
+            case "updates_until": return CanonicalJSONReader.once(&updatesUntil, json.optional { $0.integer() })
             default: return false
             }
         }
@@ -77,7 +81,8 @@ extension License {
                               product: product, features: features, model: model, price: price, iat: iat, nbf: nbf,
                               exp: exp ?? nil, logIndex: logIndex, jti: jti, renews: renews ?? nil,
                               tier: tier ?? nil, expiry: expiry ?? nil, supersedes: supersedes ?? nil,
-                              addonOf: addonOf ?? nil, converts: converts ?? nil, metering: metering ?? nil, floating: floating ?? nil)
+                              addonOf: addonOf ?? nil, converts: converts ?? nil, metering: metering ?? nil, floating: floating ?? nil,
+                              updatesUntil: updatesUntil ?? nil, enforcement: enforcement ?? nil)
         // As decoded, not sorted as the initialiser sorts them.
         license.territory = territory
         license.features = features

@@ -50,12 +50,25 @@ public struct License: SignedPayload {
     /// For model `floating`: the lease and borrow lengths its lease server may sign (within the
     /// certificate's).
     public var floating: FloatingTerms?
+    /// For a license without an end (perpetual): the last release date (Unix seconds) of the
+    /// product it may run; later releases are refused, earlier ones run for ever (perpetual
+    /// fallback). Within the issuing certificate's window. Absent: every release.
+    public var updatesUntil: Int64?
+    /// `strict` or `lenient` (``EnforcementPolicy``); absent means strict, and a strict license is
+    /// written without it, so its bytes are those of a license made before the field existed.
+    public var enforcement: String?
+
+    /// The enforcement policy in force: the license's, or strict.
+    public var enforcementPolicy: EnforcementPolicy? {
+        guard let enforcement else { return .strict }
+        return EnforcementPolicy(rawValue: enforcement)
+    }
 
     public init(iss: String, cert: String, seats: SerialRange, customer: String, country: String, territory: [String],
                 product: String, features: [String], model: String, price: Price, iat: Int64, nbf: Int64, exp: Int64?,
                 logIndex: UInt64, jti: String, renews: String? = nil, tier: String? = nil, expiry: ExpiryBehaviour? = nil,
                 supersedes: String? = nil, addonOf: String? = nil, converts: String? = nil, metering: Metering? = nil,
-                floating: FloatingTerms? = nil) {
+                floating: FloatingTerms? = nil, updatesUntil: Int64? = nil, enforcement: String? = nil) {
         self.iss = iss
         self.cert = cert
         self.seats = seats
@@ -79,11 +92,14 @@ public struct License: SignedPayload {
         self.converts = converts
         self.metering = metering
         self.floating = floating
+        self.updatesUntil = updatesUntil
+        self.enforcement = enforcement
     }
 
     enum CodingKeys: String, CodingKey {
         case iss, cert, seats, customer, country, territory, product, features, model, price, iat, nbf, exp, jti, renews, tier, expiry, metering
-        case supersedes, converts, floating
+        case supersedes, converts, floating, enforcement
+        case updatesUntil = "updates_until"
         case addonOf = "addon_of"
         case logIndex = "log_index"
     }
@@ -115,6 +131,7 @@ public struct License: SignedPayload {
             break
         }
         if let floating { try floating.validate(object: object) }
+        try validateTerms(object: object)
         guard seats.isValid else { throw VerificationError(.invalidField, object, "seats \(seats) is empty or beyond 2^53") }
         guard seats.count <= ObjectLimits.maxLicenseSeats else {
             throw VerificationError(.invalidField, object, "seats \(seats) holds \(seats.count) serials, the limit is \(ObjectLimits.maxLicenseSeats)")
@@ -129,6 +146,22 @@ public struct License: SignedPayload {
         try FieldFormat.time(iat, "iat", object)
         try FieldFormat.window(nbf: nbf, exp: exp, object)
         try FieldFormat.index(logIndex, "log_index", object)
+    }
+
+    /// Maintenance goes with licenses that do not end; the enforcement policy is one of the known two.
+    private func validateTerms(object: String) throws(VerificationError) {
+        if let updatesUntil {
+            guard exp == nil else {
+                throw VerificationError(.invalidField, object, "updates_until (maintenance) goes with a license without exp; this one ends at \(exp ?? 0)")
+            }
+            try FieldFormat.time(updatesUntil, "updates_until", object)
+            guard updatesUntil >= nbf else {
+                throw VerificationError(.invalidField, object, "updates_until \(updatesUntil) is before nbf \(nbf)")
+            }
+        }
+        if let enforcement, EnforcementPolicy(rawValue: enforcement) == nil {
+            throw VerificationError(.invalidField, object, "enforcement '\(enforcement.prefix(40))' is neither strict nor lenient")
+        }
     }
 
     /// An upgrade and a conversion continue a lineage (`renews`); an add-on stands beside one; a

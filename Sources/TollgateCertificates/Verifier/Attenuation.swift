@@ -62,6 +62,10 @@ public enum Attenuation {
                 }
             }
         }
+        let extraPolicies = child.enforcementPolicies.subtracting(parent.enforcementPolicies)
+        guard extraPolicies.isEmpty else {
+            throw VerificationError(.enforcementWidened, object, "enforcement \(extraPolicies.map(\.rawValue).sorted().joined(separator: ",")) is not granted by the parent")
+        }
         try checkFeatureFloors(child: child, parent: parent, object: object)
         if let trials = child.trials {
             guard let allowed = parent.trials else {

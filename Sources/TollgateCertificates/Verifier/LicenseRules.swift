@@ -35,6 +35,7 @@ public enum LicenseRules {
             throw VerificationError(.modelNotAllowed, object, "model \(license.model) is not in the certificate")
         }
         try checkFloating(license, within: certificate, object: object)
+        try checkTerms(license, within: certificate, object: object)
         guard let floor = certificate.priceFloor[license.price.currency] else {
             throw VerificationError(.currencyNotAllowed, object, "currency \(license.price.currency) has no floor in the certificate")
         }
@@ -105,6 +106,19 @@ public enum LicenseRules {
         guard license.price.amount >= required else {
             throw VerificationError(.upgradeBelowFloor, object, "upgrade price \(license.price) is below the feature floors "
                                     + "\(Price(currency: license.price.currency, amount: required)) of the added \(added.sorted().joined(separator: ","))")
+        }
+    }
+
+    /// The enforcement policy is one the certificate grants; maintenance ends inside its window, so
+    /// a child, whose window lies inside its parent's, never grants maintenance its parent could not.
+    static func checkTerms(_ license: License, within certificate: AllocationCertificate, object: String) throws(VerificationError) {
+        let granted = certificate.enforcementPolicies
+        guard let policy = license.enforcementPolicy, granted.contains(policy) else {
+            throw VerificationError(.enforcementNotAllowed, object, "enforcement \(license.enforcement ?? "strict") is not granted by the certificate, which grants "
+                                    + granted.map(\.rawValue).sorted().joined(separator: ","))
+        }
+        if let updatesUntil = license.updatesUntil, updatesUntil > certificate.exp {
+            throw VerificationError(.maintenanceOutsideCertificate, object, "updates_until \(TimeText.iso(updatesUntil)) is after the certificate's end \(TimeText.iso(certificate.exp))")
         }
     }
 

@@ -234,6 +234,20 @@ public struct LicenseVerifier: Sendable {
         }
     }
 
+    // MARK: Maintenance
+
+    /// Whether the product release dated `releasedAt` (Unix seconds, the running version's release
+    /// date) may run under `verified`: any release for a license without `updates_until`, else one
+    /// released on or before it (`release_after_maintenance`). Older releases run for ever
+    /// (perpetual fallback); no clock skew applies, since both dates are the vendor's.
+    public func checkRelease(_ releasedAt: Int64, of verified: VerifiedLicense) throws(VerificationError) {
+        let claims = verified.license.payload
+        guard let updatesUntil = claims.updatesUntil, releasedAt > updatesUntil else { return }
+        throw VerificationError(.releaseAfterMaintenance, "license (\(claims.customer))",
+                                "the release of \(TimeText.iso(releasedAt)) is after the maintenance end \(TimeText.iso(updatesUntil)); "
+                                + "releases up to \(TimeText.iso(updatesUntil)) still run")
+    }
+
     // MARK: Activation
 
     private func verifyActivation(_ compact: String, license: SignedLicense, chain: [VerifiedCertificate], at now: Int64,
@@ -277,6 +291,10 @@ public struct LicenseVerifier: Sendable {
         }
         if let exp = license.payload.exp, claims.iat > exp {
             throw VerificationError(.activationExpired, object, "activated at \(TimeText.iso(claims.iat)), after the license expired at \(TimeText.iso(exp))")
+        }
+        if let overUse = claims.overUse, license.payload.enforcementPolicy != .lenient {
+            throw VerificationError(.overUseNotAllowed, object, "it is over-use \(overUse) beyond the license's \(license.payload.seats.count) seat(s), "
+                                    + "and the license's enforcement is \(license.payload.enforcement ?? "strict")")
         }
         let limits = chain[chain.count - 1].payload.emergencyLimits
         if claims.kind == .temporary, let exp = claims.exp, exp - claims.iat > limits.maxSeconds {

@@ -42,6 +42,8 @@ public struct VerificationError: LayerError {
         public static let tiersWidened = Rule("tiers_widened")
         /// A child's floating lease or borrow is longer than its parent's, or the parent grants none.
         public static let floatingWidened = Rule("floating_widened")
+        /// A child grants an enforcement policy its parent does not (strict only, when the parent names none).
+        public static let enforcementWidened = Rule("enforcement_widened")
         // License inside its certificate.
         /// A child's feature floor is below its parent's for the same feature and currency.
         public static let featureFloorLowered = Rule("feature_floor_lowered")
@@ -79,6 +81,12 @@ public struct VerificationError: LayerError {
         public static let floatingTermsRequired = Rule("floating_terms_required")
         /// A floating license's lease or borrow is longer than its certificate's.
         public static let floatingExceedsCertificate = Rule("floating_exceeds_certificate")
+        /// A license's enforcement policy is not one its certificate grants.
+        public static let enforcementNotAllowed = Rule("enforcement_not_allowed")
+        /// A license's `updates_until` lies after its certificate's `exp`.
+        public static let maintenanceOutsideCertificate = Rule("maintenance_outside_certificate")
+        /// The running release is dated after the license's `updates_until`: its maintenance had lapsed.
+        public static let releaseAfterMaintenance = Rule("release_after_maintenance")
         public static let notYetValid = Rule("not_yet_valid")
         public static let expired = Rule("expired")
         public static let revoked = Rule("revoked")
@@ -97,6 +105,8 @@ public struct VerificationError: LayerError {
         public static let activationBeforeLicense = Rule("activation_before_license")
         /// A temporary (emergency) activation longer than the license certificate's emergency limits allow.
         public static let emergencyTooLong = Rule("emergency_too_long")
+        /// An activation marked `over_use` of a license whose enforcement is not lenient.
+        public static let overUseNotAllowed = Rule("over_use_not_allowed")
         /// An emergency activation beyond the certificate's count per license and period (node and audit only).
         public static let emergencyLimitReached = Rule("emergency_limit_reached")
         /// A trial beyond the certificate's `trials.per_customer` for one customer and product (node and audit only).

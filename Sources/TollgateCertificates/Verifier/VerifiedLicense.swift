@@ -17,6 +17,13 @@ public struct VerifiedLicense: Hashable {
         Set(standing.features).union(addons.flatMap(\.payload.features)).sorted()
     }
 
+    /// The last release date the license's maintenance covers; nil when every release runs.
+    public var updatesUntil: Int64? { license.payload.updatesUntil }
+
+    /// For a lenient license's activation beyond its seats: how many machines beyond the seats,
+    /// which the customer's software should warn about; nil within the seats.
+    public var overUse: UInt64? { activation?.payload.overUse }
+
     /// Whether `feature` is enabled by the license or an add-on.
     public func enables(_ feature: String) -> Bool { features.contains(feature) }
 }

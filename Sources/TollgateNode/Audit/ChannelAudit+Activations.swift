@@ -5,7 +5,8 @@ import TollgateLedger
 
 extension ChannelAudit {
     /// Activations: inside the license's territory, made by its issuer or an ancestor, and never two
-    /// machines on one serial at the same time.
+    /// machines on one serial at the same time, unless the license is lenient and one of them is
+    /// marked over-use.
     mutating func auditActivations(_ activations: [LoggedActivation], deactivations: [String: Int64],
                                    licenses: [String: LoggedLicense]) throws {
         var bySerial: [String: [(activation: LoggedActivation, end: Int64)]] = [:]
@@ -41,6 +42,9 @@ extension ChannelAudit {
                 for later in ordered[(offset + 1)...]
                 where later.activation.iat < earlier.end && earlier.activation.iat < later.end {
                     let license = licenses[later.activation.license]!
+                    // A lenient license allows machines beyond its seats, each marked over-use: the
+                    // `piracy` report counts them; they are no cheat. Unmarked sharing still is.
+                    if license.isLenient, earlier.activation.overUse != nil || later.activation.overUse != nil { continue }
                     add(.overActivation, node: later.activation.node,
                         "serial \(later.activation.serial) was active on two machines at \(later.activation.iat)",
                         [AuditEvidence(role: .activation, object: try view.compact(node: earlier.activation.node, index: earlier.activation.index)),

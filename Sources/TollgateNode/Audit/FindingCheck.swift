@@ -147,6 +147,10 @@ public struct FindingCheck {
             let (a, b) = activations[0].payload.iat <= activations[1].payload.iat ? (activations[0], activations[1]) : (activations[1], activations[0])
             guard a.payload.serial == b.payload.serial, a.hash != b.hash else { throw unproven("the activations are not two on one serial") }
             guard b.payload.iat < (a.payload.exp ?? Int64.max) else { throw unproven("the first activation had expired before the second") }
+            // A lenient license allows machines beyond its seats, marked over-use: no cheat.
+            if license.payload.enforcementPolicy == .lenient, a.payload.overUse != nil || b.payload.overUse != nil {
+                throw unproven("the license is lenient and one activation is marked over-use, which it allows")
+            }
         }
 
         /// Two leases of one serial of the license for different machines, overlapping in time, each

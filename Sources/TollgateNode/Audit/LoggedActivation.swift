@@ -16,6 +16,8 @@ struct LoggedActivation {
     let isStandIn: Bool
     let iat: Int64
     let exp: Int64?
+    /// For a lenient license's activation beyond its seats: its `over_use`.
+    let overUse: UInt64?
 
     init(_ activation: SignedActivation, node: String, index: UInt64) {
         hash = activation.hash
@@ -29,5 +31,6 @@ struct LoggedActivation {
         isStandIn = claims.replaces != nil
         iat = claims.iat
         exp = claims.exp
+        overUse = claims.overUse
     }
 }

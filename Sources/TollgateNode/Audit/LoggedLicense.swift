@@ -15,6 +15,8 @@ struct LoggedLicense {
     let customer: String
     let seats: SerialRange
     let territory: [String]
+    /// Whether its enforcement is lenient: activations marked over-use beyond its seats are allowed.
+    let isLenient: Bool
 
     init(_ license: SignedLicense, node: String, index: UInt64, chain: [String]) {
         hash = license.hash
@@ -25,5 +27,6 @@ struct LoggedLicense {
         customer = license.payload.customer
         seats = license.payload.seats
         territory = license.payload.territory
+        isLenient = license.payload.enforcementPolicy == .lenient
     }
 }

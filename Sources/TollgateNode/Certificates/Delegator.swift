@@ -84,7 +84,9 @@ struct Delegator: NodePart {
             tiers: request.tiers ?? parent?.payload.tiers.flatMap { Self.tiers($0, fitting: products) },
             featureFloors: request.featureFloors ?? parent?.payload.featureFloors.flatMap { Self.featureFloors($0, fitting: products) },
             trials: request.trials ?? parent?.payload.trials,
-            floating: request.floating ?? (models.contains(FloatingTerms.model) ? parent?.payload.floating : nil))
+            floating: request.floating ?? (models.contains(FloatingTerms.model) ? parent?.payload.floating : nil),
+            // Strict only is the default and written as nothing, so such certificates keep their bytes.
+            enforcement: (request.enforcement ?? parent?.payload.enforcement).flatMap { $0 == [EnforcementPolicy.strict.rawValue] ? nil : $0 })
         do {
             try payload.validateFields(object: "certificate for \(subject)")
         } catch {

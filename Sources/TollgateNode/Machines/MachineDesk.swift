@@ -106,13 +106,22 @@ struct MachineDesk: NodePart {
         if let existing = active.first(where: { $0.payload.machineKey == request.machineKey && $0.payload.kind == .standard }) {
             return existing  // the machine already holds a seat: activating again changes nothing
         }
+        let seats = license.payload.seats
         let occupied = Set(active.filter { $0.payload.kind != .temporary }.map(\.payload.serial))
-        guard let serial = (license.payload.seats.start..<license.payload.seats.end).first(where: { !occupied.contains($0) }) else {
-            throw NodeError(.seatsInUse, "all \(license.payload.seats.count) seats of the license are active; deactivate a machine first")
+        var serial = (seats.start..<seats.end).first(where: { !occupied.contains($0) })
+        var overUse: UInt64?
+        if serial == nil {
+            guard license.payload.enforcementPolicy == .lenient else {
+                throw NodeError(.seatsInUse, "all \(seats.count) seats of the license are active; deactivate a machine first")
+            }
+            // Lenient: the machine runs, sharing a serial round the seats, marked as over-use for the vendor.
+            let beyond = UInt64(active.filter { $0.payload.kind == .standard && $0.payload.overUse != nil }.count) + 1
+            serial = seats.start + (beyond - 1) % seats.count
+            overUse = beyond
         }
-        let payload = Activation(iss: identity.keyID, license: lineage, serial: serial, machineKey: request.machineKey,
+        let payload = Activation(iss: identity.keyID, license: lineage, serial: serial ?? seats.start, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,
-                                 iat: now, exp: nil, kind: .standard, jti: ids.make())
+                                 iat: now, exp: nil, kind: .standard, jti: ids.make(), overUse: overUse)
         return try record(payload, lineage: lineage, customer: license.payload.customer, at: now)
     }
 

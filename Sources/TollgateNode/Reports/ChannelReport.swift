@@ -320,6 +320,9 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var leaseOversubscribedFindings: Int
         /// Every finding held against the node (findings stay open: none is closed).
         public var openFindings: Int
+        /// Activations beyond a lenient license's seats the node allowed (marked `over_use`), dated
+        /// in the window: over-use the license permits, for the vendor to bill or follow up.
+        public var lenientOverUse: Int = 0
     }
 
     /// One refused attempt, as the node that refused it recorded it (newest first in a report).

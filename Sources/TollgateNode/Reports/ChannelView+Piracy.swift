@@ -13,13 +13,17 @@ extension ChannelView {
     /// Per node of `order`, and per site of `sites` (its key id → the agent that took in its log):
     /// refusals recorded with `iat` in `window` (an hour's summary counts what it left out, under
     /// each code), and the findings against the node detected in `window`. Also the refusals one by
-    /// one, newest first.
+    /// one, newest first. Beside them, each node's lenient over-use: its activations marked
+    /// `over_use` dated in `window`.
     func piracy(_ refusals: [(refusal: SignedActivationRefusal, node: String, index: UInt64)], findings: [AuditFinding], order treeOrder: [String],
-                sites: [String: String], window: ClosedRange<Int64>) -> ([ChannelReport.PiracyRow], [ChannelReport.RefusalRow]) {
+                sites: [String: String], window: ClosedRange<Int64>, activations: [(activation: SignedActivation, node: String, index: UInt64)] = [])
+        -> ([ChannelReport.PiracyRow], [ChannelReport.RefusalRow]) {
         let sitesByAgent = Dictionary(grouping: sites.keys.sorted(), by: { sites[$0] ?? "" })
         let order = treeOrder.flatMap { [$0] + (sitesByAgent[$0] ?? []) }
         var names = names
         for site in sites.keys where names[site] == nil { names[site] = "site \(HashID.short(site))" }
+        let overUse = Dictionary(grouping: activations.filter { $0.activation.payload.overUse != nil && window.contains($0.activation.payload.iat)
+                                                                    && $0.activation.payload.iss == $0.node }, by: \.node).mapValues(\.count)
         let inWindow = refusals.filter { window.contains($0.refusal.payload.iat) && $0.refusal.payload.iss == $0.node }
         var rows: [ChannelReport.RefusalRow] = []
         for (signed, node, _) in inWindow {
@@ -47,12 +51,14 @@ extension ChannelView {
             func count(_ kinds: Set<AuditFinding.Kind>) -> Int { against.filter { kinds.contains($0.kind) }.count }
             let byCode = Dictionary(grouping: refused, by: \.code).map { ChannelReport.CountRow(key: $0.key, count: $0.value.reduce(0) { $0 &+ $1.count }) }
                 .sorted { ($0.count, $1.key) > ($1.count, $0.key) }
-            return ChannelReport.PiracyRow(node: node, name: names[node] ?? node, parent: (parentOf[node] ?? sites[node]).map { names[$0] ?? $0 },
+            var row = ChannelReport.PiracyRow(node: node, name: names[node] ?? node, parent: (parentOf[node] ?? sites[node]).map { names[$0] ?? $0 },
                                            refusedByCode: byCode, refused: byCode.reduce(0) { $0 &+ $1.count },
                                            overActivationAttempts: attempts(.activation, .seatsInUse), overLeasingAttempts: attempts(.lease, .noSeatFree),
                                            forgeries: count(Self.forgeryKinds), hiddenIssuance: count([.hiddenIssuance]),
                                            overActivationFindings: count([.overActivation]), leaseOversubscribedFindings: count([.leaseOversubscribed]),
                                            openFindings: against.count)
+            row.lenientOverUse = overUse[node] ?? 0
+            return row
         }
         let listed = rows.sorted { ($0.at, $0.node) > ($1.at, $1.node) }.prefix(Self.refusalsListed)
         return (piracy, Array(listed))

@@ -230,7 +230,8 @@ extension ChannelView {
             }
             report.window = .init(from: start, to: end)
             let findings = try auditor.storage { try auditor.store.findings() }
-            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, sites: objects.siteAgents, window: start...end)
+            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, sites: objects.siteAgents, window: start...end,
+                                                         activations: objects.activations)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }

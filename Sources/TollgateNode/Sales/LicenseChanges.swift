@@ -46,7 +46,8 @@ struct LicenseChanges: LineageFollower {
         let old = current.payload
         var license = License(iss: "", cert: "", seats: old.seats, customer: old.customer, country: old.country, territory: old.territory,
                               product: old.product, features: old.features, model: old.model, price: request.price, iat: now, nbf: now,
-                              exp: old.exp, logIndex: 0, jti: ids.make(), tier: old.tier, expiry: old.expiry)
+                              exp: old.exp, logIndex: 0, jti: ids.make(), tier: old.tier, expiry: old.expiry,
+                              updatesUntil: old.updatesUntil, enforcement: old.enforcement)
         switch request.kind {
         case .supersede:
             try requireRunning(old, at: now, to: "upgrade or downgrade")

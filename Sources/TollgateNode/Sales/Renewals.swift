@@ -25,7 +25,9 @@ struct Renewals: LineageFollower {
             throw NodeError(.licenseInvalid, "license \(HashID.short(lineage)) (\(old.customer)) is revoked from \(TimeText.iso(revocation.payload.effective)) "
                             + "(\(revocation.payload.reason)) by revocation \(HashID.short(revocation.hash)); it takes no renewal", rule: .licenseRevoked)
         }
-        guard old.model != "perpetual" else { throw NodeError(.invalidRequest, "a perpetual license does not need renewing") }
+        if old.exp == nil {
+            return try renewMaintenance(current, lineage: lineage, until: exp, price: price, at: now)
+        }
         // An upgrade's price is the difference it paid, not the price of the whole license.
         if price == nil, old.supersedes != nil {
             throw NodeError(.invalidRequest, "the current license \(HashID.short(current.hash)) is an upgrade or downgrade priced at the difference "
@@ -40,7 +42,38 @@ struct Renewals: LineageFollower {
         let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: customer, country: old.country,
                               territory: old.territory, product: old.product, features: old.features, model: old.model,
                               price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage,
-                              tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating)
+                              tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating,
+                              enforcement: old.enforcement)
+        do {
+            try payload.validateFields(object: "renewal")
+            try LicenseRules.check(payload, within: held.payload, object: "renewal")
+        } catch {
+            throw NodeError(.ruleViolation, error)
+        }
+        try checkSigning(under: held, at: now)
+        return (payload, held)
+    }
+
+    /// A perpetual license's maintenance renewed: the same license with `updates_until` moved to
+    /// `until`, priced per seat like any sale (the price floor applies), continuing the lineage so
+    /// its activations hold. A perpetual license without maintenance already runs every release.
+    private func renewMaintenance(_ current: SignedLicense, lineage: String, until: Int64, price: Price?, at now: Int64)
+        throws(NodeError) -> (payload: License, held: HeldCertificate) {
+        let old = current.payload
+        guard let updatesUntil = old.updatesUntil else {
+            throw NodeError(.invalidRequest, "license \(HashID.short(lineage)) is perpetual without maintenance (updates_until): it runs every release and needs no renewing")
+        }
+        guard until > updatesUntil else {
+            throw NodeError(.invalidRequest, "the new maintenance end \(TimeText.iso(until)) must be after the current one \(TimeText.iso(updatesUntil))")
+        }
+        let held = try holdings.heldCertificate(matching: old.cert)
+        var payload = old
+        (payload.iss, payload.cert, payload.iat, payload.nbf, payload.logIndex, payload.jti) = (identity.keyID, held.hash, now, now, 0, ids.make())
+        (payload.renews, payload.supersedes, payload.converts, payload.addonOf) = (lineage, nil, nil, nil)
+        payload.price = price ?? old.price
+        payload.updatesUntil = until
+        // A customer transfer here moved the lineage: the renewal names its customer now.
+        payload.customer = try storage { try store.owner(ofLineage: lineage) } ?? old.customer
         do {
             try payload.validateFields(object: "renewal")
             try LicenseRules.check(payload, within: held.payload, object: "renewal")

@@ -143,7 +143,9 @@ struct SalePlanner: NodePart {
             territory: request.territory ?? [request.country], product: request.product, features: features,
             model: request.model, price: request.price, iat: now, nbf: request.nbf ?? now, exp: request.exp,
             logIndex: logIndex, jti: ids.make(), tier: request.tier, expiry: request.expiry, metering: request.metering,
-            floating: request.floating ?? (request.model == FloatingTerms.model ? certificate.floating : nil))
+            floating: request.floating ?? (request.model == FloatingTerms.model ? certificate.floating : nil),
+            // Strict is the default and written as nothing, so a strict license keeps the bytes it always had.
+            updatesUntil: request.updatesUntil, enforcement: request.enforcement == EnforcementPolicy.strict.rawValue ? nil : request.enforcement)
         do {
             try payload.validateFields(object: "license")
             try LicenseRules.check(payload, within: certificate)

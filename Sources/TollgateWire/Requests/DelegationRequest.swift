@@ -28,6 +28,8 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     /// With model `floating`: the longest lease and borrow the child may sell; unset inherits the
     /// parent's when the child's models include floating.
     public var floating: FloatingTerms?
+    /// The enforcement policies (`strict`, `lenient`) the child may sell; unset inherits the parent's.
+    public var enforcement: [String]?
     /// Hash of the held certificate to carve from; needed only when the node holds several.
     public var parentHash: String?
     /// The root's own certificate, to sell directly under: the node names itself as the subject
@@ -41,7 +43,7 @@ public struct DelegationRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers, trials, floating
+        case subject, seats, count, countries, products, models, depth, nbf, exp, emergency, tiers, trials, floating, enforcement
         case featureFloors = "feature_floors"
         case subjectKey = "subject_key"
         case priceFloor = "price_floor"

@@ -24,6 +24,10 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     public var exp: Int64?
     /// For model `floating`: the lease and borrow lengths sold; defaults to the certificate's.
     public var floating: FloatingTerms?
+    /// For a license without an end: the last release date its maintenance covers.
+    public var updatesUntil: Int64?
+    /// `strict` (the default) or `lenient`, which the certificate must grant.
+    public var enforcement: String?
     /// Hash of the held certificate to issue under; by default the first that allows the sale.
     public var certificateHash: String?
     /// The seller's order id (1 to 64 of `A-Z a-z 0-9 . _ : -`): a request whose order is already
@@ -43,6 +47,8 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering, floating, order, days
+        case enforcement
+        case updatesUntil = "updates_until"
         case seatCount = "seats"
         case certificateHash = "from"
     }
@@ -66,5 +72,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
         floating = try container.decodeIfPresent(FloatingTerms.self, forKey: .floating)
         order = try container.decodeIfPresent(String.self, forKey: .order)
         days = try container.decodeIfPresent(Int64.self, forKey: .days)
+        updatesUntil = try container.decodeIfPresent(Int64.self, forKey: .updatesUntil)
+        enforcement = try container.decodeIfPresent(String.self, forKey: .enforcement)
     }
 }

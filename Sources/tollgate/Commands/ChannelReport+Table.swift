@@ -102,13 +102,13 @@ extension ChannelReport {
         }
         if let piracy {
             return CSVTable(columns: ["node", "name", "parent", "from", "to", "refused", "over_activation_attempts", "over_leasing_attempts", "forgeries",
-                                      "hidden_issuance", "over_activation_findings", "lease_oversubscribed_findings", "open_findings", "refused_by_code",
+                                      "hidden_issuance", "over_activation_findings", "lease_oversubscribed_findings", "open_findings", "refused_by_code", "lenient_over_use",
                                       "as_of_log_size", "as_of_checkpoint_at"],
                             rows: piracy.map { row in
                                 [row.node, row.name, text(row.parent), text(window?.from), text(window?.to), "\(row.refused)", "\(row.overActivationAttempts)",
                                  "\(row.overLeasingAttempts)", "\(row.forgeries)", "\(row.hiddenIssuance)", "\(row.overActivationFindings)",
                                  "\(row.leaseOversubscribedFindings)", "\(row.openFindings)", row.refusedByCode.map { "\($0.key)=\($0.count)" }.joined(separator: ";"),
-                                 text(asOf[row.node]?.logSize), text(asOf[row.node]?.checkpointAt)]
+                                 "\(row.lenientOverUse)", text(asOf[row.node]?.logSize), text(asOf[row.node]?.checkpointAt)]
                             })
         }
         if let features {

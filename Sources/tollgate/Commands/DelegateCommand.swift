@@ -34,6 +34,7 @@ enum DelegateCommand: Command {
             trials,
             models,
             floating,
+            enforcement,
             priceFloor.repeatable,
             depth,
             nbf,
@@ -103,6 +104,9 @@ enum DelegateCommand: Command {
         "emergency", value: "length/count/period",
         help: "Emergency activation limits, e.g. 72h/2/30d: longest emergency, and how many per license in any period (default: inherited; at the root 72h/2/30d).",
         parse: parseEmergency)
+
+    static let enforcement = Option<[String]>("enforcement", value: "strict,lenient",
+                                              help: "Enforcement policies the child may sell: strict refuses activations beyond a license's seats, lenient allows and reports them (default: the parent's; the root's: strict).")
 
     /// `lease=15m,borrow=3d`: the longest lease and borrow of floating seats the child may sell.
     static let floating = Option<FloatingTerms>(
@@ -193,6 +197,10 @@ enum DelegateCommand: Command {
         request.parentHash = from
         request.emergency = try arguments.value(emergency)
         request.floating = try arguments.value(floating)
+        request.enforcement = try arguments.value(enforcement)
+        if let names = request.enforcement, let unknown = names.first(where: { EnforcementPolicy(rawValue: $0) == nil }) {
+            throw ValidationError("--\(enforcement.name): '\(unknown)' is neither strict nor lenient", code: .invalidValue)
+        }
         for (id, features) in products {
             try allowed.checkProduct(id, option: product.name)
             try allowed.checkFeatures(features, of: id, option: product.name)

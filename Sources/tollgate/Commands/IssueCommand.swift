@@ -37,6 +37,8 @@ enum IssueCommand: Command {
             then,
             lease,
             borrow,
+            updatesUntil,
+            enforcement,
             CommonOptions.days.with(help: "Term of a subscription or trial, in days."),
             CommonOptions.exp,
             CommonOptions.from,
@@ -65,6 +67,9 @@ enum IssueCommand: Command {
     static let borrow = Option<Int64>("borrow", value: "duration", help: "Model floating, with --lease: the longest borrow sold, e.g. 3d (default 0: none).") { text throws(ValidationError) in
         text == "0" ? 0 : try TimeArgument.duration(text)
     }
+
+    static let updatesUntil = Option<Int64>.time("updates-until", help: "A perpetual license's maintenance: releases dated up to this day run, later ones are refused (default: every release).")
+    static let enforcement = Option<EnforcementPolicy>("enforcement", help: "strict (default) refuses activations beyond the seats; lenient allows them with a warning and reports them to the vendor.")
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let target = try NodeTarget(arguments)
@@ -112,6 +117,8 @@ enum IssueCommand: Command {
         case (nil, _?): throw ValidationError("--\(borrow.name) goes with --\(lease.name)", code: .missingOption)
         case (nil, nil): break
         }
+        request.updatesUntil = try arguments.value(updatesUntil)
+        request.enforcement = try arguments.value(enforcement)?.rawValue
         request.certificateHash = try arguments.value(CommonOptions.from)
         request.metering = try MeteringArguments.metering(arguments, model: request.model)
         let allowed = try AllowedNames(of: target)
@@ -141,6 +148,8 @@ enum IssueCommand: Command {
         if let tier = license.tier { Console.print("  tier \(tier): \(license.features.joined(separator: ","))") }
         if let expiry = license.expiry { Console.print("  as it ends: \(expiry)") }
         if let metering = license.metering { Console.print("  metered: \(metering)") }
+        if let until = license.updatesUntil { Console.print("  maintenance: releases up to \(TimeText.iso(until))") }
+        if license.enforcementPolicy == .lenient { Console.print("  enforcement: lenient (activations beyond the seats are allowed and reported)") }
         return .success
     }
 }

@@ -9,7 +9,7 @@ enum MachineCheckCommand: Command {
         name: "machine check",
         abstract: "Verify the installed license and activation offline for this machine.",
         discussion: "Exit code 0: licensed; 1: not licensed (the rule that failed, or what is missing, is printed); 2: usage; 3: unreadable wallet.",
-        options: [MachineReport.dir.required, CommonOptions.at.with(help: "Check as of this time instead of now.")],
+        options: [MachineReport.dir.required, CommonOptions.at.with(help: "Check as of this time instead of now."), MachineReport.releaseDate],
         flags: [CommonOptions.json.with(help: "Print the verdict as JSON.")])
 
     struct Report: Encodable {
@@ -40,6 +40,14 @@ enum MachineCheckCommand: Command {
         /// For a floating seat: the lease, and its seconds left.
         var lease: String?
         var leaseSecondsLeft: Int64?
+        /// A perpetual license's maintenance end; absent when every release runs.
+        var updatesUntil: Int64?
+        /// `maintained` or `lapsed` (at the time checked), with `updates_until`.
+        var maintenance: String?
+        /// For a lenient license's activation beyond its seats: its over-use number.
+        var overUse: UInt64?
+        /// What the software should tell its user while it runs (over-use of a lenient license).
+        var warnings: [String]?
 
         enum CodingKeys: String, CodingKey {
             case valid, code, rule, object, reason, customer, product, features, tier, state, model, license, activation, serial, kind, fingerprint
@@ -50,12 +58,16 @@ enum MachineCheckCommand: Command {
             case machineKey = "machine_key"
             case lease
             case leaseSecondsLeft = "lease_seconds_left"
+            case updatesUntil = "updates_until"
+            case maintenance, warnings
+            case overUse = "over_use"
         }
     }
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let wallet = try MachineReport.wallet(arguments)
         let now = try arguments.value(CommonOptions.at) ?? TimeArgument.now
+        let release = try arguments.value(MachineReport.releaseDate)
         var report = Report(valid: false, machineKey: wallet.machineKey.thumbprint, fingerprint: wallet.fingerprint.value)
         var lines: [String]
         do throws(ClientError) {
@@ -69,8 +81,12 @@ enum MachineCheckCommand: Command {
                 report.leaseSecondsLeft = leased.secondsLeft
                 lines = ["LICENSED: this machine's lease verifies"] + MachineLeaseReport.describe(leased, at: now)
             } else {
-                let verified = try wallet.check(at: now)
+                let verified = try wallet.check(at: now, release: release)
                 report.fill(verified)
+                report.updatesUntil = verified.updatesUntil
+                report.maintenance = verified.updatesUntil.map { MachineReport.maintenanceState(until: $0, at: now) }
+                report.overUse = verified.overUse
+                report.warnings = MachineReport.warnings(verified)
                 report.activation = verified.activation?.hash
                 report.serial = verified.activation?.payload.serial
                 report.kind = verified.activation?.payload.kind.rawValue

@@ -13,6 +13,18 @@ enum MachineReport {
     static let ca = CommonOptions.ca.with(help: "CA certificates to trust for the node's TLS certificate.")
     static let license = Option<String>("license", value: "file", help: "License file to install first (default: the installed one).")
     static let country = CommonOptions.country.with(help: "Where this machine is.")
+    static let releaseDate = Option<Int64>.time("release-date", help: "The running product version's release date: refused when after the license's maintenance (updates_until).")
+
+    /// `maintained` while `now` is on or before a perpetual license's `updates_until`, else `lapsed`
+    /// (older releases still run).
+    static func maintenanceState(until: Int64, at now: Int64) -> String { now <= until ? "maintained" : "lapsed" }
+
+    /// The warnings a verified license carries: an over-use activation of a lenient license.
+    static func warnings(_ verified: VerifiedLicense) -> [String]? {
+        guard let overUse = verified.overUse else { return nil }
+        let seats = verified.license.payload.seats.count
+        return ["over-use: this machine is \(overUse) beyond the license's \(seats) seat(s); the lenient license allows it and the vendor is told"]
+    }
 
     static func wallet(_ arguments: ParsedArguments) throws -> MachineWallet {
         let directory = URL(fileURLWithPath: try arguments.required(dir))
@@ -89,6 +101,11 @@ enum MachineReport {
             "  state:      \(standing(verified.standing, at: now))",
         ]
         if let expiry = license.expiry { lines.append("  as it ends: \(expiry)") }
+        if let until = license.updatesUntil {
+            let state = maintenanceState(until: until, at: now)
+            lines.append("  maintenance: \(state == "maintained" ? "maintained until" : "lapsed at") \(TimeText.iso(until)) (releases up to then run)")
+        }
+        for warning in warnings(verified) ?? [] { lines.append("  WARNING:    \(warning)") }
         lines.append("  license:    \(HashID.short(verified.license.hash))" + (license.supersedes.map { ", supersedes \(HashID.short($0))" } ?? "")
                      + (license.converts.map { ", converts trial \(HashID.short($0))" } ?? ""))
         for addon in verified.addons {

@@ -26,7 +26,12 @@ enum MachineStatusCommand: Command {
         // (and the check records the time, so a clock set back later is caught).
         let now = TimeArgument.now
         do throws(ClientError) {
-            lines.append("  state:       \(MachineReport.standing(try wallet.check(at: now).standing, at: now))")
+            let verified = try wallet.check(at: now)
+            lines.append("  state:       \(MachineReport.standing(verified.standing, at: now))")
+            if let until = verified.updatesUntil {
+                lines.append("  maintenance: \(MachineReport.maintenanceState(until: until, at: now) == "maintained" ? "maintained until" : "lapsed at") \(TimeText.iso(until))")
+            }
+            for warning in MachineReport.warnings(verified) ?? [] { lines.append("  WARNING:     \(warning)") }
         } catch {
             if let verification = error.verification {
                 lines.append("  state:       NOT LICENSED here: \(verification.rule) in \(verification.object)")

@@ -10,7 +10,7 @@ import TollgateWire
 enum RenewCommand: Command {
     static let spec = CommandSpec(
         name: "renew",
-        abstract: "Renew a subscription: a new license for the same customer and seats, keeping its activations.",
+        abstract: "Renew a subscription, or a perpetual license's maintenance: a new license for the same customer and seats, keeping its activations.",
         discussion: """
             With --order ID a retry is safe: an order already renewed with the same terms gets its renewal back and renews nothing.
             --orders FILE renews a CSV file of orders (header: order,license and days or until, optionally price), each batch of up
@@ -22,6 +22,7 @@ enum RenewCommand: Command {
             CommonOptions.days.with(help: "New term in days from now."),
             CommonOptions.exp.with(help: "New end."),
             CommonOptions.price.with(help: "New price per seat (default: unchanged)."),
+            IssueCommand.updatesUntil.with(help: "A perpetual license's maintenance: move updates_until to this day (priced per seat, the floor applies)."),
             OrderOptions.order,
             OrderOptions.orders,
             OrderOptions.outDir,
@@ -56,8 +57,11 @@ enum RenewCommand: Command {
             exp = now + days * 86_400
         } else if let end = try arguments.value(CommonOptions.exp) {
             exp = end
+        } else if let until = try arguments.value(IssueCommand.updatesUntil) {
+            exp = until
         } else {
-            throw ValidationError("give --\(CommonOptions.days.name) <n> or --\(CommonOptions.exp.name) <time>", code: .missingOption)
+            throw ValidationError("give --\(CommonOptions.days.name) <n>, --\(CommonOptions.exp.name) <time> or, for maintenance, --\(IssueCommand.updatesUntil.name) <time>",
+                                  code: .missingOption)
         }
         let price = try arguments.value(CommonOptions.price)
         let hash = try arguments.required(license)
@@ -66,6 +70,10 @@ enum RenewCommand: Command {
                                                 endpoint: .renewLicense, parameters: ["hash": hash], body: body)
         try file.encoded().write(to: out, options: .withoutOverwriting)
         let license = try SignedLicense(compact: file.license).payload
+        if let until = license.updatesUntil, license.exp == nil {
+            Console.print("renewed \(license.customer)'s maintenance as \(HashID.short(JWS.hash(of: file.license))): releases up to \(TimeText.iso(until)): \(out.path)")
+            return .success
+        }
         Console.print("renewed \(license.customer)'s license as \(HashID.short(JWS.hash(of: file.license))) until \(TimeText.iso(license.exp ?? exp, relativeTo: now)): \(out.path)")
         return .success
     }

@@ -249,13 +249,14 @@ enum ReportCommand {
         let window = report.window.map { "\(TimeText.iso($0.from)) to \(TimeText.iso($0.to))" } ?? ""
         var lines = ["piracy monitoring \(window):",
                      "node".padding(to: 18) + "refused".padding(to: 9) + "over-act".padding(to: 10) + "over-lease".padding(to: 12) + "forgeries".padding(to: 11)
-                         + "hidden".padding(to: 8) + "over-act found".padding(to: 16) + "lease over found".padding(to: 18) + "open findings  refused by code"]
+                         + "hidden".padding(to: 8) + "over-act found".padding(to: 16) + "lease over found".padding(to: 18) + "over-use (lenient)".padding(to: 20)
+                         + "open findings  refused by code"]
         for row in rows {
             let indent = String(repeating: " ", count: 2 * min(4, depth[row.node] ?? 0))
             lines.append((indent + row.name).padding(to: 18) + "\(row.refused)".padding(to: 9) + "\(row.overActivationAttempts)".padding(to: 10)
                          + "\(row.overLeasingAttempts)".padding(to: 12) + "\(row.forgeries)".padding(to: 11) + "\(row.hiddenIssuance)".padding(to: 8)
                          + "\(row.overActivationFindings)".padding(to: 16) + "\(row.leaseOversubscribedFindings)".padding(to: 18)
-                         + "\(row.openFindings)".padding(to: 15) + row.refusedByCode.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
+                         + "\(row.lenientOverUse)".padding(to: 20) + "\(row.openFindings)".padding(to: 15) + row.refusedByCode.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
         }
         let refusals = report.refusals ?? []
         lines.append(refusals.isEmpty ? "no refused attempt recorded" : "refused attempts, newest first:")
