@@ -37,21 +37,12 @@ struct Renewals: LineageFollower {
             throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")
         }
         let held = try holdings.heldCertificate(matching: old.cert)
-        // A customer transfer here moved the lineage: the renewal names its customer now.
-        let customer = try storage { try store.owner(ofLineage: lineage) } ?? old.customer
-        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: customer, country: old.country,
+        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: try customer(of: lineage, old), country: old.country,
                               territory: old.territory, product: old.product, features: old.features, model: old.model,
                               price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage,
                               tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating,
                               enforcement: old.enforcement)
-        do {
-            try payload.validateFields(object: "renewal")
-            try LicenseRules.check(payload, within: held.payload, object: "renewal")
-        } catch {
-            throw NodeError(.ruleViolation, error)
-        }
-        try checkSigning(under: held, at: now)
-        return (payload, held)
+        return try checked(payload, under: held, at: now)
     }
 
     /// A perpetual license's maintenance renewed: the same license with `updates_until` moved to
@@ -72,8 +63,17 @@ struct Renewals: LineageFollower {
         (payload.renews, payload.supersedes, payload.converts, payload.addonOf) = (lineage, nil, nil, nil)
         payload.price = price ?? old.price
         payload.updatesUntil = until
-        // A customer transfer here moved the lineage: the renewal names its customer now.
-        payload.customer = try storage { try store.owner(ofLineage: lineage) } ?? old.customer
+        payload.customer = try customer(of: lineage, old)
+        return try checked(payload, under: held, at: now)
+    }
+
+    /// The renewal's customer: as a customer transfer here left the lineage, else the license's.
+    private func customer(of lineage: String, _ old: License) throws(NodeError) -> String {
+        try storage { try store.owner(ofLineage: lineage) } ?? old.customer
+    }
+
+    /// `payload` once it meets its fields' and its certificate's rules and the node may sign.
+    private func checked(_ payload: License, under held: HeldCertificate, at now: Int64) throws(NodeError) -> (payload: License, held: HeldCertificate) {
         do {
             try payload.validateFields(object: "renewal")
             try LicenseRules.check(payload, within: held.payload, object: "renewal")
