@@ -30,7 +30,8 @@ final class Adversary {
     /// Resolves the scenario's plants (a random cheat, node and moment drawn now) and schedules them.
     func plant() {
         for plan in context.scenario.adversaries {
-            let pool = Cheat.randomPool(floating: context.scenario.grantsFloating, trials: context.scenario.grantsTrials)
+            let pool = Cheat.randomPool(floating: context.scenario.grantsFloating, trials: context.scenario.grantsTrials,
+                                        metered: context.scenario.grantsMetered)
             let cheat = plan.cheat ?? pool[context.random.index(pool.count)]
             let time = context.time(in: plan.at)
             for index in channel.resolve(plan.node) {
@@ -146,7 +147,7 @@ final class Adversary {
             let file = try agent.forgeLicense(under: held, seats: try fresh(), at: local, hidden: true) { $0.customer = "off the books" }
             // Business goes on: the next sale on the books takes the log index the hidden one names.
             _ = try strawSale(node, live: live, under: held, at: local + 1)
-            context.clock.schedule(.observe(file, attempt: 0), after: context.random.integer(in: Scenario.hour...(12 * Scenario.hour)))
+            context.clock.schedule(.observe(Observation(license: file), attempt: 0), after: context.random.integer(in: Scenario.hour...(12 * Scenario.hour)))
             return "sold off the books (log index \(try SignedLicense(compact: file.license).payload.logIndex)); the customer shows the vendor"
         case .returnedQuota:
             let quotaReturn = try operators.returnTop(2, of: held.hash, at: node, live: live)
@@ -245,6 +246,26 @@ final class Adversary {
             }
             return "gave \(first.customer) \(allowance.perCustomer + 1) free trials of \(first.product) (the last \(last)); "
                 + "the certificate allows \(allowance.perCustomer)"
+        case .dropUsage:
+            // An honest metered sale and activation; the machine's first usage record is taken and
+            // receipted, but never logged: the next sale on the books takes the log index the
+            // receipt names. The customer shows the vendor the receipt.
+            let (file, _) = try strawSale(node, live: live, under: held, at: local, model: License.meteredModel)
+            let lineage = JWS.hash(of: file.license)
+            let desk = customers.desk(of: node)
+            var machine = desk.machine(in: held.payload.countries[0])
+            let request = try machine.request(.activate, license: lineage, at: context.trueSeconds, nonce: desk.nonce())
+            let activation = try SignedActivation(compact: try desk.machineCall(request, "the straw customer's activation").activation)
+            node.acknowledged.append(.activation(hash: activation.hash))
+            let made = try machine.made()
+            let record = try SignedUsageRecord.sign(UsageRecord(license: lineage, machineKey: made.machineKey, seq: 1, prev: activation.hash,
+                                                                feature: ChannelTerms.meteredFeature, units: 10, iat: context.trueSeconds), with: made.key)
+            let receipt = try agent.forgeUsageReceipt(for: record, at: local + 1)
+            _ = try strawSale(node, live: live, under: held, at: local + 2)
+            context.clock.schedule(.observe(Observation(kind: .usageReceipt, object: receipt.compact, license: file), attempt: 0),
+                                   after: context.random.integer(in: Scenario.hour...(12 * Scenario.hour)))
+            return "receipted usage record \(record.hash.prefix(8)) of \(lineage.prefix(8)) at log index \(receipt.payload.logIndex) "
+                + "and left it out of its log; the customer shows the vendor the receipt"
         }
     }
 
@@ -269,6 +290,12 @@ final class Adversary {
         request.certificateHash = held.hash
         request.features = features
         if model == FloatingTerms.model { request.exp = local + 30 * 86_400 }
+        if model == License.meteredModel {
+            request.product = "cad"
+            request.features = ChannelTerms.products["cad"]
+            request.metering = ChannelTerms.metering(allowance: 100)
+            request.exp = local + 30 * 86_400
+        }
         if model == TrialAllowance.model, let trials = held.payload.trials {
             // A free trial, as long as the certificate allows.
             request.price.amount = 0

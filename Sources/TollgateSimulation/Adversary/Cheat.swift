@@ -29,6 +29,8 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
     case overLease = "over_lease"
     /// Gives one customer more free trials of a product than its certificate allows per customer.
     case trialsBeyondCount = "trials_beyond_count"
+    /// Receipts a machine's usage record and leaves the record out of its log.
+    case dropUsage = "drop_usage"
 
     /// The finding the channel audit must raise against the cheater.
     public var expectedFinding: AuditFinding.Kind {
@@ -46,14 +48,15 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
         case .upgradeBelowFloor: .upgradeBelowFloor
         case .overLease: .leaseOversubscribed
         case .trialsBeyondCount: .trialsBeyondCount
+        case .dropUsage: .unloggedUsage
         }
     }
 
     /// The cheats `random` draws from: those the channel's certificates let an agent commit
     /// (over-leasing needs a certificate that grants `floating`, extra trials one that grants
-    /// free trials).
-    static func randomPool(floating: Bool, trials: Bool) -> [Cheat] {
-        allCases.filter { (floating || $0 != .overLease) && (trials || $0 != .trialsBeyondCount) }
+    /// free trials, dropping usage one that grants `metered`).
+    static func randomPool(floating: Bool, trials: Bool, metered: Bool) -> [Cheat] {
+        allCases.filter { (floating || $0 != .overLease) && (trials || $0 != .trialsBeyondCount) && (metered || $0 != .dropUsage) }
     }
 
     /// The verifier rule an honest client must reject the forged object with, where the object

@@ -77,6 +77,14 @@ struct CheatingAgent {
         return signed
     }
 
+    /// A receipt of `record` as the head of its machine's chain, signed by the node, naming the
+    /// log index the record would have had: the record itself is never logged.
+    func forgeUsageReceipt(for record: SignedUsageRecord, at now: Int64) throws -> SignedUsageReceipt {
+        let receipt = UsageReceipt(iss: node.identity.keyID, license: record.payload.license, machineKey: record.payload.machineKey,
+                                   seq: record.payload.seq, head: record.hash, logIndex: try node.store.log.size, iat: now, jti: ids.make())
+        return try SignedUsageReceipt.sign(receipt, with: node.identity.key)
+    }
+
     /// A copy of the node with the same key whose log differs at `index`: a rewritten history to
     /// show the parent. It keeps its own nonces, so its requests are not replays.
     func fork(replacing index: UInt64, with bytes: [UInt8], idSeed: UInt64) throws -> LicensingNode {

@@ -17,6 +17,13 @@ enum ChannelTerms {
     /// The feature metered licenses meter, and the price of a unit past the allowance (minor units).
     static let meteredFeature = "render"
     static let meteredUnitPrice: Int64 = 2
+
+    /// What metered licenses sell: `allowance` units of render per machine and month, up to 1.5
+    /// times that, each unit over it billed.
+    static func metering(allowance: Int64) -> Metering {
+        Metering(allowance: [MeteredFeature(feature: meteredFeature, units: allowance)], unitPrice: Price(currency: currency, amount: meteredUnitPrice),
+                 overage: .allow(percent: 150))
+    }
     /// The free trials the certificates grant when a scenario plants extra trials.
     static let freeTrials = TrialAllowance(days: 14, perCustomer: 1)
     static let currency = "EUR"

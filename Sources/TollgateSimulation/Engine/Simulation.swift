@@ -133,7 +133,7 @@ public final class Simulation {
         case .topUp(let child): operators.topUp(channel[child])
         case .quotaReturn: operators.returnQuota()
         case .revocation: operators.revokeCertificate()
-        case .observe(let file, let attempt): operators.observe(file, attempt: attempt)
+        case .observe(let observation, let attempt): operators.observe(observation, attempt: attempt)
         case .crash(let node, let downFor): faults.crash(channel[node], downFor: downFor)
         case .restart(let node, let incarnation): faults.restart(channel[node], incarnation: incarnation)
         case .cut(let child, let direction, let on): faults.cut(child, direction, on)

@@ -1,5 +1,6 @@
 import TollgateAPI
 import TollgateCertificates
+import TollgateNode
 
 /// Everything that can happen at a moment of simulated time.
 enum SimulationEvent {
@@ -21,8 +22,9 @@ enum SimulationEvent {
     case clockJump(node: Int, seconds: Int64, absolute: Bool)
     /// A planted cheat is carried out (index into the resolved plants).
     case cheat(Int)
-    /// A customer shows a license to the vendor, who records it at the root.
-    case observe(LicenseFile, attempt: Int)
+    /// A customer shows the vendor a license (or a usage receipt with its license), which the vendor
+    /// records at the root.
+    case observe(Observation, attempt: Int)
     case audit
     /// Samples every node's sync lag for the timeline.
     case sample

@@ -135,8 +135,9 @@ public struct Scenario: Sendable, Hashable {
     public var grantsTrials: Bool {
         adversaries.contains { $0.cheat == .trialsBeyondCount }
     }
-    /// Whether the channel's certificates grant the `metered` model: when customers buy metered licenses.
-    public var grantsMetered: Bool { meteredShare > 0 }
+    /// Whether the channel's certificates grant the `metered` model: when customers buy metered
+    /// licenses, or a cheat that needs one may be planted.
+    public var grantsMetered: Bool { meteredShare > 0 || adversaries.contains { $0.cheat == .dropUsage } }
 
     /// The scenario as the test suite runs it: with the smaller test sizes when it has them.
     public var forTests: Scenario {

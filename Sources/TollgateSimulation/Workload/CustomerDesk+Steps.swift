@@ -97,9 +97,7 @@ extension CustomerDesk {
             // Render is what is metered: a CAD license, 1.5 times the allowance at most, each unit over it billed.
             request.product = "cad"
             request.features = ChannelTerms.products["cad"]
-            request.metering = Metering(allowance: [MeteredFeature(feature: ChannelTerms.meteredFeature, units: scenario.meteredAllowance)],
-                                        unitPrice: Price(currency: ChannelTerms.currency, amount: ChannelTerms.meteredUnitPrice),
-                                        overage: .allow(percent: 150))
+            request.metering = ChannelTerms.metering(allowance: scenario.meteredAllowance)
         }
         switch model {
         case "subscription": request.exp = local + scenario.subscriptionTermSeconds
@@ -179,7 +177,7 @@ extension CustomerDesk {
             schedule(id, .travel, after: delay)
         }
         if random.chance(scenario.emergencyShare) { schedule(id, .emergency, after: later()) }
-        if random.chance(scenario.observeShare) { post(.observe(file, attempt: 0), after: later()) }
+        if random.chance(scenario.observeShare) { post(.observe(Observation(license: file), attempt: 0), after: later()) }
         if let expires = customers[id].expires {
             let decision = simulatedTime(of: expires) - random.integer(in: Scenario.hour...Scenario.day)
             if decision < scenario.duration { schedule(id, .renewal(attempt: 0), at: decision) }

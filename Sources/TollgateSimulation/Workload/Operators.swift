@@ -265,19 +265,20 @@ final class Operators {
     // MARK: The vendor
 
     /// A customer shows a license to the vendor, who records it at the root for the audit.
-    func observe(_ file: LicenseFile, attempt: Int) {
+    func observe(_ observation: Observation, attempt: Int) {
         guard context.clock.phase != .done else { return }
         guard channel.root.isUp else {
-            if attempt < 20 { context.clock.schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
+            if attempt < 20 { context.clock.schedule(.observe(observation, attempt: attempt + 1), after: Scenario.hour) }
             return
         }
+        let what = observation.kind == .license ? "license" : observation.kind.rawValue.replacingOccurrences(of: "-", with: " ")
         do {
-            _ = try console.call(.observeLicense, at: channel.root, body: console.body(Observation(license: file), for: channel.root),
-                                 expecting: .created, or: .ok, "recording an observed license", as: APIBodies.ObservationBody.self)
-            context.note("the vendor records a license shown by a customer")
+            _ = try console.call(.observeLicense, at: channel.root, body: console.body(observation, for: channel.root),
+                                 expecting: .created, or: .ok, "recording an observed \(what)", as: APIBodies.ObservationBody.self)
+            context.note("the vendor records a \(what) shown by a customer")
         } catch {
             // Refused for a storage failure: the vendor tries again later; anything else is judged already.
-            if error.isStorage && attempt < 20 { context.clock.schedule(.observe(file, attempt: attempt + 1), after: Scenario.hour) }
+            if error.isStorage && attempt < 20 { context.clock.schedule(.observe(observation, attempt: attempt + 1), after: Scenario.hour) }
         }
     }
 }
