@@ -6,9 +6,12 @@ import TollgateLedger
 /// are append-only, so a request decodes only the entries appended since the copy it finds; the
 /// copy is used only if the log's root at the copy's size is still the copy's root, so a log that
 /// was rewritten or rolled back (a batch that could not commit) is decoded again from its start
-/// and never serves stale objects. Memory: one decoded copy per log.
+/// and never serves stale objects. Memory: one decoded copy per log, and the last view merged from
+/// them (``DecodedView``), which shares the objects' storage.
 final class DecodedLogs: Sendable {
     private let logs = Mutex<[String: DecodedLog]>([:])
+    /// The last view made from them (one: a view of other logs or sizes replaces it).
+    private let view = Mutex<DecodedView?>(nil)
 
     init() {}
 
@@ -27,6 +30,16 @@ final class DecodedLogs: Sendable {
         return result
     }
 
+    /// The view last made of logs of exactly `shape`, if any.
+    func view(of shape: [DecodedView.Shape]) -> DecodedView? {
+        view.withLock { $0?.shape == shape ? $0 : nil }
+    }
+
+    /// Keeps `made` as the view of its logs.
+    func keep(_ made: DecodedView) {
+        view.withLock { $0 = made }
+    }
+
     /// How many entries of the log called `name` are decoded (nil when none): for tests.
     func decodedSize(of name: String) -> UInt64? {
         logs.withLock { $0[name]?.size }
@@ -35,5 +48,6 @@ final class DecodedLogs: Sendable {
     /// Forgets every decoded log.
     func discard() {
         logs.withLock { $0.removeAll() }
+        view.withLock { $0 = nil }
     }
 }

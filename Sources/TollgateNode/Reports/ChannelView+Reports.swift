@@ -18,25 +18,25 @@ extension ChannelView {
         var siteReceipts: [(site: String, at: Int64)] = []
         /// Refused attempts to take a seat, as each node recorded them.
         var refusals: [(refusal: SignedActivationRefusal, node: String, index: UInt64)] = []
+
+        /// Appends the objects of `node`'s log.
+        mutating func append(_ log: DecodedLog, node: String) {
+            licenses += log.licenses.map { ($0.license, node, $0.index) }
+            activations += log.activations.map { ($0.activation, node, $0.index) }
+            deactivations += log.deactivations.map { ($0.deactivation, node, $0.index) }
+            delegations += log.delegations.map { ($0.certificate, node, $0.index) }
+            received += log.received.map { ($0.certificate, node, $0.index) }
+            returns += log.returns.map { ($0.quotaReturn, node, $0.index) }
+            revocations += log.revocations
+            siteReceipts += log.siteReceipts
+            refusals += log.refusals.map { ($0.refusal, node, $0.index) }
+        }
     }
 
     /// The objects of every log of the view, by node (in key-id order) and position: each log's
-    /// decoded copy (``DecodedLogs``), so a request decodes only what was appended since the last.
+    /// decoded copy (``DecodedLogs``), merged once per set of log sizes and roots (``DecodedView``).
     func objects() -> Objects {
-        var objects = Objects()
-        for node in logs.keys.sorted() {
-            guard let log = decoded[node] else { continue }
-            objects.licenses += log.licenses.map { ($0.license, node, $0.index) }
-            objects.activations += log.activations.map { ($0.activation, node, $0.index) }
-            objects.deactivations += log.deactivations.map { ($0.deactivation, node, $0.index) }
-            objects.delegations += log.delegations.map { ($0.certificate, node, $0.index) }
-            objects.received += log.received.map { ($0.certificate, node, $0.index) }
-            objects.returns += log.returns.map { ($0.quotaReturn, node, $0.index) }
-            objects.revocations += log.revocations
-            objects.siteReceipts += log.siteReceipts
-            objects.refusals += log.refusals.map { ($0.refusal, node, $0.index) }
-        }
-        return objects
+        decodedObjects
     }
 
     /// The subtree's nodes in channel-tree order: this node, then each child's subtree depth
