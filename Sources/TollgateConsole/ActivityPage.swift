@@ -63,13 +63,13 @@ enum ActivityPage {
             <p>Subscriptions in force now, per currency (never summed across currencies): ARR is the price per seat times seats over a 365-day year, MRR a twelfth of it.</p>
             \(ConsolePage.table("ARR and MRR per currency", head: ["Currency", "Subscriptions", "ARR", "MRR", "Saturated"], rows: money, numeric: [1, 2, 3]))
             \(arrCharts)
+            \(ConsolePage.table("ARR and MRR by region, agent and product", head: ["Group", "Currency", "Subscriptions", "ARR", "MRR"], rows: recurringRows,
+                                numeric: [2, 3, 4]))
             <h2>ARR over time</h2>
             <p>The ARR in force at the end of each UTC day (now for today), per currency, counting only the licenses issued by then.</p>
             \(arrHistoryCharts)
             \(ConsolePage.table("ARR at the end of each day, newest first", head: ["Day", "Currency", "Subscriptions", "ARR"], rows: arrHistoryRows,
                                 numeric: [2, 3]))
-            \(ConsolePage.table("ARR and MRR by region, agent and product", head: ["Group", "Currency", "Subscriptions", "ARR", "MRR"], rows: recurringRows,
-                                numeric: [2, 3, 4]))
             """
     }
 }
