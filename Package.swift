@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TollgateNode", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateWire", "TollgateLedger"]),
         .target(name: "TollgateAPI", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",
                                                     "TollgateLedger", "TollgateNode"]),
-        .target(name: "TollgateService", dependencies: ["TollgateHTTPMessages", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
+        .target(name: "TollgateService", dependencies: ["TollgateCrypto", "TollgateHTTPMessages", "TollgateWire", "TollgateNode", "TollgateAPI", "TollgateHTTP"]),
         .target(name: "TollgateSimulation", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire", "TollgateLedger",
                                                            "TollgateNode", "TollgateAPI"]),
         .target(name: "TollgateConsole", dependencies: ["TollgateCrypto", "TollgateCertificates", "TollgateHTTPMessages", "TollgateWire",

@@ -81,10 +81,17 @@ public final class ActivationClient {
 
     /// POSTs a signed machine request (``Endpoint/machineRequest``) and decodes the 201 answer.
     private func submit(_ request: String, to nodeURL: String) throws(ClientError) -> ActivationReceipt {
-        let url = try Self.url(nodeURL, .machineRequest)
+        try Self.submit(request, to: nodeURL, with: http)
+    }
+
+    /// POSTs a signed machine request (a machine's, or a site node's binding request) with `http`
+    /// and decodes the 201 answer.
+    static func submit(_ request: String, to nodeURL: String, with http: HTTPClient) throws(ClientError) -> ActivationReceipt {
+        let url = try url(nodeURL, .machineRequest)
         let headers: HTTPHeaders = ["Content-Type": "application/jose", "Accept": "application/json"]
-        let response = try send(HTTPClientRequest(method: Endpoint.machineRequest.method, url: url, headers: headers, body: Array(request.utf8)), url: url)
-        guard response.status.code == 201 || response.status.code == 200 else { throw Self.failure(response, url: url) }
+        let response = try send(HTTPClientRequest(method: Endpoint.machineRequest.method, url: url, headers: headers, body: Array(request.utf8)),
+                                url: url, with: http)
+        guard response.status.code == 201 || response.status.code == 200 else { throw failure(response, url: url) }
         return try ActivationReceipt.read(Data(response.body))
     }
 
@@ -96,6 +103,10 @@ public final class ActivationClient {
     }
 
     func send(_ request: HTTPClientRequest, url: String) throws(ClientError) -> HTTPResponse {
+        try Self.send(request, url: url, with: http)
+    }
+
+    static func send(_ request: HTTPClientRequest, url: String, with http: HTTPClient) throws(ClientError) -> HTTPResponse {
         do {
             return try http.send(request)
         } catch {

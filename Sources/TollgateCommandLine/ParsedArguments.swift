@@ -90,6 +90,12 @@ public struct ParsedArguments: Sendable {
 
     public func contains<Value>(_ option: Option<Value>) -> Bool { !texts(option).isEmpty }
 
+    /// Whether the option declared as `name` was given, whatever its value's type.
+    public func contains(named name: String) -> Bool {
+        precondition(spec.option(named: name) != nil, "'\(spec.name)' reads --\(name) without declaring it")
+        return !(options[name] ?? []).isEmpty
+    }
+
     public func isSet(_ flag: Flag) -> Bool {
         precondition(spec.declaresFlag(named: flag.name), "'\(spec.name)' reads --\(flag.name) without declaring it")
         return flags.contains(flag.name)

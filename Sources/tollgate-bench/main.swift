@@ -12,6 +12,7 @@ let bench = CommandLineTool(
         HeldCertificatesBenchCommand.subcommand,
         IngestBenchCommand.subcommand,
         HTTPBenchCommand.subcommand,
+        BulkBenchCommand.subcommand,
         IdleClientsCommand.subcommand,
         ConsoleBenchCommand.subcommand,
     ])

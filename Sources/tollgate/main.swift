@@ -13,6 +13,7 @@ let tollgate = CommandLineTool(
         ReportCommand.group,
         CommandGroup("machine", abstract: "A customer's machine: its wallet, activation online or by file, and the offline check."),
         MachineUsageCommand.group,
+        WebhookCommand.group,
         CommandGroup("site", abstract: "A site node inside a closed network: bound to a floating license by files, its log carried out as a file."),
         CommandGroup("sim", abstract: "Deterministic simulations of the channel under faults and cheats."),
     ],
@@ -30,6 +31,7 @@ let tollgate = CommandLineTool(
         ConvertCommand.subcommand,
         ReturnCommand.subcommand,
         RevokeCommand.subcommand,
+        TransferCommand.subcommand,
         ReceiveCommand.subcommand,
         AnswerCommand.subcommand,
         AnswerUsageCommand.subcommand,
@@ -37,7 +39,7 @@ let tollgate = CommandLineTool(
         SyncCommand.subcommand,
         AuditCommand.subcommand,
         ObserveCommand.subcommand,
-    ] + ReportCommand.subcommands + [
+    ] + ReportCommand.subcommands + WebhookCommand.subcommands + [
         NodeServeCommand.subcommand,
         VerifyCommand.subcommand,
         MachineInitCommand.subcommand,
@@ -52,6 +54,7 @@ let tollgate = CommandLineTool(
         MachineReleaseCommand.subcommand,
         SiteRequestCommand.subcommand,
         SiteBindCommand.subcommand,
+        SiteActivateCommand.subcommand,
         SiteExportCommand.subcommand,
         SiteIngestCommand.subcommand,
         MachineStatusCommand.subcommand,

@@ -19,8 +19,9 @@ final class ChannelFixture {
     let generalHeld: Wire.Held
     let regionalHeld: Wire.Held
 
-    /// `models` are the license models the vendor grants the general agent (the regional one inherits them).
-    init(_ label: String, models: [String] = ["perpetual", "subscription"]) throws {
+    /// `models` are the license models the vendor grants the general agent (the regional one inherits them);
+    /// `serveArguments` go to each node's `tollgate node serve`.
+    init(_ label: String, models: [String] = ["perpetual", "subscription"], serveArguments: [String] = []) throws {
         scratch = try TemporaryDirectory("e2e-\(label)")
         let vendorDirectory = scratch.url.appendingPathComponent("vendor")
         let generalDirectory = scratch.url.appendingPathComponent("ga-europe")
@@ -31,9 +32,9 @@ final class ChannelFixture {
                                  "--anchor", vendorDirectory.appendingPathComponent("anchor.pub").path])
         }
         anchor = TrustAnchor(publicKey: try Ed25519PublicKey(contentsOf: vendorDirectory.appendingPathComponent("anchor.pub")))
-        vendor = try NodeProcess(directory: vendorDirectory)
-        general = try NodeProcess(directory: generalDirectory)
-        regional = try NodeProcess(directory: regionalDirectory)
+        vendor = try NodeProcess(directory: vendorDirectory, extraArguments: serveArguments)
+        general = try NodeProcess(directory: generalDirectory, extraArguments: serveArguments)
+        regional = try NodeProcess(directory: regionalDirectory, extraArguments: serveArguments)
         vendorAPI = try NodeAPIClient(vendor)
         generalAPI = try NodeAPIClient(general)
         regionalAPI = try NodeAPIClient(regional)

@@ -90,13 +90,61 @@ extension EndToEnd {
             let agentNode = try NodeProcess(directory: URL(fileURLWithPath: agent))
             let token = agent + "/operator.token"
             let taken = try TollgateCLI.run(["site", "ingest", "--node", agentNode.baseURL, "--token-file", token, scratch.path("site.log")])
-            #expect(taken.contains("2 new entries"), "\(taken)")  // its two leases; its binding is the agent's own activation
+            // Its two leases and the lease it refused; its binding is the agent's own activation.
+            #expect(taken.contains("3 new entries"), "\(taken)")
             agentNode.expectCleanExit()
             try TollgateCLI.run(["sync", "--dir", agent, "--parent", vendorNode.baseURL])
             let audit = try TollgateCLI.outcome(["audit", "--node", vendorNode.baseURL, "--token-file", vendor + "/operator.token", "--json"])
             #expect(audit.status == 1, "findings: \(audit)")
             #expect(audit.output.contains("lease_oversubscribed"), "\(audit)")
             #expect(audit.output.contains(key.publicKey.thumbprint))
+        }
+
+        /// A site that can reach its agent once binds online; its log is exported while it serves,
+        /// and the lease it refused (every seat taken) travels with the log to the vendor's piracy
+        /// report, under the site, right after the agent that took the log in.
+        @Test func aSiteBindsOnlineExportsWhileServingAndItsRefusalsReachTheVendor() throws {
+            let license = try issue("one.json", seats: 1)
+            try TollgateCLI.run(["node", "init", "--dir", site, "--name", "site", "--role", "site", "--anchor", vendor + "/anchor.pub"])
+            var agentNode = try NodeProcess(directory: URL(fileURLWithPath: agent))
+            let bad = try TollgateCLI.outcome(["site", "activate", "--dir", site, "--agent", agentNode.baseURL, "--license", vendor + "/anchor.pub"])
+            #expect(bad.status != 0 && bad.errors.contains("license"), "a file that is not a license: \(bad)")
+            let bound = try TollgateCLI.run(["site", "activate", "--dir", site, "--agent", agentNode.baseURL, "--license", license])
+            #expect(bound.contains("site bound to license"), "\(bound)")
+            // Asked again, the agent answers with the site activation it made: the binding is the same.
+            let again = try TollgateCLI.run(["site", "activate", "--dir", site, "--agent", agentNode.baseURL, "--license", license])
+            let activation = { (text: String) in text.split(separator: "\n").first { $0.contains("site activation:") } }
+            #expect(activation(again) != nil && activation(again) == activation(bound), "\(bound)\n\(again)")
+
+            let served = try NodeProcess(directory: URL(fileURLWithPath: site))
+            let holder = try machine("o1"), other = try machine("o2")
+            try TollgateCLI.run(["machine", "lease", "--dir", holder, "--node", served.baseURL, "--license", license])
+            let refused = try TollgateCLI.outcome(["machine", "lease", "--dir", other, "--node", served.baseURL, "--license", license])
+            #expect(refused.status != 0 && refused.errors.contains("no_seat_free"), "\(refused)")
+            let exported = try TollgateCLI.run(["site", "export", "--node", served.baseURL, "--token-file", site + "/operator.token",
+                                                "--out", scratch.path("served.log")])
+            #expect(exported.contains("entries"), "\(exported)")
+            // Still serving: the holder's heartbeat is answered after the export.
+            try TollgateCLI.run(["machine", "heartbeat", "--dir", holder, "--node", served.baseURL])
+            served.expectCleanExit()
+
+            let token = agent + "/operator.token"
+            let taken = try TollgateCLI.run(["site", "ingest", "--node", agentNode.baseURL, "--token-file", token, scratch.path("served.log")])
+            #expect(taken.contains("2 new entries"), "its lease and its refusal: \(taken)")
+            agentNode.expectCleanExit()
+            let vendorNode = try NodeProcess(directory: URL(fileURLWithPath: vendor))
+            defer { vendorNode.expectCleanExit() }
+            try TollgateCLI.run(["sync", "--dir", agent, "--parent", vendorNode.baseURL])
+            let report = try ReportTests.json(["report", "piracy", "--json", "--node", vendorNode.baseURL, "--token-file", vendor + "/operator.token"])
+            let rows = ReportTests.rows(report, "piracy")
+            let siteKey = try Ed25519PrivateKey(contentsOf: URL(fileURLWithPath: site + "/node.key")).publicKey.thumbprint
+            #expect(rows.map { $0["node"] as? String }.last == siteKey, "the site comes right after its agent: \(rows)")
+            let siteRow = try #require(rows.last)
+            #expect(siteRow["parent"] as? String == "agent" && siteRow["over_leasing_attempts"] as? Int == 1, "\(siteRow)")
+            #expect((siteRow["refused_by_code"] as? [[String: Any]])?.map { $0["key"] as? String } == ["no_seat_free"])
+            #expect(rows.first { $0["name"] as? String == "agent" }?["refused"] as? Int == 0, "the refusal is the site's, not the agent's")
+            agentNode = try NodeProcess(directory: URL(fileURLWithPath: agent))
+            agentNode.expectCleanExit()
         }
     }
 }

@@ -52,6 +52,6 @@ final class APIFixture {
 
     /// `endpoint`'s path with its parameters filled in.
     static func concretePath(_ endpoint: Endpoint) -> String {
-        endpoint.path.path(["hash": String(repeating: "0", count: 64), "name": "quota"]) ?? "\(endpoint.path)"
+        endpoint.path.path(["hash": String(repeating: "0", count: 64), "name": "quota", "id": "wh_unknown"]) ?? "\(endpoint.path)"
     }
 }

@@ -4,6 +4,7 @@ import Testing
 import TollgateCertificates
 import TollgateNode
 import TollgateTestSupport
+import TollgateWire
 
 /// The one NodeError → HTTP mapping (`APIProblem.response(for:)`): each code's status and problem
 /// type, the per-rule and per-storage-condition types, and that every type it answers with is
@@ -23,6 +24,7 @@ import TollgateTestSupport
         (.syncOverdue, 409, "sync-overdue"),
         (.logConflict, 409, "log-conflict"),
         (.usageOutOfSequence, 409, "usage-out-of-sequence"),
+        (.customerMismatch, 409, "customer-mismatch"),
         (.ruleViolation, 422, "rule-violation"),
         (.certificateRejected, 422, "certificate-rejected"),
         (.noCertificate, 422, "no-certificate"),
@@ -32,6 +34,11 @@ import TollgateTestSupport
         (.noSeatFree, 409, "no-seat-free"),
         (.leaseExpired, 410, "lease-expired"),
         (.notLeaseHolder, 403, "not-lease-holder"),
+        (.webhookURLInvalid, 400, "webhook-url-invalid"),
+        (.unknownEventType, 400, "unknown-event-type"),
+        (.tooManyWebhooks, 409, "too-many-webhooks"),
+        (.orderConflict, 409, "order-conflict"),
+        (.batchRefused, 422, "batch-refused"),
     ]
 
     @Test func eachCodeHasItsStatusTypeAndTitleAndKeepsTheReason() {
@@ -48,6 +55,20 @@ import TollgateTestSupport
             titles.insert(problem?.title ?? "")
         }
         #expect(titles.count == Self.table.count, "each code has a title of its own")
+    }
+
+    /// A bulk call's refusal is a problem whose `errors` member names every bad row.
+    @Test func aBatchRefusalNamesEveryBadRowInItsProblem() throws {
+        var error = NodeError(.batchRefused, "2 rows are bad")
+        error.rows = [OrderRowError(row: 2, order: "A-2", field: "price", code: "price_below_floor", reason: "below"),
+                      OrderRowError(row: 5, order: nil, field: "order", code: "invalid_request", reason: "no order id")]
+        let response = APIProblem.response(for: error)
+        #expect(response.status.code == 422)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        #expect(response.problemDetails?.type == Self.base + "batch-refused")
+        let body = try response.decodeJSON(APIBodies.BatchRefusalBody.self)
+        #expect(body.errors == error.rows)
+        #expect(body.detail == "2 rows are bad")
     }
 
     @Test func theTableCoversEveryCodeNodeErrorDeclares() throws {

@@ -49,7 +49,7 @@ import TollgateCertificates
         #expect(scenario.grantsFloating)
         var plain = Scenario(name: "p", summary: "p")
         #expect(!plain.grantsFloating)
-        #expect(!Cheat.randomPool(floating: false).contains(.overLease))
+        #expect(!Cheat.randomPool(floating: false, trials: false).contains(.overLease))
         plain.adversaries.append(Scenario.Plant(node: .named("r1"), cheat: .overLease, at: Scenario.Moment(Scenario.day)))
         #expect(plain.grantsFloating)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TollgateHTTPMessages
 import TollgateNode
+import TollgateWire
 
 /// The RFC 9457 problem types the API answers with: one stable `type` URI per refusal.
 enum APIProblem {
@@ -9,12 +10,14 @@ enum APIProblem {
     static func response(for error: NodeError) -> HTTPResponse {
         let status: HTTPStatus
         switch error.code {
-        case .invalidRequest: status = .badRequest
+        case .invalidRequest, .webhookURLInvalid, .unknownEventType: status = .badRequest
         case .notFound: status = .notFound
         case .unauthorized, .notLeaseHolder: status = .forbidden
-        case .noSeatFree: status = .conflict
+        case .noSeatFree, .tooManyWebhooks, .orderConflict: status = .conflict
+        case .batchRefused: status = .unprocessableContent
         case .leaseExpired: status = .gone
-        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence: status = .conflict
+        case .serialsTaken, .quotaExhausted, .seatsInUse, .replayed, .syncOverdue, .logConflict, .usageOutOfSequence, .customerMismatch:
+            status = .conflict
         case .ruleViolation, .certificateRejected, .noCertificate, .licenseInvalid, .findingUnproven: status = .unprocessableContent
         case .storage: status = .serviceUnavailable
         default: status = .internalServerError
@@ -28,6 +31,11 @@ enum APIProblem {
         var headers = HTTPHeaders()
         // Space coming back or the directory made writable again is an operator's step, not a moment's wait.
         if error.storageCondition != nil { headers.add(name: "Retry-After", value: "30") }
+        // A bulk call's refusal names every bad row in the `errors` extension member.
+        if let rows = error.rows {
+            let body = APIBodies.BatchRefusalBody(type: type, title: title(error), status: status.code, detail: error.reason, errors: rows)
+            if let response = try? HTTPResponse.json(body, status: status, contentType: ProblemDetails.mediaType) { return response }
+        }
         return .problem(ProblemDetails(type: type, title: title(error), status: status.code, detail: error.reason), headers: headers)
     }
 
@@ -51,6 +59,12 @@ enum APIProblem {
         case .syncOverdue: "Sync with the parent first"
         case .logConflict: "The log does not extend what is held"
         case .usageOutOfSequence: "The usage records do not extend the logged chain"
+        case .customerMismatch: "The license belongs to another customer"
+        case .webhookURLInvalid: "The webhook URL is not allowed"
+        case .unknownEventType: "Unknown event type"
+        case .tooManyWebhooks: "Too many webhooks"
+        case .orderConflict: "The order id is already taken by other terms"
+        case .batchRefused: "Some rows are bad, so nothing was issued"
         case .storage:
             switch error.storageCondition {
             case .full?: "The node's disk is full"

@@ -24,6 +24,9 @@ public final class NodeAPI: Sendable {
     /// Renders the console's routes (caller ``Caller/console``) once `node serve` attaches the console,
     /// which lives above this layer; until then they answer 404 `console-not-served`.
     let console = Mutex<(@Sendable (Endpoint, HTTPRequest, Int64) -> HTTPResponse)?>(nil)
+    /// Told after each request that may have changed the node (any method but GET), so what waits on
+    /// its store (``attach(afterChange:)``: the webhook dispatcher) looks at once instead of polling.
+    let changeObserver = Mutex<(@Sendable () -> Void)?>(nil)
     /// Where the node's log lines go: what a storage failure's client is not told (its SQL, the store).
     let log: @Sendable (String) -> Void
 
@@ -60,6 +63,12 @@ public final class NodeAPI: Sendable {
     /// it sets is checked there and only there: every other route ignores it.
     public func attach(console render: @escaping @Sendable (Endpoint, HTTPRequest, Int64) -> HTTPResponse) {
         console.withLock { $0 = render }
+    }
+
+    /// Calls `observer` after every request that may have changed the node (any method but GET,
+    /// answered or refused). It must return at once: it runs on the request's worker.
+    public func attach(afterChange observer: @escaping @Sendable () -> Void) {
+        changeObserver.withLock { $0 = observer }
     }
 
     /// Tells children that a push body may be at most `maxBodySize` bytes (the server's limit, which
@@ -100,6 +109,15 @@ public final class NodeAPI: Sendable {
         }
         // Counters are labelled by route template only, so no path a caller makes up can add a counter to /metrics.
         requestCounts.withLock { $0[endpoint.label, default: 0] += 1 }
+        if endpoint.method != .get, let observer = changeObserver.withLock({ $0 }) {
+            defer { observer() }
+            return answer(endpoint, parameters, request)
+        }
+        return answer(endpoint, parameters, request)
+    }
+
+    /// ``handle(_:)`` for a matched endpoint: the caller checked, the work run, a refusal mapped.
+    private func answer(_ endpoint: Endpoint, _ parameters: [String: String], _ request: HTTPRequest) -> HTTPResponse {
         do {
             switch endpoint.caller {
             case .anyone, .machine:
@@ -227,6 +245,9 @@ public final class NodeAPI: Sendable {
             let export = try decode(SiteLogExport.self, request)
             let taken = try executor.perform { node throws(NodeError) in try node.ingestSiteLog(export, at: now) }
             return try .json(APIBodies.SiteLogIngestBody(taken: taken))
+        case .exportSiteLog:
+            // The site's whole log with a checkpoint it signs now, while it goes on serving leases.
+            return try .json(try executor.perform { node throws(NodeError) in try node.exportSiteLog(at: now) })
         case .licenseStatus:
             let hash = parameters["hash", default: ""]
             let report = try executor.perform { node throws(NodeError) in try node.licenseStatus(hash: hash, at: now) }
@@ -268,14 +289,37 @@ public final class NodeAPI: Sendable {
             })
         case .issueLicense:
             let body = try decode(LicenseRequest.self, request)
-            return try .json(try executor.issue(body, at: now), status: .created)
+            return try issue(body, at: now)
+        case .issueOrders:
+            let body = try decode(APIBodies.OrdersBody.self, request)
+            let results = try executor.perform { node throws(NodeError) in try node.issueOrders(body.orders, at: now) }
+            return try orderResults(results)
         case .renewLicense:
             let hash = parameters["hash", default: ""]
             let body = try decode(APIBodies.RenewalBody.self, request)
+            if let order = body.order {
+                let renewal = RenewalRequest(order: order, license: hash, exp: body.exp, days: body.days, price: body.price)
+                let results = try executor.perform { node throws(NodeError) in
+                    try node.renewOrders([renewal], at: now, resolve: try LicenseLookup.resolver(for: [hash], in: node))
+                }
+                return try .json(results[0].file, status: results[0].status == .issued ? .created : .ok)
+            }
+            let exp: Int64
+            switch (body.exp, body.days) {
+            case (let end?, nil): exp = end
+            case (nil, let days?) where (1...365_000).contains(days): exp = now + days * 86_400
+            default: throw NodeError(.invalidRequest, "a renewal gives its new end as exp, or as days from 1 to 365000, one of the two")
+            }
             let file = try executor.perform { node throws(NodeError) in
-                try node.renew(licenseHash: try LicenseLookup.hash(for: hash, in: node), exp: body.exp, price: body.price, at: now)
+                try node.renew(licenseHash: try LicenseLookup.hash(for: hash, in: node), exp: exp, price: body.price, at: now)
             }
             return try .json(file, status: .created)
+        case .renewOrders:
+            let body = try decode(APIBodies.RenewalOrdersBody.self, request)
+            let results = try executor.perform { node throws(NodeError) in
+                try node.renewOrders(body.renewals, at: now, resolve: try LicenseLookup.resolver(for: body.renewals.map(\.license), in: node))
+            }
+            return try orderResults(results)
         case .changeLicense:
             let hash = parameters["hash", default: ""]
             let body = try decode(LicenseChangeRequest.self, request)
@@ -312,6 +356,12 @@ public final class NodeAPI: Sendable {
                 }
             }
             return try .json(APIBodies.SignedObjectBody(object: signed.compact), status: .created)
+        case .transferCustomer:
+            let body = try decode(APIBodies.TransferBody.self, request)
+            let signed = try executor.perform { node throws(NodeError) in
+                try node.transferCustomer(from: body.from, to: body.to, licenses: body.licenses ?? [], at: now)
+            }
+            return try .json(signed.map { APIBodies.SignedObjectBody(object: $0.compact) }, status: .created)
         case .receiveRevocation:
             let body = try decode(APIBodies.SignedObjectBody.self, request)
             try executor.perform { node throws(NodeError) in try node.receiveRevocation(body.object, at: now) }
@@ -338,6 +388,17 @@ public final class NodeAPI: Sendable {
             return try .json(entries.map {
                 APIBodies.EntryBody(index: $0.index, kind: $0.kind, bytes: Base64URL.encode($0.bytes), appendedAt: $0.appendedAt)
             })
+        case .createWebhook:
+            let body = try decode(WebhookRegistration.self, request)
+            return try .json(try executor.perform { node throws(NodeError) in try node.addWebhook(body, at: now) }, status: .created)
+        case .listWebhooks:
+            return try .json(try executor.perform { node throws(NodeError) in try node.listWebhooks() })
+        case .removeWebhook:
+            let id = parameters["id", default: ""]
+            return try .json(try executor.perform { node throws(NodeError) in try node.removeWebhook(id: id) })
+        case .listWebhookDeliveries:
+            let id = parameters["id", default: ""]
+            return try .json(try executor.perform { node throws(NodeError) in try node.webhookDeliveries(id: id) })
         case .syncPull:
             return try pull(request, at: now)
         case .syncPush:

@@ -15,6 +15,14 @@ public enum LicenseLookup {
         return try resolve(typed, among: try node.issuedLicenses().map { ($0.hash, "\($0.payload.customer), \($0.payload.product)") })
     }
 
+    /// What turns each of `typed` into the whole hash as ``hash(for:in:)`` does, reading the
+    /// node's licenses once for all of them (and not at all when every id is whole).
+    public static func resolver(for typed: [String], in node: LicensingNode) throws(NodeError) -> (String) throws(NodeError) -> String {
+        guard typed.contains(where: { $0.count != HashID.fullLength }) else { return { $0 } }
+        let candidates = try node.issuedLicenses().map { ($0.hash, "\($0.payload.customer), \($0.payload.product)") }
+        return { text throws(NodeError) in text.count == HashID.fullLength ? text : try resolve(text, among: candidates) }
+    }
+
     /// The one candidate `typed` names: not_found when none does (saying how many were searched),
     /// invalid_request when the prefix is too short or several match (listing them, as git does).
     public static func resolve(_ typed: String, among candidates: [Candidate]) throws(NodeError) -> String {

@@ -68,9 +68,7 @@ final class ConnectionRegistry: Sendable {
 
     /// Waits until every connection is gone; false when `timeout` passed first.
     func waitUntilEmpty(timeout: Duration) -> Bool {
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
-        return open.wait(timeout: .now() + .nanoseconds(Int(clamping: nanoseconds))) == .success
+        open.wait(timeout: .after(timeout)) == .success
     }
 
     /// Shuts down both directions of every open connection: the event loop sees them fail and closes

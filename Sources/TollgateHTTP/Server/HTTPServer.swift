@@ -37,11 +37,15 @@ public final class HTTPServer {
     }
 
     private let core: ServerCore
+    /// The handler threads, joined at shutdown so none is still running when the process exits.
+    private let pool: WorkerPool
     /// The address the listening socket is bound to.
     public let localAddress: SocketAddress
     private let phase = Mutex(Phase.running)
     private let listenerClosed = DispatchSemaphore(value: 0)
     private let stopped = DispatchGroup()
+    /// Signalled when the event loop's thread has returned.
+    private let loopEnded = DispatchSemaphore(value: 0)
 
     /// Binds, listens and starts accepting connections.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
@@ -95,9 +99,12 @@ public final class HTTPServer {
         stopped.enter()
         let core = core
         let pool = WorkerPool(threads: configuration.workerThreads, core: core, mailbox: mailbox)
+        self.pool = pool
         let closed = listenerClosed
+        let loopEnded = loopEnded
         let thread = Thread {
             EventLoop(core: core, epoll: epoll, listener: listener, mailbox: mailbox, pool: pool, listenerClosed: closed).run()
+            loopEnded.signal()
         }
         thread.name = "tollgate-http-loop"
         thread.start()
@@ -130,7 +137,8 @@ public final class HTTPServer {
     /// Drains the server: stops accepting (new connections are refused), closes idle keep-alive
     /// connections, lets requests under way finish and answers them with `Connection: close`, and waits
     /// up to `drainTimeout` (default: the configuration's) for the last connection to close. Connections
-    /// still open after that are cut.
+    /// still open after that are cut. Then it waits (up to that timeout again) for the event loop and
+    /// the handler threads to end.
     ///
     /// Safe to call more than once and from several threads; later calls wait for the first to finish.
     /// - Returns: true when every connection finished within the deadline.
@@ -155,6 +163,13 @@ public final class HTTPServer {
         if !drained {
             core.registry.cutAll(system: core.system)
         }
+        // The loop ends once its connections are gone and then stops the pool; wait for both, so that
+        // no thread of the server still runs a handler (SQLite, OpenSSL) while the process exits and
+        // its libraries' destructors run. A handler that outlasts another drain timeout is left.
+        let deadline = DispatchTime.after(drainTimeout ?? core.configuration.drainTimeout)
+        if loopEnded.wait(timeout: deadline) == .success {
+            _ = pool.waitUntilEnded(deadline: deadline)
+        }
         phase.withLock { $0 = .stopped(drained: drained) }
         stopped.leave()
         return drained
@@ -168,7 +183,9 @@ public final class HTTPServer {
     /// Starts draining the server when the process receives one of `signals`; keep the returned
     /// source alive for as long as the signals should be handled.
     public func drainOnSignals(_ signals: [CInt] = [SIGTERM, SIGINT]) -> ShutdownSignalSource {
-        ShutdownSignalSource(signals: signals) { [self] in self.shutdown() }
+        // Weak: the source's thread must never hold the server's last reference (its release would
+        // then close the node's store on that thread while the process exits).
+        ShutdownSignalSource(signals: signals) { [weak self] in self?.shutdown() }
     }
 
     private static func listen(on address: SocketAddress, backlog: Int, system: any SocketSystem) throws(HTTPServerError) -> CInt {

@@ -9,11 +9,17 @@ private nonisolated(unsafe) var shutdownSignalPipe: Int32 = -1
 /// The handlers are installed with `sigaction` before `init` returns, so no signal is lost however
 /// early it comes; the handler only writes a byte to a pipe, and a thread reading the pipe runs the
 /// action (once per delivery, so the action should be idempotent, as `HTTPServer.shutdown()` is).
+///
+/// Once the source is released its signals are ignored (the process is on its way out; a repeated
+/// SIGTERM must not kill it with its exit half done) and its thread has ended.
 public final class ShutdownSignalSource {
     private let readEnd: Int32
     private let writeEnd: Int32
+    private let signals: [CInt]
+    private let threadEnded = DispatchSemaphore(value: 0)
 
     public init(signals: [CInt], action: @escaping @Sendable () -> Void) {
+        self.signals = signals
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) != 0 {
             // Without a pipe the process keeps the default action: the signal still stops it, undrained.
@@ -43,7 +49,9 @@ public final class ShutdownSignalSource {
             sigaction(number, &handler, nil)
         }
         let readEnd = self.readEnd
+        let threadEnded = threadEnded
         let thread = Thread {
+            defer { threadEnded.signal() }
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)
@@ -57,6 +65,15 @@ public final class ShutdownSignalSource {
     }
 
     deinit {
-        if writeEnd >= 0 { close(writeEnd) }
+        guard writeEnd >= 0 else { return }
+        for number in signals {
+            var ignore = sigaction()
+            ignore.__sigaction_handler.sa_handler = SIG_IGN
+            sigemptyset(&ignore.sa_mask)
+            sigaction(number, &ignore, nil)
+        }
+        close(writeEnd)
+        threadEnded.wait()
+        close(readEnd)
     }
 }

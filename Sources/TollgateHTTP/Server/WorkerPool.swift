@@ -34,11 +34,17 @@ final class WorkerPool: Sendable {
     private let queue = Mutex(Queue())
     private let available = DispatchSemaphore(value: 0)
     private let threadCount: Int
+    /// Left by each thread as it returns, so the server's shutdown can wait for handlers under way.
+    private let ended = DispatchGroup()
 
     init(threads: Int, core: ServerCore, mailbox: LoopMailbox) {
         threadCount = threads
         for index in 0..<threads {
-            let thread = Thread { [self] in work(core: core, mailbox: mailbox) }
+            ended.enter()
+            let thread = Thread { [self] in
+                work(core: core, mailbox: mailbox)
+                ended.leave()
+            }
             thread.name = "tollgate-http-worker-\(index)"
             thread.start()
         }
@@ -53,6 +59,11 @@ final class WorkerPool: Sendable {
     func stop() {
         queue.withLock { $0.stopping = true }
         for _ in 0..<threadCount { available.signal() }
+    }
+
+    /// Waits until every thread has returned after `stop()`; false when `deadline` passed first.
+    func waitUntilEnded(deadline: DispatchTime) -> Bool {
+        ended.wait(timeout: deadline) == .success
     }
 
     private func take() -> Job? {

@@ -20,6 +20,8 @@ public struct AuditEvidence: Codable, Hashable, Sendable {
         public static let usageReceipt = Role("usage_receipt")
         /// A lease of a floating seat (`tollgate-lease+jws`).
         public static let lease = Role("lease")
+        /// A customer transfer (`tollgate-transfer+jws`).
+        public static let customerTransfer = Role("customer_transfer")
         /// A checkpoint (signed note) of the named node's log.
         public static let checkpoint = Role("checkpoint")
         /// A log entry (base64url bytes) at `index`, with an inclusion proof against the checkpoint before it.

@@ -48,6 +48,8 @@ public struct AuditFinding: Codable, Hashable, Sendable {
         public static let trialsBeyondCount = Kind("trials_beyond_count")
         /// An upgrade, add-on or conversion signed by neither the issuer of the license it follows nor an ancestor.
         public static let unauthorizedChange = Kind("unauthorized_change")
+        /// A customer transfer of a license signed by neither the license's issuer nor an ancestor.
+        public static let unauthorizedTransfer = Kind("unauthorized_transfer")
         /// An upgrade, add-on or conversion for another customer, serials or product than the license
         /// it follows, or of the wrong kind of license (a conversion of a paid license).
         public static let lineageMismatch = Kind("lineage_mismatch")

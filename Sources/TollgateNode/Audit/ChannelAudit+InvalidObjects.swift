@@ -25,7 +25,7 @@ extension ChannelAudit {
     }
 
     /// The certificate chain (root first) of the certificate held by `node`.
-    private func chain(of node: String) -> [String]? {
+    func chain(of node: String) -> [String]? {
         let held = view.certificates.values.first { certificate in
             (try? Base64URL.decode(certificate.payload.subKey)).flatMap { try? Ed25519PublicKey(rawRepresentation: $0) }?.thumbprint == node
         }

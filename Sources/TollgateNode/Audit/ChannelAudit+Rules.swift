@@ -162,6 +162,8 @@ extension ChannelAudit {
                 noteLicenseRevocation(text(), index: entry.index, signedBy: nil, run: &run)
             case .revocationIssued:
                 noteLicenseRevocation(text(), index: entry.index, signedBy: log.key, run: &run)
+            case .customerTransferred:
+                try checkTransfer(text(), of: log, licenses: licenses)
             case .activation:
                 guard let activation = parsedActivations[entry.index], activation.payload.iss == log.node,
                       signatures.isSigned(activation.jws, by: log.key) else { continue }

@@ -22,7 +22,10 @@ struct DecodedLog: Sendable {
     private(set) var revocations: [SignedRevocation] = []
     /// When a bound site's lease or release entered the log, by the site key's thumbprint.
     private(set) var siteReceipts: [(site: String, at: Int64)] = []
-    private(set) var refusals: [(refusal: SignedActivationRefusal, index: UInt64)] = []
+    /// Refused attempts, the node's own (`site` nil) or a bound site's that the node took in after
+    /// checking the site's signature (`site` its key id: counted as the site's).
+    private(set) var refusals: [(refusal: SignedActivationRefusal, index: UInt64, site: String?)] = []
+    private(set) var transfers: [(transfer: SignedCustomerTransfer, index: UInt64)] = []
     /// Checkpoints of descendants this node saw, as logged (their signatures are checked by the
     /// view that reads them, against the keys of the nodes it holds).
     private(set) var witnesses: [(record: WitnessRecord, index: UInt64)] = []
@@ -82,7 +85,13 @@ struct DecodedLog: Sendable {
                     siteReceipts.append((release.jws.header.kid, entry.appendedAt))
                 }
             case .activationRefused:
-                if let refusal = try? SignedActivationRefusal(compact: Self.text(entry)) { refusals.append((refusal, index)) }
+                if let refusal = try? SignedActivationRefusal(compact: Self.text(entry)) { refusals.append((refusal, index, nil)) }
+            case .siteRefusalReceived:
+                if let refusal = try? SignedActivationRefusal(compact: Self.text(entry)), refusal.jws.header.kid == refusal.payload.iss {
+                    refusals.append((refusal, index, refusal.payload.iss))
+                }
+            case .customerTransferred:
+                if let transfer = try? SignedCustomerTransfer(compact: Self.text(entry)) { transfers.append((transfer, index)) }
             case .checkpointWitnessed:
                 if let record = try? WitnessRecord(bytes: entry.bytes) { witnesses.append((record, index)) }
             default:
@@ -102,6 +111,7 @@ struct DecodedLog: Sendable {
         revocations += later.revocations
         siteReceipts += later.siteReceipts
         refusals += later.refusals
+        transfers += later.transfers
         witnesses += later.witnesses
     }
 

@@ -44,6 +44,7 @@ public struct FindingCheck {
         case .invalidObject: try context.invalidObject()
         case .emergencyOveruse: try context.emergencyOveruse()
         case .upgradeBelowFloor, .lineageMismatch, .unauthorizedChange: try context.change()
+        case .unauthorizedTransfer: try context.transfer()
         case .trialsBeyondCount: try context.trialsBeyondCount()
         case .usageFork, .usageGap, .usageBeyondAllowance, .unloggedUsage: try context.usage()
         case .leaseOversubscribed: try context.leaseOversubscribed()

@@ -13,8 +13,9 @@ struct NodeAudit: NodePart {
             var audit = try ChannelAudit(auditor: context, log: log, at: now)
             try audit.run(observations: try store.observations())
             try store.transaction {
-                for finding in audit.findings where try store.insertFinding(finding) && !audit.adoptedIDs.contains(finding.id) {
-                    try log.record(finding, at: now)
+                for finding in audit.findings where try store.insertFinding(finding) {
+                    try WebhookOutbox(context: context).findingOpened(finding, at: now)
+                    if !audit.adoptedIDs.contains(finding.id) { try log.record(finding, at: now) }
                 }
             }
             return try store.findings()

@@ -16,6 +16,7 @@ enum SignedObjectKind {
             case QuotaReturn.type: _ = try SignedQuotaReturn(compact: compact)
             case Revocation.type: _ = try SignedRevocation(compact: compact)
             case ActivationRefusal.type: _ = try SignedActivationRefusal(compact: compact)
+            case CustomerTransfer.type: _ = try SignedCustomerTransfer(compact: compact)
             default: return nil
             }
             return nil

@@ -17,6 +17,7 @@ import TollgateWire
 /// | free serials | ``SerialAllocator`` |
 /// | planning and recording sales | ``SalePlanner`` (``PlanningReads``) |
 /// | renewals | ``Renewals`` |
+/// | orders: bulk issues and renewals, idempotent by order id | ``OrderBatch``, ``OrderBook`` |
 /// | upgrades, downgrades, add-ons, conversions | ``LicenseChanges`` |
 /// | machines: activation, emergency, deactivation, license status | ``MachineDesk`` |
 /// | refused attempts to take a seat, logged as evidence under an hourly cap | ``RefusedAttempts`` |
@@ -33,6 +34,7 @@ import TollgateWire
 /// | reading mirrored descendant logs | ``MirroredLogs`` |
 /// | audit, observations, reports | ``NodeAudit`` |
 /// | listings of what is stored | ``NodeRecords`` |
+/// | webhooks: registrations, the outbox of events, delivery attempts | ``WebhookDesk``, ``WebhookOutbox`` |
 public final class LicensingNode {
     public let identity: NodeIdentity
     public let store: NodeStore
@@ -41,6 +43,8 @@ public final class LicensingNode {
     let delegator: Delegator
     let sales: SalePlanner
     let renewals: Renewals
+    let orders: OrderBook
+    let batches: OrderBatch
     let changes: LicenseChanges
     let machines: MachineDesk
     let refusals: RefusedAttempts
@@ -48,6 +52,7 @@ public final class LicensingNode {
     let siteLogs: SiteLogs
     let returns: QuotaReturns
     let revocations: Revocations
+    let transfers: CustomerTransfers
     let log: NodeLog
     let freshness: SyncFreshness
     let childSync: ChildSync
@@ -75,6 +80,8 @@ public final class LicensingNode {
         self.delegator = Delegator(context: context, holdings: holdings, serials: serials)
         self.sales = SalePlanner(context: context, holdings: holdings, serials: serials, freshness: freshness)
         self.renewals = Renewals(context: context, holdings: holdings, freshness: freshness)
+        self.orders = OrderBook(context: context, holdings: holdings)
+        self.batches = OrderBatch(context: context, sales: sales, renewals: renewals, book: orders)
         self.changes = LicenseChanges(context: context, holdings: holdings, freshness: freshness)
         let machines = MachineDesk(context: context, holdings: holdings)
         self.machines = machines
@@ -82,6 +89,7 @@ public final class LicensingNode {
         self.leases = LeaseDesk(context: context, holdings: holdings, machines: machines)
         self.returns = returns
         self.revocations = revocations
+        self.transfers = CustomerTransfers(context: context)
         self.log = log
         self.siteLogs = SiteLogs(context: context, log: log)
         self.freshness = freshness
@@ -135,7 +143,8 @@ public final class LicensingNode {
     /// Plans `sales` in their order as ``planIssue(_:at:after:)`` does, each after `earlier` and
     /// those planned before it, reading what the plans share from the store once for all of them.
     public func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], after earlier: [LicensePlan] = []) -> [Result<LicensePlan, NodeError>] {
-        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats }, earlierTrials: SalePlanner.trialCounts(earlier))
+        self.sales.planIssues(sales, behind: earlier.map { $0.payload.seats }, earlierTrials: SalePlanner.trialCounts(earlier),
+                              earlierOrders: Set(earlier.compactMap(\.order?.id)))
     }
 
     /// Appends signed plans to the log in their order, with their license and serial rows, all or
@@ -148,6 +157,30 @@ public final class LicensingNode {
     /// names the first license of the lineage in `renews`, so existing activations stay valid.
     public func renew(licenseHash: String, exp: Int64, price: Price? = nil, at now: Int64) throws(NodeError) -> LicenseFile {
         try renewals.renew(licenseHash: licenseHash, exp: exp, price: price, at: now)
+    }
+
+    // MARK: Orders (OrderBatch, OrderBook)
+
+    /// Issues the sales of `requests`, each naming its order id, all or none: every row is checked
+    /// first, and if any is bad nothing is issued and `batch_refused` names every bad row
+    /// (``NodeError/rows``). An order already issued with the same terms is answered `existing`
+    /// with its license and issues nothing; with other terms it is a bad row (`order_conflict`).
+    public func issueOrders(_ requests: [LicenseRequest], at now: Int64) throws(NodeError) -> [OrderOutcome] {
+        try batches.issue(requests, at: now)
+    }
+
+    /// Renews as ``issueOrders(_:at:)`` issues: each row names its order id and the license (an id
+    /// `resolve` turns into the whole hash), all or none.
+    public func renewOrders(_ requests: [RenewalRequest], at now: Int64,
+                            resolve: (String) throws(NodeError) -> String) throws(NodeError) -> [OrderOutcome] {
+        try batches.renew(requests, at: now, resolve: resolve)
+    }
+
+    /// The license a sale's order was issued as, when `request` names an order already issued with
+    /// the same terms; nil when it names none or one not issued; order_conflict for other terms.
+    public func existingOrder(_ request: LicenseRequest) throws(NodeError) -> OrderOutcome? {
+        guard let order = try OrderTerms(request) else { return nil }
+        return try orders.existing(order, kind: .issue)
     }
 
     /// Upgrades or downgrades, adds to or converts the license `licenseHash` (or any license of
@@ -270,6 +303,17 @@ public final class LicensingNode {
     /// or `chargeback` (``Revocation/LicenseReason``).
     public func revoke(license: String, effective: Int64? = nil, reason: String, at now: Int64) throws(NodeError) -> SignedRevocation {
         try revocations.revoke(license: license, effective: effective, reason: reason, at: now)
+    }
+
+    /// Moves licenses of this node's subtree from customer `from` to customer `to` (a merger, an
+    /// acquisition, a renamed company), signed by this node, the licenses' issuer or an ancestor.
+    /// `licenses` are ids (whole or unique prefixes) of licenses `from` holds; none moves every
+    /// license `from` holds here (a merge). The licenses stay as they are: machines go on verifying
+    /// them; this node's renewals name the new customer, and reports read it from the transfer on.
+    /// A license of another customer or a revoked one refuses the whole transfer. A merge of more
+    /// than ``ObjectLimits/maxListCount`` licenses is several transfers, logged together.
+    public func transferCustomer(from: String, to: String, licenses: [String] = [], at now: Int64) throws(NodeError) -> [SignedCustomerTransfer] {
+        try transfers.transfer(from: from, to: to, licenses: licenses, at: now)
     }
 
     /// Takes a revocation from an ancestor that concerns this node's chain (or a license of its

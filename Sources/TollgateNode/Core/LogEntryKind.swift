@@ -23,6 +23,10 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     /// A lease or release from a bound site's exported log, verbatim (signed by the site), taken in
     /// after the site's checkpoint over it verified: how a closed site's leases travel up the tree.
     case siteLeaseReceived = "site-lease-received"
+    /// A refusal from a bound site's exported log, verbatim (signed by the site: a lease it refused
+    /// because every seat was leased), taken in like its leases, so piracy monitoring at the root
+    /// sees what closed sites refused.
+    case siteRefusalReceived = "site-refusal-received"
     /// An audit finding this node made about its subtree (an equivocation seen in a push, a rule
     /// broken in a descendant's log), as `AuditFinding` JSON with its evidence, so it travels up
     /// with the log and the root re-checks and adopts it.
@@ -36,4 +40,7 @@ public enum LogEntryKind: String, Sendable, CaseIterable {
     /// signed by the node), or an hour's summary of those past the hourly cap: how refused
     /// activations and over-leasing attempts reach the root. Not a finding by itself.
     case activationRefused = "activation-refused"
+    /// Licenses moved from one customer id to another (`tollgate-transfer+jws`, signed by the node,
+    /// the licenses' issuer or an ancestor of it): a merger, an acquisition, a renamed company.
+    case customerTransferred = "customer-transferred"
 }

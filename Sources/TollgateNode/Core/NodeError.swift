@@ -1,6 +1,7 @@
 import TollgateCertificates
 import TollgateCrypto
 import TollgateLedger
+import TollgateWire
 
 /// Why a node refused or failed an operation, or why a finding's evidence does not prove it.
 public struct NodeError: LayerError {
@@ -47,6 +48,18 @@ public struct NodeError: LayerError {
         public static let usageOutOfSequence = Code("usage_out_of_sequence")
         /// A finding's evidence does not prove what the finding claims (``FindingCheck``).
         public static let findingUnproven = Code("finding_unproven")
+        /// A license named in a customer transfer belongs to another customer than the one it moves from.
+        public static let customerMismatch = Code("customer_mismatch")
+        /// A webhook URL that is not `http`/`https`, or carries credentials or a fragment.
+        public static let webhookURLInvalid = Code("webhook_url_invalid")
+        /// An event type no webhook can subscribe to (``WebhookEventType``).
+        public static let unknownEventType = Code("unknown_event_type")
+        /// The node already has ``WebhookDesk/maxWebhooks`` webhooks.
+        public static let tooManyWebhooks = Code("too_many_webhooks")
+        /// An order id already recorded for other terms (or another kind of order).
+        public static let orderConflict = Code("order_conflict")
+        /// Some rows of a bulk issue or renewal are bad; ``NodeError/rows`` names each, and nothing was issued.
+        public static let batchRefused = Code("batch_refused")
     }
 
     public var code: Code
@@ -61,6 +74,8 @@ public struct NodeError: LayerError {
     public var storageDetail: String?
     /// For `.noSeatFree`: when the first leased seat frees (its lease's `exp`), Unix seconds.
     public var seatFreesAt: Int64?
+    /// For `.batchRefused`: every bad row, in order.
+    public var rows: [OrderRowError]?
     public var location: ErrorLocation
 
     public init(_ code: Code, _ reason: String, rule: VerificationError.Rule? = nil, file: String = #fileID, line: UInt = #line) {

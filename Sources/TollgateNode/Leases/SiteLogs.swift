@@ -5,8 +5,9 @@ import TollgateWire
 
 /// A closed site's log carried out as a file: the site exports it whole with a checkpoint it signs;
 /// the issuing agent checks that checkpoint with the key its site activation bound, every entry
-/// against the checkpoint's tree and every lease and release against the site's key, then logs the
-/// site's leases and releases verbatim in its own log, from where they sync up to the root.
+/// against the checkpoint's tree and every lease, release and refusal against the site's key, then
+/// logs the site's leases, releases and refusals verbatim in its own log, from where they sync up
+/// to the root.
 struct SiteLogs: NodePart {
     let context: NodeContext
     let log: NodeLog
@@ -63,9 +64,15 @@ struct SiteLogs: NodePart {
                         }
                         continue
                     }
-                    if entry.kind == LogEntryKind.leaseGranted.rawValue || entry.kind == LogEntryKind.leaseReleased.rawValue {
+                    switch LogEntryKind(rawValue: entry.kind) {
+                    case .leaseGranted, .leaseReleased:
                         _ = try store.log.append(kind: LogEntryKind.siteLeaseReceived.rawValue, bytes: entry.bytes, at: now)
                         taken += 1
+                    case .activationRefused:
+                        _ = try store.log.append(kind: LogEntryKind.siteRefusalReceived.rawValue, bytes: entry.bytes, at: now)
+                        taken += 1
+                    default:
+                        break
                     }
                     try store.recordSiteEntry(site: export.site, index: UInt64(index), hash: hash, at: now)
                 }
@@ -95,11 +102,9 @@ struct SiteLogs: NodePart {
                     throw NodeError(.invalidRequest, "release at entry \(index) of the site log is not signed by the site")
                 }
             case .activationRefused:
-                // The site's record of a lease it refused (all seats leased): accepted as the site's
-                // own, but not taken in, since this node's log carries only what it signs or a
-                // site's leases and releases.
+                // The site's record of a lease it refused (all seats leased), in its own name.
                 let refusal = try SignedActivationRefusal(compact: compact)
-                guard refusal.jws.header.kid == siteKey.thumbprint, refusal.jws.isSigned(by: siteKey) else {
+                guard refusal.jws.header.kid == siteKey.thumbprint, refusal.payload.iss == siteKey.thumbprint, refusal.jws.isSigned(by: siteKey) else {
                     throw NodeError(.invalidRequest, "refusal at entry \(index) of the site log is not signed by the site")
                 }
             default:

@@ -113,7 +113,7 @@ struct MachineDesk: NodePart {
         let payload = Activation(iss: identity.keyID, license: lineage, serial: serial, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,
                                  iat: now, exp: nil, kind: .standard, jti: ids.make())
-        return try record(payload, lineage: lineage, at: now)
+        return try record(payload, lineage: lineage, customer: license.payload.customer, at: now)
     }
 
     /// One site per license: its key becomes the license's lease server through a site activation
@@ -132,7 +132,7 @@ struct MachineDesk: NodePart {
         let payload = Activation(iss: identity.keyID, license: lineage, serial: license.payload.seats.start, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,
                                  iat: now, exp: exp, kind: .site, jti: ids.make())
-        return try record(payload, lineage: lineage, at: now)
+        return try record(payload, lineage: lineage, customer: license.payload.customer, at: now)
     }
 
     /// A spare machine stands in for a failed one on its serial, for at most the certificate's
@@ -171,7 +171,7 @@ struct MachineDesk: NodePart {
         let payload = Activation(iss: identity.keyID, license: lineage, serial: failed.payload.serial, machineKey: request.machineKey,
                                  fingerprint: request.fingerprint, platform: request.platform, country: request.country,
                                  iat: now, exp: exp, kind: .temporary, jti: ids.make(), replaces: failedHash)
-        return try record(payload, lineage: lineage, at: now)
+        return try record(payload, lineage: lineage, customer: license.payload.customer, at: now)
     }
 
     private func deactivate(_ request: SignedMachineRequest, lineage: String, at now: Int64) throws(NodeError) -> SignedDeactivation {
@@ -197,7 +197,7 @@ struct MachineDesk: NodePart {
         }
     }
 
-    private func record(_ payload: Activation, lineage: String, at now: Int64) throws(NodeError) -> SignedActivation {
+    private func record(_ payload: Activation, lineage: String, customer: String, at now: Int64) throws(NodeError) -> SignedActivation {
         try storage {
             // Signed inside the transaction, so the log index it names is the one it is appended at.
             try store.transaction {
@@ -206,6 +206,7 @@ struct MachineDesk: NodePart {
                 let signed = try context.signObject(payload)
                 let index = try store.log.append(kind: LogEntryKind.activation.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertActivation(signed, lineage: lineage, logIndex: index)
+                try WebhookOutbox(context: context).activationRecorded(signed, customer: customer, at: now)
                 return signed
             }
         }

@@ -18,6 +18,10 @@ extension ChannelView {
         var siteReceipts: [(site: String, at: Int64)] = []
         /// Refused attempts to take a seat, as each node recorded them.
         var refusals: [(refusal: SignedActivationRefusal, node: String, index: UInt64)] = []
+        /// Bound sites whose refusals an agent took in (a site's key id → that agent's).
+        var siteAgents: [String: String] = [:]
+        /// Customer transfers, as each node signed them.
+        var transfers: [(transfer: SignedCustomerTransfer, node: String, index: UInt64)] = []
 
         /// Appends the objects of `node`'s log.
         mutating func append(_ log: DecodedLog, node: String) {
@@ -29,7 +33,10 @@ extension ChannelView {
             returns += log.returns.map { ($0.quotaReturn, node, $0.index) }
             revocations += log.revocations
             siteReceipts += log.siteReceipts
-            refusals += log.refusals.map { ($0.refusal, node, $0.index) }
+            // A bound site's refusal an agent took in counts as the site's own.
+            refusals += log.refusals.map { ($0.refusal, $0.site ?? node, $0.index) }
+            for item in log.refusals { if let site = item.site { siteAgents[site] = node } }
+            transfers += log.transfers.map { ($0.transfer, node, $0.index) }
         }
     }
 
@@ -96,7 +103,15 @@ extension ChannelView {
             }
         }
         let order = treeOrder().map(\.node)
-        func sales() -> [RevenueSale] { objects.licenses.map { RevenueSale($0.license, node: $0.node, index: $0.index) } }
+        // Each sale under its lineage's customer after the transfers.
+        func sales() -> [RevenueSale] {
+            let owners = owners(objects).owners
+            return objects.licenses.map { item in
+                var sale = RevenueSale(item.license, node: item.node, index: item.index)
+                if let owner = owners[item.license.lineage] { sale.customer = owner }
+                return sale
+            }
+        }
         switch name {
         case "quota":
             // One pass over each kind of object, seats added up per node.
@@ -201,7 +216,7 @@ extension ChannelView {
             }
             report.window = .init(from: start, to: end)
             let findings = try auditor.storage { try auditor.store.findings() }
-            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, window: start...end)
+            (report.piracy, report.refusals) = piracy(objects.refusals, findings: findings, order: order, sites: objects.siteAgents, window: start...end)
         default:
             throw NodeError(.notFound, "no report '\(name)': choose \(ChannelReport.names.joined(separator: ", "))")
         }
@@ -233,11 +248,19 @@ extension ChannelView {
     /// One customer's entitlement history. Within one issuer's log, events follow log position, so
     /// "license issued" precedes "activated" even in the same second; the issuers' sequences are
     /// merged by time, then issuance before activation before deactivation, then node and position.
+    /// A lineage a customer transfer moved to or from the customer follows it into the history, with
+    /// the transfer as an event.
     private func history(of customer: String, in objects: Objects) throws(NodeError) -> (String, [ChannelReport.HistoryEvent]) {
         // Names are matched as people type them: `muster gmbh` finds `Muster GmbH`.
-        let theirs = objects.licenses.filter { $0.license.payload.customer.caseInsensitiveCompare(customer) == .orderedSame }
-        guard let first = theirs.first else {
-            let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer))
+        func named(_ name: String) -> Bool { name.caseInsensitiveCompare(customer) == .orderedSame }
+        let transfers = owners(objects).applied.filter { named($0.transfer.payload.from) || named($0.transfer.payload.to) }
+        let moved = Set(transfers.map(\.lineage))
+        let theirs = objects.licenses.filter { named($0.license.payload.customer) || moved.contains($0.license.lineage) }
+        let name = (objects.licenses.map(\.license.payload.customer) + transfers.flatMap { [$0.transfer.payload.from, $0.transfer.payload.to] })
+            .first(where: named)
+        guard !theirs.isEmpty, let name else {
+            let nearest = NameSuggestion.nearest(to: customer, among: objects.licenses.map(\.license.payload.customer)
+                                                     + objects.transfers.map(\.transfer.payload.to))
             throw NodeError(.notFound, "no license in this node's subtree is for a customer named '\(customer)' (case ignored)"
                             + (nearest.isEmpty ? "; the subtree holds no licenses yet" : "; did you mean " + nearest.map { "'\($0)'" }.joined(separator: " or ") + "?"))
         }
@@ -261,6 +284,13 @@ extension ChannelView {
                                        detail: "serial \(claims.serial) in \(claims.country) on \(claims.platform)"),
                           node: item.node, rank: 2)
         }
+        events += transfers.map { item in
+            let claims = item.transfer.payload
+            return Placed(event: .init(at: claims.iat, event: named(claims.to) ? "transferred from \(claims.from)" : "transferred to \(claims.to)",
+                                       node: names[item.node] ?? item.node, logIndex: item.index,
+                                       detail: "license \(HashID.short(item.lineage)) (\(claims.reason)), transfer \(HashID.short(item.transfer.hash))"),
+                          node: item.node, rank: 4)
+        }
         let activationHashes = Set(theirActivations.map(\.activation.hash))
         events += objects.deactivations.filter { activationHashes.contains($0.deactivation.payload.activation) }.map { item in
             Placed(event: .init(at: item.deactivation.payload.iat, event: "deactivated", node: names[item.node] ?? item.node, logIndex: item.index,
@@ -274,6 +304,6 @@ extension ChannelView {
         while let next = queues.indices.compactMap({ index in queues[index].first.map { (index, key($0)) } }).min(by: { $0.1 < $1.1 }) {
             merged.append(queues[next.0].removeFirst().event)
         }
-        return (first.license.payload.customer, merged)
+        return (name, merged)
     }
 }

@@ -12,6 +12,15 @@ public struct LicensePlan: Hashable, Sendable {
     public let chain: [String]
     /// The hash of that certificate.
     public let holderHash: String
+    /// The seller's order it fills, recorded with the license.
+    let order: OrderTerms?
+
+    init(payload: License, chain: [String], holderHash: String, order: OrderTerms? = nil) {
+        self.payload = payload
+        self.chain = chain
+        self.holderHash = holderHash
+        self.order = order
+    }
 
     /// Signs the license with the node's key, adding the signature to `record` when given.
     public func sign(with key: Ed25519PrivateKey, recordingIn record: VerifiedSignatureCache? = nil) throws(NodeError) -> SignedLicense {

@@ -8,12 +8,18 @@ protocol LineageFollower: NodePart {
 }
 
 extension LineageFollower {
-    /// Signs `payload` under `held`, logs it as `kind` and stores it; refused, changing nothing,
-    /// when the node is overdue for a sync or the certificate is revoked.
-    func record(_ payload: License, as kind: LogEntryKind, under held: HeldCertificate, at now: Int64) throws(NodeError) -> LicenseFile {
+    /// Refused when the node is overdue for a sync or `held` is revoked at `now`.
+    func checkSigning(under held: HeldCertificate, at now: Int64) throws(NodeError) {
         try freshness.check(held.payload, at: now)
         let revoked = try storage { try store.revocations() }.contains { $0.payload.cert == held.hash && $0.payload.effective <= now }
         guard !revoked else { throw NodeError(.noCertificate, "the certificate this license was issued under is revoked") }
+    }
+
+    /// Signs `payload` under `held`, logs it as `kind` and stores it, with the renewal `order` it
+    /// fills when given; refused, changing nothing, when ``checkSigning(under:at:)`` refuses.
+    func record(_ payload: License, as kind: LogEntryKind, under held: HeldCertificate, at now: Int64,
+                order: OrderTerms? = nil) throws(NodeError) -> LicenseFile {
+        try checkSigning(under: held, at: now)
         var payload = payload
         return try storage {
             try store.transaction {
@@ -21,6 +27,9 @@ extension LineageFollower {
                 let signed = try context.signObject(payload)
                 let index = try store.log.append(kind: kind.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertLicense(signed, logIndex: index)
+                if let order {
+                    try store.insertOrder(RecordedOrder(id: order.id, kind: .renewal, licenseHash: signed.hash, terms: order.terms), logIndex: index)
+                }
                 return LicenseFile(chain: held.chain, license: signed.compact)
             }
         }

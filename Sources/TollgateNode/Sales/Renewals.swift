@@ -9,6 +9,13 @@ struct Renewals: LineageFollower {
 
     /// See ``LicensingNode/renew(licenseHash:exp:price:at:)``.
     func renew(licenseHash: String, exp: Int64, price: Price?, at now: Int64) throws(NodeError) -> LicenseFile {
+        let (payload, held) = try plan(licenseHash: licenseHash, exp: exp, price: price, at: now)
+        return try record(payload, as: .licenseRenewed, under: held, at: now)
+    }
+
+    /// The renewal of `licenseHash` as it would be signed (its log index still 0) and the
+    /// certificate it is issued under, once every rule of a renewal passed; changes nothing.
+    func plan(licenseHash: String, exp: Int64, price: Price?, at now: Int64) throws(NodeError) -> (payload: License, held: HeldCertificate) {
         guard let current = try storage({ try store.currentLicense(hash: licenseHash) }),
               let lineage = try storage({ try store.lineage(of: licenseHash) }) else {
             throw NodeError(.notFound, "license \(licenseHash) was not issued by this node")
@@ -28,7 +35,9 @@ struct Renewals: LineageFollower {
             throw NodeError(.invalidRequest, "the new end \(TimeText.iso(exp)) must be after the current end \(TimeText.iso(old.exp ?? now)) and after now")
         }
         let held = try holdings.heldCertificate(matching: old.cert)
-        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: old.customer, country: old.country,
+        // A customer transfer here moved the lineage: the renewal names its customer now.
+        let customer = try storage { try store.owner(ofLineage: lineage) } ?? old.customer
+        let payload = License(iss: identity.keyID, cert: held.hash, seats: old.seats, customer: customer, country: old.country,
                               territory: old.territory, product: old.product, features: old.features, model: old.model,
                               price: price ?? old.price, iat: now, nbf: now, exp: exp, logIndex: 0, jti: ids.make(), renews: lineage,
                               tier: old.tier, expiry: old.expiry, metering: old.metering, floating: old.floating)
@@ -38,6 +47,7 @@ struct Renewals: LineageFollower {
         } catch {
             throw NodeError(.ruleViolation, error)
         }
-        return try record(payload, as: .licenseRenewed, under: held, at: now)
+        try checkSigning(under: held, at: now)
+        return (payload, held)
     }
 }

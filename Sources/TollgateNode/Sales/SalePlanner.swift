@@ -23,14 +23,16 @@ struct SalePlanner: NodePart {
         let trials = Self.trialKey(request).map { key in
             earlier.filter { Self.trialKey($0.payload.model, $0.payload.customer, $0.payload.product) == key }.count
         } ?? 0
-        return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, earlierTrials: trials, reads: &reads)
+        return try planIssue(request, at: now, reserved: earlier.map(\.payload.seats), earlierCount: earlier.count, earlierTrials: trials,
+                             earlierOrders: Set(earlier.compactMap(\.order?.id)), reads: &reads)
     }
 
     /// See ``LicensingNode/planIssues(_:after:)``: behind unrecorded plans given by their serials
     /// and the trials among them.
     func planIssues(_ sales: [(request: LicenseRequest, at: Int64)], behind earlierSeats: [SerialRange],
-                    earlierTrials: [String: Int] = [:]) -> [Result<LicensePlan, NodeError>] {
+                    earlierTrials: [String: Int] = [:], earlierOrders: Set<String> = []) -> [Result<LicensePlan, NodeError>] {
         var reads = PlanningReads()
+        var plannedOrders = earlierOrders
         var reserved = earlierSeats
         var earlierCount = earlierSeats.count
         // Trials planned in this batch count against the customer's allowance like recorded ones.
@@ -39,21 +41,46 @@ struct SalePlanner: NodePart {
             let key = Self.trialKey(sale.request)
             let plan = Result { () throws(NodeError) in
                 try planIssue(sale.request, at: sale.at, reserved: reserved, earlierCount: earlierCount,
-                              earlierTrials: key.map { plannedTrials[$0] ?? 0 } ?? 0, reads: &reads)
+                              earlierTrials: key.map { plannedTrials[$0] ?? 0 } ?? 0, earlierOrders: plannedOrders, reads: &reads)
             }
             if case .success(let made) = plan {
                 reserved.append(made.payload.seats)
                 earlierCount += 1
                 if let key { plannedTrials[key, default: 0] += 1 }
+                if let order = made.order { plannedOrders.insert(order.id) }
             }
             return plan
         }
     }
 
-    /// `reserved` holds the serials of the `earlierCount` plans not yet recorded that this one comes after.
+    /// `reserved` holds the serials of the `earlierCount` plans not yet recorded that this one comes
+    /// after, `earlierOrders` their order ids. A request with an order id already recorded or planned
+    /// is order_conflict here: whoever asks for an order's license again is answered from ``OrderBook``.
     private func planIssue(_ request: LicenseRequest, at now: Int64, reserved: [SerialRange], earlierCount: Int, earlierTrials: Int = 0,
-                           reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
+                           earlierOrders: Set<String> = [], reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         guard request.seatCount > 0 else { throw NodeError(.invalidRequest, "a license needs at least one seat") }
+        let order = try OrderTerms(request)
+        if let order {
+            if let recorded = try storage({ try store.order(id: order.id) }) {
+                throw NodeError(.orderConflict, "order \(order.id) is already recorded (license \(HashID.short(recorded.licenseHash)))")
+            }
+            guard !earlierOrders.contains(order.id) else { throw NodeError(.orderConflict, "order \(order.id) is being issued already") }
+        }
+        var request = request
+        if let days = request.days {
+            guard request.exp == nil else { throw NodeError(.invalidRequest, "give a license's end as exp or as days, not both") }
+            guard (1...Self.maxDays).contains(days) else { throw NodeError(.invalidRequest, "days must be 1 to \(Self.maxDays), got \(days)") }
+            request.exp = now + days * 86_400
+        }
+        let plan = try planIssue(request, at: now, reserved: reserved, earlierCount: earlierCount, earlierTrials: earlierTrials, reads: &reads)
+        return LicensePlan(payload: plan.payload, chain: plan.chain, holderHash: plan.holderHash, order: order)
+    }
+
+    /// The longest term in days a request may give (a thousand years).
+    static let maxDays: Int64 = 365_000
+
+    private func planIssue(_ request: LicenseRequest, at now: Int64, reserved: [SerialRange], earlierCount: Int, earlierTrials: Int,
+                           reads: inout PlanningReads) throws(NodeError) -> LicensePlan {
         if let hash = request.certificateHash {
             return try planIssue(request, under: holdings.heldCertificate(matching: hash), at: now, reserved: reserved,
                                  earlierCount: earlierCount, earlierTrials: earlierTrials, reads: &reads)
@@ -142,6 +169,10 @@ struct SalePlanner: NodePart {
                         throw NodeError(.storage, "the signed license does not match the plan for log index \(index)")
                     }
                     try store.insertLicense(item.license, logIndex: index)
+                    try WebhookOutbox(context: context).licenseIssued(item.license)
+                    if let order = item.plan.order {
+                        try store.insertOrder(RecordedOrder(id: order.id, kind: .issue, licenseHash: item.license.hash, terms: order.terms), logIndex: index)
+                    }
                     try store.insertAllocation(SerialAllocation(seats: item.plan.payload.seats, kind: .licensed, holderHash: item.plan.holderHash,
                                                                 objectHash: item.license.hash),
                                                logIndex: index, at: item.plan.payload.iat)

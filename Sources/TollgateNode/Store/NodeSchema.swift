@@ -142,6 +142,9 @@ enum NodeSchema {
             leases,
             siteImports,
             refusalCounts,
+            customerTransfers,
+            webhooks,
+            orders,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a

@@ -31,12 +31,20 @@ struct ParentSync: NodePart {
             }
             relayers.insert(node.keyID)
             do {
-                acked[node.keyID] = try store.transaction { try segments.accept(segment, of: node, at: now) }
+                acked[node.keyID] = try store.transaction {
+                    let held = try store.mirrorLog(keyID: node.keyID).size
+                    let size = try segments.accept(segment, of: node, at: now)
+                    if size > held { try WebhookOutbox(context: context).syncReceived(from: node, entries: size - held, size: size, at: now) }
+                    return size
+                }
             } catch let detected as EquivocationDetected {
                 // The segment is refused; the proof that the log forked is kept.
                 try storage {
                     try store.transaction {
-                        if try store.insertFinding(detected.finding) { try log.record(detected.finding, at: now) }
+                        if try store.insertFinding(detected.finding) {
+                            try log.record(detected.finding, at: now)
+                            try WebhookOutbox(context: context).findingOpened(detected.finding, at: now)
+                        }
                     }
                 }
                 refused[node.keyID] = "\(detected.refusal) (finding \(detected.finding.id))"

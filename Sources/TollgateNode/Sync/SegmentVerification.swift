@@ -11,7 +11,7 @@ import TollgateLedger
 enum SegmentVerification {
     static let selfSignedKinds: Set<String> = [
         LogEntryKind.licenseIssued, .licenseRenewed, .licenseChanged, .activation, .deactivation, .certificateDelegated, .quotaReturned, .revocationIssued,
-        .activationRefused,
+        .activationRefused, .customerTransferred,
     ].reduce(into: []) { $0.insert($1.rawValue) }
 
     /// Entries verified per task: small enough that a short push still spreads over both cores,

@@ -30,7 +30,7 @@ final class Adversary {
     /// Resolves the scenario's plants (a random cheat, node and moment drawn now) and schedules them.
     func plant() {
         for plan in context.scenario.adversaries {
-            let pool = Cheat.randomPool(floating: context.scenario.grantsFloating)
+            let pool = Cheat.randomPool(floating: context.scenario.grantsFloating, trials: context.scenario.grantsTrials)
             let cheat = plan.cheat ?? pool[context.random.index(pool.count)]
             let time = context.time(in: plan.at)
             for index in channel.resolve(plan.node) {
@@ -225,6 +225,26 @@ final class Adversary {
                 }
             }
             return "leased serial \(serial) of \(lineage.prefix(8)) to a second machine (lease \(forged.hash.prefix(8)))"
+        case .trialsBeyondCount:
+            // An honest free trial for the straw customer, the one its certificate allows; then
+            // another for the same customer and product, signed and logged past the node's count.
+            guard let allowance = held.payload.trials else { return nil }
+            let (file, _) = try strawSale(node, live: live, under: held, at: local, model: TrialAllowance.model)
+            let first = try SignedLicense(compact: file.license).payload
+            var last = first.seats
+            for _ in 0..<allowance.perCustomer {
+                let forged = try agent.forgeLicense(under: held, seats: try fresh(), at: local + 1) {
+                    $0.customer = first.customer
+                    $0.product = first.product
+                    $0.features = first.features
+                    $0.model = TrialAllowance.model
+                    $0.price.amount = 0
+                    $0.exp = local + 1 + allowance.seconds
+                }
+                last = try SignedLicense(compact: forged.license).payload.seats
+            }
+            return "gave \(first.customer) \(allowance.perCustomer + 1) free trials of \(first.product) (the last \(last)); "
+                + "the certificate allows \(allowance.perCustomer)"
         }
     }
 
@@ -249,6 +269,11 @@ final class Adversary {
         request.certificateHash = held.hash
         request.features = features
         if model == FloatingTerms.model { request.exp = local + 30 * 86_400 }
+        if model == TrialAllowance.model, let trials = held.payload.trials {
+            // A free trial, as long as the certificate allows.
+            request.price.amount = 0
+            request.exp = local + trials.seconds
+        }
         let desk = customers.desk(of: node)
         let file = try desk.call(.issueLicense, body: node.service?.body(request) ?? [], expecting: .created, "a straw sale") { try LicenseFile(data: $0) }
         node.books.use(1, of: held.hash)

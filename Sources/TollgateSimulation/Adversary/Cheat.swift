@@ -27,6 +27,8 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
     case upgradeBelowFloor = "upgrade_below_floor"
     /// Signs a lease of a floating license beyond its N serials, bypassing its own lease server.
     case overLease = "over_lease"
+    /// Gives one customer more free trials of a product than its certificate allows per customer.
+    case trialsBeyondCount = "trials_beyond_count"
 
     /// The finding the channel audit must raise against the cheater.
     public var expectedFinding: AuditFinding.Kind {
@@ -43,13 +45,15 @@ public enum Cheat: String, Sendable, Hashable, CaseIterable {
         case .activateRevoked: .usedAfterLicenseRevocation
         case .upgradeBelowFloor: .upgradeBelowFloor
         case .overLease: .leaseOversubscribed
+        case .trialsBeyondCount: .trialsBeyondCount
         }
     }
 
     /// The cheats `random` draws from: those the channel's certificates let an agent commit
-    /// (over-leasing needs a certificate that grants `floating`).
-    static func randomPool(floating: Bool) -> [Cheat] {
-        allCases.filter { floating || $0 != .overLease }
+    /// (over-leasing needs a certificate that grants `floating`, extra trials one that grants
+    /// free trials).
+    static func randomPool(floating: Bool, trials: Bool) -> [Cheat] {
+        allCases.filter { (floating || $0 != .overLease) && (trials || $0 != .trialsBeyondCount) }
     }
 
     /// The verifier rule an honest client must reject the forged object with, where the object

@@ -9,10 +9,16 @@ enum ChannelTerms {
     static let products = ["cad": ["export", "render"], "cam": ["post"]]
     static let models = ["perpetual", "subscription", "trial"]
     /// The models the root grants: `floating` too when the scenario sells floating seats (or plants
-    /// a cheat that needs them), else the certificates are what they always were.
-    static func models(floating: Bool) -> [String] {
-        floating ? models + [FloatingTerms.model] : models
+    /// a cheat that needs them), `metered` when it sells metered use, else the certificates are
+    /// what they always were.
+    static func models(floating: Bool, metered: Bool) -> [String] {
+        models + (floating ? [FloatingTerms.model] : []) + (metered ? [License.meteredModel] : [])
     }
+    /// The feature metered licenses meter, and the price of a unit past the allowance (minor units).
+    static let meteredFeature = "render"
+    static let meteredUnitPrice: Int64 = 2
+    /// The free trials the certificates grant when a scenario plants extra trials.
+    static let freeTrials = TrialAllowance(days: 14, perCustomer: 1)
     static let currency = "EUR"
     static let generalFloor: Int64 = 1_000
     static let regionalFloor: Int64 = 1_200

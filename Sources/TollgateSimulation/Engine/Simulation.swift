@@ -191,6 +191,8 @@ public final class Simulation {
     private func finish() {
         customers.finish(into: &context.checker)
         context.record.runEnds(at: context.now)
-        watch.finish(plants: adversary.plants, tally: RevenueTally(desks: customers.desks), leases: customers.heldLeases)
+        watch.finish(plants: adversary.plants, tally: RevenueTally(desks: customers.desks), leases: customers.heldLeases,
+                     usage: UsageTally(desks: customers.desks),
+                     rolledBack: context.options.hideRollbacksFromChecker ? [] : customers.desks.flatMap(\.rolledBack))
     }
 }

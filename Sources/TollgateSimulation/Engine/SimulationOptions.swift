@@ -7,6 +7,9 @@ public struct SimulationOptions: Sendable, Hashable {
     /// For testing the checker itself: treat cheating nodes as honest, so their findings must fail
     /// invariant 4.
     public var hideCheatersFromChecker = false
+    /// For testing the checker itself: do not tell it which machines were restored from a snapshot,
+    /// so the forks the audit finds must fail invariant 4.
+    public var hideRollbacksFromChecker = false
     /// Run customers' steps on a thread of their own, behind the event loop (see ``DeskRunner``).
     /// Off, the same steps run on the event loop's thread alone; the run and its trace hash are the same.
     public var parallelDesks = true

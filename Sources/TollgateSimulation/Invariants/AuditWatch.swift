@@ -17,6 +17,11 @@ final class AuditWatch {
     private(set) var auditCount = 0
     /// When the root first held every node's whole log, after the workload.
     private(set) var settledAt: Int64?
+    /// Findings that name a customer's machine rather than a node (a forked usage chain), by id:
+    /// judged at the end against the machines the workload restored from a snapshot.
+    private var machineFindings: [String: AuditFinding] = [:]
+    /// Thumbprints of the machines restored from a snapshot, known at the end.
+    private var rolledBack: Set<String> = []
 
     init(context: RunContext, channel: Channel, console: OperatorConsole) {
         self.context = context
@@ -111,7 +116,11 @@ final class AuditWatch {
             context.record.found(Timeline.Marker(node: index ?? 0, time: now, label: finding.kind.rawValue))
             context.note("FINDING \(finding.kind) against \(finding.nodeName): \(finding.summary)")
             guard let index else {
-                context.checker.fail(.cheatsFound, "a finding names an unknown node \(finding.node): \(finding.summary)")
+                if Self.machineKinds.contains(finding.kind) {
+                    machineFindings[finding.id] = finding
+                } else {
+                    context.checker.fail(.cheatsFound, "a finding names an unknown node \(finding.node): \(finding.summary)")
+                }
                 continue
             }
             context.checker.check(.cheatsFound, !treatedAsHonest(index),
@@ -119,15 +128,22 @@ final class AuditWatch {
         }
     }
 
+    /// The findings that name a machine by its key's thumbprint.
+    static let machineKinds: Set<AuditFinding.Kind> = [.usageFork, .usageBeyondAllowance]
+
     // MARK: After the run
 
     /// The checks at the end: convergence, the final audits against the plants, and what every
     /// running node acknowledged.
-    func finish(plants: [PlantedCheat], tally: RevenueTally, leases: [(node: Int, lease: LeaseBook.Held)] = []) {
+    func finish(plants: [PlantedCheat], tally: RevenueTally, leases: [(node: Int, lease: LeaseBook.Held)] = [],
+                usage: UsageTally, rolledBack: [String]) {
+        self.rolledBack = Set(rolledBack)
         checkConvergence()
         checkLeasesAtRoot(leases)
         checkRevenue(tally, wholeChannel: plants.isEmpty)
+        checkUsage(usage)
         checkFindings(plants: plants)
+        checkMachineFindings()
         for node in channel.nodes where node.isUp { checkAcknowledged(node) }
     }
 
@@ -135,7 +151,8 @@ final class AuditWatch {
     var findingSummaries: [SimulationReport.FindingSummary] {
         finalFindings.map { finding in
             SimulationReport.FindingSummary(kind: finding.kind.rawValue, node: finding.nodeName,
-                                            againstHonest: channel.index(ofKey: finding.node).map { treatedAsHonest($0) } ?? true,
+                                            againstHonest: channel.index(ofKey: finding.node).map { treatedAsHonest($0) }
+                                                ?? !(finding.kind == .usageFork && rolledBack.contains(finding.node)),
                                             summary: finding.summary)
         }
     }
@@ -217,6 +234,35 @@ final class AuditWatch {
             for mismatch in mismatches { context.checker.fail(.convergence, mismatch) }
         } catch {
             context.unexpected(error, "reading the root's revenue reports", at: root)
+        }
+    }
+
+    /// Invariant 3 for metered use: the root's `usage` report bills what each honest agent's
+    /// customers had receipted, record for record, and nothing else of theirs.
+    private func checkUsage(_ usage: UsageTally) {
+        guard context.scenario.meteredShare > 0 else { return }
+        let root = channel.root
+        do {
+            let report = try console.call(.report, at: root, parameters: ["name": "usage"], expecting: .ok, "the usage report", as: ChannelReport.self)
+            let honest = Set(channel.agents.filter { treatedAsHonest($0.index) }.map(\.name))
+            context.checker.passed(.convergence, count: 1)
+            for mismatch in usage.mismatches(report.usage ?? [], sellers: honest) { context.checker.fail(.convergence, mismatch) }
+        } catch {
+            context.unexpected(error, "reading the root's usage report", at: root)
+        }
+    }
+
+    /// Invariant 4 for machines: every machine restored from a snapshot is named by a `usage_fork`,
+    /// and no finding names any other machine.
+    private func checkMachineFindings() {
+        let findings = machineFindings.values.sorted { ($0.node, $0.id) < ($1.node, $1.id) }
+        for machine in rolledBack.sorted() {
+            context.checker.check(.cheatsFound, findings.contains { $0.node == machine && $0.kind == .usageFork },
+                                  "machine \(HashID.short(machine)) was restored from a snapshot and forked its usage chain, but no usage_fork names it")
+        }
+        for finding in findings {
+            context.checker.check(.cheatsFound, finding.kind == .usageFork && rolledBack.contains(finding.node),
+                                  "\(finding.kind) against a machine that was not restored from a snapshot, \(finding.nodeName): \(finding.summary)")
         }
     }
 

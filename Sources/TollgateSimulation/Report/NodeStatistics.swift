@@ -12,6 +12,11 @@ public struct NodeStatistics: Sendable, Hashable {
     public var leased = 0
     public var heartbeats = 0
     public var released = 0
+    /// Usage records the node receipted and logged, forks it logged as evidence, and records a
+    /// machine's own check refused offline (past the allowance's ceiling).
+    public var usageRecords = 0
+    public var usageForked = 0
+    public var usageRefusedOffline = 0
     /// Requests the node turned down, by error code (a normal outcome: overdue sync, full seats…).
     public var refusals: [String: Int] = [:]
     public var syncSucceeded = 0

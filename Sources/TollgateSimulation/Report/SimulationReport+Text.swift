@@ -24,6 +24,13 @@ extension SimulationReport {
         let total = { (value: (NodeStatistics) -> Int) in nodes.reduce(0) { $0 + value($1.statistics) } }
         lines.append("operators: \(total(\.delegated)) certificates delegated (first ones and top-ups), \(total(\.returned)) quota returns, "
                      + "\(total(\.revoked)) revocations; customers: \(total(\.unavailable)) requests found their agent down")
+        if total(\.leased) > 0 {
+            lines.append("floating seats: \(total(\.leased)) leases and borrows, \(total(\.heartbeats)) heartbeats, \(total(\.released)) releases")
+        }
+        if total(\.usageRecords) + total(\.usageRefusedOffline) > 0 {
+            lines.append("metered use: \(total(\.usageRecords)) usage records receipted, \(total(\.usageForked)) forks logged as evidence, "
+                         + "\(total(\.usageRefusedOffline)) uses refused offline past the ceiling")
+        }
         var refusals: [String: Int] = [:]
         for node in nodes { refusals.merge(node.statistics.refusals, uniquingKeysWith: +) }
         if !refusals.isEmpty {

@@ -45,6 +45,16 @@ public struct Scenario: Sendable, Hashable {
     /// The longest lease and borrow the certificates allow (and the floating licenses are sold with).
     public var floatingLeaseSeconds: Int64 = 3_600
     public var floatingBorrowSeconds: Int64 = 86_400
+    /// Share of customers who buy a metered license: each activated machine signs usage records
+    /// of `render` into its own hash chain and uploads them to the agent, which receipts and logs
+    /// them (0: the certificates do not grant `metered` and nothing of the run changes).
+    public var meteredShare = 0.0
+    /// Units of `render` per machine and month a metered license allows; use may run to 1.5 times
+    /// that (`allow:1.5`), each unit over it billed.
+    public var meteredAllowance: Int64 = 400
+    /// Share of metered machines restored once from an old snapshot: the next record they sign
+    /// forks their chain, which the audit must name (`usage_fork`), and no other machine.
+    public var usageRollbackShare = 0.0
 
     // MARK: Sync
     public var syncIntervalSeconds: Int64 = 1_800
@@ -120,6 +130,13 @@ public struct Scenario: Sendable, Hashable {
     public var grantsFloating: Bool {
         floatingShare > 0 || adversaries.contains { $0.cheat == .overLease }
     }
+    /// Whether the channel's certificates grant free trials (one per customer and product, 14 days):
+    /// when a cheat that gives more may be planted.
+    public var grantsTrials: Bool {
+        adversaries.contains { $0.cheat == .trialsBeyondCount }
+    }
+    /// Whether the channel's certificates grant the `metered` model: when customers buy metered licenses.
+    public var grantsMetered: Bool { meteredShare > 0 }
 
     /// The scenario as the test suite runs it: with the smaller test sizes when it has them.
     public var forTests: Scenario {

@@ -69,6 +69,9 @@ public struct ScenarioParser {
         case "floating_seats": scenario.floatingSeats = UInt64(try line.count(min: 1))
         case "floating_lease": scenario.floatingLeaseSeconds = max(1, try line.duration() / Scenario.second)
         case "floating_borrow": scenario.floatingBorrowSeconds = try line.duration() / Scenario.second
+        case "metered_share": scenario.meteredShare = try line.probability()
+        case "metered_allowance": scenario.meteredAllowance = Int64(try line.count(min: 10))
+        case "usage_rollback": scenario.usageRollbackShare = try line.probability()
         case "sync_interval": scenario.syncIntervalSeconds = try line.duration() / Scenario.second
         case "sync_timeout": scenario.syncTimeout = try line.duration()
         case "sync_within": scenario.syncWithinSeconds = try line.duration() / Scenario.second

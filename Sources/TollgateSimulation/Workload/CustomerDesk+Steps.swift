@@ -27,6 +27,7 @@ extension CustomerDesk {
         case .lease(let machine, let attempt): lease(id, machine: machine, attempt: attempt, at: agent)
         case .heartbeat(let machine): heartbeat(id, machine: machine, at: agent)
         case .release(let machine): release(id, machine: machine, at: agent)
+        case .meter(let machine): meter(id, machine: machine, at: agent)
         }
     }
 
@@ -38,7 +39,7 @@ extension CustomerDesk {
         case .rehost(let attempt): attempt + 1 < customerAttempts ? .rehost(attempt: attempt + 1) : nil
         case .renewal(let attempt): attempt + 1 < customerAttempts ? .renewal(attempt: attempt + 1) : nil
         case .lease(let machine, let attempt): attempt + 1 < customerAttempts ? .lease(machine: machine, attempt: attempt + 1) : nil
-        case .activateOffline, .travel, .emergency, .lapsed, .heartbeat, .release: step
+        case .activateOffline, .travel, .emergency, .lapsed, .heartbeat, .release, .meter: step
         }
     }
 
@@ -80,8 +81,10 @@ extension CustomerDesk {
         var customer = customers[id]
         // Drawn only when the scenario sells floating seats, so a run without them is the run it always was.
         let floating = scenario.floatingShare > 0 && random.chance(scenario.floatingShare)
+        // Likewise metered use, drawn only when the scenario sells it.
+        let metered = !floating && scenario.meteredShare > 0 && random.chance(scenario.meteredShare)
         let draw = random.unit()
-        let model = floating ? FloatingTerms.model
+        let model = floating ? FloatingTerms.model : metered ? License.meteredModel
             : draw < scenario.trialShare ? "trial" : draw < scenario.trialShare + scenario.subscriptionShare ? "subscription" : "perpetual"
         let drawnSeats = UInt64(random.integer(in: 1...Int64(scenario.maxSeats)))
         let seats = floating ? scenario.floatingSeats : drawnSeats
@@ -90,11 +93,20 @@ extension CustomerDesk {
                                      model: model, price: Price(currency: ChannelTerms.currency, amount: ChannelTerms.regionalFloor + random.integer(in: 0...1_800)),
                                      seatCount: seats)
         request.territory = random.chance(scenario.wideTerritoryShare) ? agent.countries : [customer.country]
+        if metered {
+            // Render is what is metered: a CAD license, 1.5 times the allowance at most, each unit over it billed.
+            request.product = "cad"
+            request.features = ChannelTerms.products["cad"]
+            request.metering = Metering(allowance: [MeteredFeature(feature: ChannelTerms.meteredFeature, units: scenario.meteredAllowance)],
+                                        unitPrice: Price(currency: ChannelTerms.currency, amount: ChannelTerms.meteredUnitPrice),
+                                        overage: .allow(percent: 150))
+        }
         switch model {
         case "subscription": request.exp = local + scenario.subscriptionTermSeconds
         case "trial": request.exp = local + scenario.trialTermSeconds
-        // A floating license must end (its leases end by it): sold for a subscription's term, not renewed.
-        case FloatingTerms.model: request.exp = local + scenario.subscriptionTermSeconds
+        // A floating license must end (its leases end by it): sold for a subscription's term, not
+        // renewed; so is a metered one, billed month by month meanwhile.
+        case FloatingTerms.model, License.meteredModel: request.exp = local + scenario.subscriptionTermSeconds
         default: break
         }
         guard let entry = agent.books.certificate(for: seats) else {
@@ -188,6 +200,7 @@ extension CustomerDesk {
                                              what: "activation for \(customers[id].name)") else { return }
             customers[id].machines[index].activation = activation.hash
             customers[id].activated = true
+            if customers[id].model == License.meteredModel { startMeter(id, machine: index, license: receipt.license, activation: activation.hash) }
             customers[id].file = wallet(receipt.license, expires: customers[id].expires)
             agent.stats.activated += 1
             agent.acknowledged.append(.activation(hash: activation.hash))

@@ -47,6 +47,10 @@ final class CustomerDesk {
     var checker = InvariantChecker()
     var verificationJobs: [CustomerVerifier.Job] = []
     var verificationCount = 0
+    /// Metered use the agent receipted, the customers' own tally of what they are to be billed.
+    var usage = UsageTally()
+    /// Thumbprints of the machines restored from a snapshot that forked their usage chain.
+    var rolledBack: [String] = []
     /// Certificates read so far, by hash.
     var certificates: [String: SignedCertificate] = [:]
     /// Each certificate chain the agent's license files carry, kept once: thousands of customers

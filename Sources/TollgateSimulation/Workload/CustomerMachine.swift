@@ -10,6 +10,8 @@ struct CustomerMachine {
     var retired = false
     /// The prepared first request went to the agent: its nonce is spent, later requests are new.
     var firstRequestSent = false
+    /// On a metered license, once activated: the machine's usage chain.
+    var meter: UsageMeter?
 
     var country: String { prepared.country }
 

@@ -20,6 +20,8 @@ enum CustomerStep {
     case heartbeat(machine: Int)
     /// A machine of a floating team gives its seat back.
     case release(machine: Int)
+    /// A machine on a metered license records use and uploads its chain to the agent.
+    case meter(machine: Int)
     /// After the end of a lapsed license: the software finds it expired and the agent refuses a new seat.
     case lapsed
 }

@@ -70,10 +70,11 @@ final class Operators {
         request.countries = node.countries
         if node.role == .general {
             request.products = ChannelTerms.products
-            request.models = ChannelTerms.models(floating: scenario.grantsFloating)
+            request.models = ChannelTerms.models(floating: scenario.grantsFloating, metered: scenario.grantsMetered)
             if scenario.grantsFloating {
                 request.floating = FloatingTerms(lease: scenario.floatingLeaseSeconds, borrow: scenario.floatingBorrowSeconds)
             }
+            if scenario.grantsTrials { request.trials = ChannelTerms.freeTrials }
             request.priceFloor = [ChannelTerms.currency: ChannelTerms.generalFloor]
             request.featureFloors = ChannelTerms.featureFloors
             request.depth = 2

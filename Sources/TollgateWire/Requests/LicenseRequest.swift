@@ -26,6 +26,11 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     public var floating: FloatingTerms?
     /// Hash of the held certificate to issue under; by default the first that allows the sale.
     public var certificateHash: String?
+    /// The seller's order id (1 to 64 of `A-Z a-z 0-9 . _ : -`): a request whose order is already
+    /// issued gets that license back and issues nothing (``OrderID``).
+    public var order: String?
+    /// Term in days from the time of issue, instead of `exp`: an order retried later keeps its terms.
+    public var days: Int64?
 
     public init(customer: String, country: String, product: String, model: String, price: Price, seatCount: UInt64 = 1) {
         self.customer = customer
@@ -37,7 +42,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering, floating
+        case customer, country, territory, product, features, model, price, nbf, exp, tier, expiry, metering, floating, order, days
         case seatCount = "seats"
         case certificateHash = "from"
     }
@@ -59,5 +64,7 @@ public struct LicenseRequest: Hashable, Sendable, Codable {
         exp = try container.decodeIfPresent(Int64.self, forKey: .exp)
         certificateHash = try container.decodeIfPresent(String.self, forKey: .certificateHash)
         floating = try container.decodeIfPresent(FloatingTerms.self, forKey: .floating)
+        order = try container.decodeIfPresent(String.self, forKey: .order)
+        days = try container.decodeIfPresent(Int64.self, forKey: .days)
     }
 }

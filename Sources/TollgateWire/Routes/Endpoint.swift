@@ -15,10 +15,13 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case syncPull, syncPush
     // The operator.
     case listActivations, answerOfflineRequest, logEntries, listCertificates, acceptCertificate, delegate,
-         listLicenses, issueLicense, renewLicense, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
-         receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload
-    // The operator, for floating seats: the leases signed here, a site's binding to its license.
-    case listLeases, bindSite, ingestSiteLog
+         listLicenses, issueLicense, issueOrders, renewLicense, renewOrders, changeLicense, returnQuota, receiveReturn, listRevocations, revoke,
+         receiveRevocation, listFindings, runAudit, observeLicense, report, answerUsageUpload, transferCustomer
+    // The operator, for floating seats: the leases signed here, a site's binding to its license,
+    // a site's log carried out (exported at the site, taken in at its agent).
+    case listLeases, bindSite, ingestSiteLog, exportSiteLog
+    // The operator, for webhooks: register, list, remove, and a webhook's delivery log.
+    case createWebhook, listWebhooks, removeWebhook, listWebhookDeliveries
     // The web console (HTML for a browser; TollgateConsole renders it).
     case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
          consoleActivity, consoleCustomer, consoleRefusals
@@ -26,16 +29,20 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: HTTPMethod {
         switch self {
         case .health, .metrics, .anchor, .licenseStatus, .checkpoint, .inclusionProof, .consistencyProof, .syncPull,
-             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases:
+             .listActivations, .logEntries, .listCertificates, .listLicenses, .listRevocations, .listFindings, .report, .listLeases,
+             .exportSiteLog, .listWebhooks, .listWebhookDeliveries:
             .get
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleFindings, .consoleFindingsBundle, .consoleActivity, .consoleCustomer,
              .consoleRefusals:
             .get
         case .consoleLogin, .consoleLogout:
             .post
-        case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .renewLicense, .changeLicense,
-             .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest, .bindSite, .ingestSiteLog:
+        case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .issueOrders,
+             .renewLicense, .renewOrders, .changeLicense, .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest,
+             .bindSite, .ingestSiteLog, .transferCustomer, .createWebhook:
             .post
+        case .removeWebhook:
+            .delete
         }
     }
 
@@ -58,12 +65,15 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listCertificates, .acceptCertificate: "/v1/certificates"
         case .delegate: "/v1/delegations"
         case .listLicenses, .issueLicense: "/v1/licenses"
+        case .issueOrders: "/v1/licenses/batch"
         case .renewLicense: "/v1/licenses/{hash}/renewals"
+        case .renewOrders: "/v1/renewals/batch"
         case .changeLicense: "/v1/licenses/{hash}/changes"
         case .returnQuota: "/v1/returns"
         case .receiveReturn: "/v1/returns/received"
         case .listRevocations, .revoke: "/v1/revocations"
         case .receiveRevocation: "/v1/revocations/received"
+        case .transferCustomer: "/v1/customers/transfers"
         case .listFindings: "/v1/audit/findings"
         case .runAudit: "/v1/audit/runs"
         case .observeLicense: "/v1/audit/observations"
@@ -71,6 +81,10 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .leaseRequest, .listLeases: "/v1/leases"
         case .bindSite: "/v1/site/bindings"
         case .ingestSiteLog: "/v1/site/logs"
+        case .exportSiteLog: "/v1/site/export"
+        case .createWebhook, .listWebhooks: "/v1/webhooks"
+        case .removeWebhook: "/v1/webhooks/{id}"
+        case .listWebhookDeliveries: "/v1/webhooks/{id}/deliveries"
         case .consoleHome: "/console"
         case .consoleStylesheet: "/console/console.css"
         case .consoleLoginForm, .consoleLogin: "/console/login"
@@ -89,8 +103,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .machineRequest, .usageUpload, .leaseRequest: .machine
         case .syncPull, .syncPush: .child
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
-             .listLicenses, .issueLicense, .renewLicense, .changeLicense, .returnQuota, .receiveReturn, .listRevocations, .revoke,
-             .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite, .ingestSiteLog:
+             .listLicenses, .issueLicense, .issueOrders, .renewLicense, .renewOrders, .changeLicense, .returnQuota, .receiveReturn, .listRevocations,
+             .revoke, .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite,
+             .ingestSiteLog, .exportSiteLog, .transferCustomer, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:

@@ -19,7 +19,7 @@ enum NodeServeCommand: Command {
             CommonOptions.dir.with(help: "The node.").required,
             host, port, tlsCert, tlsKey, portFile, maxBody,
             SyncCommand.parent.with(help: "Sync with this parent node in the background."),
-            parentCA, syncInterval, headTimeout, maxConnections, maxConnectionsPerPeer, maxBodyInFlight,
+            parentCA, syncInterval, headTimeout, maxConnections, maxConnectionsPerPeer, maxBodyInFlight, webhookRetryAfter, webhookCA,
         ])
 
     static let host = Option<String>("host", value: "address", help: "Address to listen on (default 127.0.0.1).")
@@ -42,6 +42,11 @@ enum NodeServeCommand: Command {
     static let maxBodyInFlight = Option<Int>("max-body-in-flight", value: "bytes",
                                              help: "Request body bytes buffered at once across connections (default 67108864, at least --\(maxBody.name)).",
                                              range: 0...Int.max)
+
+    static let webhookRetryAfter = Option<Int64>("webhook-retry-after", value: "seconds",
+                                                 help: "Seconds before a failed webhook delivery is tried again, doubling each time up to 1 h (default 10).",
+                                                 range: 1...3_600)
+    static let webhookCA = Option<String>("webhook-ca", value: "pem", help: "CA bundle to trust for https webhook receivers.")
 
     /// Descriptors kept back from the connection cap: listener, epoll, wake pipes, SQLite and its
     /// journal, outgoing sync connections, standard streams.
@@ -100,6 +105,12 @@ enum NodeServeCommand: Command {
             agent.start(schedule: SyncSchedule(interval: try arguments.value(syncInterval) ?? 60))
             syncAgent = agent
         }
+        // Webhooks go out on their own thread from the store's outbox: a receiver never slows a sale.
+        let webhooks = WebhookDispatcher(
+            executor: executor, schedule: WebhookRetrySchedule(firstDelay: try arguments.value(webhookRetryAfter) ?? WebhookRetrySchedule.standard.firstDelay),
+            caBundle: try arguments.value(webhookCA), clock: { TimeArgument.now }, log: { Console.error("\(TimeText.iso(TimeArgument.now)) \($0)") })
+        api.attach(afterChange: { webhooks.notify() })
+        webhooks.start()
         let signals = server.drainOnSignals()
         let scheme = configuration.tls == nil ? "http" : "https"
         if let portFile = try arguments.value(Self.portFile) {
@@ -110,8 +121,10 @@ enum NodeServeCommand: Command {
         Console.print("node \(node.identity.name) serving on \(url) (key id \(node.identity.keyID)); console at \(url)/console")
         server.waitUntilStopped()
         syncAgent?.stop()
+        webhooks.stop()
         executor.stop()
-        withExtendedLifetime(signals) {}
+        // Released here, on this thread, once every other thread of the node has ended.
+        withExtendedLifetime((signals, server)) {}
         Console.print("node \(node.identity.name) stopped")
         return .success
     }

@@ -18,8 +18,12 @@ enum SiteBindCommand: Command {
         let receipt = try ActivationReceipt(data: Data(contentsOf: URL(fileURLWithPath: arguments.value(of: response))))
         let bound = try target.call(local: { node in APIBodies.SignedObjectBody(object: try node.bindSite(receipt, at: TimeArgument.now).compact) },
                                     endpoint: .bindSite, body: receipt)
-        let activation = try SignedActivation(compact: bound.object)
-        Console.print("site bound to license \(activation.payload.license)\n  site activation: \(activation.hash)\n  until:           \(activation.payload.exp.map(TimeText.iso) ?? "-")")
+        describe(try SignedActivation(compact: bound.object))
         return .success
+    }
+
+    /// What a bound site prints.
+    static func describe(_ activation: SignedActivation) {
+        Console.print("site bound to license \(activation.payload.license)\n  site activation: \(activation.hash)\n  until:           \(activation.payload.exp.map(TimeText.iso) ?? "-")")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TollgateCertificates
 import TollgateCommandLine
 import TollgateCrypto
+import TollgateNode
 
 /// `tollgate site request`: a site node's binding request, as a file for the issuing agent.
 enum SiteRequestCommand: Command {
@@ -17,17 +18,23 @@ enum SiteRequestCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let node = try NodeDirectory(try arguments.required(CommonOptions.dir)).open()
-        let file = try LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: try arguments.required(license))))
+        let (request, sold) = try signedRequest(node, licenseFile: try arguments.required(license))
+        let url = URL(fileURLWithPath: try arguments.required(out))
+        try Data((request + "\n").utf8).write(to: url, options: .withoutOverwriting)
+        Console.print("site request written to \(url.path)\n  license: \(sold.hash)\n  site:    \(node.identity.key.publicKey.thumbprint)")
+        return .success
+    }
+
+    /// The site's binding request for the floating license in `licenseFile`, signed by the site's key
+    /// (for a file, or for `tollgate site activate` to send online).
+    static func signedRequest(_ node: LicensingNode, licenseFile: String) throws -> (request: String, license: SignedLicense) {
+        let file = try LicenseFile(data: Data(contentsOf: URL(fileURLWithPath: licenseFile)))
         let sold = try SignedLicense(compact: file.license)
         let key = node.identity.key
         let machineKey = Base64URL.encode(key.publicKey.rawRepresentation)
         let payload = MachineRequest(action: .site, license: sold.hash, machineKey: machineKey,
                                      fingerprint: Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))), platform: "tollgate-site",
                                      country: sold.payload.country, iat: TimeArgument.now, nonce: Base64URL.encode(try SecureRandom.bytes(count: 16)))
-        let request = try SignedMachineRequest.sign(payload, with: key).compact
-        let url = URL(fileURLWithPath: try arguments.required(out))
-        try Data((request + "\n").utf8).write(to: url, options: .withoutOverwriting)
-        Console.print("site request written to \(url.path)\n  license: \(sold.hash)\n  site:    \(key.publicKey.thumbprint)")
-        return .success
+        return (try SignedMachineRequest.sign(payload, with: key).compact, sold)
     }
 }

@@ -38,6 +38,10 @@ struct OperatorClient {
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         let response = try http.send(HTTPClientRequest(method: endpoint.method, url: baseURL + target, headers: headers, body: bytes))
         guard (200..<300).contains(response.status.code) else {
+            // A bulk call's refusal names every bad row; the caller says which line of its file each is.
+            if response.status.code == 422, let refusal = try? response.decodeJSON(APIBodies.BatchRefusalBody.self) {
+                throw BatchRefused(rows: refusal.errors)
+            }
             if let problem = response.problemDetails { throw Refusal.failure(for: problem, status: response.status.code) }
             throw CommandFailure("\(endpoint.method) \(target) answered \(response.status): \(response.bodyText)")
         }

@@ -12,7 +12,7 @@ enum Refusal {
 
     /// A rule's reason starts `<rule> in <object>: `; the rule is already in parentheses, and the
     /// object is the one the command made. What is left is the sentence.
-    private static func withoutRule(_ code: String, _ detail: String) -> String {
+    static func withoutRule(_ code: String, _ detail: String) -> String {
         guard detail.hasPrefix("\(code) in "), let colon = detail.range(of: ": ") else { return detail }
         return String(detail[colon.upperBound...])
     }
