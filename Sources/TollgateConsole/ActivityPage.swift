@@ -3,9 +3,11 @@ import TollgateNode
 
 /// Activity and money over time: sales, renewals and activations per day, active activations by
 /// country and platform, and recurring revenue (ARR, MRR) per currency and by region, agent and
-/// product. Each chart is SVG drawn here, followed by the table of its figures.
+/// product, and the ARR in force at the end of each day. Each chart is SVG drawn here, followed by
+/// the table of its figures.
 enum ActivityPage {
-    static func render(activity: ChannelActivity, activations: ChannelReport, revenue: ChannelReport, recurring: ChannelReport) -> Markup {
+    static func render(activity: ChannelActivity, activations: ChannelReport, revenue: ChannelReport, recurring: ChannelReport,
+                       history: ChannelReport) -> Markup {
         let days = activity.days
         let window: Markup = days.isEmpty ? "" : "\(days[0].day) to \(days[days.count - 1].day) (UTC)"
         let dayRows = days.reversed().map { day -> Markup in
@@ -33,6 +35,19 @@ enum ActivityPage {
             .map { currency, rows -> Markup in
                 BarChart(id: "arr-\(currency)", title: "ARR by region in \(currency), minor units", bars: rows.map { ($0.key, $0.annualRecurring) }).svg
             }
+        let arrDays = history.arrHistory ?? []
+        let arrByCurrency = Dictionary(grouping: arrDays, by: \.currency).sorted { $0.key < $1.key }
+        let arrHistoryCharts: Markup = arrByCurrency.isEmpty ? "<p>No subscription was in force on any day of the window.</p>"
+            : Markup(joining: arrByCurrency.map { currency, rows -> Markup in
+                BarChart(id: "arr-history-\(currency)", title: "ARR in force at the end of each day in \(currency), minor units, \(rows.count) days",
+                         bars: rows.map { ($0.day, $0.annualRecurring) }).svg
+            })
+        let arrHistoryRows = arrDays.reversed().map { row -> Markup in
+            """
+            <tr><th scope="row">\(row.day)</th><td>\(row.currency)</td><td class="number">\(row.subscriptions)</td>\
+            <td class="number">\(CurrencyAmount.text(minorUnits: row.annualRecurring, currency: row.currency))</td></tr>
+            """
+        }
         return """
             <p>From this node's log and the descendant logs it holds, as of their last sync (see the channel tree). Window: \(window).</p>
             <h2>Sales and activations per day</h2>
@@ -50,6 +65,11 @@ enum ActivityPage {
             \(arrCharts)
             \(ConsolePage.table("ARR and MRR by region, agent and product", head: ["Group", "Currency", "Subscriptions", "ARR", "MRR"], rows: recurringRows,
                                 numeric: [2, 3, 4]))
+            <h2>ARR over time</h2>
+            <p>The ARR in force at the end of each UTC day (now for today), per currency, counting only the licenses issued by then.</p>
+            \(arrHistoryCharts)
+            \(ConsolePage.table("ARR at the end of each day, newest first", head: ["Day", "Currency", "Subscriptions", "ARR"], rows: arrHistoryRows,
+                                numeric: [2, 3]))
             """
     }
 }

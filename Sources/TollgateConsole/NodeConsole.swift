@@ -23,7 +23,7 @@ import TollgateWire
 public final class NodeConsole: Sendable {
     /// Half an hour: a session outlives a coffee, not a lunch.
     public static let defaultSessionLifetime: Int64 = 30 * 60
-    /// The days the activity page draws.
+    /// The days the activity page draws (the `arr-history` report's default window is as long).
     public static let activityDays = 30
 
     let executor: NodeExecutor
@@ -145,10 +145,10 @@ public final class NodeConsole: Sendable {
             case .activity:
                 let days = Self.activityDays
                 let (reports, activity) = try executor.perform { node throws(NodeError) in
-                    try node.reports(["activations", "revenue", "recurring"], activityDays: days, at: now)
+                    try node.reports(["activations", "revenue", "recurring", "arr-history"], activityDays: days, at: now)
                 }
                 return render(.activity, session, ActivityPage.render(activity: activity ?? ChannelActivity(generatedAt: now), activations: reports[0],
-                                                                      revenue: reports[1], recurring: reports[2]))
+                                                                      revenue: reports[1], recurring: reports[2], history: reports[3]))
             case .customer:
                 return customer(request, session: session, at: now)
             case .refusals:

@@ -65,6 +65,20 @@ import TollgateNode
         #expect(html.contains(#"<th scope="row">EUR</th><td class="number">1</td><td class="number">240.00</td><td class="number">20.00</td>"#))
     }
 
+    @Test func theActivityPageDrawsTheARRInForceAtTheEndOfEachDay() throws {
+        let fixture = try ConsoleFixture()
+        let id = try fixture.logIn()
+        let html = fixture.send(.get, "/console/activity", cookies: [ConsoleCookie.session: id]).bodyText
+        #expect(html.contains("<h2>ARR over time</h2>"))
+        #expect(html.contains(#"<svg class="chart" role="img" aria-labelledby="arr-history-EUR-title arr-history-EUR-desc""#))
+        #expect(html.contains(#"<title id="arr-history-EUR-title">ARR in force at the end of each day in EUR, minor units, 30 days</title>"#))
+        // The subscription was sold today: today's bar has its ARR, the day before none.
+        #expect(html.contains("<title>2026-05-28: 24000</title>") && html.contains("<title>2026-05-27: 0</title>"))
+        #expect(html.contains("<caption>ARR at the end of each day, newest first</caption>"))
+        #expect(html.contains(#"<th scope="row">2026-05-28</th><td>EUR</td><td class="number">1</td><td class="number">240.00</td>"#))
+        #expect(!html.contains("<script"), "no script, the chart is SVG drawn on the server")
+    }
+
     @Test func theFindingsBundleIsTheFileAuditCheckReads() throws {
         let fixture = try ConsoleFixture()
         let id = try fixture.logIn()

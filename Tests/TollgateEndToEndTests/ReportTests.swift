@@ -108,5 +108,39 @@ extension EndToEnd {
             #expect(both.status != 0 && both.errors.contains("choose one of --json and --csv"), "\(both.errors)")
             for status in channel.stop() { #expect(status == 0) }
         }
+
+        /// `report arr-history` over real processes: a subscription sold at the regional agent and
+        /// synced is in the root's ARR from the day of its sale, as JSON, CSV and text; windows
+        /// longer than 366 days or running past today are refused naming the problem.
+        @Test func theRootsARRHistoryCountsTheSaleFromItsDay() throws {
+            let channel = try ChannelFixture("arr-history")
+            let remote = channel.vendorOperator
+            try channel.syncUp()
+            let now = Int64(Date().timeIntervalSince1970)
+            var sale = ChannelFixture.sale(customer: "Yearly AG", model: "subscription", amount: 120_000, exp: now + 365 * 86_400)
+            sale["nbf"] = now
+            _ = try NodeAPIClient(channel.regional).expect(LicenseFile.self, status: 201, .post, "/v1/licenses", json: sale)
+            try channel.syncUp()
+
+            let history = Self.rows(try Self.json(["report", "arr-history", "--json", "--days", "3"] + remote), "arr_history")
+            #expect(history.map { $0["currency"] as? String } == ["EUR", "EUR", "EUR"], "\(history)")
+            #expect(history.map { $0["day"] as? String } == (0..<3).map { String(TimeText.iso(now - Int64(2 - $0) * 86_400).prefix(10)) })
+            #expect(history.last?["annual_recurring"] as? Int == 120_000 && history.last?["subscriptions"] as? Int == 1, "\(history)")
+            #expect(history.first?["annual_recurring"] as? Int == 0, "two days ago the sale was not made yet")
+            let today = String(TimeText.iso(now).prefix(10))
+            let csv = try CSVRecords.parse(try TollgateCLI.run(["report", "arr-history", "--csv", "--from", today, "--days", "1"] + remote))
+            #expect(csv.first == ["day", "at", "currency", "subscriptions", "annual_recurring", "monthly_recurring", "saturated"])
+            #expect(csv.dropFirst().map { [$0[0], $0[2], $0[4], $0[5]] } == [[today, "EUR", "120000", "10000"]])
+            let text = try TollgateCLI.run(["report", "arr-history", "--days", "1"] + remote)
+            #expect(text.contains("ARR in force at the end of each UTC day") && text.contains("1 subscriptions"), "\(text)")
+
+            let tooLong = try TollgateCLI.outcome(["report", "arr-history", "--days", "367"] + remote)
+            #expect(tooLong.status != 0 && tooLong.errors.contains("1 to 366 days"), "\(tooLong.errors)")
+            let future = try TollgateCLI.outcome(["report", "arr-history", "--from", String(TimeText.iso(now + 2 * 86_400).prefix(10))] + remote)
+            #expect(future.status != 0 && future.errors.contains("ends at today"), "\(future.errors)")
+            let badDate = try TollgateCLI.outcome(["report", "arr-history", "--from", "yesterday"] + remote)
+            #expect(badDate.status != 0 && badDate.errors.contains("--from"), "\(badDate.errors)")
+            for status in channel.stop() { #expect(status == 0) }
+        }
     }
 }

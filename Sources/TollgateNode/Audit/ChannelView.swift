@@ -5,7 +5,8 @@ import TollgateLedger
 
 /// A node's view of its subtree: its own log and every descendant log it mirrors, with the
 /// certificates, names and witness times the audit and the reports read. Pure over the store and
-/// `now`. The logs' entries stay in the store: whoever reads them reads one chunk at a time.
+/// `now`. The reports read the logs' objects decoded once per log and kept (``DecodedLogs``); the
+/// audit reads the entries themselves, one chunk at a time.
 struct ChannelView {
     let auditor: NodeContext
     let now: Int64
@@ -16,6 +17,8 @@ struct ChannelView {
     var parentOf: [String: String] = [:]
     /// Witness times of each node's checkpoints: (time, size, where the witness entry is).
     var witnesses: [String: [(time: Int64, size: UInt64, checkpoint: String, log: String, index: UInt64)]] = [:]
+    /// Every log's signed objects, merged (``DecodedView``).
+    var decodedObjects = Objects()
 
     init(auditor: NodeContext, log: NodeLog, at now: Int64) throws {
         self.auditor = auditor
@@ -43,26 +46,33 @@ struct ChannelView {
                                                 checkpoint: state.checkpoint, isSelf: false)
         }
         // Certificates anywhere in the logs, so every chain can be rebuilt, and the witnessed
-        // checkpoints; one chunk of one log in memory at a time.
-        for log in logs.values.sorted(by: { $0.node < $1.node }) {
-            try log.forEachChunk { entries in
-                for entry in entries {
-                    switch LogEntryKind(rawValue: entry.kind) {
-                    case .certificateDelegated, .certificateReceived:
-                        if let certificate = try? SignedCertificate(compact: String(decoding: entry.bytes, as: UTF8.self)) {
-                            certificates[certificate.hash] = certificate
-                        }
-                    case .checkpointWitnessed:
-                        guard let record = try? WitnessRecord(bytes: entry.bytes), let key = logs[record.node]?.key,
-                              let checkpoint = try? store.verifiedSignatures.checkpoint(record.checkpoint, name: "tollgate.dev/node/\(record.node)", publicKey: key)
-                        else { continue }
-                        witnesses[record.node, default: []].append((record.witnessedAt, checkpoint.checkpoint.size, record.checkpoint, log.node, entry.index))
-                    default:
-                        break
-                    }
+        // checkpoints; from each log's decoded objects, which only new entries are decoded for,
+        // and merged again only when a log grew or changed.
+        let sorted = logs.values.sorted(by: { $0.node < $1.node })
+        var copies: [(node: String, objects: DecodedLog)] = []
+        for log in sorted { copies.append((log.node, try auditor.decodedLogs.decoded(log.source, size: log.size))) }
+        let shape = zip(sorted, copies).map { DecodedView.Shape(node: $0.node, log: $0.source.name, size: $1.objects.size, root: $1.objects.root) }
+        let view: DecodedView
+        if let kept = auditor.decodedLogs.view(of: shape) {
+            view = kept
+        } else {
+            var merged = DecodedView(shape: shape, objects: Objects(), certificates: [], witnesses: [:])
+            for (node, objects) in copies {
+                merged.objects.append(objects, node: node)
+                merged.certificates += objects.delegations.map(\.certificate) + objects.received.map(\.certificate)
+                for (record, index) in objects.witnesses {
+                    guard let key = logs[record.node]?.key,
+                          let checkpoint = try? store.verifiedSignatures.checkpoint(record.checkpoint, name: "tollgate.dev/node/\(record.node)", publicKey: key)
+                    else { continue }
+                    merged.witnesses[record.node, default: []].append((record.witnessedAt, checkpoint.checkpoint.size, record.checkpoint, node, index))
                 }
             }
+            auditor.decodedLogs.keep(merged)
+            view = merged
         }
+        for certificate in view.certificates { certificates[certificate.hash] = certificate }
+        witnesses = view.witnesses
+        decodedObjects = view.objects
     }
 
     /// The chain (root first) that ends with certificate `hash`, if every link is known.

@@ -118,6 +118,7 @@ public final class LicensingNode {
     /// ran could not be committed.
     public func discardCaches() {
         holdings.discardCache()
+        context.decodedLogs.discard()
     }
 
     /// Carves a child certificate out of a held one (or, at the root, out of the whole serial space),

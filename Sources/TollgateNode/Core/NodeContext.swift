@@ -10,6 +10,9 @@ struct NodeContext {
     let store: NodeStore
     let ids: IdentifierSource
     let verifier: LicenseVerifier
+    /// The decoded objects of the logs the reports read, shared by every copy of the context (so
+    /// by every part and request) and checked against each log's root before use.
+    let decodedLogs = DecodedLogs()
 
     init(identity: NodeIdentity, store: NodeStore, ids: IdentifierSource) {
         self.identity = identity

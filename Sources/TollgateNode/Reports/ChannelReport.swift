@@ -4,7 +4,7 @@ import TollgateCertificates
 /// the section named by `name` is filled.
 public struct ChannelReport: Codable, Hashable, Sendable {
     public static let names = ["quota", "activations", "conversion", "models", "customer", "freshness", "revenue", "recurring",
-                               "renewals", "forecast", "retention", "usage", "trials", "concentration", "features", "piracy"]
+                               "renewals", "forecast", "retention", "usage", "trials", "concentration", "features", "piracy", "arr-history"]
 
     /// What one node's figures reflect: a report is read from the logs this node holds, so each
     /// descendant's figures are as of the last checkpoint of its log this node accepted, never
@@ -132,6 +132,20 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public struct Window: Codable, Hashable, Sendable {
         public var from: Int64
         public var to: Int64
+    }
+
+    /// The recurring revenue in force at the end of one UTC day, in one currency (`arr-history`),
+    /// by the rule of ``RecurringRevenue``, from the licenses issued by then.
+    public struct ArrDay: Codable, Hashable, Sendable {
+        /// `2027-01-05`.
+        public var day: String
+        /// The moment the figures are for: the day's last second, or the report's time for today.
+        public var at: Int64
+        public var currency: String
+        public var subscriptions: Int
+        public var annualRecurring: Int64
+        public var monthlyRecurring: Int64
+        public var saturated: Bool
     }
 
     /// A subscription whose renewal is in doubt, by the rule of ``ChannelView/renewalRisk(_:at:days:)``.
@@ -362,8 +376,10 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     public var recurringAt: Int64?
     /// Dimension by dimension (region, agent in tree order, product), then by key and currency.
     public var recurring: [RecurringRow]?
-    /// The span of `renewals`, `forecast` and `retention`.
+    /// The span of `renewals`, `forecast`, `retention`, `piracy` and `arr-history`.
     public var window: Window?
+    /// Day by day, oldest first, then by currency.
+    public var arrHistory: [ArrDay]?
     /// By state (expiring, grace, lapsed), then end, then customer.
     public var renewalRisk: [RenewalRiskRow]?
     public var renewalRiskTotals: [RenewalRiskTotal]?

@@ -6,8 +6,7 @@ extension ChannelView {
     func activity(days: Int, objects decoded: Objects? = nil) throws(NodeError) -> ChannelActivity {
         guard (1...366).contains(days) else { throw NodeError(.invalidRequest, "an activity window is 1 to 366 days, not \(days)") }
         var activity = ChannelActivity(generatedAt: now)
-        let objects: Objects
-        if let decoded { objects = decoded } else { objects = try auditor.storage { try self.objects() } }
+        let objects = decoded ?? self.objects()
         let today = now >= 0 ? now / 86_400 : -((-now + 86_399) / 86_400)
         let first = today - Int64(days - 1)
         var sales = [Int](repeating: 0, count: days), renewals = sales, activations = sales

@@ -22,53 +22,28 @@ extension ChannelView {
         var siteAgents: [String: String] = [:]
         /// Customer transfers, as each node signed them.
         var transfers: [(transfer: SignedCustomerTransfer, node: String, index: UInt64)] = []
+
+        /// Appends the objects of `node`'s log.
+        mutating func append(_ log: DecodedLog, node: String) {
+            licenses += log.licenses.map { ($0.license, node, $0.index) }
+            activations += log.activations.map { ($0.activation, node, $0.index) }
+            deactivations += log.deactivations.map { ($0.deactivation, node, $0.index) }
+            delegations += log.delegations.map { ($0.certificate, node, $0.index) }
+            received += log.received.map { ($0.certificate, node, $0.index) }
+            returns += log.returns.map { ($0.quotaReturn, node, $0.index) }
+            revocations += log.revocations
+            siteReceipts += log.siteReceipts
+            // A bound site's refusal an agent took in counts as the site's own.
+            refusals += log.refusals.map { ($0.refusal, $0.site ?? node, $0.index) }
+            for item in log.refusals { if let site = item.site { siteAgents[site] = node } }
+            transfers += log.transfers.map { ($0.transfer, node, $0.index) }
+        }
     }
 
-    /// Reads the logs a chunk at a time; the objects themselves are what every report counts.
-    func objects() throws -> Objects {
-        var objects = Objects()
-        for log in logs.values.sorted(by: { $0.node < $1.node }) {
-            try log.forEachChunk { entries in
-                for entry in entries {
-                    let text = String(decoding: entry.bytes, as: UTF8.self), node = log.node, index = entry.index
-                    switch LogEntryKind(rawValue: entry.kind) {
-                    case .licenseIssued, .licenseRenewed, .licenseChanged:
-                        if let license = try? SignedLicense(compact: text) { objects.licenses.append((license, node, index)) }
-                    case .activation:
-                        if let activation = try? SignedActivation(compact: text) { objects.activations.append((activation, node, index)) }
-                    case .deactivation:
-                        if let deactivation = try? SignedDeactivation(compact: text) { objects.deactivations.append((deactivation, node, index)) }
-                    case .certificateDelegated:
-                        if let certificate = try? SignedCertificate(compact: text) { objects.delegations.append((certificate, node, index)) }
-                    case .certificateReceived:
-                        if let certificate = try? SignedCertificate(compact: text) { objects.received.append((certificate, node, index)) }
-                    case .quotaReturned:
-                        if let quotaReturn = try? SignedQuotaReturn(compact: text) { objects.returns.append((quotaReturn, node, index)) }
-                    case .revocationIssued, .revocationReceived:
-                        if let revocation = try? SignedRevocation(compact: text) { objects.revocations.append(revocation) }
-                    case .siteLeaseReceived:
-                        if let lease = try? SignedLease(compact: text) {
-                            objects.siteReceipts.append((lease.jws.header.kid, entry.appendedAt))
-                        } else if let release = try? SignedLeaseRelease(compact: text) {
-                            objects.siteReceipts.append((release.jws.header.kid, entry.appendedAt))
-                        }
-                    case .activationRefused:
-                        if let refusal = try? SignedActivationRefusal(compact: text) { objects.refusals.append((refusal, node, index)) }
-                    case .customerTransferred:
-                        if let transfer = try? SignedCustomerTransfer(compact: text) { objects.transfers.append((transfer, node, index)) }
-                    case .siteRefusalReceived:
-                        // Counted as the site's own: the agent took it in after checking the site's signature.
-                        if let refusal = try? SignedActivationRefusal(compact: text), refusal.jws.header.kid == refusal.payload.iss {
-                            objects.refusals.append((refusal, refusal.payload.iss, index))
-                            objects.siteAgents[refusal.payload.iss] = node
-                        }
-                    default:
-                        break
-                    }
-                }
-            }
-        }
-        return objects
+    /// The objects of every log of the view, by node (in key-id order) and position: each log's
+    /// decoded copy (``DecodedLogs``), merged once per set of log sizes and roots (``DecodedView``).
+    func objects() -> Objects {
+        decodedObjects
     }
 
     /// The subtree's nodes in channel-tree order: this node, then each child's subtree depth
@@ -119,39 +94,48 @@ extension ChannelView {
     func report(_ name: String, query: ReportQuery = ReportQuery(), objects decoded: Objects? = nil) throws(NodeError) -> ChannelReport {
         var report = ChannelReport(name: name, generatedAt: now)
         report.asOf = asOf()
-        let objects: Objects
-        if let decoded { objects = decoded } else { objects = try auditor.storage { try self.objects() } }
-        let ended = Set(objects.deactivations.map(\.deactivation.payload.activation))
-        let activeNow = objects.activations.filter { item in
-            !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)
+        let objects = decoded ?? self.objects()
+        // What several reports share, each made only by the reports that read it.
+        func activeNow() -> [(activation: SignedActivation, node: String, index: UInt64)] {
+            let ended = Set(objects.deactivations.map(\.deactivation.payload.activation))
+            return objects.activations.filter { item in
+                !ended.contains(item.activation.hash) && (item.activation.payload.exp.map { $0 > now } ?? true)
+            }
         }
         let order = treeOrder().map(\.node)
         // Each sale under its lineage's customer after the transfers.
-        let owners = owners(objects).owners
-        let sales = objects.licenses.map { item in
-            var sale = RevenueSale(item.license, node: item.node, index: item.index)
-            if let owner = owners[item.license.lineage] { sale.customer = owner }
-            return sale
+        func sales() -> [RevenueSale] {
+            let owners = owners(objects).owners
+            return objects.licenses.map { item in
+                var sale = RevenueSale(item.license, node: item.node, index: item.index)
+                if let owner = owners[item.license.lineage] { sale.customer = owner }
+                return sale
+            }
         }
         switch name {
         case "quota":
-            var rows: [ChannelReport.QuotaRow] = []
-            for node in order {
-                let allocated = Self.total(objects.received.filter { $0.node == node }.map(\.certificate.payload.seats.count))
-                let delegated = Self.total(objects.delegations.filter { $0.node == node }.map(\.certificate.payload.seats.count))
-                // Renewals, upgrades, conversions and add-ons sit on their lineage's serials: not issued again.
-                let issued = Self.total(objects.licenses.filter { $0.node == node && $0.license.payload.renews == nil && $0.license.payload.addonOf == nil }
-                    .map(\.license.payload.seats.count))
-                let activated = UInt64(activeNow.filter { $0.node == node && $0.activation.payload.kind != .temporary }.count)
-                let returned = Self.total(objects.returns.filter { $0.node == node }.map(\.quotaReturn.payload.seats.count))
-                rows.append(.init(node: node, name: names[node] ?? node, parent: parentOf[node].map { names[$0] ?? $0 },
-                                  allocated: node == auditor.identity.keyID && auditor.identity.isRoot ? delegated : allocated,
-                                  delegated: delegated, issued: issued, activated: activated, returned: returned))
+            // One pass over each kind of object, seats added up per node.
+            var allocated: [String: [UInt64]] = [:], delegated = allocated, issued = allocated, returned = allocated
+            var activated: [String: UInt64] = [:]
+            for item in objects.received { allocated[item.node, default: []].append(item.certificate.payload.seats.count) }
+            for item in objects.delegations { delegated[item.node, default: []].append(item.certificate.payload.seats.count) }
+            // Renewals, upgrades, conversions and add-ons sit on their lineage's serials: not issued again.
+            for item in objects.licenses where item.license.payload.renews == nil && item.license.payload.addonOf == nil {
+                issued[item.node, default: []].append(item.license.payload.seats.count)
             }
-            report.quota = rows
+            for item in activeNow() where item.activation.payload.kind != .temporary { activated[item.node, default: 0] += 1 }
+            for item in objects.returns { returned[item.node, default: []].append(item.quotaReturn.payload.seats.count) }
+            report.quota = order.map { node in
+                let delegatedSeats = Self.total(delegated[node] ?? [])
+                return .init(node: node, name: names[node] ?? node, parent: parentOf[node].map { names[$0] ?? $0 },
+                             allocated: node == auditor.identity.keyID && auditor.identity.isRoot ? delegatedSeats : Self.total(allocated[node] ?? []),
+                             delegated: delegatedSeats, issued: Self.total(issued[node] ?? []), activated: activated[node] ?? 0,
+                             returned: Self.total(returned[node] ?? []))
+            }
         case "activations":
+            let active = activeNow()
             func counts(_ key: (Activation) -> String) -> [ChannelReport.CountRow] {
-                Dictionary(grouping: activeNow, by: { key($0.activation.payload) }).map { .init(key: $0.key, count: $0.value.count) }
+                Dictionary(grouping: active, by: { key($0.activation.payload) }).map { .init(key: $0.key, count: $0.value.count) }
                     .sorted { ($0.count, $1.key) > ($1.count, $0.key) }
             }
             report.activationsByCountry = counts(\.country)
@@ -183,7 +167,7 @@ extension ChannelView {
             }
             report.freshness = try nodes + siteFreshness(objects)
         case "revenue":
-            let totals = Dictionary(grouping: RecurringRevenue.inForce(sales, at: now), by: \.price.currency)
+            let totals = Dictionary(grouping: RecurringRevenue.inForce(sales(), at: now), by: \.price.currency)
                 .mapValues { $0.reduce(into: RecurringRevenue.Figures()) { $0.add($1) } }
             report.revenue = totals.sorted { $0.key < $1.key }.map { currency, figures in
                 .init(currency: currency, activeSubscriptions: figures.subscriptions, monthlyRecurring: figures.monthlyRecurring,
@@ -195,28 +179,30 @@ extension ChannelView {
         case "recurring":
             let moment = query.at ?? now
             report.recurringAt = moment
-            report.recurring = recurring(RecurringRevenue.inForce(sales, at: moment), order: order)
+            report.recurring = recurring(RecurringRevenue.inForce(sales(), at: moment), order: order)
         case "renewals":
             let moment = query.at ?? now, days = query.days ?? 30
             report.window = .init(from: moment, to: moment + days * 86_400)
-            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(sales, at: moment, days: days)
+            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(sales(), at: moment, days: days)
         case "forecast":
             let moment = query.at ?? now, days = query.days ?? 365
             report.window = .init(from: moment, to: moment + days * 86_400)
-            report.forecast = forecast(sales, at: moment, days: days)
+            report.forecast = forecast(sales(), at: moment, days: days)
         case "retention":
             let end = query.at ?? now, start = query.from ?? end - 365 * 86_400
             guard start < end else {
                 throw NodeError(.invalidRequest, "a report's window must start before it ends: 'from' \(start) is not before \(end)")
             }
             report.window = .init(from: start, to: end)
-            (report.retention, report.renewalRate) = RecurringRevenue.retention(sales, from: start, to: end)
+            (report.retention, report.renewalRate) = RecurringRevenue.retention(sales(), from: start, to: end)
+        case "arr-history":
+            (report.window, report.arrHistory) = try arrHistory(sales(), from: query.from, days: query.days ?? 30)
         case "trials":
             report.trials = trials(objects.licenses.map(\.license))
         case "concentration":
             let moment = query.at ?? now
             report.recurringAt = moment
-            report.concentration = concentration(sales, at: moment)
+            report.concentration = concentration(sales(), at: moment)
         case "features":
             let moment = query.at ?? now
             report.recurringAt = moment

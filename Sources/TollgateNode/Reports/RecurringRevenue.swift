@@ -30,6 +30,11 @@ public enum RecurringRevenue {
 
         public mutating func add(_ sale: RevenueSale) {
             let (monthly, annual) = RecurringRevenue.figures(of: sale)
+            add(monthly: monthly, annual: annual)
+        }
+
+        /// Adds one subscription whose ``RecurringRevenue/figures(of:)`` are known.
+        mutating func add(monthly: Int128, annual: Int128) {
             subscriptions += 1
             self.monthly = RecurringRevenue.sum(self.monthly, monthly)
             self.annual = RecurringRevenue.sum(self.annual, annual)

@@ -52,6 +52,12 @@ extension ChannelReport {
                                  "\(row.monthlyRecurring)", "\(row.annualRecurring)", "\(row.saturated)"]
                             })
         }
+        if let arrHistory {
+            return CSVTable(columns: ["day", "at", "currency", "subscriptions", "annual_recurring", "monthly_recurring", "saturated"],
+                            rows: arrHistory.map { row in
+                                [row.day, "\(row.at)", row.currency, "\(row.subscriptions)", "\(row.annualRecurring)", "\(row.monthlyRecurring)", "\(row.saturated)"]
+                            })
+        }
         if let renewalRisk {
             return CSVTable(columns: ["state", "customer", "product", "country", "node", "name", "license", "exp", "grace_ends", "days_left",
                                       "currency", "annual_recurring"],

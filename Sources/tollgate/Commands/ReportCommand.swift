@@ -22,6 +22,8 @@ enum ReportCommand {
         var ahead = false
         /// Whether the report is for a billing period (then `--period` is taken).
         var perPeriod = false
+        /// Whether the report is a day-by-day history of `--days` days from `--from`.
+        var history = false
     }
 
     static let reports = [
@@ -49,6 +51,8 @@ enum ReportCommand {
                atTime: true),
         Report(name: "piracy", abstract: "Piracy monitoring per node from --from to --at (default all time to now): refused activations by code, over-activation and over-leasing attempts, forgeries, hidden issuance, open findings; then the refusals.",
                atTime: true, window: true),
+        Report(name: "arr-history", abstract: "The ARR in force at the end of each UTC day from --from for --days days (default the 30 days to today), per currency, from the licenses issued by then.",
+               history: true),
     ]
 
     static let customer = CommonOptions.customer.with(help: "The customer whose history to show.")
@@ -56,6 +60,8 @@ enum ReportCommand {
     static let from = Option<Int64>.time("from", help: "The start of the retention window (default a year before --at).")
     static let days = Option<Int64>("days", value: "n", help: "How many days ahead to look (renewals: default 30, and as far back for lapsed ones; forecast: default 365).",
                                     range: 1...ReportQuery.maxDays)
+    static let historyFrom = from.with(help: "The first UTC day of the history, a date or a time within it (default: the --days days ending today).")
+    static let historyDays = days.with(help: "How many days the history covers, 1 to 366 (default 30); it cannot run past today.")
     static let period = Option<String>("period", value: "YYYY-MM", help: "The billing month (default: every month held).")
     static let csv = Flag("csv", help: "Print CSV (RFC 4180, header row); the as-of of the view goes to standard error.")
 
@@ -66,7 +72,8 @@ enum ReportCommand {
         return reports.map { report in
             Subcommand(spec: CommandSpec(name: "\(group.name) \(report.name)", abstract: report.abstract,
                                          options: NodeTarget.options + (report.perCustomer ? [customer.required] : []) + (report.atTime ? [at] : [])
-                                             + (report.window ? [from] : []) + (report.ahead ? [days] : []) + (report.perPeriod ? [period] : []),
+                                             + (report.window ? [from] : []) + (report.ahead ? [days] : []) + (report.perPeriod ? [period] : [])
+                                             + (report.history ? [historyFrom, historyDays] : []),
                                          flags: [CommonOptions.json, csv])) { arguments in
                 try run(report, arguments)
             }
@@ -78,8 +85,8 @@ enum ReportCommand {
         let name = report.name
         let query = ReportQuery(customer: report.perCustomer ? try arguments.required(Self.customer) : nil,
                                 at: report.atTime ? try arguments.value(at) : nil,
-                                from: report.window ? try arguments.value(from) : nil,
-                                days: report.ahead ? try arguments.value(days) : nil,
+                                from: report.window ? try arguments.value(from) : report.history ? try arguments.value(historyFrom) : nil,
+                                days: report.ahead ? try arguments.value(days) : report.history ? try arguments.value(historyDays) : nil,
                                 period: report.perPeriod ? try arguments.value(period) : nil)
         if arguments.isSet(CommonOptions.json) && arguments.isSet(csv) { throw ValidationError("choose one of --json and --csv") }
         let report: ChannelReport = try target.call(local: { try $0.report(name, query: query, at: TimeArgument.now) },
@@ -146,6 +153,15 @@ enum ReportCommand {
                                  + "\(row.subscriptions) subscriptions".padding(to: 20) + "MRR \(Price(currency: row.currency, amount: row.monthlyRecurring))".padding(to: 24)
                                  + "ARR \(Price(currency: row.currency, amount: row.annualRecurring))" + (row.saturated ? " (at least; the sum overflows)" : ""))
                 }
+            }
+        }
+        if let rows = report.arrHistory {
+            lines.append("ARR in force at the end of each UTC day (now for today), from the licenses issued by then:")
+            if rows.isEmpty { lines.append("  no subscription in force on any day") }
+            for row in rows {
+                lines.append("  " + row.day.padding(to: 12) + row.currency.padding(to: 5) + "\(row.subscriptions) subscriptions".padding(to: 20)
+                             + "ARR \(Price(currency: row.currency, amount: row.annualRecurring))".padding(to: 24)
+                             + "MRR \(Price(currency: row.currency, amount: row.monthlyRecurring))" + (row.saturated ? " (at least; the sum overflows)" : ""))
             }
         }
         lines += describeRenewals(report)
