@@ -26,9 +26,10 @@ extension EndToEnd {
                 "length/count/period": "72h/2/30d", "lease=DURATION,borrow=DURATION": "lease=1h,borrow=7d", "model": "perpetual", "n": "1", "name": "shop", "perpetual,...": "perpetual",
                 "port": "0", "product:tier=feature,...": "cad:pro=export", "s": "1", "seconds": "60", "start..end": "0..10", "start..end|count": "10", "text": "why",
                 "time": "2030-01-01", "url": "http://127.0.0.1:9", "strict,lenient": "strict,lenient", "feature=units,...": "render=10", "YYYY-MM": "2026-12",
+                "customer": "Muster GmbH", "id,id,...": "abcd",
             ]
             if let value = examples[placeholder] { return value }
-            let paths = ["dir", "directory", "file", "pem", "public-key.pem", "out.svg", "out.txt", "findings.json"]
+            let paths = ["dir", "directory", "file", "file.csv", "pem", "public-key.pem", "out.svg", "out.txt", "findings.json"]
             return paths.contains(placeholder) ? scratch.path("absent-\(run)-\(placeholder)") : nil
         }
 
