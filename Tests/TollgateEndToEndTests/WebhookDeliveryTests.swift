@@ -115,6 +115,17 @@ extension EndToEnd {
             let logged = try attempts()
             #expect(logged.count >= 2 && logged.last?["status"] as? Int == 200 && logged.dropLast().allSatisfy { $0["status"] == nil }, "\(logged)")
             #expect(try verify(try #require(back.deliveries.first), sender: agent.node, in: agent.scratch) == 0)
+
+            // The receiver lost it after all: the operator replays the event; it comes again under its
+            // id, so the receiver, de-duplicating by id, still counts one event.
+            let log = try json(try TollgateCLI.run(["webhook", "deliveries", "--id", hook, "--json"] + remote)) as? [[String: Any]]
+            let event = try #require(log?.first?["event"] as? String)
+            let unknown = try TollgateCLI.outcome(["webhook", "replay", "--id", hook, "--event", "evt_nope"] + remote)
+            #expect(unknown.status != 0 && unknown.errors.contains("not_found"), "\(unknown)")
+            #expect(try TollgateCLI.run(["webhook", "replay", "--id", hook, "--event", event] + remote).contains("queued 1 delivery"))
+            #expect(back.waitFor { $0.count == 2 }, "the replayed delivery arrives")
+            let ids = back.deliveries.compactMap { ((try? JSONSerialization.jsonObject(with: Data($0.body))) as? [String: Any])?["id"] as? String }
+            #expect(ids.count == 2 && Set(ids) == [event], "one event, delivered twice: \(ids)")
             #expect(agent.node.terminate() == 0)
         }
 

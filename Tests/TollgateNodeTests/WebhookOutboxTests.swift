@@ -194,6 +194,71 @@ import TollgateWire
         #expect(try node.listWebhooks().first.map { ($0.pending, $0.delivered) } ?? (9, 9) == (0, 1))
     }
 
+    @Test func renewalsChangesAndRevocationsQueueTheirOwnEvents() throws {
+        let channel = try Channel()
+        try channel.wire()
+        let node = channel.regional
+        let hook = try node.addWebhook(WebhookRegistration(url: Self.hook, events: ["license.renewed", "license.changed", "license.revoked"]),
+                                       at: channel.now)
+        var sale = channel.sale("Muster GmbH")
+        sale.model = "subscription"
+        sale.exp = channel.now + 30 * 86_400
+        let license = JWS.hash(of: try node.issue(sale, at: channel.now).license)
+        #expect(try node.webhookDeliveries(id: hook.id).isEmpty, "a sale is license.issued, which this webhook does not take")
+        let renewal = try SignedLicense(compact: try node.renew(licenseHash: license, exp: channel.now + 60 * 86_400, at: channel.now + 10).license)
+        let revocation = try node.revoke(license: license, reason: "chargeback", at: channel.now + 20)
+        let events = try delivered(node, hook.id)
+        #expect(events.map(\.type) == [.licenseRenewed, .licenseRevoked], "\(events.map(\.type))")
+        #expect(events.first?.data.license == renewal.hash && events.first?.data.customer == "Muster GmbH")
+        #expect(events.last?.data.license == license && events.last?.data.code == "chargeback" && events.last?.id == WebhookEvent.id(
+            type: .licenseRevoked, node: "ra", object: revocation.hash))
+    }
+
+    @Test func aStaleNodeQueuesNodeStaleBesideItsFinding() throws {
+        let tree = try SyncAndAuditTests.Tree()
+        let now = tree.channel.now, root = tree.channel.root
+        let hook = try root.addWebhook(WebhookRegistration(url: Self.hook, events: ["node.stale", "finding.opened"]), at: now)
+        try tree.syncAll(at: now)
+        try tree.generalLink.sync(at: now + 8 * 86_400)
+        _ = try root.audit(at: now + 8 * 86_400 + 60)
+        let events = try delivered(root, hook.id)
+        #expect(Set(events.map(\.type)) == [.findingOpened, .nodeStale] && events.count == 2, "\(events.map(\.type))")
+        #expect(events.allSatisfy { $0.data.code == "stale_node" && $0.data.subject == "ra" })
+    }
+
+    @Test func aReplaySendsOneEventOrEveryFailedOneAgainWithItsIdAndAttempts() throws {
+        let channel = try Channel()
+        try channel.wire()
+        let node = channel.regional
+        let hook = try node.addWebhook(WebhookRegistration(url: Self.hook, events: ["license.issued"]), at: channel.now)
+        _ = try node.issue(channel.sale("Delivered AG"), at: channel.now)
+        _ = try node.issue(channel.sale("Failed AG"), at: channel.now)
+        let schedule = WebhookRetrySchedule(firstDelay: 1, maxAttempts: 1)
+        let due = try node.dueWebhookDeliveries(at: channel.now)
+        #expect(due.count == 2)
+        try node.recordWebhookAttempt(due[0], WebhookAttempt(attempt: 1, at: channel.now, status: 200, error: nil, durationMilliseconds: 1), schedule: schedule)
+        try node.recordWebhookAttempt(due[1], WebhookAttempt(attempt: 1, at: channel.now, status: 503, error: nil, durationMilliseconds: 1), schedule: schedule)
+        #expect(try node.webhookDeliveries(id: hook.id).map(\.state) == [.delivered, .failed])
+
+        // Every failed one: the second, due at once, its next attempt the second.
+        #expect(try node.replayWebhookDeliveries(id: hook.id, event: nil, at: channel.now + 5) == 1)
+        let again = try #require(try node.dueWebhookDeliveries(at: channel.now + 5).first)
+        #expect(again.body == due[1].body && again.attempt == 2)
+        #expect(try node.replayWebhookDeliveries(id: hook.id, event: nil, at: channel.now + 6) == 0, "nothing failed is left")
+        // One delivered event, for a receiver that lost it: the same event id.
+        let deliveredEvent = try #require(try node.webhookDeliveries(id: hook.id).first).event
+        #expect(try node.replayWebhookDeliveries(id: hook.id, event: deliveredEvent, at: channel.now + 7) == 1)
+        #expect(try node.webhookDeliveries(id: hook.id).map(\.state) == [.pending, .pending])
+        for (id, event) in [("wh_nope", nil), (hook.id, "no-such-event")] as [(String, String?)] {
+            do {
+                _ = try node.replayWebhookDeliveries(id: id, event: event, at: channel.now + 8)
+                Issue.record("replayed \(id) \(event ?? "")")
+            } catch {
+                #expect(error.code == .notFound)
+            }
+        }
+    }
+
     @Test func theRetryScheduleDoublesFromItsFirstDelayCappedAtAnHourForEightAttempts() {
         let standard = WebhookRetrySchedule.standard
         #expect((1...7).map { standard.delay(afterFailedAttempt: $0) } == [10, 20, 40, 80, 160, 320, 640])

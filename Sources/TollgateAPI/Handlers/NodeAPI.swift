@@ -399,6 +399,10 @@ public final class NodeAPI: Sendable {
         case .listWebhookDeliveries:
             let id = parameters["id", default: ""]
             return try .json(try executor.perform { node throws(NodeError) in try node.webhookDeliveries(id: id) })
+        case .replayWebhookDeliveries:
+            let id = parameters["id", default: ""], body = try decode(WebhookReplay.self, request)
+            let count = try executor.perform { node throws(NodeError) in try node.replayWebhookDeliveries(id: id, event: body.event, at: now) }
+            return try .json(WebhookReplay(event: body.event, replayed: count))
         case .syncPull:
             return try pull(request, at: now)
         case .syncPush:

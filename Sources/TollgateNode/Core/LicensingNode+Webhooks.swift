@@ -29,6 +29,14 @@ extension LicensingNode {
         try webhooks.deliveries(id: id)
     }
 
+    /// Sends again the delivery of `event` to webhook `id` (delivered or failed: a receiver that lost
+    /// it gets it once more, under the same event id), or with no event every failed delivery of the
+    /// webhook; each gets one more attempt, due at once. Returns how many were queued; `not_found`
+    /// for an unknown webhook or event.
+    public func replayWebhookDeliveries(id: String, event: String?, at now: Int64) throws(NodeError) -> Int {
+        try webhooks.replay(id: id, event: event, at: now)
+    }
+
     /// Deliveries due by `now`, soonest first, at most `limit`.
     public func dueWebhookDeliveries(at now: Int64, limit: Int = 16) throws(NodeError) -> [WebhookDelivery] {
         try webhooks.due(at: now, limit: limit)

@@ -37,6 +37,7 @@ struct Revocations: NodePart {
             try store.transaction {
                 let index = try store.log.append(kind: LogEntryKind.revocationIssued.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertRevocation(signed, logIndex: index)
+                try WebhookOutbox(context: context).licenseRevoked(signed)
             }
             return signed
         }

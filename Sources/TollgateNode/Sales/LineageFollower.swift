@@ -27,6 +27,7 @@ extension LineageFollower {
                 let signed = try context.signObject(payload)
                 let index = try store.log.append(kind: kind.rawValue, bytes: Array(signed.compact.utf8), at: now)
                 try store.insertLicense(signed, logIndex: index)
+                try WebhookOutbox(context: context).licenseFollowed(signed, as: kind)
                 if let order {
                     try store.insertOrder(RecordedOrder(id: order.id, kind: .renewal, licenseHash: signed.hash, terms: order.terms), logIndex: index)
                 }

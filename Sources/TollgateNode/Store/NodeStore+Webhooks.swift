@@ -91,6 +91,26 @@ extension NodeStore {
         return true
     }
 
+    /// Queues again, due at `now`, the delivery of `event` to webhook `id` (whatever its state but
+    /// pending), or with no event every failed delivery of the webhook; how many were queued. Each
+    /// keeps its attempts: a replay is one more attempt, and a failure leaves it failed again.
+    func replayWebhookDeliveries(webhook id: String, event: String?, at now: Int64) throws -> Int {
+        if let event {
+            try database.execute(
+                "UPDATE webhook_outbox SET state = 'pending', next_attempt_at = ?3 WHERE webhook_id = ?1 AND event_id = ?2 AND state != 'pending'",
+                [.text(id), .text(event), .integer(now)])
+        } else {
+            try database.execute("UPDATE webhook_outbox SET state = 'pending', next_attempt_at = ?2 WHERE webhook_id = ?1 AND state = 'failed'",
+                                 [.text(id), .integer(now)])
+        }
+        return Int(database.changes)
+    }
+
+    /// Whether webhook `id` has a delivery of `event`.
+    func hasWebhookDelivery(webhook id: String, event: String) throws -> Bool {
+        !(try database.query("SELECT 1 FROM webhook_outbox WHERE webhook_id = ?1 AND event_id = ?2", [.text(id), .text(event)]).isEmpty)
+    }
+
     /// The deliveries of webhook `id`, in the order they were queued, each with its attempts.
     func webhookDeliveries(webhook id: String) throws -> [WebhookDeliveryRecord] {
         var attempts: [Int64: [WebhookAttempt]] = [:]

@@ -60,6 +60,19 @@ struct WebhookDesk: NodePart {
         }
     }
 
+    /// See ``LicensingNode/replayWebhookDeliveries(id:event:at:)``.
+    func replay(id: String, event: String?, at now: Int64) throws(NodeError) -> Int {
+        try storage {
+            try store.transaction {
+                guard try store.webhooks().contains(where: { $0.id == id }) else { throw NodeError(.notFound, "no webhook \(id) here") }
+                if let event, !(try store.hasWebhookDelivery(webhook: id, event: event)) {
+                    throw NodeError(.notFound, "webhook \(id) has no delivery of event \(event); 'webhook deliveries' lists them")
+                }
+                return try store.replayWebhookDeliveries(webhook: id, event: event, at: now)
+            }
+        }
+    }
+
     func due(at now: Int64, limit: Int) throws(NodeError) -> [WebhookDelivery] {
         try storage { try store.dueWebhookDeliveries(at: now, limit: limit) }
     }

@@ -21,7 +21,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // a site's log carried out (exported at the site, taken in at its agent).
     case listLeases, bindSite, ingestSiteLog, exportSiteLog
     // The operator, for webhooks: register, list, remove, and a webhook's delivery log.
-    case createWebhook, listWebhooks, removeWebhook, listWebhookDeliveries
+    case createWebhook, listWebhooks, removeWebhook, listWebhookDeliveries, replayWebhookDeliveries
     // The web console (HTML for a browser; TollgateConsole renders it).
     case consoleHome, consoleStylesheet, consoleLoginForm, consoleLogin, consoleLogout, consoleFindings, consoleFindingsBundle,
          consoleActivity, consoleCustomer, consoleRefusals
@@ -39,7 +39,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
             .post
         case .machineRequest, .usageUpload, .answerUsageUpload, .syncPush, .answerOfflineRequest, .acceptCertificate, .delegate, .issueLicense, .issueOrders,
              .renewLicense, .renewOrders, .changeLicense, .returnQuota, .receiveReturn, .revoke, .receiveRevocation, .runAudit, .observeLicense, .leaseRequest,
-             .bindSite, .ingestSiteLog, .transferCustomer, .createWebhook:
+             .bindSite, .ingestSiteLog, .transferCustomer, .createWebhook, .replayWebhookDeliveries:
             .post
         case .removeWebhook:
             .delete
@@ -85,6 +85,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .createWebhook, .listWebhooks: "/v1/webhooks"
         case .removeWebhook: "/v1/webhooks/{id}"
         case .listWebhookDeliveries: "/v1/webhooks/{id}/deliveries"
+        case .replayWebhookDeliveries: "/v1/webhooks/{id}/replays"
         case .consoleHome: "/console"
         case .consoleStylesheet: "/console/console.css"
         case .consoleLoginForm, .consoleLogin: "/console/login"
@@ -105,7 +106,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listActivations, .answerOfflineRequest, .logEntries, .listCertificates, .acceptCertificate, .delegate,
              .listLicenses, .issueLicense, .issueOrders, .renewLicense, .renewOrders, .changeLicense, .returnQuota, .receiveReturn, .listRevocations,
              .revoke, .receiveRevocation, .listFindings, .runAudit, .observeLicense, .report, .answerUsageUpload, .listLeases, .bindSite,
-             .ingestSiteLog, .exportSiteLog, .transferCustomer, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries:
+             .ingestSiteLog, .exportSiteLog, .transferCustomer, .createWebhook, .listWebhooks, .removeWebhook, .listWebhookDeliveries,
+             .replayWebhookDeliveries:
             .operator
         case .consoleHome, .consoleStylesheet, .consoleLoginForm, .consoleLogin, .consoleLogout, .consoleFindings, .consoleFindingsBundle,
              .consoleActivity, .consoleCustomer, .consoleRefusals:

@@ -77,6 +77,22 @@ enum WebhookCommand {
         return .success
     }
 
+    static let event = Option<String>("event", value: "id", help: "The event to send again, as 'webhook deliveries' lists it (default: every failed delivery).")
+
+    static let replay = Subcommand(spec: CommandSpec(
+        name: "webhook replay", abstract: "Send a webhook's delivery again: one event (delivered or failed), or every failed delivery.",
+        discussion: "The event keeps its id, so a receiver that got it before can drop the copy. Each replayed delivery gets one more attempt.",
+        options: [id.required, event] + NodeTarget.options)) { arguments in
+        let target = try NodeTarget(arguments)
+        let webhookID = try arguments.required(id), eventID = try arguments.value(event)
+        let replayed: WebhookReplay = try target.call(
+            local: { node in WebhookReplay(event: eventID, replayed: try node.replayWebhookDeliveries(id: webhookID, event: eventID, at: TimeArgument.now)) },
+            endpoint: .replayWebhookDeliveries, parameters: ["id": webhookID], body: WebhookReplay(event: eventID))
+        let count = replayed.replayed ?? 0
+        Console.print("queued \(count) deliver\(count == 1 ? "y" : "ies") of webhook \(webhookID) again")
+        return .success
+    }
+
     static let verify = Subcommand(spec: CommandSpec(
         name: "webhook verify",
         abstract: "Check one delivery's Tollgate-Signature against its body with the sending node's public key.",
@@ -118,5 +134,5 @@ enum WebhookCommand {
         }
     }
 
-    static let subcommands: [Subcommand] = [add, list, remove, deliveries, verify]
+    static let subcommands: [Subcommand] = [add, list, remove, deliveries, replay, verify]
 }
