@@ -73,11 +73,7 @@ enum HTTPBenchCommand: Command {
         let activation = try drive(threads: threads, seconds: seconds, prepare: { thread in
             try stride(from: thread, to: slots.count, by: threads).map { index -> [UInt8] in
                 let (license, machine) = slots[index]
-                let machineKey = Base64URL.encode(machine.publicKey.rawRepresentation)
-                let request = MachineRequest(action: .activate, license: license, machineKey: machineKey,
-                                             fingerprint: Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))),
-                                             platform: "linux-x86_64", country: "DE", iat: now, nonce: UUID().uuidString)
-                return Array(try SignedMachineRequest.sign(request, with: machine).compact.utf8)
+                return Array(try BenchMachine.request(.activate, license: license, by: machine, at: now).utf8)
             }
         }) { client, prepared, index in
             guard index < prepared.count else { return nil }

@@ -54,7 +54,9 @@ enum LeaseBenchCommand: Command {
         let machines = try (0..<serials).map { _ in try Ed25519PrivateKey() }
         let byKey = Dictionary(uniqueKeysWithValues: machines.map { (Base64URL.encode($0.publicKey.rawRepresentation), $0) })
         let grants = try HTTPBenchCommand.drive(threads: threads, seconds: seconds, prepare: { thread in
-            try stride(from: thread, to: machines.count, by: threads).map { try request(.lease, license: license, lease: nil, by: machines[$0]) }
+            try stride(from: thread, to: machines.count, by: threads).map {
+                Array(try BenchMachine.request(.lease, license: license, by: machines[$0], at: TimeArgument.now).utf8)
+            }
         }) { client, prepared, index in
             guard index < prepared.count else { return nil }
             return try send(prepared[index], to: served, client: client)
@@ -64,7 +66,7 @@ enum LeaseBenchCommand: Command {
             try stride(from: thread, to: leases.count, by: threads).map { index in
                 let lease = try SignedLease(compact: leases[index])
                 guard let machine = byKey[lease.payload.machineKey] else { throw CommandFailure("lease \(lease.hash) names an unknown machine") }
-                return try request(.heartbeat, license: license, lease: lease.hash, by: machine)
+                return Array(try BenchMachine.request(.heartbeat, license: license, activation: lease.hash, by: machine, at: TimeArgument.now).utf8)
             }
         }) { client, prepared, index in
             guard index < prepared.count else { return nil }
@@ -89,15 +91,6 @@ enum LeaseBenchCommand: Command {
             Console.print("the heartbeats ran out of leases (\(leases.count)) before the time was up; their rate covers the time taken")
         }
         return .success
-    }
-
-    /// A machine's signed lease request, as the body of `POST /v1/leases`.
-    static func request(_ action: MachineRequest.Action, license: String, lease: String?, by machine: Ed25519PrivateKey) throws -> [UInt8] {
-        let machineKey = Base64URL.encode(machine.publicKey.rawRepresentation)
-        let payload = MachineRequest(action: action, license: license, activation: lease, machineKey: machineKey,
-                                     fingerprint: Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))),
-                                     platform: "linux-x86_64", country: "DE", iat: TimeArgument.now, nonce: UUID().uuidString)
-        return Array(try SignedMachineRequest.sign(payload, with: machine).compact.utf8)
     }
 
     /// Sends a prepared lease request; the signed lease the node answered with (201: committed).

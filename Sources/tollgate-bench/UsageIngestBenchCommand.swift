@@ -93,10 +93,7 @@ enum UsageIngestBenchCommand: Command {
         for machine in 0..<machines {
             let key = try Ed25519PrivateKey()
             let machineKey = Base64URL.encode(key.publicKey.rawRepresentation)
-            let activation = MachineRequest(action: .activate, license: license, machineKey: machineKey,
-                                            fingerprint: Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))),
-                                            platform: "linux-x86_64", country: "DE", iat: now, nonce: UUID().uuidString)
-            let receipt = try agent.handleMachineRequest(try SignedMachineRequest.sign(activation, with: key).compact, at: now)
+            let receipt = try agent.handleMachineRequest(try BenchMachine.request(.activate, license: license, by: key, at: now), at: now)
             var head = (seq: UInt64(0), hash: JWS.hash(of: receipt.activation))
             // This machine's share of the records, in uploads of at most the upload limit.
             let share = records / machines + (machine < records % machines ? 1 : 0)
