@@ -73,11 +73,7 @@ enum HTTPBenchCommand: Command {
         let activation = try drive(threads: threads, seconds: seconds, prepare: { thread in
             try stride(from: thread, to: slots.count, by: threads).map { index -> [UInt8] in
                 let (license, machine) = slots[index]
-                let machineKey = Base64URL.encode(machine.publicKey.rawRepresentation)
-                let request = MachineRequest(action: .activate, license: license, machineKey: machineKey,
-                                             fingerprint: Base64URL.encode(SHA256Digest.hash(Array(machineKey.utf8))),
-                                             platform: "linux-x86_64", country: "DE", iat: now, nonce: UUID().uuidString)
-                return Array(try SignedMachineRequest.sign(request, with: machine).compact.utf8)
+                return Array(try BenchMachine.request(.activate, license: license, by: machine, at: now).utf8)
             }
         }) { client, prepared, index in
             guard index < prepared.count else { return nil }
@@ -205,56 +201,5 @@ enum HTTPBenchCommand: Command {
         if let failure = outcome.failure { throw CommandFailure("a client thread failed: \(failure)") }
         return PhaseResult(results: outcome.results, completions: outcome.completions.map { $0 - started }, elapsed: elapsed,
                            exhausted: outcome.exhausted)
-    }
-}
-
-extension HTTPBenchCommand {
-    /// A regional agent node served in-process on loopback, wired as `tollgate node serve` wires it:
-    /// `HTTPServer` → `NodeAPI` → `NodeExecutor` → `LicensingNode` on a SQLite file.
-    final class ServedNode: Sendable {
-        let executor: NodeExecutor
-        let server: HTTPServer
-        let baseURL: String
-        let token: String
-
-        init(directory: URL) throws {
-            let root = try Ed25519PrivateKey()
-            let agent = try Ed25519PrivateKey()
-            let anchor = TrustAnchor(publicKey: root.publicKey)
-            let now = TimeArgument.now
-            let rootNode = LicensingNode(identity: NodeIdentity(name: "root", key: root, anchor: anchor),
-                                         store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))
-            var delegation = DelegationRequest(subject: "agent", subjectKey: Base64URL.encode(agent.publicKey.rawRepresentation))
-            delegation.count = 100_000_000
-            delegation.countries = ["DE"]
-            delegation.products = ["cad": ["export"]]
-            delegation.models = ["perpetual"]
-            delegation.priceFloor = ["EUR": 100]
-            let chain = try rootNode.delegate(delegation, at: now)
-            let node = LicensingNode(identity: NodeIdentity(name: "agent", key: agent, anchor: anchor),
-                                     store: try NodeStore(database: SQLiteDatabase(path: directory.appendingPathComponent("node.sqlite").path)))
-            try node.accept(chain: chain.chain, at: now)
-
-            token = try OperatorToken.generate()
-            executor = NodeExecutor(node: node)
-            let api = NodeAPI(executor: executor, token: OperatorToken(token), anchorPEM: try root.publicKey.pemRepresentation,
-                              nodeName: "agent", clock: { TimeArgument.now })
-            server = try api.makeServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0))
-            baseURL = "http://127.0.0.1:\(server.port)"
-        }
-
-        /// A request to `endpoint` (one without path parameters), with the operator token when the
-        /// route table says only the operator may call it.
-        func request(_ endpoint: Endpoint, body: [UInt8], contentType: String) -> HTTPClientRequest {
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: contentType)
-            if endpoint.caller == .operator { headers.add(name: "Authorization", value: "Bearer \(token)") }
-            return HTTPClientRequest(method: endpoint.method, url: baseURL + endpoint.path.description, headers: headers, body: body)
-        }
-
-        func stop() {
-            server.shutdown(drainTimeout: .seconds(5))
-            executor.stop()
-        }
     }
 }

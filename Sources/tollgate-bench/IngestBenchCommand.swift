@@ -32,7 +32,9 @@ enum IngestBenchCommand: Command {
         let child: Descendant
     }
 
-    static func channel(_ count: Int, in scratch: URL, name: String, at now: Int64) throws -> Channel {
+    /// `models` and `quota` (serials beyond the `count` sold) widen the agent's certificate for another sale.
+    static func channel(_ count: Int, in scratch: URL, name: String, at now: Int64, models: [String] = ["perpetual"],
+                        quota: UInt64 = 0) throws -> Channel {
         let rootKey = try Ed25519PrivateKey(), agentKey = try Ed25519PrivateKey()
         let anchor = TrustAnchor(publicKey: rootKey.publicKey)
         let root = LicensingNode(identity: NodeIdentity(name: "root", key: rootKey, anchor: anchor),
@@ -40,10 +42,10 @@ enum IngestBenchCommand: Command {
         let agent = LicensingNode(identity: NodeIdentity(name: "agent", key: agentKey, anchor: anchor),
                                   store: try NodeStore(database: SQLiteDatabase(path: ":memory:")))
         var request = DelegationRequest(subject: "agent", subjectKey: Base64URL.encode(agentKey.publicKey.rawRepresentation))
-        request.count = UInt64(count) * 2
+        request.count = UInt64(count) * 2 + quota
         request.countries = ["DE"]
         request.products = ["cad": ["export"]]
-        request.models = ["perpetual"]
+        request.models = models
         request.priceFloor = ["EUR": 100]
         request.syncWithin = 30 * 86_400
         try agent.accept(chain: root.delegate(request, at: now).chain, at: now)

@@ -12,6 +12,8 @@ let bench = CommandLineTool(
         HeldCertificatesBenchCommand.subcommand,
         IngestBenchCommand.subcommand,
         HTTPBenchCommand.subcommand,
+        LeaseBenchCommand.subcommand,
+        UsageIngestBenchCommand.subcommand,
         BulkBenchCommand.subcommand,
         IdleClientsCommand.subcommand,
         ConsoleBenchCommand.subcommand,

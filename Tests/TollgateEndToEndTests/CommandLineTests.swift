@@ -63,7 +63,7 @@ extension EndToEnd {
             #expect(try TollgateCLI.outcome(["bench", "http", "--seconds", "1"]).status == 2)
             let help = try TollgateCLI.outcome(["--help"], binary: TollgateBinary.benchPath)
             #expect(help.status == 0, "\(help.errors)")
-            for benchmark in ["license", "library", "ingest", "http", "idle-clients"] {
+            for benchmark in ["license", "library", "ingest", "http", "leases", "usage-ingest", "idle-clients"] {
                 #expect(help.output.contains("\n  \(benchmark) "), "tollgate-bench lacks \(benchmark):\n\(help.output)")
             }
         }
