@@ -69,20 +69,25 @@ struct LeaseDesk: NodePart {
     /// A lease (or borrow) on a free serial. A machine already holding one keeps its serial: asking
     /// for a lease again answers the lease it holds, asking for a borrow turns it into a borrow.
     private func acquire(_ request: MachineRequest, _ served: ServedLicense, kind: Lease.Kind, at now: Int64) throws(NodeError) -> SignedLease {
-        let live = try storage { try store.liveLeases(lineage: served.lineage, at: now) }
-        if let held = live.first(where: { $0.payload.machineKey == request.machineKey }) {
+        if let held = try storage({ try store.liveLease(lineage: served.lineage, machineKey: request.machineKey, at: now) }) {
             if kind == .lease { return held }
             return try grant(serial: held.payload.serial, kind: kind, to: request.machineKey, served, replacing: held.hash, at: now)
         }
-        let taken = Set(live.map(\.payload.serial))
+        // The lowest serial no lease in force holds: the leased serials come sorted.
+        let live = try storage { try store.liveLeaseSerials(lineage: served.lineage, at: now) }
         let seats = served.license.payload.seats
-        guard let serial = (seats.start..<seats.end).first(where: { !taken.contains($0) }) else {
-            let frees = live.map(\.payload.exp).min() ?? now
+        var free = seats.start
+        for leased in live where leased.serial >= free {
+            guard leased.serial == free else { break }
+            free += 1
+        }
+        guard free < seats.end else {
+            let frees = live.map(\.exp).min() ?? now
             var error = NodeError(.noSeatFree, "all \(seats.count) seats of license \(HashID.short(served.lineage)) are leased; the next frees at \(TimeText.iso(frees))")
             error.seatFreesAt = frees
             throw error
         }
-        return try grant(serial: serial, kind: kind, to: request.machineKey, served, replacing: nil, at: now)
+        return try grant(serial: free, kind: kind, to: request.machineKey, served, replacing: nil, at: now)
     }
 
     /// Extends a lease in force with a fresh one on the same serial; brings back one that ended
@@ -102,11 +107,11 @@ struct LeaseDesk: NodePart {
         guard now - lease.exp <= Self.resurrectionWindow else {
             throw NodeError(.leaseExpired, "lease \(HashID.short(stored.lease.hash)) expired at \(TimeText.iso(lease.exp)), more than \(TimeText.duration(Self.resurrectionWindow)) ago; lease again")
         }
-        let live = try storage { try store.liveLeases(lineage: served.lineage, at: now) }
-        if let holder = live.first(where: { $0.payload.serial == lease.serial }), holder.payload.machineKey != request.machineKey {
+        if let holder = try storage({ try store.liveLease(lineage: served.lineage, serial: lease.serial, at: now) }),
+           holder.payload.machineKey != request.machineKey {
             throw NodeError(.leaseExpired, "lease \(HashID.short(stored.lease.hash)) expired at \(TimeText.iso(lease.exp)) and serial \(lease.serial) is leased to another machine now; lease again")
         }
-        if let mine = live.first(where: { $0.payload.machineKey == request.machineKey }) { return mine }
+        if let mine = try storage({ try store.liveLease(lineage: served.lineage, machineKey: request.machineKey, at: now) }) { return mine }
         return try grant(serial: lease.serial, kind: .lease, to: request.machineKey, served, replacing: nil, at: now)
     }
 

@@ -145,6 +145,7 @@ enum NodeSchema {
             customerTransfers,
             webhooks,
             orders,
+            liveLeaseIndexes,
     ]
 
     /// Add-ons by the lineage they add to, and first trials by customer and product (the count a

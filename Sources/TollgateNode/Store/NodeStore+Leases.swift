@@ -21,6 +21,28 @@ extension NodeStore {
     }
 
     /// Leases of a lineage in force at `now`: not ended early and not expired.
+    /// The lease in force that `machineKey` holds of `lineage` at `now`, if any: one indexed row, so
+    /// a grant does not read every lease of a license with many seats.
+    func liveLease(lineage: String, machineKey: String, at now: Int64) throws -> SignedLease? {
+        try database.query(
+            "SELECT compact FROM leases WHERE lineage = ?1 AND machine_key = ?2 AND ended_at IS NULL AND exp > ?3 ORDER BY log_index DESC LIMIT 1",
+            [.text(lineage), .text(machineKey), .integer(now)]).first.map { try SignedLease(compact: $0.text(0)) }
+    }
+
+    /// The lease in force on serial `serial` of `lineage` at `now`, if any.
+    func liveLease(lineage: String, serial: UInt64, at now: Int64) throws -> SignedLease? {
+        try database.query(
+            "SELECT compact FROM leases WHERE lineage = ?1 AND serial = ?2 AND ended_at IS NULL AND exp > ?3 ORDER BY log_index DESC LIMIT 1",
+            [.text(lineage), .integer(Int64(serial)), .integer(now)]).first.map { try SignedLease(compact: $0.text(0)) }
+    }
+
+    /// The serials of `lineage` leased at `now`, ascending, each with its lease's end: plain
+    /// columns, no signed object read.
+    func liveLeaseSerials(lineage: String, at now: Int64) throws -> [(serial: UInt64, exp: Int64)] {
+        try database.query("SELECT serial, exp FROM leases WHERE lineage = ?1 AND ended_at IS NULL AND exp > ?2 ORDER BY serial",
+                           [.text(lineage), .integer(now)]).map { (UInt64(try $0.int64(0)), try $0.int64(1)) }
+    }
+
     public func liveLeases(lineage: String, at now: Int64) throws -> [SignedLease] {
         try database.query(
             "SELECT compact FROM leases WHERE lineage = ?1 AND ended_at IS NULL AND exp > ?2 ORDER BY serial, log_index",
