@@ -173,6 +173,26 @@ struct MeteredChannel {
         #expect(throws: NodeError.self) { try metered.channel.root.report("usage", query: .init(period: "2026-13"), at: metered.now) }
     }
 
+    /// Renewal risk reads metered use: a license whose machines used, in the last whole month, less
+    /// than half of the month before is `falling_use`, with both figures.
+    @Test func renewalRiskListsAMeteredLicenseWhoseUseFellByHalf() throws {
+        let metered = try MeteredChannel()
+        let first = try metered.records([60, 40])  // 100 units in the month of the sale
+        try metered.upload(first)
+        let nextMonth = TimeText.startOfNextMonth(after: metered.now) + 86_400
+        try metered.syncUp(at: nextMonth - 600)
+        try metered.upload(try metered.records([15, 5], after: first.last, at: nextMonth), at: nextMonth + 60)  // 20 the month after
+        try metered.syncUp(at: nextMonth + 120)
+        let monthAfter = TimeText.startOfNextMonth(after: nextMonth) + 86_400
+        let report = try metered.channel.root.report("renewals", query: .init(at: monthAfter, days: 30), at: monthAfter)
+        let row = try #require(report.renewalRisk?.first { $0.state == "falling_use" }, "\(report.renewalRisk ?? [])")
+        #expect(row.unitsBefore == 100 && row.unitsLast == 20 && row.license == metered.lineage && row.customer == "Zähler AG")
+        #expect(report.renewalRiskTotals?.contains { $0.state == "falling_use" && $0.subscriptions == 1 } == true)
+        // Inside the month after the sale, the months compared are the one before the sale (nothing) and the sale's: no fall.
+        let early = try metered.channel.root.report("renewals", query: .init(at: nextMonth + 200, days: 30), at: nextMonth + 200)
+        #expect(early.renewalRisk?.contains { $0.state == "falling_use" } == false)
+    }
+
     @Test func aRolledBackMachineForksItsChainAndTheAuditProvesIt() throws {
         let metered = try MeteredChannel()
         let records = try metered.records([10, 20, 30])

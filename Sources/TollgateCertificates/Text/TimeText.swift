@@ -42,6 +42,12 @@ public enum TimeText {
         return "\(pad(year, 4))-\(pad(month, 2))"
     }
 
+    /// The first second (UTC) of the calendar month holding `seconds`.
+    public static func startOfMonth(of seconds: Int64) -> Int64 {
+        let (year, month, _) = civil(fromDays: day(of: seconds))
+        return days(fromCivil: year, month, 1) * 86_400
+    }
+
     /// The first second (UTC) of the calendar month after the one holding `seconds`.
     public static func startOfNextMonth(after seconds: Int64) -> Int64 {
         let (year, month, _) = civil(fromDays: day(of: seconds))

@@ -151,7 +151,8 @@ public struct ChannelReport: Codable, Hashable, Sendable {
     /// A subscription whose renewal is in doubt, by the rule of ``ChannelView/renewalRisk(_:at:days:)``.
     public struct RenewalRiskRow: Codable, Hashable, Sendable {
         /// `expiring` (ends inside the window, not renewed), `grace` (ended, inside its grace
-        /// period), or `lapsed` (grace over inside the last `days`, not renewed).
+        /// period), `lapsed` (grace over inside the last `days`, not renewed), or `falling_use` (a
+        /// metered license in force whose use in the last whole month fell below half the month's before).
         public var state: String
         public var customer: String
         public var product: String
@@ -169,6 +170,10 @@ public struct ChannelReport: Codable, Hashable, Sendable {
         public var currency: String
         /// The ARR the renewal carries, by the rule of ``RecurringRevenue``.
         public var annualRecurring: Int64
+        /// For `falling_use`: the units the license's machines used in the month before last, and in
+        /// the last whole month before the time asked.
+        public var unitsBefore: Int64?
+        public var unitsLast: Int64?
     }
 
     /// Renewal risk summed per state and currency.

@@ -8,8 +8,11 @@ extension ChannelView {
     /// Subscriptions whose renewal is in doubt at `at`, judged by each lineage's latest license
     /// issued by then: `expiring` when it ends in `(at, at + days]`, `grace` when it ended and its
     /// grace runs past `at`, `lapsed` when its grace ended in the last `days`. A lineage renewed
-    /// (its latest license runs on) is at no risk and not listed.
-    func renewalRisk(_ sales: [RevenueSale], at: Int64, days: Int64) -> (rows: [ChannelReport.RenewalRiskRow], totals: [ChannelReport.RenewalRiskTotal]) {
+    /// (its latest license runs on) is at no risk and not listed. Metered licenses in force at `at`
+    /// whose machines used, in the last whole month before `at`, less than half of the month
+    /// before (`usage`: units per lineage and month, chain links only) are `falling_use`.
+    func renewalRisk(_ sales: [RevenueSale], usage: [String: [String: Int64]] = [:], at: Int64, days: Int64)
+        -> (rows: [ChannelReport.RenewalRiskRow], totals: [ChannelReport.RenewalRiskTotal]) {
         let window = days * 86_400
         // An upgrade's end is its lineage's: the lineage's own row carries the risk.
         let known = sales.filter { $0.model == "subscription" && $0.iat <= at && $0.changes == nil }
@@ -31,7 +34,8 @@ extension ChannelView {
                               daysLeft: daysLeft, currency: sale.price.currency,
                               annualRecurring: Int64(clamping: RecurringRevenue.figures(of: sale).annual)))
         }
-        let states = ["expiring", "grace", "lapsed"]
+        rows += fallingUse(sales, usage: usage, at: at)
+        let states = ["expiring", "grace", "lapsed", "falling_use"]
         func rank(_ state: String) -> Int { states.firstIndex(of: state) ?? states.count }
         rows.sort { (rank($0.state), $0.exp, $0.customer, $0.license) < (rank($1.state), $1.exp, $1.customer, $1.license) }
         struct Group: Hashable { var state: String; var currency: String }
@@ -42,6 +46,26 @@ extension ChannelView {
         }
         .sorted { (rank($0.state), $0.currency) < (rank($1.state), $1.currency) }
         return (rows, totals)
+    }
+
+    /// The `falling_use` rows of ``renewalRisk(_:usage:at:days:)``.
+    private func fallingUse(_ sales: [RevenueSale], usage: [String: [String: Int64]], at: Int64) -> [ChannelReport.RenewalRiskRow] {
+        guard !usage.isEmpty else { return [] }
+        // The last whole month before `at`'s, and the one before it.
+        let lastStart = TimeText.startOfMonth(of: TimeText.startOfMonth(of: at) - 1)
+        let last = MonthPeriod.of(lastStart), before = MonthPeriod.of(lastStart - 1)
+        let metered = sales.filter { $0.model == License.meteredModel && $0.iat <= at && $0.changes == nil }
+        return RecurringRevenue.latest(of: metered).compactMap { sale in
+            guard let exp = sale.exp, at < exp, let periods = usage[sale.lineage] else { return nil }
+            let earlier = periods[before] ?? 0, later = periods[last] ?? 0
+            guard earlier > 0, later < earlier - earlier / 2 else { return nil }
+            var row = ChannelReport.RenewalRiskRow(state: "falling_use", customer: sale.customer, product: sale.product, country: sale.country,
+                                                   node: sale.node, name: names[sale.node] ?? sale.node, license: sale.hash, exp: exp,
+                                                   graceEnds: sale.graceEnds ?? exp, daysLeft: (exp - at) / 86_400, currency: sale.price.currency,
+                                                   annualRecurring: Int64(clamping: RecurringRevenue.figures(of: sale).annual))
+            (row.unitsBefore, row.unitsLast) = (earlier, later)
+            return row
+        }
     }
 
     /// Revenue of the renewals falling due in `[at, at + days)`, per calendar month and currency:

@@ -183,7 +183,14 @@ extension ChannelView {
         case "renewals":
             let moment = query.at ?? now, days = query.days ?? 30
             report.window = .init(from: moment, to: moment + days * 86_400)
-            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(sales(), at: moment, days: days)
+            // Units per lineage and month, chain links only, for the metered licenses whose use falls.
+            var usage: [String: [String: Int64]] = [:]
+            for item in try auditor.storage({ try usageRecords() }) where !item.forked {
+                let (sum, overflow) = usage[item.record.payload.license, default: [:]][item.record.payload.period, default: 0]
+                    .addingReportingOverflow(item.record.payload.units)
+                usage[item.record.payload.license, default: [:]][item.record.payload.period] = overflow ? .max : sum
+            }
+            (report.renewalRisk, report.renewalRiskTotals) = renewalRisk(sales(), usage: usage, at: moment, days: days)
         case "forecast":
             let moment = query.at ?? now, days = query.days ?? 365
             report.window = .init(from: moment, to: moment + days * 86_400)

@@ -60,10 +60,11 @@ extension ChannelReport {
         }
         if let renewalRisk {
             return CSVTable(columns: ["state", "customer", "product", "country", "node", "name", "license", "exp", "grace_ends", "days_left",
-                                      "currency", "annual_recurring"],
+                                      "currency", "annual_recurring", "units_before", "units_last"],
                             rows: renewalRisk.map { row in
                                 [row.state, row.customer, row.product, row.country, row.node, row.name, row.license, "\(row.exp)", "\(row.graceEnds)",
-                                 "\(row.daysLeft)", row.currency, "\(row.annualRecurring)"]
+                                 "\(row.daysLeft)", row.currency, "\(row.annualRecurring)", row.unitsBefore.map(String.init) ?? "",
+                                 row.unitsLast.map(String.init) ?? ""]
                             })
         }
         if let forecast {

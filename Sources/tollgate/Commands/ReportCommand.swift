@@ -182,11 +182,12 @@ enum ReportCommand {
         let window = report.window.map { "\(TimeText.iso($0.from)) to \(TimeText.iso($0.to))" } ?? ""
         if let rows = report.renewalRisk {
             lines.append("renewal risk at \(report.window.map { TimeText.iso($0.from) } ?? ""), looking to \(report.window.map { TimeText.iso($0.to) } ?? ""):")
-            if rows.isEmpty { lines.append("  no subscription expiring unrenewed, in grace or lapsed") }
+            if rows.isEmpty { lines.append("  no subscription expiring unrenewed, in grace or lapsed, and no metered use falling") }
             for row in rows {
                 let when = switch row.state {
                 case "expiring": "ends \(TimeText.iso(row.exp)), \(row.daysLeft) days left"
                 case "grace": "ended \(TimeText.iso(row.exp)), grace ends in \(row.daysLeft) days"
+                case "falling_use": "use fell from \(row.unitsBefore ?? 0) to \(row.unitsLast ?? 0) units a month; ends in \(row.daysLeft) days"
                 default: "grace ended \(TimeText.iso(row.graceEnds)), \(-row.daysLeft) days ago"
                 }
                 lines.append("  " + row.state.padding(to: 10) + row.customer.padding(to: 20) + row.product.padding(to: 10) + row.country.padding(to: 4)
