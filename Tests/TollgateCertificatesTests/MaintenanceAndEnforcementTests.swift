@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCertificates
 import TollgateCrypto
+import TollgateTestSupport
 
 /// Maintenance (`updates_until`) of perpetual licenses and the enforcement policy (strict or
 /// lenient): the fields' form, the rules inside a certificate and down a chain, the release check,
@@ -23,17 +24,8 @@ import TollgateCrypto
                 enforcement: enforcement)
     }
 
-    static func rule(_ body: () throws(VerificationError) -> Void) -> VerificationError.Rule? {
-        do throws(VerificationError) {
-            try body()
-            return nil
-        } catch {
-            return error.rule
-        }
-    }
-
     static func check(_ license: License, _ certificate: AllocationCertificate = certificate()) -> VerificationError.Rule? {
-        rule { () throws(VerificationError) in
+        Thrown.rule { () throws(VerificationError) in
             try license.validateFields(object: "license")
             try LicenseRules.check(license, within: certificate)
         }
@@ -55,31 +47,31 @@ import TollgateCrypto
         #expect(Self.check(Self.license(enforcement: "strict"), Self.certificate(enforcement: ["lenient"])) == .enforcementNotAllowed)
         #expect(Self.check(Self.license(enforcement: "forgiving")) == .invalidField)
         let unknown = Self.certificate(enforcement: ["strict", "forgiving"])
-        #expect(Self.rule { () throws(VerificationError) in try unknown.validateFields(object: "certificate") } == .invalidField)
+        #expect(Thrown.rule { () throws(VerificationError) in try unknown.validateFields(object: "certificate") } == .invalidField)
     }
 
     @Test func aChildGrantsNoPolicyItsParentLacks() {
         let strictOnly = Self.certificate(), lenient = Self.certificate(enforcement: ["lenient", "strict"])
         var child = Self.certificate(enforcement: ["lenient", "strict"])
         child.depth = 0
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: strictOnly, object: "child") } == .enforcementWidened)
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: lenient, object: "child") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: strictOnly, object: "child") } == .enforcementWidened)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: lenient, object: "child") } == nil)
         child.enforcement = nil
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: lenient, object: "child") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: lenient, object: "child") } == nil)
         child.enforcement = ["strict"]
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: strictOnly, object: "child") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: strictOnly, object: "child") } == nil)
     }
 
     @Test func overUseMarksAStandardActivationOnly() {
         var activation = Activation(iss: "agent", license: "l", serial: 0, machineKey: "m", fingerprint: "f", platform: "linux", country: "DE",
                                     iat: Self.exp - 10, exp: nil, kind: .standard, jti: "a", overUse: 1)
-        #expect(Self.rule { () throws(VerificationError) in try activation.validateFields(object: "activation") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try activation.validateFields(object: "activation") } == nil)
         activation.overUse = 0
-        #expect(Self.rule { () throws(VerificationError) in try activation.validateFields(object: "activation") } == .invalidField)
+        #expect(Thrown.rule { () throws(VerificationError) in try activation.validateFields(object: "activation") } == .invalidField)
         activation.overUse = 1
         activation.kind = .temporary
         activation.exp = Self.exp
-        #expect(Self.rule { () throws(VerificationError) in try activation.validateFields(object: "activation") } == .invalidField)
+        #expect(Thrown.rule { () throws(VerificationError) in try activation.validateFields(object: "activation") } == .invalidField)
     }
 
     /// A real chain: the release check refuses a later release naming both dates and accepts an older one.
@@ -98,8 +90,8 @@ import TollgateCrypto
         // Years after the maintenance ended the license still verifies: perpetual fallback.
         let verified = try verifier.verify(file, at: Self.exp + 900 * Self.day)
         #expect(verified.updatesUntil == until)
-        #expect(Self.rule { () throws(VerificationError) in try verifier.checkRelease(until - Self.day, of: verified) } == nil)
-        #expect(Self.rule { () throws(VerificationError) in try verifier.checkRelease(until, of: verified) } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try verifier.checkRelease(until - Self.day, of: verified) } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try verifier.checkRelease(until, of: verified) } == nil)
         do throws(VerificationError) {
             try verifier.checkRelease(until + 1, of: verified)
             Issue.record("a release after the maintenance end ran")
@@ -111,7 +103,7 @@ import TollgateCrypto
         license.updatesUntil = nil
         let unmaintained = LicenseFile(chain: [signedCertificate.compact], license: try SignedLicense.sign(license, with: agent).compact)
         let plain = try verifier.verify(unmaintained, at: Self.exp)
-        #expect(Self.rule { () throws(VerificationError) in try verifier.checkRelease(Self.exp * 2, of: plain) } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try verifier.checkRelease(Self.exp * 2, of: plain) } == nil)
     }
 
     /// Strict, the default, is written as nothing, so licenses and activations without the new

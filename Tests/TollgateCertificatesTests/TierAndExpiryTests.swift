@@ -1,6 +1,7 @@
 import Testing
 import TollgateCertificates
 import TollgateCrypto
+import TollgateTestSupport
 
 /// Tiers in certificates and licenses, a license's expiry behaviour, and the standing the verifier
 /// computes from them: each rule and each bad field by its code.
@@ -20,15 +21,6 @@ import TollgateCrypto
         License(iss: "agent", cert: "c", seats: SerialRange(0, 2), customer: "Muster", country: "DE", territory: ["DE"], product: "cad",
                 features: features, model: exp == nil ? "perpetual" : "subscription", price: Price(currency: "EUR", amount: 100),
                 iat: Self.exp - 300 * day, nbf: Self.exp - 300 * day, exp: exp, logIndex: 0, jti: "l", tier: tier, expiry: expiry)
-    }
-
-    static func rule(_ body: () throws(VerificationError) -> Void) -> VerificationError.Rule? {
-        do throws(VerificationError) {
-            try body()
-            return nil
-        } catch {
-            return error.rule
-        }
     }
 
     // MARK: Standing
@@ -102,42 +94,42 @@ import TollgateCrypto
     @Test func aCertificateTierOutsideItsProductIsRefused() {
         var extraFeature = Self.certificate()
         extraFeature.tiers?["cad"]?["pro"] = ["export", "simulate"]
-        #expect(Self.rule { () throws(VerificationError) in try extraFeature.validateFields(object: "certificate") } == .tierOutsideProduct)
+        #expect(Thrown.rule { () throws(VerificationError) in try extraFeature.validateFields(object: "certificate") } == .tierOutsideProduct)
         let otherProduct = Self.certificate(tiers: ["cam": ["basic": ["view"]]])
-        #expect(Self.rule { () throws(VerificationError) in try otherProduct.validateFields(object: "certificate") } == .tierOutsideProduct)
-        #expect(Self.rule { () throws(VerificationError) in try Self.certificate().validateFields(object: "certificate") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try otherProduct.validateFields(object: "certificate") } == .tierOutsideProduct)
+        #expect(Thrown.rule { () throws(VerificationError) in try Self.certificate().validateFields(object: "certificate") } == nil)
         let emptyName = Self.certificate(tiers: ["cad": ["": ["view"]]])
-        #expect(Self.rule { () throws(VerificationError) in try emptyName.validateFields(object: "certificate") } == .invalidField)
+        #expect(Thrown.rule { () throws(VerificationError) in try emptyName.validateFields(object: "certificate") } == .invalidField)
         let noTiers = Self.certificate(tiers: ["cad": [:]])
-        #expect(Self.rule { () throws(VerificationError) in try noTiers.validateFields(object: "certificate") } == .invalidField)
+        #expect(Thrown.rule { () throws(VerificationError) in try noTiers.validateFields(object: "certificate") } == .invalidField)
     }
 
     @Test func aChildsTiersLieWithinItsParents() {
         let parent = Self.certificate()
         var child = Self.certificate()
         child.depth = 0
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == nil)
         child.tiers = ["cad": ["pro": ["view"]]]
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == nil)
         child.tiers = ["cad": ["pro": ["export", "render", "view"]]]
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == .tiersWidened)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == .tiersWidened)
         child.tiers = ["cad": ["enterprise": ["view"]]]
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == .tiersWidened)
-        #expect(Self.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: Self.certificate(tiers: nil), object: "child") } == .tiersWidened)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: parent, object: "child") } == .tiersWidened)
+        #expect(Thrown.rule { () throws(VerificationError) in try Attenuation.check(child: child, parent: Self.certificate(tiers: nil), object: "child") } == .tiersWidened)
     }
 
     @Test func aLicensesTierAndDowngradeTierMustBeInItsCertificate() {
         let certificate = Self.certificate()
-        #expect(Self.rule { () throws(VerificationError) in try LicenseRules.check(Self.license(), within: certificate) } == nil)
-        #expect(Self.rule { () throws(VerificationError) in try LicenseRules.check(Self.license(tier: "gold"), within: certificate) } == .tierNotAllowed)
-        #expect(Self.rule { () throws(VerificationError) in
+        #expect(Thrown.rule { () throws(VerificationError) in try LicenseRules.check(Self.license(), within: certificate) } == nil)
+        #expect(Thrown.rule { () throws(VerificationError) in try LicenseRules.check(Self.license(tier: "gold"), within: certificate) } == .tierNotAllowed)
+        #expect(Thrown.rule { () throws(VerificationError) in
             try LicenseRules.check(Self.license(tier: "basic"), within: certificate)
         } == .tierMismatch)
         let missing = ExpiryBehaviour(warnDays: 1, graceDays: 1, ending: .downgrade(tier: "viewer"))
-        #expect(Self.rule { () throws(VerificationError) in
+        #expect(Thrown.rule { () throws(VerificationError) in
             try LicenseRules.check(Self.license(expiry: missing), within: certificate)
         } == .downgradeTierNotAllowed)
-        #expect(Self.rule { () throws(VerificationError) in
+        #expect(Thrown.rule { () throws(VerificationError) in
             try LicenseRules.check(Self.license(tier: nil, expiry: nil), within: Self.certificate(tiers: nil))
         } == nil)
     }

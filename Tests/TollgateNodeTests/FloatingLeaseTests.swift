@@ -10,18 +10,6 @@ import TollgateWire
 /// The lease server: grants, heartbeats, releases and borrows of floating seats, never more
 /// unexpired leases than serials, each refusal a clear error that changes nothing stored.
 @Suite struct FloatingLeaseTests {
-    func refusal(_ body: () throws -> Void) -> NodeError? {
-        do {
-            try body()
-            return nil
-        } catch let error as NodeError {
-            return error
-        } catch {
-            Issue.record("not a NodeError: \(error)")
-            return nil
-        }
-    }
-
     @Test func floatingTermsAreGrantedAttenuatedAndCarriedByTheLicense() throws {
         let channel = try FloatingChannel()
         let license = try SignedLicense(compact: channel.file.license).payload
@@ -33,7 +21,7 @@ import TollgateWire
         let short = try channel.agent.issue(FloatingChannel.sale(seats: 1, exp: channel.now + 86_400, floating: FloatingTerms(lease: 300, borrow: 0)), at: channel.now)
         #expect(try SignedLicense(compact: short.license).payload.floating == FloatingTerms(lease: 300, borrow: 0))
         let size = try channel.agent.logSize()
-        let long = refusal { _ = try channel.agent.issue(FloatingChannel.sale(seats: 1, exp: channel.now + 86_400, floating: FloatingTerms(lease: 901, borrow: 0)), at: channel.now) }
+        let long = Thrown.nodeError { _ = try channel.agent.issue(FloatingChannel.sale(seats: 1, exp: channel.now + 86_400, floating: FloatingTerms(lease: 901, borrow: 0)), at: channel.now) }
         #expect(long?.code == .ruleViolation)
         #expect(long?.rule == .floatingExceedsCertificate)
         #expect(try channel.agent.logSize() == size)
@@ -43,7 +31,7 @@ import TollgateWire
         var request = DelegationRequest(subject: "sub", subjectKey: Base64URL.encode(child.publicKey.rawRepresentation))
         request.count = 5
         request.floating = FloatingTerms(lease: 900, borrow: 4 * 86_400)
-        let widened = refusal { _ = try channel.agent.delegate(request, at: channel.now) }
+        let widened = Thrown.nodeError { _ = try channel.agent.delegate(request, at: channel.now) }
         #expect(widened?.rule == .floatingWidened)
         request.floating = nil
         let inherited = try channel.agent.delegate(request, at: channel.now)
@@ -61,13 +49,13 @@ import TollgateWire
         request.count = 5
         request.models = ["perpetual"]
         request.floating = FloatingTerms(lease: 60, borrow: 0)
-        #expect(refusal { _ = try channel.agent.delegate(request, at: channel.now) }?.code == .invalidRequest)
+        #expect(Thrown.nodeError { _ = try channel.agent.delegate(request, at: channel.now) }?.code == .invalidRequest)
         var sale = FloatingChannel.sale(seats: 1, exp: channel.now + 86_400, floating: FloatingTerms(lease: 60, borrow: 0))
         sale.model = "perpetual"
         sale.exp = nil
-        #expect(refusal { _ = try channel.agent.issue(sale, at: channel.now) }?.code == .invalidRequest)
+        #expect(Thrown.nodeError { _ = try channel.agent.issue(sale, at: channel.now) }?.code == .invalidRequest)
         let zero = FloatingChannel.sale(seats: 1, exp: channel.now + 86_400, floating: FloatingTerms(lease: 0, borrow: 0))
-        #expect(refusal { _ = try channel.agent.issue(zero, at: channel.now) }?.code == .invalidRequest)
+        #expect(Thrown.nodeError { _ = try channel.agent.issue(zero, at: channel.now) }?.code == .invalidRequest)
     }
 
     @Test func neverMoreLeasesThanSeatsAndTheRefusalSaysWhenOneFrees() throws {
@@ -81,7 +69,7 @@ import TollgateWire
         }
         #expect(Set(serials).count == 3)
         let size = try channel.agent.logSize()
-        let full = refusal { _ = try channel.ask(machines[3], .lease, at: channel.now + 10) }
+        let full = Thrown.nodeError { _ = try channel.ask(machines[3], .lease, at: channel.now + 10) }
         #expect(full?.code == .noSeatFree)
         #expect(full?.seatFreesAt == channel.now + 900)
         #expect(full?.reason.contains(TimeText.iso(channel.now + 900)) == true)
@@ -97,11 +85,11 @@ import TollgateWire
         let channel = try FloatingChannel(seats: 1)
         let crashed = try TestMachine(), next = try TestMachine()
         let first = try channel.lease(channel.ask(crashed, .lease, at: channel.now))
-        #expect(refusal { _ = try channel.ask(next, .lease, at: channel.now + 899) }?.code == .noSeatFree)
+        #expect(Thrown.nodeError { _ = try channel.ask(next, .lease, at: channel.now + 899) }?.code == .noSeatFree)
         let second = try channel.lease(channel.ask(next, .lease, at: channel.now + 900))
         #expect(second.payload.serial == first.payload.serial)
         // The crashed machine comes back inside the resurrection window, but its serial is taken.
-        let late = refusal { _ = try channel.ask(crashed, .heartbeat, lease: first.hash, at: channel.now + 960) }
+        let late = Thrown.nodeError { _ = try channel.ask(crashed, .heartbeat, lease: first.hash, at: channel.now + 960) }
         #expect(late?.code == .leaseExpired)
     }
 
@@ -112,12 +100,12 @@ import TollgateWire
         let extended = try channel.lease(channel.ask(machine, .heartbeat, lease: first.hash, at: channel.now + 600))
         #expect(extended.payload.serial == first.payload.serial && extended.payload.exp == channel.now + 1_500)
         // The replaced lease is not extended again.
-        #expect(refusal { _ = try channel.ask(machine, .heartbeat, lease: first.hash, at: channel.now + 700) }?.code == .leaseExpired)
+        #expect(Thrown.nodeError { _ = try channel.ask(machine, .heartbeat, lease: first.hash, at: channel.now + 700) }?.code == .leaseExpired)
         // Missed its heartbeat, came back 200 s after the end: resurrected on its serial.
         let back = try channel.lease(channel.ask(machine, .heartbeat, lease: extended.hash, at: channel.now + 1_700))
         #expect(back.payload.serial == first.payload.serial && back.payload.nbf == channel.now + 1_700)
         // Past the window it is gone.
-        let gone = refusal { _ = try channel.ask(machine, .heartbeat, lease: back.hash, at: back.payload.exp + LicensingNode.leaseResurrectionWindow + 1) }
+        let gone = Thrown.nodeError { _ = try channel.ask(machine, .heartbeat, lease: back.hash, at: back.payload.exp + LicensingNode.leaseResurrectionWindow + 1) }
         #expect(gone?.code == .leaseExpired)
     }
 
@@ -126,15 +114,15 @@ import TollgateWire
         let holder = try TestMachine(), other = try TestMachine()
         let lease = try channel.lease(channel.ask(holder, .lease, at: channel.now))
         let size = try channel.agent.logSize()
-        #expect(refusal { _ = try channel.ask(other, .release, lease: lease.hash, at: channel.now + 1) }?.code == .notLeaseHolder)
-        #expect(refusal { _ = try channel.ask(other, .heartbeat, lease: lease.hash, at: channel.now + 1) }?.code == .notLeaseHolder)
+        #expect(Thrown.nodeError { _ = try channel.ask(other, .release, lease: lease.hash, at: channel.now + 1) }?.code == .notLeaseHolder)
+        #expect(Thrown.nodeError { _ = try channel.ask(other, .heartbeat, lease: lease.hash, at: channel.now + 1) }?.code == .notLeaseHolder)
         #expect(try channel.agent.logSize() == size)
         let receipt = try channel.ask(holder, .release, lease: lease.hash, at: channel.now + 10)
         let release = try SignedLeaseRelease(compact: receipt.lease)
         #expect(release.payload.lease == lease.hash && release.payload.iat == channel.now + 10)
         #expect(try SignedMachineRequest(compact: release.payload.proof).payload.action == .release)
-        #expect(refusal { _ = try channel.ask(holder, .release, lease: lease.hash, at: channel.now + 11) }?.code == .leaseExpired)
-        #expect(refusal { _ = try channel.ask(holder, .heartbeat, lease: lease.hash, at: channel.now + 11) }?.code == .leaseExpired)
+        #expect(Thrown.nodeError { _ = try channel.ask(holder, .release, lease: lease.hash, at: channel.now + 11) }?.code == .leaseExpired)
+        #expect(Thrown.nodeError { _ = try channel.ask(holder, .heartbeat, lease: lease.hash, at: channel.now + 11) }?.code == .leaseExpired)
         _ = try channel.ask(other, .lease, at: channel.now + 12)
     }
 
@@ -146,24 +134,24 @@ import TollgateWire
         #expect(borrow.payload.kind == .borrow && borrow.payload.serial == lease.payload.serial)
         #expect(borrow.payload.exp == channel.now + 60 + 3 * 86_400)
         _ = try channel.verifier.verify(lease: borrow.compact, file: channel.file, machineKey: machine.machineKey, at: channel.now + 2 * 86_400)
-        #expect(refusal { _ = try channel.ask(machine, .heartbeat, lease: borrow.hash, at: channel.now + 120) }?.code == .invalidRequest)
+        #expect(Thrown.nodeError { _ = try channel.ask(machine, .heartbeat, lease: borrow.hash, at: channel.now + 120) }?.code == .invalidRequest)
 
         channel.file = try channel.agent.issue(FloatingChannel.sale(seats: 1, exp: channel.now + 86_400, floating: FloatingTerms(lease: 300, borrow: 0)), at: channel.now)
-        let none = refusal { _ = try channel.ask(try TestMachine(), .borrow, at: channel.now) }
+        let none = Thrown.nodeError { _ = try channel.ask(try TestMachine(), .borrow, at: channel.now) }
         #expect(none?.code == .ruleViolation && none?.rule == .borrowTooLong)
     }
 
     @Test func aFloatingLicenseIsLeasedNotActivatedAndANodeLockedOneIsNotLeased() throws {
         let channel = try FloatingChannel()
         let machine = try TestMachine()
-        let activate = refusal { _ = try channel.agent.handleMachineRequest(try machine.request(.activate, license: channel.license, at: channel.now), at: channel.now) }
+        let activate = Thrown.nodeError { _ = try channel.agent.handleMachineRequest(try machine.request(.activate, license: channel.license, at: channel.now), at: channel.now) }
         #expect(activate?.code == .invalidRequest && activate?.rule == .licenseNotFloating)
         var sale = LicenseRequest(customer: "Other", country: "DE", product: "cad", model: "perpetual", price: Price(currency: "EUR", amount: 500))
         sale.seatCount = 1
         let locked = try channel.agent.issue(sale, at: channel.now)
-        let lease = refusal { _ = try channel.ask(machine, .lease, at: channel.now, license: JWS.hash(of: locked.license)) }
+        let lease = Thrown.nodeError { _ = try channel.ask(machine, .lease, at: channel.now, license: JWS.hash(of: locked.license)) }
         #expect(lease?.code == .ruleViolation && lease?.rule == .licenseNotFloating)
-        #expect(refusal { _ = try channel.ask(machine, .lease, at: channel.now, license: "unknown") }?.code == .notFound)
+        #expect(Thrown.nodeError { _ = try channel.ask(machine, .lease, at: channel.now, license: "unknown") }?.code == .notFound)
     }
 
     @Test func leasesSurviveARestart() throws {
@@ -173,7 +161,7 @@ import TollgateWire
         let leaseA = try channel.lease(channel.ask(a, .lease, at: channel.now))
         _ = try channel.ask(b, .lease, at: channel.now + 1)
         try channel.restartAgent()
-        #expect(refusal { _ = try channel.ask(c, .lease, at: channel.now + 2) }?.code == .noSeatFree)
+        #expect(Thrown.nodeError { _ = try channel.ask(c, .lease, at: channel.now + 2) }?.code == .noSeatFree)
         let extended = try channel.lease(channel.ask(a, .heartbeat, lease: leaseA.hash, at: channel.now + 3))
         #expect(extended.payload.serial == leaseA.payload.serial)
         #expect(try channel.agent.leaseRecords().count == 3)

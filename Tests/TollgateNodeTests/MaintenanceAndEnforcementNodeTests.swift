@@ -12,15 +12,6 @@ import TollgateWire
 @Suite struct MaintenanceAndEnforcementNodeTests {
     static let day: Int64 = 86_400
 
-    static func refusal(_ body: () throws(NodeError) -> Void) -> NodeError? {
-        do throws(NodeError) {
-            try body()
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test func aLenientLicenseActivatesBeyondItsSeatsMarkedAsOverUse() throws {
         let channel = try Channel()
         try channel.wire(enforcement: ["lenient", "strict"])
@@ -56,19 +47,19 @@ import TollgateWire
         let license = JWS.hash(of: try regional.issue(channel.sale("Muster GmbH", seats: 1), at: now).license)
         _ = try regional.handleMachineRequest(try TestMachine().request(.activate, license: license, at: now), at: now)
         let request = try TestMachine().request(.activate, license: license, at: now + 1)
-        let refused = Self.refusal { () throws(NodeError) in _ = try regional.handleMachineRequest(request, at: now + 1) }
+        let refused = Thrown.nodeError { () throws(NodeError) in _ = try regional.handleMachineRequest(request, at: now + 1) }
         #expect(refused?.code == .seatsInUse)
 
         let size = try regional.store.log.size
         var lenient = channel.sale("Lax AG")
         lenient.enforcement = "lenient"
-        let notGranted = Self.refusal { () throws(NodeError) in _ = try regional.issue(lenient, at: now + 2) }
+        let notGranted = Thrown.nodeError { () throws(NodeError) in _ = try regional.issue(lenient, at: now + 2) }
         #expect(notGranted?.code == .ruleViolation && notGranted?.rule == .enforcementNotAllowed)
         #expect(try regional.store.log.size == size)
         // A child never gets lenient when its parent lacks it.
         var widened = channel.request(to: channel.regional, count: 5)
         widened.enforcement = ["lenient", "strict"]
-        let delegation = Self.refusal { () throws(NodeError) in _ = try channel.general.delegate(widened, at: now + 3) }
+        let delegation = Thrown.nodeError { () throws(NodeError) in _ = try channel.general.delegate(widened, at: now + 3) }
         #expect(delegation?.rule == .enforcementWidened)
     }
 
@@ -79,7 +70,7 @@ import TollgateWire
         let certificateEnd = try SignedCertificate(compact: chain.chain[chain.chain.count - 1]).payload.exp
         var sale = channel.sale("Muster GmbH")
         sale.updatesUntil = certificateEnd + 1
-        let outside = Self.refusal { () throws(NodeError) in _ = try regional.issue(sale, at: now) }
+        let outside = Thrown.nodeError { () throws(NodeError) in _ = try regional.issue(sale, at: now) }
         #expect(outside?.rule == .maintenanceOutsideCertificate)
 
         sale.updatesUntil = now + 100 * Self.day
@@ -92,11 +83,11 @@ import TollgateWire
         try verifier.checkRelease(now + 50 * Self.day, of: verified)
         #expect(throws: VerificationError.self) { try verifier.checkRelease(now + 101 * Self.day, of: verified) }
 
-        let backwards = Self.refusal { () throws(NodeError) in
+        let backwards = Thrown.nodeError { () throws(NodeError) in
             _ = try regional.renew(licenseHash: license, exp: now + 90 * Self.day, at: now + 2)
         }
         #expect(backwards?.code == .invalidRequest)
-        let cheap = Self.refusal { () throws(NodeError) in
+        let cheap = Thrown.nodeError { () throws(NodeError) in
             _ = try regional.renew(licenseHash: license, exp: now + 200 * Self.day, price: Price(currency: "EUR", amount: 1), at: now + 2)
         }
         #expect(cheap?.rule == .priceBelowFloor)
@@ -108,7 +99,7 @@ import TollgateWire
 
         // A perpetual license without maintenance takes no renewal.
         let plain = JWS.hash(of: try regional.issue(channel.sale("Plain KG"), at: now + 5).license)
-        let needless = Self.refusal { () throws(NodeError) in _ = try regional.renew(licenseHash: plain, exp: now + 200 * Self.day, at: now + 6) }
+        let needless = Thrown.nodeError { () throws(NodeError) in _ = try regional.renew(licenseHash: plain, exp: now + 200 * Self.day, at: now + 6) }
         #expect(needless?.code == .invalidRequest)
     }
 

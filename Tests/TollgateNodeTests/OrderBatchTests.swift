@@ -21,17 +21,6 @@ import TollgateWire
         return request
     }
 
-    func refusal(_ body: () throws -> Void) -> NodeError? {
-        do {
-            try body()
-            return nil
-        } catch let error as NodeError {
-            return error
-        } catch {
-            return nil
-        }
-    }
-
     @Test func aRerunReturnsTheSameLicensesAndIssuesNothing() throws {
         let channel = try Channel()
         try channel.wire()
@@ -65,13 +54,13 @@ import TollgateWire
         let size = try channel.regional.store.log.size
         var changed = order("B-1", channel)
         changed.price = Price(currency: "EUR", amount: 2_000)
-        let error = refusal { _ = try channel.regional.issueOrders([changed], at: channel.now) }
+        let error = Thrown.nodeError { _ = try channel.regional.issueOrders([changed], at: channel.now) }
         #expect(error?.code == .batchRefused)
         #expect(error?.rows?.map(\.row) == [1])
         #expect(error?.rows?.first?.code == NodeError.Code.orderConflict.rawValue)
         #expect(error?.rows?.first?.field == "order")
         #expect(error?.rows?.first?.order == "B-1")
-        #expect(refusal { _ = try channel.regional.existingOrder(changed) }?.code == .orderConflict)
+        #expect(Thrown.nodeError { _ = try channel.regional.existingOrder(changed) }?.code == .orderConflict)
         #expect(try channel.regional.existingOrder(order("B-1", channel))?.license == placed[0].license)
         #expect(try channel.regional.store.log.size == size)
     }
@@ -87,7 +76,7 @@ import TollgateWire
         var malformed = channel.sale("bad order")
         malformed.order = "C 7/8"
         let size = try channel.regional.store.log.size
-        let error = refusal { _ = try channel.regional.issueOrders(orders + [missing, malformed], at: channel.now) }
+        let error = Thrown.nodeError { _ = try channel.regional.issueOrders(orders + [missing, malformed], at: channel.now) }
         #expect(error?.code == .batchRefused)
         let rows = error?.rows ?? []
         #expect(rows.map(\.row) == [3, 5, 6, 7])
@@ -106,7 +95,7 @@ import TollgateWire
         let channel = try Channel()
         try channel.wire()
         let orders = (1...3).map { order("Q-\($0)", channel, seats: 40) }
-        let error = refusal { _ = try channel.regional.issueOrders(orders, at: channel.now) }
+        let error = Thrown.nodeError { _ = try channel.regional.issueOrders(orders, at: channel.now) }
         #expect(error?.code == .batchRefused)
         #expect(error?.rows?.map(\.row) == [3])
         #expect(error?.rows?.first?.field == "seats")
@@ -122,7 +111,7 @@ import TollgateWire
         #expect(try channel.regional.issuedLicenses().count == 2)
         var other = order("D-3", channel)
         other.seatCount = 2
-        let error = refusal { _ = try channel.regional.issueOrders([order("D-3", channel), other], at: channel.now) }
+        let error = Thrown.nodeError { _ = try channel.regional.issueOrders([order("D-3", channel), other], at: channel.now) }
         #expect(error?.rows?.map(\.row) == [2])
         #expect(error?.rows?.first?.code == "order_conflict")
     }
@@ -143,10 +132,10 @@ import TollgateWire
         try channel.wire()
         let file = try channel.regional.issue(order("F-1", channel), at: channel.now)
         #expect(try channel.regional.existingOrder(order("F-1", channel))?.license == JWS.hash(of: file.license))
-        #expect(refusal { _ = try channel.regional.issue(order("F-1", channel), at: channel.now) }?.code == .orderConflict)
+        #expect(Thrown.nodeError { _ = try channel.regional.issue(order("F-1", channel), at: channel.now) }?.code == .orderConflict)
         let plans = channel.regional.planIssues([(order("F-2", channel), channel.now), (order("F-2", channel), channel.now)])
         #expect((try? plans[0].get()) != nil)
-        #expect(refusal { _ = try plans[1].get() }?.code == .orderConflict)
+        #expect(Thrown.nodeError { _ = try plans[1].get() }?.code == .orderConflict)
         #expect(try channel.regional.issuedLicenses().count == 1)
     }
 
@@ -159,7 +148,7 @@ import TollgateWire
         let size = try channel.regional.store.log.size
         // A perpetual license takes no renewal: the whole batch is refused.
         let bad = renewals + [RenewalRequest(order: "R-perpetual", license: sold[3].license, days: 60)]
-        let error = refusal { _ = try channel.regional.renewOrders(bad, at: channel.now + 10, resolve: resolve) }
+        let error = Thrown.nodeError { _ = try channel.regional.renewOrders(bad, at: channel.now + 10, resolve: resolve) }
         #expect(error?.code == .batchRefused)
         #expect(error?.rows?.map(\.row) == [4])
         #expect(try channel.regional.store.log.size == size)
@@ -179,12 +168,12 @@ import TollgateWire
         // The same order id with another term, or used before for a sale, conflicts.
         var longer = renewals[0]
         longer.days = 90
-        let conflicts = refusal {
+        let conflicts = Thrown.nodeError {
             _ = try channel.regional.renewOrders([longer, RenewalRequest(order: "G-1", license: sold[0].license, days: 60)], at: channel.now + 500, resolve: resolve)
         }
         #expect(conflicts?.rows?.map(\.code) == ["order_conflict", "order_conflict"])
         // One license renewed twice in a batch is a bad row; an unknown license names the license field.
-        let twice = refusal {
+        let twice = Thrown.nodeError {
             _ = try channel.regional.renewOrders([RenewalRequest(order: "R-a", license: sold[0].license, days: 90),
                                                   RenewalRequest(order: "R-b", license: sold[0].license, days: 120),
                                                   RenewalRequest(order: "R-c", license: String(repeating: "0", count: 64), days: 30)],
