@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+import Synchronization
 import TollgateCertificates
 import TollgateCrypto
 
@@ -15,30 +18,45 @@ extension ChannelView {
     }
 
     /// Every machine-signed usage record of the subtree's logs, in log order per node; a record
-    /// held in several logs appears once, at the first.
+    /// held in several logs appears once, at the first. The machines' signatures, most of what a
+    /// large subtree's bill costs, are checked on every core.
     func usageRecords() throws -> [LoggedUsage] {
-        var found: [LoggedUsage] = []
+        var candidates: [(usage: LoggedUsage, key: Ed25519PublicKey)] = []
         var seen: Set<String> = []
         var keys: [String: Ed25519PublicKey] = [:]
-        let signatures = auditor.store.verifiedSignatures
         for log in logs.values.sorted(by: { $0.node < $1.node }) {
             try log.forEachChunk { entries in
                 for entry in entries {
                     let kind = LogEntryKind(rawValue: entry.kind)
                     guard kind == .usageRecorded || kind == .usageForked,
                           let record = try? SignedUsageRecord(compact: String(decoding: entry.bytes, as: UTF8.self)),
-                          !seen.contains(record.hash) else { continue }
+                          seen.insert(record.hash).inserted else { continue }
                     let machineKey = record.payload.machineKey
                     if keys[machineKey] == nil, let raw = try? Base64URL.decode(machineKey), let key = try? Ed25519PublicKey(rawRepresentation: raw) {
                         keys[machineKey] = key
                     }
-                    guard let key = keys[machineKey], record.jws.header.kid == key.thumbprint, signatures.isSigned(record.jws, by: key) else { continue }
-                    seen.insert(record.hash)
-                    found.append(LoggedUsage(record: record, node: log.node, index: entry.index, forked: kind == .usageForked))
+                    guard let key = keys[machineKey], record.jws.header.kid == key.thumbprint else { continue }
+                    candidates.append((LoggedUsage(record: record, node: log.node, index: entry.index, forked: kind == .usageForked), key))
                 }
             }
         }
-        return found
+        let verified = Self.signed(candidates.map { ($0.usage.record.jws, $0.key) }, signatures: auditor.store.verifiedSignatures)
+        return candidates.indices.filter { verified[$0] }.map { candidates[$0].usage }
+    }
+
+    /// Whether each JWS is signed by its key, checked in slices on all cores (a signature the
+    /// store recorded as verified is not verified again).
+    static func signed(_ items: [(jws: JWS, key: Ed25519PublicKey)], signatures: VerifiedSignatures) -> [Bool] {
+        let slices = max(1, min(items.count / 64, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let results = Mutex([Bool](repeating: false, count: items.count))
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let range = (items.count * slice / slices)..<(items.count * (slice + 1) / slices)
+            let part = range.map { signatures.isSigned(items[$0].jws, by: items[$0].key) }
+            results.withLock { all in
+                for (offset, ok) in zip(range, part) { all[offset] = ok }
+            }
+        }
+        return results.withLock { $0 }
     }
 
     /// The latest license of each lineage in the subtree (its metering and customer bill the lineage's use).
