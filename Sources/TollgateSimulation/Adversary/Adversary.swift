@@ -168,10 +168,7 @@ final class Adversary {
             return "activated serial \(serial) in \(abroad)"
         case .overActivate:
             let (file, serial) = try strawSale(node, live: live, under: held, at: local)
-            let desk = customers.desk(of: node)
-            var first = desk.machine(in: held.payload.countries[0])
-            let request = try first.request(.activate, license: JWS.hash(of: file.license), at: context.trueSeconds, nonce: desk.nonce())
-            _ = try desk.machineCall(request, "the straw customer's activation")
+            _ = try strawActivation(of: file, at: node, in: held.payload.countries[0])
             let second = try Ed25519PrivateKey(seed: context.random.bytes(32))
             _ = try agent.forgeActivation(of: file, serial: serial, country: held.payload.countries[0], machine: second.publicKey, at: local + 1)
             return "put a second machine on serial \(serial)"
@@ -252,10 +249,7 @@ final class Adversary {
             // receipt names. The customer shows the vendor the receipt.
             let (file, _) = try strawSale(node, live: live, under: held, at: local, model: License.meteredModel)
             let lineage = JWS.hash(of: file.license)
-            let desk = customers.desk(of: node)
-            var machine = desk.machine(in: held.payload.countries[0])
-            let request = try machine.request(.activate, license: lineage, at: context.trueSeconds, nonce: desk.nonce())
-            let activation = try SignedActivation(compact: try desk.machineCall(request, "the straw customer's activation").activation)
+            let (machine, activation) = try strawActivation(of: file, at: node, in: held.payload.countries[0])
             node.acknowledged.append(.activation(hash: activation.hash))
             let made = try machine.made()
             let record = try SignedUsageRecord.sign(UsageRecord(license: lineage, machineKey: made.machineKey, seq: 1, prev: activation.hash,
@@ -310,6 +304,14 @@ final class Adversary {
         desk.recordLicense(verified, by: node)
         node.stats.issued += 1
         return (file, verified.license.payload.seats.start)
+    }
+
+    /// An honest online activation of the straw customer's license for a new machine in `country`.
+    private func strawActivation(of file: LicenseFile, at node: SimulatedNode, in country: String) throws -> (CustomerMachine, SignedActivation) {
+        let desk = customers.desk(of: node)
+        var machine = desk.machine(in: country)
+        let request = try machine.request(.activate, license: JWS.hash(of: file.license), at: context.trueSeconds, nonce: desk.nonce())
+        return (machine, try SignedActivation(compact: try desk.machineCall(request, "the straw customer's activation").activation))
     }
 
     /// A forged license that breaks a rule the offline verifier checks must be rejected, naming that rule.
